@@ -1,0 +1,5 @@
+export * from './lib/username';
+export * from './lib/client-messages';
+export * from './lib/server-messages';
+export * from './lib/error-codes';
+export * from './lib/parse';

@@ -1,0 +1,74 @@
+import { parseClientFrame, parseServerFrame } from './parse';
+
+describe(parseClientFrame.name, () => {
+  const offer = { type: 'offer', sdp: 'v=0' };
+
+  it('accepts every message of the tutorial protocol unchanged', () => {
+    const frames = [
+      { type: 'login', username: 'alice' },
+      { type: 'offer', offer, otherUsername: 'bob' },
+      { type: 'answer', answer: { type: 'answer', sdp: 'v=0' }, otherUsername: 'bob' },
+      {
+        type: 'candidate',
+        candidate: { candidate: 'candidate:1 1 udp 1 10.0.0.1 5000 typ host', sdpMid: '0', sdpMLineIndex: 0, usernameFragment: 'abcd' },
+        otherUsername: 'bob',
+      },
+      { type: 'close', otherUsername: 'bob' },
+    ];
+    for (const frame of frames) {
+      const result = parseClientFrame(JSON.stringify(frame));
+      expect(result).toEqual({ ok: true, message: frame });
+    }
+  });
+
+  it('drops fields the protocol does not define, so a sender cannot smuggle a spoofed name', () => {
+    const result = parseClientFrame(JSON.stringify({ type: 'offer', offer, otherUsername: 'bob', username: 'mallory' }));
+    expect(result).toEqual({ ok: true, message: { type: 'offer', offer, otherUsername: 'bob' } });
+  });
+
+  it.each([
+    ['a binary frame', new Uint8Array([1, 2]), 'binary-frame'],
+    ['text that is not JSON', '{nope', 'invalid-json'],
+    ['a JSON array', '[1,2]', 'invalid-message'],
+    ['JSON null', 'null', 'invalid-message'],
+    ['a JSON string', '"login"', 'invalid-message'],
+    ['an object without a type', '{"username":"a"}', 'invalid-message'],
+    ['a numeric type', '{"type":7}', 'invalid-message'],
+    ['an unknown type', '{"type":"hello"}', 'unknown-type'],
+    ['a prototype key as type', '{"type":"__proto__"}', 'unknown-type'],
+    ['a login without a name', '{"type":"login"}', 'invalid-message'],
+    ['a login with an odd name', '{"type":"login","username":"a b"}', 'invalid-message'],
+    ['a login with an overlong name', `{"type":"login","username":"${'a'.repeat(33)}"}`, 'invalid-message'],
+    ['an offer without a target', `{"type":"offer","offer":{"type":"offer","sdp":""}}`, 'invalid-message'],
+    ['an offer whose SDP is an answer', `{"type":"offer","offer":{"type":"answer","sdp":""},"otherUsername":"b"}`, 'invalid-message'],
+    ['a candidate that is a string', `{"type":"candidate","candidate":"x","otherUsername":"b"}`, 'invalid-message'],
+  ] as const)('rejects %s with code %s', (_label, frame, code) => {
+    const result = parseClientFrame(frame);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.violation.code).toBe(code);
+  });
+
+  it('names the offending field and the message type in the violation', () => {
+    const result = parseClientFrame('{"type":"candidate","candidate":{"candidate":5},"otherUsername":"b"}');
+    expect(result).toMatchObject({ ok: false, violation: { code: 'invalid-message', replyTo: 'candidate' } });
+    if (!result.ok) expect(result.violation.message).toContain('candidate.candidate');
+  });
+
+  it('never echoes a long hostile type back in full', () => {
+    const result = parseClientFrame(JSON.stringify({ type: 'x'.repeat(5000) }));
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.violation.message.length).toBeLessThan(100);
+  });
+});
+
+describe(parseServerFrame.name, () => {
+  it('accepts a login result and a relayed candidate', () => {
+    expect(parseServerFrame('{"type":"login","success":true,"username":"a"}').ok).toBe(true);
+    expect(parseServerFrame('{"type":"candidate","candidate":{"candidate":""},"username":"a"}').ok).toBe(true);
+  });
+
+  it('rejects a message the server never sends', () => {
+    expect(parseServerFrame('{"type":"offer","offer":{"type":"offer","sdp":""}}').ok).toBe(false);
+    expect(parseServerFrame('{"type":"login","success":"yes"}').ok).toBe(false);
+  });
+});

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import {
+  AnswerDescriptionSchema,
+  DeclineReasonSchema,
+  IceCandidateSchema,
+  OfferDescriptionSchema,
+} from './client-messages';
+import { CloseReasonSchema, ErrorCodeSchema, LoginFailureReasonSchema } from './error-codes';
+
+const Username = z.string();
+
+export const LoginSuccessMessageSchema = z.object({
+  type: z.literal('login'),
+  success: z.literal(true),
+  username: Username,
+});
+export const LoginFailureMessageSchema = z.object({
+  type: z.literal('login'),
+  success: z.literal(false),
+  reason: LoginFailureReasonSchema,
+  message: z.string(),
+});
+export const LoginResultMessageSchema = z.discriminatedUnion('success', [
+  LoginSuccessMessageSchema,
+  LoginFailureMessageSchema,
+]);
+
+/** The relayed messages: `username` is always the sender, as the server knows it. */
+export const RelayedOfferMessageSchema = z.object({
+  type: z.literal('offer'),
+  offer: OfferDescriptionSchema,
+  username: Username,
+});
+export const RelayedAnswerMessageSchema = z.object({
+  type: z.literal('answer'),
+  answer: AnswerDescriptionSchema,
+  username: Username,
+});
+export const RelayedCandidateMessageSchema = z.object({
+  type: z.literal('candidate'),
+  candidate: IceCandidateSchema,
+  username: Username,
+});
+export const PeerClosedMessageSchema = z.object({
+  type: z.literal('close'),
+  username: Username,
+  reason: CloseReasonSchema,
+});
+export const PeerDeclinedMessageSchema = z.object({
+  type: z.literal('decline'),
+  username: Username,
+  reason: DeclineReasonSchema,
+});
+
+/**
+ * Sent once after login: who is online. At most `limit` names; `total` counts everyone.
+ * Past the limit the list is a sample and `presence` updates stop (see docs/protocol.md).
+ */
+export const UsersMessageSchema = z.object({
+  type: z.literal('users'),
+  users: z.array(Username),
+  total: z.number().int().min(0),
+  truncated: z.boolean(),
+});
+export const PresenceMessageSchema = z.object({
+  type: z.literal('presence'),
+  username: Username,
+  online: z.boolean(),
+});
+export const ErrorMessageSchema = z.object({
+  type: z.literal('error'),
+  code: ErrorCodeSchema,
+  message: z.string(),
+  /** The `type` of the message that caused the error, when it had one. */
+  replyTo: z.string().optional(),
+});
+
+/**
+ * Every message the server sends. `login` results are a union of their own (keyed by `success`),
+ * so they are validated before the `type` switch.
+ */
+export const ServerMessageSchema = z.union([
+  LoginResultMessageSchema,
+  z.discriminatedUnion('type', [
+    RelayedOfferMessageSchema,
+    RelayedAnswerMessageSchema,
+    RelayedCandidateMessageSchema,
+    PeerClosedMessageSchema,
+    PeerDeclinedMessageSchema,
+    UsersMessageSchema,
+    PresenceMessageSchema,
+    ErrorMessageSchema,
+  ]),
+]);
+
+export type LoginSuccessMessage = z.infer<typeof LoginSuccessMessageSchema>;
+export type LoginFailureMessage = z.infer<typeof LoginFailureMessageSchema>;
+export type LoginResultMessage = z.infer<typeof LoginResultMessageSchema>;
+export type RelayedOfferMessage = z.infer<typeof RelayedOfferMessageSchema>;
+export type RelayedAnswerMessage = z.infer<typeof RelayedAnswerMessageSchema>;
+export type RelayedCandidateMessage = z.infer<typeof RelayedCandidateMessageSchema>;
+export type PeerClosedMessage = z.infer<typeof PeerClosedMessageSchema>;
+export type PeerDeclinedMessage = z.infer<typeof PeerDeclinedMessageSchema>;
+export type UsersMessage = z.infer<typeof UsersMessageSchema>;
+export type PresenceMessage = z.infer<typeof PresenceMessageSchema>;
+export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
