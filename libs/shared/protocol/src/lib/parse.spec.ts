@@ -63,7 +63,7 @@ describe(parseClientFrame.name, () => {
 
 describe(parseServerFrame.name, () => {
   it('accepts a login result and a relayed candidate', () => {
-    expect(parseServerFrame('{"type":"login","success":true,"username":"a"}').ok).toBe(true);
+    expect(parseServerFrame('{"type":"login","success":true,"username":"a","iceServers":[]}').ok).toBe(true);
     expect(parseServerFrame('{"type":"candidate","candidate":{"candidate":""},"username":"a"}').ok).toBe(true);
   });
 

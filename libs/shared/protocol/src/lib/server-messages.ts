@@ -9,10 +9,19 @@ import { CloseReasonSchema, ErrorCodeSchema, LoginFailureReasonSchema } from './
 
 const Username = z.string();
 
+/** `RTCIceServer`, as the browser's `RTCPeerConnection` takes it. */
+export const IceServerSchema = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+
 export const LoginSuccessMessageSchema = z.object({
   type: z.literal('login'),
   success: z.literal(true),
   username: Username,
+  /** The ICE servers this deployment's operator chose; empty means host candidates only. */
+  iceServers: z.array(IceServerSchema),
 });
 export const LoginFailureMessageSchema = z.object({
   type: z.literal('login'),
@@ -93,6 +102,7 @@ export const ServerMessageSchema = z.union([
   ]),
 ]);
 
+export type IceServer = z.infer<typeof IceServerSchema>;
 export type LoginSuccessMessage = z.infer<typeof LoginSuccessMessageSchema>;
 export type LoginFailureMessage = z.infer<typeof LoginFailureMessageSchema>;
 export type LoginResultMessage = z.infer<typeof LoginResultMessageSchema>;
