@@ -1,21 +1,20 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
+import 'reflect-metadata';
+import { createDuetApp } from '@duet/server/app';
+import { ConfigError, loadConfig } from '@duet/server/config';
 import { Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { AppModule } from './app/app.module';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
-  Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
-  );
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const app = await createDuetApp(config);
+  // Ctrl-C / SIGTERM close the HTTP and WebSocket servers before the process exits.
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host ?? '::');
+  const shown = config.host && config.host !== '::' && config.host !== '0.0.0.0' ? config.host : 'localhost';
+  Logger.log(`Duet is serving on http://${shown}:${config.port} (signaling at /ws)`, 'Duet');
 }
 
-bootstrap();
+bootstrap().catch((error: unknown) => {
+  // A bad variable is the operator's to fix: say which, without a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,1 +1,6 @@
-export * from './lib/server-signaling.module';
+export * from './lib/message-sink';
+export * from './lib/user-registry.service';
+export * from './lib/in-memory-user-registry.service';
+export * from './lib/signaling-options';
+export * from './lib/signaling.module';
+export * from './lib/signaling-ws.adapter';

@@ -1,0 +1,2 @@
+export * from './lib/duet-app.module';
+export * from './lib/create-duet-app';

@@ -1,0 +1,47 @@
+import { ServerMessage } from '@duet/shared/protocol';
+import { Inject, Injectable } from '@nestjs/common';
+import { MessageSink } from './message-sink';
+import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
+import { UserRegistryService } from './user-registry.service';
+
+/**
+ * Who is online, kept to a bounded cost: no login or logout may cost work proportional to the
+ * number of users online. A newcomer gets at most `presenceLimit` names; joins and leaves are
+ * pushed to everyone only while at most `presenceLimit` users are online. Past that the list is a
+ * sample (`truncated: true`), updates stop, and people call each other by name.
+ */
+@Injectable()
+export class PresenceService {
+  constructor(
+    private readonly registry: UserRegistryService,
+    @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
+  ) {}
+
+  /** Sends `newcomer` the list, and tells the others they arrived. */
+  async announce(username: string, newcomer: MessageSink): Promise<void> {
+    const { users, total } = await this.registry.online(this.options.presenceLimit);
+    newcomer.send({
+      type: 'users',
+      users: users.map((user) => user.username),
+      total,
+      truncated: total > users.length,
+    });
+    if (total <= this.options.presenceLimit) {
+      this.broadcast({ type: 'presence', username, online: true }, users, newcomer);
+    }
+  }
+
+  /** Tells the others `username` left (it is already out of the registry). */
+  async withdraw(username: string): Promise<void> {
+    const { users, total } = await this.registry.online(this.options.presenceLimit);
+    if (total <= this.options.presenceLimit) {
+      this.broadcast({ type: 'presence', username, online: false }, users);
+    }
+  }
+
+  private broadcast(message: ServerMessage, users: readonly { sink: MessageSink }[], except?: MessageSink): void {
+    for (const { sink } of users) {
+      if (sink !== except) sink.send(message);
+    }
+  }
+}

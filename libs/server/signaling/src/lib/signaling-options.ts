@@ -1,0 +1,13 @@
+import { IceServer } from '@duet/shared/protocol';
+
+export interface SignalingOptions {
+  /** Handed to each user at login. */
+  readonly iceServers: readonly IceServer[];
+  /** See `PresenceService`. */
+  readonly presenceLimit: number;
+}
+
+export const SIGNALING_OPTIONS = Symbol('SIGNALING_OPTIONS');
+
+/** The WebSocket endpoint, on the HTTP server's own port. */
+export const SIGNALING_PATH = '/ws';

@@ -1,0 +1,88 @@
+import {
+  AnswerMessage,
+  CandidateMessage,
+  CloseMessage,
+  DeclineMessage,
+  LoginMessage,
+  OfferMessage,
+  ProtocolViolation,
+} from '@duet/shared/protocol';
+import { Logger } from '@nestjs/common';
+import {
+  ConnectedSocket,
+  MessageBody,
+  OnGatewayConnection,
+  OnGatewayDisconnect,
+  SubscribeMessage,
+  WebSocketGateway,
+} from '@nestjs/websockets';
+import { WebSocket } from 'ws';
+import { Session } from './session';
+import { SIGNALING_PATH } from './signaling-options';
+import { SignalingService } from './signaling.service';
+import { PROTOCOL_VIOLATION } from './signaling-ws.adapter';
+
+/**
+ * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
+ * only finds the caller's session and hands the message to `SignalingService`, in order.
+ */
+@WebSocketGateway({ path: SIGNALING_PATH })
+export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger(SignalingGateway.name);
+  private readonly sessions = new WeakMap<WebSocket, Session>();
+
+  constructor(private readonly signaling: SignalingService) {}
+
+  handleConnection(socket: WebSocket): void {
+    this.sessions.set(socket, new Session(socket));
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    this.dispatch(socket, (session) => this.signaling.disconnect(session));
+  }
+
+  @SubscribeMessage('login')
+  login(@ConnectedSocket() socket: WebSocket, @MessageBody() message: LoginMessage): void {
+    this.dispatch(socket, (session) => this.signaling.login(session, message));
+  }
+
+  @SubscribeMessage('offer')
+  relayOffer(@ConnectedSocket() socket: WebSocket, @MessageBody() message: OfferMessage): void {
+    this.dispatch(socket, (session) => this.signaling.offer(session, message));
+  }
+
+  @SubscribeMessage('answer')
+  relayAnswer(@ConnectedSocket() socket: WebSocket, @MessageBody() message: AnswerMessage): void {
+    this.dispatch(socket, (session) => this.signaling.answer(session, message));
+  }
+
+  @SubscribeMessage('candidate')
+  relayCandidate(@ConnectedSocket() socket: WebSocket, @MessageBody() message: CandidateMessage): void {
+    this.dispatch(socket, (session) => this.signaling.candidate(session, message));
+  }
+
+  @SubscribeMessage('close')
+  hangUp(@ConnectedSocket() socket: WebSocket, @MessageBody() message: CloseMessage): void {
+    this.dispatch(socket, (session) => this.signaling.close(session, message));
+  }
+
+  @SubscribeMessage('decline')
+  decline(@ConnectedSocket() socket: WebSocket, @MessageBody() message: DeclineMessage): void {
+    this.dispatch(socket, (session) => this.signaling.decline(session, message));
+  }
+
+  @SubscribeMessage(PROTOCOL_VIOLATION)
+  rejectInvalidFrame(@ConnectedSocket() socket: WebSocket, @MessageBody() violation: ProtocolViolation): void {
+    this.dispatch(socket, (session) => this.signaling.reject(session, violation));
+  }
+
+  /** Runs `task` in the session's queue; a bug in it costs the sender one error reply, nothing more. */
+  private dispatch(socket: WebSocket, task: (session: Session) => Promise<void>): void {
+    const session = this.sessions.get(socket);
+    if (session === undefined) return;
+    session.enqueue(() => task(session)).catch((error: unknown) => {
+      this.logger.error(`handler failed: ${error instanceof Error ? error.stack : String(error)}`);
+      session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
+    });
+  }
+}

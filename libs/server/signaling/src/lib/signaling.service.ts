@@ -1,0 +1,146 @@
+import {
+  AnswerMessage,
+  CandidateMessage,
+  CloseMessage,
+  DeclineMessage,
+  ErrorCode,
+  LoginMessage,
+  OfferMessage,
+  ProtocolViolation,
+  usernameKey,
+} from '@duet/shared/protocol';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { PresenceService } from './presence.service';
+import { Session } from './session';
+import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
+import { UserRegistryService } from './user-registry.service';
+
+/**
+ * What each message does. Every inbound message gets at most one reply to its sender; a refused
+ * message changes nothing and reaches no one else. The server, never the client, names the sender
+ * on everything it relays.
+ */
+@Injectable()
+export class SignalingService {
+  private readonly logger = new Logger(SignalingService.name);
+
+  constructor(
+    private readonly registry: UserRegistryService,
+    private readonly presence: PresenceService,
+    @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
+  ) {}
+
+  async login(session: Session, { username }: LoginMessage): Promise<void> {
+    if (session.username !== undefined) {
+      return this.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
+    }
+    if (!(await this.registry.register(username, session))) {
+      return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
+    }
+    session.username = username;
+    this.logger.log(`${username} logged in`);
+    session.send({ type: 'login', success: true, username, iceServers: [...this.options.iceServers] });
+    await this.presence.announce(username, session);
+  }
+
+  async offer(session: Session, { offer, otherUsername }: OfferMessage): Promise<void> {
+    const from = this.requireLogin(session, 'offer');
+    if (from === undefined) return;
+    if (usernameKey(from) === usernameKey(otherUsername)) {
+      return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
+    }
+    const callee = await this.registry.find(otherUsername);
+    const outcome = callee ? await this.registry.ring(from, callee.username) : 'callee-offline';
+    switch (outcome) {
+      case 'callee-offline':
+        return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
+      case 'caller-busy':
+        return this.refuse(session, 'already-in-call', 'hang up your current call first', 'offer');
+      case 'callee-busy':
+        return session.send({ type: 'decline', username: callee!.username, reason: 'busy' });
+      case 'ringing':
+      case 'already-together':
+        // A new call, or renegotiation / glare within the call the two already share.
+        return callee!.sink.send({ type: 'offer', offer, username: from });
+    }
+  }
+
+  async answer(session: Session, { answer, otherUsername }: AnswerMessage): Promise<void> {
+    const from = this.requireLogin(session, 'answer');
+    if (from === undefined) return;
+    const peer = await this.registry.find(otherUsername);
+    if (!peer || !(await this.registry.accept(from, peer.username))) {
+      return this.notInCall(session, otherUsername, 'answer');
+    }
+    peer.sink.send({ type: 'answer', answer, username: from });
+  }
+
+  async candidate(session: Session, { candidate, otherUsername }: CandidateMessage): Promise<void> {
+    const from = this.requireLogin(session, 'candidate');
+    if (from === undefined) return;
+    const peer = await this.registry.find(otherUsername);
+    if (!peer || !(await this.registry.inCallTogether(from, peer.username))) {
+      return this.notInCall(session, otherUsername, 'candidate');
+    }
+    peer.sink.send({ type: 'candidate', candidate, username: from });
+  }
+
+  async close(session: Session, { otherUsername }: CloseMessage): Promise<void> {
+    const from = this.requireLogin(session, 'close');
+    if (from === undefined) return;
+    const peer = await this.registry.hangUp(from, otherUsername);
+    if (peer === undefined) {
+      return this.notInCall(session, otherUsername, 'close');
+    }
+    (await this.registry.find(peer))?.sink.send({ type: 'close', username: from, reason: 'hangup' });
+  }
+
+  async decline(session: Session, { otherUsername, reason }: DeclineMessage): Promise<void> {
+    const from = this.requireLogin(session, 'decline');
+    if (from === undefined) return;
+    if (!(await this.registry.decline(from, otherUsername))) {
+      return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
+    }
+    (await this.registry.find(otherUsername))?.sink.send({
+      type: 'decline',
+      username: from,
+      reason: reason ?? 'declined',
+    });
+  }
+
+  /** The socket is gone: free the name at once, end the call, tell whoever needs to know. */
+  async disconnect(session: Session): Promise<void> {
+    const username = session.username;
+    if (username === undefined) return;
+    const peer = await this.registry.unregister(username, session);
+    this.logger.log(`${username} left`);
+    if (peer !== undefined) {
+      (await this.registry.find(peer))?.sink.send({ type: 'close', username, reason: 'disconnected' });
+    }
+    await this.presence.withdraw(username);
+  }
+
+  /** A frame that is not a valid message. An invalid `login` is answered as a failed login. */
+  async reject(session: Session, { code, message, replyTo }: ProtocolViolation): Promise<void> {
+    if (replyTo === 'login' && session.username === undefined && code === 'invalid-message') {
+      return session.send({ type: 'login', success: false, reason: 'invalid', message });
+    }
+    this.refuse(session, code, message, replyTo);
+  }
+
+  private requireLogin(session: Session, replyTo: string): string | undefined {
+    if (session.username === undefined) {
+      this.refuse(session, 'not-logged-in', 'log in first', replyTo);
+    }
+    return session.username;
+  }
+
+  private notInCall(session: Session, otherUsername: string | undefined, replyTo: string): void {
+    const whom = otherUsername === undefined ? 'anyone' : otherUsername;
+    this.refuse(session, 'not-in-call', `you are not in a call with ${whom}`, replyTo);
+  }
+
+  private refuse(session: Session, code: ErrorCode, message: string, replyTo?: string): void {
+    session.send(replyTo === undefined ? { type: 'error', code, message } : { type: 'error', code, message, replyTo });
+  }
+}
