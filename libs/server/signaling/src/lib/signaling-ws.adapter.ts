@@ -1,6 +1,7 @@
 import { parseClientFrame } from '@duet/shared/protocol';
 import { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * The event every invalid frame is routed to. Wire types are checked against the protocol before
@@ -31,6 +32,18 @@ export class SignalingWsAdapter extends WsAdapter {
           : { event: PROTOCOL_VIOLATION, data: result.violation };
       },
     });
+  }
+
+  /**
+   * A client's protocol breach (over-size frame, bad UTF-8, bad opcode) makes `ws` close that
+   * socket; it is not a server fault, so it is logged at debug level, not as an error.
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (socket: WebSocket) =>
+      socket.on('error', (error) => this.logger.debug(`client socket closed: ${error.message}`)),
+    );
+    server.on('error', (error) => this.logger.error(error));
+    return server;
   }
 
   override create(port: number, options: Record<string, unknown> = {}) {

@@ -1,0 +1,103 @@
+import { WebSocket } from 'ws';
+
+// Inbound messages are checked field by field in the tests; `any` keeps those checks short.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Received = Record<string, any>;
+
+const DEFAULT_TIMEOUT_MS = 3_000;
+
+/**
+ * A real `ws` client that records everything it receives, so a test can both await the message
+ * it expects and, at the end, assert on everything that arrived (nothing foreign, nothing twice).
+ */
+export class TestClient {
+  /** Every message received, in order. */
+  readonly log: Received[] = [];
+  private readonly unread: Received[] = [];
+  private wake: (() => void) | undefined;
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private constructor(private readonly socket: WebSocket) {
+    socket.on('message', (data, isBinary) => {
+      const message = JSON.parse(isBinary ? '{"type":"<binary>"}' : data.toString()) as Received;
+      this.log.push(message);
+      this.unread.push(message);
+      this.wake?.();
+    });
+    this.closed = new Promise((resolve) =>
+      socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+  }
+
+  static connect(url: string): Promise<TestClient> {
+    const socket = new WebSocket(url);
+    const client = new TestClient(socket);
+    return new Promise((resolve, reject) => {
+      socket.once('open', () => resolve(client));
+      socket.once('error', reject);
+    });
+  }
+
+  /** Connects and logs in; resolves after the `login` reply and the `users` list. */
+  static async loggedIn(url: string, username: string): Promise<TestClient> {
+    const client = await TestClient.connect(url);
+    client.send({ type: 'login', username });
+    const reply = await client.next('login');
+    if (reply['success'] !== true) throw new Error(`login ${username} failed: ${JSON.stringify(reply)}`);
+    await client.next('users');
+    return client;
+  }
+
+  get isOpen(): boolean {
+    return this.socket.readyState === WebSocket.OPEN;
+  }
+
+  send(message: object | string | Buffer): void {
+    if (Buffer.isBuffer(message)) this.socket.send(message, { binary: true });
+    else this.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
+  }
+
+  /** The first unread message of `type` (any type when omitted), waiting for it if need be. */
+  async next(type?: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const index = this.unread.findIndex((message) => type === undefined || message['type'] === type);
+      if (index >= 0) return this.unread.splice(index, 1)[0];
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        throw new Error(`no ${type ?? 'message'} within ${timeoutMs} ms; unread: ${JSON.stringify(this.unread)}`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /**
+   * Waits until the server has handled everything this client sent so far: it answers an unknown
+   * type with an error, and a session's messages are handled in order.
+   */
+  async sync(): Promise<void> {
+    this.send({ type: 'sync-probe' });
+    const reply = await this.next('error');
+    if (reply['code'] !== 'unknown-type') throw new Error(`unexpected error while syncing: ${JSON.stringify(reply)}`);
+  }
+
+  /** Messages received, minus presence chatter: what a call test cares about. */
+  callMessages(): Received[] {
+    return this.log.filter((message) => message['type'] !== 'presence' && message['type'] !== 'users');
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  /** Drops the TCP connection without a closing handshake, like a crashed browser or lost Wi-Fi. */
+  terminate(): void {
+    this.socket.terminate();
+  }
+}

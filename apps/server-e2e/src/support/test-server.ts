@@ -1,0 +1,39 @@
+import 'reflect-metadata';
+import { createDuetApp } from '@duet/server/app';
+import { DuetConfig, loadConfig } from '@duet/server/config';
+import { InMemoryUserRegistry, UserRegistryService } from '@duet/server/signaling';
+import { INestApplication } from '@nestjs/common';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestServer {
+  readonly app: INestApplication;
+  readonly httpUrl: string;
+  readonly wsUrl: string;
+  readonly registry: InMemoryUserRegistry;
+  close(): Promise<void>;
+}
+
+export const TEST_INDEX_HTML = '<!doctype html><title>Duet test page</title><duet-root></duet-root>';
+
+/** The real Duet app, as `main.ts` builds it, on a random loopback port, with a stand-in web root. */
+export async function startTestServer(overrides: Partial<DuetConfig> = {}): Promise<TestServer> {
+  const webRoot = mkdtempSync(join(tmpdir(), 'duet-web-'));
+  writeFileSync(join(webRoot, 'index.html'), TEST_INDEX_HTML);
+  const config: DuetConfig = { ...loadConfig({}), port: 0, host: '127.0.0.1', webRoot, ...overrides };
+  const app = await createDuetApp(config, { logLevels: ['error'] });
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  return {
+    app,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    registry: app.get(UserRegistryService) as InMemoryUserRegistry,
+    close: async () => {
+      await app.close();
+      rmSync(webRoot, { recursive: true, force: true });
+    },
+  };
+}
