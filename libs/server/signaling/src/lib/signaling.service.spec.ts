@@ -1,0 +1,102 @@
+import { ServerMessage } from '@duet/shared/protocol';
+import { WebSocket } from 'ws';
+import { InMemoryUserRegistry } from './in-memory-user-registry.service';
+import { PresenceService } from './presence.service';
+import { Session } from './session';
+import { SignalingOptions } from './signaling-options';
+import { SignalingService } from './signaling.service';
+
+/** A session whose socket records what it is sent: the only fake here. */
+function fakeSession(): { session: Session; sent: ServerMessage[] } {
+  const sent: ServerMessage[] = [];
+  const socket = { readyState: WebSocket.OPEN, send: (frame: string) => sent.push(JSON.parse(frame)) };
+  return { session: new Session(socket as unknown as WebSocket), sent };
+}
+
+const OFFER = { type: 'offer', sdp: 'v=0' } as const;
+
+describe(SignalingService.name, () => {
+  const options: SignalingOptions = { iceServers: [{ urls: 'stun:stun.test' }], presenceLimit: 10 };
+  let registry: InMemoryUserRegistry;
+  let service: SignalingService;
+
+  beforeEach(() => {
+    registry = new InMemoryUserRegistry();
+    service = new SignalingService(registry, new PresenceService(registry, options), options);
+  });
+
+  async function loggedIn(username: string) {
+    const client = fakeSession();
+    await service.login(client.session, { type: 'login', username });
+    client.sent.length = 0;
+    return client;
+  }
+
+  it('logs a user in, hands over the ICE servers and the list of who is online', async () => {
+    const { session, sent } = fakeSession();
+    await service.login(session, { type: 'login', username: 'alice' });
+    expect(sent).toEqual([
+      { type: 'login', success: true, username: 'alice', iceServers: [{ urls: 'stun:stun.test' }] },
+      { type: 'users', users: ['alice'], total: 1, truncated: false },
+    ]);
+    expect(session.username).toBe('alice');
+  });
+
+  it('tells the others when someone logs in and when they leave', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    expect(alice.sent).toEqual([{ type: 'presence', username: 'bob', online: true }]);
+    await service.disconnect(bob.session);
+    expect(alice.sent).toEqual([
+      { type: 'presence', username: 'bob', online: true },
+      { type: 'presence', username: 'bob', online: false },
+    ]);
+  });
+
+  it('answers an invalid login as a failed login, and other violations as errors', async () => {
+    const { session, sent } = fakeSession();
+    await service.reject(session, { code: 'invalid-message', message: 'username: bad', replyTo: 'login' });
+    await service.reject(session, { code: 'unknown-type', message: 'unknown', replyTo: 'hello' });
+    expect(sent).toEqual([
+      { type: 'login', success: false, reason: 'invalid', message: 'username: bad' },
+      { type: 'error', code: 'unknown-type', message: 'unknown', replyTo: 'hello' },
+    ]);
+  });
+
+  it('relays an offer under the sender name the server knows', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    alice.sent.length = 0;
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'BOB' });
+    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice' }]);
+    expect(alice.sent).toEqual([]);
+  });
+
+  it('sends busy to a caller whose callee is in another call', async () => {
+    const alice = await loggedIn('alice');
+    await loggedIn('bob');
+    const carol = await loggedIn('carol');
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    await service.offer(carol.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    expect(carol.sent).toEqual([{ type: 'decline', username: 'bob', reason: 'busy' }]);
+  });
+
+  it('tells the peer when a user in a call disconnects', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    alice.sent.length = 0;
+    await service.disconnect(bob.session);
+    expect(alice.sent).toEqual([
+      { type: 'close', username: 'bob', reason: 'disconnected' },
+      { type: 'presence', username: 'bob', online: false },
+    ]);
+  });
+
+  it('does nothing on the disconnect of a socket that never logged in', async () => {
+    const alice = await loggedIn('alice');
+    await service.disconnect(fakeSession().session);
+    expect(alice.sent).toEqual([]);
+    expect(registry.inspect().users).toEqual(['alice']);
+  });
+});
