@@ -1,0 +1,134 @@
+import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../testing/fake-rtc';
+import { CallSession, OutboundSignal } from './call-session';
+import { CallClosedError } from './errors';
+
+function makeSession(polite: boolean, signals: OutboundSignal[] = []) {
+  const session = new CallSession({
+    remoteUser: 'peer',
+    polite,
+    iceServers: [],
+    environment: fakeEnvironment().environment,
+    signal: (message) => signals.push(message),
+    remoteStream: () => undefined,
+    connectionStateChange: () => undefined,
+  });
+  return { session, signals };
+}
+
+const av = () => new FakeMediaStream([new FakeTrack('audio'), new FakeTrack('video')]) as unknown as MediaStream;
+const candidate = (n: number): RTCIceCandidateInit => ({
+  candidate: `candidate:${n} 1 udp 1 10.0.0.${n} 5000 typ host`,
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+});
+
+describe(CallSession.name, () => {
+  beforeEach(() => {
+    FakePeerConnection.instances = [];
+    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it('queues candidates that arrive before the remote description and applies them, in order, right after it', async () => {
+    const { session, signals } = makeSession(true);
+    await session.receiveCandidate(candidate(1));
+    await session.receiveDescription({ type: 'offer', sdp: 'their-offer' });
+    await session.receiveCandidate(candidate(2));
+    expect(FakePeerConnection.instances).toHaveLength(0);
+
+    await session.open(av());
+    const pc = FakePeerConnection.latest();
+    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'their-offer' });
+    expect(pc.addedCandidates).toEqual([candidate(1), candidate(2)]);
+    expect(signals.map((signal) => signal.type)).toEqual(['answer']);
+    expect(pc.senders.map((sender) => sender.track.kind)).toEqual(['audio', 'video']);
+
+    await session.receiveCandidate(candidate(3));
+    expect(pc.addedCandidates).toEqual([candidate(1), candidate(2), candidate(3)]);
+  });
+
+  it('queues candidates on the offering side until the answer arrives', async () => {
+    const { session, signals } = makeSession(false);
+    await session.open(av());
+    await settle();
+    expect(signals.map((signal) => signal.type)).toEqual(['offer']);
+    await session.receiveCandidate(candidate(7));
+    const pc = FakePeerConnection.latest();
+    expect(pc.addedCandidates).toEqual([]);
+    await session.receiveDescription({ type: 'answer', sdp: 'their-answer' });
+    expect(pc.signalingState).toBe('stable');
+    expect(pc.addedCandidates).toEqual([candidate(7)]);
+  });
+
+  it('asks to receive audio and video even with nothing to send', async () => {
+    const { session, signals } = makeSession(false);
+    await session.open(null);
+    await settle();
+    const pc = FakePeerConnection.latest();
+    expect(pc.senders).toEqual([]);
+    expect(pc.transceivers).toEqual([
+      { kind: 'audio', direction: 'recvonly' },
+      { kind: 'video', direction: 'recvonly' },
+    ]);
+    expect(signals[0]?.type).toBe('offer');
+  });
+
+  it('resolves glare: the impolite side ignores the offer, the polite side rolls back and answers', async () => {
+    const wire: { to: CallSession; signal: OutboundSignal }[] = [];
+    const politeSignals: OutboundSignal[] = [];
+    const impoliteSignals: OutboundSignal[] = [];
+    const { session: polite } = makeSession(true, politeSignals);
+    const { session: impolite } = makeSession(false, impoliteSignals);
+
+    // Both dial at once: each makes an offer before seeing the other's.
+    await Promise.all([polite.open(av()), impolite.open(av())]);
+    await settle();
+    const [politePc, impolitePc] = FakePeerConnection.instances;
+    expect(politePc.signalingState).toBe('have-local-offer');
+    expect(impolitePc.signalingState).toBe('have-local-offer');
+
+    const deliver = async () => {
+      for (const signal of politeSignals.splice(0)) wire.push({ to: impolite, signal });
+      for (const signal of impoliteSignals.splice(0)) wire.push({ to: polite, signal });
+      while (wire.length > 0) {
+        const { to, signal } = wire.shift() as { to: CallSession; signal: OutboundSignal };
+        if (signal.type === 'offer') await to.receiveDescription(signal.offer);
+        else if (signal.type === 'answer') await to.receiveDescription(signal.answer);
+        else await to.receiveCandidate(signal.candidate);
+        await settle();
+        for (const next of politeSignals.splice(0)) wire.push({ to: impolite, signal: next });
+        for (const next of impoliteSignals.splice(0)) wire.push({ to: polite, signal: next });
+      }
+    };
+    await deliver();
+
+    expect(politePc.rollbacks).toBe(1);
+    expect(impolitePc.rollbacks).toBe(0);
+    expect(politePc.signalingState).toBe('stable');
+    expect(impolitePc.signalingState).toBe('stable');
+    // One negotiation won: the impolite side's offer, answered by the polite side.
+    expect(politePc.remoteDescription).toEqual(impolitePc.localDescription);
+    expect(impolitePc.remoteDescription).toEqual(politePc.localDescription);
+    expect(politePc.localDescription?.type).toBe('answer');
+  });
+
+  it('after close, every operation rejects with CallClosedError and the connection is closed', async () => {
+    const { session } = makeSession(true);
+    await session.open(av());
+    const pc = FakePeerConnection.latest();
+    session.close();
+    session.close();
+    expect(pc.closed).toBe(true);
+    await expect(session.receiveCandidate(candidate(1))).rejects.toBeInstanceOf(CallClosedError);
+    await expect(session.receiveDescription({ type: 'offer', sdp: 'x' })).rejects.toBeInstanceOf(CallClosedError);
+    await expect(session.open(null)).rejects.toBeInstanceOf(CallClosedError);
+    expect(() => session.restartIce()).toThrow(CallClosedError);
+  });
+
+  it('rejects work already queued when the call closes meanwhile', async () => {
+    const { session } = makeSession(true);
+    const opening = session.open(av());
+    session.close();
+    await expect(opening).rejects.toBeInstanceOf(CallClosedError);
+  });
+});

@@ -1,0 +1,242 @@
+import { AnswerDescription, IceCandidate, OfferDescription } from '@duet/shared/protocol';
+import { CallClosedError } from './errors';
+import { RtcEnvironment } from './rtc-environment';
+
+/** What a session asks the signaling channel to carry to the other party. */
+export type OutboundSignal =
+  | { type: 'offer'; offer: OfferDescription }
+  | { type: 'answer'; answer: AnswerDescription }
+  | { type: 'candidate'; candidate: IceCandidate };
+
+export interface CallSessionOptions {
+  remoteUser: string;
+  /** The polite side yields (rolls back its own offer) when both offer at once. */
+  polite: boolean;
+  iceServers: RTCIceServer[];
+  environment: RtcEnvironment;
+  signal(message: OutboundSignal): void;
+  remoteStream(stream: MediaStream): void;
+  connectionStateChange(state: RTCPeerConnectionState): void;
+}
+
+/** Candidates kept while no remote description exists; a peer that floods more is misbehaving. */
+export const MAX_QUEUED_CANDIDATES = 200;
+
+const KINDS = ['audio', 'video'] as const;
+
+/**
+ * One RTCPeerConnection, negotiated with the "perfect negotiation" pattern (W3C / webrtc samples):
+ * either side may offer at any time; on a collision the impolite side ignores the incoming offer and
+ * the polite side rolls back its own (implicitly, inside setRemoteDescription) and answers.
+ *
+ * Inbound signals run one at a time in arrival order. Candidates that arrive before a remote
+ * description are queued and applied right after it. Once closed, every operation rejects with
+ * CallClosedError.
+ */
+export class CallSession {
+  readonly remoteUser: string;
+  private pc: RTCPeerConnection | null = null;
+  private closed = false;
+  private makingOffer = false;
+  private ignoreOffer = false;
+  private isSettingRemoteAnswerPending = false;
+  /** An offer that arrived before this side created its connection (ringing, or glare while dialling). */
+  private pendingOffer: RTCSessionDescriptionInit | null = null;
+  private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  private remoteStreamFallback: MediaStream | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: CallSessionOptions) {
+    this.remoteUser = options.remoteUser;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  get polite(): boolean {
+    return this.options.polite;
+  }
+
+  /**
+   * Creates the connection and shares `stream` (or receives only, when null). If the other side's
+   * offer is already here it is answered; otherwise adding the tracks makes this side offer.
+   */
+  open(stream: MediaStream | null): Promise<void> {
+    return this.enqueue('open the call', async () => {
+      if (this.pc) throw new Error('the call is already open');
+      const pc = this.createPeerConnection();
+      const offer = this.pendingOffer;
+      this.pendingOffer = null;
+      if (!offer) {
+        this.attachMedia(pc, stream, true);
+        return;
+      }
+      await this.applyRemoteDescription(pc, offer);
+      // After the remote offer, so the tracks reuse the transceivers it created.
+      this.attachMedia(pc, stream, false);
+      await pc.setLocalDescription();
+      this.assertOpen('answer');
+      this.sendLocalDescription(pc);
+    });
+  }
+
+  receiveDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    return this.enqueue('apply a remote description', async () => {
+      const pc = this.pc;
+      if (!pc) {
+        if (description.type === 'offer') this.pendingOffer = description;
+        else console.warn(`[peer] dropped an ${description.type} that arrived before the call was open`);
+        return;
+      }
+      const readyForOffer =
+        !this.makingOffer && (pc.signalingState === 'stable' || this.isSettingRemoteAnswerPending);
+      const offerCollision = description.type === 'offer' && !readyForOffer;
+      this.ignoreOffer = !this.options.polite && offerCollision;
+      if (this.ignoreOffer) {
+        console.debug('[peer] offer collision: impolite side ignores the incoming offer');
+        return;
+      }
+      await this.applyRemoteDescription(pc, description);
+      if (description.type === 'offer') {
+        await pc.setLocalDescription();
+        this.assertOpen('answer');
+        this.sendLocalDescription(pc);
+      }
+    });
+  }
+
+  receiveCandidate(candidate: RTCIceCandidateInit): Promise<void> {
+    return this.enqueue('add an ICE candidate', async () => {
+      const pc = this.pc;
+      if (!pc || !pc.remoteDescription) {
+        if (this.pendingCandidates.length >= MAX_QUEUED_CANDIDATES) {
+          console.warn('[peer] too many early ICE candidates; dropping one');
+          return;
+        }
+        this.pendingCandidates.push(candidate);
+        return;
+      }
+      await this.addCandidate(pc, candidate);
+    });
+  }
+
+  /** Starts an ICE restart; perfect negotiation carries the new offer. */
+  restartIce(): void {
+    this.assertOpen('restart ICE');
+    this.pc?.restartIce();
+  }
+
+  getStats(): Promise<RTCStatsReport | null> {
+    if (this.closed || !this.pc) return Promise.resolve(null);
+    return this.pc.getStats();
+  }
+
+  /** Idempotent. Stops the connection; pending work rejects with CallClosedError. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pendingOffer = null;
+    this.pendingCandidates.length = 0;
+    const pc = this.pc;
+    this.pc = null;
+    if (!pc) return;
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    pc.close();
+  }
+
+  private enqueue(operation: string, task: () => Promise<void>): Promise<void> {
+    if (this.closed) return Promise.reject(new CallClosedError(operation));
+    const run = this.queue.then(() => {
+      this.assertOpen(operation);
+      return task();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closed) throw new CallClosedError(operation);
+  }
+
+  private createPeerConnection(): RTCPeerConnection {
+    const pc = this.options.environment.createPeerConnection({ iceServers: this.options.iceServers });
+    this.pc = pc;
+    pc.onnegotiationneeded = async () => {
+      try {
+        this.makingOffer = true;
+        await pc.setLocalDescription();
+        if (!this.closed) this.sendLocalDescription(pc);
+      } catch (error) {
+        if (!this.closed) console.warn('[peer] could not create an offer', error);
+      } finally {
+        this.makingOffer = false;
+      }
+    };
+    pc.onicecandidate = ({ candidate }) => {
+      if (!candidate || this.closed) return;
+      this.options.signal({ type: 'candidate', candidate: toCandidateInit(candidate) });
+    };
+    pc.ontrack = ({ track, streams }) => {
+      let stream = streams[0];
+      if (!stream) {
+        stream = this.remoteStreamFallback ??= this.options.environment.createMediaStream();
+        stream.addTrack(track);
+      }
+      this.options.remoteStream(stream);
+    };
+    pc.onconnectionstatechange = () => this.options.connectionStateChange(pc.connectionState);
+    return pc;
+  }
+
+  /** Sends our tracks; when offering, asks to receive any kind we cannot send (no camera, no mic). */
+  private attachMedia(pc: RTCPeerConnection, stream: MediaStream | null, offering: boolean): void {
+    const tracks = stream?.getTracks() ?? [];
+    for (const track of tracks) pc.addTrack(track, stream as MediaStream);
+    if (!offering) return;
+    for (const kind of KINDS) {
+      if (!tracks.some((track) => track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+    }
+  }
+
+  private async applyRemoteDescription(pc: RTCPeerConnection, description: RTCSessionDescriptionInit): Promise<void> {
+    this.isSettingRemoteAnswerPending = description.type === 'answer';
+    try {
+      await pc.setRemoteDescription(description);
+    } finally {
+      this.isSettingRemoteAnswerPending = false;
+    }
+    this.assertOpen('apply a remote description');
+    const queued = this.pendingCandidates.splice(0);
+    for (const candidate of queued) await this.addCandidate(pc, candidate);
+  }
+
+  private async addCandidate(pc: RTCPeerConnection, candidate: RTCIceCandidateInit): Promise<void> {
+    try {
+      await pc.addIceCandidate(candidate);
+    } catch (error) {
+      // Candidates of an offer we chose to ignore are expected to fail.
+      if (!this.ignoreOffer && !this.closed) console.warn('[peer] could not add an ICE candidate', error);
+    }
+  }
+
+  private sendLocalDescription(pc: RTCPeerConnection): void {
+    const description = pc.localDescription;
+    if (!description) return;
+    if (description.type === 'offer') {
+      this.options.signal({ type: 'offer', offer: { type: 'offer', sdp: description.sdp } });
+    } else if (description.type === 'answer') {
+      this.options.signal({ type: 'answer', answer: { type: 'answer', sdp: description.sdp } });
+    }
+  }
+}
+
+function toCandidateInit(candidate: RTCIceCandidate): IceCandidate {
+  const init = typeof candidate.toJSON === 'function' ? candidate.toJSON() : candidate;
+  return {
+    candidate: init.candidate ?? '',
+    sdpMid: init.sdpMid ?? null,
+    sdpMLineIndex: init.sdpMLineIndex ?? null,
+    usernameFragment: init.usernameFragment ?? null,
+  };
+}

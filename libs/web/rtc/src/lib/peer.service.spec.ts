@@ -1,0 +1,338 @@
+import { TestBed } from '@angular/core/testing';
+import { FakeWebSocket } from '../testing/fake-web-socket';
+import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../testing/fake-rtc';
+import { CallState } from './call-state';
+import { CallClosedError, NotLoggedInError } from './errors';
+import { describeMediaError } from './media';
+import { CALL_TIMING, CallNotice, PeerService } from './peer.service';
+import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
+import { SignalingClient } from './signaling-client.service';
+
+const timing = { endedLingerMs: 1_500, ringTimeoutMs: 45_000, connectTimeoutMs: 20_000, reconnectGraceMs: 15_000 };
+const offer = (sdp = 'their-offer') => ({ type: 'offer' as const, sdp });
+const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 10.0.0.${n} 5000 typ host`, sdpMid: '0', sdpMLineIndex: 0 });
+
+function setUp(devices: ('audio' | 'video')[] = ['audio', 'video'], mediaError = 'NotFoundError') {
+  FakeWebSocket.instances = [];
+  FakePeerConnection.instances = [];
+  const fake = fakeEnvironment(devices, mediaError);
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
+      { provide: WEB_SOCKET_FACTORY, useValue: (url: string) => new FakeWebSocket(url) as unknown as WebSocket },
+      { provide: RTC_ENVIRONMENT, useValue: fake.environment },
+      { provide: CALL_TIMING, useValue: timing },
+    ],
+  });
+  const peer = TestBed.inject(PeerService);
+  const states: CallState[] = [];
+  const notices: CallNotice[] = [];
+  peer.callState$.subscribe((state) => states.push(state));
+  peer.notices$.subscribe((notice) => notices.push(notice));
+  return { peer, states, notices, getUserMedia: fake.getUserMedia };
+}
+
+/** Logs in as `username` over a fake socket; returns the socket for the "server" side of the test. */
+function logIn(username: string): FakeWebSocket {
+  const signaling = TestBed.inject(SignalingClient);
+  signaling.logIn(username);
+  const socket = FakeWebSocket.latest();
+  socket.acceptConnection();
+  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }] });
+  socket.sent.length = 0;
+  return socket;
+}
+
+describe(PeerService.name, () => {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+
+  it('walks a placed call idle -> calling -> connecting -> connected -> ended -> idle, logging each move', async () => {
+    const { peer, states } = setUp();
+    const socket = logIn('alice');
+
+    await peer.call('bob');
+    await settle();
+    expect(socket.messages()).toEqual([{ type: 'offer', offer: { type: 'offer', sdp: 'sdp-1' }, otherUsername: 'bob' }]);
+    const pc = FakePeerConnection.latest();
+    expect(pc.configuration.iceServers).toEqual([{ urls: 'stun:ice.duet.test' }]);
+    expect(peer.localStream()).not.toBeNull();
+
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'their-answer' }, username: 'bob' });
+    await settle();
+    expect(pc.remoteDescription).toEqual({ type: 'answer', sdp: 'their-answer' });
+    pc.becomes('connected');
+    pc.becomes('connected');
+    peer.hangUp();
+    expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
+    expect(pc.closed).toBe(true);
+    expect(peer.callState()).toBe('ended');
+
+    jest.advanceTimersByTime(timing.endedLingerMs);
+    expect(states).toEqual(['idle', 'calling', 'connecting', 'connected', 'ended', 'idle']);
+    expect(console.debug).toHaveBeenCalledWith('[call] connecting -> connected');
+    expect(peer.localStream()).toBeNull();
+    expect(peer.remoteUser()).toBeNull();
+  });
+
+  it('rings on an incoming offer, queues early candidates, and answers only on accept', async () => {
+    const { peer, states } = setUp();
+    const socket = logIn('bob');
+
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
+    socket.deliver({ type: 'candidate', candidate: candidate(1), username: 'alice' });
+    socket.deliver({ type: 'candidate', candidate: candidate(2), username: 'alice' });
+    await settle();
+    expect(peer.callState()).toBe('ringing');
+    expect(peer.remoteUser()).toBe('alice');
+    expect(socket.sent).toEqual([]);
+    expect(FakePeerConnection.instances).toHaveLength(0);
+
+    await peer.accept();
+    await settle();
+    const pc = FakePeerConnection.latest();
+    expect(pc.remoteDescription).toEqual(offer());
+    expect(pc.addedCandidates).toEqual([candidate(1), candidate(2)]);
+    expect(socket.messages()).toEqual([{ type: 'answer', answer: { type: 'answer', sdp: 'sdp-1' }, otherUsername: 'alice' }]);
+
+    pc.becomes('connected');
+    expect(states).toEqual(['idle', 'ringing', 'connecting', 'connected']);
+  });
+
+  it('shows the remote stream that arrives with the remote track', async () => {
+    const { peer } = setUp();
+    const socket = logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
+    await peer.accept();
+    await settle();
+    const remote = new FakeMediaStream([new FakeTrack('video')]);
+    FakePeerConnection.latest().receiveTrack(new FakeTrack('video'), [remote]);
+    expect(peer.remoteStream()).toBe(remote);
+  });
+
+  it('declines: sends decline, ends, and the prompt cannot be accepted afterwards', async () => {
+    const { peer, states } = setUp();
+    const socket = logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
+    peer.decline();
+    expect(socket.messages()).toEqual([{ type: 'decline', otherUsername: 'alice', reason: 'declined' }]);
+    await expect(peer.accept()).rejects.toBeInstanceOf(CallClosedError);
+    expect(() => peer.decline()).toThrow(CallClosedError);
+    jest.advanceTimersByTime(timing.endedLingerMs);
+    expect(states).toEqual(['idle', 'ringing', 'ended', 'idle']);
+  });
+
+  it.each([
+    [{ type: 'decline', username: 'bob', reason: 'declined' }, 'declined', 'bob declined the call.'],
+    [{ type: 'decline', username: 'bob', reason: 'busy' }, 'busy', 'bob is busy in another call.'],
+    [{ type: 'error', code: 'user-offline', message: 'bob is not online', replyTo: 'offer' }, 'offline', 'bob is not online.'],
+    [{ type: 'close', username: 'bob', reason: 'disconnected' }, 'peer-disconnected', 'bob disconnected.'],
+  ])('ends a placed call on %j and says why in words', async (message, code, words) => {
+    const { peer, states, notices } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    await settle();
+    socket.deliver(message);
+    expect(notices).toEqual([{ code, message: words }]);
+    jest.advanceTimersByTime(timing.endedLingerMs);
+    expect(states).toEqual(['idle', 'calling', 'ended', 'idle']);
+  });
+
+  it('ignores signaling from anyone but the other party', async () => {
+    const { peer } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    await settle();
+    socket.deliver({ type: 'close', username: 'mallory', reason: 'hangup' });
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'x' }, username: 'mallory' });
+    await settle();
+    expect(peer.callState()).toBe('calling');
+    expect(FakePeerConnection.latest().remoteDescription).toBeNull();
+  });
+
+  it('treats an offer from the callee while calling as glare: polite alice rolls back and answers', async () => {
+    const { peer, states } = setUp();
+    const socket = logIn('alice');
+    await peer.call('Bob');
+    await settle();
+    const pc = FakePeerConnection.latest();
+    expect(pc.signalingState).toBe('have-local-offer');
+
+    socket.deliver({ type: 'offer', offer: offer('bobs-offer'), username: 'bob' });
+    await settle();
+    expect(pc.rollbacks).toBe(1);
+    expect(pc.remoteDescription).toEqual(offer('bobs-offer'));
+    expect(socket.messages().at(-1)).toEqual({ type: 'answer', answer: { type: 'answer', sdp: 'sdp-2' }, otherUsername: 'Bob' });
+    expect(states).toEqual(['idle', 'calling', 'connecting']);
+  });
+
+  it('in glare, impolite bob ignores the colliding offer and waits for the answer to his own', async () => {
+    const { peer } = setUp();
+    const socket = logIn('bob');
+    await peer.call('alice');
+    await settle();
+    const pc = FakePeerConnection.latest();
+
+    socket.deliver({ type: 'offer', offer: offer('alices-offer'), username: 'alice' });
+    socket.deliver({ type: 'candidate', candidate: candidate(4), username: 'alice' });
+    await settle();
+    expect(peer.callState()).toBe('connecting');
+    expect(pc.rollbacks).toBe(0);
+    expect(pc.signalingState).toBe('have-local-offer');
+    expect(socket.messages().map((message) => message['type'])).toEqual(['offer']);
+
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'alices-answer' }, username: 'alice' });
+    await settle();
+    expect(pc.signalingState).toBe('stable');
+  });
+
+  it('joins receive-only, with a notice, when the callee has no camera or microphone', async () => {
+    const { peer, notices, getUserMedia } = setUp([]);
+    const socket = logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
+    await peer.accept();
+    await settle();
+    expect(getUserMedia).toHaveBeenNthCalledWith(1, { audio: true, video: true });
+    expect(getUserMedia).toHaveBeenNthCalledWith(2, { audio: true });
+    expect(notices).toEqual([
+      { code: 'media', message: 'No camera/microphone found. You can still see and hear the other side.' },
+    ]);
+    expect(FakePeerConnection.latest().senders).toEqual([]);
+    expect(socket.messages().map((message) => message['type'])).toEqual(['answer']);
+    expect(peer.callState()).toBe('connecting');
+  });
+
+  it('falls back to audio only when there is a microphone but no camera', async () => {
+    const { peer, notices } = setUp(['audio']);
+    logIn('alice');
+    await peer.call('bob');
+    await settle();
+    const pc = FakePeerConnection.latest();
+    expect(pc.senders.map((sender) => sender.track.kind)).toEqual(['audio']);
+    expect(pc.transceivers).toEqual([{ kind: 'video', direction: 'recvonly' }]);
+    expect(notices[0]?.message).toBe('No camera/microphone found. Joining with audio only.');
+  });
+
+  it.each([
+    ['NotAllowedError', 'Camera/microphone permission denied.'],
+    ['NotFoundError', 'No camera/microphone found.'],
+    ['NotReadableError', 'The camera or microphone is in use by another application.'],
+  ])('words a %s from getUserMedia for people', (name, words) => {
+    expect(describeMediaError(new DOMException('x', name))).toBe(words);
+  });
+
+  it('ends the call and tells the peer when ICE fails before connecting', async () => {
+    const { peer, notices } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
+    await settle();
+    FakePeerConnection.latest().becomes('failed');
+    expect(peer.callState()).toBe('ended');
+    expect(notices[0]?.code).toBe('connection-failed');
+    expect(notices[0]?.message).toContain('ICE failed');
+    expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
+  });
+
+  it('goes reconnecting when media drops, restarts ICE once on failure, and recovers', async () => {
+    const { peer, states } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
+    await settle();
+    const pc = FakePeerConnection.latest();
+    pc.becomes('connected');
+    pc.becomes('disconnected');
+    pc.becomes('failed');
+    expect(pc.restartIceCalls).toBe(1);
+    pc.becomes('connected');
+    expect(states).toEqual(['idle', 'calling', 'connecting', 'connected', 'reconnecting', 'connected']);
+  });
+
+  it('gives up reconnecting after the grace period', async () => {
+    const { peer, notices } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
+    await settle();
+    FakePeerConnection.latest().becomes('connected');
+    FakePeerConnection.latest().becomes('disconnected');
+    jest.advanceTimersByTime(timing.reconnectGraceMs);
+    expect(peer.callState()).toBe('ended');
+    expect(notices.map((notice) => notice.code)).toEqual(['connection-failed']);
+  });
+
+  it('ends the call when the signaling socket drops', async () => {
+    const { peer, notices } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    socket.drop();
+    expect(peer.callState()).toBe('ended');
+    expect(notices.map((notice) => notice.code)).toEqual(['server-lost']);
+  });
+
+  it('stops ringing and says so when the caller cancels', async () => {
+    const { peer, notices } = setUp();
+    const socket = logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
+    socket.deliver({ type: 'close', username: 'alice', reason: 'hangup' });
+    expect(peer.callState()).toBe('ended');
+    expect(notices).toEqual([{ code: 'cancelled', message: 'alice cancelled the call.' }]);
+  });
+
+  it('drops a call attempt nobody answers after the ring timeout', async () => {
+    const { peer, notices } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    jest.advanceTimersByTime(timing.ringTimeoutMs);
+    expect(peer.callState()).toBe('ended');
+    expect(notices.map((notice) => notice.code)).toEqual(['no-answer']);
+    expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
+  });
+
+  it('leaves ended at once when a new call starts', async () => {
+    const { peer, states } = setUp();
+    logIn('alice');
+    await peer.call('bob');
+    peer.hangUp();
+    await peer.call('carol');
+    expect(states).toEqual(['idle', 'calling', 'ended', 'idle', 'calling']);
+    expect(peer.remoteUser()).toBe('carol');
+  });
+
+  it('refuses to call yourself (any case) and to call before logging in', async () => {
+    const { peer, notices } = setUp();
+    await expect(peer.call('bob')).rejects.toBeInstanceOf(NotLoggedInError);
+    logIn('alice');
+    await peer.call('ALICE');
+    expect(peer.callState()).toBe('idle');
+    expect(notices).toEqual([{ code: 'self-call', message: 'You cannot call yourself.' }]);
+  });
+
+  it('releases the camera and microphone when the call ends', async () => {
+    const { peer } = setUp();
+    logIn('alice');
+    await peer.call('bob');
+    const tracks = (peer.localStream() as unknown as FakeMediaStream).getTracks();
+    expect(tracks).toHaveLength(2);
+    peer.hangUp();
+    expect(tracks.every((track) => track.stopped)).toBe(true);
+  });
+
+  it('reports inbound video counters of the live call for the browser tests', async () => {
+    const { peer } = setUp();
+    expect(await peer.inboundVideoStats()).toBeNull();
+    logIn('alice');
+    await peer.call('bob');
+    expect(await peer.inboundVideoStats()).toEqual({ framesDecoded: 42, frameWidth: 640, frameHeight: 480, bytesReceived: 9000 });
+  });
+});

@@ -1,0 +1,174 @@
+import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { ClientMessage, IceServer, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** Who the server says we are, and the ICE servers it handed out at login. */
+export interface SignalingSession {
+  username: string;
+  iceServers: IceServer[];
+}
+
+export interface ReconnectPolicy {
+  /** Delay ceiling of the first retry; doubles per failed attempt. Default 500 ms. */
+  initialDelayMs: number;
+  /** Upper bound of any delay, so a long outage is retried at a sane rate. Default 10 s. */
+  maxDelayMs: number;
+}
+
+export const RECONNECT_POLICY = new InjectionToken<ReconnectPolicy>('RECONNECT_POLICY', {
+  providedIn: 'root',
+  factory: () => ({ initialDelayMs: 500, maxDelayMs: 10_000 }),
+});
+
+/**
+ * Exponential backoff with "equal jitter": a random delay in the upper half of the attempt's
+ * ceiling, so clients dropped by one server restart do not all come back in the same instant.
+ */
+export function reconnectDelayMs(attempt: number, policy: ReconnectPolicy, random: () => number = Math.random): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
+  return ceiling / 2 + (random() * ceiling) / 2;
+}
+
+const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
+
+/**
+ * The one WebSocket to the server. Connection states:
+ *
+ *   closed -> connecting -> open -> reconnecting -> open -> ...
+ *   (connecting fails) -> reconnecting;   any -> closed only via disconnect()
+ *
+ * While reconnecting it retries with backoff; once open again it logs back in with the last
+ * name that logged in successfully (or is still waiting for an answer).
+ */
+@Injectable({ providedIn: 'root' })
+export class SignalingClient {
+  private readonly url = inject(SIGNALING_URL);
+  private readonly createSocket = inject(WEB_SOCKET_FACTORY);
+  private readonly policy = inject(RECONNECT_POLICY);
+
+  private readonly messagesSubject = new Subject<ServerMessage>();
+  private readonly connectionStateSubject = new BehaviorSubject<ConnectionState>('closed');
+  private readonly sessionSubject = new BehaviorSubject<SignalingSession | null>(null);
+
+  /** Every valid message from the server. Invalid frames never get here. */
+  readonly messages$: Observable<ServerMessage> = this.messagesSubject.asObservable();
+  readonly connectionState$: Observable<ConnectionState> = this.connectionStateSubject.asObservable();
+  readonly session$: Observable<SignalingSession | null> = this.sessionSubject.asObservable();
+  readonly connectionState = toSignal(this.connectionState$, { requireSync: true });
+  readonly session = toSignal(this.session$, { requireSync: true });
+
+  private socket: WebSocket | null = null;
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private failedAttempts = 0;
+  /** The name to (re-)login with; cleared when the server refuses it. */
+  private username: string | null = null;
+
+  constructor() {
+    inject(DestroyRef).onDestroy(() => this.disconnect());
+  }
+
+  /** Opens the socket unless it is open or a reconnect is already scheduled. */
+  connect(): void {
+    if (this.socket || this.reconnectTimer) return;
+    this.openSocket('connecting');
+  }
+
+  /** Logs in now if the socket is open, else as soon as it opens. */
+  logIn(username: string): void {
+    this.username = username;
+    if (this.isOpen()) {
+      this.send({ type: 'login', username });
+    } else {
+      this.connect();
+    }
+  }
+
+  /** Sends if the socket is open. Returns false (and sends nothing) otherwise: stale signaling is worthless. */
+  send(message: ClientMessage): boolean {
+    if (!this.socket || !this.isOpen()) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  /** Closes for good: no reconnect, no re-login. */
+  disconnect(): void {
+    this.username = null;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const socket = this.socket;
+    this.socket = null;
+    if (socket) {
+      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
+      socket.close(1000);
+    }
+    this.sessionSubject.next(null);
+    this.setConnectionState('closed');
+  }
+
+  private isOpen(): boolean {
+    return this.socket?.readyState === OPEN;
+  }
+
+  private openSocket(state: 'connecting' | 'reconnecting'): void {
+    this.setConnectionState(state);
+    const socket = this.createSocket(this.url);
+    this.socket = socket;
+    socket.onopen = () => {
+      this.failedAttempts = 0;
+      this.setConnectionState('open');
+      if (this.username) this.send({ type: 'login', username: this.username });
+    };
+    socket.onmessage = (event: MessageEvent) => this.receive(event.data);
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.scheduleReconnect();
+    };
+    // An error is always followed by close, which does the work.
+    socket.onerror = null;
+  }
+
+  private scheduleReconnect(): void {
+    const delay = reconnectDelayMs(this.failedAttempts, this.policy);
+    this.failedAttempts += 1;
+    this.setConnectionState('reconnecting');
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      this.openSocket('reconnecting');
+    }, delay);
+  }
+
+  private receive(data: unknown): void {
+    if (typeof data !== 'string') {
+      console.warn('[signaling] dropped a binary frame');
+      return;
+    }
+    const result = parseServerFrame(data);
+    if (!result.ok) {
+      console.warn(`[signaling] dropped an invalid frame: ${result.violation.message}`);
+      return;
+    }
+    const message = result.message;
+    if (message.type === 'login') {
+      if (message.success) {
+        this.username = message.username;
+        this.sessionSubject.next({ username: message.username, iceServers: message.iceServers });
+      } else {
+        this.username = null;
+        this.sessionSubject.next(null);
+      }
+    }
+    this.messagesSubject.next(message);
+  }
+
+  private setConnectionState(next: ConnectionState): void {
+    const previous = this.connectionStateSubject.value;
+    if (previous === next) return;
+    console.debug(`[signaling] ${previous} -> ${next}`);
+    this.connectionStateSubject.next(next);
+  }
+}
