@@ -1,1 +1,2 @@
-export * from './lib/web-call/web-call';
+export * from './lib/call-facade.service';
+export * from './lib/call-page/call-page.component';

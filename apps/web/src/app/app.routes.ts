@@ -1,3 +1,0 @@
-import { Route } from '@angular/router';
-
-export const appRoutes: Route[] = [];

@@ -1,0 +1,44 @@
+import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+
+@Component({
+  selector: 'duet-call-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form class="call-form" aria-label="Call someone by name" (submit)="callByName($event)">
+      <input
+        #calleeInput
+        data-testid="callee-input"
+        aria-label="Name of the person to call"
+        placeholder="Call someone by name"
+        autocapitalize="off"
+        spellcheck="false"
+        [value]="name()"
+        (input)="name.set(calleeInput.value)"
+      />
+      <button
+        type="submit"
+        class="primary"
+        data-testid="call-button"
+        aria-label="Call"
+        [disabled]="disabled() || !name().trim()"
+      >
+        Call
+      </button>
+    </form>
+  `,
+  styles: `
+    .call-form { display: flex; gap: 0.5rem; }
+    input { flex: 1; min-width: 0; }
+  `,
+})
+export class CallFormComponent {
+  readonly disabled = input(false);
+  readonly callUser = output<string>();
+  protected readonly name = signal('');
+
+  protected callByName(event: Event): void {
+    event.preventDefault();
+    const name = this.name().trim();
+    if (name && !this.disabled()) this.callUser.emit(name);
+  }
+}

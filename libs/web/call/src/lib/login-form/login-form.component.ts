@@ -1,0 +1,57 @@
+import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
+
+@Component({
+  selector: 'duet-login-form',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <form class="card login" aria-labelledby="login-title" (submit)="logIn($event)">
+      <h2 id="login-title">Who are you?</h2>
+      <p class="hint">Pick a name others can call you by.</p>
+      <div class="row">
+        <input
+          #nameInput
+          data-testid="username-input"
+          aria-label="Your username"
+          placeholder="Your name"
+          autocomplete="username"
+          autocapitalize="off"
+          spellcheck="false"
+          [attr.maxlength]="maxLength"
+          [value]="name()"
+          [disabled]="pending()"
+          (input)="name.set(nameInput.value)"
+        />
+        <button
+          type="submit"
+          class="primary"
+          data-testid="login-button"
+          aria-label="Log in"
+          [disabled]="pending() || !name().trim()"
+        >
+          {{ pending() ? 'Logging in…' : 'Log in' }}
+        </button>
+      </div>
+      <p class="hint small">1–32 letters, digits, “.”, “_” or “-”.</p>
+    </form>
+  `,
+  styles: `
+    .login { max-width: 28rem; margin: 2rem auto; }
+    h2 { margin: 0 0 0.25rem; }
+    .row { display: flex; gap: 0.5rem; margin-top: 1rem; }
+    input { flex: 1; min-width: 0; }
+    .small { font-size: 0.85rem; margin-top: 0.75rem; }
+  `,
+})
+export class LoginFormComponent {
+  readonly pending = input(false);
+  readonly login = output<string>();
+  protected readonly name = signal('');
+  protected readonly maxLength = USERNAME_MAX_LENGTH;
+
+  protected logIn(event: Event): void {
+    event.preventDefault();
+    const name = this.name().trim();
+    if (name) this.login.emit(name);
+  }
+}
