@@ -22,7 +22,7 @@ describe('signaling: bad input', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ maxPayloadBytes: MAX_PAYLOAD });
+    server = await startTestServer({ limits: { maxPayloadBytes: MAX_PAYLOAD } });
   });
   afterEach(() => {
     clients.splice(0).forEach((client) => client.close());

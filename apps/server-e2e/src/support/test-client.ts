@@ -29,8 +29,9 @@ export class TestClient {
     );
   }
 
-  static connect(url: string): Promise<TestClient> {
-    const socket = new WebSocket(url);
+  /** Opens a socket; rejects with the HTTP status when the upgrade is refused ("... 401"). */
+  static connect(url: string, options: { protocols?: string[]; headers?: Record<string, string>; autoPong?: boolean } = {}): Promise<TestClient> {
+    const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers, autoPong: options.autoPong ?? true });
     const client = new TestClient(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));
@@ -39,13 +40,18 @@ export class TestClient {
   }
 
   /** Connects and logs in; resolves after the `login` reply and the `users` list. */
-  static async loggedIn(url: string, username: string): Promise<TestClient> {
-    const client = await TestClient.connect(url);
+  static async loggedIn(url: string, username: string, options: Parameters<typeof TestClient.connect>[1] = {}): Promise<TestClient> {
+    const client = await TestClient.connect(url, options);
     client.send({ type: 'login', username });
     const reply = await client.next('login');
     if (reply['success'] !== true) throw new Error(`login ${username} failed: ${JSON.stringify(reply)}`);
     await client.next('users');
     return client;
+  }
+
+  /** The subprotocol the server chose ('' when none). */
+  get protocol(): string {
+    return this.socket.protocol;
   }
 
   get isOpen(): boolean {

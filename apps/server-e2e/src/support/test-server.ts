@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { createDuetApp } from '@duet/server/app';
-import { DuetConfig, loadConfig } from '@duet/server/config';
+import { ConnectionAuthenticator } from '@duet/server/auth';
+import { DuetConfig, LimitsConfig, loadConfig } from '@duet/server/config';
 import { InMemoryUserRegistry, UserRegistryService } from '@duet/server/signaling';
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,12 +19,25 @@ export interface TestServer {
 
 export const TEST_INDEX_HTML = '<!doctype html><title>Duet test page</title><duet-root></duet-root>';
 
+export type TestConfig = Partial<Omit<DuetConfig, 'limits'>> & {
+  readonly limits?: Partial<LimitsConfig>;
+  readonly authenticator?: Type<ConnectionAuthenticator>;
+};
+
 /** The real Duet app, as `main.ts` builds it, on a random loopback port, with a stand-in web root. */
-export async function startTestServer(overrides: Partial<DuetConfig> = {}): Promise<TestServer> {
+export async function startTestServer({ limits, authenticator, ...overrides }: TestConfig = {}): Promise<TestServer> {
   const webRoot = mkdtempSync(join(tmpdir(), 'duet-web-'));
   writeFileSync(join(webRoot, 'index.html'), TEST_INDEX_HTML);
-  const config: DuetConfig = { ...loadConfig({}), port: 0, host: '127.0.0.1', webRoot, ...overrides };
-  const app = await createDuetApp(config, { logLevels: ['error'] });
+  const defaults = loadConfig({});
+  const config: DuetConfig = {
+    ...defaults,
+    port: 0,
+    host: '127.0.0.1',
+    webRoot,
+    ...overrides,
+    limits: { ...defaults.limits, ...limits },
+  };
+  const app = await createDuetApp(config, { logLevels: ['error'], authenticator });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {

@@ -2,9 +2,9 @@ import { DuetConfig } from '@duet/server/config';
 import { SignalingWsAdapter } from '@duet/server/signaling';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { DuetAppModule } from './duet-app.module';
+import { DuetAppExtensions, DuetAppModule } from './duet-app.module';
 
-export interface CreateDuetAppOptions {
+export interface CreateDuetAppOptions extends DuetAppExtensions {
   /** Nest log levels; tests pass `['error']` to keep their output readable. */
   readonly logLevels?: LogLevel[];
 }
@@ -14,9 +14,11 @@ export interface CreateDuetAppOptions {
  * benchmark exercise the same wiring. The caller decides where to `listen`.
  */
 export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOptions = {}): Promise<INestApplication> {
-  const app = await NestFactory.create(DuetAppModule.forRoot(config), {
+  const app = await NestFactory.create(DuetAppModule.forRoot(config, options), {
     logger: options.logLevels ?? ['log', 'warn', 'error'],
+    // Idle keep-alive HTTP connections must not hold a shutdown open.
+    forceCloseConnections: true,
   });
-  app.useWebSocketAdapter(new SignalingWsAdapter(app, { maxPayloadBytes: config.maxPayloadBytes }));
+  app.useWebSocketAdapter(new SignalingWsAdapter(app));
   return app;
 }

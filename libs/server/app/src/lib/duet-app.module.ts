@@ -1,16 +1,28 @@
+import { AuthModule, ConnectionAuthenticator } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
 import { SignalingModule } from '@duet/server/signaling';
 import { WebHostModule } from '@duet/server/web-host';
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+
+export interface DuetAppExtensions {
+  /** An authenticator of your own instead of AUTH_MODE's (see docs/auth.md). */
+  readonly authenticator?: Type<ConnectionAuthenticator>;
+}
 
 /** The whole server: signaling on `/ws`, the web app on `/`. Wiring only. */
 @Module({})
 export class DuetAppModule {
-  static forRoot(config: DuetConfig): DynamicModule {
+  static forRoot(config: DuetConfig, extensions: DuetAppExtensions = {}): DynamicModule {
     return {
       module: DuetAppModule,
       imports: [
-        SignalingModule.forRoot({ iceServers: config.iceServers, presenceLimit: config.presenceLimit }),
+        AuthModule.forRoot({ config: config.auth, authenticator: extensions.authenticator }),
+        SignalingModule.forRoot({
+          iceServers: config.iceServers,
+          presenceLimit: config.presenceLimit,
+          allowedOrigins: config.allowedOrigins,
+          limits: config.limits,
+        }),
         WebHostModule.forRoot(config.webRoot),
       ],
     };

@@ -7,8 +7,20 @@ describe(loadConfig.name, () => {
       host: undefined,
       webRoot: undefined,
       iceServers: [],
-      maxPayloadBytes: 65_536,
       presenceLimit: 100,
+      allowedOrigins: undefined,
+      auth: { mode: 'none' },
+      limits: {
+        maxPayloadBytes: 65_536,
+        messagesPerSecond: 100,
+        messageBurst: 200,
+        maxConnections: 20_000,
+        maxConnectionsPerIp: 256,
+        loginTimeoutMs: 10_000,
+        heartbeatIntervalMs: 30_000,
+        ringTimeoutMs: 30_000,
+        shutdownTimeoutMs: 5_000,
+      },
     });
   });
 
@@ -21,14 +33,40 @@ describe(loadConfig.name, () => {
       WS_MAX_PAYLOAD: '4096',
       PRESENCE_LIMIT: '10',
     });
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       port: 8080,
       host: '127.0.0.1',
       webRoot: '/srv/duet',
       iceServers: [{ urls: 'stun:stun.example.org:3478' }],
-      maxPayloadBytes: 4096,
       presenceLimit: 10,
+      limits: { maxPayloadBytes: 4096 },
     });
+  });
+
+  it('reads the allowed origins and the JWT settings', () => {
+    const config = loadConfig({
+      ALLOWED_ORIGINS: 'https://duet.example.com, http://localhost:4200/',
+      AUTH_MODE: 'jwt',
+      AUTH_JWT_SECRET: 's'.repeat(32),
+      AUTH_JWT_ISSUER: 'https://idp.example.com',
+      AUTH_JWT_USERNAME_CLAIM: 'preferred_username',
+    });
+    expect(config.allowedOrigins).toEqual(['https://duet.example.com', 'http://localhost:4200']);
+    expect(config.auth).toEqual({
+      mode: 'jwt',
+      secret: 's'.repeat(32),
+      publicKeyFile: undefined,
+      issuer: 'https://idp.example.com',
+      audience: undefined,
+      usernameClaim: 'preferred_username',
+    });
+  });
+
+  it('refuses JWT mode without exactly one key, naming the variables', () => {
+    expect(() => loadConfig({ AUTH_MODE: 'jwt' })).toThrow(/AUTH_JWT_SECRET/);
+    expect(() =>
+      loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWT_PUBLIC_KEY_FILE: '/k.pem' }),
+    ).toThrow(ConfigError);
   });
 
   it('treats an empty variable as unset', () => {
@@ -43,6 +81,12 @@ describe(loadConfig.name, () => {
     ['PRESENCE_LIMIT', '-1'],
     ['ICE_SERVERS', 'not json'],
     ['ICE_SERVERS', '[{"url":"stun:x"}]'],
+    ['ALLOWED_ORIGINS', 'not a url'],
+    ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
+    ['AUTH_MODE', 'ldap'],
+    ['AUTH_JWT_SECRET', 'short'],
+    ['RATE_LIMIT_PER_SECOND', '0'],
+    ['HEARTBEAT_INTERVAL_MS', '5'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}=`));

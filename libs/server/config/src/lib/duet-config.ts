@@ -1,6 +1,41 @@
 import { IceServer, IceServerSchema } from '@duet/shared/protocol';
 import { z } from 'zod';
 
+/** How WebSocket upgrades are authenticated. */
+export type AuthConfig =
+  | { readonly mode: 'none' }
+  | {
+      readonly mode: 'jwt';
+      /** HS256 shared secret; exactly one of `secret` and `publicKeyFile` is set. */
+      readonly secret: string | undefined;
+      /** PEM public key: RSA -> RS256, EC P-256 -> ES256, EC P-384 -> ES384. */
+      readonly publicKeyFile: string | undefined;
+      readonly issuer: string | undefined;
+      readonly audience: string | undefined;
+      /** The claim that holds the username. */
+      readonly usernameClaim: string;
+    };
+
+/** Bounds on what one client, or all of them, may cost. Every one has a finite default. */
+export interface LimitsConfig {
+  /** Largest inbound WebSocket frame; bigger ones close the socket with 1009. */
+  readonly maxPayloadBytes: number;
+  /** Token bucket per connection: sustained messages per second... */
+  readonly messagesPerSecond: number;
+  /** ...and how many may arrive at once. */
+  readonly messageBurst: number;
+  readonly maxConnections: number;
+  readonly maxConnectionsPerIp: number;
+  /** A connection that has not logged in by then is closed (1008). */
+  readonly loginTimeoutMs: number;
+  /** The server pings this often; a socket that did not answer the previous ping is dropped. */
+  readonly heartbeatIntervalMs: number;
+  /** A call nobody answers ends after this long; both sides are told. */
+  readonly ringTimeoutMs: number;
+  /** On SIGTERM/SIGINT, clients get this long to close before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
+}
+
 /** Everything an operator can set, already validated and typed. */
 export interface DuetConfig {
   /** TCP port for HTTP and the `/ws` WebSocket. */
@@ -11,10 +46,12 @@ export interface DuetConfig {
   readonly webRoot: string | undefined;
   /** Handed to browsers at login; empty means host candidates only (LAN, loopback). */
   readonly iceServers: readonly IceServer[];
-  /** Largest inbound WebSocket frame; bigger ones close the socket with 1009. */
-  readonly maxPayloadBytes: number;
   /** Most names in the `users` list, and the online count up to which presence is pushed. */
   readonly presenceLimit: number;
+  /** Origins allowed to open the WebSocket; absent means the server's own origin and localhost. */
+  readonly allowedOrigins: readonly string[] | undefined;
+  readonly auth: AuthConfig;
+  readonly limits: LimitsConfig;
 }
 
 /** Thrown with a message that names the offending variable, so an operator can fix it at once. */
@@ -46,18 +83,43 @@ const iceServers = z
   .optional()
   .transform((value) => value ?? []);
 
-const nonEmpty = z.string().trim().min(1).optional();
+const origins = z
+  .string()
+  .transform((text) => text.split(',').map((origin) => origin.trim()).filter(Boolean))
+  .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).min(1))
+  .optional();
+
+const text = z.string().trim().min(1).optional();
+const SECOND = 1_000;
 
 /** Variable name -> rule; the default is the value used when the variable is unset. */
 const EnvSchema = z.object({
   PORT: integer(0, 65_535, 3000),
-  HOST: nonEmpty,
-  WEB_ROOT: nonEmpty,
+  HOST: text,
+  WEB_ROOT: text,
   ICE_SERVERS: iceServers,
+  PRESENCE_LIMIT: integer(0, 1_000, 100),
+  ALLOWED_ORIGINS: origins,
+  AUTH_MODE: z.enum(['none', 'jwt']).optional().transform((mode) => mode ?? 'none'),
+  AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  AUTH_JWT_PUBLIC_KEY_FILE: text,
+  AUTH_JWT_ISSUER: text,
+  AUTH_JWT_AUDIENCE: text,
+  AUTH_JWT_USERNAME_CLAIM: text,
   // 64 KiB: a video SDP is a few kB. ws's own default (100 MiB) would let one client pin memory.
   WS_MAX_PAYLOAD: integer(1_024, 1_048_576, 65_536),
-  PRESENCE_LIMIT: integer(0, 1_000, 100),
+  // A call's setup is a few dozen messages, most in the first second.
+  RATE_LIMIT_PER_SECOND: integer(1, 10_000, 100),
+  RATE_LIMIT_BURST: integer(1, 100_000, 200),
+  MAX_CONNECTIONS: integer(1, 1_000_000, 20_000),
+  // Generous: a whole office may share one public address.
+  MAX_CONNECTIONS_PER_IP: integer(1, 1_000_000, 256),
+  LOGIN_TIMEOUT_MS: integer(100, 10 * 60 * SECOND, 10 * SECOND),
+  HEARTBEAT_INTERVAL_MS: integer(100, 10 * 60 * SECOND, 30 * SECOND),
+  RING_TIMEOUT_MS: integer(100, 10 * 60 * SECOND, 30 * SECOND),
+  SHUTDOWN_TIMEOUT_MS: integer(100, 60 * SECOND, 5 * SECOND),
 });
+type Env = z.infer<typeof EnvSchema>;
 
 /** Reads the environment once at boot. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
@@ -78,7 +140,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
     host: vars.HOST,
     webRoot: vars.WEB_ROOT,
     iceServers: vars.ICE_SERVERS,
-    maxPayloadBytes: vars.WS_MAX_PAYLOAD,
     presenceLimit: vars.PRESENCE_LIMIT,
+    allowedOrigins: vars.ALLOWED_ORIGINS,
+    auth: authConfig(vars),
+    limits: {
+      maxPayloadBytes: vars.WS_MAX_PAYLOAD,
+      messagesPerSecond: vars.RATE_LIMIT_PER_SECOND,
+      messageBurst: vars.RATE_LIMIT_BURST,
+      maxConnections: vars.MAX_CONNECTIONS,
+      maxConnectionsPerIp: vars.MAX_CONNECTIONS_PER_IP,
+      loginTimeoutMs: vars.LOGIN_TIMEOUT_MS,
+      heartbeatIntervalMs: vars.HEARTBEAT_INTERVAL_MS,
+      ringTimeoutMs: vars.RING_TIMEOUT_MS,
+      shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}
+
+function authConfig(vars: Env): AuthConfig {
+  if (vars.AUTH_MODE === 'none') return { mode: 'none' };
+  const keys = [vars.AUTH_JWT_SECRET, vars.AUTH_JWT_PUBLIC_KEY_FILE].filter((key) => key !== undefined);
+  if (keys.length !== 1) {
+    throw new ConfigError(
+      'Invalid AUTH_MODE="jwt": set exactly one of AUTH_JWT_SECRET (HS256) and AUTH_JWT_PUBLIC_KEY_FILE (RS256/ES256)',
+    );
+  }
+  return {
+    mode: 'jwt',
+    secret: vars.AUTH_JWT_SECRET,
+    publicKeyFile: vars.AUTH_JWT_PUBLIC_KEY_FILE,
+    issuer: vars.AUTH_JWT_ISSUER,
+    audience: vars.AUTH_JWT_AUDIENCE,
+    usernameClaim: vars.AUTH_JWT_USERNAME_CLAIM ?? 'sub',
   };
 }

@@ -44,11 +44,11 @@ describe(InMemoryUserRegistry.name, () => {
   });
 
   it('rings a free callee, then reports each reason a second call cannot start', async () => {
-    expect(await registry.ring('Alice', 'bob')).toBe('ringing');
-    expect(await registry.ring('bob', 'alice')).toBe('already-together');
-    expect(await registry.ring('carol', 'bob')).toBe('callee-busy');
-    expect(await registry.ring('alice', 'carol')).toBe('caller-busy');
-    expect(await registry.ring('carol', 'dave')).toBe('callee-offline');
+    expect(await registry.ring('Alice', 'bob')).toEqual({ outcome: 'ringing', callId: expect.any(String) });
+    expect(await registry.ring('bob', 'alice')).toEqual({ outcome: 'already-together' });
+    expect(await registry.ring('carol', 'bob')).toEqual({ outcome: 'callee-busy' });
+    expect(await registry.ring('alice', 'carol')).toEqual({ outcome: 'caller-busy' });
+    expect(await registry.ring('carol', 'dave')).toEqual({ outcome: 'callee-offline' });
     expect(registry.inspect().calls).toEqual([{ caller: 'Alice', callee: 'bob', state: 'ringing' }]);
   });
 
@@ -90,6 +90,26 @@ describe(InMemoryUserRegistry.name, () => {
     await registry.ring('Alice', 'bob');
     expect(await registry.unregister('bob', bob)).toBe('Alice');
     expect(registry.inspect()).toEqual({ users: ['Alice', 'carol'], calls: [] });
-    expect(await registry.ring('alice', 'carol')).toBe('ringing');
+    expect((await registry.ring('alice', 'carol')).outcome).toBe('ringing');
+    expect(registry.violations()).toEqual([]);
+  });
+
+  it('expires a call that still rings, and only that call', async () => {
+    const first = await registry.ring('Alice', 'bob');
+    if (first.outcome !== 'ringing') throw new Error('expected ringing');
+    await registry.hangUp('bob');
+    const second = await registry.ring('Alice', 'bob');
+    if (second.outcome !== 'ringing') throw new Error('expected ringing');
+    // The first call's timer fires late: the new call between the same two must survive it.
+    expect(await registry.expire(first.callId)).toBeUndefined();
+    expect(registry.inspect().calls).toHaveLength(1);
+    await registry.accept('bob', 'alice');
+    expect(await registry.expire(second.callId)).toBeUndefined();
+    await registry.hangUp('bob');
+    const third = await registry.ring('carol', 'bob');
+    if (third.outcome !== 'ringing') throw new Error('expected ringing');
+    expect(await registry.expire(third.callId)).toEqual({ caller: 'carol', callee: 'bob' });
+    expect(registry.inspect().calls).toEqual([]);
+    expect(registry.violations()).toEqual([]);
   });
 });

@@ -1,9 +1,10 @@
 import { usernameKey } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
 import { MessageSink } from './message-sink';
-import { OnlineUser, OnlineUsers, RingOutcome, UserRegistryService } from './user-registry.service';
+import { CallParties, OnlineUser, OnlineUsers, RingResult, UserRegistryService } from './user-registry.service';
 
 interface Call {
+  readonly id: string;
   readonly caller: string;
   readonly callee: string;
   state: 'ringing' | 'active';
@@ -17,6 +18,8 @@ interface Call {
 export class InMemoryUserRegistry extends UserRegistryService {
   private readonly users = new Map<string, OnlineUser>();
   private readonly calls = new Map<string, Call>();
+  private readonly callsById = new Map<string, Call>();
+  private lastCallId = 0;
 
   async register(username: string, sink: MessageSink): Promise<boolean> {
     const key = usernameKey(username);
@@ -46,17 +49,26 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return { users, total: this.users.size };
   }
 
-  async ring(caller: string, callee: string): Promise<RingOutcome> {
+  async ring(caller: string, callee: string): Promise<RingResult> {
     const callerKey = usernameKey(caller);
     const calleeKey = usernameKey(callee);
     const callersCall = this.calls.get(callerKey);
-    if (callersCall) return this.isParty(callersCall, calleeKey) ? 'already-together' : 'caller-busy';
-    if (this.calls.has(calleeKey)) return 'callee-busy';
-    if (!this.users.has(calleeKey)) return 'callee-offline';
-    const call: Call = { caller, callee, state: 'ringing' };
+    if (callersCall) return { outcome: this.isParty(callersCall, calleeKey) ? 'already-together' : 'caller-busy' };
+    if (this.calls.has(calleeKey)) return { outcome: 'callee-busy' };
+    if (!this.users.has(calleeKey)) return { outcome: 'callee-offline' };
+    this.lastCallId += 1;
+    const call: Call = { id: String(this.lastCallId), caller, callee, state: 'ringing' };
     this.calls.set(callerKey, call);
     this.calls.set(calleeKey, call);
-    return 'ringing';
+    this.callsById.set(call.id, call);
+    return { outcome: 'ringing', callId: call.id };
+  }
+
+  async expire(callId: string): Promise<CallParties | undefined> {
+    const call = this.callsById.get(callId);
+    if (!call || call.state !== 'ringing') return undefined;
+    this.endCallOf(usernameKey(call.caller));
+    return { caller: call.caller, callee: call.callee };
   }
 
   async accept(username: string, peer: string): Promise<boolean> {
@@ -85,11 +97,33 @@ export class InMemoryUserRegistry extends UserRegistryService {
 
   /** For tests: the whole state, to check that users and calls agree. */
   inspect(): { users: string[]; calls: { caller: string; callee: string; state: string }[] } {
-    const calls = new Set(this.calls.values());
     return {
       users: [...this.users.values()].map((user) => user.username),
-      calls: [...calls].map(({ caller, callee, state }) => ({ caller, callee, state })),
+      calls: [...this.callsById.values()].map(({ caller, callee, state }) => ({ caller, callee, state })),
     };
+  }
+
+  /**
+   * For tests: the invariants the registry must keep whatever clients send. Returns the broken
+   * ones, empty when all hold.
+   */
+  violations(): string[] {
+    const broken: string[] = [];
+    for (const call of this.callsById.values()) {
+      for (const party of [call.caller, call.callee]) {
+        const key = usernameKey(party);
+        if (!this.users.has(key)) broken.push(`call ${call.id}: ${party} is not online`);
+        if (this.calls.get(key) !== call) broken.push(`call ${call.id}: ${party} is not indexed to it`);
+      }
+      if (usernameKey(call.caller) === usernameKey(call.callee)) broken.push(`call ${call.id}: a self-call`);
+    }
+    for (const [key, call] of this.calls) {
+      if (this.callsById.get(call.id) !== call) broken.push(`${key}: indexed to a call that ended`);
+    }
+    for (const [key, user] of this.users) {
+      if (usernameKey(user.username) !== key) broken.push(`${key}: keyed under the wrong name`);
+    }
+    return broken;
   }
 
   private callBetween(username: string, peer: string): Call | undefined {
@@ -109,6 +143,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     if (!call) return undefined;
     this.calls.delete(usernameKey(call.caller));
     this.calls.delete(usernameKey(call.callee));
+    this.callsById.delete(call.id);
     return usernameKey(call.caller) === key ? call.callee : call.caller;
   }
 }

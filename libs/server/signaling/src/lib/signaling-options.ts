@@ -1,3 +1,4 @@
+import { LimitsConfig } from '@duet/server/config';
 import { IceServer } from '@duet/shared/protocol';
 
 export interface SignalingOptions {
@@ -5,6 +6,9 @@ export interface SignalingOptions {
   readonly iceServers: readonly IceServer[];
   /** See `PresenceService`. */
   readonly presenceLimit: number;
+  /** See `OriginPolicy`. */
+  readonly allowedOrigins: readonly string[] | undefined;
+  readonly limits: LimitsConfig;
 }
 
 export const SIGNALING_OPTIONS = Symbol('SIGNALING_OPTIONS');

@@ -1,13 +1,27 @@
+import { loadConfig } from '@duet/server/config';
 import { ServerMessage } from '@duet/shared/protocol';
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { Session } from './session';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
+import { UpgradeGuard } from './transport/upgrade-guard';
+
+const options = { iceServers: [], presenceLimit: 10, allowedOrigins: undefined, limits: loadConfig({}).limits };
+const request = {} as IncomingMessage;
+/** The guard's verdict is what the gateway trusts; here every upgrade passed as anonymous. */
+const guard = { identityOf: (req: IncomingMessage | undefined) => (req === request ? {} : undefined) } as UpgradeGuard;
 
 describe(SignalingGateway.name, () => {
   function socket() {
     const sent: ServerMessage[] = [];
-    const ws = { readyState: WebSocket.OPEN, send: (frame: string) => sent.push(JSON.parse(frame)) };
+    const ws = {
+      readyState: WebSocket.OPEN,
+      bufferedAmount: 0,
+      send: (frame: string) => sent.push(JSON.parse(frame)),
+      once: jest.fn(),
+      terminate: jest.fn(),
+    };
     return { ws: ws as unknown as WebSocket, sent };
   }
   const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -24,9 +38,9 @@ describe(SignalingGateway.name, () => {
         calls.push(`offer from ${session.username}`);
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service);
+    const gateway = new SignalingGateway(service, guard, options);
     const { ws } = socket();
-    gateway.handleConnection(ws);
+    gateway.handleConnection(ws, request);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
     await new Promise((resolve) => setTimeout(resolve, 30));
@@ -40,10 +54,10 @@ describe(SignalingGateway.name, () => {
       }),
       close: jest.fn(async (session: Session) => session.send({ type: 'error', code: 'not-in-call', message: 'x' })),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service);
+    const gateway = new SignalingGateway(service, guard, options);
     jest.spyOn(gateway['logger'], 'error').mockImplementation(() => undefined);
     const { ws, sent } = socket();
-    gateway.handleConnection(ws);
+    gateway.handleConnection(ws, request);
     gateway.relayCandidate(ws, { type: 'candidate', candidate: { candidate: '' }, otherUsername: 'bob' });
     gateway.hangUp(ws, { type: 'close' });
     await settle();
@@ -65,12 +79,22 @@ describe(SignalingGateway.name, () => {
         calls.push('disconnect');
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service);
+    const gateway = new SignalingGateway(service, guard, options);
     const { ws } = socket();
-    gateway.handleConnection(ws);
+    gateway.handleConnection(ws, request);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.handleDisconnect(ws);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(calls).toEqual(['login', 'disconnect']);
+  });
+
+  it('terminates a socket whose upgrade never passed the guard, without a session', () => {
+    const service = { login: jest.fn() } as unknown as SignalingService;
+    const gateway = new SignalingGateway(service, guard, options);
+    const { ws } = socket();
+    gateway.handleConnection(ws, {} as IncomingMessage);
+    expect(ws.terminate).toHaveBeenCalled();
+    gateway.login(ws, { type: 'login', username: 'alice' });
+    expect(service.login).not.toHaveBeenCalled();
   });
 });

@@ -7,7 +7,8 @@ import {
   OfferMessage,
   ProtocolViolation,
 } from '@duet/shared/protocol';
-import { Logger } from '@nestjs/common';
+import { Inject, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
 import {
   ConnectedSocket,
   MessageBody,
@@ -18,9 +19,10 @@ import {
 } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
 import { Session } from './session';
-import { SIGNALING_PATH } from './signaling-options';
+import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
-import { PROTOCOL_VIOLATION } from './signaling-ws.adapter';
+import { CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
+import { UpgradeGuard } from './transport/upgrade-guard';
 
 /**
  * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
@@ -31,10 +33,27 @@ export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnec
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly sessions = new WeakMap<WebSocket, Session>();
 
-  constructor(private readonly signaling: SignalingService) {}
+  constructor(
+    private readonly signaling: SignalingService,
+    private readonly guard: UpgradeGuard,
+    @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
+  ) {}
 
-  handleConnection(socket: WebSocket): void {
-    this.sessions.set(socket, new Session(socket));
+  handleConnection(socket: WebSocket, request?: IncomingMessage): void {
+    const identity = this.guard.identityOf(request);
+    if (identity === undefined) {
+      // Every upgrade passes UpgradeGuard first; a socket that did not is refused, not trusted.
+      socket.terminate();
+      return;
+    }
+    const session = new Session(socket, identity);
+    this.sessions.set(socket, session);
+    // An idle socket that never logs in holds a slot a real user could use.
+    const deadline = setTimeout(() => {
+      if (session.username === undefined) socket.close(CLOSE_POLICY_VIOLATION, 'log in first');
+    }, this.options.limits.loginTimeoutMs);
+    deadline.unref();
+    socket.once('close', () => clearTimeout(deadline));
   }
 
   handleDisconnect(socket: WebSocket): void {

@@ -4,6 +4,7 @@ import { PresenceService } from './presence.service';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
+import { UpgradeGuard } from './transport/upgrade-guard';
 import { UserRegistryService } from './user-registry.service';
 
 export interface SignalingModuleOptions extends SignalingOptions {
@@ -21,9 +22,10 @@ export class SignalingModule {
         { provide: UserRegistryService, useClass: registry },
         PresenceService,
         SignalingService,
+        UpgradeGuard,
         SignalingGateway,
       ],
-      exports: [UserRegistryService],
+      exports: [UserRegistryService, UpgradeGuard],
     };
   }
 }

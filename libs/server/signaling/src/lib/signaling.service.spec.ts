@@ -1,22 +1,29 @@
+import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
 import { WebSocket } from 'ws';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
+import { loadConfig } from '@duet/server/config';
 import { SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
 
 /** A session whose socket records what it is sent: the only fake here. */
-function fakeSession(): { session: Session; sent: ServerMessage[] } {
+function fakeSession(identity: Identity = {}): { session: Session; sent: ServerMessage[] } {
   const sent: ServerMessage[] = [];
-  const socket = { readyState: WebSocket.OPEN, send: (frame: string) => sent.push(JSON.parse(frame)) };
-  return { session: new Session(socket as unknown as WebSocket), sent };
+  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, send: (frame: string) => sent.push(JSON.parse(frame)) };
+  return { session: new Session(socket as unknown as WebSocket, identity), sent };
 }
 
 const OFFER = { type: 'offer', sdp: 'v=0' } as const;
 
 describe(SignalingService.name, () => {
-  const options: SignalingOptions = { iceServers: [{ urls: 'stun:stun.test' }], presenceLimit: 10 };
+  const options: SignalingOptions = {
+    iceServers: [{ urls: 'stun:stun.test' }],
+    presenceLimit: 10,
+    allowedOrigins: undefined,
+    limits: { ...loadConfig({}).limits, ringTimeoutMs: 50 },
+  };
   let registry: InMemoryUserRegistry;
   let service: SignalingService;
 
@@ -98,5 +105,41 @@ describe(SignalingService.name, () => {
     await service.disconnect(fakeSession().session);
     expect(alice.sent).toEqual([]);
     expect(registry.inspect().users).toEqual(['alice']);
+  });
+
+  it('lets an authenticated connection log in only under its own name', async () => {
+    const { session, sent } = fakeSession({ username: 'Alice' });
+    await service.login(session, { type: 'login', username: 'mallory' });
+    expect(sent).toEqual([
+      {
+        type: 'login',
+        success: false,
+        reason: 'forbidden',
+        message: 'this connection is authenticated as Alice and may only log in as Alice',
+      },
+    ]);
+    await service.login(session, { type: 'login', username: 'alice' });
+    expect(sent[1]).toMatchObject({ type: 'login', success: true, username: 'alice' });
+  });
+
+  it('ends a call nobody answers and tells both sides it timed out', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    alice.sent.length = 0;
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    bob.sent.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alice.sent).toEqual([{ type: 'close', username: 'bob', reason: 'timeout' }]);
+    expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'timeout' }]);
+    expect(registry.inspect().calls).toEqual([]);
+  });
+
+  it('lets an answered call outlive the ring timeout', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    await service.answer(bob.session, { type: 'answer', answer: { type: 'answer', sdp: '' }, otherUsername: 'alice' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(registry.inspect().calls).toEqual([{ caller: 'alice', callee: 'bob', state: 'active' }]);
   });
 });

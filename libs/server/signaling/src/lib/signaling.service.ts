@@ -34,6 +34,15 @@ export class SignalingService {
     if (session.username !== undefined) {
       return this.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
     }
+    const allowed = session.identity.username;
+    if (allowed !== undefined && usernameKey(allowed) !== usernameKey(username)) {
+      return session.send({
+        type: 'login',
+        success: false,
+        reason: 'forbidden',
+        message: `this connection is authenticated as ${allowed} and may only log in as ${allowed}`,
+      });
+    }
     if (!(await this.registry.register(username, session))) {
       return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
     }
@@ -50,8 +59,8 @@ export class SignalingService {
       return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
     const callee = await this.registry.find(otherUsername);
-    const outcome = callee ? await this.registry.ring(from, callee.username) : 'callee-offline';
-    switch (outcome) {
+    const ring = callee ? await this.registry.ring(from, callee.username) : { outcome: 'callee-offline' as const };
+    switch (ring.outcome) {
       case 'callee-offline':
         return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
       case 'caller-busy':
@@ -59,6 +68,8 @@ export class SignalingService {
       case 'callee-busy':
         return session.send({ type: 'decline', username: callee!.username, reason: 'busy' });
       case 'ringing':
+        this.expireUnanswered(ring.callId);
+        return callee!.sink.send({ type: 'offer', offer, username: from });
       case 'already-together':
         // A new call, or renegotiation / glare within the call the two already share.
         return callee!.sink.send({ type: 'offer', offer, username: from });
@@ -118,6 +129,22 @@ export class SignalingService {
       (await this.registry.find(peer))?.sink.send({ type: 'close', username, reason: 'disconnected' });
     }
     await this.presence.withdraw(username);
+  }
+
+  /** Ends the call if it still rings when the timeout fires, and tells both sides. */
+  private expireUnanswered(callId: string): void {
+    const timer = setTimeout(() => {
+      this.registry
+        .expire(callId)
+        .then(async (parties) => {
+          if (parties === undefined) return;
+          const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
+          caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout' });
+          callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout' });
+        })
+        .catch((error: unknown) => this.logger.error(`ring timeout failed: ${String(error)}`));
+    }, this.options.limits.ringTimeoutMs);
+    timer.unref();
   }
 
   /** A frame that is not a valid message. An invalid `login` is answered as a failed login. */

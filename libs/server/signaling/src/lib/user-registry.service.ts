@@ -13,8 +13,15 @@ export interface OnlineUsers {
   readonly total: number;
 }
 
-/** What `ring` did: started a call, found the pair already in one, or why it could not. */
-export type RingOutcome = 'ringing' | 'already-together' | 'caller-busy' | 'callee-busy' | 'callee-offline';
+/** What `ring` did: started a call (identified by `callId`), found the pair already in one, or why it could not. */
+export type RingResult =
+  | { readonly outcome: 'ringing'; readonly callId: string }
+  | { readonly outcome: 'already-together' | 'caller-busy' | 'callee-busy' | 'callee-offline' };
+
+export interface CallParties {
+  readonly caller: string;
+  readonly callee: string;
+}
 
 /**
  * Who is online and who is in a call with whom: the one piece of state signaling needs.
@@ -40,7 +47,10 @@ export abstract class UserRegistryService {
   abstract online(limit: number): Promise<OnlineUsers>;
 
   /** `caller` offers a call to `callee`: starts a ringing call when both are free. */
-  abstract ring(caller: string, callee: string): Promise<RingOutcome>;
+  abstract ring(caller: string, callee: string): Promise<RingResult>;
+
+  /** Ends call `callId` if it is still ringing (nobody answered in time); returns its parties. */
+  abstract expire(callId: string): Promise<CallParties | undefined>;
 
   /** An `answer` between the two: true, and the call is active, when they share a call. */
   abstract accept(username: string, peer: string): Promise<boolean>;

@@ -12,14 +12,18 @@ export const ErrorCodeSchema = z.enum([
   'self-call',
   'already-in-call',
   'not-in-call',
+  'rate-limited',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
-/** Why a `login` failed: the name is someone else's, or breaks the naming rule. */
-export const LoginFailureReasonSchema = z.enum(['taken', 'invalid']);
+/**
+ * Why a `login` failed: the name is someone else's, breaks the naming rule, or is not the one the
+ * connection authenticated as.
+ */
+export const LoginFailureReasonSchema = z.enum(['taken', 'invalid', 'forbidden']);
 export type LoginFailureReason = z.infer<typeof LoginFailureReasonSchema>;
 
-/** Why a call ended, as carried by `close`. */
-export const CloseReasonSchema = z.enum(['hangup', 'disconnected']);
+/** Why a call ended, as carried by `close`: hung up, connection lost, or nobody answered in time. */
+export const CloseReasonSchema = z.enum(['hangup', 'disconnected', 'timeout']);
 export type CloseReason = z.infer<typeof CloseReasonSchema>;

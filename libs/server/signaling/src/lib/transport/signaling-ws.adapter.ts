@@ -1,7 +1,14 @@
-import { parseClientFrame } from '@duet/shared/protocol';
+import { DUET_SUBPROTOCOL } from '@duet/server/auth';
+import { ErrorMessage, parseClientFrame } from '@duet/shared/protocol';
 import { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
-import { WebSocket, WebSocketServer } from 'ws';
+import { MessageMappingProperties } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import { Observable } from 'rxjs';
+import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
+import { TokenBucket } from './token-bucket';
+import { UpgradeGuard } from './upgrade-guard';
 
 /**
  * The event every invalid frame is routed to. Wire types are checked against the protocol before
@@ -9,28 +16,86 @@ import { WebSocket, WebSocketServer } from 'ws';
  */
 export const PROTOCOL_VIOLATION = 'protocol-violation';
 
-export interface SignalingTransportOptions {
-  readonly maxPayloadBytes: number;
-}
+/** Close codes: RFC 6455 1001 "going away" (shutdown), 1008 "policy violation" (abuse). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+const RATE_LIMITED = JSON.stringify({
+  type: 'error',
+  code: 'rate-limited',
+  message: 'too many messages; this one was dropped',
+} satisfies ErrorMessage);
 
 /**
- * `WsAdapter` with Duet's edge: every frame is validated against the shared protocol here, before
- * any handler runs. Valid `{"type": T, ...}` frames go to `@SubscribeMessage(T)` with the whole
- * message as body; everything else goes to `PROTOCOL_VIOLATION` so the sender gets an error
- * (the stock adapter would drop it silently).
+ * `WsAdapter` with Duet's edge. Before a socket exists, `UpgradeGuard` checks origin, connection
+ * caps and authentication. On each frame, in order: the connection's token bucket, then validation
+ * against the shared protocol; valid `{"type": T}` frames go to `@SubscribeMessage(T)` with the
+ * whole message as body, anything else to `PROTOCOL_VIOLATION` so the sender gets an error (the
+ * stock adapter drops such frames silently). It also pings every socket and drops the silent ones,
+ * and on shutdown tells clients to go elsewhere (1001) before the process exits.
  */
 export class SignalingWsAdapter extends WsAdapter {
-  constructor(
-    app: INestApplicationContext,
-    private readonly transport: SignalingTransportOptions,
-  ) {
-    super(app, {
-      messageParser: (frame) => {
-        const result = parseClientFrame(typeof frame === 'string' ? frame : new Uint8Array(0));
-        return result.ok
-          ? { event: result.message.type, data: result.message }
-          : { event: PROTOCOL_VIOLATION, data: result.violation };
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
+  private get options(): SignalingOptions {
+    return this.app.get<SignalingOptions>(SIGNALING_OPTIONS);
+  }
+
+  private get guard(): UpgradeGuard {
+    return this.app.get(UpgradeGuard);
+  }
+
+  override create(port: number, options: Record<string, unknown> = {}) {
+    const { limits } = this.options;
+    const guard = this.guard;
+    const server: WebSocketServer = super.create(port, {
+      ...options,
+      maxPayload: limits.maxPayloadBytes,
+      // Signaling frames are small and latency-bound; compression would cost CPU and a zlib
+      // context per socket for nothing.
+      perMessageDeflate: false,
+      verifyClient: (
+        info: { req: IncomingMessage },
+        done: (accepted: boolean, status?: number, message?: string) => void,
+      ) => {
+        guard.verify(info.req).then(
+          (verdict) => (verdict.accepted ? done(true) : done(false, verdict.status, verdict.message)),
+          () => done(false, 500, 'internal error'),
+        );
       },
+      // Browsers that send a token as a subprotocol also offer `duet`; answering with it (never
+      // with the token) completes their handshake.
+      handleProtocols: (protocols: Set<string>) => (protocols.has(DUET_SUBPROTOCOL) ? DUET_SUBPROTOCOL : false),
+    });
+    this.startHeartbeat(server, limits.heartbeatIntervalMs);
+    return server;
+  }
+
+  override bindMessageHandlers(
+    client: WebSocket,
+    handlers: MessageMappingProperties[],
+    // Duet's handlers answer through their session, never by return value: nothing to transform.
+    _transform: (data: unknown) => Observable<unknown>,
+  ): void {
+    const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler.callback]));
+    const { messagesPerSecond, messageBurst } = this.options.limits;
+    const bucket = new TokenBucket(messagesPerSecond, messageBurst);
+    let refusedInARow = 0;
+
+    client.on('message', (data: RawData, isBinary: boolean) => {
+      if (!bucket.take()) {
+        refusedInARow += 1;
+        // Still sending after a whole burst was refused: not a busy client, an abusive one.
+        if (refusedInARow > messageBurst) client.close(CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
+        else if (client.readyState === WebSocket.OPEN) client.send(RATE_LIMITED);
+        return;
+      }
+      refusedInARow = 0;
+      const result = parseClientFrame(isBinary ? new Uint8Array(0) : data.toString());
+      const event = result.ok ? result.message.type : PROTOCOL_VIOLATION;
+      byEvent.get(event)?.(result.ok ? result.message : result.violation, event);
     });
   }
 
@@ -46,13 +111,42 @@ export class SignalingWsAdapter extends WsAdapter {
     return server;
   }
 
-  override create(port: number, options: Record<string, unknown> = {}) {
-    return super.create(port, {
-      ...options,
-      maxPayload: this.transport.maxPayloadBytes,
-      // Signaling frames are small and latency-bound; compression would cost CPU and memory per
-      // socket (zlib contexts) for nothing.
-      perMessageDeflate: false,
-    });
+  /** Graceful: refuse new upgrades, ask every client to leave (1001), then drop the stragglers. */
+  override async close(server: WebSocketServer): Promise<void> {
+    this.guard.stopAccepting();
+    const open = [...server.clients];
+    const closed = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+    open.forEach((socket) => socket.close(CLOSE_GOING_AWAY, 'server shutting down'));
+    await Promise.race([closed, delay(this.options.limits.shutdownTimeoutMs / 2)]);
+    server.clients.forEach((socket) => socket.terminate());
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+
+  /**
+   * The `ws` README's heartbeat: ping everyone each interval; whoever has not answered the
+   * previous ping is gone (half-open TCP, sleeping laptop) and is terminated, which ends its call.
+   */
+  private startHeartbeat(server: WebSocketServer, intervalMs: number): void {
+    const answered = new WeakSet<WebSocket>();
+    server.on('connection', (socket: WebSocket) => {
+      answered.add(socket);
+      socket.on('pong', () => answered.add(socket));
+    });
+    const timer = setInterval(() => {
+      for (const socket of server.clients) {
+        if (!answered.has(socket)) {
+          socket.terminate();
+          continue;
+        }
+        answered.delete(socket);
+        socket.ping();
+      }
+    }, intervalMs);
+    timer.unref();
+    server.once('close', () => clearInterval(timer));
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

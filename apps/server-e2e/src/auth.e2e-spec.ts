@@ -1,0 +1,154 @@
+import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
+import { Injectable } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { completeCall } from './support/call-flow';
+import { TestClient } from './support/test-client';
+import { startTestServer, TestServer } from './support/test-server';
+import { AUDIENCE, HS_SECRET, hsKey, ISSUER, keyPairWithPemFile, signToken, unsignedToken } from './support/tokens';
+
+const jwt = (overrides: object) => ({
+  mode: 'jwt' as const,
+  secret: undefined,
+  publicKeyFile: undefined,
+  issuer: ISSUER,
+  audience: AUDIENCE,
+  usernameClaim: 'sub',
+  ...overrides,
+});
+const withToken = (token: string) => ({ protocols: ['duet', `access_token.${token}`] });
+
+describe('authentication: JWT (HS256)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ auth: jwt({ secret: HS_SECRET }) });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('accepts a valid token sent as a subprotocol, answers with "duet", never the token', async () => {
+    const client = await TestClient.connect(server.wsUrl, withToken(await signToken(hsKey(), 'HS256')));
+    expect(client.protocol).toBe('duet');
+    client.close();
+  });
+
+  it('accepts the token from ?access_token= and from an Authorization header', async () => {
+    const token = await signToken(hsKey(), 'HS256', { sub: 'bob' });
+    const viaQuery = await TestClient.connect(`${server.wsUrl}?access_token=${token}`);
+    viaQuery.close();
+    const viaHeader = await TestClient.connect(server.wsUrl, { headers: { Authorization: `Bearer ${token}` } });
+    viaHeader.close();
+  });
+
+  it('lets the token holder log in as the name in the token, and no other', async () => {
+    const client = await TestClient.connect(server.wsUrl, withToken(await signToken(hsKey(), 'HS256', { sub: 'carol' })));
+    client.send({ type: 'login', username: 'mallory' });
+    expect(await client.next('login')).toMatchObject({ success: false, reason: 'forbidden' });
+    client.send({ type: 'login', username: 'carol' });
+    expect(await client.next('login')).toMatchObject({ success: true, username: 'carol' });
+    client.close();
+  });
+
+  it('completes a call between two authenticated users', async () => {
+    const alice = await TestClient.loggedIn(server.wsUrl, 'dora', withToken(await signToken(hsKey(), 'HS256', { sub: 'dora' })));
+    const bob = await TestClient.loggedIn(server.wsUrl, 'erin', withToken(await signToken(hsKey(), 'HS256', { sub: 'erin' })));
+    await completeCall(alice, 'dora', bob, 'erin');
+    alice.close();
+    bob.close();
+  });
+
+  const refused: [string, () => Promise<string | undefined>][] = [
+    ['no token at all', async () => undefined],
+    ['an expired token', () => signToken(hsKey(), 'HS256', { expiresIn: -60 })],
+    ['a token not valid yet', () => signToken(hsKey(), 'HS256', { notBefore: 120 })],
+    ['a token without exp', () => signToken(hsKey(), 'HS256', { expiresIn: null })],
+    ['a token signed with another secret', () => signToken(new TextEncoder().encode('x'.repeat(40)), 'HS256')],
+    ['a token from another issuer', () => signToken(hsKey(), 'HS256', { issuer: 'https://evil.test' })],
+    ['a token for another audience', () => signToken(hsKey(), 'HS256', { audience: 'someone-else' })],
+    ['an unsigned token (alg: none)', async () => unsignedToken()],
+    ['a token whose name breaks the username rule', () => signToken(hsKey(), 'HS256', { sub: 'auth0|12345' })],
+    ['garbage', async () => 'not.a.jwt'],
+  ];
+  it.each(refused)('refuses %s with HTTP 401 and no socket', async (_label, makeToken) => {
+    const token = await makeToken();
+    await expect(TestClient.connect(server.wsUrl, token === undefined ? {} : withToken(token))).rejects.toThrow(/401/);
+  });
+});
+
+describe('authentication: JWT with a public key (RS256), against algorithm confusion', () => {
+  let server: TestServer;
+  let rsa: Awaited<ReturnType<typeof keyPairWithPemFile>>;
+  beforeAll(async () => {
+    rsa = await keyPairWithPemFile('RS256');
+    server = await startTestServer({ auth: jwt({ publicKeyFile: rsa.file, usernameClaim: 'preferred_username' }) });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('accepts an RS256 token signed with the private key, naming the user by the configured claim', async () => {
+    const token = await signToken(rsa.privateKey, 'RS256', { sub: 'id-123', claims: { preferred_username: 'frank' } });
+    const client = await TestClient.connect(server.wsUrl, withToken(token));
+    client.send({ type: 'login', username: 'frank' });
+    expect(await client.next('login')).toMatchObject({ success: true });
+    client.close();
+  });
+
+  it('refuses an HS256 token "signed" with the public key as the secret', async () => {
+    const token = await signToken(new TextEncoder().encode(rsa.pem), 'HS256', { claims: { preferred_username: 'frank' } });
+    await expect(TestClient.connect(server.wsUrl, withToken(token))).rejects.toThrow(/401/);
+  });
+
+  it('refuses a token signed by another key pair', async () => {
+    const other = await keyPairWithPemFile('RS256');
+    const token = await signToken(other.privateKey, 'RS256', { claims: { preferred_username: 'frank' } });
+    await expect(TestClient.connect(server.wsUrl, withToken(token))).rejects.toThrow(/401/);
+  });
+});
+
+describe('authentication: JWT with an EC public key (ES256)', () => {
+  it('accepts ES256 and refuses RS256 tokens', async () => {
+    const ec = await keyPairWithPemFile('ES256');
+    const rsa = await keyPairWithPemFile('RS256');
+    const server = await startTestServer({ auth: jwt({ publicKeyFile: ec.file }) });
+    const client = await TestClient.connect(server.wsUrl, withToken(await signToken(ec.privateKey, 'ES256')));
+    client.close();
+    await expect(TestClient.connect(server.wsUrl, withToken(await signToken(rsa.privateKey, 'RS256')))).rejects.toThrow(/401/);
+    await server.close();
+  });
+});
+
+// The example of docs/auth.md, verbatim: an enterprise's own authenticator.
+@Injectable()
+class SessionCookieAuthenticator extends ConnectionAuthenticator {
+  private readonly sessions = new Map([['s3cr3t-session', 'grace']]); // your session store
+
+  async authenticate(request: IncomingMessage): Promise<Identity | undefined> {
+    const cookies = new URLSearchParams(request.headers.cookie?.replace(/; */g, '&'));
+    const username = this.sessions.get(cookies.get('session') ?? '');
+    return username === undefined ? undefined : { username };
+  }
+}
+
+describe('authentication: a custom authenticator (docs/auth.md)', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ authenticator: SessionCookieAuthenticator });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('admits a request with a valid session cookie as that user only', async () => {
+    const client = await TestClient.connect(server.wsUrl, { headers: { Cookie: 'theme=dark; session=s3cr3t-session' } });
+    client.send({ type: 'login', username: 'heidi' });
+    expect(await client.next('login')).toMatchObject({ success: false, reason: 'forbidden' });
+    client.send({ type: 'login', username: 'grace' });
+    expect(await client.next('login')).toMatchObject({ success: true });
+    client.close();
+  });
+
+  it('refuses a request without the cookie with 401', async () => {
+    await expect(TestClient.connect(server.wsUrl, { headers: { Cookie: 'session=guess' } })).rejects.toThrow(/401/);
+  });
+});

@@ -1,0 +1,29 @@
+import type { IncomingMessage } from 'node:http';
+
+/** Who is on the other end of a WebSocket, as established at the HTTP upgrade. */
+export interface Identity {
+  /**
+   * The only name this connection may log in as. Absent for anonymous connections, which pick
+   * their name with `login` (the tutorial's behaviour).
+   */
+  readonly username?: string;
+}
+
+/**
+ * Decides, from the HTTP upgrade request alone (headers, cookies, query), whether a WebSocket may
+ * open, and as whom. Runs before the socket exists and before any message handler.
+ *
+ * This is the DI token an enterprise replaces with its own (session cookie, OIDC introspection...):
+ * resolve with an `Identity` to accept, with `undefined` to refuse with HTTP 401. A thrown error
+ * also refuses (and is logged). See docs/auth.md.
+ */
+export abstract class ConnectionAuthenticator {
+  abstract authenticate(request: IncomingMessage): Promise<Identity | undefined>;
+}
+
+/** AUTH_MODE=none: everyone may connect; the name comes from `login`. */
+export class AnonymousAuthenticator extends ConnectionAuthenticator {
+  async authenticate(): Promise<Identity> {
+    return {};
+  }
+}

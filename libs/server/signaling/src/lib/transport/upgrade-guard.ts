@@ -1,0 +1,71 @@
+import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
+import { ConnectionCounter } from './connection-counter';
+import { OriginPolicy } from './origin-policy';
+
+export type UpgradeVerdict = { readonly accepted: true } | { readonly accepted: false; readonly status: number; readonly message: string };
+
+/**
+ * Everything decided at the HTTP upgrade, before a socket exists: shutting down (503), origin
+ * (403), connection caps (503 / 429), authentication (401). The identity it establishes is kept
+ * for the gateway, keyed by the request.
+ */
+@Injectable()
+export class UpgradeGuard {
+  private readonly logger = new Logger(UpgradeGuard.name);
+  private readonly origins: OriginPolicy;
+  private readonly connections: ConnectionCounter;
+  private readonly identities = new WeakMap<IncomingMessage, Identity>();
+  private accepting = true;
+
+  constructor(
+    private readonly authenticator: ConnectionAuthenticator,
+    @Inject(SIGNALING_OPTIONS) options: SignalingOptions,
+  ) {
+    this.origins = new OriginPolicy(options.allowedOrigins);
+    this.connections = new ConnectionCounter(options.limits.maxConnections, options.limits.maxConnectionsPerIp);
+  }
+
+  async verify(request: IncomingMessage): Promise<UpgradeVerdict> {
+    if (!this.accepting) return refuse(503, 'server shutting down');
+    if (!this.origins.allows(request.headers.origin, request.headers.host)) {
+      this.logger.warn(`refused an upgrade from origin ${request.headers.origin}`);
+      return refuse(403, 'origin not allowed');
+    }
+    const ip = request.socket.remoteAddress ?? 'unknown';
+    const reserved = this.connections.reserve(ip);
+    if (reserved !== 'ok') {
+      return reserved === 'server-full' ? refuse(503, 'server full') : refuse(429, 'too many connections from your address');
+    }
+    // The count follows the TCP connection, so it is released however the upgrade or socket ends.
+    request.socket.once('close', () => this.connections.release(ip));
+    let identity: Identity | undefined;
+    try {
+      identity = await this.authenticator.authenticate(request);
+    } catch (error) {
+      this.logger.error(`authenticator failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (identity === undefined) return refuse(401, 'authentication required');
+    this.identities.set(request, identity);
+    return { accepted: true };
+  }
+
+  /** The identity `verify` established for this upgrade; undefined if it never passed `verify`. */
+  identityOf(request: IncomingMessage | undefined): Identity | undefined {
+    return request && this.identities.get(request);
+  }
+
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
+  get openConnections(): number {
+    return this.connections.open;
+  }
+}
+
+function refuse(status: number, message: string): UpgradeVerdict {
+  return { accepted: false, status, message };
+}
