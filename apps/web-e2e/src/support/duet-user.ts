@@ -1,0 +1,153 @@
+import { Browser, BrowserContext, Page } from 'playwright-core';
+
+type CallState = 'idle' | 'calling' | 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+
+interface InboundVideoStats {
+  framesDecoded: number;
+  frameWidth: number;
+  frameHeight: number;
+  bytesReceived: number;
+}
+
+declare global {
+  interface Window {
+    __duet?: { callState(): string; inboundVideoStats(): Promise<InboundVideoStats | null> };
+    __statusLog?: string[];
+  }
+}
+
+const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
+
+/** One person in their own browser context (own camera permission, own storage), on a phone-sized screen. */
+export class DuetUser {
+  private constructor(
+    readonly name: string,
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {}
+
+  /** Opens the app and logs in; resolves once the app shows the name as the current user. */
+  static async logIn(browser: Browser, baseUrl: string, name: string): Promise<DuetUser> {
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      permissions: ['camera', 'microphone'],
+      viewport: { width: 375, height: 740 },
+    });
+    const page = await context.newPage();
+    const user = new DuetUser(name, context, page);
+    await page.goto('/');
+    await page.getByTestId('username-input').fill(name);
+    await page.getByTestId('login-button').click();
+    await page.getByTestId('current-user').filter({ hasText: name }).waitFor();
+    await user.recordStatuses();
+    return user;
+  }
+
+  status(): Promise<string | null> {
+    return this.page.getByTestId('call-status').textContent();
+  }
+
+  async waitForStatus(state: CallState, timeout = 15_000): Promise<void> {
+    try {
+      await this.page.waitForFunction(
+        (expected) => document.querySelector('[data-testid="call-status"]')?.textContent === expected,
+        state,
+        { timeout, polling: 25 },
+      );
+    } catch {
+      throw new Error(`${this.name}: call-status never became "${state}"; history: ${(await this.statusHistory()).join(' -> ')}`);
+    }
+  }
+
+  /** Every call-status text seen since login, recorded in the page so short-lived states are not missed. */
+  statusHistory(): Promise<string[]> {
+    return this.page.evaluate(() => [...(window.__statusLog ?? [])]);
+  }
+
+  async clearStatusHistory(): Promise<void> {
+    await this.page.evaluate(() => window.__statusLog?.splice(0, window.__statusLog.length - 1));
+  }
+
+  async waitForUserListed(name: string): Promise<void> {
+    await this.userItem(name).waitFor();
+  }
+
+  async callFromList(name: string): Promise<void> {
+    await this.userItem(name).click();
+  }
+
+  async callByName(name: string): Promise<void> {
+    await this.page.getByTestId('callee-input').fill(name);
+    await this.page.getByTestId('call-button').click();
+  }
+
+  async accept(): Promise<void> {
+    await this.page.getByTestId('incoming-call').waitFor();
+    await this.page.getByTestId('accept-button').click();
+  }
+
+  async decline(): Promise<void> {
+    await this.page.getByTestId('incoming-call').waitFor();
+    await this.page.getByTestId('decline-button').click();
+  }
+
+  async hangUp(): Promise<void> {
+    await this.page.getByTestId('hangup-button').click();
+  }
+
+  async errorMessage(): Promise<string> {
+    const message = this.page.getByTestId('error-message');
+    await message.waitFor();
+    return (await message.textContent())?.trim() ?? '';
+  }
+
+  /**
+   * Waits until the remote <video> has real dimensions and the connection has decoded frames,
+   * i.e. video is actually flowing, not just negotiated. Returns the final counters.
+   */
+  async waitForRemoteVideo(timeoutMs = 15_000): Promise<{ videoWidth: number; videoHeight: number; stats: InboundVideoStats }> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown = null;
+    while (Date.now() < deadline) {
+      last = await this.page.evaluate(async () => {
+        const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+        const stats = (await window.__duet?.inboundVideoStats()) ?? null;
+        return { videoWidth: video?.videoWidth ?? 0, videoHeight: video?.videoHeight ?? 0, stats };
+      });
+      const sample = last as { videoWidth: number; videoHeight: number; stats: InboundVideoStats | null };
+      if (sample.videoWidth > 0 && sample.stats && sample.stats.framesDecoded > 0) {
+        return sample as { videoWidth: number; videoHeight: number; stats: InboundVideoStats };
+      }
+      await sleep(100);
+    }
+    throw new Error(`${this.name}: remote video never played; last sample ${JSON.stringify(last)}`);
+  }
+
+  async localVideoWidth(): Promise<number> {
+    return this.page.evaluate(() => document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.videoWidth ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+
+  private userItem(name: string) {
+    return this.page.getByTestId('user-item').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) });
+  }
+
+  private async recordStatuses(): Promise<void> {
+    await this.page.evaluate(() => {
+      const log: string[] = (window.__statusLog = []);
+      const read = () => {
+        const text = document.querySelector('[data-testid="call-status"]')?.textContent ?? null;
+        if (text !== null && text !== log.at(-1)) log.push(text);
+      };
+      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+      read();
+    });
+  }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -1,0 +1,84 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../../..');
+export const SERVER_MAIN = join(ROOT, 'dist/apps/server/main.js');
+export const WEB_ROOT = join(ROOT, 'dist/apps/web/browser');
+
+export interface RunningServer {
+  baseUrl: string;
+  /** Everything the server printed, for failure messages. */
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** A port the OS just handed out; the tiny window before the server binds it is acceptable here. */
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** Starts the real production server (`node dist/apps/server/main.js`) and waits until it serves `/`. */
+export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+  for (const path of [SERVER_MAIN, join(WEB_ROOT, 'index.html')]) {
+    if (!existsSync(path)) {
+      throw new Error(`${path} is missing: run "npx nx run web-e2e:e2e", which builds server and web first`);
+    }
+  }
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [SERVER_MAIN], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_ROOT, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk) => (output += chunk));
+  child.stderr?.on('data', (chunk) => (output += chunk));
+  try {
+    await waitUntilServing(`${baseUrl}/`, child, 20_000);
+  } catch (error) {
+    await stop(child);
+    throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`);
+  }
+  return { baseUrl, output: () => output, stop: () => stop(child) };
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before serving ${url}`);
+    }
+    try {
+      const response = await fetch(url);
+      if (response.status === 200) return;
+      last = `HTTP ${response.status}`;
+    } catch (error) {
+      last = (error as Error).message;
+    }
+    await new Promise((wake) => setTimeout(wake, 100));
+  }
+  throw new Error(`the server did not serve ${url} within ${timeoutMs} ms (last: ${last})`);
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      done();
+    });
+    child.kill('SIGTERM');
+  });
+}
