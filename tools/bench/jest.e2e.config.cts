@@ -1,0 +1,17 @@
+/*
+ * The smoke run: both servers, small N, a few seconds. It checks the benchmark itself (every
+ * candidate delivered once to the right peer, no error replies, both servers measured), never timings.
+ * Named so that the @nx/jest plugin does not turn it into a `test` target: it runs as `e2e` only.
+ */
+module.exports = {
+  displayName: 'bench-e2e',
+  preset: '../../jest.preset.js',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  moduleFileExtensions: ['ts', 'js'],
+  maxWorkers: 1,
+  testTimeout: 90_000,
+};

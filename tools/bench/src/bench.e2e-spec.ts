@@ -1,0 +1,75 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const WORKSPACE = resolve(__dirname, '../../..');
+const MAIN = join(WORKSPACE, 'dist/tools/bench/main.js');
+
+interface SmokeReport {
+  pinned: boolean;
+  problems: string[];
+  rounds: {
+    server: string;
+    idle: { connections: number; rssPerConnectionKiB: number };
+    throughput: { messagesPerSecond: number };
+    latency: { samples: number; p99Ms: number };
+    calls: { completed: number; failed: number };
+    counters: { errors: number; violations: number; lost: number; connectFailures: number };
+  }[];
+}
+
+/**
+ * The benchmark checks itself: in smoke mode every relayed frame is parsed and compared with what
+ * the peer sent, every candidate must arrive exactly once and in order, and any error reply fails
+ * the run. No timing is asserted: this machine is shared.
+ */
+describe('bench --smoke', () => {
+  let dir: string;
+  let report: SmokeReport;
+  let output = '';
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'duet-bench-e2e-'));
+    const out = join(dir, 'smoke.json');
+    const code = await new Promise<number>((done) => {
+      const child = execFile(process.execPath, [MAIN, '--smoke', '--out', out], { cwd: WORKSPACE, timeout: 80_000 }, (error) =>
+        done(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
+      );
+      child.stdout?.on('data', (chunk) => (output += chunk));
+      child.stderr?.on('data', (chunk) => (output += chunk));
+    });
+    if (code !== 0) throw new Error(`the smoke run exited with ${code}:\n${output}`);
+    report = JSON.parse(readFileSync(out, 'utf8'));
+  }, 90_000);
+
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('measures both Duet and the raw relay', () => {
+    expect(report.rounds.map((r) => r.server).sort()).toEqual(['duet', 'raw']);
+  });
+
+  it('flags nothing: no error replies, no lost, duplicated or misrouted candidates', () => {
+    expect(report.problems).toEqual([]);
+    for (const round of report.rounds) {
+      expect(round.counters).toEqual({ ...round.counters, errors: 0, violations: 0, lost: 0, connectFailures: 0 });
+    }
+  });
+
+  it('runs every phase against each server', () => {
+    for (const round of report.rounds) {
+      expect(round.idle.connections).toBe(300);
+      expect(round.idle.rssPerConnectionKiB).toBeGreaterThan(0);
+      expect(round.throughput.messagesPerSecond).toBeGreaterThan(0);
+      expect(round.latency.samples).toBeGreaterThan(0);
+      expect(Number.isFinite(round.latency.p99Ms)).toBe(true);
+      expect(round.calls.completed).toBeGreaterThan(0);
+      expect(round.calls.failed).toBe(0);
+    }
+  });
+
+  it('prints the comparison table', () => {
+    expect(output).toContain('duet/raw');
+    expect(output).toContain('relay throughput');
+  });
+});

@@ -1,0 +1,86 @@
+/** What the orchestrator (main.ts) asks of each load-generator process, over the IPC channel. */
+
+export interface InitArgs {
+  readonly url: string;
+  /** Source addresses this process may bind (disjoint between processes). */
+  readonly addresses: readonly string[];
+  /** Most live connections per source address (the server will refuse more than 256 per IP). */
+  readonly perAddress: number;
+  /** `full`: every relayed frame is `JSON.parse`d and compared field by field (smoke mode). */
+  readonly verify: 'full' | 'fast';
+  /** Distinguishes this process's usernames from the others'. */
+  readonly tag: string;
+  /** Busy-poll the open-loop schedule (only when the load generator has a core of its own). */
+  readonly spin: boolean;
+}
+
+export interface Counters {
+  /** `error` replies and failed logins: a run with any is flagged (and fails in smoke mode). */
+  errors: number;
+  errorSamples: string[];
+  /** Candidates delivered to the wrong socket, twice, out of order, or mangled. */
+  violations: number;
+  violationSamples: string[];
+  /** Candidates sent and never delivered (after the drain that ends a phase). */
+  lost: number;
+  /** Sockets that failed to connect or log in. */
+  connectFailures: number;
+}
+
+export interface Mark {
+  /** ms since the epoch (performance.timeOrigin + now()). */
+  at: number;
+  delivered: number;
+  callsCompleted: number;
+  cpuMicros: number;
+}
+
+export interface IdleResult {
+  connected: number;
+  ms: number;
+}
+
+export interface LatencyResult {
+  /** One-way latencies in microseconds, measured from the intended send time (no coordinated omission). */
+  samples: number[];
+  sent: number;
+  offeredRate: number;
+  /** The rate the schedule really achieved (it lags if the load generator cannot keep up). */
+  achievedRate: number;
+}
+
+export interface CallsResult {
+  completed: number;
+  failed: number;
+}
+
+export interface Commands {
+  init: [InitArgs, void];
+  /** Connects and logs in `count` sockets, `concurrency` handshakes at a time; they stay open. */
+  idle: [{ count: number; concurrency: number }, IdleResult];
+  /** Sets up `count` pairs in a call (login, offer, answer), `concurrency` pairs at a time. */
+  pairs: [{ count: number; concurrency: number }, { ms: number }];
+  /** Every pair streams candidates both ways, closed loop: `window` in flight per socket, `rate`/s cap each. */
+  streamStart: [{ window: number; rate: number }, void];
+  streamStop: [{ drainMs: number }, void];
+  /** Open loop over the first `pairs` pairs at `rate` msg/s in all; records latencies after the warm-up. */
+  latency: [{ pairs: number; rate: number; warmupMs: number; durationMs: number; drainMs: number }, LatencyResult];
+  /** `concurrency` loops of: connect+login both, offer, answer, `candidates` (half each way), close, disconnect. */
+  callsStart: [{ concurrency: number; candidates: number }, void];
+  callsStop: [{ timeoutMs: number }, CallsResult];
+  mark: [Record<string, never>, Mark];
+  /** Drops every socket and waits for them to be closed. */
+  closeAll: [Record<string, never>, void];
+  /** Returns and resets the counters. */
+  counters: [Record<string, never>, Counters];
+}
+
+export type CommandName = keyof Commands;
+
+export interface Request<C extends CommandName = CommandName> {
+  id: number;
+  cmd: C;
+  args: Commands[C][0];
+}
+
+export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };

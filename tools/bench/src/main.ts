@@ -1,0 +1,407 @@
+/**
+ * Duet vs a raw `ws` relay, same machine, same run, same load generator.
+ *
+ *   npm run bench                 (full: 3 interleaved rounds per server, ~5 min)
+ *   npm run bench -- --smoke      (a few seconds; what `npm test` runs through the e2e target)
+ *
+ * Rounds alternate duet, raw, duet, raw, ... and each starts a fresh server. The server is pinned to
+ * core 0 and the load generator to core 1 when `taskset` exists; the ratios are the figures to
+ * trust on a shared, noisy machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, freemem, hostname, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { Mark } from './loadgen-rpc';
+import { BenchOptions, parseArgs } from './options';
+import { canPin, LoadGenerator, ServerKind, ServerProcess, startServer } from './processes';
+import { CpuProfile, ProfileSummary, summarizeProfile } from './profile';
+import {
+  mergeCounters,
+  problemsOf,
+  renderMarkdownTable,
+  renderRoundsMarkdown,
+  renderTable,
+  RoundResult,
+  summarizeRounds,
+} from './report';
+import { summarize } from './stats';
+
+const BENCH_DIR = __dirname;
+const WORKSPACE = resolve(BENCH_DIR, '../../..');
+const RESULTS = join(WORKSPACE, 'tools/bench/results');
+const SERVER_CORE = 0;
+const LOADGEN_CORE = 1;
+const FIRST_SOURCE = 2;
+const LAST_SOURCE = 254;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
+
+interface Run {
+  readonly options: BenchOptions;
+  readonly loadgens: LoadGenerator[];
+  readonly scratch: string;
+}
+
+/** Splits `total` over the load generators as evenly as whole numbers allow. */
+function share(total: number, parts: number, index: number): number {
+  return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
+}
+
+function onAll<T>(run: Run, call: (loadgen: LoadGenerator, index: number) => Promise<T>): Promise<T[]> {
+  return Promise.all(run.loadgens.map(call));
+}
+
+function sourceAddresses(index: number, parts: number): string[] {
+  const all = Array.from({ length: LAST_SOURCE - FIRST_SOURCE + 1 }, (_, i) => `127.0.0.${FIRST_SOURCE + i}`);
+  return all.filter((_, i) => i % parts === index);
+}
+
+async function startFor(run: Run, kind: ServerKind, label: string, profile = false): Promise<ServerProcess> {
+  const server = await startServer(kind, {
+    workspaceRoot: WORKSPACE,
+    benchDir: BENCH_DIR,
+    core: run.options.pin ? SERVER_CORE : undefined,
+    logFile: join(run.scratch, `${label}.log`),
+    nodeFlags: profile
+      ? ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${run.scratch}`, `--cpu-prof-name=${label}.cpuprofile`, '-r', join(BENCH_DIR, 'profile-hook.js')]
+      : [],
+    ipc: profile,
+  });
+  await onAll(run, (loadgen, i) =>
+    loadgen.call('init', {
+      url: server.url,
+      addresses: sourceAddresses(i, run.loadgens.length),
+      perAddress: run.options.perAddress,
+      verify: run.options.smoke ? 'full' : 'fast',
+      tag: `g${i}`,
+      spin: run.options.pin,
+    }),
+  );
+  return server;
+}
+
+interface Window {
+  marks: Mark[];
+  serverCpu: number;
+  at: number;
+}
+
+async function mark(run: Run, server: ServerProcess): Promise<Window> {
+  const marks = await onAll(run, (loadgen) => loadgen.call('mark', {}));
+  return { marks, serverCpu: server.cpuMicros(), at: Date.now() };
+}
+
+/** Sums per-process rates (each over its own clock) and CPU between two marks. */
+function between(start: Window, end: Window, pick: (m: Mark) => number) {
+  const seconds = (end.at - start.at) / 1000;
+  const perSecond = start.marks.reduce((sum, m, i) => sum + (pick(end.marks[i]) - pick(m)) / ((end.marks[i].at - m.at) / 1000), 0);
+  const count = start.marks.reduce((sum, m, i) => sum + pick(end.marks[i]) - pick(m), 0);
+  const serverCpuMicros = end.serverCpu - start.serverCpu;
+  const loadgenCpuMicros = start.marks.reduce((sum, m, i) => sum + end.marks[i].cpuMicros - m.cpuMicros, 0);
+  return { seconds, perSecond, count, serverCpuMicros, loadgenCpuMicros };
+}
+
+async function measure(run: Run, kind: ServerKind, round: number): Promise<RoundResult> {
+  const o = run.options;
+  const k = run.loadgens.length;
+  const server = await startFor(run, kind, `${kind}-round${round}`);
+  try {
+    await sleep(o.smoke ? 200 : 1_000);
+    const rssBefore = server.rss();
+
+    log(`${kind} round ${round}: idle capacity, ${o.idleConnections} logged-in sockets`);
+    const idle = await onAll(run, (lg, i) => lg.call('idle', { count: share(o.idleConnections, k, i), concurrency: o.connectConcurrency }));
+    const connected = idle.reduce((sum, r) => sum + r.connected, 0);
+    const connectMs = Math.max(...idle.map((r) => r.ms));
+    await sleep(o.smoke ? 300 : 3_000);
+    const rssAfter = server.rss();
+    await onAll(run, (lg) => lg.call('closeAll', {}));
+    await sleep(o.smoke ? 200 : 1_000);
+
+    log(`${kind} round ${round}: throughput, ${o.pairs} pairs, window ${o.window}, ≤ ${o.perSocketRate} msg/s per socket`);
+    await onAll(run, (lg, i) => lg.call('pairs', { count: share(o.pairs, k, i), concurrency: 100 }));
+    await onAll(run, (lg) => lg.call('streamStart', { window: o.window, rate: o.perSocketRate }));
+    await sleep(o.throughputWarmupMs);
+    const t0 = await mark(run, server);
+    await sleep(o.throughputMs);
+    const t1 = await mark(run, server);
+    await onAll(run, (lg) => lg.call('streamStop', { drainMs: 15_000 }));
+    const tp = between(t0, t1, (m) => m.delivered);
+
+    log(`${kind} round ${round}: latency at ${o.latencyRate} msg/s over ${o.latencyPairs} pairs`);
+    const lat = await onAll(run, (lg, i) =>
+      lg.call('latency', {
+        pairs: share(o.latencyPairs, k, i),
+        rate: o.latencyRate / k,
+        warmupMs: o.latencyWarmupMs,
+        durationMs: o.latencyMs,
+        drainMs: 10_000,
+      }),
+    );
+    const latency = summarize(Float64Array.from(lat.flatMap((r) => r.samples)));
+
+    log(`${kind} round ${round}: call setup, ${o.callConcurrency} concurrent, ${o.pairs * 2} sockets stay logged in`);
+    await onAll(run, (lg, i) => lg.call('callsStart', { concurrency: share(o.callConcurrency, k, i), candidates: o.callCandidates }));
+    await sleep(o.callWarmupMs);
+    const c0 = await mark(run, server);
+    await sleep(o.callMs);
+    const c1 = await mark(run, server);
+    const calls = await onAll(run, (lg) => lg.call('callsStop', { timeoutMs: 20_000 }));
+    const cs = between(c0, c1, (m) => m.callsCompleted);
+
+    await onAll(run, (lg) => lg.call('closeAll', {}));
+    const counters = mergeCounters(await onAll(run, (lg) => lg.call('counters', {})));
+    const result: RoundResult = {
+      server: kind,
+      round,
+      idle: {
+        connections: connected,
+        connectSeconds: connectMs / 1000,
+        connectsPerSecond: connected / (connectMs / 1000),
+        rssBeforeMiB: rssBefore / 2 ** 20,
+        rssAfterMiB: rssAfter / 2 ** 20,
+        rssPerConnectionKiB: (rssAfter - rssBefore) / 1024 / Math.max(1, connected),
+      },
+      throughput: {
+        pairs: o.pairs,
+        seconds: tp.seconds,
+        messagesPerSecond: tp.perSecond,
+        serverCpuPct: (100 * tp.serverCpuMicros) / (tp.seconds * 1e6),
+        loadgenCpuPct: (100 * tp.loadgenCpuMicros) / (tp.seconds * 1e6),
+        serverCpuMicrosPerMessage: tp.serverCpuMicros / Math.max(1, tp.count),
+      },
+      latency: {
+        offeredRate: o.latencyRate,
+        achievedRate: lat.reduce((sum, r) => sum + r.achievedRate, 0),
+        samples: latency.count,
+        p50Ms: latency.p50 / 1000,
+        p90Ms: latency.p90 / 1000,
+        p99Ms: latency.p99 / 1000,
+        maxMs: latency.max / 1000,
+      },
+      calls: {
+        perSecond: cs.perSecond,
+        completed: calls.reduce((sum, r) => sum + r.completed, 0),
+        failed: calls.reduce((sum, r) => sum + r.failed, 0),
+        serverCpuMillisPerCall: cs.serverCpuMicros / 1000 / Math.max(1, cs.count),
+      },
+      counters,
+    };
+    log(
+      `${kind} round ${round}: ${Math.round(result.throughput.messagesPerSecond)} msg/s ` +
+        `(server ${Math.round(result.throughput.serverCpuPct)}% CPU, load generator ${Math.round(result.throughput.loadgenCpuPct)}%), ` +
+        `p99 ${result.latency.p99Ms.toFixed(2)} ms, ${result.idle.rssPerConnectionKiB.toFixed(1)} KiB/conn, ` +
+        `${Math.round(result.calls.perSecond)} calls/s, errors ${counters.errors}`,
+    );
+    return result;
+  } finally {
+    await onAll(run, (lg) => lg.call('closeAll', {})).catch(() => undefined);
+    await server.stop();
+  }
+}
+
+/** One server under the throughput load with `--cpu-prof`, only the steady window summarized. */
+async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: ProfileSummary; file: string }> {
+  const o = run.options;
+  const label = `profile-${kind}`;
+  const server = await startFor(run, kind, label, true);
+  const hook = (message: Record<string, unknown>) => {
+    const reply = new Promise<void>((done) => server.child.once('message', () => done()));
+    server.child.send(message);
+    return reply;
+  };
+  try {
+    log(`profiling ${kind} under the throughput load (${o.pairs} pairs)`);
+    await onAll(run, (lg, i) => lg.call('pairs', { count: share(o.pairs, run.loadgens.length, i), concurrency: 100 }));
+    await onAll(run, (lg) => lg.call('streamStart', { window: o.window, rate: o.perSocketRate }));
+    await sleep(o.throughputWarmupMs);
+    await hook({ hook: 'window-start' });
+    await sleep(o.throughputMs);
+    await hook({ hook: 'window-end' });
+    await onAll(run, (lg) => lg.call('streamStop', { drainMs: 15_000 }));
+    await onAll(run, (lg) => lg.call('closeAll', {}));
+    await onAll(run, (lg) => lg.call('counters', {}));
+    const windowFile = join(run.scratch, `${label}.window.json`);
+    const exited = new Promise((done) => server.child.once('exit', done));
+    server.child.send({ hook: 'exit', file: windowFile });
+    await Promise.race([exited, sleep(20_000)]);
+  } finally {
+    await server.stop();
+  }
+  const profileFile = join(run.scratch, `${label}.cpuprofile`);
+  const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
+  const window = JSON.parse(readFileSync(join(run.scratch, `${label}.window.json`), 'utf8'));
+  const kept = join(RESULTS, `${label}.cpuprofile`);
+  writeFileSync(kept, JSON.stringify(profile));
+  return { summary: summarizeProfile(profile, window), file: kept };
+}
+
+function machine() {
+  const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
+  const model = cpuinfo.match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  let nproc = cpus().length;
+  try {
+    nproc = Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    // keep os.cpus()
+  }
+  return {
+    hostname: hostname(),
+    cpuModel: model.trim(),
+    nproc,
+    node: process.version,
+    kernel: release(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    freeMemoryGiB: Math.round(freemem() / 2 ** 30),
+  };
+}
+
+function renderMarkdown(report: ReturnType<typeof buildReport>): string {
+  const m = report.machine;
+  const lines = [
+    `Run ${report.startedAt} (${report.durationSeconds} s), command \`${report.command}\`.`,
+    '',
+    `Machine: ${m.nproc} cores (\`nproc\`), ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}. ` +
+      (report.pinned
+        ? 'Server pinned to core 0, load generator to core 1 (`taskset`).'
+        : 'Not pinned (no `taskset` or fewer than 2 cores).') +
+      ` Load average at start/end: ${report.loadAverage.start.join(' ')} / ${report.loadAverage.end.join(' ')}.`,
+    '',
+    renderMarkdownTable(report.summary),
+    '',
+    `${report.options.rounds} rounds per server, interleaved; ${report.options.pairs} pairs (${report.options.pairs * 2} sockets) at ` +
+      `≤ ${report.options.perSocketRate} msg/s each, window ${report.options.window}; latency at ${report.options.latencyRate} msg/s over ` +
+      `${report.options.latencyPairs} pairs; ${report.options.idleConnections} idle connections; ` +
+      `${report.options.callConcurrency} concurrent call setups of ${report.options.callCandidates} candidates.`,
+    '',
+    report.problems.length === 0
+      ? 'No error replies, no lost, duplicated or misrouted candidates, no failed connects or calls.'
+      : `**Flagged:** ${report.problems.join('; ')}`,
+    ...(report.notes.length > 0 ? ['', ...report.notes.map((n) => `Note: ${n}`)] : []),
+    '',
+    'Per round:',
+    '',
+    renderRoundsMarkdown(report.rounds),
+  ];
+  return lines.join('\n');
+}
+
+function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: number[], profiles: Record<string, ProfileSummary>) {
+  const summary = summarizeRounds(rounds);
+  const problems = rounds.flatMap(problemsOf);
+  const notes: string[] = [];
+  for (const r of rounds) {
+    if (run.options.pin && r.throughput.loadgenCpuPct >= 90 && r.throughput.serverCpuPct < 90) {
+      notes.push(`${r.server} round ${r.round}: the load generator was saturated (${Math.round(r.throughput.loadgenCpuPct)}% CPU), so its throughput is a lower bound`);
+    }
+    if (r.latency.achievedRate < 0.95 * r.latency.offeredRate) {
+      notes.push(`${r.server} round ${r.round}: the latency run achieved only ${Math.round(r.latency.achievedRate)} msg/s`);
+    }
+  }
+  return {
+    version: 1,
+    startedAt: startedAt.toISOString(),
+    durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
+    command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+    machine: machine(),
+    pinned: run.options.pin,
+    loadAverage: { start: load.map((v) => Number(v.toFixed(2))), end: loadavg().map((v) => Number(v.toFixed(2))) },
+    options: run.options,
+    summary,
+    problems,
+    notes,
+    profiles,
+    rounds,
+  };
+}
+
+const DOCS_START = '<!-- bench:results:start -->';
+const DOCS_END = '<!-- bench:results:end -->';
+
+function updateDocs(markdown: string): void {
+  const file = join(WORKSPACE, 'docs/benchmarks.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(DOCS_START);
+  const end = text.indexOf(DOCS_END);
+  if (start < 0 || end < start) throw new Error(`docs/benchmarks.md has no ${DOCS_START} … ${DOCS_END} section`);
+  writeFileSync(file, `${text.slice(0, start + DOCS_START.length)}\n${markdown}\n${text.slice(end)}`);
+}
+
+function printProfile(kind: string, summary: ProfileSummary): void {
+  console.log(`\n${kind}: CPU profile of ${summary.windowMs} ms under the throughput load, busy ${summary.busyPct}%`);
+  console.log('  by layer (share of busy time):');
+  for (const row of summary.layers.slice(0, 12)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
+  console.log('  top self time:');
+  for (const row of summary.self.slice(0, 15)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
+  console.log('  top total time:');
+  for (const row of summary.total.slice(0, 20)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2), canPin(), (smoke) =>
+    smoke ? join(tmpdir(), `duet-bench-smoke-${process.pid}.json`) : join(RESULTS, 'latest.json'),
+  );
+  const startedAt = new Date();
+  const load = loadavg();
+  const scratch = mkdtempSync(join(tmpdir(), 'duet-bench-'));
+  mkdirSync(RESULTS, { recursive: true });
+  mkdirSync(dirname(options.out), { recursive: true });
+  const loadgens = Array.from({ length: options.loadgenProcesses }, () =>
+    LoadGenerator.start(BENCH_DIR, options.pin ? LOADGEN_CORE : undefined),
+  );
+  const run: Run = { options, loadgens, scratch };
+  log(
+    `${options.smoke ? 'smoke' : 'full'} run, ${options.rounds} round(s) per server, ` +
+      (options.pin ? `server pinned to core ${SERVER_CORE}, load generator to core ${LOADGEN_CORE}` : 'not pinned') +
+      `, logs in ${scratch}`,
+  );
+  const rounds: RoundResult[] = [];
+  const profiles: Record<string, ProfileSummary> = {};
+  let failed = false;
+  try {
+    for (let round = 1; round <= options.rounds; round++) {
+      for (const kind of ['duet', 'raw'] as const) rounds.push(await measure(run, kind, round));
+    }
+    if (options.profile) {
+      for (const kind of ['duet', 'raw'] as const) {
+        const { summary, file } = await profileServer(run, kind);
+        profiles[kind] = summary;
+        log(`profile written to ${file}`);
+      }
+    }
+  } catch (error) {
+    failed = true;
+    console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}\nserver logs: ${scratch}`);
+  } finally {
+    await Promise.all(loadgens.map((lg) => lg.stop()));
+  }
+  if (rounds.length === 0) process.exit(1);
+
+  const report = buildReport(run, rounds, startedAt, load, profiles);
+  writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = renderMarkdown(report);
+  if (!options.smoke) writeFileSync(join(RESULTS, 'latest.md'), `${markdown}\n`);
+  if (options.updateDocs) updateDocs(markdown);
+
+  console.log(`\n${renderTable(report.summary)}\n`);
+  console.log(
+    `machine: ${report.machine.nproc} cores, ${report.machine.cpuModel}, Node ${report.machine.node}; ` +
+      (report.pinned ? 'server pinned to core 0, load generator to core 1 (taskset)' : 'NOT pinned'),
+  );
+  for (const note of report.notes) console.log(`note: ${note}`);
+  for (const [kind, summary] of Object.entries(profiles)) printProfile(kind, summary);
+  if (report.problems.length > 0) {
+    console.log(`\nFLAGGED: this run had errors:\n  ${report.problems.join('\n  ')}`);
+  }
+  console.log(`\nresults: ${options.out}`);
+  if (!failed && report.problems.length === 0) rmSync(scratch, { recursive: true, force: true });
+  if (failed || (options.smoke && report.problems.length > 0)) process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
+

@@ -1,0 +1,153 @@
+/** What a run measures and how hard; `--smoke` is the few-second correctness check `npm test` runs. */
+
+export interface BenchOptions {
+  readonly smoke: boolean;
+  readonly rounds: number;
+  /** Idle capacity: logged-in sockets held open at once. */
+  readonly idleConnections: number;
+  readonly connectConcurrency: number;
+  /** Relay throughput: pairs in a call, candidates in flight per socket, per-socket rate cap (msg/s). */
+  readonly pairs: number;
+  readonly window: number;
+  readonly perSocketRate: number;
+  readonly throughputWarmupMs: number;
+  readonly throughputMs: number;
+  /** Relay latency: open loop over this many of the pairs at this total rate. */
+  readonly latencyPairs: number;
+  readonly latencyRate: number;
+  readonly latencyWarmupMs: number;
+  readonly latencyMs: number;
+  /** Call setup: concurrent call loops, candidates per call (half each way). */
+  readonly callConcurrency: number;
+  readonly callCandidates: number;
+  readonly callWarmupMs: number;
+  readonly callMs: number;
+  /** Most sockets per source address (the server's per-IP cap is 256). */
+  readonly perAddress: number;
+  readonly loadgenProcesses: number;
+  readonly pin: boolean;
+  readonly out: string;
+  /** Also profile both servers under the throughput load (`--cpu-prof`). */
+  readonly profile: boolean;
+  /** Rewrite the results section of docs/benchmarks.md. */
+  readonly updateDocs: boolean;
+}
+
+export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
+  smoke: false,
+  rounds: 3,
+  idleConnections: 10_000,
+  connectConcurrency: 200,
+  pairs: 1_000,
+  window: 4,
+  perSocketRate: 80,
+  throughputWarmupMs: 3_000,
+  throughputMs: 6_000,
+  latencyPairs: 100,
+  latencyRate: 5_000,
+  latencyWarmupMs: 1_000,
+  latencyMs: 5_000,
+  callConcurrency: 32,
+  callCandidates: 10,
+  callWarmupMs: 1_000,
+  callMs: 5_000,
+  perAddress: 200,
+  loadgenProcesses: 1,
+  profile: false,
+  updateDocs: false,
+};
+
+export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
+  ...FULL,
+  smoke: true,
+  rounds: 1,
+  idleConnections: 300,
+  connectConcurrency: 50,
+  pairs: 40,
+  throughputWarmupMs: 300,
+  throughputMs: 1_000,
+  latencyPairs: 20,
+  latencyRate: 500,
+  latencyWarmupMs: 200,
+  latencyMs: 800,
+  callConcurrency: 4,
+  callWarmupMs: 200,
+  callMs: 800,
+  // Small blocks: a few hundred sockets still spread over several source addresses.
+  perAddress: 50,
+};
+
+const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run bench -- [options])
+  --smoke               a few seconds, small N, full verification; exit 1 on any error
+  --rounds N            interleaved rounds per server (default 3)
+  --idle N              idle logged-in connections (default 10000)
+  --pairs N             pairs streaming candidates (default 1000)
+  --window W            candidates in flight per socket (default 4)
+  --rate R              per-socket send cap, msg/s (default 80; the server limits at 100)
+  --latency-rate R      fixed offered rate for the latency run, msg/s (default 5000)
+  --procs K             load-generator processes (default 1)
+  --no-pin              do not pin with taskset
+  --profile             also profile both servers under the throughput load
+  --docs                rewrite the results section of docs/benchmarks.md
+  --out FILE            JSON output (default tools/bench/results/latest.json; smoke: a temp file)`;
+
+export function parseArgs(argv: readonly string[], pinAvailable: boolean, defaultOut: (smoke: boolean) => string): BenchOptions {
+  const smoke = argv.includes('--smoke');
+  const base = smoke ? SMOKE : FULL;
+  const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...base, pin: pinAvailable, out: '' };
+  const number = (flag: string, value: string | undefined): number => {
+    const parsed = Number(value);
+    if (value === undefined || !Number.isFinite(parsed) || parsed <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
+    return parsed;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    switch (flag) {
+      case '--smoke':
+        break;
+      case '--rounds':
+        options.rounds = number(flag, argv[++i]);
+        break;
+      case '--idle':
+        options.idleConnections = number(flag, argv[++i]);
+        break;
+      case '--pairs':
+        options.pairs = number(flag, argv[++i]);
+        options.latencyPairs = Math.min(options.latencyPairs, options.pairs);
+        break;
+      case '--window':
+        options.window = number(flag, argv[++i]);
+        break;
+      case '--rate':
+        options.perSocketRate = number(flag, argv[++i]);
+        break;
+      case '--latency-rate':
+        options.latencyRate = number(flag, argv[++i]);
+        break;
+      case '--procs':
+        options.loadgenProcesses = number(flag, argv[++i]);
+        break;
+      case '--no-pin':
+        options.pin = false;
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--docs':
+        options.updateDocs = true;
+        break;
+      case '--out':
+        options.out = argv[++i] ?? '';
+        break;
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${flag}\n${USAGE}`);
+    }
+  }
+  if (!options.out) options.out = defaultOut(smoke);
+  return options;
+}

@@ -1,0 +1,183 @@
+/** Starting, pinning, watching and stopping the servers and the load-generator processes. */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { join } from 'node:path';
+import { CommandName, Commands, Reply, Request } from './loadgen-rpc';
+
+export type ServerKind = 'duet' | 'raw';
+
+export const TASKSET = '/usr/bin/taskset';
+
+/** Pinning needs `taskset` and two cores: the server gets core 0, the load generator core 1. */
+export function canPin(): boolean {
+  return existsSync(TASKSET) && availableCores() >= 2;
+}
+
+export function availableCores(): number {
+  try {
+    return Number(execFileSync('nproc', { encoding: 'utf8' }).trim());
+  } catch {
+    return 1;
+  }
+}
+
+function pinned(core: number | undefined, argv: string[]): [string, string[]] {
+  return core === undefined ? [argv[0], argv.slice(1)] : [TASKSET, ['-c', String(core), ...argv]];
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+export interface ServerProcess {
+  readonly kind: ServerKind;
+  readonly pid: number;
+  readonly url: string;
+  readonly logFile: string;
+  readonly child: ChildProcess;
+  /** Resident set size, bytes (VmRSS). */
+  rss(): number;
+  /** User + system CPU time of all its threads, microseconds. */
+  cpuMicros(): number;
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  readonly workspaceRoot: string;
+  readonly benchDir: string;
+  readonly core: number | undefined;
+  readonly logFile: string;
+  /** Extra node flags (profiling); the server itself is started exactly as in production. */
+  readonly nodeFlags?: readonly string[];
+  readonly ipc?: boolean;
+}
+
+/**
+ * Duet: the production build, `PORT` and `HOST` only (default config). The raw relay: same port
+ * handling. Both log to a file (a slow pipe reader must not throttle the server).
+ */
+export async function startServer(kind: ServerKind, options: StartServerOptions): Promise<ServerProcess> {
+  const port = await freePort();
+  const script =
+    kind === 'duet' ? join(options.workspaceRoot, 'dist/apps/server/main.js') : join(options.benchDir, 'raw-relay.js');
+  if (!existsSync(script)) {
+    throw new Error(`${script} is missing: build it first (NX_DAEMON=false npx nx build ${kind === 'duet' ? 'server' : 'bench'})`);
+  }
+  const log = openSync(options.logFile, 'a');
+  const [command, args] = pinned(options.core, [process.execPath, ...(options.nodeFlags ?? []), script]);
+  const child = spawn(command, args, {
+    cwd: options.workspaceRoot,
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', log, log, ...(options.ipc ? ['ipc' as const] : [])],
+  });
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${kind}`);
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  await waitForPort(port, 30_000, () => exited);
+  return {
+    kind,
+    pid,
+    url: `ws://127.0.0.1:${port}/ws`,
+    logFile: options.logFile,
+    child,
+    rss: () => {
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
+      return line ? Number(line[1]) * 1024 : Number.NaN;
+    },
+    cpuMicros: () => {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields[11], fields[12]: utime, stime (fields 14 and 15 of proc(5), counted from state).
+      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+    },
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitForPort(port: number, timeoutMs: number, gaveUp: () => boolean): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (gaveUp()) throw new Error(`the server exited before listening on ${port}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`nothing listened on ${port} within ${timeoutMs} ms`);
+}
+
+/** One load-generator process, driven by request/reply messages over IPC. */
+export class LoadGenerator {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  private readonly exited: Promise<void>;
+
+  private constructor(private readonly child: ChildProcess) {
+    child.on('message', (reply: Reply) => {
+      const waiter = this.pending.get(reply.id);
+      if (!waiter) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) waiter.resolve(reply.result);
+      else waiter.reject(new Error(`load generator: ${reply.error}`));
+    });
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code) => {
+        for (const waiter of this.pending.values()) waiter.reject(new Error(`load generator exited (${code})`));
+        this.pending.clear();
+        resolve();
+      }),
+    );
+  }
+
+  static start(benchDir: string, core: number | undefined): LoadGenerator {
+    const [command, args] = pinned(core, [process.execPath, join(benchDir, 'loadgen.js')]);
+    return new LoadGenerator(spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  call<C extends CommandName>(cmd: C, args: Commands[C][0]): Promise<Commands[C][1]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ id, cmd, args } satisfies Request<C>);
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,143 @@
+/** Reads a V8 `.cpuprofile` and says where the busy time went: by function (self, total) and by layer. */
+
+export interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+  columnNumber: number;
+}
+
+export interface CpuProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+
+export interface CpuProfile {
+  nodes: CpuProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileRow {
+  name: string;
+  pct: number;
+}
+
+export interface ProfileSummary {
+  /** Sampled time in the window, ms, and the share of it the server was busy (not idle). */
+  windowMs: number;
+  busyPct: number;
+  /** Shares of busy time. */
+  self: ProfileRow[];
+  total: ProfileRow[];
+  layers: ProfileRow[];
+}
+
+const IDLE = '(idle)';
+
+/** `window` (µs, profile clock) keeps only the samples taken inside it. */
+export function summarizeProfile(
+  profile: CpuProfile,
+  window: { startMicros?: number; endMicros?: number } = {},
+  top = 25,
+): ProfileSummary {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  const layers = new Map<string, number>();
+  let busy = 0;
+  let idle = 0;
+  let time = profile.startTime;
+  const from = window.startMicros ?? Number.NEGATIVE_INFINITY;
+  const to = window.endMicros ?? Number.POSITIVE_INFINITY;
+
+  for (let i = 0; i < profile.samples.length; i++) {
+    time += profile.timeDeltas[i] ?? 0;
+    if (time < from || time > to) continue;
+    const leaf = byId.get(profile.samples[i]);
+    if (!leaf) continue;
+    if (leaf.callFrame.functionName === IDLE) {
+      idle++;
+      continue;
+    }
+    busy++;
+    bump(self, frameName(leaf.callFrame));
+    bump(layers, layerOf(leaf.callFrame));
+    // Total time: each function once per sample, however deep it recurses.
+    const seen = new Set<string>();
+    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+      const name = frameName(byId.get(id)!.callFrame);
+      if (name !== '(root)' && !seen.has(name)) {
+        seen.add(name);
+        bump(total, name);
+      }
+    }
+  }
+  const rows = (counts: Map<string, number>, limit: number) =>
+    [...counts]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([name, count]) => ({ name, pct: round((100 * count) / Math.max(1, busy)) }));
+  const samples = busy + idle;
+  const sampledMs =
+    samples === 0 ? 0 : ((Math.min(to, profile.endTime) - Math.max(from, profile.startTime)) / 1000);
+  return {
+    windowMs: round(sampledMs),
+    busyPct: round((100 * busy) / Math.max(1, samples)),
+    self: rows(self, top),
+    total: rows(total, top),
+    layers: rows(layers, 20),
+  };
+}
+
+function bump(counts: Map<string, number>, key: string): void {
+  counts.set(key, (counts.get(key) ?? 0) + 1);
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
+}
+
+/** `name (file:line)` with node_modules paths shortened to the package. */
+export function frameName({ functionName, url, lineNumber }: CallFrame): string {
+  const name = functionName || '(anonymous)';
+  if (!url) return name;
+  return `${name} (${shortUrl(url)}:${lineNumber + 1})`;
+}
+
+function shortUrl(url: string): string {
+  const path = url.replace(/^file:\/\//, '');
+  const modules = path.lastIndexOf('/node_modules/');
+  if (modules >= 0) return path.slice(modules + '/node_modules/'.length);
+  const dist = path.indexOf('/dist/');
+  return dist >= 0 ? path.slice(dist + 1) : path;
+}
+
+/** Which layer of the stack a function belongs to. */
+export function layerOf({ functionName, url }: CallFrame): string {
+  if (!url) {
+    if (functionName === '(garbage collector)') return 'GC';
+    if (functionName === '(program)') return 'V8/native (program)';
+    if (functionName === 'parse' || functionName === 'stringify') return `JSON.${functionName} (native)`;
+    return 'V8 builtins / native';
+  }
+  const path = url.replace(/^file:\/\//, '');
+  const pkg = path.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//);
+  if (pkg) {
+    if (pkg[1] === 'zod') return 'zod (validation)';
+    if (pkg[1].startsWith('@nestjs/')) return 'Nest framework';
+    if (pkg[1] === 'rxjs') return 'rxjs (Nest message pipeline)';
+    if (pkg[1] === 'ws') return 'ws library';
+    return pkg[1];
+  }
+  if (path.startsWith('node:')) return 'Node core (net, streams, timers)';
+  if (path.includes('/dist/apps/server/')) return 'Duet code';
+  if (path.includes('/dist/tools/bench/')) return 'raw relay code';
+  return path;
+}

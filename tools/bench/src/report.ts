@@ -1,0 +1,177 @@
+/** Per-round results, their medians, Duet/raw ratios against the targets, as a table and as Markdown. */
+import { Counters } from './loadgen-rpc';
+import { median } from './stats';
+import type { ServerKind } from './processes';
+
+export interface RoundResult {
+  server: ServerKind;
+  round: number;
+  idle: {
+    connections: number;
+    connectSeconds: number;
+    connectsPerSecond: number;
+    rssBeforeMiB: number;
+    rssAfterMiB: number;
+    rssPerConnectionKiB: number;
+  };
+  throughput: {
+    pairs: number;
+    seconds: number;
+    messagesPerSecond: number;
+    serverCpuPct: number;
+    loadgenCpuPct: number;
+    serverCpuMicrosPerMessage: number;
+  };
+  latency: {
+    offeredRate: number;
+    achievedRate: number;
+    samples: number;
+    p50Ms: number;
+    p90Ms: number;
+    p99Ms: number;
+    maxMs: number;
+  };
+  calls: {
+    perSecond: number;
+    completed: number;
+    failed: number;
+    serverCpuMillisPerCall: number;
+  };
+  counters: Counters;
+}
+
+type Target =
+  | { kind: 'ratio-min'; value: number }
+  | { kind: 'ratio-max'; value: number }
+  | { kind: 'duet-max'; value: number };
+
+interface Metric {
+  key: string;
+  label: string;
+  digits: number;
+  get: (r: RoundResult) => number;
+  target?: Target;
+}
+
+export const METRICS: readonly Metric[] = [
+  { key: 'throughput', label: 'relay throughput, msg/s', digits: 0, get: (r) => r.throughput.messagesPerSecond, target: { kind: 'ratio-min', value: 0.9 } },
+  { key: 'cpuPerMessage', label: 'server CPU per relayed msg, µs', digits: 1, get: (r) => r.throughput.serverCpuMicrosPerMessage },
+  { key: 'serverCpu', label: 'server CPU during throughput, %', digits: 0, get: (r) => r.throughput.serverCpuPct },
+  { key: 'loadgenCpu', label: 'load generator CPU during throughput, %', digits: 0, get: (r) => r.throughput.loadgenCpuPct },
+  { key: 'p50', label: 'latency p50 at fixed rate, ms', digits: 2, get: (r) => r.latency.p50Ms },
+  { key: 'p90', label: 'latency p90 at fixed rate, ms', digits: 2, get: (r) => r.latency.p90Ms },
+  { key: 'p99', label: 'latency p99 at fixed rate, ms', digits: 2, get: (r) => r.latency.p99Ms, target: { kind: 'ratio-max', value: 1.5 } },
+  { key: 'max', label: 'latency max at fixed rate, ms', digits: 2, get: (r) => r.latency.maxMs },
+  { key: 'rssPerConnection', label: 'idle RSS per logged-in connection, KiB', digits: 1, get: (r) => r.idle.rssPerConnectionKiB, target: { kind: 'duet-max', value: 16 } },
+  { key: 'connectSeconds', label: 'time to connect + log in all idle, s', digits: 2, get: (r) => r.idle.connectSeconds },
+  { key: 'callsPerSecond', label: 'call setups per second', digits: 0, get: (r) => r.calls.perSecond },
+  { key: 'cpuPerCall', label: 'server CPU per call setup, ms', digits: 2, get: (r) => r.calls.serverCpuMillisPerCall },
+];
+
+export interface MetricSummary {
+  key: string;
+  label: string;
+  duet: number;
+  raw: number;
+  ratio: number;
+  target: string;
+  pass: boolean | undefined;
+}
+
+export function summarizeRounds(rounds: readonly RoundResult[]): MetricSummary[] {
+  return METRICS.map((metric) => {
+    const of = (server: ServerKind) => median(rounds.filter((r) => r.server === server).map(metric.get));
+    const duet = of('duet');
+    const raw = of('raw');
+    const ratio = duet / raw;
+    const target = metric.target;
+    let pass: boolean | undefined;
+    let text = '';
+    if (target?.kind === 'ratio-min') {
+      pass = ratio >= target.value;
+      text = `≥ ${target.value} × raw`;
+    } else if (target?.kind === 'ratio-max') {
+      pass = ratio <= target.value;
+      text = `≤ ${target.value} × raw`;
+    } else if (target?.kind === 'duet-max') {
+      pass = duet <= target.value;
+      text = `≤ ${target.value}`;
+    }
+    return { key: metric.key, label: metric.label, duet, raw, ratio, target: text, pass };
+  });
+}
+
+function fmt(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return '–';
+  return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+function digitsOf(key: string): number {
+  return METRICS.find((m) => m.key === key)?.digits ?? 2;
+}
+
+function verdict(pass: boolean | undefined): string {
+  return pass === undefined ? '' : pass ? 'PASS' : 'FAIL';
+}
+
+export function renderTable(summary: readonly MetricSummary[]): string {
+  const rows = [
+    ['metric (median of rounds)', 'duet', 'raw', 'duet/raw', 'target', ''],
+    ...summary.map((s) => [s.label, fmt(s.duet, digitsOf(s.key)), fmt(s.raw, digitsOf(s.key)), fmt(s.ratio, 2), s.target, verdict(s.pass)]),
+  ];
+  const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+  return rows
+    .map((row, i) => {
+      const line = row.map((cell, col) => (col === 0 || col >= 4 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join('  ');
+      return i === 0 ? `${line}\n${'-'.repeat(line.length)}` : line;
+    })
+    .join('\n')
+    .trimEnd();
+}
+
+export function renderMarkdownTable(summary: readonly MetricSummary[]): string {
+  return [
+    '| metric (median of rounds) | Duet | raw `ws` relay | Duet/raw | target | |',
+    '|---|--:|--:|--:|---|---|',
+    ...summary.map(
+      (s) =>
+        `| ${s.label} | ${fmt(s.duet, digitsOf(s.key))} | ${fmt(s.raw, digitsOf(s.key))} | ${fmt(s.ratio, 2)} | ${s.target} | ${verdict(s.pass)} |`,
+    ),
+  ].join('\n');
+}
+
+export function renderRoundsMarkdown(rounds: readonly RoundResult[]): string {
+  const keys = ['throughput', 'cpuPerMessage', 'p99', 'rssPerConnection', 'callsPerSecond'];
+  const metrics = keys.map((key) => METRICS.find((m) => m.key === key)!);
+  return [
+    `| round | server | ${metrics.map((m) => m.label).join(' | ')} |`,
+    `|--:|---|${metrics.map(() => '--:').join('|')}|`,
+    ...rounds.map((r) => `| ${r.round} | ${r.server} | ${metrics.map((m) => fmt(m.get(r), m.digits)).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function mergeCounters(all: readonly Counters[]): Counters {
+  return all.reduce<Counters>(
+    (sum, c) => ({
+      errors: sum.errors + c.errors,
+      errorSamples: [...sum.errorSamples, ...c.errorSamples].slice(0, 10),
+      violations: sum.violations + c.violations,
+      violationSamples: [...sum.violationSamples, ...c.violationSamples].slice(0, 10),
+      lost: sum.lost + c.lost,
+      connectFailures: sum.connectFailures + c.connectFailures,
+    }),
+    { errors: 0, errorSamples: [], violations: 0, violationSamples: [], lost: 0, connectFailures: 0 },
+  );
+}
+
+/** What makes a round untrustworthy: any error reply, misdelivery, loss, failed connect or call. */
+export function problemsOf(r: RoundResult): string[] {
+  const problems: string[] = [];
+  const c = r.counters;
+  if (c.errors > 0) problems.push(`${c.errors} error replies (${c.errorSamples.slice(0, 3).join(' | ')})`);
+  if (c.violations > 0) problems.push(`${c.violations} misdelivered candidates (${c.violationSamples.slice(0, 3).join(' | ')})`);
+  if (c.lost > 0) problems.push(`${c.lost} candidates never delivered`);
+  if (c.connectFailures > 0) problems.push(`${c.connectFailures} sockets failed to connect or log in`);
+  if (r.calls.failed > 0) problems.push(`${r.calls.failed} call setups failed`);
+  return problems.map((p) => `${r.server} round ${r.round}: ${p}`);
+}
