@@ -9,6 +9,7 @@ export const WEB_ROOT = join(ROOT, 'dist/apps/web/browser');
 
 export interface RunningServer {
   baseUrl: string;
+  port: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
@@ -27,17 +28,23 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface ServerOptions {
+  /** Reuse a port (to restart "the same" server); a free one by default. */
+  port?: number;
+  env?: Record<string, string>;
+}
+
 /** Starts the real production server (`node dist/apps/server/main.js`) and waits until it serves `/`. */
-export async function startServer(extraEnv: Record<string, string> = {}): Promise<RunningServer> {
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   for (const path of [SERVER_MAIN, join(WEB_ROOT, 'index.html')]) {
     if (!existsSync(path)) {
       throw new Error(`${path} is missing: run "npx nx run web-e2e:e2e", which builds server and web first`);
     }
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [SERVER_MAIN], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_ROOT, ...extraEnv },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_ROOT, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -49,7 +56,7 @@ export async function startServer(extraEnv: Record<string, string> = {}): Promis
     await stop(child);
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`);
   }
-  return { baseUrl, output: () => output, stop: () => stop(child) };
+  return { baseUrl, port, output: () => output, stop: () => stop(child) };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {

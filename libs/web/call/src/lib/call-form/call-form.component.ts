@@ -27,6 +27,7 @@ import { ChangeDetectionStrategy, Component, input, output, signal } from '@angu
     </form>
   `,
   styles: `
+    :host { display: block; min-width: 0; }
     .call-form { display: flex; gap: 0.5rem; }
     input { flex: 1; min-width: 0; }
   `,

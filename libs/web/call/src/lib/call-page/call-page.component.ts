@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { isInCall } from '@duet/web/rtc';
+import { ConnectionState, isInCall } from '@duet/web/rtc';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
 import { CallStageComponent } from '../call-stage/call-stage.component';
@@ -7,6 +7,13 @@ import { IncomingCallComponent } from '../incoming-call/incoming-call.component'
 import { LoginFormComponent } from '../login-form/login-form.component';
 import { NoticeComponent } from '../notice/notice.component';
 import { UserListComponent } from '../user-list/user-list.component';
+
+const CONNECTION_LABELS: Record<ConnectionState, string> = {
+  connecting: 'connecting…',
+  open: 'online',
+  reconnecting: 'reconnecting…',
+  closed: 'offline',
+};
 
 /** The whole app on one page: log in, see who is online, call, talk, hang up. */
 @Component({
@@ -35,6 +42,7 @@ export class CallPageComponent {
   protected readonly localStream = this.facade.localStream;
   protected readonly remoteStream = this.facade.remoteStream;
   protected readonly notice = this.facade.notice;
+  protected readonly connectionLabel = computed(() => CONNECTION_LABELS[this.connectionState()]);
   protected readonly inCall = computed(() => isInCall(this.callState()));
   protected readonly showStage = computed(() => this.inCall() && this.callState() !== 'ringing');
 

@@ -47,6 +47,7 @@ const CAPTIONS: Partial<Record<CallState, string>> = {
     </section>
   `,
   styles: `
+    :host { display: block; min-width: 0; }
     .stage {
       position: relative;
       border-radius: var(--radius);

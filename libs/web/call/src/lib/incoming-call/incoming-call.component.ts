@@ -29,6 +29,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
     </section>
   `,
   styles: `
+    :host { display: block; min-width: 0; }
     .incoming {
       display: flex;
       flex-wrap: wrap;

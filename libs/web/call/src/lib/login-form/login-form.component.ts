@@ -36,6 +36,7 @@ import { USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
     </form>
   `,
   styles: `
+    :host { display: block; min-width: 0; }
     .login { max-width: 28rem; margin: 2rem auto; }
     h2 { margin: 0 0 0.25rem; }
     .row { display: flex; gap: 0.5rem; margin-top: 1rem; }

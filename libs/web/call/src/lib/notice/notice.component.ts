@@ -12,6 +12,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
     }
   `,
   styles: `
+    :host { display: block; min-width: 0; }
     .notice {
       display: flex;
       align-items: center;

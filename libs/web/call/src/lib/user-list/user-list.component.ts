@@ -27,6 +27,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
     }
   `,
   styles: `
+    :host { display: block; min-width: 0; }
     .title { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--muted); margin: 0 0 0.5rem; }
     .count { background: var(--surface-2); border-radius: 999px; padding: 0.05rem 0.5rem; margin-left: 0.25rem; }
     .users { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.4rem; }
