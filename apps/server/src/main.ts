@@ -6,8 +6,17 @@ import { Logger } from '@nestjs/common';
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createDuetApp(config);
-  // Ctrl-C / SIGTERM close the HTTP and WebSocket servers before the process exits.
+  // Ctrl-C / SIGTERM: stop accepting, tell clients to reconnect elsewhere (1001), then exit.
   app.enableShutdownHooks();
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // However the shutdown goes, the process is gone within the bound.
+      setTimeout(() => {
+        console.error(`shutdown took longer than ${config.limits.shutdownTimeoutMs} ms; exiting`);
+        process.exit(1);
+      }, config.limits.shutdownTimeoutMs).unref();
+    });
+  }
   await app.listen(config.port, config.host ?? '::');
   const shown = config.host && config.host !== '::' && config.host !== '0.0.0.0' ? config.host : 'localhost';
   Logger.log(`Duet is serving on http://${shown}:${config.port} (signaling at /ws)`, 'Duet');
