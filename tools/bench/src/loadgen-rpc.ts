@@ -1,17 +1,16 @@
 /** What the orchestrator (main.ts) asks of each load-generator process, over the IPC channel. */
 
 export interface InitArgs {
-  readonly url: string;
+  /** Server name -> WebSocket URL. Both servers are up during a round; one is loaded at a time. */
+  readonly targets: Readonly<Record<string, string>>;
   /** Source addresses this process may bind (disjoint between processes). */
   readonly addresses: readonly string[];
-  /** Most live connections per source address (the server will refuse more than 256 per IP). */
+  /** Most live connections per source address (each server refuses more than 256 per IP). */
   readonly perAddress: number;
   /** `full`: every relayed frame is `JSON.parse`d and compared field by field (smoke mode). */
   readonly verify: 'full' | 'fast';
   /** Distinguishes this process's usernames from the others'. */
   readonly tag: string;
-  /** Busy-poll the open-loop schedule (only when the load generator has a core of its own). */
-  readonly spin: boolean;
 }
 
 export interface Counters {
@@ -25,6 +24,8 @@ export interface Counters {
   lost: number;
   /** Sockets that failed to connect or log in. */
   connectFailures: number;
+  /** Call setups that failed or timed out. */
+  failedCalls: number;
 }
 
 export interface Mark {
@@ -44,35 +45,33 @@ export interface LatencyResult {
   /** One-way latencies in microseconds, measured from the intended send time (no coordinated omission). */
   samples: number[];
   sent: number;
-  offeredRate: number;
   /** The rate the schedule really achieved (it lags if the load generator cannot keep up). */
   achievedRate: number;
 }
 
-export interface CallsResult {
-  completed: number;
-  failed: number;
+interface Targeted {
+  readonly target: string;
 }
 
 export interface Commands {
   init: [InitArgs, void];
   /** Connects and logs in `count` sockets, `concurrency` handshakes at a time; they stay open. */
-  idle: [{ count: number; concurrency: number }, IdleResult];
+  idle: [Targeted & { count: number; concurrency: number }, IdleResult];
   /** Sets up `count` pairs in a call (login, offer, answer), `concurrency` pairs at a time. */
-  pairs: [{ count: number; concurrency: number }, { ms: number }];
+  pairs: [Targeted & { count: number; concurrency: number }, { ms: number }];
   /** Every pair streams candidates both ways, closed loop: `window` in flight per socket, `rate`/s cap each. */
-  streamStart: [{ window: number; rate: number }, void];
-  streamStop: [{ drainMs: number }, void];
+  streamStart: [Targeted & { window: number; rate: number }, void];
+  streamStop: [Targeted & { drainMs: number }, void];
   /** Open loop over the first `pairs` pairs at `rate` msg/s in all; records latencies after the warm-up. */
-  latency: [{ pairs: number; rate: number; warmupMs: number; durationMs: number; drainMs: number }, LatencyResult];
+  latency: [Targeted & { pairs: number; rate: number; warmupMs: number; durationMs: number; drainMs: number }, LatencyResult];
   /** `concurrency` loops of: connect+login both, offer, answer, `candidates` (half each way), close, disconnect. */
-  callsStart: [{ concurrency: number; candidates: number }, void];
-  callsStop: [{ timeoutMs: number }, CallsResult];
+  callsStart: [Targeted & { concurrency: number; candidates: number }, void];
+  callsStop: [Targeted & { timeoutMs: number }, void];
   mark: [Record<string, never>, Mark];
-  /** Drops every socket and waits for them to be closed. */
-  closeAll: [Record<string, never>, void];
-  /** Returns and resets the counters. */
-  counters: [Record<string, never>, Counters];
+  /** Drops the target's sockets (all of them, or only the idle ones) and waits until they are closed. */
+  close: [Targeted & { idleOnly: boolean }, void];
+  /** Returns and resets the target's counters. */
+  counters: [Targeted, Counters];
 }
 
 export type CommandName = keyof Commands;

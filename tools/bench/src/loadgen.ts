@@ -9,18 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { RawData, WebSocket } from 'ws';
-import {
-  CallsResult,
-  CommandName,
-  Commands,
-  Counters,
-  IdleResult,
-  InitArgs,
-  LatencyResult,
-  Mark,
-  Reply,
-  Request,
-} from './loadgen-rpc';
+import { CommandName, Commands, Counters, InitArgs, Mark, Reply, Request } from './loadgen-rpc';
 import {
   answerFrame,
   candidateFramer,
@@ -37,20 +26,48 @@ const STEP_TIMEOUT_MS = 15_000;
 const SEND_TIMES = 4096; // ring of send times per socket; far more than ever in flight at 25 msg/s
 const MAX_SAMPLES_KEPT = 10;
 
+type Message = Record<string, unknown>;
+
 interface Waiter {
   readonly type: string;
-  readonly resolve: (message: Record<string, unknown>) => void;
+  readonly resolve: (message: Message) => void;
   readonly reject: (error: Error) => void;
   readonly timer: NodeJS.Timeout;
 }
 
+/** One server under test: its sockets and what went wrong with them. */
+class Target {
+  readonly idle = new Set<Conn>();
+  readonly pairs: [Conn, Conn][] = [];
+  readonly conns = new Set<Conn>();
+  counters = emptyCounters();
+  calls: Promise<void>[] = [];
+  callsRunning = false;
+
+  constructor(
+    readonly name: string,
+    readonly url: string,
+  ) {}
+
+  pairConns(limit = this.pairs.length): Conn[] {
+    return this.pairs.slice(0, limit).flat();
+  }
+
+  violation(text: string): void {
+    this.counters.violations++;
+    note(this.counters.violationSamples, text);
+  }
+}
+
 class Conn {
-  ws!: WebSocket;
-  address = '';
+  readonly ws: WebSocket;
+  readonly closed: Promise<void>;
   peer: Conn | undefined;
   /** `"username":"<peer>"}`: how every frame relayed from the peer must end. */
   peerSuffix: Buffer | undefined;
-  frame: ((seq: number) => string) | undefined;
+  frame: (seq: number) => string = () => {
+    throw new Error(`${this.name} is in no call`);
+  };
   /** Last sequence number sent / received from the peer (they start at 1). */
   sent = 0;
   received = 0;
@@ -61,15 +78,36 @@ class Conn {
   waiter: Waiter | undefined;
   candidateTarget = 0;
   candidateWaiter: (() => void) | undefined;
-  closed: Promise<void> | undefined;
 
   constructor(
+    readonly target: Target,
     readonly id: number,
     readonly name: string,
-  ) {}
+    readonly address: string,
+  ) {
+    this.ws = new WebSocket(target.url, {
+      localAddress: address,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      handshakeTimeout: STEP_TIMEOUT_MS,
+    });
+    target.conns.add(this);
+    this.closed = new Promise((resolve) => {
+      this.ws.once('close', () => {
+        releaseAddress(address);
+        target.conns.delete(this);
+        target.idle.delete(this);
+        this.settle(new Error(`${name}: socket closed`));
+        resolve();
+      });
+    });
+    this.ws.on('message', (data: RawData) => onMessage(this, data as Buffer));
+    // A failure before `open` rejects `open()`; a reset after it shows up as 'close'.
+    this.ws.on('error', () => undefined);
+  }
 
   /** The next non-candidate message of `type` (users/presence/other chatter is skipped). */
-  expect(type: string, timeoutMs = STEP_TIMEOUT_MS): Promise<Record<string, unknown>> {
+  expect(type: string, timeoutMs = STEP_TIMEOUT_MS): Promise<Message> {
     if (this.waiter) throw new Error(`${this.name} already waits for ${this.waiter.type}`);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -80,13 +118,13 @@ class Conn {
     });
   }
 
-  settle(error: Error | undefined, message?: Record<string, unknown>): void {
+  settle(error: Error | undefined, message: Message = {}): void {
     const waiter = this.waiter;
     if (!waiter) return;
     this.waiter = undefined;
     clearTimeout(waiter.timer);
     if (error) waiter.reject(error);
-    else waiter.resolve(message ?? {});
+    else waiter.resolve(message);
   }
 
   /** Resolves once `count` candidates in all have arrived from the peer. */
@@ -107,52 +145,44 @@ class Conn {
   }
 }
 
-let init: InitArgs | undefined;
-let verifyFull = false;
-const counters: Counters = emptyCounters();
+let settings: InitArgs = { targets: {}, addresses: [], perAddress: 1, verify: 'fast', tag: 'g' };
+const targets = new Map<string, Target>();
 let delivered = 0;
+let callsCompleted = 0;
 let nextId = 0;
 
-/** Live sockets per source address. */
+/** Live sockets per source address, over all targets (a conservative reading of the per-IP cap). */
 const liveByAddress = new Map<string, number>();
 let addressCursor = 0;
-const idle = new Set<Conn>();
-const pairs: [Conn, Conn][] = [];
-const everyConn = new Set<Conn>();
 
-// Closed-loop streaming state.
+// Closed-loop streaming: one target at a time.
 let streaming = false;
 let streamWindow = 1;
 let streamRate = 1;
 let streamBurst = 1;
 let streamTimer: NodeJS.Timeout | undefined;
 
-// Open-loop latency state.
+// Open-loop latency: samples whose intended send time falls in [latencyFrom, latencyTo).
 let latencyFrom = Number.POSITIVE_INFINITY;
 let latencyTo = Number.NEGATIVE_INFINITY;
 let latencySamples = new SampleBuffer();
 
-// Call-setup state.
-let callsRunning = false;
-let callsCompleted = 0;
-let callsFailed = 0;
-let callLoops: Promise<void>[] = [];
-
 function emptyCounters(): Counters {
-  return { errors: 0, errorSamples: [], violations: 0, violationSamples: [], lost: 0, connectFailures: 0 };
+  return { errors: 0, errorSamples: [], violations: 0, violationSamples: [], lost: 0, connectFailures: 0, failedCalls: 0 };
 }
 
 function note(samples: string[], text: string): void {
   if (samples.length < MAX_SAMPLES_KEPT) samples.push(text.length > 300 ? `${text.slice(0, 300)}…` : text);
 }
 
-function violation(text: string): void {
-  counters.violations++;
-  note(counters.violationSamples, text);
+function target(name: string): Target {
+  const found = targets.get(name);
+  if (!found) throw new Error(`unknown target ${name}`);
+  return found;
 }
 
 function allocateAddress(): string {
-  const { addresses, perAddress } = init!;
+  const { addresses, perAddress } = settings;
   for (let tried = 0; tried < addresses.length; tried++) {
     const address = addresses[addressCursor];
     addressCursor = (addressCursor + 1) % addresses.length;
@@ -169,41 +199,22 @@ function releaseAddress(address: string): void {
   liveByAddress.set(address, (liveByAddress.get(address) ?? 1) - 1);
 }
 
-/** Connects from the next free source address and logs in as `name`. */
-async function open(name: string): Promise<Conn> {
-  const conn = new Conn(nextId++, name);
-  conn.address = allocateAddress();
-  const ws = new WebSocket(init!.url, {
-    localAddress: conn.address,
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-    handshakeTimeout: STEP_TIMEOUT_MS,
-  });
-  conn.ws = ws;
-  everyConn.add(conn);
-  conn.closed = new Promise((resolve) => {
-    ws.once('close', () => {
-      releaseAddress(conn.address);
-      everyConn.delete(conn);
-      conn.settle(new Error(`${name}: socket closed`));
-      resolve();
-    });
-  });
-  ws.on('message', (data: RawData) => onMessage(conn, data as Buffer));
-  // A failure before `open` rejects below; a reset after it shows up as 'close'.
-  ws.on('error', () => undefined);
+/** Connects to `t` from the next free source address and logs in as `name`. */
+async function open(t: Target, name: string): Promise<Conn> {
+  const conn = new Conn(t, nextId++, name, allocateAddress());
   try {
     await new Promise<void>((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
+      conn.ws.once('open', resolve);
+      conn.ws.once('error', reject);
     });
     const loggedIn = conn.expect('login');
-    ws.send(loginFrame(name));
+    conn.ws.send(loginFrame(name));
     await loggedIn;
     return conn;
   } catch (error) {
-    counters.connectFailures++;
-    ws.terminate();
+    t.counters.connectFailures++;
+    note(t.counters.errorSamples, `${name}: ${error instanceof Error ? error.message : String(error)}`);
+    conn.ws.terminate();
     throw error;
   }
 }
@@ -214,15 +225,16 @@ function onMessage(conn: Conn, data: Buffer): void {
     onCandidate(conn, data);
     return;
   }
-  let message: Record<string, unknown>;
+  let message: Message;
   try {
     message = JSON.parse(data.toString());
   } catch {
-    violation(`${conn.name} got a non-JSON frame: ${data.toString().slice(0, 80)}`);
+    conn.target.violation(`${conn.name} got a non-JSON frame: ${data.toString().slice(0, 80)}`);
     return;
   }
   const type = message['type'];
   if (type === 'error' || (type === 'login' && message['success'] !== true)) {
+    const counters = conn.target.counters;
     counters.errors++;
     const text = `${conn.name}: ${JSON.stringify(message)}`;
     note(counters.errorSamples, text);
@@ -243,12 +255,12 @@ function onCandidate(conn: Conn, data: Buffer): void {
     data.length < suffix.length ||
     data.compare(suffix, 0, suffix.length, data.length - suffix.length) !== 0
   ) {
-    violation(`${conn.name} got an unexpected candidate: ${data.toString().slice(0, 200)}`);
+    conn.target.violation(`${conn.name} got an unexpected candidate: ${data.toString().slice(0, 200)}`);
     return;
   }
-  if (verifyFull) verifyCandidate(conn, from, seq, data);
+  if (settings.verify === 'full') verifyCandidate(conn, from, seq, data);
   if (seq !== conn.received + 1) {
-    violation(`${conn.name} got candidate ${seq} from ${from.name} after ${conn.received}`);
+    conn.target.violation(`${conn.name} got candidate ${seq} from ${from.name} after ${conn.received}`);
   }
   if (seq > conn.received) conn.received = seq;
   delivered++;
@@ -263,47 +275,45 @@ function onCandidate(conn: Conn, data: Buffer): void {
 
 /** Smoke mode: the relayed frame is exactly `{type, candidate, username}` with what the peer sent. */
 function verifyCandidate(conn: Conn, from: Conn, seq: number, data: Buffer): void {
-  const message = JSON.parse(data.toString()) as Record<string, unknown>;
-  const expected = { type: 'candidate', candidate: candidateInit(seq, from.id), username: from.name };
-  if (JSON.stringify(sortKeys(message)) !== JSON.stringify(sortKeys(expected))) {
-    violation(`${conn.name} got ${data.toString()} instead of ${JSON.stringify(expected)}`);
+  verifyRelayed(conn, JSON.parse(data.toString()), { type: 'candidate', candidate: candidateInit(seq, from.id), username: from.name });
+}
+
+function verifyRelayed(conn: Conn, got: Message, expected: Message): void {
+  if (canonical(got) !== canonical(expected)) {
+    conn.target.violation(`${conn.name} got ${JSON.stringify(got).slice(0, 200)} instead of ${JSON.stringify(expected).slice(0, 200)}`);
   }
 }
 
-function sortKeys(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
-  return Object.fromEntries(
-    Object.keys(value)
-      .sort()
-      .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
-  );
+/** JSON with sorted keys: field order is not part of the protocol. */
+function canonical(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    typeof v !== 'object' || v === null || Array.isArray(v)
+      ? v
+      : Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((key) => [key, sort((v as Message)[key])]),
+        );
+  return JSON.stringify(sort(value));
 }
 
-function connectPair(a: Conn, b: Conn): void {
+/** Offer from `a`, answer from `b`: afterwards the two share an active call on the server. */
+async function call(a: Conn, b: Conn, id: number): Promise<void> {
   a.peer = b;
   b.peer = a;
   a.peerSuffix = Buffer.from(`"username":${JSON.stringify(b.name)}}`);
   b.peerSuffix = Buffer.from(`"username":${JSON.stringify(a.name)}}`);
   a.frame = candidateFramer(a.id, b.name);
   b.frame = candidateFramer(b.id, a.name);
-}
-
-/** Offer from `a`, answer from `b`: afterwards the two share an active call on the server. */
-async function call(a: Conn, b: Conn, id: number): Promise<void> {
-  connectPair(a, b);
   const offered = b.expect('offer');
   a.ws.send(offerFrame(b.name, id));
   const offer = await offered;
-  if (verifyFull) verifyRelayed(b, offer, { type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name });
   const answered = a.expect('answer');
   b.ws.send(answerFrame(a.name, id));
   const answer = await answered;
-  if (verifyFull) verifyRelayed(a, answer, { type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name });
-}
-
-function verifyRelayed(conn: Conn, got: Record<string, unknown>, expected: Record<string, unknown>): void {
-  if (JSON.stringify(sortKeys(got)) !== JSON.stringify(sortKeys(expected))) {
-    violation(`${conn.name} got a mangled ${String(expected['type'])}: ${JSON.stringify(got).slice(0, 200)}`);
+  if (settings.verify === 'full') {
+    verifyRelayed(b, offer, { type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name });
+    verifyRelayed(a, answer, { type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name });
   }
 }
 
@@ -319,7 +329,7 @@ async function bounded(count: number, concurrency: number, task: (i: number) => 
 function sendCandidate(conn: Conn): number {
   const seq = ++conn.sent;
   conn.inflight++;
-  conn.ws.send(conn.frame!(seq));
+  conn.ws.send(conn.frame(seq));
   return seq;
 }
 
@@ -335,7 +345,7 @@ function pump(conn: Conn): void {
 }
 
 /** Waits until nothing sent is still in flight (or `ms` passed), then counts what never arrived. */
-async function drain(conns: readonly Conn[], ms: number): Promise<void> {
+async function drain(t: Target, conns: readonly Conn[], ms: number): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline && conns.some((conn) => conn.inflight > 0)) {
     await sleep(20);
@@ -343,8 +353,8 @@ async function drain(conns: readonly Conn[], ms: number): Promise<void> {
   for (const conn of conns) {
     const missing = conn.sent - (conn.peer?.received ?? 0);
     if (missing > 0) {
-      counters.lost += missing;
-      note(counters.violationSamples, `${conn.peer?.name} is missing ${missing} of ${conn.sent} candidates from ${conn.name}`);
+      t.counters.lost += missing;
+      note(t.counters.violationSamples, `${conn.peer?.name} is missing ${missing} of ${conn.sent} candidates from ${conn.name}`);
     }
     conn.inflight = 0;
   }
@@ -354,13 +364,10 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-function pairConns(limit = pairs.length): Conn[] {
-  return pairs.slice(0, limit).flat();
-}
-
-async function oneCall(candidates: number): Promise<void> {
+/** Connect and log in both, offer, answer, candidates both ways, close, disconnect. */
+async function oneCall(t: Target, candidates: number): Promise<void> {
   const id = nextId;
-  const [a, b] = await Promise.all([open(`${init!.tag}ca${id}`), open(`${init!.tag}cb${id}`)]);
+  const [a, b] = await Promise.all([open(t, `${settings.tag}ca${id}`), open(t, `${settings.tag}cb${id}`)]);
   try {
     await call(a, b, id);
     const half = candidates >> 1;
@@ -371,7 +378,7 @@ async function oneCall(candidates: number): Promise<void> {
     const closed = b.expect('close');
     a.ws.send(closeFrame(b.name));
     const close = await closed;
-    if (verifyFull) verifyRelayed(b, close, { type: 'close', username: a.name, reason: 'hangup' });
+    if (settings.verify === 'full') verifyRelayed(b, close, { type: 'close', username: a.name, reason: 'hangup' });
     a.ws.close();
     b.ws.close();
     await Promise.all([a.closed, b.closed]);
@@ -383,35 +390,38 @@ async function oneCall(candidates: number): Promise<void> {
 
 const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands[C][1]> } = {
   async init(args) {
-    init = args;
-    verifyFull = args.verify === 'full';
+    settings = args;
+    targets.clear();
+    for (const [name, url] of Object.entries(args.targets)) targets.set(name, new Target(name, url));
   },
 
-  async idle({ count, concurrency }): Promise<IdleResult> {
+  async idle({ target: name, count, concurrency }) {
+    const t = target(name);
     const started = performance.now();
     await bounded(count, concurrency, async (i) => {
-      idle.add(await open(`${init!.tag}i${i}`));
+      t.idle.add(await open(t, `${settings.tag}i${i}`));
     });
-    return { connected: idle.size, ms: performance.now() - started };
+    return { connected: t.idle.size, ms: performance.now() - started };
   },
 
-  async pairs({ count, concurrency }) {
+  async pairs({ target: name, count, concurrency }) {
+    const t = target(name);
     const started = performance.now();
     await bounded(count, concurrency, async (i) => {
-      const [a, b] = await Promise.all([open(`${init!.tag}pa${i}`), open(`${init!.tag}pb${i}`)]);
+      const [a, b] = await Promise.all([open(t, `${settings.tag}pa${i}`), open(t, `${settings.tag}pb${i}`)]);
       await call(a, b, i);
-      pairs.push([a, b]);
+      t.pairs.push([a, b]);
     });
     return { ms: performance.now() - started };
   },
 
-  async streamStart({ window, rate }) {
+  async streamStart({ target: name, window, rate }) {
+    const conns = target(name).pairConns();
     streaming = true;
     streamWindow = window;
     streamRate = rate;
-    // A small burst: the server allows 200 at once, but a steady sender is the honest load.
+    // A small burst: the server would allow 200 at once, but a steady sender is the honest load.
     streamBurst = Math.max(1, Math.min(window, 8));
-    const conns = pairConns();
     const now = performance.now();
     for (const conn of conns) {
       conn.tokens = 1;
@@ -423,14 +433,16 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
     }, 10);
   },
 
-  async streamStop({ drainMs }) {
+  async streamStop({ target: name, drainMs }) {
     streaming = false;
     clearInterval(streamTimer);
-    await drain(pairConns(), drainMs);
+    const t = target(name);
+    await drain(t, t.pairConns(), drainMs);
   },
 
-  async latency({ pairs: pairCount, rate, warmupMs, durationMs, drainMs }): Promise<LatencyResult> {
-    const conns = pairConns(pairCount);
+  async latency({ target: name, pairs, rate, warmupMs, durationMs, drainMs }) {
+    const t = target(name);
+    const conns = t.pairConns(pairs);
     for (const conn of conns) conn.sendTimes = new Float64Array(SEND_TIMES);
     latencySamples = new SampleBuffer();
     const interval = 1000 / rate;
@@ -445,85 +457,81 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
         for (; k < total && start + k * interval <= now; k++) {
           const conn = conns[k % conns.length];
           const seq = sendCandidate(conn);
-          conn.sendTimes![seq % SEND_TIMES] = start + k * interval;
+          (conn.sendTimes as Float64Array)[seq % SEND_TIMES] = start + k * interval;
         }
+        // A 1 ms timer, not a busy loop: on a shared machine a spinning process loses its time
+        // slice to others and every message behind it waits.
         if (k >= total) resolve();
-        else if (init!.spin) setImmediate(tick);
         else setTimeout(tick, 1);
       };
       tick();
     });
     const elapsed = performance.now() - start;
-    await drain(conns, drainMs);
+    await drain(t, conns, drainMs);
     for (const conn of conns) conn.sendTimes = undefined;
     latencyFrom = Number.POSITIVE_INFINITY;
     latencyTo = Number.NEGATIVE_INFINITY;
-    return { samples: latencySamples.toArray(), sent: total, offeredRate: rate, achievedRate: (total * 1000) / elapsed };
+    return { samples: latencySamples.toArray(), sent: total, achievedRate: (total * 1000) / elapsed };
   },
 
-  async callsStart({ concurrency, candidates }) {
-    callsRunning = true;
-    callLoops = Array.from({ length: concurrency }, async () => {
-      while (callsRunning) {
+  async callsStart({ target: name, concurrency, candidates }) {
+    const t = target(name);
+    t.callsRunning = true;
+    t.calls = Array.from({ length: concurrency }, async () => {
+      while (t.callsRunning) {
         try {
-          await oneCall(candidates);
+          await oneCall(t, candidates);
           callsCompleted++;
         } catch (error) {
-          callsFailed++;
-          note(counters.violationSamples, `call failed: ${error instanceof Error ? error.message : String(error)}`);
+          t.counters.failedCalls++;
+          note(t.counters.violationSamples, `call failed: ${error instanceof Error ? error.message : String(error)}`);
           await sleep(50);
         }
       }
     });
   },
 
-  async callsStop({ timeoutMs }): Promise<CallsResult> {
-    callsRunning = false;
-    await Promise.race([Promise.all(callLoops), sleep(timeoutMs)]);
-    const result = { completed: callsCompleted, failed: callsFailed };
-    callsCompleted = 0;
-    callsFailed = 0;
-    callLoops = [];
-    return result;
+  async callsStop({ target: name, timeoutMs }) {
+    const t = target(name);
+    t.callsRunning = false;
+    await Promise.race([Promise.all(t.calls), sleep(timeoutMs)]);
+    t.calls = [];
   },
 
   async mark(): Promise<Mark> {
     const cpu = process.cpuUsage();
-    return {
-      at: performance.timeOrigin + performance.now(),
-      delivered,
-      callsCompleted,
-      cpuMicros: cpu.user + cpu.system,
-    };
+    return { at: performance.timeOrigin + performance.now(), delivered, callsCompleted, cpuMicros: cpu.user + cpu.system };
   },
 
-  async closeAll() {
-    streaming = false;
-    clearInterval(streamTimer);
-    const closing = [...everyConn].map((conn) => conn.closed);
-    for (const conn of [...everyConn]) conn.ws.terminate();
-    await Promise.race([Promise.all(closing), sleep(10_000)]);
-    idle.clear();
-    pairs.length = 0;
+  async close({ target: name, idleOnly }) {
+    const t = target(name);
+    if (!idleOnly) {
+      streaming = false;
+      clearInterval(streamTimer);
+      t.callsRunning = false;
+    }
+    const conns = idleOnly ? [...t.idle] : [...t.conns];
+    for (const conn of conns) conn.ws.terminate();
+    await Promise.race([Promise.all(conns.map((conn) => conn.closed)), sleep(10_000)]);
+    t.idle.clear();
+    if (!idleOnly) t.pairs.length = 0;
   },
 
-  async counters(): Promise<Counters> {
-    const snapshot = { ...counters, errorSamples: [...counters.errorSamples], violationSamples: [...counters.violationSamples] };
-    Object.assign(counters, emptyCounters());
+  async counters({ target: name }) {
+    const t = target(name);
+    const snapshot = t.counters;
+    t.counters = emptyCounters();
     return snapshot;
   },
 };
 
 process.on('message', (request: Request) => {
   const handler = handlers[request.cmd] as (args: unknown) => Promise<unknown>;
+  const reply = (message: Reply) => process.send?.(message);
   handler(request.args).then(
-    (result) => process.send!({ id: request.id, ok: true, result } satisfies Reply),
+    (result) => reply({ id: request.id, ok: true, result }),
     (error: unknown) =>
-      process.send!({
-        id: request.id,
-        ok: false,
-        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
-      } satisfies Reply),
+      reply({ id: request.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });
 process.on('disconnect', () => process.exit(0));

@@ -58,8 +58,8 @@ function sourceAddresses(index: number, parts: number): string[] {
   return all.filter((_, i) => i % parts === index);
 }
 
-async function startFor(run: Run, kind: ServerKind, label: string, profile = false): Promise<ServerProcess> {
-  const server = await startServer(kind, {
+function serverFor(run: Run, kind: ServerKind, label: string, profile = false): Promise<ServerProcess> {
+  return startServer(kind, {
     workspaceRoot: WORKSPACE,
     benchDir: BENCH_DIR,
     core: run.options.pin ? SERVER_CORE : undefined,
@@ -69,17 +69,19 @@ async function startFor(run: Run, kind: ServerKind, label: string, profile = fal
       : [],
     ipc: profile,
   });
+}
+
+async function aim(run: Run, servers: Partial<Record<ServerKind, ServerProcess>>): Promise<void> {
+  const urls = Object.fromEntries(Object.entries(servers).map(([kind, server]) => [kind, server.url]));
   await onAll(run, (loadgen, i) =>
     loadgen.call('init', {
-      url: server.url,
+      targets: urls,
       addresses: sourceAddresses(i, run.loadgens.length),
       perAddress: run.options.perAddress,
       verify: run.options.smoke ? 'full' : 'fast',
       tag: `g${i}`,
-      spin: run.options.pin,
     }),
   );
-  return server;
 }
 
 interface Window {
@@ -93,112 +95,176 @@ async function mark(run: Run, server: ServerProcess): Promise<Window> {
   return { marks, serverCpu: server.cpuMicros(), at: Date.now() };
 }
 
-/** Sums per-process rates (each over its own clock) and CPU between two marks. */
-function between(start: Window, end: Window, pick: (m: Mark) => number) {
-  const seconds = (end.at - start.at) / 1000;
-  const perSecond = start.marks.reduce((sum, m, i) => sum + (pick(end.marks[i]) - pick(m)) / ((end.marks[i].at - m.at) / 1000), 0);
-  const count = start.marks.reduce((sum, m, i) => sum + pick(end.marks[i]) - pick(m), 0);
-  const serverCpuMicros = end.serverCpu - start.serverCpu;
-  const loadgenCpuMicros = start.marks.reduce((sum, m, i) => sum + end.marks[i].cpuMicros - m.cpuMicros, 0);
-  return { seconds, perSecond, count, serverCpuMicros, loadgenCpuMicros };
+/** Measured slices of one phase for one server, summed. */
+class Tally {
+  seconds = 0;
+  count = 0;
+  serverCpuMicros = 0;
+  loadgenCpuMicros = 0;
+
+  add(start: Window, end: Window, pick: (m: Mark) => number): void {
+    this.seconds += (end.at - start.at) / 1000;
+    this.count += start.marks.reduce((sum, m, i) => sum + pick(end.marks[i]) - pick(m), 0);
+    this.serverCpuMicros += end.serverCpu - start.serverCpu;
+    this.loadgenCpuMicros += start.marks.reduce((sum, m, i) => sum + end.marks[i].cpuMicros - m.cpuMicros, 0);
+  }
+
+  get perSecond(): number {
+    return this.count / this.seconds;
+  }
+
+  cpuPct(micros: number): number {
+    return (100 * micros) / (this.seconds * 1e6);
+  }
 }
 
-async function measure(run: Run, kind: ServerKind, round: number): Promise<RoundResult> {
+type PerServer<T> = Record<ServerKind, T>;
+
+/** ABBA: slice `s` runs the servers in `order`, the next one in reverse, and so on. */
+function sliceOrder(order: readonly ServerKind[], slice: number): readonly ServerKind[] {
+  return slice % 2 === 0 ? order : [...order].reverse();
+}
+
+/**
+ * One round: fresh Duet and raw servers, both up; every phase loads one of them at a time, in
+ * alternating slices, so the two see the same machine.
+ */
+async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
   const o = run.options;
   const k = run.loadgens.length;
-  const server = await startFor(run, kind, `${kind}-round${round}`);
+  const order: ServerKind[] = round % 2 === 1 ? ['duet', 'raw'] : ['raw', 'duet'];
+  const servers = {} as PerServer<ServerProcess>;
   try {
-    await sleep(o.smoke ? 200 : 1_000);
-    const rssBefore = server.rss();
-
-    log(`${kind} round ${round}: idle capacity, ${o.idleConnections} logged-in sockets`);
-    const idle = await onAll(run, (lg, i) => lg.call('idle', { count: share(o.idleConnections, k, i), concurrency: o.connectConcurrency }));
-    const connected = idle.reduce((sum, r) => sum + r.connected, 0);
-    const connectMs = Math.max(...idle.map((r) => r.ms));
-    await sleep(o.smoke ? 300 : 3_000);
-    const rssAfter = server.rss();
-    await onAll(run, (lg) => lg.call('closeAll', {}));
+    for (const kind of order) servers[kind] = await serverFor(run, kind, `${kind}-round${round}`);
+    await aim(run, servers);
     await sleep(o.smoke ? 200 : 1_000);
 
-    log(`${kind} round ${round}: throughput, ${o.pairs} pairs, window ${o.window}, ≤ ${o.perSocketRate} msg/s per socket`);
-    await onAll(run, (lg, i) => lg.call('pairs', { count: share(o.pairs, k, i), concurrency: 100 }));
-    await onAll(run, (lg) => lg.call('streamStart', { window: o.window, rate: o.perSocketRate }));
-    await sleep(o.throughputWarmupMs);
-    const t0 = await mark(run, server);
-    await sleep(o.throughputMs);
-    const t1 = await mark(run, server);
-    await onAll(run, (lg) => lg.call('streamStop', { drainMs: 15_000 }));
-    const tp = between(t0, t1, (m) => m.delivered);
-
-    log(`${kind} round ${round}: latency at ${o.latencyRate} msg/s over ${o.latencyPairs} pairs`);
-    const lat = await onAll(run, (lg, i) =>
-      lg.call('latency', {
-        pairs: share(o.latencyPairs, k, i),
-        rate: o.latencyRate / k,
-        warmupMs: o.latencyWarmupMs,
-        durationMs: o.latencyMs,
-        drainMs: 10_000,
-      }),
-    );
-    const latency = summarize(Float64Array.from(lat.flatMap((r) => r.samples)));
-
-    log(`${kind} round ${round}: call setup, ${o.callConcurrency} concurrent, ${o.pairs * 2} sockets stay logged in`);
-    await onAll(run, (lg, i) => lg.call('callsStart', { concurrency: share(o.callConcurrency, k, i), candidates: o.callCandidates }));
-    await sleep(o.callWarmupMs);
-    const c0 = await mark(run, server);
-    await sleep(o.callMs);
-    const c1 = await mark(run, server);
-    const calls = await onAll(run, (lg) => lg.call('callsStop', { timeoutMs: 20_000 }));
-    const cs = between(c0, c1, (m) => m.callsCompleted);
-
-    await onAll(run, (lg) => lg.call('closeAll', {}));
-    const counters = mergeCounters(await onAll(run, (lg) => lg.call('counters', {})));
-    const result: RoundResult = {
-      server: kind,
-      round,
-      idle: {
+    const idle = {} as PerServer<RoundResult['idle']>;
+    for (const kind of order) {
+      log(`round ${round}: ${kind} idle capacity, ${o.idleConnections} logged-in sockets`);
+      const rssBefore = servers[kind].rss();
+      const results = await onAll(run, (lg, i) =>
+        lg.call('idle', { target: kind, count: share(o.idleConnections, k, i), concurrency: o.connectConcurrency }),
+      );
+      const connected = results.reduce((sum, r) => sum + r.connected, 0);
+      const seconds = Math.max(...results.map((r) => r.ms)) / 1000;
+      await sleep(o.idleSettleMs);
+      const rssAfter = servers[kind].rss();
+      await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: true }));
+      idle[kind] = {
         connections: connected,
-        connectSeconds: connectMs / 1000,
-        connectsPerSecond: connected / (connectMs / 1000),
+        connectSeconds: seconds,
+        connectsPerSecond: connected / seconds,
         rssBeforeMiB: rssBefore / 2 ** 20,
         rssAfterMiB: rssAfter / 2 ** 20,
         rssPerConnectionKiB: (rssAfter - rssBefore) / 1024 / Math.max(1, connected),
-      },
-      throughput: {
-        pairs: o.pairs,
-        seconds: tp.seconds,
-        messagesPerSecond: tp.perSecond,
-        serverCpuPct: (100 * tp.serverCpuMicros) / (tp.seconds * 1e6),
-        loadgenCpuPct: (100 * tp.loadgenCpuMicros) / (tp.seconds * 1e6),
-        serverCpuMicrosPerMessage: tp.serverCpuMicros / Math.max(1, tp.count),
-      },
-      latency: {
-        offeredRate: o.latencyRate,
-        achievedRate: lat.reduce((sum, r) => sum + r.achievedRate, 0),
-        samples: latency.count,
-        p50Ms: latency.p50 / 1000,
-        p90Ms: latency.p90 / 1000,
-        p99Ms: latency.p99 / 1000,
-        maxMs: latency.max / 1000,
-      },
-      calls: {
-        perSecond: cs.perSecond,
-        completed: calls.reduce((sum, r) => sum + r.completed, 0),
-        failed: calls.reduce((sum, r) => sum + r.failed, 0),
-        serverCpuMillisPerCall: cs.serverCpuMicros / 1000 / Math.max(1, cs.count),
-      },
-      counters,
-    };
-    log(
-      `${kind} round ${round}: ${Math.round(result.throughput.messagesPerSecond)} msg/s ` +
-        `(server ${Math.round(result.throughput.serverCpuPct)}% CPU, load generator ${Math.round(result.throughput.loadgenCpuPct)}%), ` +
-        `p99 ${result.latency.p99Ms.toFixed(2)} ms, ${result.idle.rssPerConnectionKiB.toFixed(1)} KiB/conn, ` +
-        `${Math.round(result.calls.perSecond)} calls/s, errors ${counters.errors}`,
-    );
-    return result;
+      };
+      await sleep(o.smoke ? 100 : 1_000);
+    }
+
+    for (const kind of order) {
+      await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(o.pairs, k, i), concurrency: 100 }));
+    }
+
+    log(`round ${round}: throughput, ${o.pairs} pairs per server, window ${o.window}, ≤ ${o.perSocketRate} msg/s per socket, ${o.throughputSlices} slices each`);
+    const throughput = { duet: new Tally(), raw: new Tally() };
+    for (let slice = 0; slice < o.throughputSlices; slice++) {
+      for (const kind of sliceOrder(order, slice)) {
+        await onAll(run, (lg) => lg.call('streamStart', { target: kind, window: o.window, rate: o.perSocketRate }));
+        await sleep(o.throughputWarmupMs);
+        const start = await mark(run, servers[kind]);
+        await sleep(o.throughputSliceMs);
+        throughput[kind].add(start, await mark(run, servers[kind]), (m) => m.delivered);
+        await onAll(run, (lg) => lg.call('streamStop', { target: kind, drainMs: 15_000 }));
+      }
+    }
+
+    log(`round ${round}: latency at ${o.latencyRate} msg/s over ${o.latencyPairs} pairs, ${o.latencySlices} slices each`);
+    const samples: PerServer<number[]> = { duet: [], raw: [] };
+    const achieved: PerServer<number[]> = { duet: [], raw: [] };
+    for (let slice = 0; slice < o.latencySlices; slice++) {
+      for (const kind of sliceOrder(order, slice)) {
+        const results = await onAll(run, (lg, i) =>
+          lg.call('latency', {
+            target: kind,
+            pairs: share(o.latencyPairs, k, i),
+            rate: o.latencyRate / k,
+            warmupMs: o.latencyWarmupMs,
+            durationMs: o.latencySliceMs,
+            drainMs: 10_000,
+          }),
+        );
+        for (const r of results) samples[kind].push(...r.samples);
+        achieved[kind].push(results.reduce((sum, r) => sum + r.achievedRate, 0));
+      }
+    }
+
+    log(`round ${round}: call setup, ${o.callConcurrency} concurrent, ${o.pairs * 2} other sockets logged in`);
+    const calls = { duet: new Tally(), raw: new Tally() };
+    for (let slice = 0; slice < o.callSlices; slice++) {
+      for (const kind of sliceOrder(order, slice)) {
+        await onAll(run, (lg, i) =>
+          lg.call('callsStart', { target: kind, concurrency: share(o.callConcurrency, k, i), candidates: o.callCandidates }),
+        );
+        await sleep(o.callWarmupMs);
+        const start = await mark(run, servers[kind]);
+        await sleep(o.callSliceMs);
+        calls[kind].add(start, await mark(run, servers[kind]), (m) => m.callsCompleted);
+        await onAll(run, (lg) => lg.call('callsStop', { target: kind, timeoutMs: 20_000 }));
+      }
+    }
+
+    const results: RoundResult[] = [];
+    for (const kind of order) {
+      await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false }));
+      const counters = mergeCounters(await onAll(run, (lg) => lg.call('counters', { target: kind })));
+      const tp = throughput[kind];
+      const cs = calls[kind];
+      const latency = summarize(Float64Array.from(samples[kind]));
+      results.push({
+        server: kind,
+        round,
+        idle: idle[kind],
+        throughput: {
+          pairs: o.pairs,
+          seconds: tp.seconds,
+          messagesPerSecond: tp.perSecond,
+          serverCpuPct: tp.cpuPct(tp.serverCpuMicros),
+          loadgenCpuPct: tp.cpuPct(tp.loadgenCpuMicros),
+          serverCpuMicrosPerMessage: tp.serverCpuMicros / Math.max(1, tp.count),
+        },
+        latency: {
+          offeredRate: o.latencyRate,
+          achievedRate: Math.min(...achieved[kind]),
+          samples: latency.count,
+          p50Ms: latency.p50 / 1000,
+          p90Ms: latency.p90 / 1000,
+          p99Ms: latency.p99 / 1000,
+          maxMs: latency.max / 1000,
+        },
+        calls: {
+          perSecond: cs.perSecond,
+          completed: cs.count,
+          failed: counters.failedCalls,
+          serverCpuMillisPerCall: cs.serverCpuMicros / 1000 / Math.max(1, cs.count),
+        },
+        counters,
+      });
+    }
+    for (const r of results) {
+      log(
+        `round ${round}: ${r.server}: ${Math.round(r.throughput.messagesPerSecond)} msg/s ` +
+          `(server ${Math.round(r.throughput.serverCpuPct)}% CPU, ${r.throughput.serverCpuMicrosPerMessage.toFixed(1)} µs/msg; ` +
+          `load generator ${Math.round(r.throughput.loadgenCpuPct)}%), p99 ${r.latency.p99Ms.toFixed(2)} ms, ` +
+          `${r.idle.rssPerConnectionKiB.toFixed(1)} KiB/conn, ${Math.round(r.calls.perSecond)} calls/s, errors ${r.counters.errors}`,
+      );
+    }
+    return results;
   } finally {
-    await onAll(run, (lg) => lg.call('closeAll', {})).catch(() => undefined);
-    await server.stop();
+    for (const kind of order) {
+      if (servers[kind]) await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false })).catch(() => undefined);
+    }
+    for (const server of Object.values(servers)) await server.stop();
   }
 }
 
@@ -206,35 +272,35 @@ async function measure(run: Run, kind: ServerKind, round: number): Promise<Round
 async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: ProfileSummary; file: string }> {
   const o = run.options;
   const label = `profile-${kind}`;
-  const server = await startFor(run, kind, label, true);
+  const server = await serverFor(run, kind, label, true);
   const hook = (message: Record<string, unknown>) => {
     const reply = new Promise<void>((done) => server.child.once('message', () => done()));
     server.child.send(message);
     return reply;
   };
   try {
+    await aim(run, { [kind]: server });
     log(`profiling ${kind} under the throughput load (${o.pairs} pairs)`);
-    await onAll(run, (lg, i) => lg.call('pairs', { count: share(o.pairs, run.loadgens.length, i), concurrency: 100 }));
-    await onAll(run, (lg) => lg.call('streamStart', { window: o.window, rate: o.perSocketRate }));
-    await sleep(o.throughputWarmupMs);
+    await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(o.pairs, run.loadgens.length, i), concurrency: 100 }));
+    await onAll(run, (lg) => lg.call('streamStart', { target: kind, window: o.window, rate: o.perSocketRate }));
+    await sleep(2 * o.throughputWarmupMs);
     await hook({ hook: 'window-start' });
-    await sleep(o.throughputMs);
+    await sleep(2 * o.throughputSliceMs);
     await hook({ hook: 'window-end' });
-    await onAll(run, (lg) => lg.call('streamStop', { drainMs: 15_000 }));
-    await onAll(run, (lg) => lg.call('closeAll', {}));
-    await onAll(run, (lg) => lg.call('counters', {}));
-    const windowFile = join(run.scratch, `${label}.window.json`);
+    await onAll(run, (lg) => lg.call('streamStop', { target: kind, drainMs: 15_000 }));
+    await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false }));
+    await onAll(run, (lg) => lg.call('counters', { target: kind }));
     const exited = new Promise((done) => server.child.once('exit', done));
-    server.child.send({ hook: 'exit', file: windowFile });
+    server.child.send({ hook: 'exit', file: join(run.scratch, `${label}.window.json`) });
     await Promise.race([exited, sleep(20_000)]);
   } finally {
     await server.stop();
   }
-  const profileFile = join(run.scratch, `${label}.cpuprofile`);
-  const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as CpuProfile;
+  const profile = JSON.parse(readFileSync(join(run.scratch, `${label}.cpuprofile`), 'utf8')) as CpuProfile;
   const window = JSON.parse(readFileSync(join(run.scratch, `${label}.window.json`), 'utf8'));
   const kept = join(RESULTS, `${label}.cpuprofile`);
   writeFileSync(kept, JSON.stringify(profile));
+  writeFileSync(join(RESULTS, `${label}.window.json`), JSON.stringify(window));
   return { summary: summarizeProfile(profile, window), file: kept };
 }
 
@@ -271,10 +337,14 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
     '',
     renderMarkdownTable(report.summary),
     '',
-    `${report.options.rounds} rounds per server, interleaved; ${report.options.pairs} pairs (${report.options.pairs * 2} sockets) at ` +
-      `≤ ${report.options.perSocketRate} msg/s each, window ${report.options.window}; latency at ${report.options.latencyRate} msg/s over ` +
-      `${report.options.latencyPairs} pairs; ${report.options.idleConnections} idle connections; ` +
-      `${report.options.callConcurrency} concurrent call setups of ${report.options.callCandidates} candidates.`,
+    `${report.options.rounds} rounds; in each, fresh Duet and raw servers are both up and every phase alternates between ` +
+      `them in slices (ABBA). Throughput: ${report.options.pairs} pairs (${report.options.pairs * 2} sockets) per server at ` +
+      `≤ ${report.options.perSocketRate} msg/s per socket, window ${report.options.window}, ${report.options.throughputSlices} × ` +
+      `${report.options.throughputSliceMs / 1000} s per server per round. Latency: open loop at ${report.options.latencyRate} msg/s over ` +
+      `${report.options.latencyPairs} pairs, ${report.options.latencySlices} × ${report.options.latencySliceMs / 1000} s. Idle: ` +
+      `${report.options.idleConnections} logged-in sockets from ${Math.ceil(report.options.idleConnections / report.options.perAddress)}+ ` +
+      `source addresses. Call setup: ${report.options.callConcurrency} concurrent loops of connect, login ×2, offer, answer, ` +
+      `${report.options.callCandidates} candidates, close, disconnect.`,
     '',
     report.problems.length === 0
       ? 'No error replies, no lost, duplicated or misrouted candidates, no failed connects or calls.'
@@ -361,9 +431,7 @@ async function main(): Promise<void> {
   const profiles: Record<string, ProfileSummary> = {};
   let failed = false;
   try {
-    for (let round = 1; round <= options.rounds; round++) {
-      for (const kind of ['duet', 'raw'] as const) rounds.push(await measure(run, kind, round));
-    }
+    for (let round = 1; round <= options.rounds; round++) rounds.push(...(await measureRound(run, round)));
     if (options.profile) {
       for (const kind of ['duet', 'raw'] as const) {
         const { summary, file } = await profileServer(run, kind);
@@ -377,7 +445,11 @@ async function main(): Promise<void> {
   } finally {
     await Promise.all(loadgens.map((lg) => lg.stop()));
   }
-  if (rounds.length === 0) process.exit(1);
+  for (const [kind, summary] of Object.entries(profiles)) printProfile(kind, summary);
+  if (Object.keys(profiles).length > 0) {
+    writeFileSync(join(RESULTS, 'profile.json'), `${JSON.stringify({ at: startedAt.toISOString(), machine: machine(), pinned: options.pin, options, profiles }, null, 2)}\n`);
+  }
+  if (rounds.length === 0) process.exit(failed ? 1 : 0);
 
   const report = buildReport(run, rounds, startedAt, load, profiles);
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
@@ -391,7 +463,6 @@ async function main(): Promise<void> {
       (report.pinned ? 'server pinned to core 0, load generator to core 1 (taskset)' : 'NOT pinned'),
   );
   for (const note of report.notes) console.log(`note: ${note}`);
-  for (const [kind, summary] of Object.entries(profiles)) printProfile(kind, summary);
   if (report.problems.length > 0) {
     console.log(`\nFLAGGED: this run had errors:\n  ${report.problems.join('\n  ')}`);
   }

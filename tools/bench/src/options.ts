@@ -3,25 +3,29 @@
 export interface BenchOptions {
   readonly smoke: boolean;
   readonly rounds: number;
-  /** Idle capacity: logged-in sockets held open at once. */
+  /** Idle capacity: logged-in sockets held open at once, and how long to let the server settle before reading RSS. */
   readonly idleConnections: number;
   readonly connectConcurrency: number;
+  readonly idleSettleMs: number;
   /** Relay throughput: pairs in a call, candidates in flight per socket, per-socket rate cap (msg/s). */
   readonly pairs: number;
   readonly window: number;
   readonly perSocketRate: number;
+  readonly throughputSlices: number;
   readonly throughputWarmupMs: number;
-  readonly throughputMs: number;
+  readonly throughputSliceMs: number;
   /** Relay latency: open loop over this many of the pairs at this total rate. */
   readonly latencyPairs: number;
   readonly latencyRate: number;
+  readonly latencySlices: number;
   readonly latencyWarmupMs: number;
-  readonly latencyMs: number;
+  readonly latencySliceMs: number;
   /** Call setup: concurrent call loops, candidates per call (half each way). */
   readonly callConcurrency: number;
   readonly callCandidates: number;
+  readonly callSlices: number;
   readonly callWarmupMs: number;
-  readonly callMs: number;
+  readonly callSliceMs: number;
   /** Most sockets per source address (the server's per-IP cap is 256). */
   readonly perAddress: number;
   readonly loadgenProcesses: number;
@@ -33,24 +37,32 @@ export interface BenchOptions {
   readonly updateDocs: boolean;
 }
 
+/**
+ * Within a round both servers are up and the load alternates between them in slices (ABBA), so a
+ * burst of load from someone else's job lands on both alike; a slice's warm-up is not measured.
+ */
 export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   smoke: false,
   rounds: 3,
   idleConnections: 10_000,
   connectConcurrency: 200,
+  idleSettleMs: 3_000,
   pairs: 1_000,
   window: 4,
   perSocketRate: 80,
-  throughputWarmupMs: 3_000,
-  throughputMs: 6_000,
+  throughputSlices: 4,
+  throughputWarmupMs: 1_000,
+  throughputSliceMs: 2_500,
   latencyPairs: 100,
   latencyRate: 5_000,
-  latencyWarmupMs: 1_000,
-  latencyMs: 5_000,
+  latencySlices: 6,
+  latencyWarmupMs: 250,
+  latencySliceMs: 1_000,
   callConcurrency: 32,
   callCandidates: 10,
-  callWarmupMs: 1_000,
-  callMs: 5_000,
+  callSlices: 2,
+  callWarmupMs: 500,
+  callSliceMs: 2_500,
   perAddress: 200,
   loadgenProcesses: 1,
   profile: false,
@@ -63,23 +75,27 @@ export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
   rounds: 1,
   idleConnections: 300,
   connectConcurrency: 50,
+  idleSettleMs: 200,
   pairs: 40,
+  throughputSlices: 1,
   throughputWarmupMs: 300,
-  throughputMs: 1_000,
+  throughputSliceMs: 700,
   latencyPairs: 20,
   latencyRate: 500,
+  latencySlices: 1,
   latencyWarmupMs: 200,
-  latencyMs: 800,
+  latencySliceMs: 600,
   callConcurrency: 4,
+  callSlices: 1,
   callWarmupMs: 200,
-  callMs: 800,
+  callSliceMs: 600,
   // Small blocks: a few hundred sockets still spread over several source addresses.
   perAddress: 50,
 };
 
 const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run bench -- [options])
   --smoke               a few seconds, small N, full verification; exit 1 on any error
-  --rounds N            interleaved rounds per server (default 3)
+  --rounds N            interleaved rounds (default 3; 0 with --profile: profiles only)
   --idle N              idle logged-in connections (default 10000)
   --pairs N             pairs streaming candidates (default 1000)
   --window W            candidates in flight per socket (default 4)
@@ -106,7 +122,8 @@ export function parseArgs(argv: readonly string[], pinAvailable: boolean, defaul
       case '--smoke':
         break;
       case '--rounds':
-        options.rounds = number(flag, argv[++i]);
+        // 0 with --profile: only the profiles.
+        options.rounds = argv[i + 1] === '0' ? (i++, 0) : number(flag, argv[++i]);
         break;
       case '--idle':
         options.idleConnections = number(flag, argv[++i]);
@@ -148,6 +165,7 @@ export function parseArgs(argv: readonly string[], pinAvailable: boolean, defaul
         throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
+  if (options.rounds === 0 && !options.profile) throw new Error(`--rounds 0 only makes sense with --profile\n${USAGE}`);
   if (!options.out) options.out = defaultOut(smoke);
   return options;
 }

@@ -71,8 +71,8 @@ export function summarizeProfile(
     bump(layers, layerOf(leaf.callFrame));
     // Total time: each function once per sample, however deep it recurses.
     const seen = new Set<string>();
-    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-      const name = frameName(byId.get(id)!.callFrame);
+    for (let node: CpuProfileNode | undefined = leaf; node !== undefined; node = byId.get(parent.get(node.id) ?? -1)) {
+      const name = frameName(node.callFrame);
       if (name !== '(root)' && !seen.has(name)) {
         seen.add(name);
         bump(total, name);
@@ -125,6 +125,8 @@ export function layerOf({ functionName, url }: CallFrame): string {
     if (functionName === '(garbage collector)') return 'GC';
     if (functionName === '(program)') return 'V8/native (program)';
     if (functionName === 'parse' || functionName === 'stringify') return `JSON.${functionName} (native)`;
+    // The system call that sends each frame; its share is the same per message for any Node relay.
+    if (functionName === 'writev' || functionName.startsWith('write')) return 'socket writes (writev syscall)';
     return 'V8 builtins / native';
   }
   const path = url.replace(/^file:\/\//, '');

@@ -142,7 +142,7 @@ export function renderMarkdownTable(summary: readonly MetricSummary[]): string {
 
 export function renderRoundsMarkdown(rounds: readonly RoundResult[]): string {
   const keys = ['throughput', 'cpuPerMessage', 'p99', 'rssPerConnection', 'callsPerSecond'];
-  const metrics = keys.map((key) => METRICS.find((m) => m.key === key)!);
+  const metrics = METRICS.filter((m) => keys.includes(m.key));
   return [
     `| round | server | ${metrics.map((m) => m.label).join(' | ')} |`,
     `|--:|---|${metrics.map(() => '--:').join('|')}|`,
@@ -159,8 +159,9 @@ export function mergeCounters(all: readonly Counters[]): Counters {
       violationSamples: [...sum.violationSamples, ...c.violationSamples].slice(0, 10),
       lost: sum.lost + c.lost,
       connectFailures: sum.connectFailures + c.connectFailures,
+      failedCalls: sum.failedCalls + c.failedCalls,
     }),
-    { errors: 0, errorSamples: [], violations: 0, violationSamples: [], lost: 0, connectFailures: 0 },
+    { errors: 0, errorSamples: [], violations: 0, violationSamples: [], lost: 0, connectFailures: 0, failedCalls: 0 },
   );
 }
 
@@ -172,6 +173,6 @@ export function problemsOf(r: RoundResult): string[] {
   if (c.violations > 0) problems.push(`${c.violations} misdelivered candidates (${c.violationSamples.slice(0, 3).join(' | ')})`);
   if (c.lost > 0) problems.push(`${c.lost} candidates never delivered`);
   if (c.connectFailures > 0) problems.push(`${c.connectFailures} sockets failed to connect or log in`);
-  if (r.calls.failed > 0) problems.push(`${r.calls.failed} call setups failed`);
+  if (c.failedCalls > 0) problems.push(`${c.failedCalls} call setups failed (${c.violationSamples.slice(0, 3).join(' | ')})`);
   return problems.map((p) => `${r.server} round ${r.round}: ${p}`);
 }
