@@ -1,0 +1,92 @@
+import { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { WebSocket, WebSocketServer } from 'ws';
+import { Counters } from './loadgen-rpc';
+import { LoadGenerator } from './processes';
+
+const BENCH_DIST = join(resolve(__dirname, '../../..'), 'dist/tools/bench');
+
+type Fault = 'none' | 'drop' | 'duplicate' | 'misroute' | 'error';
+
+/**
+ * A relay that breaks the contract in one chosen way, on every 25th candidate: the load generator
+ * must notice, or its "zero errors, every candidate once" verdict would mean nothing.
+ */
+function faultyRelay(fault: Fault): Promise<{ url: string; close: () => Promise<void> }> {
+  const users = new Map<string, WebSocket>();
+  const names = new Map<WebSocket, string>();
+  let candidates = 0;
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
+  server.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString());
+      if (message.type === 'login') {
+        users.set(message.username, socket);
+        names.set(socket, message.username);
+        socket.send(JSON.stringify({ type: 'login', success: true, username: message.username, iceServers: [] }));
+        return;
+      }
+      const target = users.get(message.otherUsername);
+      if (!target) return;
+      delete message.otherUsername;
+      message.username = names.get(socket);
+      const faulty = message.type === 'candidate' && ++candidates % 25 === 0;
+      if (faulty && fault === 'drop') return;
+      if (faulty && fault === 'misroute') message.username = 'mallory';
+      if (faulty && fault === 'error') socket.send(JSON.stringify({ type: 'error', code: 'rate-limited', message: 'x' }));
+      target.send(JSON.stringify(message));
+      if (faulty && fault === 'duplicate') target.send(JSON.stringify(message));
+    });
+  });
+  return new Promise((done) =>
+    server.on('listening', () =>
+      done({
+        url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+        close: () => {
+          server.clients.forEach((client) => client.terminate());
+          return new Promise((closed) => server.close(() => closed()));
+        },
+      }),
+    ),
+  );
+}
+
+async function stream(fault: Fault): Promise<Counters> {
+  const relay = await faultyRelay(fault);
+  const loadgen = LoadGenerator.start(BENCH_DIST, undefined);
+  try {
+    await loadgen.call('init', { targets: { relay: relay.url }, addresses: ['127.0.0.2', '127.0.0.3'], perAddress: 50, verify: 'fast', tag: 't' });
+    await loadgen.call('pairs', { target: 'relay', count: 10, concurrency: 10 });
+    await loadgen.call('streamStart', { target: 'relay', window: 2, rate: 80 });
+    await new Promise((done) => setTimeout(done, 800));
+    await loadgen.call('streamStop', { target: 'relay', drainMs: 1_000 });
+    await loadgen.call('close', { target: 'relay', idleOnly: false });
+    return await loadgen.call('counters', { target: 'relay' });
+  } finally {
+    await loadgen.stop();
+    await relay.close();
+  }
+}
+
+describe('the load generator checks the relay it measures', () => {
+  it('counts nothing against a correct relay', async () => {
+    expect(await stream('none')).toMatchObject({ errors: 0, violations: 0, lost: 0, connectFailures: 0 });
+  });
+
+  it('notices a dropped candidate', async () => {
+    const counters = await stream('drop');
+    expect(counters.lost + counters.violations).toBeGreaterThan(0);
+  });
+
+  it('notices a duplicated candidate', async () => {
+    expect((await stream('duplicate')).violations).toBeGreaterThan(0);
+  });
+
+  it('notices a candidate relayed under the wrong name', async () => {
+    expect((await stream('misroute')).violations).toBeGreaterThan(0);
+  });
+
+  it('counts error replies', async () => {
+    expect((await stream('error')).errors).toBeGreaterThan(0);
+  });
+});
