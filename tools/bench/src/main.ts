@@ -25,7 +25,7 @@ import {
   RoundResult,
   summarizeRounds,
 } from './report';
-import { summarize } from './stats';
+import { median, summarize } from './stats';
 
 const BENCH_DIR = __dirname;
 const WORKSPACE = resolve(BENCH_DIR, '../../..');
@@ -182,6 +182,7 @@ async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
     log(`round ${round}: latency at ${o.latencyRate} msg/s over ${o.latencyPairs} pairs, ${o.latencySlices} slices each`);
     const samples: PerServer<number[]> = { duet: [], raw: [] };
     const achieved: PerServer<number[]> = { duet: [], raw: [] };
+    const sliceP99: PerServer<number[]> = { duet: [], raw: [] };
     for (let slice = 0; slice < o.latencySlices; slice++) {
       for (const kind of sliceOrder(order, slice)) {
         const results = await onAll(run, (lg, i) =>
@@ -194,7 +195,9 @@ async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
             drainMs: 10_000,
           }),
         );
-        for (const r of results) samples[kind].push(...r.samples);
+        const sliceSamples = results.flatMap((r) => r.samples);
+        samples[kind].push(...sliceSamples);
+        sliceP99[kind].push(summarize(Float64Array.from(sliceSamples)).p99);
         achieved[kind].push(results.reduce((sum, r) => sum + r.achievedRate, 0));
       }
     }
@@ -241,6 +244,7 @@ async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
           p90Ms: latency.p90 / 1000,
           p99Ms: latency.p99 / 1000,
           maxMs: latency.max / 1000,
+          p99SliceMedianMs: median(sliceP99[kind]) / 1000,
         },
         calls: {
           perSecond: cs.perSecond,
@@ -366,6 +370,12 @@ function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: num
     if (run.options.pin && r.throughput.loadgenCpuPct >= 90 && r.throughput.serverCpuPct < 90) {
       notes.push(`${r.server} round ${r.round}: the load generator was saturated (${Math.round(r.throughput.loadgenCpuPct)}% CPU), so its throughput is a lower bound`);
     }
+    if (r.throughput.serverCpuPct < 90 && r.throughput.loadgenCpuPct < 90) {
+      notes.push(
+        `${r.server} round ${r.round}: during throughput the server got ${Math.round(r.throughput.serverCpuPct)}% of its core and the load ` +
+          `generator ${Math.round(r.throughput.loadgenCpuPct)}% of its own: other jobs were running on the machine`,
+      );
+    }
     if (r.latency.achievedRate < 0.95 * r.latency.offeredRate) {
       notes.push(`${r.server} round ${r.round}: the latency run achieved only ${Math.round(r.latency.achievedRate)} msg/s`);
     }
@@ -387,16 +397,41 @@ function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: num
   };
 }
 
-const DOCS_START = '<!-- bench:results:start -->';
-const DOCS_END = '<!-- bench:results:end -->';
+const section = (name: string) => [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`] as const;
 
-function updateDocs(markdown: string): void {
+/** Replaces the generated section `name` of docs/benchmarks.md; the prose around it is written by hand. */
+function updateDocs(name: string, markdown: string): void {
   const file = join(WORKSPACE, 'docs/benchmarks.md');
+  const [open, close] = section(name);
   const text = readFileSync(file, 'utf8');
-  const start = text.indexOf(DOCS_START);
-  const end = text.indexOf(DOCS_END);
-  if (start < 0 || end < start) throw new Error(`docs/benchmarks.md has no ${DOCS_START} … ${DOCS_END} section`);
-  writeFileSync(file, `${text.slice(0, start + DOCS_START.length)}\n${markdown}\n${text.slice(end)}`);
+  const start = text.indexOf(open);
+  const end = text.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`docs/benchmarks.md has no ${open} … ${close} section`);
+  writeFileSync(file, `${text.slice(0, start + open.length)}\n${markdown}\n${text.slice(end)}`);
+}
+
+function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Date, pinned: boolean): string {
+  const table = (rows: { name: string; pct: number }[], limit: number) =>
+    ['| share of busy CPU | function or layer |', '|--:|---|', ...rows.slice(0, limit).map((r) => `| ${r.pct.toFixed(1)}% | \`${r.name}\` |`)].join('\n');
+  return Object.entries(profiles)
+    .map(([kind, p]) =>
+      [
+        `#### ${kind === 'duet' ? 'Duet' : 'raw relay'}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'}), CPU busy ${p.busyPct}%`,
+        '',
+        'By layer (self time):',
+        '',
+        table(p.layers, 10),
+        '',
+        'Top self time:',
+        '',
+        table(p.self, 15),
+        '',
+        'Top total (inclusive) time:',
+        '',
+        table(p.total, 25),
+      ].join('\n'),
+    )
+    .join('\n\n');
 }
 
 function printProfile(kind: string, summary: ProfileSummary): void {
@@ -447,6 +482,7 @@ async function main(): Promise<void> {
   }
   for (const [kind, summary] of Object.entries(profiles)) printProfile(kind, summary);
   if (Object.keys(profiles).length > 0) {
+    if (options.updateDocs) updateDocs('profile', renderProfilesMarkdown(profiles, startedAt, options.pin));
     writeFileSync(join(RESULTS, 'profile.json'), `${JSON.stringify({ at: startedAt.toISOString(), machine: machine(), pinned: options.pin, options, profiles }, null, 2)}\n`);
   }
   if (rounds.length === 0) process.exit(failed ? 1 : 0);
@@ -455,7 +491,7 @@ async function main(): Promise<void> {
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report);
   if (!options.smoke) writeFileSync(join(RESULTS, 'latest.md'), `${markdown}\n`);
-  if (options.updateDocs) updateDocs(markdown);
+  if (options.updateDocs) updateDocs('results', markdown);
 
   console.log(`\n${renderTable(report.summary)}\n`);
   console.log(

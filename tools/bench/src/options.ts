@@ -107,7 +107,19 @@ const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run ben
   --docs                rewrite the results section of docs/benchmarks.md
   --out FILE            JSON output (default tools/bench/results/latest.json; smoke: a temp file)`;
 
-export function parseArgs(argv: readonly string[], pinAvailable: boolean, defaultOut: (smoke: boolean) => string): BenchOptions {
+/** `--x=1` -> `--x 1`, `--x=true` -> `--x`, `--x=false` -> `--no-x` (the forms `nx run` forwards). */
+function normalize(argv: readonly string[]): string[] {
+  return argv.flatMap((arg) => {
+    const match = arg.match(/^(--[^=]+)=(.*)$/);
+    if (!match) return [arg];
+    if (match[2] === 'true') return [match[1]];
+    if (match[2] === 'false') return [`--no-${match[1].slice(2)}`];
+    return [match[1], match[2]];
+  });
+}
+
+export function parseArgs(raw: readonly string[], pinAvailable: boolean, defaultOut: (smoke: boolean) => string): BenchOptions {
+  const argv = normalize(raw);
   const smoke = argv.includes('--smoke');
   const base = smoke ? SMOKE : FULL;
   const options: { -readonly [K in keyof BenchOptions]: BenchOptions[K] } = { ...base, pin: pinAvailable, out: '' };
