@@ -366,11 +366,15 @@ function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: num
   const summary = summarizeRounds(rounds);
   const problems = rounds.flatMap(problemsOf);
   const notes: string[] = [];
-  for (const r of rounds) {
+  // Smoke runs are too short and too light for timing notes to mean anything.
+  for (const r of run.options.smoke ? [] : rounds) {
     if (run.options.pin && r.throughput.loadgenCpuPct >= 90 && r.throughput.serverCpuPct < 90) {
       notes.push(`${r.server} round ${r.round}: the load generator was saturated (${Math.round(r.throughput.loadgenCpuPct)}% CPU), so its throughput is a lower bound`);
     }
-    if (r.throughput.serverCpuPct < 90 && r.throughput.loadgenCpuPct < 90) {
+    const cap = 2 * run.options.pairs * run.options.perSocketRate;
+    if (r.throughput.messagesPerSecond >= 0.9 * cap) {
+      notes.push(`${r.server} round ${r.round}: throughput reached the offered cap (${cap} msg/s): the load, not the server, was the limit`);
+    } else if (r.throughput.serverCpuPct < 90 && r.throughput.loadgenCpuPct < 90) {
       notes.push(
         `${r.server} round ${r.round}: during throughput the server got ${Math.round(r.throughput.serverCpuPct)}% of its core and the load ` +
           `generator ${Math.round(r.throughput.loadgenCpuPct)}% of its own: other jobs were running on the machine`,
@@ -418,6 +422,10 @@ function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Da
       [
         `#### ${kind === 'duet' ? 'Duet' : 'raw relay'}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'}), CPU busy ${p.busyPct}%`,
         '',
+        'By owner (each sample charged to its nearest caller in library or application code):',
+        '',
+        table(p.owners, 14),
+        '',
         'By layer (self time):',
         '',
         table(p.layers, 10),
@@ -436,6 +444,8 @@ function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Da
 
 function printProfile(kind: string, summary: ProfileSummary): void {
   console.log(`\n${kind}: CPU profile of ${summary.windowMs} ms under the throughput load, busy ${summary.busyPct}%`);
+  console.log('  by owner (time charged to the nearest library or application caller):');
+  for (const row of summary.owners.slice(0, 14)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
   console.log('  by layer (share of busy time):');
   for (const row of summary.layers.slice(0, 12)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
   console.log('  top self time:');
@@ -448,6 +458,13 @@ async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2), canPin(), (smoke) =>
     smoke ? join(tmpdir(), `duet-bench-smoke-${process.pid}.json`) : join(RESULTS, 'latest.json'),
   );
+  // Every phase is bounded on its own; this bounds the whole run, whatever happens.
+  const limitMs = options.smoke ? 120_000 : 10 * 60_000 + options.rounds * 5 * 60_000;
+  setTimeout(() => {
+    console.error(`bench: gave up after ${limitMs / 60_000} min`);
+    process.exit(2);
+  }, limitMs).unref();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const startedAt = new Date();
   const load = loadavg();
   const scratch = mkdtempSync(join(tmpdir(), 'duet-bench-'));

@@ -7,6 +7,16 @@ import { CommandName, Commands, Reply, Request } from './loadgen-rpc';
 
 export type ServerKind = 'duet' | 'raw';
 
+/** Every child still running; killed if the benchmark exits early (error, Ctrl-C, watchdog). */
+const children = new Set<ChildProcess>();
+process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));
+
+function track(child: ChildProcess): ChildProcess {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 export const TASKSET = '/usr/bin/taskset';
 
 /** Pinning needs `taskset` and two cores: the server gets core 0, the load generator core 1. */
@@ -81,11 +91,11 @@ export async function startServer(kind: ServerKind, options: StartServerOptions)
   }
   const log = openSync(options.logFile, 'a');
   const [command, args] = pinned(options.core, [process.execPath, ...(options.nodeFlags ?? []), script]);
-  const child = spawn(command, args, {
+  const child = track(spawn(command, args, {
     cwd: options.workspaceRoot,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log, ...(options.ipc ? ['ipc' as const] : [])],
-  });
+  }));
   closeSync(log);
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${kind}`);
@@ -158,7 +168,7 @@ export class LoadGenerator {
 
   static start(benchDir: string, core: number | undefined): LoadGenerator {
     const [command, args] = pinned(core, [process.execPath, join(benchDir, 'loadgen.js')]);
-    return new LoadGenerator(spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    return new LoadGenerator(track(spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
   }
 
   get pid(): number | undefined {

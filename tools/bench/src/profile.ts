@@ -34,6 +34,8 @@ export interface ProfileSummary {
   self: ProfileRow[];
   total: ProfileRow[];
   layers: ProfileRow[];
+  /** Each sample charged to its nearest caller in library or application code (see `ownerOf`). */
+  owners: ProfileRow[];
 }
 
 const IDLE = '(idle)';
@@ -51,6 +53,7 @@ export function summarizeProfile(
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const layers = new Map<string, number>();
+  const owners = new Map<string, number>();
   let busy = 0;
   let idle = 0;
   let time = profile.startTime;
@@ -69,6 +72,11 @@ export function summarizeProfile(
     busy++;
     bump(self, frameName(leaf.callFrame));
     bump(layers, layerOf(leaf.callFrame));
+    const stack: CallFrame[] = [];
+    for (let node: CpuProfileNode | undefined = leaf; node !== undefined; node = byId.get(parent.get(node.id) ?? -1)) {
+      stack.push(node.callFrame);
+    }
+    bump(owners, ownerOf(stack));
     // Total time: each function once per sample, however deep it recurses.
     const seen = new Set<string>();
     for (let node: CpuProfileNode | undefined = leaf; node !== undefined; node = byId.get(parent.get(node.id) ?? -1)) {
@@ -93,6 +101,7 @@ export function summarizeProfile(
     self: rows(self, top),
     total: rows(total, top),
     layers: rows(layers, 20),
+    owners: rows(owners, 20),
   };
 }
 
@@ -142,4 +151,42 @@ export function layerOf({ functionName, url }: CallFrame): string {
   if (path.includes('/dist/apps/server/')) return 'Duet code';
   if (path.includes('/dist/tools/bench/')) return 'raw relay code';
   return path;
+}
+
+/**
+ * Who a sample's time is spent for: the leaf's nearest caller that is application or library code,
+ * so `JSON.parse` counts under whoever parses and Node's stream plumbing under `ws` send or receive.
+ * The write system call, GC and V8's own work are kept apart: they are what any relay pays.
+ */
+export function ownerOf(stack: readonly CallFrame[]): string {
+  const leaf = stack[0];
+  if (!leaf.url && leaf.functionName === 'writev') return 'writev system call (one per relayed frame)';
+  if (leaf.functionName === '(garbage collector)') return 'GC';
+  if (leaf.functionName === '(program)') return 'V8/native (program)';
+  for (const frame of stack) {
+    const { functionName: fn, url } = frame;
+    if (!url || url.startsWith('node:')) continue;
+    if (url.includes('/node_modules/ws/lib/sender') || (url.includes('/node_modules/ws/lib/websocket') && fn === 'send')) {
+      return 'ws send: framing + Node socket write path (not the syscall)';
+    }
+    if (url.includes('/node_modules/ws/')) return 'ws receive: frame parsing, UTF-8 check, events';
+    if (url.includes('/node_modules/zod/')) return 'zod schema validation';
+    if (url.includes('/node_modules/@nestjs/')) return 'Nest per-message handler wrapper (WsProxy, WsContextCreator)';
+    if (url.includes('/node_modules/')) return url.replace(/^.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\/.*$/, '$1');
+    if (url.includes('/dist/tools/bench/raw-relay')) return 'relay handler: JSON.parse, Map, JSON.stringify';
+    if (url.includes('/dist/apps/server/')) return duetOwner(fn);
+    return shortUrl(url);
+  }
+  return 'Node core: event loop, microtask queue, socket reads';
+}
+
+function duetOwner(fn: string): string {
+  if (fn === 'parseClientFrame' || fn === 'fail') return 'Duet parseClientFrame: JSON.parse + type checks (zod apart)';
+  if (fn === 'send') return 'Duet Session.send: JSON.stringify of the relayed message, backlog check';
+  if (['find', 'inCallTogether', 'callBetween', 'isParty', 'usernameKey'].includes(fn)) return 'Duet registry: find + inCallTogether';
+  if (['candidate', 'requireLogin', 'dispatch', 'enqueue', 'relayCandidate'].includes(fn)) {
+    return 'Duet gateway dispatch, Session.enqueue, SignalingService.candidate (async)';
+  }
+  if (fn === 'take') return 'Duet rate limit (TokenBucket.take)';
+  return `Duet ${fn || '(anonymous)'} (adapter message handler and other)`;
 }
