@@ -275,6 +275,7 @@ async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
 /** One server under the throughput load with `--cpu-prof`, only the steady window summarized. */
 async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: ProfileSummary; file: string }> {
   const o = run.options;
+  const tally = new Tally();
   const label = `profile-${kind}`;
   const server = await serverFor(run, kind, label, true);
   const hook = (message: Record<string, unknown>) => {
@@ -289,7 +290,9 @@ async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: Pro
     await onAll(run, (lg) => lg.call('streamStart', { target: kind, window: o.window, rate: o.perSocketRate }));
     await sleep(2 * o.throughputWarmupMs);
     await hook({ hook: 'window-start' });
+    const start = await mark(run, server);
     await sleep(2 * o.throughputSliceMs);
+    tally.add(start, await mark(run, server), (m) => m.delivered);
     await hook({ hook: 'window-end' });
     await onAll(run, (lg) => lg.call('streamStop', { target: kind, drainMs: 15_000 }));
     await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false }));
@@ -305,7 +308,10 @@ async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: Pro
   const kept = join(RESULTS, `${label}.cpuprofile`);
   writeFileSync(kept, JSON.stringify(profile));
   writeFileSync(join(RESULTS, `${label}.window.json`), JSON.stringify(window));
-  return { summary: summarizeProfile(profile, window), file: kept };
+  const summary = summarizeProfile(profile, window);
+  summary.messagesPerSecond = Math.round(tally.perSecond);
+  summary.cpuMicrosPerMessage = Math.round((10 * tally.serverCpuMicros) / Math.max(1, tally.count)) / 10;
+  return { summary, file: kept };
 }
 
 function machine() {
@@ -417,14 +423,22 @@ function updateDocs(name: string, markdown: string): void {
 function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Date, pinned: boolean): string {
   const table = (rows: { name: string; pct: number }[], limit: number) =>
     ['| share of busy CPU | function or layer |', '|--:|---|', ...rows.slice(0, limit).map((r) => `| ${r.pct.toFixed(1)}% | \`${r.name}\` |`)].join('\n');
+  const owners = (p: ProfileSummary) =>
+    [
+      '| share of busy CPU | µs per relayed message | spent for |',
+      '|--:|--:|---|',
+      ...p.owners.slice(0, 14).map((r) => `| ${r.pct.toFixed(1)}% | ${((r.pct * (p.cpuMicrosPerMessage ?? Number.NaN)) / 100).toFixed(2)} | ${r.name} |`),
+    ].join('\n');
   return Object.entries(profiles)
     .map(([kind, p]) =>
       [
-        `#### ${kind === 'duet' ? 'Duet' : 'raw relay'}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'}), CPU busy ${p.busyPct}%`,
+        `#### ${kind === 'duet' ? 'Duet' : 'raw relay'}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'})`,
+        '',
+        `CPU busy ${p.busyPct}%, ${p.messagesPerSecond} msg/s, ${p.cpuMicrosPerMessage} µs of server CPU per relayed message (under the profiler).`,
         '',
         'By owner (each sample charged to its nearest caller in library or application code):',
         '',
-        table(p.owners, 14),
+        owners(p),
         '',
         'By layer (self time):',
         '',
@@ -443,9 +457,15 @@ function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Da
 }
 
 function printProfile(kind: string, summary: ProfileSummary): void {
-  console.log(`\n${kind}: CPU profile of ${summary.windowMs} ms under the throughput load, busy ${summary.busyPct}%`);
-  console.log('  by owner (time charged to the nearest library or application caller):');
-  for (const row of summary.owners.slice(0, 14)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
+  const perMessage = summary.cpuMicrosPerMessage ?? Number.NaN;
+  console.log(
+    `\n${kind}: CPU profile of ${summary.windowMs} ms under the throughput load, busy ${summary.busyPct}%, ` +
+      `${summary.messagesPerSecond} msg/s, ${perMessage} µs server CPU per relayed message (under the profiler)`,
+  );
+  console.log('  by owner (time charged to the nearest library or application caller), and µs per relayed message:');
+  for (const row of summary.owners.slice(0, 14)) {
+    console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${((row.pct * perMessage) / 100).toFixed(2).padStart(5)} µs  ${row.name}`);
+  }
   console.log('  by layer (share of busy time):');
   for (const row of summary.layers.slice(0, 12)) console.log(`    ${row.pct.toFixed(1).padStart(5)}%  ${row.name}`);
   console.log('  top self time:');

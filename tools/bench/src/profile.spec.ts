@@ -1,4 +1,4 @@
-import { CpuProfile, layerOf, summarizeProfile } from './profile';
+import { CpuProfile, layerOf, ownerOf, summarizeProfile } from './profile';
 
 const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0, columnNumber: 0 });
 
@@ -36,5 +36,14 @@ describe('summarizeProfile', () => {
   it('names layers by package', () => {
     expect(layerOf(frame('x', 'file:///w/node_modules/@nestjs/websockets/a.js'))).toBe('Nest framework');
     expect(layerOf(frame('x', 'node:net'))).toBe('Node core (net, streams, timers)');
+  });
+
+  it('charges natives and Node internals to the nearest library or application caller', () => {
+    const parse = frame('parse');
+    const duet = frame('parseClientFrame', 'file:///w/dist/apps/server/main.js');
+    expect(ownerOf([parse, duet])).toMatch(/^Duet parseClientFrame/);
+    expect(ownerOf([frame('writev'), frame('x', 'node:net'), frame('send', 'file:///w/node_modules/ws/lib/sender.js')])).toMatch(/^writev/);
+    expect(ownerOf([frame('clearBuffer', 'node:internal/streams/writable'), frame('send', 'file:///w/node_modules/ws/lib/sender.js')])).toMatch(/^ws send/);
+    expect(ownerOf([frame('runMicrotasks')])).toMatch(/^Node core/);
   });
 });

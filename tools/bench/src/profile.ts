@@ -36,6 +36,9 @@ export interface ProfileSummary {
   layers: ProfileRow[];
   /** Each sample charged to its nearest caller in library or application code (see `ownerOf`). */
   owners: ProfileRow[];
+  /** Filled in by the benchmark from the same window. */
+  messagesPerSecond?: number;
+  cpuMicrosPerMessage?: number;
 }
 
 const IDLE = '(idle)';
