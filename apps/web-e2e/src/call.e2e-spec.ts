@@ -10,6 +10,15 @@ describe('Duet calls in real Chromium', () => {
   const open: DuetUser[] = [];
   let run = 0;
 
+  /** Both sides reach `state`; on failure the error carries both pages' logs. */
+  async function bothReach(a: DuetUser, b: DuetUser, state: 'connected' | 'idle'): Promise<void> {
+    try {
+      await Promise.all([a.waitForStatus(state), b.waitForStatus(state)]);
+    } catch (error) {
+      throw new Error(`${(error as Error).message}\n--- ${a.name} ---\n${a.consoleLog()}\n--- ${b.name} ---\n${b.consoleLog()}`);
+    }
+  }
+
   async function pair(): Promise<[DuetUser, DuetUser]> {
     run += 1;
     const alice = await DuetUser.logIn(browser, server.baseUrl, `alice-${run}`);
@@ -39,7 +48,7 @@ describe('Duet calls in real Chromium', () => {
     await alice.waitForStatus('calling');
     await bob.waitForStatus('ringing');
     await bob.accept();
-    await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
+    await bothReach(alice, bob, 'connected');
 
     for (const user of [alice, bob]) {
       const remote = await user.waitForRemoteVideo();
@@ -49,7 +58,7 @@ describe('Duet calls in real Chromium', () => {
     }
 
     await alice.hangUp();
-    await Promise.all([alice.waitForStatus('idle'), bob.waitForStatus('idle')]);
+    await bothReach(alice, bob, 'idle');
     expect(await alice.statusHistory()).toEqual(['idle', 'calling', 'connecting', 'connected', 'ended', 'idle']);
     expect(await bob.statusHistory()).toEqual(['idle', 'ringing', 'connecting', 'connected', 'ended', 'idle']);
     expect(await bob.errorMessage()).toBe(`${alice.name} hung up.`);
@@ -60,7 +69,7 @@ describe('Duet calls in real Chromium', () => {
     await alice.callByName(bob.name);
     await bob.decline();
     expect(await alice.errorMessage()).toBe(`${bob.name} declined the call.`);
-    await Promise.all([alice.waitForStatus('idle'), bob.waitForStatus('idle')]);
+    await bothReach(alice, bob, 'idle');
     expect(await alice.statusHistory()).toEqual(['idle', 'calling', 'ended', 'idle']);
   }, 30_000);
 
@@ -75,7 +84,7 @@ describe('Duet calls in real Chromium', () => {
     const [alice, bob] = await pair();
     await alice.callByName(bob.name);
     await bob.accept();
-    await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
+    await bothReach(alice, bob, 'connected');
     await alice.clearStatusHistory();
 
     await bob.page.close();
@@ -92,7 +101,7 @@ describe('Duet calls in real Chromium', () => {
       user.page.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="call-button"]')?.click());
     await Promise.all([pressCall(alice), pressCall(bob)]);
 
-    await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
+    await bothReach(alice, bob, 'connected');
     // Nobody rang: each side took the other's offer as the answer to its own call.
     for (const user of [alice, bob]) {
       expect(await user.statusHistory()).toEqual(['idle', 'calling', 'connecting', 'connected']);
@@ -101,6 +110,6 @@ describe('Duet calls in real Chromium', () => {
     }
 
     await bob.hangUp();
-    await Promise.all([alice.waitForStatus('idle'), bob.waitForStatus('idle')]);
+    await bothReach(alice, bob, 'idle');
   }, 60_000);
 });

@@ -20,11 +20,20 @@ const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
 /** One person in their own browser context (own camera permission, own storage), on a phone-sized screen. */
 export class DuetUser {
+  /** The page's console, kept so a failure can show what the app logged (state moves, negotiation). */
+  private readonly consoleLines: string[] = [];
+
   private constructor(
     readonly name: string,
     readonly context: BrowserContext,
     readonly page: Page,
-  ) {}
+  ) {
+    page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
+  }
+
+  consoleLog(): string {
+    return this.consoleLines.join('\n');
+  }
 
   /** Opens the app and logs in; resolves once the app shows the name as the current user. */
   static async logIn(browser: Browser, baseUrl: string, name: string): Promise<DuetUser> {
@@ -55,7 +64,8 @@ export class DuetUser {
         { timeout, polling: 25 },
       );
     } catch {
-      throw new Error(`${this.name}: call-status never became "${state}"; history: ${(await this.statusHistory()).join(' -> ')}`);
+      const history = (await this.statusHistory()).join(' -> ');
+      throw new Error(`${this.name}: call-status never became "${state}"; history: ${history}\n${this.consoleLog()}`);
     }
   }
 

@@ -112,6 +112,31 @@ describe(CallSession.name, () => {
     expect(politePc.localDescription?.type).toBe('answer');
   });
 
+  it('lets its own in-flight offer finish before the polite rollback, so the rollback is of a complete offer', async () => {
+    const { session, signals } = makeSession(true);
+    let release = () => undefined as void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const opening = session.open(av());
+    await Promise.resolve();
+    FakePeerConnection.latest().localDescriptionGate = gate;
+    await opening;
+    await settle();
+    const pc = FakePeerConnection.latest();
+    expect(pc.signalingState).toBe('stable'); // our offer is still being set
+
+    const receiving = session.receiveDescription({ type: 'offer', sdp: 'their-offer' });
+    await settle();
+    expect(pc.remoteDescription).toBeNull();
+
+    pc.localDescriptionGate = null;
+    release();
+    await receiving;
+    await settle();
+    expect(pc.rollbacks).toBe(1);
+    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'their-offer' });
+    expect(signals.map((signal) => signal.type)).toEqual(['offer', 'answer']);
+  });
+
   it('after close, every operation rejects with CallClosedError and the connection is closed', async () => {
     const { session } = makeSession(true);
     await session.open(av());

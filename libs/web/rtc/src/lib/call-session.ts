@@ -40,6 +40,8 @@ export class CallSession {
   private makingOffer = false;
   private ignoreOffer = false;
   private isSettingRemoteAnswerPending = false;
+  /** Settles when our own in-flight setLocalDescription(offer) does. */
+  private offerInFlight: Promise<unknown> = Promise.resolve();
   /** An offer that arrived before this side created its connection (ringing, or glare while dialling). */
   private pendingOffer: RTCSessionDescriptionInit | null = null;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
@@ -89,6 +91,10 @@ export class CallSession {
         else console.warn(`[peer] dropped an ${description.type} that arrived before the call was open`);
         return;
       }
+      console.debug(
+        `[peer] remote ${description.type} in ${pc.signalingState}${this.makingOffer ? ', making an offer' : ''}` +
+          ` (${this.options.polite ? 'polite' : 'impolite'})`,
+      );
       const readyForOffer =
         !this.makingOffer && (pc.signalingState === 'stable' || this.isSettingRemoteAnswerPending);
       const offerCollision = description.type === 'offer' && !readyForOffer;
@@ -97,6 +103,10 @@ export class CallSession {
         console.debug('[peer] offer collision: impolite side ignores the incoming offer');
         return;
       }
+      // Rolling back an offer whose setLocalDescription has not finished sometimes leaves Chromium
+      // gathering no candidates at all (seen on 156); rolling back a finished one does not.
+      if (offerCollision) await this.offerInFlight;
+      this.assertOpen('apply a remote description');
       await this.applyRemoteDescription(pc, description);
       if (description.type === 'offer') {
         await pc.setLocalDescription();
@@ -165,7 +175,9 @@ export class CallSession {
     pc.onnegotiationneeded = async () => {
       try {
         this.makingOffer = true;
-        await pc.setLocalDescription();
+        const settingLocal = pc.setLocalDescription();
+        this.offerInFlight = settingLocal.catch(() => undefined);
+        await settingLocal;
         if (!this.closed) this.sendLocalDescription(pc);
       } catch (error) {
         if (!this.closed) console.warn('[peer] could not create an offer', error);
@@ -185,7 +197,10 @@ export class CallSession {
       }
       this.options.remoteStream(stream);
     };
-    pc.onconnectionstatechange = () => this.options.connectionStateChange(pc.connectionState);
+    pc.onconnectionstatechange = () => {
+      console.debug(`[peer] connection ${pc.connectionState}`);
+      this.options.connectionStateChange(pc.connectionState);
+    };
     return pc;
   }
 
@@ -223,6 +238,7 @@ export class CallSession {
   private sendLocalDescription(pc: RTCPeerConnection): void {
     const description = pc.localDescription;
     if (!description) return;
+    console.debug(`[peer] sending ${description.type}`);
     if (description.type === 'offer') {
       this.options.signal({ type: 'offer', offer: { type: 'offer', sdp: description.sdp } });
     } else if (description.type === 'answer') {

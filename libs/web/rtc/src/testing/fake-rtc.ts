@@ -24,6 +24,8 @@ export class FakePeerConnection {
   ontrack: ((event: { track: FakeTrack; streams: FakeMediaStream[] }) => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
 
+  /** While set, setLocalDescription waits for it: lets a test hold an offer "in flight". */
+  localDescriptionGate: Promise<void> | null = null;
   private negotiationQueued = false;
   private descriptions = 0;
 
@@ -51,6 +53,7 @@ export class FakePeerConnection {
 
   async setLocalDescription(): Promise<void> {
     await Promise.resolve();
+    if (this.localDescriptionGate) await this.localDescriptionGate;
     this.assertNotClosed();
     const sdp = `sdp-${++this.descriptions}`;
     if (this.signalingState === 'stable') {
