@@ -35,8 +35,17 @@ export class DuetUser {
     return this.consoleLines.join('\n');
   }
 
-  /** Opens the app and logs in; resolves once the app shows the name as the current user. */
-  static async logIn(browser: Browser, baseUrl: string, name: string): Promise<DuetUser> {
+  /** Opens the app (at `path`) and logs in; resolves once the app shows the name as the current user. */
+  static async logIn(browser: Browser, baseUrl: string, name: string, path = '/'): Promise<DuetUser> {
+    const user = await DuetUser.open(browser, baseUrl, name, path);
+    await user.submitLogin(name);
+    await user.page.getByTestId('current-user').filter({ hasText: name }).waitFor();
+    await user.recordStatuses();
+    return user;
+  }
+
+  /** Opens the app without logging in. */
+  static async open(browser: Browser, baseUrl: string, name: string, path = '/'): Promise<DuetUser> {
     const context = await browser.newContext({
       baseURL: baseUrl,
       permissions: ['camera', 'microphone'],
@@ -44,12 +53,13 @@ export class DuetUser {
     });
     const page = await context.newPage();
     const user = new DuetUser(name, context, page);
-    await page.goto('/');
-    await page.getByTestId('username-input').fill(name);
-    await page.getByTestId('login-button').click();
-    await page.getByTestId('current-user').filter({ hasText: name }).waitFor();
-    await user.recordStatuses();
+    await page.goto(path);
     return user;
+  }
+
+  async submitLogin(name: string): Promise<void> {
+    await this.page.getByTestId('username-input').fill(name);
+    await this.page.getByTestId('login-button').click();
   }
 
   status(): Promise<string | null> {

@@ -1,5 +1,5 @@
 import { IceServer, IceServerSchema } from '@duet/shared/protocol';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How WebSocket upgrades are authenticated. */
 export type AuthConfig =

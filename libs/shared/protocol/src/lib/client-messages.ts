@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { UsernameSchema, USERNAME_MAX_LENGTH } from './username';
 
 /** SDPs of a video call run to a few kB; this bound sits well inside the server's frame cap. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CLIENT_MESSAGE_TYPES, ClientMessage, ClientMessageSchema } from './client-messages';
 import { ErrorCode } from './error-codes';
 import { ServerMessage, ServerMessageSchema } from './server-messages';

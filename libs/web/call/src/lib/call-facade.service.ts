@@ -112,7 +112,14 @@ export class CallFacade {
 }
 
 function loginFailure(message: LoginFailureMessage): string {
-  return message.reason === 'taken' ? 'That name is taken: pick another.' : INVALID_NAME;
+  switch (message.reason) {
+    case 'taken':
+      return 'That name is taken: pick another.';
+    case 'forbidden':
+      return `You are signed in under another name: ${message.message}.`;
+    default:
+      return INVALID_NAME;
+  }
 }
 
 function sorted(names: string[]): string[] {

@@ -136,6 +136,7 @@ describe(PeerService.name, () => {
     [{ type: 'decline', username: 'bob', reason: 'busy' }, 'busy', 'bob is busy in another call.'],
     [{ type: 'error', code: 'user-offline', message: 'bob is not online', replyTo: 'offer' }, 'offline', 'bob is not online.'],
     [{ type: 'close', username: 'bob', reason: 'disconnected' }, 'peer-disconnected', 'bob disconnected.'],
+    [{ type: 'close', username: 'bob', reason: 'timeout' }, 'no-answer', 'bob did not answer.'],
   ])('ends a placed call on %j and says why in words', async (message, code, words) => {
     const { peer, states, notices } = setUp();
     const socket = logIn('alice');

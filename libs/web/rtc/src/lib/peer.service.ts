@@ -202,6 +202,9 @@ export class PeerService {
         const who = message.username;
         if (message.reason === 'disconnected') {
           this.endCall({ code: 'peer-disconnected', message: `${who} disconnected.` });
+        } else if (message.reason === 'timeout') {
+          const missed = this.callStateSubject.value === 'ringing';
+          this.endCall({ code: 'no-answer', message: missed ? `You missed a call from ${who}.` : `${who} did not answer.` });
         } else if (this.callStateSubject.value === 'ringing') {
           this.endCall({ code: 'cancelled', message: `${who} cancelled the call.` });
         } else {
@@ -259,6 +262,9 @@ export class PeerService {
         return;
       case 'already-in-call':
         if (this.session) this.endCall({ code: 'already-in-call', message: 'The server says you are already in a call.' });
+        return;
+      case 'rate-limited':
+        console.warn(`[call] server: ${message.message}`);
         return;
       case 'not-in-call':
         // Late signaling for a call that has just ended on the server.

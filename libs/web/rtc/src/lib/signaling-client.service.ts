@@ -2,7 +2,7 @@ import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ClientMessage, IceServer, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
+import { ACCESS_TOKEN, SIGNALING_URL, WEB_SOCKET_FACTORY, signalingProtocols } from './rtc-environment';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -48,6 +48,7 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
 export class SignalingClient {
   private readonly url = inject(SIGNALING_URL);
   private readonly createSocket = inject(WEB_SOCKET_FACTORY);
+  private readonly protocols = signalingProtocols(inject(ACCESS_TOKEN));
   private readonly policy = inject(RECONNECT_POLICY);
 
   private readonly messagesSubject = new Subject<ServerMessage>();
@@ -115,7 +116,7 @@ export class SignalingClient {
 
   private openSocket(state: 'connecting' | 'reconnecting'): void {
     this.setConnectionState(state);
-    const socket = this.createSocket(this.url);
+    const socket = this.createSocket(this.url, this.protocols);
     this.socket = socket;
     socket.onopen = () => {
       this.failedAttempts = 0;
