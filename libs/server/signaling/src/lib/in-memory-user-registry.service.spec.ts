@@ -54,17 +54,18 @@ describe(InMemoryUserRegistry.name, () => {
 
   it('activates a call on answer between its parties only', async () => {
     await registry.ring('Alice', 'bob');
-    expect(await registry.accept('carol', 'bob')).toBe(false);
-    expect(await registry.accept('bob', 'bob')).toBe(false);
-    expect(await registry.accept('bob', 'alice')).toBe(true);
+    expect(await registry.accept('carol', 'bob')).toBeUndefined();
+    expect(await registry.accept('bob', 'bob')).toBeUndefined();
+    expect((await registry.accept('bob', 'alice'))?.sink).toBe(alice);
     expect(registry.inspect().calls).toEqual([{ caller: 'Alice', callee: 'bob', state: 'active' }]);
   });
 
   it('gates candidates on sharing a call', async () => {
     await registry.ring('Alice', 'bob');
-    expect(await registry.inCallTogether('bob', 'Alice')).toBe(true);
-    expect(await registry.inCallTogether('carol', 'bob')).toBe(false);
-    expect(await registry.inCallTogether('carol', 'carol')).toBe(false);
+    expect((await registry.partnerInCall('bob', 'ALICE'))?.username).toBe('Alice');
+    expect((await registry.partnerInCall('alice', 'bob'))?.sink).toBe(bob);
+    expect(await registry.partnerInCall('carol', 'bob')).toBeUndefined();
+    expect(await registry.partnerInCall('carol', 'carol')).toBeUndefined();
   });
 
   it('hangs up only the call with the named peer, and returns that peer', async () => {

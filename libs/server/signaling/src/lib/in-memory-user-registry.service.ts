@@ -71,14 +71,15 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return { caller: call.caller, callee: call.callee };
   }
 
-  async accept(username: string, peer: string): Promise<boolean> {
+  async accept(username: string, peer: string): Promise<OnlineUser | undefined> {
     const call = this.callBetween(username, peer);
-    if (call) call.state = 'active';
-    return call !== undefined;
+    if (call === undefined) return undefined;
+    call.state = 'active';
+    return this.users.get(usernameKey(peer));
   }
 
-  async inCallTogether(username: string, peer: string): Promise<boolean> {
-    return this.callBetween(username, peer) !== undefined;
+  async partnerInCall(username: string, peer: string): Promise<OnlineUser | undefined> {
+    return this.callBetween(username, peer) && this.users.get(usernameKey(peer));
   }
 
   async hangUp(username: string, peer?: string): Promise<string | undefined> {

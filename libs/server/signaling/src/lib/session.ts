@@ -1,5 +1,6 @@
 import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
 
@@ -9,6 +10,11 @@ import { MessageSink } from './message-sink';
  */
 export const MAX_SEND_BACKLOG_BYTES = 1_048_576;
 
+interface QueuedTask {
+  readonly task: () => Promise<void>;
+  readonly onError: (error: unknown) => void;
+}
+
 /**
  * One client connection. Its messages are handled strictly one after another, in arrival order:
  * the registry is asynchronous, and without this a `candidate` could overtake the `offer` it
@@ -17,7 +23,9 @@ export const MAX_SEND_BACKLOG_BYTES = 1_048_576;
 export class Session implements MessageSink {
   /** Set once, by a successful `login`. */
   username: string | undefined;
-  private tail: Promise<unknown> = Promise.resolve();
+  private running = false;
+  private readonly waiting: QueuedTask[] = [];
+  private writesBatched = false;
 
   constructor(
     private readonly socket: WebSocket,
@@ -31,13 +39,57 @@ export class Session implements MessageSink {
       this.socket.terminate();
       return;
     }
+    this.batchWritesThisTick();
     this.socket.send(JSON.stringify(message));
   }
 
-  /** Queues `task` behind everything queued before it; the returned promise settles with it. */
-  enqueue(task: () => Promise<void>): Promise<void> {
-    const run = this.tail.then(task);
-    this.tail = run.catch(() => undefined);
-    return run;
+  /**
+   * Runs `task` after every task queued before it (at once when none is pending). A task that
+   * fails reports to its own `onError`; the queue goes on.
+   */
+  enqueue(task: () => Promise<void>, onError: (error: unknown) => void): void {
+    if (this.running) {
+      this.waiting.push({ task, onError });
+      return;
+    }
+    this.running = true;
+    this.start({ task, onError });
+  }
+
+  private start({ task, onError }: QueuedTask): void {
+    let run: Promise<void>;
+    try {
+      run = task();
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.then(this.startNext, (error: unknown) => {
+      onError(error);
+      this.startNext();
+    });
+  }
+
+  private readonly startNext = (): void => {
+    const next = this.waiting.shift();
+    if (next === undefined) this.running = false;
+    else this.start(next);
+  };
+
+  /**
+   * Several messages for one client in one tick (a burst of trickled candidates) leave in one
+   * TCP write instead of one system call each: the socket is corked until the tick's work is done.
+   * Nothing waits longer than the current tick, and order is kept.
+   */
+  private batchWritesThisTick(): void {
+    if (this.writesBatched) return;
+    // `ws` exposes the TCP stream only as `_socket`, stable across ws 7 and 8.
+    const stream = (this.socket as unknown as { _socket?: Duplex })._socket;
+    if (stream === undefined) return;
+    this.writesBatched = true;
+    stream.cork();
+    process.nextTick(() => {
+      this.writesBatched = false;
+      stream.uncork();
+    });
   }
 }

@@ -10,8 +10,6 @@ import {
 import { Inject, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import {
-  ConnectedSocket,
-  MessageBody,
   OnGatewayConnection,
   OnGatewayDisconnect,
   SubscribeMessage,
@@ -27,6 +25,8 @@ import { UpgradeGuard } from './transport/upgrade-guard';
 /**
  * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
  * only finds the caller's session and hands the message to `SignalingService`, in order.
+ * Handlers take Nest's default arguments `(socket, message)`: parameter decorators would put a
+ * pipe pass (several promises) on every relayed candidate for nothing.
  */
 @WebSocketGateway({ path: SIGNALING_PATH })
 export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnect {
@@ -61,37 +61,37 @@ export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnec
   }
 
   @SubscribeMessage('login')
-  login(@ConnectedSocket() socket: WebSocket, @MessageBody() message: LoginMessage): void {
+  login(socket: WebSocket, message: LoginMessage): void {
     this.dispatch(socket, (session) => this.signaling.login(session, message));
   }
 
   @SubscribeMessage('offer')
-  relayOffer(@ConnectedSocket() socket: WebSocket, @MessageBody() message: OfferMessage): void {
+  relayOffer(socket: WebSocket, message: OfferMessage): void {
     this.dispatch(socket, (session) => this.signaling.offer(session, message));
   }
 
   @SubscribeMessage('answer')
-  relayAnswer(@ConnectedSocket() socket: WebSocket, @MessageBody() message: AnswerMessage): void {
+  relayAnswer(socket: WebSocket, message: AnswerMessage): void {
     this.dispatch(socket, (session) => this.signaling.answer(session, message));
   }
 
   @SubscribeMessage('candidate')
-  relayCandidate(@ConnectedSocket() socket: WebSocket, @MessageBody() message: CandidateMessage): void {
+  relayCandidate(socket: WebSocket, message: CandidateMessage): void {
     this.dispatch(socket, (session) => this.signaling.candidate(session, message));
   }
 
   @SubscribeMessage('close')
-  hangUp(@ConnectedSocket() socket: WebSocket, @MessageBody() message: CloseMessage): void {
+  hangUp(socket: WebSocket, message: CloseMessage): void {
     this.dispatch(socket, (session) => this.signaling.close(session, message));
   }
 
   @SubscribeMessage('decline')
-  decline(@ConnectedSocket() socket: WebSocket, @MessageBody() message: DeclineMessage): void {
+  decline(socket: WebSocket, message: DeclineMessage): void {
     this.dispatch(socket, (session) => this.signaling.decline(session, message));
   }
 
   @SubscribeMessage(PROTOCOL_VIOLATION)
-  rejectInvalidFrame(@ConnectedSocket() socket: WebSocket, @MessageBody() violation: ProtocolViolation): void {
+  rejectInvalidFrame(socket: WebSocket, violation: ProtocolViolation): void {
     this.dispatch(socket, (session) => this.signaling.reject(session, violation));
   }
 
@@ -99,9 +99,12 @@ export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnec
   private dispatch(socket: WebSocket, task: (session: Session) => Promise<void>): void {
     const session = this.sessions.get(socket);
     if (session === undefined) return;
-    session.enqueue(() => task(session)).catch((error: unknown) => {
-      this.logger.error(`handler failed: ${error instanceof Error ? error.stack : String(error)}`);
-      session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
-    });
+    session.enqueue(
+      () => task(session),
+      (error: unknown) => {
+        this.logger.error(`handler failed: ${error instanceof Error ? error.stack : String(error)}`);
+        session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
+      },
+    );
   }
 }

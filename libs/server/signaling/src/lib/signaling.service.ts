@@ -79,20 +79,16 @@ export class SignalingService {
   async answer(session: Session, { answer, otherUsername }: AnswerMessage): Promise<void> {
     const from = this.requireLogin(session, 'answer');
     if (from === undefined) return;
-    const peer = await this.registry.find(otherUsername);
-    if (!peer || !(await this.registry.accept(from, peer.username))) {
-      return this.notInCall(session, otherUsername, 'answer');
-    }
+    const peer = await this.registry.accept(from, otherUsername);
+    if (peer === undefined) return this.notInCall(session, otherUsername, 'answer');
     peer.sink.send({ type: 'answer', answer, username: from });
   }
 
   async candidate(session: Session, { candidate, otherUsername }: CandidateMessage): Promise<void> {
     const from = this.requireLogin(session, 'candidate');
     if (from === undefined) return;
-    const peer = await this.registry.find(otherUsername);
-    if (!peer || !(await this.registry.inCallTogether(from, peer.username))) {
-      return this.notInCall(session, otherUsername, 'candidate');
-    }
+    const peer = await this.registry.partnerInCall(from, otherUsername);
+    if (peer === undefined) return this.notInCall(session, otherUsername, 'candidate');
     peer.sink.send({ type: 'candidate', candidate, username: from });
   }
 

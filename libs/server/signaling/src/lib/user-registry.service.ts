@@ -52,11 +52,17 @@ export abstract class UserRegistryService {
   /** Ends call `callId` if it is still ringing (nobody answered in time); returns its parties. */
   abstract expire(callId: string): Promise<CallParties | undefined>;
 
-  /** An `answer` between the two: true, and the call is active, when they share a call. */
-  abstract accept(username: string, peer: string): Promise<boolean>;
+  /**
+   * An `answer` between the two: when they share a call, the call becomes active and the peer is
+   * returned (to relay to); otherwise undefined.
+   */
+  abstract accept(username: string, peer: string): Promise<OnlineUser | undefined>;
 
-  /** Whether the two share a call, ringing or active: the gate for relaying candidates. */
-  abstract inCallTogether(username: string, peer: string): Promise<boolean>;
+  /**
+   * The peer, when the two share a call, ringing or active: the gate for relaying candidates.
+   * One lookup for the hottest path: the check and the route come back together.
+   */
+  abstract partnerInCall(username: string, peer: string): Promise<OnlineUser | undefined>;
 
   /**
    * Ends `username`'s call (only if it is with `peer`, when given). Returns the peer's name, or
