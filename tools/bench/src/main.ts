@@ -68,6 +68,7 @@ function serverFor(run: Run, kind: ServerKind, label: string, profile = false): 
       ? ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${run.scratch}`, `--cpu-prof-name=${label}.cpuprofile`, '-r', join(BENCH_DIR, 'profile-hook.js')]
       : [],
     ipc: profile,
+    env: kind === 'duet' ? run.options.duetEnv : undefined,
   });
 }
 
@@ -314,6 +315,56 @@ async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: Pro
   return { summary, file: kept };
 }
 
+export interface TimelineSecond {
+  second: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+/**
+ * Latency second by second for 40 s (longer than Duet's 30 s heartbeat) at the fixed rate, with the
+ * idle sockets and the pairs all connected: shows stalls that come from periodic work, which a few
+ * short slices may or may not catch.
+ */
+async function latencyTimeline(run: Run, kind: ServerKind): Promise<TimelineSecond[]> {
+  const o = run.options;
+  const k = run.loadgens.length;
+  const server = await serverFor(run, kind, `timeline-${kind}`);
+  try {
+    await aim(run, { [kind]: server });
+    const idle = Math.max(0, o.idleConnections - 2 * o.pairs);
+    log(`timeline: ${kind}, ${idle} idle sockets + ${o.pairs} pairs, ${o.latencyRate} msg/s for 40 s`);
+    await onAll(run, (lg, i) => lg.call('idle', { target: kind, count: share(idle, k, i), concurrency: o.connectConcurrency }));
+    await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(o.pairs, k, i), concurrency: 100 }));
+    const timeline: TimelineSecond[] = [];
+    for (let second = 0; second < (o.smoke ? 2 : 40); second++) {
+      const results = await onAll(run, (lg, i) =>
+        lg.call('latency', { target: kind, pairs: share(o.latencyPairs, k, i), rate: o.latencyRate / k, warmupMs: 0, durationMs: 1_000, drainMs: 5_000 }),
+      );
+      const s = summarize(Float64Array.from(results.flatMap((r) => r.samples)));
+      timeline.push({ second, p50Ms: s.p50 / 1000, p99Ms: s.p99 / 1000, maxMs: s.max / 1000 });
+    }
+    await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false }));
+    await onAll(run, (lg) => lg.call('counters', { target: kind }));
+    return timeline;
+  } finally {
+    await server.stop();
+  }
+}
+
+function renderTimeline(timelines: Partial<Record<ServerKind, TimelineSecond[]>>): string {
+  const lines = ['| server | seconds | p99 ≤ 10 ms | worst seconds (p99 / max, ms) |', '|---|--:|--:|---|'];
+  for (const [kind, timeline] of Object.entries(timelines)) {
+    const worst = [...timeline].sort((a, b) => b.maxMs - a.maxMs).slice(0, 4);
+    lines.push(
+      `| ${kind} | ${timeline.length} | ${timeline.filter((t) => t.p99Ms <= 10).length} | ` +
+        `${worst.map((t) => `s${t.second}: ${t.p99Ms.toFixed(1)} / ${t.maxMs.toFixed(1)}`).join(', ')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
 function machine() {
   const cpuinfo = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   const model = cpuinfo.match(/^model name\s*:\s*(.*)$/m)?.[1] ?? cpus()[0]?.model ?? 'unknown';
@@ -372,6 +423,8 @@ function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: num
   const summary = summarizeRounds(rounds);
   const problems = rounds.flatMap(problemsOf);
   const notes: string[] = [];
+  const extra = Object.entries(run.options.duetEnv).map(([name, value]) => `${name}=${value}`);
+  if (extra.length > 0) notes.push(`NOT the default config: Duet ran with ${extra.join(' ')}`);
   // Smoke runs are too short and too light for timing notes to mean anything.
   for (const r of run.options.smoke ? [] : rounds) {
     if (run.options.pin && r.throughput.loadgenCpuPct >= 90 && r.throughput.serverCpuPct < 90) {
@@ -501,9 +554,17 @@ async function main(): Promise<void> {
   );
   const rounds: RoundResult[] = [];
   const profiles: Record<string, ProfileSummary> = {};
+  const timelines: Partial<Record<ServerKind, TimelineSecond[]>> = {};
   let failed = false;
   try {
     for (let round = 1; round <= options.rounds; round++) rounds.push(...(await measureRound(run, round)));
+    if (options.latencyTimeline) {
+      for (const kind of ['duet', 'raw'] as const) timelines[kind] = await latencyTimeline(run, kind);
+      const table = renderTimeline(timelines);
+      console.log(`\nlatency second by second at ${options.latencyRate} msg/s:\n${table}`);
+      writeFileSync(join(dirname(options.out), 'timeline.json'), `${JSON.stringify({ at: startedAt.toISOString(), pinned: options.pin, options, timelines }, null, 2)}\n`);
+      if (options.updateDocs) updateDocs('timeline', `Run ${startedAt.toISOString()}, ${options.pin ? 'pinned' : 'not pinned'}.\n\n${table}`);
+    }
     if (options.profile) {
       for (const kind of ['duet', 'raw'] as const) {
         const { summary, file } = await profileServer(run, kind);
@@ -520,14 +581,14 @@ async function main(): Promise<void> {
   for (const [kind, summary] of Object.entries(profiles)) printProfile(kind, summary);
   if (Object.keys(profiles).length > 0) {
     if (options.updateDocs) updateDocs('profile', renderProfilesMarkdown(profiles, startedAt, options.pin));
-    writeFileSync(join(RESULTS, 'profile.json'), `${JSON.stringify({ at: startedAt.toISOString(), machine: machine(), pinned: options.pin, options, profiles }, null, 2)}\n`);
+    writeFileSync(join(dirname(options.out), 'profile.json'), `${JSON.stringify({ at: startedAt.toISOString(), machine: machine(), pinned: options.pin, options, profiles }, null, 2)}\n`);
   }
   if (rounds.length === 0) process.exit(failed ? 1 : 0);
 
   const report = buildReport(run, rounds, startedAt, load, profiles);
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report);
-  if (!options.smoke) writeFileSync(join(RESULTS, 'latest.md'), `${markdown}\n`);
+  if (!options.smoke) writeFileSync(options.out.replace(/(\.json)?$/, '.md'), `${markdown}\n`);
   if (options.updateDocs) updateDocs('results', markdown);
 
   console.log(`\n${renderTable(report.summary)}\n`);

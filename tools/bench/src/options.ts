@@ -33,8 +33,12 @@ export interface BenchOptions {
   readonly out: string;
   /** Also profile both servers under the throughput load (`--cpu-prof`). */
   readonly profile: boolean;
+  /** Also record per-second latency on each server for longer than Duet's heartbeat interval. */
+  readonly latencyTimeline: boolean;
   /** Rewrite the results section of docs/benchmarks.md. */
   readonly updateDocs: boolean;
+  /** Variables for Duet beyond PORT and HOST: a diagnostic, flagged as non-default in the output. */
+  readonly duetEnv: Readonly<Record<string, string>>;
 }
 
 /**
@@ -66,7 +70,9 @@ export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   perAddress: 200,
   loadgenProcesses: 1,
   profile: false,
+  latencyTimeline: false,
   updateDocs: false,
+  duetEnv: {},
 };
 
 export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
@@ -104,7 +110,9 @@ const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run ben
   --procs K             load-generator processes (default 1)
   --no-pin              do not pin with taskset
   --profile             also profile both servers under the throughput load
+  --timeline            also: per-second latency for 40 s with the idle sockets held (spans a heartbeat)
   --docs                rewrite the results section of docs/benchmarks.md
+  --duet-env K=V        diagnostic: start Duet with this variable too (the run is marked non-default)
   --out FILE            JSON output (default tools/bench/results/latest.json; smoke: a temp file)`;
 
 /** `--x=1` -> `--x 1`, `--x=true` -> `--x`, `--x=false` -> `--no-x` (the forms `nx run` forwards). */
@@ -162,9 +170,18 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
       case '--profile':
         options.profile = true;
         break;
+      case '--timeline':
+        options.latencyTimeline = true;
+        break;
       case '--docs':
         options.updateDocs = true;
         break;
+      case '--duet-env': {
+        const [name, ...value] = (argv[++i] ?? '').split('=');
+        if (!/^[A-Z_][A-Z0-9_]*$/.test(name) || value.length === 0) throw new Error(`--duet-env needs NAME=value\n${USAGE}`);
+        options.duetEnv = { ...options.duetEnv, [name]: value.join('=') };
+        break;
+      }
       case '--out':
         options.out = argv[++i] ?? '';
         break;
@@ -177,7 +194,10 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
         throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
-  if (options.rounds === 0 && !options.profile) throw new Error(`--rounds 0 only makes sense with --profile\n${USAGE}`);
+  if (options.updateDocs && Object.keys(options.duetEnv).length > 0) throw new Error('--docs shows the default config only: drop --duet-env');
+  if (options.rounds === 0 && !options.profile && !options.latencyTimeline) {
+    throw new Error(`--rounds 0 only makes sense with --profile or --timeline\n${USAGE}`);
+  }
   if (!options.out) options.out = defaultOut(smoke);
   return options;
 }

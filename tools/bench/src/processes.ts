@@ -76,6 +76,8 @@ export interface StartServerOptions {
   /** Extra node flags (profiling); the server itself is started exactly as in production. */
   readonly nodeFlags?: readonly string[];
   readonly ipc?: boolean;
+  /** Extra environment (diagnostics only: the benchmark's figures are for the default config). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -93,7 +95,7 @@ export async function startServer(kind: ServerKind, options: StartServerOptions)
   const [command, args] = pinned(options.core, [process.execPath, ...(options.nodeFlags ?? []), script]);
   const child = track(spawn(command, args, {
     cwd: options.workspaceRoot,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log, ...(options.ipc ? ['ipc' as const] : [])],
   }));
   closeSync(log);
