@@ -385,10 +385,23 @@ function machine() {
   };
 }
 
+/** Which server code was measured: the commit, and whether server files differed from it. */
+function source(): { commit: string; modifiedServerFiles: number } {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: WORKSPACE, encoding: 'utf8' }).trim();
+  try {
+    const modified = git('status', '--porcelain', '--', 'apps/server', 'libs/server', 'libs/shared');
+    return { commit: git('rev-parse', '--short', 'HEAD'), modifiedServerFiles: modified ? modified.split('\n').length : 0 };
+  } catch {
+    return { commit: 'unknown', modifiedServerFiles: 0 };
+  }
+}
+
 function renderMarkdown(report: ReturnType<typeof buildReport>): string {
   const m = report.machine;
+  const src = report.source;
   const lines = [
-    `Run ${report.startedAt} (${report.durationSeconds} s), command \`${report.command}\`.`,
+    `Run ${report.startedAt} (${report.durationSeconds} s), command \`${report.command}\`, server code at ${src.commit}` +
+      (src.modifiedServerFiles > 0 ? ` plus ${src.modifiedServerFiles} uncommitted server files.` : '.'),
     '',
     `Machine: ${m.nproc} cores (\`nproc\`), ${m.cpuModel}, ${m.memoryGiB} GiB, Node ${m.node}, Linux ${m.kernel}. ` +
       (report.pinned
@@ -449,6 +462,7 @@ function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: num
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: machine(),
+    source: source(),
     pinned: run.options.pin,
     loadAverage: { start: load.map((v) => Number(v.toFixed(2))), end: loadavg().map((v) => Number(v.toFixed(2))) },
     options: run.options,

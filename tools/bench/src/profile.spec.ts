@@ -43,7 +43,8 @@ describe('summarizeProfile', () => {
     const duet = frame('parseClientFrame', 'file:///w/dist/apps/server/main.js');
     expect(ownerOf([parse, duet])).toMatch(/^Duet parseClientFrame/);
     expect(ownerOf([frame('writev'), frame('x', 'node:net'), frame('send', 'file:///w/node_modules/ws/lib/sender.js')])).toMatch(/^writev/);
-    expect(ownerOf([frame('clearBuffer', 'node:internal/streams/writable'), frame('send', 'file:///w/node_modules/ws/lib/sender.js')])).toMatch(/^ws send/);
+    expect(ownerOf([frame('FastBuffer', 'node:internal/buffer'), frame('send', 'file:///w/node_modules/ws/lib/sender.js')])).toMatch(/^ws send/);
+    expect(ownerOf([frame('clearBuffer', 'node:internal/streams/writable'), frame('x', 'file:///w/dist/apps/server/main.js')])).toMatch(/^Node socket write path/);
     expect(ownerOf([frame('runMicrotasks')])).toMatch(/^Node core/);
   });
 });

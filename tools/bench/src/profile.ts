@@ -163,14 +163,15 @@ export function layerOf({ functionName, url }: CallFrame): string {
  */
 export function ownerOf(stack: readonly CallFrame[]): string {
   const leaf = stack[0];
-  if (!leaf.url && leaf.functionName === 'writev') return 'writev system call (one per relayed frame)';
+  if (!leaf.url && leaf.functionName === 'writev') return 'writev system call';
   if (leaf.functionName === '(garbage collector)') return 'GC';
   if (leaf.functionName === '(program)') return 'V8/native (program)';
   for (const frame of stack) {
     const { functionName: fn, url } = frame;
+    if (WRITE_PATH.has(`${url} ${fn}`)) return 'Node socket write path: streams, write wraps (not the syscall)';
     if (!url || url.startsWith('node:')) continue;
     if (url.includes('/node_modules/ws/lib/sender') || (url.includes('/node_modules/ws/lib/websocket') && fn === 'send')) {
-      return 'ws send: framing + Node socket write path (not the syscall)';
+      return 'ws send: framing';
     }
     if (url.includes('/node_modules/ws/')) return 'ws receive: frame parsing, UTF-8 check, events';
     if (url.includes('/node_modules/zod/')) return 'zod schema validation';
@@ -183,12 +184,24 @@ export function ownerOf(stack: readonly CallFrame[]): string {
   return 'Node core: event loop, microtask queue, socket reads';
 }
 
+/** Node's side of a socket write, whoever triggered it (ws's sender, or a cork/uncork around it). */
+const WRITE_PATH = new Set([
+  'node:net Socket._writev',
+  'node:net Socket._writeGeneric',
+  'node:net Socket._write',
+  'node:internal/stream_base_commons writevGeneric',
+  'node:internal/stream_base_commons writeGeneric',
+  'node:internal/stream_base_commons createWriteWrap',
+  'node:internal/streams/writable Writable.uncork',
+  'node:internal/streams/writable clearBuffer',
+]);
+
 function duetOwner(fn: string): string {
   if (fn === 'parseClientFrame' || fn === 'fail') return 'Duet parseClientFrame: JSON.parse + type checks (zod apart)';
   if (fn === 'send') return 'Duet Session.send: JSON.stringify of the relayed message, backlog check';
-  if (['find', 'inCallTogether', 'callBetween', 'isParty', 'usernameKey'].includes(fn)) return 'Duet registry: find + inCallTogether';
-  if (['candidate', 'requireLogin', 'dispatch', 'enqueue', 'relayCandidate'].includes(fn)) {
-    return 'Duet gateway dispatch, Session.enqueue, SignalingService.candidate (async)';
+  if (['find', 'inCallTogether', 'partnerInCall', 'callBetween', 'isParty', 'usernameKey'].includes(fn)) return 'Duet registry lookups';
+  if (['candidate', 'requireLogin', 'dispatch', 'enqueue', 'start', 'Session.startNext', 'relayCandidate'].includes(fn)) {
+    return 'Duet gateway dispatch, Session queue, SignalingService.candidate (async)';
   }
   if (fn === 'take') return 'Duet rate limit (TokenBucket.take)';
   return `Duet ${fn || '(anonymous)'} (adapter message handler and other)`;
