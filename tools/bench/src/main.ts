@@ -432,7 +432,14 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
   return lines.join('\n');
 }
 
-function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: number[], profiles: Record<string, ProfileSummary>) {
+function buildReport(
+  run: Run,
+  rounds: RoundResult[],
+  startedAt: Date,
+  load: number[],
+  profiles: Record<string, ProfileSummary>,
+  measuredSource: ReturnType<typeof source>,
+) {
   const summary = summarizeRounds(rounds);
   const problems = rounds.flatMap(problemsOf);
   const notes: string[] = [];
@@ -462,7 +469,7 @@ function buildReport(run: Run, rounds: RoundResult[], startedAt: Date, load: num
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
     machine: machine(),
-    source: source(),
+    source: measuredSource,
     pinned: run.options.pin,
     loadAverage: { start: load.map((v) => Number(v.toFixed(2))), end: loadavg().map((v) => Number(v.toFixed(2))) },
     options: run.options,
@@ -554,6 +561,7 @@ async function main(): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
   const startedAt = new Date();
   const load = loadavg();
+  const measuredSource = source();
   const scratch = mkdtempSync(join(tmpdir(), 'duet-bench-'));
   mkdirSync(RESULTS, { recursive: true });
   mkdirSync(dirname(options.out), { recursive: true });
@@ -599,7 +607,7 @@ async function main(): Promise<void> {
   }
   if (rounds.length === 0) process.exit(failed ? 1 : 0);
 
-  const report = buildReport(run, rounds, startedAt, load, profiles);
+  const report = buildReport(run, rounds, startedAt, load, profiles, measuredSource);
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report);
   if (!options.smoke) writeFileSync(options.out.replace(/(\.json)?$/, '.md'), `${markdown}\n`);
