@@ -59,20 +59,21 @@ export class SignalingService {
       return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
     const callee = await this.registry.find(otherUsername);
-    const ring = callee ? await this.registry.ring(from, callee.username) : { outcome: 'callee-offline' as const };
+    const ring = callee && (await this.registry.ring(from, callee.username));
+    if (callee === undefined || ring === undefined || ring.outcome === 'callee-offline') {
+      return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
+    }
     switch (ring.outcome) {
-      case 'callee-offline':
-        return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
       case 'caller-busy':
         return this.refuse(session, 'already-in-call', 'hang up your current call first', 'offer');
       case 'callee-busy':
-        return session.send({ type: 'decline', username: callee!.username, reason: 'busy' });
+        return session.send({ type: 'decline', username: callee.username, reason: 'busy' });
       case 'ringing':
         this.expireUnanswered(ring.callId);
-        return callee!.sink.send({ type: 'offer', offer, username: from });
+        return callee.sink.send({ type: 'offer', offer, username: from });
       case 'already-together':
-        // A new call, or renegotiation / glare within the call the two already share.
-        return callee!.sink.send({ type: 'offer', offer, username: from });
+        // Renegotiation, or glare: both called each other; the call they share carries it.
+        return callee.sink.send({ type: 'offer', offer, username: from });
     }
   }
 

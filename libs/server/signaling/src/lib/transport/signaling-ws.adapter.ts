@@ -4,7 +4,6 @@ import { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
-import { Observable } from 'rxjs';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { TokenBucket } from './token-bucket';
@@ -73,12 +72,8 @@ export class SignalingWsAdapter extends WsAdapter {
     return server;
   }
 
-  override bindMessageHandlers(
-    client: WebSocket,
-    handlers: MessageMappingProperties[],
-    // Duet's handlers answer through their session, never by return value: nothing to transform.
-    _transform: (data: unknown) => Observable<unknown>,
-  ): void {
+  /** Duet's handlers answer through their session, never by return value: nothing to transform. */
+  override bindMessageHandlers(client: WebSocket, handlers: MessageMappingProperties[]): void {
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler.callback]));
     const { messagesPerSecond, messageBurst } = this.options.limits;
     const bucket = new TokenBucket(messagesPerSecond, messageBurst);
@@ -123,27 +118,29 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   /**
-   * The `ws` README's heartbeat: ping everyone each interval; whoever has not answered the
-   * previous ping is gone (half-open TCP, sleeping laptop) and is terminated, which ends its call.
+   * The `ws` README's heartbeat, spread out: each socket has its own timer, first fired at a random
+   * point of the interval, so pings (and the burst of pongs) never go to every socket in one tick.
+   * A socket that has not answered the previous ping is gone (half-open TCP, sleeping laptop) and is
+   * terminated, which ends its call. Detection takes at most two intervals.
    */
   private startHeartbeat(server: WebSocketServer, intervalMs: number): void {
-    const answered = new WeakSet<WebSocket>();
     server.on('connection', (socket: WebSocket) => {
-      answered.add(socket);
-      socket.on('pong', () => answered.add(socket));
-    });
-    const timer = setInterval(() => {
-      for (const socket of server.clients) {
-        if (!answered.has(socket)) {
+      let answered = true;
+      socket.on('pong', () => {
+        answered = true;
+      });
+      const beat = () => {
+        if (!answered) {
           socket.terminate();
-          continue;
+          return;
         }
-        answered.delete(socket);
+        answered = false;
         socket.ping();
-      }
-    }, intervalMs);
-    timer.unref();
-    server.once('close', () => clearInterval(timer));
+        timer = setTimeout(beat, intervalMs).unref();
+      };
+      let timer = setTimeout(beat, Math.random() * intervalMs).unref();
+      socket.once('close', () => clearTimeout(timer));
+    });
   }
 }
 
