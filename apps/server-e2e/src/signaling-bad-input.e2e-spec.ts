@@ -1,4 +1,5 @@
 import { ANSWER, candidate, completeCall, OFFER } from './support/call-flow';
+import { ClientPool } from './support/client-pool';
 import { uniqueName } from './support/names';
 import { TestClient } from './support/test-client';
 import { startTestServer, TestServer } from './support/test-server';
@@ -7,13 +8,8 @@ const MAX_PAYLOAD = 4_096;
 
 describe('signaling: bad input', () => {
   let server: TestServer;
-  const clients: TestClient[] = [];
-  const login = async (prefix: string) => {
-    const name = uniqueName(prefix);
-    const client = await TestClient.loggedIn(server.wsUrl, name);
-    clients.push(client);
-    return [client, name] as const;
-  };
+  const pool = new ClientPool(() => server.wsUrl);
+  const login = (prefix: string) => pool.login(prefix);
   /** The server still serves a fresh pair a whole call. */
   const freshCallCompletes = async () => {
     const [alice, aliceName] = await login('fresh-alice');
@@ -25,7 +21,7 @@ describe('signaling: bad input', () => {
     server = await startTestServer({ limits: { maxPayloadBytes: MAX_PAYLOAD } });
   });
   afterEach(() => {
-    clients.splice(0).forEach((client) => client.close());
+    pool.closeAll();
   });
   afterAll(async () => {
     await server.close();
@@ -62,7 +58,7 @@ describe('signaling: bad input', () => {
 
   it('answers a malformed frame before login too, and still lets the socket log in', async () => {
     const client = await TestClient.connect(server.wsUrl);
-    clients.push(client);
+    pool.track(client);
     client.send('garbage');
     expect(await client.next('error')).toMatchObject({ code: 'invalid-json' });
     client.send({ type: 'login', username: uniqueName('late') });
@@ -77,7 +73,7 @@ describe('signaling: bad input', () => {
     ['decline', { type: 'decline', otherUsername: 'someone' }],
   ])('refuses %s before login with not-logged-in', async (type, message) => {
     const client = await TestClient.connect(server.wsUrl);
-    clients.push(client);
+    pool.track(client);
     client.send(message);
     expect(await client.next('error')).toMatchObject({ code: 'not-logged-in', replyTo: type });
   });

@@ -1,23 +1,19 @@
 import { ANSWER, candidate, completeCall, OFFER } from './support/call-flow';
+import { ClientPool } from './support/client-pool';
 import { uniqueName } from './support/names';
 import { TestClient } from './support/test-client';
 import { startTestServer, TestServer } from './support/test-server';
 
 describe('signaling: calls', () => {
   let server: TestServer;
-  const clients: TestClient[] = [];
-  const login = async (prefix: string) => {
-    const name = uniqueName(prefix);
-    const client = await TestClient.loggedIn(server.wsUrl, name);
-    clients.push(client);
-    return [client, name] as const;
-  };
+  const pool = new ClientPool(() => server.wsUrl);
+  const login = (prefix: string) => pool.login(prefix);
 
   beforeAll(async () => {
     server = await startTestServer();
   });
   afterEach(() => {
-    clients.splice(0).forEach((client) => client.close());
+    pool.closeAll();
   });
   afterAll(async () => {
     await server.close();
@@ -39,7 +35,8 @@ describe('signaling: calls', () => {
     // reads only type, success, offer, answer, candidate and username.
     const alice = await TestClient.connect(server.wsUrl);
     const bob = await TestClient.connect(server.wsUrl);
-    clients.push(alice, bob);
+    pool.track(alice);
+    pool.track(bob);
     const [aliceName, bobName] = [uniqueName('tutorial-alice'), uniqueName('tutorial-bob')];
     alice.send(JSON.stringify({ type: 'login', username: aliceName }));
     expect(await alice.next('login')).toMatchObject({ type: 'login', success: true });
@@ -142,7 +139,7 @@ describe('signaling: calls', () => {
   });
 
   it('ends the call when a close names no peer (the tutorial may omit it)', async () => {
-    const [alice, aliceName] = await login('alice');
+    const [alice] = await login('alice');
     const [bob, bobName] = await login('bob');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
@@ -177,12 +174,12 @@ describe('signaling: calls', () => {
     expect(server.registry.inspect().users).not.toContain(aliceName);
 
     const aliceAgain = await TestClient.loggedIn(server.wsUrl, aliceName);
-    clients.push(aliceAgain);
+    pool.track(aliceAgain);
     await completeCall(aliceAgain, aliceName, bob, bobName);
   });
 
   it('tells the caller when the callee drops while it rings', async () => {
-    const [alice, aliceName] = await login('alice');
+    const [alice] = await login('alice');
     const [bob, bobName] = await login('bob');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
