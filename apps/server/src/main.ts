@@ -17,7 +17,8 @@ async function bootstrap(): Promise<void> {
       }, config.limits.shutdownTimeoutMs).unref();
     });
   }
-  await app.listen(config.port, config.host ?? '::');
+  // No HOST: Node's default, all interfaces (IPv6 and IPv4 where the machine has IPv6).
+  await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
   const shown = config.host && config.host !== '::' && config.host !== '0.0.0.0' ? config.host : 'localhost';
   Logger.log(`Duet is serving on http://${shown}:${config.port} (signaling at /ws)`, 'Duet');
 }
