@@ -2,7 +2,7 @@
 module.exports = {
   displayName: 'bench',
   preset: '../../jest.preset.js',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/../../tools/jest/node-environment.cjs',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],

@@ -1,7 +1,7 @@
 module.exports = {
   displayName: 'server-auth',
   preset: '../../../jest.preset.js',
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/../../../tools/jest/node-environment.cjs',
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },

@@ -12,10 +12,21 @@ type Fault = 'none' | 'drop' | 'duplicate' | 'misroute' | 'error';
  * A relay that breaks the contract in one chosen way, on every 25th candidate: the load generator
  * must notice, or its "zero errors, every candidate once" verdict would mean nothing.
  */
-function faultyRelay(fault: Fault): Promise<{ url: string; close: () => Promise<void> }> {
+interface FaultyRelay {
+  url: string;
+  /** Resolves once this many candidates have passed through (four faulty ones per hundred). */
+  relayed: Promise<void>;
+  close: () => Promise<void>;
+}
+
+const CANDIDATES_TO_RELAY = 100;
+
+function faultyRelay(fault: Fault): Promise<FaultyRelay> {
   const users = new Map<string, WebSocket>();
   const names = new Map<WebSocket, string>();
   let candidates = 0;
+  let enoughRelayed!: () => void;
+  const relayed = new Promise<void>((done) => (enoughRelayed = done));
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, path: '/ws' });
   server.on('connection', (socket) => {
     socket.on('message', (data) => {
@@ -31,6 +42,7 @@ function faultyRelay(fault: Fault): Promise<{ url: string; close: () => Promise<
       delete message.otherUsername;
       message.username = names.get(socket);
       const faulty = message.type === 'candidate' && ++candidates % 25 === 0;
+      if (candidates === CANDIDATES_TO_RELAY) enoughRelayed();
       if (faulty && fault === 'drop') return;
       if (faulty && fault === 'misroute') message.username = 'mallory';
       if (faulty && fault === 'error') socket.send(JSON.stringify({ type: 'error', code: 'rate-limited', message: 'x' }));
@@ -42,6 +54,7 @@ function faultyRelay(fault: Fault): Promise<{ url: string; close: () => Promise<
     server.on('listening', () =>
       done({
         url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+        relayed,
         close: () => {
           server.clients.forEach((client) => client.terminate());
           return new Promise((closed) => server.close(() => closed()));
@@ -58,7 +71,7 @@ async function stream(fault: Fault): Promise<Counters> {
     await loadgen.call('init', { targets: { relay: relay.url }, addresses: ['127.0.0.2', '127.0.0.3'], perAddress: 50, verify: 'fast', tag: 't' });
     await loadgen.call('pairs', { target: 'relay', count: 10, concurrency: 10 });
     await loadgen.call('streamStart', { target: 'relay', window: 2, rate: 80 });
-    await new Promise((done) => setTimeout(done, 800));
+    await relay.relayed;
     await loadgen.call('streamStop', { target: 'relay', drainMs: 1_000 });
     await loadgen.call('close', { target: 'relay', idleOnly: false });
     return await loadgen.call('counters', { target: 'relay' });

@@ -15,6 +15,8 @@ export class TestClient {
   readonly log: Received[] = [];
   private readonly unread: Received[] = [];
   private wake: (() => void) | undefined;
+  /** Heartbeat pings received from the server. */
+  pings = 0;
   readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(private readonly socket: WebSocket) {
@@ -23,6 +25,9 @@ export class TestClient {
       this.log.push(message);
       this.unread.push(message);
       this.wake?.();
+    });
+    socket.on('ping', () => {
+      this.pings += 1;
     });
     this.closed = new Promise((resolve) =>
       socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),

@@ -1,4 +1,5 @@
 import { WebSocket } from 'ws';
+import { deferred } from '../testing/deferred';
 import { Session } from './session';
 
 const noError = () => {
@@ -9,14 +10,21 @@ describe(Session.name, () => {
   it('runs queued tasks one after another, in order, even when earlier ones are slower', async () => {
     const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
     const order: string[] = [];
+    const slowLogin = deferred();
+    const drained = deferred();
     session.enqueue(async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await slowLogin.promise;
       order.push('login');
     }, noError);
     session.enqueue(async () => {
       order.push('offer');
     }, noError);
-    await new Promise((resolve) => setTimeout(resolve, 40));
+    session.enqueue(async () => drained.resolve(), noError);
+    // The offer is queued behind a login that has not finished: it must not have run.
+    await Promise.resolve();
+    expect(order).toEqual([]);
+    slowLogin.resolve();
+    await drained.promise;
     expect(order).toEqual(['login', 'offer']);
   });
 
@@ -30,10 +38,12 @@ describe(Session.name, () => {
     session.enqueue(() => {
       throw new Error('thrown');
     }, (error) => failures.push((error as Error).message));
+    const drained = deferred();
     session.enqueue(async () => {
       done.push('next');
+      drained.resolve();
     }, noError);
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await drained.promise;
     expect(failures).toEqual(['rejected', 'thrown']);
     expect(done).toEqual(['next']);
   });
@@ -70,5 +80,34 @@ describe(Session.name, () => {
     await new Promise((resolve) => process.nextTick(resolve));
     expect(writes).toEqual(['a', 'b', 'uncork', 'c', 'uncork']);
     expect(stream.cork).toHaveBeenCalledTimes(2);
+  });
+
+  describe('login deadline', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    it('fires once when the client has not logged in in time', () => {
+      const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
+      const expired = jest.fn();
+      session.requireLoginWithin(1_000, expired);
+      jest.advanceTimersByTime(999);
+      expect(expired).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(expired).toHaveBeenCalledTimes(1);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('is lifted by a login and by dispose, leaving no timer', () => {
+      const loggedIn = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
+      const gone = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
+      const expired = jest.fn();
+      loggedIn.requireLoginWithin(1_000, expired);
+      gone.requireLoginWithin(1_000, expired);
+      loggedIn.username = 'alice';
+      gone.dispose();
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(2_000);
+      expect(expired).not.toHaveBeenCalled();
+    });
   });
 });

@@ -21,8 +21,8 @@ interface QueuedTask {
  * belongs to, or a disconnect could run before the `login` it should undo.
  */
 export class Session implements MessageSink {
-  /** Set once, by a successful `login`. */
-  username: string | undefined;
+  private name: string | undefined;
+  private loginDeadline: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private readonly waiting: QueuedTask[] = [];
   private writesBatched = false;
@@ -32,6 +32,35 @@ export class Session implements MessageSink {
     /** Who authenticated at the upgrade; `identity.username` is the only name it may take. */
     readonly identity: Identity = {},
   ) {}
+
+  /** Set once, by a successful `login`; setting it lifts the login deadline. */
+  get username(): string | undefined {
+    return this.name;
+  }
+
+  set username(username: string | undefined) {
+    this.name = username;
+    if (username !== undefined) this.cancelLoginDeadline();
+  }
+
+  /**
+   * Runs `onExpiry` if the client has not logged in within `ms`: an idle socket holds a slot a
+   * real user could use. Lifted by a login or by `dispose`, whichever comes first.
+   */
+  requireLoginWithin(ms: number, onExpiry: () => void): void {
+    this.cancelLoginDeadline();
+    this.loginDeadline = setTimeout(() => {
+      this.loginDeadline = undefined;
+      onExpiry();
+    }, ms);
+    // A deadline alone must not hold the process open on shutdown.
+    this.loginDeadline.unref();
+  }
+
+  /** The socket is gone: nothing of this session may fire later. Idempotent. */
+  dispose(): void {
+    this.cancelLoginDeadline();
+  }
 
   send(message: ServerMessage): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
@@ -54,6 +83,12 @@ export class Session implements MessageSink {
     }
     this.running = true;
     this.start({ task, onError });
+  }
+
+  private cancelLoginDeadline(): void {
+    if (this.loginDeadline === undefined) return;
+    clearTimeout(this.loginDeadline);
+    this.loginDeadline = undefined;
   }
 
   private start({ task, onError }: QueuedTask): void {

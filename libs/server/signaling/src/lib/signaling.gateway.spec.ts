@@ -1,68 +1,98 @@
 import { loadConfig } from '@duet/server/config';
 import { ServerMessage } from '@duet/shared/protocol';
+import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
+import { deferred } from '../testing/deferred';
 import { Session } from './session';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
+import { CLOSE_POLICY_VIOLATION } from './transport/signaling-ws.adapter';
 import { UpgradeGuard } from './transport/upgrade-guard';
 
-const options = { iceServers: [], presenceLimit: 10, allowedOrigins: undefined, limits: loadConfig({}).limits };
+const limits = loadConfig({}).limits;
+const options = { iceServers: [], presenceLimit: 10, allowedOrigins: undefined, limits };
 const request = {} as IncomingMessage;
 /** The guard's verdict is what the gateway trusts; here every upgrade passed as anonymous. */
 const guard = { identityOf: (req: IncomingMessage | undefined) => (req === request ? {} : undefined) } as UpgradeGuard;
 
-describe(SignalingGateway.name, () => {
-  function socket() {
-    const sent: ServerMessage[] = [];
-    const ws = {
-      readyState: WebSocket.OPEN,
-      bufferedAmount: 0,
-      send: (frame: string) => sent.push(JSON.parse(frame)),
-      once: jest.fn(),
-      terminate: jest.fn(),
-    };
-    return { ws: ws as unknown as WebSocket, sent };
+/** Behaves like a `ws` socket where the gateway can tell: `close()` and `terminate()` emit `'close'`. */
+class FakeSocket extends EventEmitter {
+  readyState: number = WebSocket.OPEN;
+  bufferedAmount = 0;
+  readonly sent: ServerMessage[] = [];
+  closedWith: number | undefined;
+
+  send(frame: string): void {
+    this.sent.push(JSON.parse(frame));
   }
-  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  close(code?: number): void {
+    if (this.readyState === WebSocket.CLOSED) return;
+    this.closedWith = code;
+    this.readyState = WebSocket.CLOSED;
+    this.emit('close', code);
+  }
+
+  terminate(): void {
+    this.close(1006);
+  }
+}
+
+describe(SignalingGateway.name, () => {
+  const sockets: FakeSocket[] = [];
+  function connect(gateway: SignalingGateway, upgrade = request) {
+    const fake = new FakeSocket();
+    sockets.push(fake);
+    gateway.handleConnection(fake as unknown as WebSocket, upgrade);
+    return { fake, ws: fake as unknown as WebSocket };
+  }
+  afterEach(() => sockets.splice(0).forEach((socket) => socket.close()));
 
   it('hands each message to the service with the session of its socket, in arrival order', async () => {
     const calls: string[] = [];
+    const slowLogin = deferred();
+    const offered = deferred();
     const service = {
       login: jest.fn(async (session: Session) => {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await slowLogin.promise;
         session.username = 'alice';
         calls.push('login');
       }),
       offer: jest.fn(async (session: Session) => {
         calls.push(`offer from ${session.username}`);
+        offered.resolve();
       }),
     } as unknown as SignalingService;
     const gateway = new SignalingGateway(service, guard, options);
-    const { ws } = socket();
-    gateway.handleConnection(ws, request);
+    const { ws } = connect(gateway);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    await Promise.resolve();
+    expect(service.offer).not.toHaveBeenCalled();
+    slowLogin.resolve();
+    await offered.promise;
     expect(calls).toEqual(['login', 'offer from alice']);
   });
 
   it('turns a failing handler into one internal error for the sender and keeps serving it', async () => {
+    const closed = deferred();
     const service = {
       candidate: jest.fn(async () => {
         throw new Error('registry unavailable');
       }),
-      close: jest.fn(async (session: Session) => session.send({ type: 'error', code: 'not-in-call', message: 'x' })),
+      close: jest.fn(async (session: Session) => {
+        session.send({ type: 'error', code: 'not-in-call', message: 'x' });
+        closed.resolve();
+      }),
     } as unknown as SignalingService;
     const gateway = new SignalingGateway(service, guard, options);
     jest.spyOn(gateway['logger'], 'error').mockImplementation(() => undefined);
-    const { ws, sent } = socket();
-    gateway.handleConnection(ws, request);
+    const { fake, ws } = connect(gateway);
     gateway.relayCandidate(ws, { type: 'candidate', candidate: { candidate: '' }, otherUsername: 'bob' });
     gateway.hangUp(ws, { type: 'close' });
-    await settle();
-    await settle();
-    expect(sent).toEqual([
+    await closed.promise;
+    expect(fake.sent).toEqual([
       { type: 'error', code: 'internal', message: 'the server failed to handle that message' },
       { type: 'error', code: 'not-in-call', message: 'x' },
     ]);
@@ -70,31 +100,69 @@ describe(SignalingGateway.name, () => {
 
   it('routes a disconnect through the same queue, after the messages before it', async () => {
     const calls: string[] = [];
+    const slowLogin = deferred();
+    const disconnected = deferred();
     const service = {
       login: jest.fn(async () => {
-        await new Promise((resolve) => setTimeout(resolve, 10));
+        await slowLogin.promise;
         calls.push('login');
       }),
       disconnect: jest.fn(async () => {
         calls.push('disconnect');
+        disconnected.resolve();
       }),
     } as unknown as SignalingService;
     const gateway = new SignalingGateway(service, guard, options);
-    const { ws } = socket();
-    gateway.handleConnection(ws, request);
+    const { ws } = connect(gateway);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.handleDisconnect(ws);
-    await new Promise((resolve) => setTimeout(resolve, 30));
+    slowLogin.resolve();
+    await disconnected.promise;
     expect(calls).toEqual(['login', 'disconnect']);
   });
 
   it('terminates a socket whose upgrade never passed the guard, without a session', () => {
     const service = { login: jest.fn() } as unknown as SignalingService;
     const gateway = new SignalingGateway(service, guard, options);
-    const { ws } = socket();
-    gateway.handleConnection(ws, {} as IncomingMessage);
-    expect(ws.terminate).toHaveBeenCalled();
+    const { fake, ws } = connect(gateway, {} as IncomingMessage);
+    expect(fake.readyState).toBe(WebSocket.CLOSED);
     gateway.login(ws, { type: 'login', username: 'alice' });
     expect(service.login).not.toHaveBeenCalled();
+  });
+
+  describe('login deadline', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    const service = {
+      login: jest.fn(async (session: Session) => {
+        session.username = 'alice';
+      }),
+      disconnect: jest.fn(async () => undefined),
+    } as unknown as SignalingService;
+
+    it('closes a socket that has not logged in in time with 1008', () => {
+      const { fake } = connect(new SignalingGateway(service, guard, options));
+      jest.advanceTimersByTime(limits.loginTimeoutMs);
+      expect(fake.closedWith).toBe(CLOSE_POLICY_VIOLATION);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('is lifted by a login', async () => {
+      const gateway = new SignalingGateway(service, guard, options);
+      const { fake, ws } = connect(gateway);
+      gateway.login(ws, { type: 'login', username: 'alice' });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(limits.loginTimeoutMs);
+      expect(fake.closedWith).toBeUndefined();
+    });
+
+    it('is lifted when the socket closes or disconnects first', () => {
+      const gateway = new SignalingGateway(service, guard, options);
+      connect(gateway).fake.close(1000);
+      gateway.handleDisconnect(connect(gateway).ws);
+      expect(jest.getTimerCount()).toBe(0);
+    });
   });
 });

@@ -48,15 +48,15 @@ export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnec
     }
     const session = new Session(socket, identity);
     this.sessions.set(socket, session);
-    // An idle socket that never logs in holds a slot a real user could use.
-    const deadline = setTimeout(() => {
-      if (session.username === undefined) socket.close(CLOSE_POLICY_VIOLATION, 'log in first');
-    }, this.options.limits.loginTimeoutMs);
-    deadline.unref();
-    socket.once('close', () => clearTimeout(deadline));
+    session.requireLoginWithin(this.options.limits.loginTimeoutMs, () =>
+      socket.close(CLOSE_POLICY_VIOLATION, 'log in first'),
+    );
+    // `handleDisconnect` disposes too; this covers a socket closed before Nest saw it connect.
+    socket.once('close', () => session.dispose());
   }
 
   handleDisconnect(socket: WebSocket): void {
+    this.sessions.get(socket)?.dispose();
     this.dispatch(socket, (session) => this.signaling.disconnect(session));
   }
 

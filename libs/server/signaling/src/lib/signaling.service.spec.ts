@@ -31,6 +31,11 @@ describe(SignalingService.name, () => {
     registry = new InMemoryUserRegistry();
     service = new SignalingService(registry, new PresenceService(registry, options), options);
   });
+  // What the app's shutdown does: no ring timeout of this test may fire into the next one.
+  afterEach(() => {
+    service.onModuleDestroy();
+    jest.useRealTimers();
+  });
 
   async function loggedIn(username: string) {
     const client = fakeSession();
@@ -123,23 +128,29 @@ describe(SignalingService.name, () => {
   });
 
   it('ends a call nobody answers and tells both sides it timed out', async () => {
+    jest.useFakeTimers();
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     alice.sent.length = 0;
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
     bob.sent.length = 0;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await jest.advanceTimersByTimeAsync(options.limits.ringTimeoutMs - 1);
+    expect(alice.sent).toEqual([]);
+    await jest.advanceTimersByTimeAsync(1);
+    jest.useRealTimers();
     expect(alice.sent).toEqual([{ type: 'close', username: 'bob', reason: 'timeout' }]);
     expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'timeout' }]);
     expect(registry.inspect().calls).toEqual([]);
   });
 
   it('lets an answered call outlive the ring timeout', async () => {
+    jest.useFakeTimers();
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
     await service.answer(bob.session, { type: 'answer', answer: { type: 'answer', sdp: '' }, otherUsername: 'alice' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await jest.advanceTimersByTimeAsync(options.limits.ringTimeoutMs * 2);
+    jest.useRealTimers();
     expect(registry.inspect().calls).toEqual([{ caller: 'alice', callee: 'bob', state: 'active' }]);
   });
 });

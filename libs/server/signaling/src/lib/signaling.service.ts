@@ -9,7 +9,7 @@ import {
   ProtocolViolation,
   usernameKey,
 } from '@duet/shared/protocol';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
@@ -21,8 +21,10 @@ import { UserRegistryService } from './user-registry.service';
  * on everything it relays.
  */
 @Injectable()
-export class SignalingService {
+export class SignalingService implements OnModuleDestroy {
   private readonly logger = new Logger(SignalingService.name);
+  /** Ring timeouts armed and not yet fired, by call id: cleared on shutdown so none fires after it. */
+  private readonly ringTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly registry: UserRegistryService,
@@ -131,6 +133,7 @@ export class SignalingService {
   /** Ends the call if it still rings when the timeout fires, and tells both sides. */
   private expireUnanswered(callId: string): void {
     const timer = setTimeout(() => {
+      this.ringTimers.delete(callId);
       this.registry
         .expire(callId)
         .then(async (parties) => {
@@ -142,6 +145,12 @@ export class SignalingService {
         .catch((error: unknown) => this.logger.error(`ring timeout failed: ${String(error)}`));
     }, this.options.limits.ringTimeoutMs);
     timer.unref();
+    this.ringTimers.set(callId, timer);
+  }
+
+  onModuleDestroy(): void {
+    this.ringTimers.forEach((timer) => clearTimeout(timer));
+    this.ringTimers.clear();
   }
 
   /** A frame that is not a valid message. An invalid `login` is answered as a failed login. */
