@@ -134,21 +134,29 @@ function withLeakCheck(Base) {
     async handleTestEvent(event, state) {
       if (super.handleTestEvent) await super.handleTestEvent(event, state);
       if (event.name === 'test_start') this.currentTest = event.test;
-      if (event.name !== 'test_done') return;
-      this.currentTest = undefined;
-      if (this.leakCheck !== 'per-test') return;
-      const stacks = this.disarm((test) => test === event.test);
-      if (stacks.length > 0) {
-        event.test.errors.push(
-          leakError(
-            `${stacks.length} timer(s) still armed when this test ended: clear them, or wait for them, before it ends.\n\n` +
-              stacks.join('\n\n'),
-          ),
-        );
+      if (event.name === 'test_done') this.checkTest(event.test);
+      // After every test and `afterAll` hook, before results are reported: a leak fails the file
+      // while its tests' own results still show.
+      if (event.name === 'run_finish') {
+        const problem = await this.checkFile();
+        if (problem) state.unhandledErrors.push(problem);
       }
     }
 
-    async teardown() {
+    checkTest(test) {
+      this.currentTest = undefined;
+      if (this.leakCheck !== 'per-test') return;
+      const stacks = this.disarm((armedBy) => armedBy === test);
+      if (stacks.length === 0) return;
+      test.errors.push(
+        leakError(
+          `${stacks.length} timer(s) still armed when this test ended: clear them, or wait for them, before it ends.\n\n` +
+            stacks.join('\n\n'),
+        ),
+      );
+    }
+
+    async checkFile() {
       const deadline = Date.now() + (this.leakCheck === 'per-file' ? GRACE_MS : 0);
       let leaked = [];
       for (;;) {
@@ -157,13 +165,10 @@ function withLeakCheck(Base) {
         await new Promise((resolve) => this.realTimers.setTimeout(resolve, 50));
       }
       const stacks = this.disarm(() => true);
-      await super.teardown();
       const problems = [];
       if (stacks.length > 0) problems.push(`${stacks.length} timer(s) still armed:\n\n${stacks.join('\n\n')}`);
       if (leaked.length > 0) problems.push(`open handles left behind: ${leaked.join(', ')}`);
-      if (problems.length > 0) {
-        throw leakError(`This test file left things running after it ended.\n${problems.join('\n')}`);
-      }
+      return problems.length > 0 ? leakError(`This test file left things running after it ended.\n${problems.join('\n')}`) : undefined;
     }
   };
 }

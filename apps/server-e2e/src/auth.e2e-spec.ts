@@ -49,6 +49,17 @@ describe('authentication: JWT (HS256)', () => {
     client.close();
   });
 
+  it('closes a connection with 4401 when its token expires, never before', async () => {
+    const expiresAt = (Math.floor(Date.now() / 1_000) + 2) * 1_000;
+    const token = await signToken(hsKey(), 'HS256', { sub: 'dora', expiresIn: expiresAt / 1_000 - Math.floor(Date.now() / 1_000) });
+    const client = await TestClient.connect(server.wsUrl, withToken(token));
+    client.send({ type: 'login', username: 'dora' });
+    expect(await client.next('login')).toMatchObject({ success: true });
+    const closed = await client.closed;
+    expect(closed).toEqual({ code: 4401, reason: 'credentials expired' });
+    expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
+  });
+
   it('completes a call between two authenticated users', async () => {
     const alice = await TestClient.loggedIn(server.wsUrl, 'dora', withToken(await signToken(hsKey(), 'HS256', { sub: 'dora' })));
     const bob = await TestClient.loggedIn(server.wsUrl, 'erin', withToken(await signToken(hsKey(), 'HS256', { sub: 'erin' })));

@@ -2,16 +2,10 @@ import { UpgradeGuard } from '@duet/server/signaling';
 import { WebSocket } from 'ws';
 import { ANSWER, completeCall, OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
+import { waitFor } from './support/server-process';
 import { TestClient } from './support/test-client';
 import { startTestServer, TestServer } from './support/test-server';
 
-const waitFor = async (condition: () => boolean, timeoutMs = 3_000) => {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
 
 /** Opens a raw socket from a chosen loopback address; resolves 'open' or the refusal's status. */
 function connectFrom(url: string, localAddress: string, origin?: string): Promise<string> {

@@ -33,7 +33,7 @@ describe('bench --smoke', () => {
     dir = mkdtempSync(join(tmpdir(), 'duet-bench-e2e-'));
     const out = join(dir, 'smoke.json');
     const code = await new Promise<number>((done) => {
-      const child = execFile(process.execPath, [MAIN, '--smoke', '--out', out], { cwd: WORKSPACE, timeout: 80_000 }, (error) =>
+      const child = execFile(process.execPath, [MAIN, '--smoke', '--out', out], { cwd: WORKSPACE, timeout: 170_000 }, (error) =>
         done(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
       );
       child.stdout?.on('data', (chunk) => (output += chunk));
@@ -41,7 +41,7 @@ describe('bench --smoke', () => {
     });
     if (code !== 0) throw new Error(`the smoke run exited with ${code}:\n${output}`);
     report = JSON.parse(readFileSync(out, 'utf8'));
-  }, 90_000);
+  }, 180_000);
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -69,14 +69,19 @@ export class TestClient {
   }
 
   /** The first unread message of `type` (any type when omitted), waiting for it if need be. */
-  async next(type?: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> {
+  next(type?: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> {
+    return this.nextWhere((message) => type === undefined || message['type'] === type, type ?? 'message', timeoutMs);
+  }
+
+  /** The first unread message that `matches`, waiting for it if need be. */
+  async nextWhere(matches: (message: Received) => boolean, what: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const index = this.unread.findIndex((message) => type === undefined || message['type'] === type);
+      const index = this.unread.findIndex(matches);
       if (index >= 0) return this.unread.splice(index, 1)[0];
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new Error(`no ${type ?? 'message'} within ${timeoutMs} ms; unread: ${JSON.stringify(this.unread)}`);
+        throw new Error(`no ${what} within ${timeoutMs} ms; unread: ${JSON.stringify(this.unread)}`);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
@@ -92,10 +97,13 @@ export class TestClient {
    * Waits until the server has handled everything this client sent so far: it answers an unknown
    * type with an error, and a session's messages are handled in order.
    */
-  async sync(): Promise<void> {
+  async sync(timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
     this.send({ type: 'sync-probe' });
-    const reply = await this.next('error');
-    if (reply['code'] !== 'unknown-type') throw new Error(`unexpected error while syncing: ${JSON.stringify(reply)}`);
+    await this.nextWhere(
+      (message) => message['type'] === 'error' && message['code'] === 'unknown-type' && message['replyTo'] === 'sync-probe',
+      'reply to the sync probe',
+      timeoutMs,
+    );
   }
 
   /** Messages received, minus presence chatter: what a call test cares about. */
@@ -103,8 +111,37 @@ export class TestClient {
     return this.log.filter((message) => message['type'] !== 'presence' && message['type'] !== 'users');
   }
 
+  /**
+   * Stops reading from the TCP connection, like a client whose app hangs or whose link stalls:
+   * whatever the server sends piles up in the kernel's buffers, then in the server's.
+   */
+  stopReading(): void {
+    this.tcp().pause();
+  }
+
+  resumeReading(): void {
+    this.tcp().resume();
+  }
+
+  /** A WebSocket ping; false once the socket is no longer open. */
+  ping(data: Buffer): boolean {
+    if (!this.isOpen) return false;
+    this.socket.ping(data);
+    return true;
+  }
+
+  /** One fragment of a text message (the message is never finished unless `fin`). */
+  sendFragment(text: string, fin = false): void {
+    this.socket.send(text, { fin, binary: false });
+  }
+
   close(): void {
     this.socket.close();
+  }
+
+  private tcp(): { pause(): void; resume(): void } {
+    // `ws` keeps its TCP socket as `_socket`; a test may reach it to play a stalled reader.
+    return (this.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
   }
 
   /** Drops the TCP connection without a closing handshake, like a crashed browser or lost Wi-Fi. */

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { createDuetApp } from '@duet/server/app';
 import { ConnectionAuthenticator } from '@duet/server/auth';
 import { DuetConfig, LimitsConfig, loadConfig } from '@duet/server/config';
-import { InMemoryUserRegistry, UserRegistryService } from '@duet/server/signaling';
+import { UserRegistryService } from '@duet/server/signaling';
+import { InspectableRegistry } from '@duet/server/signaling/testing';
 import { INestApplication, Type } from '@nestjs/common';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
@@ -13,7 +14,7 @@ export interface TestServer {
   readonly app: INestApplication;
   readonly httpUrl: string;
   readonly wsUrl: string;
-  readonly registry: InMemoryUserRegistry;
+  readonly registry: InspectableRegistry;
   close(): Promise<void>;
 }
 
@@ -37,14 +38,14 @@ export async function startTestServer({ limits, authenticator, ...overrides }: T
     ...overrides,
     limits: { ...defaults.limits, ...limits },
   };
-  const app = await createDuetApp(config, { logLevels: ['error'], authenticator });
+  const app = await createDuetApp(config, { logLevels: ['error'], authenticator, registry: InspectableRegistry });
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
     httpUrl: `http://127.0.0.1:${port}`,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
-    registry: app.get(UserRegistryService) as InMemoryUserRegistry,
+    registry: app.get(UserRegistryService) as InspectableRegistry,
     close: async () => {
       await app.close();
       rmSync(webRoot, { recursive: true, force: true });

@@ -1,1 +1,2 @@
 export * from './lib/web-host.module';
+export * from './lib/security-headers';

@@ -1,8 +1,10 @@
 import { DuetConfig } from '@duet/server/config';
 import { SignalingWsAdapter } from '@duet/server/signaling';
+import { securityHeaders } from '@duet/server/web-host';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DuetAppExtensions, DuetAppModule } from './duet-app.module';
+import { hardenHttpServer } from './http-hardening';
 
 export interface CreateDuetAppOptions extends DuetAppExtensions {
   /** Nest log levels; tests pass `['error']` to keep their output readable. */
@@ -19,6 +21,8 @@ export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOp
     // Idle keep-alive HTTP connections must not hold a shutdown open.
     forceCloseConnections: true,
   });
+  app.use(securityHeaders());
+  hardenHttpServer(app.getHttpServer(), config.limits);
   app.useWebSocketAdapter(new SignalingWsAdapter(app));
   return app;
 }

@@ -7,6 +7,11 @@ export interface Identity {
    * their name with `login` (the tutorial's behaviour).
    */
   readonly username?: string;
+  /**
+   * When the credentials behind this connection expire (ms since the epoch): the server closes
+   * the socket then with 4401, and the client reconnects with fresh ones. Absent: never.
+   */
+  readonly expiresAt?: number;
 }
 
 /**

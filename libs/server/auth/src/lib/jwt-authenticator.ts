@@ -51,7 +51,8 @@ export class JwtAuthenticator extends ConnectionAuthenticator {
         this.logger.warn(`token refused: claim ${this.options.usernameClaim} is not a valid username`);
         return undefined;
       }
-      return { username };
+      // `exp` is required above, so every JWT connection ends when its token does.
+      return { username, expiresAt: (payload.exp as number) * 1_000 };
     } catch (error) {
       // Expected for expired or forged tokens: say why at debug level, never log the token.
       this.logger.debug(`token refused: ${error instanceof Error ? error.message : String(error)}`);

@@ -8,6 +8,7 @@ describe(loadConfig.name, () => {
       webRoot: undefined,
       iceServers: [],
       presenceLimit: 100,
+      publicOrigin: undefined,
       allowedOrigins: undefined,
       auth: { mode: 'none' },
       limits: {
@@ -20,8 +21,14 @@ describe(loadConfig.name, () => {
         heartbeatIntervalMs: 30_000,
         ringTimeoutMs: 30_000,
         shutdownTimeoutMs: 5_000,
+        httpHeadersTimeoutMs: 10_000,
       },
     });
+  });
+
+  it('takes the public URL as an origin, and refuses one that is not http(s)', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://Duet.Example.com/call/' }).publicOrigin).toBe('https://duet.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'duet.example.com' })).toThrow(/^Invalid PUBLIC_URL="duet.example.com": must be an http\(s\) URL/);
   });
 
   it('reads every variable', () => {

@@ -34,6 +34,8 @@ export interface LimitsConfig {
   readonly ringTimeoutMs: number;
   /** On SIGTERM/SIGINT, clients get this long to close before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
+  /** An HTTP request must have sent all its headers by then, or its connection is closed. */
+  readonly httpHeadersTimeoutMs: number;
 }
 
 /** Everything an operator can set, already validated and typed. */
@@ -48,7 +50,12 @@ export interface DuetConfig {
   readonly iceServers: readonly IceServer[];
   /** Most names in the `users` list, and the online count up to which presence is pushed. */
   readonly presenceLimit: number;
-  /** Origins allowed to open the WebSocket; absent means the server's own origin and localhost. */
+  /** The origin people open Duet at (`PUBLIC_URL`), e.g. `https://duet.example.com`; always allowed. */
+  readonly publicOrigin: string | undefined;
+  /**
+   * Origins allowed to open the WebSocket besides `publicOrigin`; absent means this machine's own
+   * names and addresses, and localhost (never whatever the request's `Host` claims).
+   */
   readonly allowedOrigins: readonly string[] | undefined;
   readonly auth: AuthConfig;
   readonly limits: LimitsConfig;
@@ -89,6 +96,11 @@ const origins = z
   .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((url) => new URL(url).origin)).min(1))
   .optional();
 
+const publicUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://duet.example.com' })
+  .transform((url) => new URL(url).origin)
+  .optional();
+
 const text = z.string().trim().min(1).optional();
 const SECOND = 1_000;
 
@@ -99,6 +111,7 @@ const EnvSchema = z.object({
   WEB_ROOT: text,
   ICE_SERVERS: iceServers,
   PRESENCE_LIMIT: integer(0, 1_000, 100),
+  PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
   AUTH_MODE: z.enum(['none', 'jwt']).optional().transform((mode) => mode ?? 'none'),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -118,6 +131,8 @@ const EnvSchema = z.object({
   HEARTBEAT_INTERVAL_MS: integer(100, 10 * 60 * SECOND, 30 * SECOND),
   RING_TIMEOUT_MS: integer(100, 10 * 60 * SECOND, 30 * SECOND),
   SHUTDOWN_TIMEOUT_MS: integer(100, 60 * SECOND, 5 * SECOND),
+  // Node's default is 60 s, checked every 30 s: long enough for a slowloris to hold sockets.
+  HTTP_HEADERS_TIMEOUT_MS: integer(1 * SECOND, 120 * SECOND, 10 * SECOND),
 });
 type Env = z.infer<typeof EnvSchema>;
 
@@ -141,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
     webRoot: vars.WEB_ROOT,
     iceServers: vars.ICE_SERVERS,
     presenceLimit: vars.PRESENCE_LIMIT,
+    publicOrigin: vars.PUBLIC_URL,
     allowedOrigins: vars.ALLOWED_ORIGINS,
     auth: authConfig(vars),
     limits: {
@@ -153,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
       heartbeatIntervalMs: vars.HEARTBEAT_INTERVAL_MS,
       ringTimeoutMs: vars.RING_TIMEOUT_MS,
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+      httpHeadersTimeoutMs: vars.HTTP_HEADERS_TIMEOUT_MS,
     },
   };
 }

@@ -1,13 +1,22 @@
 import { usernameKey } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
 import { MessageSink } from './message-sink';
-import { CallParties, OnlineUser, OnlineUsers, RingResult, UserRegistryService } from './user-registry.service';
+import {
+  AnswerResult,
+  CallParties,
+  OfferResult,
+  OnlineUser,
+  OnlineUsers,
+  UserRegistryService,
+} from './user-registry.service';
 
-interface Call {
+export interface Call {
   readonly id: string;
   readonly caller: string;
   readonly callee: string;
   state: 'ringing' | 'active';
+  /** Keys of the parties holding an offer they have not answered. */
+  readonly awaitingAnswer: Set<string>;
 }
 
 /**
@@ -16,9 +25,9 @@ interface Call {
  */
 @Injectable()
 export class InMemoryUserRegistry extends UserRegistryService {
-  private readonly users = new Map<string, OnlineUser>();
-  private readonly calls = new Map<string, Call>();
-  private readonly callsById = new Map<string, Call>();
+  protected readonly users = new Map<string, OnlineUser>();
+  protected readonly calls = new Map<string, Call>();
+  protected readonly callsById = new Map<string, Call>();
   private lastCallId = 0;
 
   async register(username: string, sink: MessageSink): Promise<boolean> {
@@ -49,19 +58,35 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return { users, total: this.users.size };
   }
 
-  async ring(caller: string, callee: string): Promise<RingResult> {
+  async offer(caller: string, callee: string): Promise<OfferResult> {
     const callerKey = usernameKey(caller);
     const calleeKey = usernameKey(callee);
+    const target = this.users.get(calleeKey);
     const callersCall = this.calls.get(callerKey);
-    if (callersCall) return { outcome: this.isParty(callersCall, calleeKey) ? 'already-together' : 'caller-busy' };
+    if (callersCall) {
+      if (!target || !this.isParty(callersCall, calleeKey)) return { outcome: 'caller-busy' };
+      // While it rings, one offer each way (the caller's, and the callee's in glare) is all
+      // that can be useful; later ones would only fill the callee's link.
+      if (callersCall.state === 'ringing' && callersCall.awaitingAnswer.has(calleeKey)) {
+        return { outcome: 'offer-pending' };
+      }
+      callersCall.awaitingAnswer.add(calleeKey);
+      return { outcome: 'in-call', callee: target };
+    }
     if (this.calls.has(calleeKey)) return { outcome: 'callee-busy' };
-    if (!this.users.has(calleeKey)) return { outcome: 'callee-offline' };
+    if (!target) return { outcome: 'callee-offline' };
     this.lastCallId += 1;
-    const call: Call = { id: String(this.lastCallId), caller, callee, state: 'ringing' };
+    const call: Call = {
+      id: String(this.lastCallId),
+      caller,
+      callee: target.username,
+      state: 'ringing',
+      awaitingAnswer: new Set([calleeKey]),
+    };
     this.calls.set(callerKey, call);
     this.calls.set(calleeKey, call);
     this.callsById.set(call.id, call);
-    return { outcome: 'ringing', callId: call.id };
+    return { outcome: 'ringing', callId: call.id, callee: target };
   }
 
   async expire(callId: string): Promise<CallParties | undefined> {
@@ -71,11 +96,17 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return { caller: call.caller, callee: call.callee };
   }
 
-  async accept(username: string, peer: string): Promise<OnlineUser | undefined> {
+  async accept(username: string, peer: string): Promise<AnswerResult> {
     const call = this.callBetween(username, peer);
-    if (call === undefined) return undefined;
+    const target = this.users.get(usernameKey(peer));
+    if (call === undefined || target === undefined) return { outcome: 'not-in-call' };
+    const key = usernameKey(username);
+    if (!call.awaitingAnswer.has(key)) return { outcome: 'no-offer' };
+    // Answering leaves the answerer stable: under perfect negotiation any offer of its own was
+    // rolled back, so nothing is left for the peer to answer either.
+    call.awaitingAnswer.clear();
     call.state = 'active';
-    return this.users.get(usernameKey(peer));
+    return { outcome: 'accepted', peer: target };
   }
 
   async partnerInCall(username: string, peer: string): Promise<OnlineUser | undefined> {
@@ -94,37 +125,6 @@ export class InMemoryUserRegistry extends UserRegistryService {
     if (!call || call.state !== 'ringing' || usernameKey(call.callee) !== usernameKey(callee)) return false;
     this.endCallOf(usernameKey(callee));
     return true;
-  }
-
-  /** For tests: the whole state, to check that users and calls agree. */
-  inspect(): { users: string[]; calls: { caller: string; callee: string; state: string }[] } {
-    return {
-      users: [...this.users.values()].map((user) => user.username),
-      calls: [...this.callsById.values()].map(({ caller, callee, state }) => ({ caller, callee, state })),
-    };
-  }
-
-  /**
-   * For tests: the invariants the registry must keep whatever clients send. Returns the broken
-   * ones, empty when all hold.
-   */
-  violations(): string[] {
-    const broken: string[] = [];
-    for (const call of this.callsById.values()) {
-      for (const party of [call.caller, call.callee]) {
-        const key = usernameKey(party);
-        if (!this.users.has(key)) broken.push(`call ${call.id}: ${party} is not online`);
-        if (this.calls.get(key) !== call) broken.push(`call ${call.id}: ${party} is not indexed to it`);
-      }
-      if (usernameKey(call.caller) === usernameKey(call.callee)) broken.push(`call ${call.id}: a self-call`);
-    }
-    for (const [key, call] of this.calls) {
-      if (this.callsById.get(call.id) !== call) broken.push(`${key}: indexed to a call that ended`);
-    }
-    for (const [key, user] of this.users) {
-      if (usernameKey(user.username) !== key) broken.push(`${key}: keyed under the wrong name`);
-    }
-    return broken;
   }
 
   private callBetween(username: string, peer: string): Call | undefined {

@@ -110,4 +110,33 @@ describe(Session.name, () => {
       expect(expired).not.toHaveBeenCalled();
     });
   });
+
+  describe('credentials expiry', () => {
+    beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
+    afterEach(() => jest.useRealTimers());
+
+    it('ends the connection when its token expires, and not before', () => {
+      const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket, { expiresAt: 1_060_000 });
+      const expired = jest.fn();
+      session.endWhenCredentialsExpire(expired);
+      jest.advanceTimersByTime(59_999);
+      expect(expired).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(1);
+      expect(expired).toHaveBeenCalledTimes(1);
+    });
+
+    it('waits in steps past the longest timer, and never for identities that do not expire', () => {
+      const far = new Session({} as WebSocket, { expiresAt: 1_000_000 + 30 * 24 * 3_600_000 });
+      const forever = new Session({} as WebSocket, {});
+      const expired = jest.fn();
+      far.endWhenCredentialsExpire(expired);
+      forever.endWhenCredentialsExpire(expired);
+      jest.advanceTimersByTime(25 * 24 * 3_600_000);
+      expect(expired).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(5 * 24 * 3_600_000);
+      expect(expired).toHaveBeenCalledTimes(1);
+      far.dispose();
+      expect(jest.getTimerCount()).toBe(0);
+    });
+  });
 });

@@ -3,12 +3,9 @@ import { ServerMessage } from '@duet/shared/protocol';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
+import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 
-/**
- * Bytes queued for a client that does not read. Signaling traffic to one client is a few kB; a
- * backlog this large means a stalled reader, which would otherwise pin server memory.
- */
-export const MAX_SEND_BACKLOG_BYTES = 1_048_576;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface QueuedTask {
   readonly task: () => Promise<void>;
@@ -23,6 +20,7 @@ interface QueuedTask {
 export class Session implements MessageSink {
   private name: string | undefined;
   private loginDeadline: ReturnType<typeof setTimeout> | undefined;
+  private credentialsExpiry: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private readonly waiting: QueuedTask[] = [];
   private writesBatched = false;
@@ -57,19 +55,41 @@ export class Session implements MessageSink {
     this.loginDeadline.unref();
   }
 
+  /**
+   * Runs `onExpiry` when the identity's credentials expire, if they do: a connection must not
+   * outlive the token that opened it.
+   */
+  endWhenCredentialsExpire(onExpiry: () => void): void {
+    const expiresAt = this.identity.expiresAt;
+    if (expiresAt === undefined) return;
+    // Timers take at most 2^31-1 ms (~24.8 days); a longer wait is taken in steps.
+    const wait = Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS);
+    this.credentialsExpiry = setTimeout(() => {
+      if (Date.now() >= expiresAt) onExpiry();
+      else this.endWhenCredentialsExpire(onExpiry);
+    }, wait);
+    this.credentialsExpiry.unref();
+  }
+
   /** The socket is gone: nothing of this session may fire later. Idempotent. */
   dispose(): void {
     this.cancelLoginDeadline();
+    clearTimeout(this.credentialsExpiry);
+    this.credentialsExpiry = undefined;
   }
 
   send(message: ServerMessage): void {
-    if (this.socket.readyState !== WebSocket.OPEN) return;
-    if (this.socket.bufferedAmount > MAX_SEND_BACKLOG_BYTES) {
-      this.socket.terminate();
-      return;
-    }
+    if (!admitsWrite(this.socket)) return;
     this.batchWritesThisTick();
     this.socket.send(JSON.stringify(message));
+  }
+
+  relay(message: ServerMessage): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN || this.socket.bufferedAmount > MAX_RELAY_BACKLOG_BYTES) {
+      return false;
+    }
+    this.send(message);
+    return true;
   }
 
   /**

@@ -7,6 +7,7 @@ export interface SignalingOptions {
   /** See `PresenceService`. */
   readonly presenceLimit: number;
   /** See `OriginPolicy`. */
+  readonly publicOrigin: string | undefined;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: LimitsConfig;
 }

@@ -19,7 +19,7 @@ import { WebSocket } from 'ws';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
-import { CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
+import { CLOSE_CREDENTIALS_EXPIRED, CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
 import { UpgradeGuard } from './transport/upgrade-guard';
 
 /**
@@ -51,6 +51,7 @@ export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnec
     session.requireLoginWithin(this.options.limits.loginTimeoutMs, () =>
       socket.close(CLOSE_POLICY_VIOLATION, 'log in first'),
     );
+    session.endWhenCredentialsExpire(() => socket.close(CLOSE_CREDENTIALS_EXPIRED, 'credentials expired'));
     // `handleDisconnect` disposes too; this covers a socket closed before Nest saw it connect.
     socket.once('close', () => session.dispose());
   }

@@ -1,34 +1,43 @@
 import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
 import { WebSocket } from 'ws';
-import { InMemoryUserRegistry } from './in-memory-user-registry.service';
+import { InspectableRegistry } from '../testing/inspectable-registry';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { loadConfig } from '@duet/server/config';
 import { SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
+import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 
 /** A session whose socket records what it is sent: the only fake here. */
-function fakeSession(identity: Identity = {}): { session: Session; sent: ServerMessage[] } {
+function fakeSession(identity: Identity = {}) {
   const sent: ServerMessage[] = [];
-  const socket = { readyState: WebSocket.OPEN, bufferedAmount: 0, send: (frame: string) => sent.push(JSON.parse(frame)) };
-  return { session: new Session(socket as unknown as WebSocket, identity), sent };
+  const socket = {
+    readyState: WebSocket.OPEN,
+    /** What the client has not read yet; a test raises it to play a stalled reader. */
+    bufferedAmount: 0,
+    send: (frame: string) => sent.push(JSON.parse(frame)),
+    terminate: jest.fn(),
+  };
+  return { session: new Session(socket as unknown as WebSocket, identity), sent, socket };
 }
 
 const OFFER = { type: 'offer', sdp: 'v=0' } as const;
+const ANSWER = { type: 'answer', sdp: 'v=0' } as const;
 
 describe(SignalingService.name, () => {
   const options: SignalingOptions = {
     iceServers: [{ urls: 'stun:stun.test' }],
     presenceLimit: 10,
+    publicOrigin: undefined,
     allowedOrigins: undefined,
     limits: { ...loadConfig({}).limits, ringTimeoutMs: 50 },
   };
-  let registry: InMemoryUserRegistry;
+  let registry: InspectableRegistry;
   let service: SignalingService;
 
   beforeEach(() => {
-    registry = new InMemoryUserRegistry();
+    registry = new InspectableRegistry();
     service = new SignalingService(registry, new PresenceService(registry, options), options);
   });
   // What the app's shutdown does: no ring timeout of this test may fire into the next one.
@@ -148,9 +157,60 @@ describe(SignalingService.name, () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    await service.answer(bob.session, { type: 'answer', answer: { type: 'answer', sdp: '' }, otherUsername: 'alice' });
+    await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice' });
     await jest.advanceTimersByTimeAsync(options.limits.ringTimeoutMs * 2);
     jest.useRealTimers();
     expect(registry.inspect().calls).toEqual([{ caller: 'alice', callee: 'bob', state: 'active' }]);
+  });
+
+  it('lets only the party that received the offer answer it', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    alice.sent.length = 0;
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    bob.sent.length = 0;
+    await service.answer(alice.session, { type: 'answer', answer: ANSWER, otherUsername: 'bob' });
+    expect(alice.sent).toEqual([
+      { type: 'error', code: 'no-offer', message: 'you hold no offer from bob to answer', replyTo: 'answer' },
+    ]);
+    expect(bob.sent).toEqual([]);
+    // The call still rings for bob, who can decline it and is then free.
+    await service.decline(bob.session, { type: 'decline', otherUsername: 'alice' });
+    expect(alice.sent[1]).toEqual({ type: 'decline', username: 'bob', reason: 'declined' });
+    expect(registry.inspect().calls).toEqual([]);
+  });
+
+  it('relays one offer to a ringing callee, not a stream of them', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    alice.sent.length = 0;
+    for (let i = 0; i < 3; i++) await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice' }]);
+    expect(alice.sent.map((message) => message.type === 'error' && message.code)).toEqual(['offer-pending', 'offer-pending']);
+  });
+
+  it('refuses to relay to a peer that is behind, without disconnecting it', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    alice.sent.length = 0;
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice' });
+    alice.sent.length = 0;
+    bob.sent.length = 0;
+    bob.socket.bufferedAmount = MAX_RELAY_BACKLOG_BYTES + 1;
+    await service.candidate(alice.session, { type: 'candidate', candidate: { candidate: 'c' }, otherUsername: 'bob' });
+    expect(bob.sent).toEqual([]);
+    expect(bob.socket.terminate).not.toHaveBeenCalled();
+    expect(alice.sent).toEqual([
+      {
+        type: 'error',
+        code: 'peer-backlogged',
+        message: 'the other side is not keeping up; this message was dropped',
+        replyTo: 'candidate',
+      },
+    ]);
+    // The server's own messages still reach it, within the whole bound.
+    await service.close(alice.session, { type: 'close', otherUsername: 'bob' });
+    expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'hangup' }]);
   });
 });

@@ -7,9 +7,11 @@ import {
   LoginMessage,
   OfferMessage,
   ProtocolViolation,
+  ServerMessage,
   usernameKey,
 } from '@duet/shared/protocol';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
@@ -60,31 +62,34 @@ export class SignalingService implements OnModuleDestroy {
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
-    const callee = await this.registry.find(otherUsername);
-    const ring = callee && (await this.registry.ring(from, callee.username));
-    if (callee === undefined || ring === undefined || ring.outcome === 'callee-offline') {
-      return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
-    }
-    switch (ring.outcome) {
+    const result = await this.registry.offer(from, otherUsername);
+    switch (result.outcome) {
+      case 'callee-offline':
+        return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
       case 'caller-busy':
         return this.refuse(session, 'already-in-call', 'hang up your current call first', 'offer');
       case 'callee-busy':
-        return session.send({ type: 'decline', username: callee.username, reason: 'busy' });
+        return session.send({ type: 'decline', username: otherUsername, reason: 'busy' });
+      case 'offer-pending':
+        return this.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
-        this.expireUnanswered(ring.callId);
-        return callee.sink.send({ type: 'offer', offer, username: from });
-      case 'already-together':
+        this.expireUnanswered(result.callId);
+        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from }, 'offer');
+      case 'in-call':
         // Renegotiation, or glare: both called each other; the call they share carries it.
-        return callee.sink.send({ type: 'offer', offer, username: from });
+        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from }, 'offer');
     }
   }
 
   async answer(session: Session, { answer, otherUsername }: AnswerMessage): Promise<void> {
     const from = this.requireLogin(session, 'answer');
     if (from === undefined) return;
-    const peer = await this.registry.accept(from, otherUsername);
-    if (peer === undefined) return this.notInCall(session, otherUsername, 'answer');
-    peer.sink.send({ type: 'answer', answer, username: from });
+    const result = await this.registry.accept(from, otherUsername);
+    if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'answer');
+    if (result.outcome === 'no-offer') {
+      return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
+    }
+    this.relay(session, result.peer.sink, { type: 'answer', answer, username: from }, 'answer');
   }
 
   async candidate(session: Session, { candidate, otherUsername }: CandidateMessage): Promise<void> {
@@ -92,7 +97,7 @@ export class SignalingService implements OnModuleDestroy {
     if (from === undefined) return;
     const peer = await this.registry.partnerInCall(from, otherUsername);
     if (peer === undefined) return this.notInCall(session, otherUsername, 'candidate');
-    peer.sink.send({ type: 'candidate', candidate, username: from });
+    this.relay(session, peer.sink, { type: 'candidate', candidate, username: from }, 'candidate');
   }
 
   async close(session: Session, { otherUsername }: CloseMessage): Promise<void> {
@@ -159,6 +164,12 @@ export class SignalingService implements OnModuleDestroy {
       return session.send({ type: 'login', success: false, reason: 'invalid', message });
     }
     this.refuse(session, code, message, replyTo);
+  }
+
+  /** Delivers what one user sent another, unless the recipient is too far behind to take it. */
+  private relay(session: Session, to: MessageSink, message: ServerMessage, replyTo: string): void {
+    if (to.relay(message)) return;
+    this.refuse(session, 'peer-backlogged', 'the other side is not keeping up; this message was dropped', replyTo);
   }
 
   private requireLogin(session: Session, replyTo: string): string | undefined {

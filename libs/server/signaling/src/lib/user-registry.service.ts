@@ -13,10 +13,25 @@ export interface OnlineUsers {
   readonly total: number;
 }
 
-/** What `ring` did: started a call (identified by `callId`), found the pair already in one, or why it could not. */
-export type RingResult =
-  | { readonly outcome: 'ringing'; readonly callId: string }
-  | { readonly outcome: 'already-together' | 'caller-busy' | 'callee-busy' | 'callee-offline' };
+/**
+ * What an `offer` may do: start a call (identified by `callId`), travel inside the call the two
+ * already share, or why neither.
+ * - `offer-pending`: the call still rings and the sender's previous offer is unanswered; a
+ *   ringing callee needs one offer, not a stream of them.
+ */
+export type OfferResult =
+  | { readonly outcome: 'ringing'; readonly callId: string; readonly callee: OnlineUser }
+  | { readonly outcome: 'in-call'; readonly callee: OnlineUser }
+  | { readonly outcome: 'offer-pending' | 'caller-busy' | 'callee-busy' | 'callee-offline' };
+
+/**
+ * What an `answer` may do. Only the party that received an offer may answer it, once: the
+ * call's other party cannot "answer" its own call, and nobody outside the call can answer at all.
+ */
+export type AnswerResult =
+  | { readonly outcome: 'accepted'; readonly peer: OnlineUser }
+  | { readonly outcome: 'not-in-call' }
+  | { readonly outcome: 'no-offer' };
 
 export interface CallParties {
   readonly caller: string;
@@ -30,6 +45,10 @@ export interface CallParties {
  * share it across instances, which is why every method is asynchronous and why each method is
  * a whole decision (check and change together), never a read the caller then acts on.
  * Names are matched case-insensitively (`usernameKey`).
+ *
+ * A call moves `ringing` -> `active` (first accepted answer) -> gone (hang-up, decline, timeout,
+ * disconnect). Within it the registry tracks which party holds an offer it has not answered, so
+ * each party can move only what is theirs to move.
  */
 export abstract class UserRegistryService {
   /** Claims `username` for `sink`. False when someone already holds it. */
@@ -46,17 +65,21 @@ export abstract class UserRegistryService {
   /** Up to `limit` online users (cost bounded by `limit`, not by how many are online). */
   abstract online(limit: number): Promise<OnlineUsers>;
 
-  /** `caller` offers a call to `callee`: starts a ringing call when both are free. */
-  abstract ring(caller: string, callee: string): Promise<RingResult>;
+  /**
+   * `caller` sends an offer to `callee`: starts a ringing call when both are free, or carries a
+   * renegotiation (or glare) offer inside the call they share. Either way `callee` now holds an
+   * offer to answer.
+   */
+  abstract offer(caller: string, callee: string): Promise<OfferResult>;
 
   /** Ends call `callId` if it is still ringing (nobody answered in time); returns its parties. */
   abstract expire(callId: string): Promise<CallParties | undefined>;
 
   /**
-   * An `answer` between the two: when they share a call, the call becomes active and the peer is
-   * returned (to relay to); otherwise undefined.
+   * `username` answers the offer it holds from `peer`: the call becomes active and the peer is
+   * returned (to relay to).
    */
-  abstract accept(username: string, peer: string): Promise<OnlineUser | undefined>;
+  abstract accept(username: string, peer: string): Promise<AnswerResult>;
 
   /**
    * The peer, when the two share a call, ringing or active: the gate for relaying candidates.

@@ -12,6 +12,9 @@ export const ErrorCodeSchema = z.enum([
   'self-call',
   'already-in-call',
   'not-in-call',
+  'offer-pending',
+  'no-offer',
+  'peer-backlogged',
   'rate-limited',
   'internal',
 ]);

@@ -6,7 +6,9 @@ import { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
-import { TokenBucket } from './token-bucket';
+import { admitsWrite } from './backlog';
+import { FrameBudget } from './frame-budget';
+import { keepAlive } from './heartbeat';
 import { UpgradeGuard } from './upgrade-guard';
 
 /**
@@ -18,6 +20,14 @@ export const PROTOCOL_VIOLATION = 'protocol-violation';
 /** Close codes: RFC 6455 1001 "going away" (shutdown), 1008 "policy violation" (abuse). */
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY_VIOLATION = 1008;
+/** Application close code (4000-4999): the token that opened the socket expired; reconnect with a fresh one. */
+export const CLOSE_CREDENTIALS_EXPIRED = 4401;
+
+/**
+ * Fragments one message may arrive in. Browsers send signaling messages whole; `ws`'s default
+ * (16,384) let one connection pin ~2 MiB of fragment bookkeeping while staying under `maxPayload`.
+ */
+export const MAX_FRAGMENTS = 16;
 
 const RATE_LIMITED = JSON.stringify({
   type: 'error',
@@ -30,8 +40,10 @@ const RATE_LIMITED = JSON.stringify({
  * caps and authentication. On each frame, in order: the connection's token bucket, then validation
  * against the shared protocol; valid `{"type": T}` frames go to `@SubscribeMessage(T)` with the
  * whole message as body, anything else to `PROTOCOL_VIOLATION` so the sender gets an error (the
- * stock adapter drops such frames silently). It also pings every socket and drops the silent ones,
- * and on shutdown tells clients to go elsewhere (1001) before the process exits.
+ * stock adapter drops such frames silently). Every frame a client sends, pings and pongs included,
+ * counts against its rate limit, and everything written back counts against its send backlog
+ * (`backlog.ts`). It also pings every socket and drops the silent ones (`heartbeat.ts`), and on
+ * shutdown tells clients to go elsewhere (1001) before the process exits.
  */
 export class SignalingWsAdapter extends WsAdapter {
   constructor(private readonly app: INestApplicationContext) {
@@ -55,6 +67,11 @@ export class SignalingWsAdapter extends WsAdapter {
       // Signaling frames are small and latency-bound; compression would cost CPU and a zlib
       // context per socket for nothing.
       perMessageDeflate: false,
+      maxFragments: MAX_FRAGMENTS,
+      // Pongs are written by `answerPings`, through the same budget and backlog bound as
+      // everything else: `ws`'s automatic pong would let a client that never reads grow its
+      // backlog without bound by flooding pings.
+      autoPong: false,
       verifyClient: (
         info: { req: IncomingMessage },
         done: (accepted: boolean, status?: number, message?: string) => void,
@@ -76,22 +93,26 @@ export class SignalingWsAdapter extends WsAdapter {
   override bindMessageHandlers(client: WebSocket, handlers: MessageMappingProperties[]): void {
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler.callback]));
     const { messagesPerSecond, messageBurst } = this.options.limits;
-    const bucket = new TokenBucket(messagesPerSecond, messageBurst);
-    let refusedInARow = 0;
+    const budget = new FrameBudget(messagesPerSecond, messageBurst);
+    /** Every inbound frame passes here first; false when it must be dropped. */
+    const admit = (): boolean => {
+      const verdict = budget.take();
+      if (verdict === 'ok') return true;
+      if (verdict === 'abusive') client.close(CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
+      else if (admitsWrite(client)) client.send(RATE_LIMITED);
+      return false;
+    };
 
     client.on('message', (data: RawData, isBinary: boolean) => {
-      if (!bucket.take()) {
-        refusedInARow += 1;
-        // Still sending after a whole burst was refused: not a busy client, an abusive one.
-        if (refusedInARow > messageBurst) client.close(CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
-        else if (client.readyState === WebSocket.OPEN) client.send(RATE_LIMITED);
-        return;
-      }
-      refusedInARow = 0;
+      if (!admit()) return;
       const result = parseClientFrame(isBinary ? new Uint8Array(0) : data.toString());
       const event = result.ok ? result.message.type : PROTOCOL_VIOLATION;
       byEvent.get(event)?.(result.ok ? result.message : result.violation, event);
     });
+    client.on('ping', (data: Buffer) => {
+      if (admit() && admitsWrite(client)) client.pong(data);
+    });
+    client.on('pong', () => admit());
   }
 
   /**
@@ -117,30 +138,8 @@ export class SignalingWsAdapter extends WsAdapter {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /**
-   * The `ws` README's heartbeat, spread out: each socket has its own timer, first fired at a random
-   * point of the interval, so pings (and the burst of pongs) never go to every socket in one tick.
-   * A socket that has not answered the previous ping is gone (half-open TCP, sleeping laptop) and is
-   * terminated, which ends its call. Detection takes at most two intervals.
-   */
   private startHeartbeat(server: WebSocketServer, intervalMs: number): void {
-    server.on('connection', (socket: WebSocket) => {
-      let answered = true;
-      socket.on('pong', () => {
-        answered = true;
-      });
-      const beat = () => {
-        if (!answered) {
-          socket.terminate();
-          return;
-        }
-        answered = false;
-        socket.ping();
-        timer = setTimeout(beat, intervalMs).unref();
-      };
-      let timer = setTimeout(beat, Math.random() * intervalMs).unref();
-      socket.once('close', () => clearTimeout(timer));
-    });
+    server.on('connection', (socket: WebSocket) => keepAlive(socket, intervalMs));
   }
 }
 

@@ -4,6 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { ConnectionCounter } from './connection-counter';
 import { OriginPolicy } from './origin-policy';
+import { quoteForLog, ThrottledWarning } from './throttled-warning';
 
 export type UpgradeVerdict = { readonly accepted: true } | { readonly accepted: false; readonly status: number; readonly message: string };
 
@@ -18,20 +19,23 @@ export class UpgradeGuard {
   private readonly origins: OriginPolicy;
   private readonly connections: ConnectionCounter;
   private readonly identities = new WeakMap<IncomingMessage, Identity>();
+  private readonly refusedOrigin = new ThrottledWarning((line) => this.logger.warn(line));
   private accepting = true;
 
   constructor(
     private readonly authenticator: ConnectionAuthenticator,
     @Inject(SIGNALING_OPTIONS) options: SignalingOptions,
   ) {
-    this.origins = new OriginPolicy(options.allowedOrigins);
+    this.origins = new OriginPolicy(options.publicOrigin, options.allowedOrigins);
     this.connections = new ConnectionCounter(options.limits.maxConnections, options.limits.maxConnectionsPerIp);
   }
 
   async verify(request: IncomingMessage): Promise<UpgradeVerdict> {
     if (!this.accepting) return refuse(503, 'server shutting down');
-    if (!this.origins.allows(request.headers.origin, request.headers.host)) {
-      this.logger.warn(`refused an upgrade from origin ${request.headers.origin}`);
+    if (!this.origins.allows(request.headers.origin)) {
+      this.refusedOrigin.report(
+        `refused an upgrade from origin ${quoteForLog(request.headers.origin)}; allow it with PUBLIC_URL or ALLOWED_ORIGINS`,
+      );
       return refuse(403, 'origin not allowed');
     }
     const ip = request.socket.remoteAddress ?? 'unknown';

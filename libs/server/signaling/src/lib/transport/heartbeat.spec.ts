@@ -1,0 +1,72 @@
+import { EventEmitter } from 'node:events';
+import { WebSocket } from 'ws';
+import { MAX_SEND_BACKLOG_BYTES } from './backlog';
+import { keepAlive } from './heartbeat';
+
+class FakeSocket extends EventEmitter {
+  readyState: number = WebSocket.OPEN;
+  bufferedAmount = 0;
+  readonly pings: Buffer[] = [];
+  terminated = false;
+
+  ping(data: Buffer): void {
+    this.pings.push(data);
+  }
+
+  terminate(): void {
+    this.terminated = true;
+    this.readyState = WebSocket.CLOSED;
+    this.emit('close');
+  }
+}
+
+describe(keepAlive.name, () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  function start() {
+    const socket = new FakeSocket();
+    keepAlive(socket as unknown as WebSocket, 1_000);
+    return socket;
+  }
+
+  it('keeps a socket that echoes each ping', () => {
+    const socket = start();
+    for (let beat = 0; beat < 5; beat++) {
+      jest.advanceTimersByTime(1_000);
+      socket.emit('pong', socket.pings.at(-1));
+    }
+    expect(socket.pings.length).toBeGreaterThanOrEqual(5);
+    expect(socket.terminated).toBe(false);
+    socket.emit('close');
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('terminates a socket that sends pongs it was never asked for instead of echoing the ping', () => {
+    const socket = start();
+    jest.advanceTimersByTime(1_000);
+    socket.emit('pong', Buffer.from('made up'));
+    socket.emit('pong', Buffer.alloc(0));
+    jest.advanceTimersByTime(1_000);
+    expect(socket.terminated).toBe(true);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('uses a fresh unguessable payload for every ping', () => {
+    const socket = start();
+    jest.advanceTimersByTime(1_000);
+    socket.emit('pong', socket.pings[0]);
+    jest.advanceTimersByTime(1_000);
+    expect(socket.pings).toHaveLength(2);
+    expect(socket.pings[0].equals(socket.pings[1])).toBe(false);
+    socket.emit('close');
+  });
+
+  it('terminates a socket whose backlog is past the bound rather than queue more', () => {
+    const socket = start();
+    socket.bufferedAmount = MAX_SEND_BACKLOG_BYTES + 1;
+    jest.advanceTimersByTime(1_000);
+    expect(socket.terminated).toBe(true);
+    expect(socket.pings).toEqual([]);
+  });
+});

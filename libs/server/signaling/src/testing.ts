@@ -1,0 +1,3 @@
+// Test support, imported by specs and integration tests only: never by the server.
+export * from './testing/inspectable-registry';
+export * from './testing/deferred';

@@ -1,0 +1,59 @@
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A Connect-style middleware, as Express and helmet take it. */
+export type HttpMiddleware = (request: IncomingMessage, response: ServerResponse, next: (error?: unknown) => void) => void;
+
+/**
+ * The Content Security Policy the built Angular app runs under. Scripts only from this origin and
+ * no inline handlers, so an injected string can never run; styles may be inline because Angular
+ * puts component styles in `<style>` elements at run time. `connect-src 'self'` covers the
+ * same-origin `ws:`/`wss:` signaling socket. Media is `MediaStream`s set as `srcObject`, which
+ * needs no source.
+ */
+const CONTENT_SECURITY_POLICY = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:'],
+    fontSrc: ["'self'", 'data:'],
+    mediaSrc: ["'self'", 'blob:'],
+    connectSrc: ["'self'"],
+    workerSrc: ["'self'", 'blob:'],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    // The call page must not be framed: a framing site could click its buttons through an overlay.
+    frameAncestors: ["'none'"],
+  },
+};
+
+/**
+ * HTTP security headers for everything the server answers (helmet): the CSP above, no framing
+ * (also as `X-Frame-Options` for old browsers), `nosniff`, no referrer, no `X-Powered-By`, and a
+ * Permissions-Policy that grants camera, microphone and screen capture to this origin only.
+ * HSTS is left to whoever terminates TLS: over plain http on a LAN it would do harm.
+ */
+export function securityHeaders(): HttpMiddleware[] {
+  return [
+    helmet({
+      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: false,
+      // Cross-origin isolation would block nothing Duet needs, but a COEP would break embedding
+      // by enterprises that link assets; keep the opener policy only.
+      crossOriginEmbedderPolicy: false,
+    }),
+    (_request, response, next) => {
+      response.setHeader(
+        'Permissions-Policy',
+        'camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self), geolocation=(), payment=(), usb=()',
+      );
+      next();
+    },
+  ];
+}
