@@ -20,6 +20,8 @@ declare global {
 export class DuetUser {
   /** The page's console, kept so a failure can show what the app logged (state moves, negotiation). */
   private readonly consoleLines: string[] = [];
+  /** The `type` of every signaling frame the page sent, watched from outside the page. */
+  readonly sentTypes: string[] = [];
 
   private constructor(
     readonly name: string,
@@ -27,6 +29,21 @@ export class DuetUser {
     readonly page: Page,
   ) {
     page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        if (typeof payload !== 'string') return;
+        try {
+          this.sentTypes.push(String(JSON.parse(payload).type));
+        } catch {
+          this.sentTypes.push('(not JSON)');
+        }
+      }),
+    );
+  }
+
+  /** How many offers this page has sent: a device switch or screen share must not add one. */
+  offersSent(): number {
+    return this.sentTypes.filter((type) => type === 'offer').length;
   }
 
   consoleLog(): string {

@@ -86,6 +86,7 @@ export class CallController {
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
       const session = this.session;
       if (!session) return;
+      console.debug(`[call] sending another ${kind} track (${track.label})`);
       session
         .replaceTrack(kind, track)
         .then((sent) => {
