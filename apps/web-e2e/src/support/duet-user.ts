@@ -203,7 +203,8 @@ export class DuetUser {
     return this.page.getByTestId('user-item').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) });
   }
 
-  private async recordStatuses(): Promise<void> {
+  /** Starts recording call states in the page (logIn does this; call it after logging in by hand). */
+  async recordStatuses(): Promise<void> {
     await this.page.evaluate(() => {
       const log: string[] = (window.__statusLog = []);
       const read = () => {

@@ -35,11 +35,18 @@ describe(LocalMediaService.name, () => {
     const { media, fake, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ camera: 'cam-2', microphone: 'mic-2' }) });
     await media.startPreview();
     await settle();
-    expect(fake.getUserMedia).toHaveBeenCalledWith({ audio: { deviceId: { ideal: 'mic-2' } }, video: { deviceId: { ideal: 'cam-2' } } });
+    expect(fake.getUserMedia).toHaveBeenCalledWith({ audio: { deviceId: { exact: 'mic-2' } }, video: { deviceId: { exact: 'cam-2' } } });
     expect(tracks().map((track) => track.deviceId)).toEqual(['mic-2', 'cam-2']);
     expect(media.devices().camera.map((device) => device.id)).toEqual(['cam-1', 'cam-2']);
     media.stopPreview();
     expect(media.stream()).toBeNull();
+  });
+
+  it('asks for a remembered device that is gone only as a hint, so the call still gets a camera', async () => {
+    const { media, fake, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ camera: 'cam-9' }) });
+    await media.acquireForCall();
+    expect(fake.getUserMedia).toHaveBeenCalledWith({ audio: true, video: { deviceId: { ideal: 'cam-9' } } });
+    expect(tracks().map((track) => track.deviceId)).toEqual(['mic-1', 'cam-1']);
   });
 
   it('switches a live camera by swapping the track, remembers the choice and stops the old one', async () => {

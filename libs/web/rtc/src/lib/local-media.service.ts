@@ -212,10 +212,10 @@ export class LocalMediaService {
 
   private async acquire(): Promise<boolean> {
     const generation = this.generation;
-    const { camera, microphone } = this.deviceChoices();
+    await this.refreshDevices();
     const media = await acquireLocalMedia((constraints) => this.environment.getUserMedia(constraints), {
-      audio: microphone ? { deviceId: { ideal: microphone } } : true,
-      video: camera ? { deviceId: { ideal: camera } } : true,
+      audio: this.constraintFor('microphone'),
+      video: this.constraintFor('camera'),
     });
     const tracks = media.stream?.getTracks() ?? [];
     if (generation !== this.generation) {
@@ -225,8 +225,21 @@ export class LocalMediaService {
     if (media.problem) this.noticesSubject.next({ code: 'media', ...media.problem });
     for (const track of tracks) this.adopt(track.kind === 'video' ? 'camera' : 'microphone', track);
     this.publishState();
+    // Labels (and ids) appear once access is granted.
     void this.refreshDevices();
     return tracks.length > 0;
+  }
+
+  /**
+   * The remembered device, if it is still there. Chromium treats an `ideal` deviceId as a mere hint
+   * (it opened the default camera instead), so a listed device is asked for `exact`ly; an unlisted
+   * one (unplugged, or ids hidden before permission) only as `ideal`, never failing the call.
+   */
+  private constraintFor(kind: InputKind): MediaTrackConstraints | true {
+    const id = this.deviceChoices()[kind];
+    if (!id) return true;
+    const listed = this.deviceLists()[kind].some((device) => device.id === id);
+    return { deviceId: listed ? { exact: id } : { ideal: id } };
   }
 
   /** Opens `kind` again (another device, or the default after a loss) and swaps it in. */
