@@ -90,7 +90,16 @@ describe('in-call controls in real Chromium', () => {
 
     expect((await bob.waitForRemoteVideo()).videoWidth).toBeGreaterThan(0);
     expect(alice.offersSent()).toBe(offersBefore);
-    expect(await alice.page.getByTestId('speaker-select').count()).toBe(1);
+
+    // The speaker: the remote <video> plays on the chosen output (setSinkId).
+    const speakers = alice.page.getByTestId('speaker-select');
+    await speakers.selectOption({ label: 'Fake Audio Output 1' });
+    const chosen = await speakers.inputValue();
+    expect(chosen).not.toBe('');
+    await alice.page.waitForFunction(
+      (id) => (document.querySelector('video[data-testid="remote-video"]') as HTMLVideoElement & { sinkId: string }).sinkId === id,
+      chosen,
+    );
   }, 60_000);
 
   it('falls back to another camera, with a notice, when the one in use goes away', async () => {
@@ -145,7 +154,7 @@ describe('in-call controls in real Chromium', () => {
     expect(alice.offersSent()).toBe(offersBefore);
   }, 60_000);
 
-  it('counts the call time, goes full screen, and asks before the tab closes mid-call', async () => {
+  it('counts the call time, goes full screen and picture-in-picture, moves the self-view, and asks before the tab closes mid-call', async () => {
     const [alice] = await pair();
     const timer = alice.page.getByTestId('call-timer');
     await alice.page.waitForFunction(
@@ -159,6 +168,24 @@ describe('in-call controls in real Chromium', () => {
     await alice.page.waitForFunction(() => document.fullscreenElement !== null);
     await alice.page.getByRole('button', { name: 'Leave full screen' }).click();
     await alice.page.waitForFunction(() => document.fullscreenElement === null);
+
+    await alice.page.getByRole('button', { name: 'Picture-in-picture' }).click();
+    await alice.page.waitForFunction(() => document.pictureInPictureElement?.getAttribute('data-testid') === 'remote-video');
+    await alice.page.getByRole('button', { name: 'Close picture-in-picture' }).click();
+    await alice.page.waitForFunction(() => document.pictureInPictureElement === null);
+
+    // The self-view starts top right; its button moves it on, and a drag drops it in the nearest corner.
+    const selfView = alice.page.locator('duet-self-view');
+    expect(await selfView.getAttribute('data-corner')).toBe('top-right');
+    await alice.page.getByRole('button', { name: 'Move your video to another corner' }).click();
+    await alice.page.locator('duet-self-view[data-corner="bottom-right"]').waitFor();
+    const box = await alice.page.getByTestId('local-video').boundingBox();
+    if (!box) throw new Error('no self-view');
+    await alice.page.mouse.move(box.x + 10, box.y + 10);
+    await alice.page.mouse.down();
+    await alice.page.mouse.move(20, box.y + 10, { steps: 5 });
+    await alice.page.mouse.up();
+    await alice.page.locator('duet-self-view[data-corner="bottom-left"]').waitFor();
 
     const dialog = new Promise<string>((resolve) =>
       alice.page.once('dialog', (prompt) => {

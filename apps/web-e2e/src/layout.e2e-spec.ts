@@ -34,6 +34,14 @@ describe('the call stage fills the screen', () => {
     const alice = await DuetUser.logIn(browser, server.baseUrl, `alice-${name}`, '/', { viewport: { width, height } });
     const bob = await DuetUser.logIn(browser, server.baseUrl, `bob-${name}`);
     open.push(alice, bob);
+    const directory = process.env['DUET_SCREENSHOTS'];
+
+    // The lobby first: nothing wider than the screen, the preview in view.
+    await alice.page.getByRole('button', { name: 'Check them' }).click();
+    await alice.page.getByTestId('preview-video').waitFor();
+    expect(await alice.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    if (directory) await alice.page.screenshot({ path: `${directory}/lobby-${name}.png`, fullPage: true });
+
     await alice.callByName(bob.name);
     await bob.accept();
     await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
@@ -57,7 +65,6 @@ describe('the call stage fills the screen', () => {
       const box = await alice.page.getByTestId(id).boundingBox();
       expect(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= width && box.y + box.height <= height).toBe(true);
     }
-    const directory = process.env['DUET_SCREENSHOTS'];
     if (directory) await alice.page.screenshot({ path: `${directory}/call-stage-${name}.png` });
 
     await alice.hangUp();

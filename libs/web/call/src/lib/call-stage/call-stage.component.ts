@@ -40,6 +40,7 @@ import { Corner, SelfViewComponent } from './self-view.component';
         #remoteVideo
         data-testid="remote-video"
         class="remote"
+        [class.screen]="remoteMedia().screenSharing"
         autoplay
         playsinline
         [attr.aria-label]="'Video from ' + remoteUser()"
