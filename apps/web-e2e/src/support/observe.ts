@@ -47,18 +47,24 @@ export async function startListening(page: Page): Promise<void> {
  * moment (!`silent`). The fake microphone beeps in short bursts, so a window is what is judged.
  */
 export async function waitForSound(page: Page, silent: boolean, windowMs = 1_500, timeout = 15_000): Promise<number> {
-  const handle = await page.waitForFunction(
-    ({ silent, slices }) => {
-      const peaks = window.__testEar?.peaks ?? [];
-      if (peaks.length < slices) return false;
-      const loudest = Math.max(...peaks.slice(-slices));
-      const ok = silent ? loudest < 0.01 : loudest > 0.05;
-      return ok ? loudest : false;
-    },
-    { silent, slices: Math.ceil(windowMs / 50) },
-    { timeout, polling: 100 },
-  );
-  return (await handle.jsonValue()) as number;
+  try {
+    const handle = await page.waitForFunction(
+      ({ silent, slices }) => {
+        const peaks = window.__testEar?.peaks ?? [];
+        if (peaks.length < slices) return false;
+        const loudest = Math.max(...peaks.slice(-slices));
+        const ok = silent ? loudest < 0.01 : loudest > 0.05;
+        // An object, not the number: a silent 0 would read as "not yet".
+        return ok ? { loudest } : false;
+      },
+      { silent, slices: Math.ceil(windowMs / 50) },
+      { timeout, polling: 100 },
+    );
+    return ((await handle.jsonValue()) as { loudest: number }).loudest;
+  } catch (error) {
+    const recent = await page.evaluate(() => (window.__testEar?.peaks ?? []).slice(-60).map((peak) => peak.toFixed(3)));
+    throw new Error(`never ${silent ? 'silent' : 'audible'}; last peaks: ${recent.join(' ')} (${(error as Error).message})`);
+  }
 }
 
 export async function stopListening(page: Page): Promise<void> {
