@@ -22,6 +22,7 @@ describe(loadConfig.name, () => {
         ringTimeoutMs: 30_000,
         shutdownTimeoutMs: 5_000,
         httpHeadersTimeoutMs: 10_000,
+        resumeWindowMs: 30_000,
       },
     });
   });

@@ -36,6 +36,11 @@ export interface LimitsConfig {
   readonly shutdownTimeoutMs: number;
   /** An HTTP request must have sent all its headers by then, or its connection is closed. */
   readonly httpHeadersTimeoutMs: number;
+  /**
+   * How long a session whose socket dropped is held for the client to resume it (name, call,
+   * messages), and how long a call claimed after a restart waits for its other party. 0: never.
+   */
+  readonly resumeWindowMs: number;
 }
 
 /** Everything an operator can set, already validated and typed. */
@@ -133,6 +138,9 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: integer(100, 60 * SECOND, 5 * SECOND),
   // Node's default is 60 s, checked every 30 s: long enough for a slowloris to hold sockets.
   HTTP_HEADERS_TIMEOUT_MS: integer(1 * SECOND, 120 * SECOND, 10 * SECOND),
+  // Long enough for a phone to switch networks or a server to restart; short enough that a peer
+  // who is really gone frees the other side soon.
+  RESUME_WINDOW_MS: integer(0, 10 * 60 * SECOND, 30 * SECOND),
 });
 type Env = z.infer<typeof EnvSchema>;
 
@@ -170,6 +178,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
       ringTimeoutMs: vars.RING_TIMEOUT_MS,
       shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
       httpHeadersTimeoutMs: vars.HTTP_HEADERS_TIMEOUT_MS,
+      resumeWindowMs: vars.RESUME_WINDOW_MS,
     },
   };
 }

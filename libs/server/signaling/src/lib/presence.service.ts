@@ -19,16 +19,22 @@ export class PresenceService {
 
   /** Sends `newcomer` the list, and tells the others they arrived. */
   async announce(username: string, newcomer: MessageSink): Promise<void> {
+    const { users, total } = await this.list(newcomer);
+    if (total <= this.options.presenceLimit) {
+      this.broadcast({ type: 'presence', username, online: true }, users, newcomer);
+    }
+  }
+
+  /** Sends `to` the list of who is online (a resumed session gets it afresh). */
+  async list(to: MessageSink): Promise<{ users: readonly { sink: MessageSink }[]; total: number }> {
     const { users, total } = await this.registry.online(this.options.presenceLimit);
-    newcomer.send({
+    to.send({
       type: 'users',
       users: users.map((user) => user.username),
       total,
       truncated: total > users.length,
     });
-    if (total <= this.options.presenceLimit) {
-      this.broadcast({ type: 'presence', username, online: true }, users, newcomer);
-    }
+    return { users, total };
   }
 
   /** Tells the others `username` left (it is already out of the registry). */

@@ -1,8 +1,10 @@
 import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
+import { ParkedMessages } from './parked-messages';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -16,11 +18,21 @@ interface QueuedTask {
  * One client connection. Its messages are handled strictly one after another, in arrival order:
  * the registry is asynchronous, and without this a `candidate` could overtake the `offer` it
  * belongs to, or a disconnect could run before the `login` it should undo.
+ *
+ * Lifecycle: `connected` -> (login) -> `logged in` -> either `ended` (clean close), or `parked`
+ * when the socket drops: the name and call are held, messages for the user are kept
+ * (`ParkedMessages`), and a new connection that shows `resumeToken` takes the session over
+ * (`retire`: this object is then done). A parked session that is not taken over in time ends.
  */
 export class Session implements MessageSink {
+  /** Shown once to the client (login reply); proves a later connection is the same client. */
+  readonly resumeToken = randomBytes(16).toString('base64url');
   private name: string | undefined;
+  private parked: ParkedMessages | undefined;
+  private retired = false;
   private loginDeadline: ReturnType<typeof setTimeout> | undefined;
   private credentialsExpiry: ReturnType<typeof setTimeout> | undefined;
+  private resumeWindow: ReturnType<typeof setTimeout> | undefined;
   private running = false;
   private readonly waiting: QueuedTask[] = [];
   private writesBatched = false;
@@ -71,25 +83,79 @@ export class Session implements MessageSink {
     this.credentialsExpiry.unref();
   }
 
-  /** The socket is gone: nothing of this session may fire later. Idempotent. */
+  /** The socket is gone: its deadlines may not fire. Idempotent. */
   dispose(): void {
     this.cancelLoginDeadline();
     clearTimeout(this.credentialsExpiry);
     this.credentialsExpiry = undefined;
   }
 
+  /** The socket dropped: keep messages for the user, and run `onExpiry` unless resumed within `windowMs`. */
+  park(windowMs: number, onExpiry: () => void): void {
+    this.dispose();
+    this.parked = new ParkedMessages();
+    this.resumeWindow = setTimeout(onExpiry, windowMs);
+    this.resumeWindow.unref();
+  }
+
+  get isParked(): boolean {
+    return this.parked !== undefined;
+  }
+
+  /** Whether a new connection showing `token` may take this session over. */
+  acceptsResume(token: string): boolean {
+    if (this.retired || this.name === undefined || this.parked?.overflowed) return false;
+    const expected = Buffer.from(this.resumeToken);
+    const shown = Buffer.from(token);
+    return shown.length === expected.length && timingSafeEqual(shown, expected);
+  }
+
+  /**
+   * Taken over by a resumed session (or its window passed): nothing of this one may fire or
+   * write again. A socket still open (the old one, not yet seen to be dead) is dropped.
+   * Returns what was kept for the user, in order. Idempotent.
+   */
+  retire(): string[] {
+    this.retired = true;
+    this.dispose();
+    clearTimeout(this.resumeWindow);
+    this.resumeWindow = undefined;
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.terminate();
+    }
+    const kept = this.parked?.take() ?? [];
+    this.parked = undefined;
+    return kept;
+  }
+
+  /** Retired: superseded by a resumed session, or ended. */
+  get isRetired(): boolean {
+    return this.retired;
+  }
+
   send(message: ServerMessage): void {
-    if (!admitsWrite(this.socket)) return;
-    this.batchWritesThisTick();
-    this.socket.send(JSON.stringify(message));
+    if (this.parked) {
+      // The list is sent afresh on resume; stale presence is not worth a byte of the bound.
+      if (message.type !== 'presence' && message.type !== 'users') this.parked.park(JSON.stringify(message), false);
+      return;
+    }
+    this.sendFrame(JSON.stringify(message));
   }
 
   relay(message: ServerMessage): boolean {
+    if (this.parked) return this.parked.park(JSON.stringify(message), true);
     if (this.socket.readyState !== WebSocket.OPEN || this.socket.bufferedAmount > MAX_RELAY_BACKLOG_BYTES) {
       return false;
     }
     this.send(message);
     return true;
+  }
+
+  /** An already serialized message (one kept while parked). */
+  sendFrame(frame: string): void {
+    if (this.retired || !admitsWrite(this.socket)) return;
+    this.batchWritesThisTick();
+    this.socket.send(frame);
   }
 
   /**

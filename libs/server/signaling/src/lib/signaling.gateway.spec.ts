@@ -54,6 +54,7 @@ describe(SignalingGateway.name, () => {
     const slowLogin = deferred();
     const offered = deferred();
     const service = {
+      disconnect: jest.fn(async () => undefined),
       login: jest.fn(async (session: Session) => {
         await slowLogin.promise;
         session.username = 'alice';
@@ -78,6 +79,7 @@ describe(SignalingGateway.name, () => {
   it('turns a failing handler into one internal error for the sender and keeps serving it', async () => {
     const closed = deferred();
     const service = {
+      disconnect: jest.fn(async () => undefined),
       candidate: jest.fn(async () => {
         throw new Error('registry unavailable');
       }),
@@ -98,7 +100,7 @@ describe(SignalingGateway.name, () => {
     ]);
   });
 
-  it('routes a disconnect through the same queue, after the messages before it', async () => {
+  it('routes a close through the same queue, after the messages before it, saying whether it was a drop', async () => {
     const calls: string[] = [];
     const slowLogin = deferred();
     const disconnected = deferred();
@@ -107,22 +109,25 @@ describe(SignalingGateway.name, () => {
         await slowLogin.promise;
         calls.push('login');
       }),
-      disconnect: jest.fn(async () => {
-        calls.push('disconnect');
-        disconnected.resolve();
+      disconnect: jest.fn(async (_session: Session, { dropped }: { dropped: boolean }) => {
+        calls.push(dropped ? 'dropped' : 'closed');
+        if (calls.length === 3) disconnected.resolve();
       }),
     } as unknown as SignalingService;
     const gateway = new SignalingGateway(service, guard, options);
-    const { ws } = connect(gateway);
-    gateway.login(ws, { type: 'login', username: 'alice' });
-    gateway.handleDisconnect(ws);
+    const first = connect(gateway);
+    gateway.login(first.ws, { type: 'login', username: 'alice' });
+    first.fake.close(1006);
     slowLogin.resolve();
+    connect(gateway).fake.close(1000);
     await disconnected.promise;
-    expect(calls).toEqual(['login', 'disconnect']);
+    // Each socket's own order holds; the two sockets are independent.
+    expect(calls.filter((call) => call !== 'closed')).toEqual(['login', 'dropped']);
+    expect(calls).toContain('closed');
   });
 
   it('terminates a socket whose upgrade never passed the guard, without a session', () => {
-    const service = { login: jest.fn() } as unknown as SignalingService;
+    const service = { login: jest.fn(), disconnect: jest.fn() } as unknown as SignalingService;
     const gateway = new SignalingGateway(service, guard, options);
     const { fake, ws } = connect(gateway, {} as IncomingMessage);
     expect(fake.readyState).toBe(WebSocket.CLOSED);
@@ -158,10 +163,10 @@ describe(SignalingGateway.name, () => {
       expect(fake.closedWith).toBeUndefined();
     });
 
-    it('is lifted when the socket closes or disconnects first', () => {
+    it('is lifted when the socket closes first', () => {
       const gateway = new SignalingGateway(service, guard, options);
       connect(gateway).fake.close(1000);
-      gateway.handleDisconnect(connect(gateway).ws);
+      connect(gateway).fake.close(1006);
       expect(jest.getTimerCount()).toBe(0);
     });
   });

@@ -9,12 +9,7 @@ import {
 } from '@duet/shared/protocol';
 import { Inject, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
-import {
-  OnGatewayConnection,
-  OnGatewayDisconnect,
-  SubscribeMessage,
-  WebSocketGateway,
-} from '@nestjs/websockets';
+import { OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
@@ -23,13 +18,20 @@ import { CLOSE_CREDENTIALS_EXPIRED, CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION }
 import { UpgradeGuard } from './transport/upgrade-guard';
 
 /**
+ * Close codes after which a client is expected back: the connection died without a closing
+ * handshake (1006: lost network, crash, the heartbeat or backlog bound dropped it), or its token
+ * expired (4401). A clean close by the client (1000 log out, 1001 tab closed) ends the session.
+ */
+const DROPPED = new Set([1006, CLOSE_CREDENTIALS_EXPIRED]);
+
+/**
  * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
  * only finds the caller's session and hands the message to `SignalingService`, in order.
  * Handlers take Nest's default arguments `(socket, message)`: parameter decorators would put a
  * pipe pass (several promises) on every relayed candidate for nothing.
  */
 @WebSocketGateway({ path: SIGNALING_PATH })
-export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnect {
+export class SignalingGateway implements OnGatewayConnection {
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly sessions = new WeakMap<WebSocket, Session>();
 
@@ -52,13 +54,12 @@ export class SignalingGateway implements OnGatewayConnection, OnGatewayDisconnec
       socket.close(CLOSE_POLICY_VIOLATION, 'log in first'),
     );
     session.endWhenCredentialsExpire(() => socket.close(CLOSE_CREDENTIALS_EXPIRED, 'credentials expired'));
-    // `handleDisconnect` disposes too; this covers a socket closed before Nest saw it connect.
-    socket.once('close', () => session.dispose());
-  }
-
-  handleDisconnect(socket: WebSocket): void {
-    this.sessions.get(socket)?.dispose();
-    this.dispatch(socket, (session) => this.signaling.disconnect(session));
+    // Not Nest's `handleDisconnect`: how the socket closed decides between ending the session and
+    // holding it for a resume, and only the close event carries the code.
+    socket.once('close', (code: number) => {
+      session.dispose();
+      this.dispatch(socket, () => this.signaling.disconnect(session, { dropped: DROPPED.has(code) }));
+    });
   }
 
   @SubscribeMessage('login')

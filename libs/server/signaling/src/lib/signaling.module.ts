@@ -1,6 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
+import { ResumeService } from './resume.service';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
@@ -21,6 +22,7 @@ export class SignalingModule {
         { provide: SIGNALING_OPTIONS, useValue: options },
         { provide: UserRegistryService, useClass: registry },
         PresenceService,
+        ResumeService,
         SignalingService,
         UpgradeGuard,
         SignalingGateway,

@@ -1,10 +1,11 @@
 import { Identity } from '@duet/server/auth';
+import { loadConfig } from '@duet/server/config';
 import { ServerMessage } from '@duet/shared/protocol';
 import { WebSocket } from 'ws';
 import { InspectableRegistry } from '../testing/inspectable-registry';
 import { PresenceService } from './presence.service';
+import { ResumeService } from './resume.service';
 import { Session } from './session';
-import { loadConfig } from '@duet/server/config';
 import { SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
@@ -12,18 +13,22 @@ import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 /** A session whose socket records what it is sent: the only fake here. */
 function fakeSession(identity: Identity = {}) {
   const sent: ServerMessage[] = [];
-  const socket = {
+  const socket: { readyState: number; bufferedAmount: number; send: (frame: string) => void; terminate: jest.Mock } = {
     readyState: WebSocket.OPEN,
     /** What the client has not read yet; a test raises it to play a stalled reader. */
     bufferedAmount: 0,
     send: (frame: string) => sent.push(JSON.parse(frame)),
-    terminate: jest.fn(),
+    terminate: jest.fn(() => {
+      socket.readyState = WebSocket.CLOSED;
+    }),
   };
   return { session: new Session(socket as unknown as WebSocket, identity), sent, socket };
 }
+type Client = ReturnType<typeof fakeSession>;
 
 const OFFER = { type: 'offer', sdp: 'v=0' } as const;
 const ANSWER = { type: 'answer', sdp: 'v=0' } as const;
+const CALL_ID = expect.stringMatching(/^[\w-]{16}$/);
 
 describe(SignalingService.name, () => {
   const options: SignalingOptions = {
@@ -31,33 +36,56 @@ describe(SignalingService.name, () => {
     presenceLimit: 10,
     publicOrigin: undefined,
     allowedOrigins: undefined,
-    limits: { ...loadConfig({}).limits, ringTimeoutMs: 50 },
+    limits: { ...loadConfig({}).limits, ringTimeoutMs: 50, resumeWindowMs: 1_000 },
   };
   let registry: InspectableRegistry;
+  let resumption: ResumeService;
   let service: SignalingService;
 
   beforeEach(() => {
     registry = new InspectableRegistry();
-    service = new SignalingService(registry, new PresenceService(registry, options), options);
+    const presence = new PresenceService(registry, options);
+    resumption = new ResumeService(registry, presence, options);
+    service = new SignalingService(registry, presence, resumption, options);
   });
-  // What the app's shutdown does: no ring timeout of this test may fire into the next one.
+  // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
     service.onModuleDestroy();
+    resumption.onModuleDestroy();
     jest.useRealTimers();
+    expect(registry.violations()).toEqual([]);
   });
 
-  async function loggedIn(username: string) {
+  async function loggedIn(username: string): Promise<Client> {
     const client = fakeSession();
     await service.login(client.session, { type: 'login', username });
     client.sent.length = 0;
     return client;
   }
 
-  it('logs a user in, hands over the ICE servers and the list of who is online', async () => {
+  /** alice calls bob and bob answers; returns the call's id, with both logs cleared. */
+  async function inCall(alice: Client, bob: Client): Promise<string> {
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice' });
+    const callId = (alice.sent.find((message) => message.type === 'ringing') as { callId: string }).callId;
+    alice.sent.length = 0;
+    bob.sent.length = 0;
+    return callId;
+  }
+
+  it('logs a user in, hands over the ICE servers, a resume token and the list of who is online', async () => {
     const { session, sent } = fakeSession();
     await service.login(session, { type: 'login', username: 'alice' });
     expect(sent).toEqual([
-      { type: 'login', success: true, username: 'alice', iceServers: [{ urls: 'stun:stun.test' }] },
+      {
+        type: 'login',
+        success: true,
+        username: 'alice',
+        iceServers: [{ urls: 'stun:stun.test' }],
+        resumeWindowMs: 1_000,
+        resumeToken: session.resumeToken,
+        resumed: false,
+      },
       { type: 'users', users: ['alice'], total: 1, truncated: false },
     ]);
     expect(session.username).toBe('alice');
@@ -67,7 +95,7 @@ describe(SignalingService.name, () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     expect(alice.sent).toEqual([{ type: 'presence', username: 'bob', online: true }]);
-    await service.disconnect(bob.session);
+    await service.disconnect(bob.session, { dropped: false });
     expect(alice.sent).toEqual([
       { type: 'presence', username: 'bob', online: true },
       { type: 'presence', username: 'bob', online: false },
@@ -84,13 +112,13 @@ describe(SignalingService.name, () => {
     ]);
   });
 
-  it('relays an offer under the sender name the server knows', async () => {
+  it('relays an offer under the sender name the server knows, naming the call to both', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
     alice.sent.length = 0;
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'BOB' });
-    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice' }]);
-    expect(alice.sent).toEqual([]);
+    expect(alice.sent).toEqual([{ type: 'ringing', username: 'bob', callId: CALL_ID }]);
+    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice', callId: (alice.sent[0] as { callId: string }).callId }]);
   });
 
   it('sends busy to a caller whose callee is in another call', async () => {
@@ -102,21 +130,20 @@ describe(SignalingService.name, () => {
     expect(carol.sent).toEqual([{ type: 'decline', username: 'bob', reason: 'busy' }]);
   });
 
-  it('tells the peer when a user in a call disconnects', async () => {
+  it('tells the peer when a user in a call closes its socket', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
-    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    alice.sent.length = 0;
-    await service.disconnect(bob.session);
+    const callId = await inCall(alice, bob);
+    await service.disconnect(bob.session, { dropped: false });
     expect(alice.sent).toEqual([
-      { type: 'close', username: 'bob', reason: 'disconnected' },
+      { type: 'close', username: 'bob', reason: 'disconnected', callId },
       { type: 'presence', username: 'bob', online: false },
     ]);
   });
 
   it('does nothing on the disconnect of a socket that never logged in', async () => {
     const alice = await loggedIn('alice');
-    await service.disconnect(fakeSession().session);
+    await service.disconnect(fakeSession().session, { dropped: true });
     expect(alice.sent).toEqual([]);
     expect(registry.inspect().users).toEqual(['alice']);
   });
@@ -142,32 +169,32 @@ describe(SignalingService.name, () => {
     const bob = await loggedIn('bob');
     alice.sent.length = 0;
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    const callId = (alice.sent[0] as { callId: string }).callId;
+    alice.sent.length = 0;
     bob.sent.length = 0;
     await jest.advanceTimersByTimeAsync(options.limits.ringTimeoutMs - 1);
     expect(alice.sent).toEqual([]);
     await jest.advanceTimersByTimeAsync(1);
-    jest.useRealTimers();
-    expect(alice.sent).toEqual([{ type: 'close', username: 'bob', reason: 'timeout' }]);
-    expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'timeout' }]);
+    expect(alice.sent).toEqual([{ type: 'close', username: 'bob', reason: 'timeout', callId }]);
+    expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'timeout', callId }]);
     expect(registry.inspect().calls).toEqual([]);
   });
 
-  it('lets an answered call outlive the ring timeout', async () => {
+  it('lets an answered call outlive the ring timeout, whose timer is gone', async () => {
     jest.useFakeTimers();
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
-    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice' });
+    await inCall(alice, bob);
+    expect(jest.getTimerCount()).toBe(0);
     await jest.advanceTimersByTimeAsync(options.limits.ringTimeoutMs * 2);
-    jest.useRealTimers();
     expect(registry.inspect().calls).toEqual([{ caller: 'alice', callee: 'bob', state: 'active' }]);
   });
 
   it('lets only the party that received the offer answer it', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
-    alice.sent.length = 0;
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    alice.sent.length = 0;
     bob.sent.length = 0;
     await service.answer(alice.session, { type: 'answer', answer: ANSWER, otherUsername: 'bob' });
     expect(alice.sent).toEqual([
@@ -176,7 +203,7 @@ describe(SignalingService.name, () => {
     expect(bob.sent).toEqual([]);
     // The call still rings for bob, who can decline it and is then free.
     await service.decline(bob.session, { type: 'decline', otherUsername: 'alice' });
-    expect(alice.sent[1]).toEqual({ type: 'decline', username: 'bob', reason: 'declined' });
+    expect(alice.sent[1]).toEqual({ type: 'decline', username: 'bob', reason: 'declined', callId: CALL_ID });
     expect(registry.inspect().calls).toEqual([]);
   });
 
@@ -185,18 +212,31 @@ describe(SignalingService.name, () => {
     const bob = await loggedIn('bob');
     alice.sent.length = 0;
     for (let i = 0; i < 3; i++) await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice' }]);
-    expect(alice.sent.map((message) => message.type === 'error' && message.code)).toEqual(['offer-pending', 'offer-pending']);
+    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice', callId: CALL_ID }]);
+    expect(alice.sent.map((message) => (message.type === 'error' ? message.code : message.type))).toEqual([
+      'ringing',
+      'offer-pending',
+      'offer-pending',
+    ]);
+  });
+
+  it('refuses a message of a call that has ended, so it cannot reach the next one', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const old = await inCall(alice, bob);
+    await service.close(alice.session, { type: 'close', otherUsername: 'bob', callId: old });
+    await inCall(alice, bob);
+    await service.close(bob.session, { type: 'close', otherUsername: 'alice', callId: old });
+    await service.candidate(bob.session, { type: 'candidate', candidate: { candidate: 'c' }, otherUsername: 'alice', callId: old });
+    expect(alice.sent).toEqual([]);
+    expect(bob.sent.map((message) => message.type === 'error' && message.code)).toEqual(['stale-call', 'stale-call']);
+    expect(registry.inspect().calls).toEqual([{ caller: 'alice', callee: 'bob', state: 'active' }]);
   });
 
   it('refuses to relay to a peer that is behind, without disconnecting it', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');
-    alice.sent.length = 0;
-    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice' });
-    alice.sent.length = 0;
-    bob.sent.length = 0;
+    const callId = await inCall(alice, bob);
     bob.socket.bufferedAmount = MAX_RELAY_BACKLOG_BYTES + 1;
     await service.candidate(alice.session, { type: 'candidate', candidate: { candidate: 'c' }, otherUsername: 'bob' });
     expect(bob.sent).toEqual([]);
@@ -211,6 +251,115 @@ describe(SignalingService.name, () => {
     ]);
     // The server's own messages still reach it, within the whole bound.
     await service.close(alice.session, { type: 'close', otherUsername: 'bob' });
-    expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'hangup' }]);
+    expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'hangup', callId }]);
+  });
+
+  describe('resume', () => {
+    it('holds a dropped session: the peer hears "reconnecting", messages wait, and the token takes it all back', async () => {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob');
+      const callId = await inCall(alice, bob);
+      const token = bob.session.resumeToken;
+      await service.disconnect(bob.session, { dropped: true });
+      expect(alice.sent).toEqual([{ type: 'reconnecting', username: 'bob', callId }]);
+      await service.candidate(alice.session, { type: 'candidate', candidate: { candidate: 'c1' }, otherUsername: 'bob' });
+      await service.candidate(alice.session, { type: 'candidate', candidate: { candidate: 'c2' }, otherUsername: 'bob', callId });
+
+      const back = fakeSession();
+      await service.login(back.session, { type: 'login', username: 'bob', resumeToken: token });
+      expect(back.sent).toEqual([
+        {
+          type: 'login',
+          success: true,
+          username: 'bob',
+          iceServers: [{ urls: 'stun:stun.test' }],
+          resumeWindowMs: 1_000,
+          resumeToken: back.session.resumeToken,
+          resumed: true,
+          call: { callId, otherUsername: 'alice', state: 'active' },
+        },
+        { type: 'users', users: ['alice', 'bob'], total: 2, truncated: false },
+        { type: 'candidate', candidate: { candidate: 'c1' }, username: 'alice', callId },
+        { type: 'candidate', candidate: { candidate: 'c2' }, username: 'alice', callId },
+      ]);
+      expect(back.session.resumeToken).not.toBe(token);
+      expect(alice.sent.at(-1)).toEqual({ type: 'reconnected', username: 'bob', callId });
+      // The call goes on through the new socket.
+      await service.candidate(alice.session, { type: 'candidate', candidate: { candidate: 'c3' }, otherUsername: 'bob' });
+      expect(back.sent.at(-1)).toEqual({ type: 'candidate', candidate: { candidate: 'c3' }, username: 'alice', callId });
+    });
+
+    it('takes over a session whose old socket is not yet seen to be dead, and drops that socket', async () => {
+      const bob = await loggedIn('bob');
+      const back = fakeSession();
+      await service.login(back.session, { type: 'login', username: 'bob', resumeToken: bob.session.resumeToken });
+      expect(back.sent[0]).toMatchObject({ success: true, resumed: true });
+      expect(bob.socket.terminate).toHaveBeenCalled();
+      // The old socket's close, when it comes, ends nothing.
+      await service.disconnect(bob.session, { dropped: true });
+      expect(registry.inspect().users).toEqual(['bob']);
+    });
+
+    it('accepts a token once, and only for its own name', async () => {
+      const bob = await loggedIn('bob');
+      await loggedIn('carol');
+      const token = bob.session.resumeToken;
+      await service.disconnect(bob.session, { dropped: true });
+      const thief = fakeSession();
+      await service.login(thief.session, { type: 'login', username: 'carol', resumeToken: token });
+      expect(thief.sent[0]).toMatchObject({ success: false, reason: 'taken' });
+      const back = fakeSession();
+      await service.login(back.session, { type: 'login', username: 'bob', resumeToken: token });
+      expect(back.sent[0]).toMatchObject({ success: true, resumed: true });
+      const replay = fakeSession();
+      await service.login(replay.session, { type: 'login', username: 'bob', resumeToken: token });
+      expect(replay.sent[0]).toMatchObject({ success: false, reason: 'taken' });
+    });
+
+    it('ends the session when the window passes: name freed, the peer told the call ended', async () => {
+      jest.useFakeTimers();
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob');
+      const callId = await inCall(alice, bob);
+      await service.disconnect(bob.session, { dropped: true });
+      alice.sent.length = 0;
+      await jest.advanceTimersByTimeAsync(options.limits.resumeWindowMs);
+      expect(alice.sent).toEqual([
+        { type: 'close', username: 'bob', reason: 'disconnected', callId },
+        { type: 'presence', username: 'bob', online: false },
+      ]);
+      const late = fakeSession();
+      await service.login(late.session, { type: 'login', username: 'bob', resumeToken: bob.session.resumeToken });
+      expect(late.sent[0]).toMatchObject({ success: true, resumed: false });
+    });
+
+    it('ends a cleanly closed session at once', async () => {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob');
+      const callId = await inCall(alice, bob);
+      await service.disconnect(bob.session, { dropped: false });
+      expect(alice.sent[0]).toEqual({ type: 'close', username: 'bob', reason: 'disconnected', callId });
+    });
+
+    it('restores a call after a restart when both parties claim it', async () => {
+      const alice = fakeSession();
+      const bob = fakeSession();
+      const call = (otherUsername: string) => ({ callId: 'lost-call', otherUsername });
+      await service.login(alice.session, { type: 'login', username: 'alice', call: call('bob') });
+      await service.login(bob.session, { type: 'login', username: 'bob', call: call('alice') });
+      expect(alice.sent.at(-1)).toEqual({ type: 'reconnected', username: 'bob', callId: 'lost-call' });
+      expect(bob.sent.at(-1)).toEqual({ type: 'reconnected', username: 'alice', callId: 'lost-call' });
+      await service.candidate(bob.session, { type: 'candidate', candidate: { candidate: 'c' }, otherUsername: 'alice', callId: 'lost-call' });
+      expect(alice.sent.at(-1)).toEqual({ type: 'candidate', candidate: { candidate: 'c' }, username: 'bob', callId: 'lost-call' });
+    });
+
+    it('tells a claimant the call ended when its peer does not claim it in time', async () => {
+      jest.useFakeTimers();
+      const alice = fakeSession();
+      await service.login(alice.session, { type: 'login', username: 'alice', call: { callId: 'lost-call', otherUsername: 'bob' } });
+      alice.sent.length = 0;
+      await jest.advanceTimersByTimeAsync(options.limits.resumeWindowMs);
+      expect(alice.sent).toEqual([{ type: 'close', username: 'bob', reason: 'disconnected', callId: 'lost-call' }]);
+    });
   });
 });

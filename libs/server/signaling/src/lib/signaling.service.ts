@@ -5,6 +5,7 @@ import {
   DeclineMessage,
   ErrorCode,
   LoginMessage,
+  LoginSuccessMessage,
   OfferMessage,
   ProtocolViolation,
   ServerMessage,
@@ -13,14 +14,18 @@ import {
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
+import { ResumeService } from './resume.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { UserRegistryService } from './user-registry.service';
 
+/** A successful login's reply, before it names the user and the session's token. */
+export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>;
+
 /**
  * What each message does. Every inbound message gets at most one reply to its sender; a refused
  * message changes nothing and reaches no one else. The server, never the client, names the sender
- * on everything it relays.
+ * on everything it relays, and names the call (`callId`) on everything about one.
  */
 @Injectable()
 export class SignalingService implements OnModuleDestroy {
@@ -31,10 +36,11 @@ export class SignalingService implements OnModuleDestroy {
   constructor(
     private readonly registry: UserRegistryService,
     private readonly presence: PresenceService,
+    private readonly resumption: ResumeService,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
   ) {}
 
-  async login(session: Session, { username }: LoginMessage): Promise<void> {
+  async login(session: Session, { username, resumeToken, call }: LoginMessage): Promise<void> {
     if (session.username !== undefined) {
       return this.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
     }
@@ -47,23 +53,36 @@ export class SignalingService implements OnModuleDestroy {
         message: `this connection is authenticated as ${allowed} and may only log in as ${allowed}`,
       });
     }
+    const reply: LoginReply = {
+      type: 'login',
+      success: true,
+      iceServers: [...this.options.iceServers],
+      resumeWindowMs: this.options.limits.resumeWindowMs,
+    };
+    if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
+      this.logger.log(`${username} resumed`);
+      return;
+    }
     if (!(await this.registry.register(username, session))) {
       return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
     }
     session.username = username;
     this.logger.log(`${username} logged in`);
-    session.send({ type: 'login', success: true, username, iceServers: [...this.options.iceServers] });
+    session.send({ ...reply, username, resumeToken: session.resumeToken, resumed: false });
     await this.presence.announce(username, session);
+    if (call !== undefined) await this.resumption.rejoin(session, username, call);
   }
 
-  async offer(session: Session, { offer, otherUsername }: OfferMessage): Promise<void> {
+  async offer(session: Session, { offer, otherUsername, callId }: OfferMessage): Promise<void> {
     const from = this.requireLogin(session, 'offer');
     if (from === undefined) return;
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
-    const result = await this.registry.offer(from, otherUsername);
+    const result = await this.registry.offer(from, otherUsername, callId);
     switch (result.outcome) {
+      case 'stale':
+        return this.stale(session, 'offer');
       case 'callee-offline':
         return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
       case 'caller-busy':
@@ -74,63 +93,88 @@ export class SignalingService implements OnModuleDestroy {
         return this.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
         this.expireUnanswered(result.callId);
-        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from }, 'offer');
+        session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
+        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
       case 'in-call':
         // Renegotiation, or glare: both called each other; the call they share carries it.
-        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from }, 'offer');
+        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
     }
   }
 
-  async answer(session: Session, { answer, otherUsername }: AnswerMessage): Promise<void> {
+  async answer(session: Session, { answer, otherUsername, callId }: AnswerMessage): Promise<void> {
     const from = this.requireLogin(session, 'answer');
     if (from === undefined) return;
-    const result = await this.registry.accept(from, otherUsername);
-    if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'answer');
-    if (result.outcome === 'no-offer') {
-      return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
+    const result = await this.registry.accept(from, otherUsername, callId);
+    switch (result.outcome) {
+      case 'stale':
+        return this.stale(session, 'answer');
+      case 'not-in-call':
+        return this.notInCall(session, otherUsername, 'answer');
+      case 'no-offer':
+        return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
+      case 'accepted':
+        this.disarmRing(result.callId);
+        return this.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
     }
-    this.relay(session, result.peer.sink, { type: 'answer', answer, username: from }, 'answer');
   }
 
-  async candidate(session: Session, { candidate, otherUsername }: CandidateMessage): Promise<void> {
+  async candidate(session: Session, { candidate, otherUsername, callId }: CandidateMessage): Promise<void> {
     const from = this.requireLogin(session, 'candidate');
     if (from === undefined) return;
-    const peer = await this.registry.partnerInCall(from, otherUsername);
-    if (peer === undefined) return this.notInCall(session, otherUsername, 'candidate');
-    this.relay(session, peer.sink, { type: 'candidate', candidate, username: from }, 'candidate');
+    const result = await this.registry.partnerInCall(from, otherUsername, callId);
+    if (result.outcome === 'stale') return this.stale(session, 'candidate');
+    if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'candidate');
+    this.relay(session, result.peer.sink, { type: 'candidate', candidate, username: from, callId: result.callId }, 'candidate');
   }
 
-  async close(session: Session, { otherUsername }: CloseMessage): Promise<void> {
+  async close(session: Session, { otherUsername, callId }: CloseMessage): Promise<void> {
     const from = this.requireLogin(session, 'close');
     if (from === undefined) return;
-    const peer = await this.registry.hangUp(from, otherUsername);
-    if (peer === undefined) {
-      return this.notInCall(session, otherUsername, 'close');
-    }
-    (await this.registry.find(peer))?.sink.send({ type: 'close', username: from, reason: 'hangup' });
+    const result = await this.registry.hangUp(from, otherUsername, callId);
+    if (result.outcome === 'stale') return this.stale(session, 'close');
+    if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'close');
+    this.disarmRing(result.callId);
+    (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
   }
 
-  async decline(session: Session, { otherUsername, reason }: DeclineMessage): Promise<void> {
+  async decline(session: Session, { otherUsername, reason, callId }: DeclineMessage): Promise<void> {
     const from = this.requireLogin(session, 'decline');
     if (from === undefined) return;
-    if (!(await this.registry.decline(from, otherUsername))) {
+    const result = await this.registry.decline(from, otherUsername, callId);
+    if (result.outcome === 'stale') return this.stale(session, 'decline');
+    if (result.outcome === 'not-ringing') {
       return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
+    this.disarmRing(result.callId);
     (await this.registry.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
       reason: reason ?? 'declined',
+      callId: result.callId,
     });
   }
 
-  /** The socket is gone: free the name at once, end the call, tell whoever needs to know. */
-  async disconnect(session: Session): Promise<void> {
+  /**
+   * The socket closed. A clean close ends the session at once; a drop (`dropped`) holds it for a
+   * resume, when resuming is on.
+   */
+  async disconnect(session: Session, { dropped }: { dropped: boolean }): Promise<void> {
+    if (session.username === undefined || session.isRetired) return;
+    if (dropped && this.resumption.enabled) return this.resumption.park(session, () => this.end(session));
+    return this.end(session);
+  }
+
+  /** The session is over: free the name, end the call, tell whoever needs to know. */
+  private async end(session: Session): Promise<void> {
     const username = session.username;
     if (username === undefined) return;
-    const peer = await this.registry.unregister(username, session);
+    session.retire();
+    this.resumption.forget(session);
+    const ended = await this.registry.unregister(username, session);
     this.logger.log(`${username} left`);
-    if (peer !== undefined) {
-      (await this.registry.find(peer))?.sink.send({ type: 'close', username, reason: 'disconnected' });
+    if (ended !== undefined) {
+      this.disarmRing(ended.callId);
+      (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
     }
     await this.presence.withdraw(username);
   }
@@ -144,13 +188,19 @@ export class SignalingService implements OnModuleDestroy {
         .then(async (parties) => {
           if (parties === undefined) return;
           const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
-          caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout' });
-          callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout' });
+          caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
+          callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
         })
         .catch((error: unknown) => this.logger.error(`ring timeout failed: ${String(error)}`));
     }, this.options.limits.ringTimeoutMs);
     timer.unref();
     this.ringTimers.set(callId, timer);
+  }
+
+  /** The call no longer rings (answered or ended): its timeout has nothing left to do. */
+  private disarmRing(callId: string): void {
+    clearTimeout(this.ringTimers.get(callId));
+    this.ringTimers.delete(callId);
   }
 
   onModuleDestroy(): void {
@@ -182,6 +232,10 @@ export class SignalingService implements OnModuleDestroy {
   private notInCall(session: Session, otherUsername: string | undefined, replyTo: string): void {
     const whom = otherUsername === undefined ? 'anyone' : otherUsername;
     this.refuse(session, 'not-in-call', `you are not in a call with ${whom}`, replyTo);
+  }
+
+  private stale(session: Session, replyTo: string): void {
+    this.refuse(session, 'stale-call', 'that message belongs to a call that has ended', replyTo);
   }
 
   private refuse(session: Session, code: ErrorCode, message: string, replyTo?: string): void {

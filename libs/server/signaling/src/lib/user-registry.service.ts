@@ -13,25 +13,63 @@ export interface OnlineUsers {
   readonly total: number;
 }
 
+/** A message naming a call (`callId`) that is not the sender's current call: it belongs to one that ended. */
+export interface Stale {
+  readonly outcome: 'stale';
+}
+
 /**
- * What an `offer` may do: start a call (identified by `callId`), travel inside the call the two
- * already share, or why neither.
- * - `offer-pending`: the call still rings and the sender's previous offer is unanswered; a
- *   ringing callee needs one offer, not a stream of them.
+ * What an `offer` may do: start a call, travel inside the call the two already share, or why
+ * neither. `offer-pending`: the call still rings and the sender's previous offer is unanswered; a
+ * ringing callee needs one offer, not a stream of them.
  */
 export type OfferResult =
-  | { readonly outcome: 'ringing'; readonly callId: string; readonly callee: OnlineUser }
-  | { readonly outcome: 'in-call'; readonly callee: OnlineUser }
-  | { readonly outcome: 'offer-pending' | 'caller-busy' | 'callee-busy' | 'callee-offline' };
+  | { readonly outcome: 'ringing' | 'in-call'; readonly callId: string; readonly callee: OnlineUser }
+  | { readonly outcome: 'offer-pending' | 'caller-busy' | 'callee-busy' | 'callee-offline' }
+  | Stale;
 
 /**
  * What an `answer` may do. Only the party that received an offer may answer it, once: the
  * call's other party cannot "answer" its own call, and nobody outside the call can answer at all.
  */
 export type AnswerResult =
-  | { readonly outcome: 'accepted'; readonly peer: OnlineUser }
+  | { readonly outcome: 'accepted'; readonly callId: string; readonly peer: OnlineUser }
   | { readonly outcome: 'not-in-call' }
-  | { readonly outcome: 'no-offer' };
+  | { readonly outcome: 'no-offer' }
+  | Stale;
+
+/** The route for a relayed candidate: the peer, when the two share a call. */
+export type PartnerResult =
+  | { readonly outcome: 'in-call'; readonly callId: string; readonly peer: OnlineUser }
+  | { readonly outcome: 'not-in-call' }
+  | Stale;
+
+/** A call that ended: its id and the other party, to tell. */
+export interface EndedCall {
+  readonly callId: string;
+  readonly peer: string;
+}
+
+export type HangUpResult = ({ readonly outcome: 'ended' } & EndedCall) | { readonly outcome: 'not-in-call' } | Stale;
+
+export type DeclineResult = { readonly outcome: 'declined'; readonly callId: string } | { readonly outcome: 'not-ringing' } | Stale;
+
+/** The call a user is in, as a resumed session is told. */
+export interface CurrentCall {
+  readonly callId: string;
+  readonly peer: string;
+  readonly state: 'ringing' | 'active';
+}
+
+/**
+ * A claim to a call the server no longer knows (it restarted): `restored` when the other party
+ * claimed the same call (the call is active again), `waiting` until it does, `refused` when it
+ * cannot be (either party is in another call, or someone else claimed that call).
+ */
+export type RejoinResult =
+  | { readonly outcome: 'restored'; readonly peer: OnlineUser }
+  | { readonly outcome: 'waiting' }
+  | { readonly outcome: 'refused' };
 
 export interface CallParties {
   readonly caller: string;
@@ -46,19 +84,23 @@ export interface CallParties {
  * a whole decision (check and change together), never a read the caller then acts on.
  * Names are matched case-insensitively (`usernameKey`).
  *
- * A call moves `ringing` -> `active` (first accepted answer) -> gone (hang-up, decline, timeout,
- * disconnect). Within it the registry tracks which party holds an offer it has not answered, so
- * each party can move only what is theirs to move.
+ * A call has a server-chosen, unguessable `callId` and moves `ringing` -> `active` (first accepted
+ * answer) -> gone (hang-up, decline, timeout, disconnect). Within it the registry tracks which
+ * party holds an offer it has not answered, so each party can move only what is theirs to move.
+ * Methods that take a `callId` refuse (`stale`) when it is not the sender's current call.
  */
 export abstract class UserRegistryService {
   /** Claims `username` for `sink`. False when someone already holds it. */
   abstract register(username: string, sink: MessageSink): Promise<boolean>;
 
   /**
-   * Releases `username` if `sink` still holds it, ending any call it was in.
-   * Returns the name of the peer whose call ended, so the caller can tell them.
+   * Hands `username` from `previous` to `next` (a resumed session), if `previous` still holds it;
+   * the user's call is untouched. False when someone else holds the name now.
    */
-  abstract unregister(username: string, sink: MessageSink): Promise<string | undefined>;
+  abstract replace(username: string, previous: MessageSink, next: MessageSink): Promise<boolean>;
+
+  /** Releases `username` if `sink` still holds it, ending any call (and claim) it had. */
+  abstract unregister(username: string, sink: MessageSink): Promise<EndedCall | undefined>;
 
   abstract find(username: string): Promise<OnlineUser | undefined>;
 
@@ -70,29 +112,32 @@ export abstract class UserRegistryService {
    * renegotiation (or glare) offer inside the call they share. Either way `callee` now holds an
    * offer to answer.
    */
-  abstract offer(caller: string, callee: string): Promise<OfferResult>;
+  abstract offer(caller: string, callee: string, callId?: string): Promise<OfferResult>;
 
   /** Ends call `callId` if it is still ringing (nobody answered in time); returns its parties. */
   abstract expire(callId: string): Promise<CallParties | undefined>;
 
-  /**
-   * `username` answers the offer it holds from `peer`: the call becomes active and the peer is
-   * returned (to relay to).
-   */
-  abstract accept(username: string, peer: string): Promise<AnswerResult>;
+  /** `username` answers the offer it holds from `peer`: the call becomes active. */
+  abstract accept(username: string, peer: string, callId?: string): Promise<AnswerResult>;
 
   /**
    * The peer, when the two share a call, ringing or active: the gate for relaying candidates.
    * One lookup for the hottest path: the check and the route come back together.
    */
-  abstract partnerInCall(username: string, peer: string): Promise<OnlineUser | undefined>;
+  abstract partnerInCall(username: string, peer: string, callId?: string): Promise<PartnerResult>;
 
-  /**
-   * Ends `username`'s call (only if it is with `peer`, when given). Returns the peer's name, or
-   * undefined when there was no such call.
-   */
-  abstract hangUp(username: string, peer?: string): Promise<string | undefined>;
+  /** Ends `username`'s call (only if it is with `peer`, when given). */
+  abstract hangUp(username: string, peer?: string, callId?: string): Promise<HangUpResult>;
 
-  /** `callee` refuses the ringing call from `caller`. False when there is no such ringing call. */
-  abstract decline(callee: string, caller: string): Promise<boolean>;
+  /** `callee` refuses the ringing call from `caller`. */
+  abstract decline(callee: string, caller: string, callId?: string): Promise<DeclineResult>;
+
+  /** The call `username` is in, if any. */
+  abstract callOf(username: string): Promise<CurrentCall | undefined>;
+
+  /** `username` (just logged in after a restart) claims call `callId` with `peer`. */
+  abstract rejoin(username: string, peer: string, callId: string): Promise<RejoinResult>;
+
+  /** Drops `username`'s claim to `callId` if it is still waiting; true when it was. */
+  abstract abandonClaim(username: string, callId: string): Promise<boolean>;
 }

@@ -40,6 +40,11 @@ export class InspectableRegistry extends InMemoryUserRegistry {
     for (const [key, call] of this.calls) {
       if (this.callsById.get(call.id) !== call) broken.push(`${key}: indexed to a call that ended`);
     }
+    for (const [callId, claim] of this.claims) {
+      if (this.claimOf.get(claim.claimant) !== callId) broken.push(`claim ${callId}: not indexed to ${claim.claimant}`);
+      if (!this.users.has(claim.claimant)) broken.push(`claim ${callId}: ${claim.claimant} is not online`);
+      if (this.calls.has(claim.claimant)) broken.push(`claim ${callId}: ${claim.claimant} is in a call`);
+    }
     for (const [key, user] of this.users) {
       if (usernameKey(user.username) !== key) broken.push(`${key}: keyed under the wrong name`);
     }

@@ -28,6 +28,7 @@ const validFrame = fc.record({
     { requiredKeys: ['candidate'] },
   ),
   otherUsername: fc.string({ minLength: 1, maxLength: 64 }),
+  callId: fc.option(fc.string({ minLength: 1, maxLength: 64 }), { nil: undefined }),
 });
 const candidateKeys = ['candidate', 'sdpMid', 'sdpMLineIndex', 'usernameFragment', 'extra'] as const;
 /** A valid frame with one field pushed to, or over, an edge: each rule is tested on both sides. */
@@ -37,7 +38,7 @@ const message = fc.oneof(
     ...frame,
     candidate: { ...frame.candidate, [key]: value },
   })),
-  fc.tuple(validFrame, fc.constantFrom('candidate', 'otherUsername', 'username'), edgy).map(([frame, key, value]) => ({
+  fc.tuple(validFrame, fc.constantFrom('candidate', 'otherUsername', 'username', 'callId'), edgy).map(([frame, key, value]) => ({
     ...frame,
     [key]: value,
   })),

@@ -8,6 +8,17 @@ export const CANDIDATE_MAX_LENGTH = 1_024;
 /** A target name: any string of sane length. A name that cannot exist is simply not online. */
 const TargetSchema = z.string().check(z.minLength(1), z.maxLength(USERNAME_MAX_LENGTH * 2));
 
+/**
+ * The server's name for one call, in every server message about it. A client may send it back on
+ * its own messages of that call, so a late message of a call that ended never reaches the next one.
+ */
+export const CALL_ID_MAX_LENGTH = 64;
+export const CallIdSchema = z.string().check(z.minLength(1), z.maxLength(CALL_ID_MAX_LENGTH));
+const callId = z.optional(CallIdSchema);
+
+/** What the login reply's `resumeToken` was; opaque to clients. */
+export const RESUME_TOKEN_MAX_LENGTH = 128;
+
 export const OfferDescriptionSchema = z.object({
   type: z.literal('offer'),
   sdp: z.string().check(z.maxLength(SDP_MAX_LENGTH)),
@@ -25,35 +36,53 @@ export const IceCandidateSchema = z.object({
   usernameFragment: z.nullish(z.string().check(z.maxLength(256))),
 });
 
+/**
+ * After a restart the server knows no calls: a client that was in one names it, and the server
+ * puts it back together once the other party names the same call.
+ */
+export const CallClaimSchema = z.object({
+  callId: CallIdSchema,
+  otherUsername: TargetSchema,
+});
+
 export const LoginMessageSchema = z.object({
   type: z.literal('login'),
   username: UsernameSchema,
+  /** The token of a session whose socket dropped: take it over, call and queued messages included. */
+  resumeToken: z.optional(z.string().check(z.minLength(1), z.maxLength(RESUME_TOKEN_MAX_LENGTH))),
+  /** The call this client was in, for when the server no longer has the session (restart). */
+  call: z.optional(CallClaimSchema),
 });
 export const OfferMessageSchema = z.object({
   type: z.literal('offer'),
   offer: OfferDescriptionSchema,
   otherUsername: TargetSchema,
+  callId,
 });
 export const AnswerMessageSchema = z.object({
   type: z.literal('answer'),
   answer: AnswerDescriptionSchema,
   otherUsername: TargetSchema,
+  callId,
 });
 export const CandidateMessageSchema = z.object({
   type: z.literal('candidate'),
   candidate: IceCandidateSchema,
   otherUsername: TargetSchema,
+  callId,
 });
 /** `otherUsername` may be left out: `close` then ends whatever call the sender is in. */
 export const CloseMessageSchema = z.object({
   type: z.literal('close'),
   otherUsername: z.optional(TargetSchema),
+  callId,
 });
 export const DeclineReasonSchema = z.enum(['declined', 'busy']);
 export const DeclineMessageSchema = z.object({
   type: z.literal('decline'),
   otherUsername: TargetSchema,
   reason: z.optional(DeclineReasonSchema),
+  callId,
 });
 
 /** Every message a client may send. Unknown fields are dropped, never relayed. */
@@ -70,6 +99,7 @@ export type OfferDescription = z.infer<typeof OfferDescriptionSchema>;
 export type AnswerDescription = z.infer<typeof AnswerDescriptionSchema>;
 export type IceCandidate = z.infer<typeof IceCandidateSchema>;
 export type DeclineReason = z.infer<typeof DeclineReasonSchema>;
+export type CallClaim = z.infer<typeof CallClaimSchema>;
 export type LoginMessage = z.infer<typeof LoginMessageSchema>;
 export type OfferMessage = z.infer<typeof OfferMessageSchema>;
 export type AnswerMessage = z.infer<typeof AnswerMessageSchema>;

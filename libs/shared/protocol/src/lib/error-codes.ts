@@ -15,6 +15,7 @@ export const ErrorCodeSchema = z.enum([
   'offer-pending',
   'no-offer',
   'peer-backlogged',
+  'stale-call',
   'rate-limited',
   'internal',
 ]);

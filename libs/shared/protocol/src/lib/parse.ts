@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import {
+  CALL_ID_MAX_LENGTH,
   CANDIDATE_MAX_LENGTH,
   CandidateMessage,
   CLIENT_MESSAGE_TYPES,
@@ -129,5 +130,8 @@ export function candidateFastPath(value: Record<string, unknown>): CandidateMess
     if (usernameFragment !== null && (typeof usernameFragment !== 'string' || usernameFragment.length > 256)) return undefined;
     out.usernameFragment = usernameFragment;
   }
-  return { type: 'candidate', candidate: out, otherUsername: target };
+  const callId = value['callId'];
+  if (callId === undefined) return { type: 'candidate', candidate: out, otherUsername: target };
+  if (typeof callId !== 'string' || callId.length < 1 || callId.length > CALL_ID_MAX_LENGTH) return undefined;
+  return { type: 'candidate', candidate: out, otherUsername: target, callId };
 }

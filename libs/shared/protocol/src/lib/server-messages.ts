@@ -4,10 +4,13 @@ import {
   DeclineReasonSchema,
   IceCandidateSchema,
   OfferDescriptionSchema,
+  CallIdSchema,
 } from './client-messages';
 import { CloseReasonSchema, ErrorCodeSchema, LoginFailureReasonSchema } from './error-codes';
 
 const Username = z.string();
+/** Every server message about a call names it; optional only so older servers' messages still parse. */
+const callId = z.optional(CallIdSchema);
 
 /** `RTCIceServer`, as the browser's `RTCPeerConnection` takes it. */
 export const IceServerSchema = z.object({
@@ -22,6 +25,18 @@ export const LoginSuccessMessageSchema = z.object({
   username: Username,
   /** The ICE servers this deployment's operator chose; empty means host candidates only. */
   iceServers: z.array(IceServerSchema),
+  /**
+   * Single-use: if the socket drops, log in on a new one with it within `resumeWindowMs` to take
+   * the session back (name, call, messages queued meanwhile). Each login reply brings a new one.
+   */
+  resumeToken: z.optional(z.string()),
+  resumeWindowMs: z.optional(z.number()),
+  /** True when this login took over a dropped session. */
+  resumed: z.optional(z.boolean()),
+  /** The call the session is in, when it resumed into one. */
+  call: z.optional(
+    z.object({ callId: CallIdSchema, otherUsername: Username, state: z.enum(['ringing', 'active']) }),
+  ),
 });
 export const LoginFailureMessageSchema = z.object({
   type: z.literal('login'),
@@ -39,26 +54,52 @@ export const RelayedOfferMessageSchema = z.object({
   type: z.literal('offer'),
   offer: OfferDescriptionSchema,
   username: Username,
+  callId,
 });
 export const RelayedAnswerMessageSchema = z.object({
   type: z.literal('answer'),
   answer: AnswerDescriptionSchema,
   username: Username,
+  callId,
 });
 export const RelayedCandidateMessageSchema = z.object({
   type: z.literal('candidate'),
   candidate: IceCandidateSchema,
   username: Username,
+  callId,
 });
 export const PeerClosedMessageSchema = z.object({
   type: z.literal('close'),
   username: Username,
   reason: CloseReasonSchema,
+  callId,
 });
 export const PeerDeclinedMessageSchema = z.object({
   type: z.literal('decline'),
   username: Username,
   reason: DeclineReasonSchema,
+  callId,
+});
+/** To the caller: the call to `username` exists and rings; its id, for the caller's later messages. */
+export const RingingMessageSchema = z.object({
+  type: z.literal('ringing'),
+  username: Username,
+  callId: CallIdSchema,
+});
+/**
+ * The other party of your call lost its signaling connection (`reconnecting`; media may still
+ * flow) or got it back (`reconnected`). If it does not come back within the resume window, `close`
+ * with reason `disconnected` follows.
+ */
+export const PeerReconnectingMessageSchema = z.object({
+  type: z.literal('reconnecting'),
+  username: Username,
+  callId: CallIdSchema,
+});
+export const PeerReconnectedMessageSchema = z.object({
+  type: z.literal('reconnected'),
+  username: Username,
+  callId: CallIdSchema,
 });
 
 /**
@@ -96,6 +137,9 @@ export const ServerMessageSchema = z.union([
     RelayedCandidateMessageSchema,
     PeerClosedMessageSchema,
     PeerDeclinedMessageSchema,
+    RingingMessageSchema,
+    PeerReconnectingMessageSchema,
+    PeerReconnectedMessageSchema,
     UsersMessageSchema,
     PresenceMessageSchema,
     ErrorMessageSchema,
@@ -111,6 +155,9 @@ export type RelayedAnswerMessage = z.infer<typeof RelayedAnswerMessageSchema>;
 export type RelayedCandidateMessage = z.infer<typeof RelayedCandidateMessageSchema>;
 export type PeerClosedMessage = z.infer<typeof PeerClosedMessageSchema>;
 export type PeerDeclinedMessage = z.infer<typeof PeerDeclinedMessageSchema>;
+export type RingingMessage = z.infer<typeof RingingMessageSchema>;
+export type PeerReconnectingMessage = z.infer<typeof PeerReconnectingMessageSchema>;
+export type PeerReconnectedMessage = z.infer<typeof PeerReconnectedMessageSchema>;
 export type UsersMessage = z.infer<typeof UsersMessageSchema>;
 export type PresenceMessage = z.infer<typeof PresenceMessageSchema>;
 export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;

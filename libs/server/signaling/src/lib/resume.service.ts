@@ -1,0 +1,117 @@
+import { CallClaim, LoginSuccessMessage } from '@duet/shared/protocol';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { PresenceService } from './presence.service';
+import { Session } from './session';
+import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
+import { UserRegistryService } from './user-registry.service';
+
+/**
+ * Calls outlive their signaling connection. Media flows peer to peer, so a dropped WebSocket need
+ * not end a call:
+ * - `park`: a session whose socket dropped keeps its name and call for `resumeWindowMs`; the peer
+ *   is told `reconnecting`; messages for the user are kept in order (bounded, `ParkedMessages`).
+ * - `resume`: a new connection that logs in with the session's single-use `resumeToken` takes it
+ *   over (name, call, kept messages); the peer is told `reconnected`.
+ * - `rejoin`: after a restart the server knows nothing; clients that were in a call log in
+ *   claiming it, and the call is restored once both parties claimed the same `callId`.
+ * If a window passes, the session (or claim) ends and the peer is told the call ended.
+ */
+@Injectable()
+export class ResumeService implements OnModuleDestroy {
+  /** Parked sessions and waiting claims, so shutdown can stop their timers. */
+  private readonly parked = new Set<Session>();
+  private readonly claimTimers = new Map<Session, ReturnType<typeof setTimeout>>();
+
+  constructor(
+    private readonly registry: UserRegistryService,
+    private readonly presence: PresenceService,
+    @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
+  ) {}
+
+  get enabled(): boolean {
+    return this.options.limits.resumeWindowMs > 0;
+  }
+
+  /** Holds `session` for a resume; `end` runs if nobody takes it over in time. */
+  async park(session: Session, end: () => Promise<void>): Promise<void> {
+    const username = session.username;
+    if (username === undefined) return;
+    this.parked.add(session);
+    session.park(this.options.limits.resumeWindowMs, () => {
+      this.parked.delete(session);
+      void end();
+    });
+    const call = await this.registry.callOf(username);
+    if (call) (await this.registry.find(call.peer))?.sink.send({ type: 'reconnecting', username, callId: call.callId });
+  }
+
+  /**
+   * `session` logs in as `username` showing `token`: takes the parked (or not yet noticed dead)
+   * session over. False when the token is not that session's, and nothing changed.
+   */
+  async resume(
+    session: Session,
+    username: string,
+    token: string,
+    reply: Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>,
+  ): Promise<boolean> {
+    const holder = await this.registry.find(username);
+    const previous = holder?.sink;
+    if (!holder || !(previous instanceof Session) || previous === session || !previous.acceptsResume(token)) return false;
+    if (!(await this.registry.replace(username, previous, session))) return false;
+    this.parked.delete(previous);
+    const kept = previous.retire();
+    session.username = holder.username;
+    const call = await this.registry.callOf(username);
+    session.send({
+      ...reply,
+      username: holder.username,
+      resumeToken: session.resumeToken,
+      resumed: true,
+      ...(call && { call: { callId: call.callId, otherUsername: call.peer, state: call.state } }),
+    });
+    await this.presence.list(session);
+    for (const frame of kept) session.sendFrame(frame);
+    if (call) {
+      (await this.registry.find(call.peer))?.sink.send({ type: 'reconnected', username: holder.username, callId: call.callId });
+    }
+    return true;
+  }
+
+  /** After a fresh login, `session` claims the call it was in before the server lost it. */
+  async rejoin(session: Session, username: string, { callId, otherUsername }: CallClaim): Promise<void> {
+    const ended = () => session.send({ type: 'close', username: otherUsername, reason: 'disconnected', callId });
+    const result = await this.registry.rejoin(username, otherUsername, callId);
+    switch (result.outcome) {
+      case 'refused':
+        return ended();
+      case 'restored':
+        session.send({ type: 'reconnected', username: result.peer.username, callId });
+        result.peer.sink.send({ type: 'reconnected', username, callId });
+        return;
+      case 'waiting': {
+        const timer = setTimeout(() => {
+          this.claimTimers.delete(session);
+          this.registry.abandonClaim(username, callId).then((abandoned) => abandoned && ended(), () => undefined);
+        }, this.options.limits.resumeWindowMs);
+        timer.unref();
+        this.claimTimers.set(session, timer);
+        return;
+      }
+    }
+  }
+
+  /** The session ended for good: its claim, if any, waits no more. */
+  forget(session: Session): void {
+    clearTimeout(this.claimTimers.get(session));
+    this.claimTimers.delete(session);
+    this.parked.delete(session);
+  }
+
+  onModuleDestroy(): void {
+    this.parked.forEach((session) => session.retire());
+    this.parked.clear();
+    this.claimTimers.forEach((timer) => clearTimeout(timer));
+    this.claimTimers.clear();
+  }
+}
