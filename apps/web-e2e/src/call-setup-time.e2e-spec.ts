@@ -34,10 +34,10 @@ describe('call set-up time (measurement only)', () => {
         { subtree: true, childList: true },
       );
     });
-    await alice.page.getByTestId('callee-input').fill(bob.name);
-
     const samples: number[] = [];
     for (let call = 0; call < CALLS; call++) {
+      // The lobby (and its call box) is gone during a call, so each call types the name again.
+      await alice.page.getByTestId('callee-input').fill(bob.name);
       const elapsed = await alice.page.evaluate(() =>
         new Promise<number>((resolve, reject) => {
           const timeout = setTimeout(() => reject(new Error('no remote frame within 15 s')), 15_000);
@@ -57,7 +57,7 @@ describe('call set-up time (measurement only)', () => {
         }),
       );
       samples.push(elapsed);
-      expect((await alice.waitForRemoteVideo()).stats.framesDecoded).toBeGreaterThan(0);
+      expect((await alice.waitForRemoteVideo()).videoWidth).toBeGreaterThan(0);
       await alice.hangUp();
       await Promise.all([alice.waitForStatus('idle'), bob.waitForStatus('idle')]);
     }

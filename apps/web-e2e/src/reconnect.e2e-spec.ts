@@ -21,6 +21,10 @@ describe('signaling reconnect in real Chromium', () => {
     const alice = await DuetUser.logIn(browser, server.baseUrl, 'alice-r');
     await server.stop();
     expect(await alice.errorMessage()).toBe('Server unreachable: reconnecting…');
+    // The ✕ hides the banner; the header still says what is going on.
+    await alice.page.getByRole('button', { name: 'Dismiss message' }).click();
+    await alice.page.getByTestId('error-message').waitFor({ state: 'detached' });
+    expect(await alice.page.locator('header [role="status"]').textContent()).toContain('reconnecting');
 
     // The same address again: a restarted server that has forgotten everyone.
     server = await startServer({ port: server.port });

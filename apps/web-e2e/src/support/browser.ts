@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { Browser, chromium } from 'playwright-core';
 
-/** The flags TOOLCHAIN.md verified on this machine; the fake ones give a synthetic camera and mic. */
+/**
+ * The flags TOOLCHAIN.md verified on this machine; the fake ones give synthetic cameras, microphones
+ * and a synthetic 1280×720 screen for getDisplayMedia.
+ */
 export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -10,7 +13,10 @@ export const CHROMIUM_FLAGS = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--use-fake-device-for-media-stream',
+  // Three fake cameras, so switching cameras is a real switch (there are three fake microphones
+  // anyway). Chromium's second fake camera (fake_device_1) delivers Y16 depth frames, which the
+  // video encoder cannot send; tests switch to fake_device_2 (MJPEG), a camera like a real one.
+  '--use-fake-device-for-media-stream=device-count=3',
   '--use-fake-ui-for-media-stream',
 ];
 

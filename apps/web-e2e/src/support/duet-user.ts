@@ -1,27 +1,27 @@
-import { Browser, BrowserContext, Page } from 'playwright-core';
+import { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
-type CallState = 'idle' | 'calling' | 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
+export type CallState = 'idle' | 'calling' | 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
-interface InboundVideoStats {
-  framesDecoded: number;
-  frameWidth: number;
-  frameHeight: number;
-  bytesReceived: number;
+/** What a person sees of the other side's video: its size, and how many frames the element has shown. */
+export interface RemoteVideo {
+  videoWidth: number;
+  videoHeight: number;
+  /** `getVideoPlaybackQuality().totalVideoFrames` of the remote <video>. */
+  frames: number;
 }
 
 declare global {
   interface Window {
-    __duet?: { callState(): string; inboundVideoStats(): Promise<InboundVideoStats | null> };
     __statusLog?: string[];
   }
 }
-
-const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
 /** One person in their own browser context (own camera permission, own storage), on a phone-sized screen. */
 export class DuetUser {
   /** The page's console, kept so a failure can show what the app logged (state moves, negotiation). */
   private readonly consoleLines: string[] = [];
+  /** The `type` of every signaling frame the page sent, watched from outside the page. */
+  readonly sentTypes: string[] = [];
 
   private constructor(
     readonly name: string,
@@ -29,6 +29,21 @@ export class DuetUser {
     readonly page: Page,
   ) {
     page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
+    page.on('websocket', (socket) =>
+      socket.on('framesent', ({ payload }) => {
+        if (typeof payload !== 'string') return;
+        try {
+          this.sentTypes.push(String(JSON.parse(payload).type));
+        } catch {
+          this.sentTypes.push('(not JSON)');
+        }
+      }),
+    );
+  }
+
+  /** How many offers this page has sent: a device switch or screen share must not add one. */
+  offersSent(): number {
+    return this.sentTypes.filter((type) => type === 'offer').length;
   }
 
   consoleLog(): string {
@@ -36,8 +51,14 @@ export class DuetUser {
   }
 
   /** Opens the app (at `path`) and logs in; resolves once the app shows the name as the current user. */
-  static async logIn(browser: Browser, baseUrl: string, name: string, path = '/'): Promise<DuetUser> {
-    const user = await DuetUser.open(browser, baseUrl, name, path);
+  static async logIn(
+    browser: Browser,
+    baseUrl: string,
+    name: string,
+    path = '/',
+    options: BrowserContextOptions = {},
+  ): Promise<DuetUser> {
+    const user = await DuetUser.open(browser, baseUrl, name, path, options);
     await user.submitLogin(name);
     await user.page.getByTestId('current-user').filter({ hasText: name }).waitFor();
     await user.recordStatuses();
@@ -45,11 +66,18 @@ export class DuetUser {
   }
 
   /** Opens the app without logging in. */
-  static async open(browser: Browser, baseUrl: string, name: string, path = '/'): Promise<DuetUser> {
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    name: string,
+    path = '/',
+    options: BrowserContextOptions = {},
+  ): Promise<DuetUser> {
     const context = await browser.newContext({
       baseURL: baseUrl,
       permissions: ['camera', 'microphone'],
       viewport: { width: 375, height: 740 },
+      ...options,
     });
     const page = await context.newPage();
     const user = new DuetUser(name, context, page);
@@ -62,14 +90,15 @@ export class DuetUser {
     await this.page.getByTestId('login-button').click();
   }
 
+  /** The exact call state, as `call-status` keeps it in `data-state`. */
   status(): Promise<string | null> {
-    return this.page.getByTestId('call-status').textContent();
+    return this.page.getByTestId('call-status').getAttribute('data-state');
   }
 
   async waitForStatus(state: CallState, timeout = 15_000): Promise<void> {
     try {
       await this.page.waitForFunction(
-        (expected) => document.querySelector('[data-testid="call-status"]')?.textContent === expected,
+        (expected) => document.querySelector('[data-testid="call-status"]')?.getAttribute('data-state') === expected,
         state,
         { timeout, polling: 25 },
       );
@@ -79,7 +108,7 @@ export class DuetUser {
     }
   }
 
-  /** Every call-status text seen since login, recorded in the page so short-lived states are not missed. */
+  /** Every call state seen since login, recorded in the page so short-lived states are not missed. */
   statusHistory(): Promise<string[]> {
     return this.page.evaluate(() => [...(window.__statusLog ?? [])]);
   }
@@ -122,25 +151,44 @@ export class DuetUser {
   }
 
   /**
-   * Waits until the remote <video> has real dimensions and the connection has decoded frames,
-   * i.e. video is actually flowing, not just negotiated. Returns the final counters.
+   * Waits until the remote <video> shows real video: it has dimensions and presents new frames
+   * (`requestVideoFrameCallback`), i.e. video is flowing, not just negotiated.
    */
-  async waitForRemoteVideo(timeoutMs = 15_000): Promise<{ videoWidth: number; videoHeight: number; stats: InboundVideoStats }> {
-    const deadline = Date.now() + timeoutMs;
-    let last: unknown = null;
-    while (Date.now() < deadline) {
-      last = await this.page.evaluate(async () => {
+  async waitForRemoteVideo(timeoutMs = 15_000): Promise<RemoteVideo> {
+    try {
+      await this.page.waitForFunction(() => {
         const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
-        const stats = (await window.__duet?.inboundVideoStats()) ?? null;
-        return { videoWidth: video?.videoWidth ?? 0, videoHeight: video?.videoHeight ?? 0, stats };
-      });
-      const sample = last as { videoWidth: number; videoHeight: number; stats: InboundVideoStats | null };
-      if (sample.videoWidth > 0 && sample.stats && sample.stats.framesDecoded > 0) {
-        return sample as { videoWidth: number; videoHeight: number; stats: InboundVideoStats };
-      }
-      await sleep(100);
+        return video !== null && video.videoWidth > 0;
+      }, undefined, { timeout: timeoutMs, polling: 50 });
+      // A fresh frame presented after we start watching proves the picture moves.
+      await this.page.evaluate(
+        (ms) =>
+          new Promise<void>((resolve, reject) => {
+            const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+            if (!video) return reject(new Error('no remote video'));
+            const timer = setTimeout(() => reject(new Error('no new frame')), ms);
+            video.requestVideoFrameCallback(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+        timeoutMs,
+      );
+    } catch (error) {
+      throw new Error(`${this.name}: remote video never played (${(error as Error).message}); last ${JSON.stringify(await this.remoteVideo())}`);
     }
-    throw new Error(`${this.name}: remote video never played; last sample ${JSON.stringify(last)}`);
+    return this.remoteVideo();
+  }
+
+  remoteVideo(): Promise<RemoteVideo> {
+    return this.page.evaluate(() => {
+      const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+      return {
+        videoWidth: video?.videoWidth ?? 0,
+        videoHeight: video?.videoHeight ?? 0,
+        frames: video?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+      };
+    });
   }
 
   async localVideoWidth(): Promise<number> {
@@ -155,14 +203,20 @@ export class DuetUser {
     return this.page.getByTestId('user-item').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(name)}\\s*$`) });
   }
 
-  private async recordStatuses(): Promise<void> {
+  /** Starts recording call states in the page (logIn does this; call it after logging in by hand). */
+  async recordStatuses(): Promise<void> {
     await this.page.evaluate(() => {
       const log: string[] = (window.__statusLog = []);
       const read = () => {
-        const text = document.querySelector('[data-testid="call-status"]')?.textContent ?? null;
+        const text = document.querySelector('[data-testid="call-status"]')?.getAttribute('data-state') ?? null;
         if (text !== null && text !== log.at(-1)) log.push(text);
       };
-      new MutationObserver(read).observe(document.body, { subtree: true, childList: true, characterData: true });
+      new MutationObserver(read).observe(document.body, {
+        subtree: true,
+        childList: true,
+        attributes: true,
+        attributeFilter: ['data-state'],
+      });
       read();
     });
   }

@@ -1,7 +1,6 @@
 import { ApplicationConfig, provideBrowserGlobalErrorListeners, provideZonelessChangeDetection } from '@angular/core';
-import { provideRtcTestHooks } from '@duet/web/rtc';
 
 // One page, no router: the bundle stays small and there is nothing to navigate to.
 export const appConfig: ApplicationConfig = {
-  providers: [provideBrowserGlobalErrorListeners(), provideZonelessChangeDetection(), provideRtcTestHooks()],
+  providers: [provideBrowserGlobalErrorListeners(), provideZonelessChangeDetection()],
 };

@@ -1,2 +1,3 @@
 export * from './lib/call-facade.service';
 export * from './lib/call-page/call-page.component';
+export * from './lib/alerts/call-alerts.service';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { UsernameSchema, USERNAME_MAX_LENGTH } from './username';
 
 /** SDPs of a video call run to a few kB; this bound sits well inside the server's frame cap. */
@@ -6,23 +6,23 @@ export const SDP_MAX_LENGTH = 32_768;
 export const CANDIDATE_MAX_LENGTH = 1_024;
 
 /** A target name: any string of sane length. A name that cannot exist is simply not online. */
-const TargetSchema = z.string().min(1).max(USERNAME_MAX_LENGTH * 2);
+const TargetSchema = z.string().check(z.minLength(1), z.maxLength(USERNAME_MAX_LENGTH * 2));
 
 export const OfferDescriptionSchema = z.object({
   type: z.literal('offer'),
-  sdp: z.string().max(SDP_MAX_LENGTH),
+  sdp: z.string().check(z.maxLength(SDP_MAX_LENGTH)),
 });
 export const AnswerDescriptionSchema = z.object({
   type: z.literal('answer'),
-  sdp: z.string().max(SDP_MAX_LENGTH),
+  sdp: z.string().check(z.maxLength(SDP_MAX_LENGTH)),
 });
 
 /** `RTCIceCandidateInit`, as `JSON.stringify(event.candidate)` produces it. */
 export const IceCandidateSchema = z.object({
-  candidate: z.string().max(CANDIDATE_MAX_LENGTH),
-  sdpMid: z.string().max(64).nullish(),
-  sdpMLineIndex: z.number().int().min(0).max(1_023).nullish(),
-  usernameFragment: z.string().max(256).nullish(),
+  candidate: z.string().check(z.maxLength(CANDIDATE_MAX_LENGTH)),
+  sdpMid: z.nullish(z.string().check(z.maxLength(64))),
+  sdpMLineIndex: z.nullish(z.number().check(z.int(), z.minimum(0), z.maximum(1_023))),
+  usernameFragment: z.nullish(z.string().check(z.maxLength(256))),
 });
 
 export const LoginMessageSchema = z.object({
@@ -47,13 +47,13 @@ export const CandidateMessageSchema = z.object({
 /** `otherUsername` may be left out: `close` then ends whatever call the sender is in. */
 export const CloseMessageSchema = z.object({
   type: z.literal('close'),
-  otherUsername: TargetSchema.optional(),
+  otherUsername: z.optional(TargetSchema),
 });
 export const DeclineReasonSchema = z.enum(['declined', 'busy']);
 export const DeclineMessageSchema = z.object({
   type: z.literal('decline'),
   otherUsername: TargetSchema,
-  reason: DeclineReasonSchema.optional(),
+  reason: z.optional(DeclineReasonSchema),
 });
 
 /** Every message a client may send. Unknown fields are dropped, never relayed. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** Every `code` an `error` message can carry. docs/protocol.md explains each. */
 export const ErrorCodeSchema = z.enum([

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   CANDIDATE_MAX_LENGTH,
   CandidateMessage,
@@ -27,6 +27,7 @@ const knownClientTypes = new Set<string>(CLIENT_MESSAGE_TYPES);
  * with it. Never throws: every frame, however broken, gets an answer.
  */
 export function parseClientFrame(frame: string | Uint8Array): ParseResult<ClientMessage> {
+  useEnglishMessages();
   if (typeof frame !== 'string') {
     return fail('binary-frame', 'binary frames are not supported; send JSON text');
   }
@@ -57,6 +58,20 @@ export function parseClientFrame(frame: string | Uint8Array): ParseResult<Client
   return { ok: true, message: parsed.data };
 }
 
+let englishMessages = false;
+
+/**
+ * zod/mini ships no error messages of its own ("Invalid input" for everything); the server's
+ * replies name the problem, so the first parse installs zod's English ones (the same text classic
+ * zod gives). Done here, not at import, so the browser, which never parses client frames, does
+ * not download them.
+ */
+function useEnglishMessages(): void {
+  if (englishMessages) return;
+  englishMessages = true;
+  z.config(z.locales.en());
+}
+
 /** The browser's side: validates what the server sent before anything acts on it. */
 export function parseServerFrame(frame: string): ParseResult<ServerMessage> {
   let value: unknown;
@@ -76,7 +91,7 @@ function fail(code: ErrorCode, message: string, replyTo?: string): ParseResult<n
 }
 
 /** The first problem, with its path: enough to fix a client, short enough to send back. */
-function describe(error: z.ZodError): string {
+function describe(error: z.core.$ZodError): string {
   const issue = error.issues[0];
   const path = issue.path.length > 0 ? issue.path.join('.') : 'message';
   return `${path}: ${issue.message}`;

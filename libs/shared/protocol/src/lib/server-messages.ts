@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   AnswerDescriptionSchema,
   DeclineReasonSchema,
@@ -12,8 +12,8 @@ const Username = z.string();
 /** `RTCIceServer`, as the browser's `RTCPeerConnection` takes it. */
 export const IceServerSchema = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
-  username: z.string().optional(),
-  credential: z.string().optional(),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
 });
 
 export const LoginSuccessMessageSchema = z.object({
@@ -68,7 +68,7 @@ export const PeerDeclinedMessageSchema = z.object({
 export const UsersMessageSchema = z.object({
   type: z.literal('users'),
   users: z.array(Username),
-  total: z.number().int().min(0),
+  total: z.number().check(z.int(), z.minimum(0)),
   truncated: z.boolean(),
 });
 export const PresenceMessageSchema = z.object({
@@ -81,7 +81,7 @@ export const ErrorMessageSchema = z.object({
   code: ErrorCodeSchema,
   message: z.string(),
   /** The `type` of the message that caused the error, when it had one. */
-  replyTo: z.string().optional(),
+  replyTo: z.optional(z.string()),
 });
 
 /**

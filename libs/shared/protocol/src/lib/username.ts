@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const USERNAME_MAX_LENGTH = 32;
 
@@ -10,7 +10,9 @@ export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/;
 
 export const UsernameSchema = z
   .string()
-  .regex(USERNAME_PATTERN, 'must be 1-32 characters: letters, digits, ".", "_" or "-", starting with a letter or digit');
+  .check(
+    z.regex(USERNAME_PATTERN, 'must be 1-32 characters: letters, digits, ".", "_" or "-", starting with a letter or digit'),
+  );
 
 /**
  * Names are unique regardless of case, so "Bob" and "bob" are the same person and calling

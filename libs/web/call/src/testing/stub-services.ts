@@ -1,21 +1,45 @@
 import { signal } from '@angular/core';
-import { ServerMessage } from '@duet/shared/protocol';
-import { CallNotice, CallState, ConnectionState, PeerService, SignalingClient, SignalingSession } from '@duet/web/rtc';
-import { Subject } from 'rxjs';
+import { LoginFailureMessage } from '@duet/shared/protocol';
+import {
+  CallNotice,
+  CallState,
+  ConnectionState,
+  DeviceChoices,
+  DeviceLists,
+  LocalMediaService,
+  LoginState,
+  PREFERENCE_STORAGE,
+  PeerService,
+  PresenceService,
+  RemoteMediaState,
+  SignalingClient,
+  SignalingSession,
+} from '@duet/web/rtc';
+import { BehaviorSubject, Subject } from 'rxjs';
+import { AUDIO_CONTEXT_FACTORY } from '../lib/alerts/call-alerts.service';
 
 /** Stand-ins for the rtc services: the UI tests drive their signals and watch the calls made. */
-export function stubServices() {
+export function stubServices(saved: Record<string, string> = {}) {
+  const session = new BehaviorSubject<SignalingSession | null>(null);
   const signaling = {
-    messages$: new Subject<ServerMessage>(),
     connectionState: signal<ConnectionState>('open'),
+    connectionState$: new BehaviorSubject<ConnectionState>('open'),
     session: signal<SignalingSession | null>(null),
+    session$: session,
+    loginState: signal<LoginState>('logged-out'),
+    loginFailures$: new Subject<LoginFailureMessage>(),
     connect: jest.fn(),
+    disconnect: jest.fn(),
     logIn: jest.fn(),
   };
+  const callState = new BehaviorSubject<CallState>('idle');
   const peer = {
     notices$: new Subject<CallNotice>(),
+    callState$: callState,
     callState: signal<CallState>('idle'),
     remoteUser: signal<string | null>(null),
+    remoteMedia: signal<RemoteMediaState>({ micMuted: false, cameraOff: false, screenSharing: false }),
+    connectedAt: signal<number | null>(null),
     localStream: signal<MediaStream | null>(null),
     remoteStream: signal<MediaStream | null>(null),
     call: jest.fn(() => Promise.resolve()),
@@ -23,14 +47,56 @@ export function stubServices() {
     decline: jest.fn(),
     hangUp: jest.fn(),
   };
+  const media = {
+    micMuted: signal(false),
+    cameraOff: signal(false),
+    screenSharing: signal(false),
+    canShareScreen: true,
+    previewing: signal(false),
+    audioTrack: signal<MediaStreamTrack | null>(null),
+    devices: signal<DeviceLists>({
+      camera: [{ id: 'cam-1', label: 'Front camera' }],
+      microphone: [{ id: 'mic-1', label: 'Built-in mic' }],
+      speaker: [],
+    }),
+    choices: signal<DeviceChoices>({ camera: null, microphone: null, speaker: null }),
+    setMicMuted: jest.fn(),
+    setCameraOff: jest.fn(),
+    startScreenShare: jest.fn(() => Promise.resolve()),
+    stopScreenShare: jest.fn(),
+    selectDevice: jest.fn(() => Promise.resolve()),
+    startPreview: jest.fn(() => Promise.resolve()),
+    stopPreview: jest.fn(),
+    refreshDevices: jest.fn(() => Promise.resolve()),
+  };
+  const presence = { onlineUsers: signal<readonly string[]>([]) };
+  const storage = new Map<string, string>(Object.entries(saved));
   const providers = [
     { provide: SignalingClient, useValue: signaling },
     { provide: PeerService, useValue: peer },
+    { provide: LocalMediaService, useValue: media },
+    { provide: PresenceService, useValue: presence },
+    { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
+    {
+      provide: PREFERENCE_STORAGE,
+      useValue: {
+        getItem: (key: string) => storage.get(key) ?? null,
+        setItem: (key: string, value: string) => storage.set(key, value),
+        removeItem: (key: string) => storage.delete(key),
+      },
+    },
   ];
   /** Logs in as `username` the way the real client would after the server said yes. */
   const logInAs = (username: string) => {
     signaling.session.set({ username, iceServers: [] });
-    signaling.messages$.next({ type: 'login', success: true, username, iceServers: [] });
+    signaling.loginState.set('logged-in');
+    session.next({ username, iceServers: [] });
   };
-  return { signaling, peer, providers, logInAs };
+  /** Moves the call to `state`, through both the signal and the stream, as the real service does. */
+  const callIn = (state: CallState, remoteUser: string | null = null) => {
+    peer.remoteUser.set(remoteUser);
+    peer.callState.set(state);
+    callState.next(state);
+  };
+  return { signaling, peer, media, presence, storage, providers, logInAs, callIn };
 }

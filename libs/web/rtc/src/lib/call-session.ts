@@ -1,4 +1,5 @@
 import { AnswerDescription, IceCandidate, OfferDescription } from '@duet/shared/protocol';
+import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
 import { CallClosedError } from './errors';
 import { RtcEnvironment } from './rtc-environment';
 
@@ -17,12 +18,16 @@ export interface CallSessionOptions {
   signal(message: OutboundSignal): void;
   remoteStream(stream: MediaStream): void;
   connectionStateChange(state: RTCPeerConnectionState): void;
+  /** The control channel opened: a good moment to tell the other side our media state. */
+  controlOpen(): void;
+  control(message: ControlMessage): void;
 }
 
 /** Candidates kept while no remote description exists; a peer that floods more is misbehaving. */
 export const MAX_QUEUED_CANDIDATES = 200;
 
 const KINDS = ['audio', 'video'] as const;
+type Kind = (typeof KINDS)[number];
 
 /**
  * One RTCPeerConnection, negotiated with the "perfect negotiation" pattern (W3C / webrtc samples):
@@ -32,6 +37,9 @@ const KINDS = ['audio', 'video'] as const;
  * Inbound signals run one at a time in arrival order. Candidates that arrive before a remote
  * description are queued and applied right after it. Once closed, every operation rejects with
  * CallClosedError.
+ *
+ * Besides media it carries the control data channel (control-channel.ts). A device switch or screen
+ * share swaps the track on the existing sender (`replaceTrack`), which needs no new offer.
  */
 export class CallSession {
   readonly remoteUser: string;
@@ -46,6 +54,8 @@ export class CallSession {
   private pendingOffer: RTCSessionDescriptionInit | null = null;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
   private remoteStreamFallback: MediaStream | null = null;
+  private controlChannel: RTCDataChannel | null = null;
+  private readonly senders = new Map<Kind, RTCRtpSender>();
   private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: CallSessionOptions) {
@@ -137,9 +147,26 @@ export class CallSession {
     this.pc?.restartIce();
   }
 
-  getStats(): Promise<RTCStatsReport | null> {
-    if (this.closed || !this.pc) return Promise.resolve(null);
-    return this.pc.getStats();
+  /**
+   * Sends `track` instead of the current one of its kind, without renegotiating. False when this
+   * side sends nothing of that kind (it joined without that device), or the call is not open yet.
+   */
+  async replaceTrack(kind: Kind, track: MediaStreamTrack): Promise<boolean> {
+    this.assertOpen('replace a track');
+    // Not open yet: open() sends the tracks it is given, nothing to swap.
+    if (!this.pc) return true;
+    const sender = this.senders.get(kind);
+    if (!sender) return false;
+    await sender.replaceTrack(track);
+    return true;
+  }
+
+  /** Sends a control message if the channel is open; false otherwise (the open handler resends state). */
+  sendControl(message: ControlMessage): boolean {
+    const channel = this.controlChannel;
+    if (this.closed || channel?.readyState !== 'open') return false;
+    channel.send(encodeControlMessage(message));
+    return true;
   }
 
   /** Idempotent. Stops the connection; pending work rejects with CallClosedError. */
@@ -150,6 +177,10 @@ export class CallSession {
     this.pendingCandidates.length = 0;
     const pc = this.pc;
     this.pc = null;
+    this.senders.clear();
+    const channel = this.controlChannel;
+    this.controlChannel = null;
+    if (channel) channel.onopen = channel.onmessage = null;
     if (!pc) return;
     pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
     pc.close();
@@ -201,13 +232,32 @@ export class CallSession {
       console.debug(`[peer] connection ${pc.connectionState}`);
       this.options.connectionStateChange(pc.connectionState);
     };
+    this.openControlChannel(pc);
     return pc;
+  }
+
+  /** Created before any offer on both sides, so the first offer already carries it. */
+  private openControlChannel(pc: RTCPeerConnection): void {
+    const channel = pc.createDataChannel(CONTROL_CHANNEL.label, { negotiated: true, id: CONTROL_CHANNEL.id });
+    this.controlChannel = channel;
+    channel.onopen = () => {
+      if (!this.closed) this.options.controlOpen();
+    };
+    channel.onmessage = (event: MessageEvent) => {
+      const message = parseControlMessage(event.data);
+      if (message && !this.closed) this.options.control(message);
+      else if (!message) console.debug('[peer] dropped an unknown control message');
+    };
   }
 
   /** Sends our tracks; when offering, asks to receive any kind we cannot send (no camera, no mic). */
   private attachMedia(pc: RTCPeerConnection, stream: MediaStream | null, offering: boolean): void {
     const tracks = stream?.getTracks() ?? [];
-    for (const track of tracks) pc.addTrack(track, stream as MediaStream);
+    for (const track of tracks) {
+      const kind = track.kind as Kind;
+      // One sender per kind: a second track of a kind is not something a 1:1 call sends.
+      if (!this.senders.has(kind)) this.senders.set(kind, pc.addTrack(track, stream as MediaStream));
+    }
     if (!offering) return;
     for (const kind of KINDS) {
       if (!tracks.some((track) => track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });

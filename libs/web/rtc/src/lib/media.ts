@@ -1,25 +1,30 @@
+/** Why the camera or microphone could not be used, as a code the UI turns into words. */
+export type MediaProblem = 'permission-denied' | 'not-found' | 'in-use' | 'failed';
+
+/** What the user joined with when the full camera+microphone request failed. */
+export type MediaFallback = 'audio-only' | 'receive-only';
+
 /** What the user could share: a stream (possibly audio-only), or none at all (receive-only). */
 export interface LocalMedia {
   stream: MediaStream | null;
-  /** Set when the full camera+microphone request failed: the reason, in words. */
-  problem: string | null;
+  /** Set when the full camera+microphone request failed. */
+  problem: { reason: MediaProblem; fallback: MediaFallback } | null;
 }
 
-/** Turns a `getUserMedia` rejection into a sentence a user can act on. */
-export function describeMediaError(error: unknown): string {
+export function classifyMediaError(error: unknown): MediaProblem {
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Camera/microphone permission denied.';
+      return 'permission-denied';
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera/microphone found.';
+      return 'not-found';
     case 'NotReadableError':
     case 'AbortError':
-      return 'The camera or microphone is in use by another application.';
+      return 'in-use';
     default:
-      return 'The camera or microphone could not be started.';
+      return 'failed';
   }
 }
 
@@ -29,16 +34,17 @@ export function describeMediaError(error: unknown): string {
  */
 export async function acquireLocalMedia(
   getUserMedia: (constraints: MediaStreamConstraints) => Promise<MediaStream>,
+  constraints: { audio: MediaTrackConstraints | true; video: MediaTrackConstraints | true } = { audio: true, video: true },
 ): Promise<LocalMedia> {
   try {
-    return { stream: await getUserMedia({ audio: true, video: true }), problem: null };
+    return { stream: await getUserMedia(constraints), problem: null };
   } catch (fullError) {
-    const reason = describeMediaError(fullError);
+    const reason = classifyMediaError(fullError);
     try {
-      const stream = await getUserMedia({ audio: true });
-      return { stream, problem: `${reason} Joining with audio only.` };
+      const stream = await getUserMedia({ audio: constraints.audio });
+      return { stream, problem: { reason, fallback: 'audio-only' } };
     } catch {
-      return { stream: null, problem: `${reason} You can still see and hear the other side.` };
+      return { stream: null, problem: { reason, fallback: 'receive-only' } };
     }
   }
 }

@@ -6,25 +6,45 @@ import { DOCUMENT, InjectionToken, inject } from '@angular/core';
  */
 export interface RtcEnvironment {
   createPeerConnection(configuration: RTCConfiguration): RTCPeerConnection;
-  createMediaStream(): MediaStream;
+  createMediaStream(tracks?: MediaStreamTrack[]): MediaStream;
   getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStream>;
+  /** False where the browser cannot share a screen (most phones). */
+  readonly canShareScreen: boolean;
+  getDisplayMedia(constraints: DisplayMediaStreamOptions): Promise<MediaStream>;
+  enumerateDevices(): Promise<MediaDeviceInfo[]>;
+  /** Calls `listener` when a device is plugged in or out; returns the unsubscribe function. */
+  onDeviceChange(listener: () => void): () => void;
 }
 
 export const RTC_ENVIRONMENT = new InjectionToken<RtcEnvironment>('RTC_ENVIRONMENT', {
   providedIn: 'root',
-  factory: () => ({
-    createPeerConnection: (configuration) => new RTCPeerConnection(configuration),
-    createMediaStream: () => new MediaStream(),
-    getUserMedia: (constraints) => {
-      // Undefined outside a secure context (plain http on a non-local host).
-      const devices = globalThis.navigator?.mediaDevices;
-      if (!devices) {
-        return Promise.reject(new DOMException('media devices need a secure (https) page', 'SecurityError'));
-      }
-      return devices.getUserMedia(constraints);
-    },
-  }),
+  factory: browserEnvironment,
 });
+
+/** Undefined outside a secure context (plain http on a non-local host). */
+function mediaDevices(): MediaDevices | null {
+  return globalThis.navigator?.mediaDevices ?? null;
+}
+
+function insecure(): Promise<never> {
+  return Promise.reject(new DOMException('media devices need a secure (https) page', 'SecurityError'));
+}
+
+function browserEnvironment(): RtcEnvironment {
+  return {
+    createPeerConnection: (configuration) => new RTCPeerConnection(configuration),
+    createMediaStream: (tracks) => new MediaStream(tracks ?? []),
+    getUserMedia: (constraints) => mediaDevices()?.getUserMedia(constraints) ?? insecure(),
+    canShareScreen: typeof mediaDevices()?.getDisplayMedia === 'function',
+    getDisplayMedia: (constraints) => mediaDevices()?.getDisplayMedia(constraints) ?? insecure(),
+    enumerateDevices: () => mediaDevices()?.enumerateDevices() ?? Promise.resolve([]),
+    onDeviceChange: (listener) => {
+      const devices = mediaDevices();
+      devices?.addEventListener('devicechange', listener);
+      return () => devices?.removeEventListener('devicechange', listener);
+    },
+  };
+}
 
 export type WebSocketFactory = (url: string, protocols?: string[]) => WebSocket;
 

@@ -50,9 +50,11 @@ describe(SignalingClient.name, () => {
     expect(client.connectionState()).toBe('open');
   });
 
-  it('emits valid server messages, typed', () => {
+  it('hands each message type to its one owner, and refuses a second owner', () => {
     const received: unknown[] = [];
-    client.messages$.subscribe((message) => received.push(message));
+    client.claim('presence').subscribe((message) => received.push(message));
+    expect(() => client.claim('users', 'presence')).toThrow('"presence" already has an owner');
+    expect(() => client.claim('login')).toThrow('"login" already has an owner');
     client.connect();
     FakeWebSocket.latest().acceptConnection();
     FakeWebSocket.latest().deliver({ type: 'presence', username: 'bob', online: true });
@@ -66,7 +68,7 @@ describe(SignalingClient.name, () => {
     ['a login result with a non-boolean success', { type: 'login', success: 'yes' }],
   ])('drops %s with a console warning', (_label, frame) => {
     const received: unknown[] = [];
-    client.messages$.subscribe((message) => received.push(message));
+    client.claim('offer', 'presence').subscribe((message) => received.push(message));
     client.connect();
     FakeWebSocket.latest().acceptConnection();
     FakeWebSocket.latest().deliver(frame);
@@ -89,8 +91,10 @@ describe(SignalingClient.name, () => {
     socket.acceptConnection();
     expect(socket.messages()).toEqual([{ type: 'login', username: 'alice' }]);
     const iceServers = [{ urls: 'stun:stun.duet.test:3478' }];
+    expect(client.loginState()).toBe('logging-in');
     socket.deliver({ type: 'login', success: true, username: 'alice', iceServers });
     expect(client.session()).toEqual({ username: 'alice', iceServers });
+    expect(client.loginState()).toBe('logged-in');
   });
 
   it('reconnects after a drop and logs in again with the last name, unprompted', () => {
@@ -116,8 +120,12 @@ describe(SignalingClient.name, () => {
     client.logIn('alice');
     const first = FakeWebSocket.latest();
     first.acceptConnection();
+    const failures: unknown[] = [];
+    client.loginFailures$.subscribe((failure) => failures.push(failure.reason));
     first.deliver({ type: 'login', success: false, reason: 'taken', message: 'taken' });
     expect(client.session()).toBeNull();
+    expect(client.loginState()).toBe('logged-out');
+    expect(failures).toEqual(['taken']);
     first.drop();
     jest.advanceTimersByTime(policy.maxDelayMs);
     FakeWebSocket.latest().acceptConnection();

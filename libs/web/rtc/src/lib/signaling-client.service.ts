@@ -1,10 +1,16 @@
 import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { ClientMessage, IceServer, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
-import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { ClientMessage, IceServer, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
+import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ACCESS_TOKEN, SIGNALING_URL, WEB_SOCKET_FACTORY, signalingProtocols } from './rtc-environment';
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** `logging-in` from sending a name until the server answers; a refusal goes back to `logged-out`. */
+export type LoginState = 'logged-out' | 'logging-in' | 'logged-in';
+
+export type ServerMessageType = ServerMessage['type'];
+export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
 
 /** Who the server says we are, and the ICE servers it handed out at login. */
 export interface SignalingSession {
@@ -43,6 +49,9 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
  *
  * While reconnecting it retries with backoff; once open again it logs back in with the last
  * name that logged in successfully (or is still waiting for an answer).
+ *
+ * Every server message type has exactly one owner: this client owns `login`; other services
+ * `claim()` theirs (a second claim of a type throws), so no message is handled in two places.
  */
 @Injectable({ providedIn: 'root' })
 export class SignalingClient {
@@ -54,13 +63,17 @@ export class SignalingClient {
   private readonly messagesSubject = new Subject<ServerMessage>();
   private readonly connectionStateSubject = new BehaviorSubject<ConnectionState>('closed');
   private readonly sessionSubject = new BehaviorSubject<SignalingSession | null>(null);
+  private readonly loginStateSubject = new BehaviorSubject<LoginState>('logged-out');
+  private readonly loginFailuresSubject = new Subject<LoginFailureMessage>();
+  private readonly owners = new Set<ServerMessageType>(['login']);
 
-  /** Every valid message from the server. Invalid frames never get here. */
-  readonly messages$: Observable<ServerMessage> = this.messagesSubject.asObservable();
   readonly connectionState$: Observable<ConnectionState> = this.connectionStateSubject.asObservable();
   readonly session$: Observable<SignalingSession | null> = this.sessionSubject.asObservable();
+  /** The server refused a name (taken, invalid, or not the one the connection authenticated as). */
+  readonly loginFailures$: Observable<LoginFailureMessage> = this.loginFailuresSubject.asObservable();
   readonly connectionState = toSignal(this.connectionState$, { requireSync: true });
   readonly session = toSignal(this.session$, { requireSync: true });
+  readonly loginState = toSignal(this.loginStateSubject, { requireSync: true });
 
   private socket: WebSocket | null = null;
   private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
@@ -78,9 +91,25 @@ export class SignalingClient {
     this.openSocket('connecting');
   }
 
+  /**
+   * The messages of `types`, for their one owner. Throws if another service already owns one of
+   * them: two handlers of one message type is the bug this guards against.
+   */
+  claim<K extends ServerMessageType>(...types: K[]): Observable<ServerMessageOf<K>> {
+    for (const type of types) {
+      if (this.owners.has(type)) throw new Error(`server message "${type}" already has an owner`);
+      this.owners.add(type);
+    }
+    const claimed = new Set<ServerMessageType>(types);
+    return this.messagesSubject.pipe(
+      filter((message): message is ServerMessageOf<K> => claimed.has(message.type)),
+    );
+  }
+
   /** Logs in now if the socket is open, else as soon as it opens. */
   logIn(username: string): void {
     this.username = username;
+    this.loginStateSubject.next('logging-in');
     if (this.isOpen()) {
       this.send({ type: 'login', username });
     } else {
@@ -98,6 +127,7 @@ export class SignalingClient {
   /** Closes for good: no reconnect, no re-login. */
   disconnect(): void {
     this.username = null;
+    this.loginStateSubject.next('logged-out');
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.reconnectTimer = null;
     const socket = this.socket;
@@ -154,16 +184,21 @@ export class SignalingClient {
       return;
     }
     const message = result.message;
-    if (message.type === 'login') {
-      if (message.success) {
-        this.username = message.username;
-        this.sessionSubject.next({ username: message.username, iceServers: message.iceServers });
-      } else {
-        this.username = null;
-        this.sessionSubject.next(null);
-      }
+    if (message.type !== 'login') {
+      if (!this.owners.has(message.type)) console.debug(`[signaling] no owner for "${message.type}"`);
+      this.messagesSubject.next(message);
+      return;
     }
-    this.messagesSubject.next(message);
+    if (message.success) {
+      this.username = message.username;
+      this.sessionSubject.next({ username: message.username, iceServers: message.iceServers });
+      this.loginStateSubject.next('logged-in');
+    } else {
+      this.username = null;
+      this.sessionSubject.next(null);
+      this.loginStateSubject.next('logged-out');
+      this.loginFailuresSubject.next(message);
+    }
   }
 
   private setConnectionState(next: ConnectionState): void {

@@ -13,7 +13,8 @@ export class FakePeerConnection {
   localDescription: RTCSessionDescriptionInit | null = null;
   remoteDescription: RTCSessionDescriptionInit | null = null;
   readonly addedCandidates: RTCIceCandidateInit[] = [];
-  readonly senders: { track: FakeTrack; stream: FakeMediaStream }[] = [];
+  readonly senders: FakeSender[] = [];
+  readonly dataChannels: FakeDataChannel[] = [];
   readonly transceivers: { kind: string; direction: string }[] = [];
   rollbacks = 0;
   restartIceCalls = 0;
@@ -39,10 +40,19 @@ export class FakePeerConnection {
     return pc;
   }
 
-  addTrack(track: FakeTrack, stream: FakeMediaStream): object {
-    this.senders.push({ track, stream });
+  addTrack(track: FakeTrack, stream: FakeMediaStream): FakeSender {
+    const sender = new FakeSender(track, stream);
+    this.senders.push(sender);
     this.needNegotiation();
-    return {};
+    return sender;
+  }
+
+  createDataChannel(label: string, init: RTCDataChannelInit): FakeDataChannel {
+    const channel = new FakeDataChannel(label, init);
+    this.dataChannels.push(channel);
+    // A pre-negotiated channel needs no negotiation of its own; it rides on the first offer.
+    if (!init.negotiated) this.needNegotiation();
+    return channel;
   }
 
   addTransceiver(kind: string, init: { direction: string }): object {
@@ -107,13 +117,6 @@ export class FakePeerConnection {
     this.signalingState = 'closed';
   }
 
-  async getStats(): Promise<Map<string, Record<string, unknown>>> {
-    return new Map([
-      ['audio', { type: 'inbound-rtp', kind: 'audio', packetsReceived: 9 }],
-      ['video', { type: 'inbound-rtp', kind: 'video', framesDecoded: 42, frameWidth: 640, frameHeight: 480, bytesReceived: 9000 }],
-    ]);
-  }
-
   // --- driven by tests ---
   gatherCandidate(candidate: RTCIceCandidateInit): void {
     this.onicecandidate?.({ candidate: { ...candidate, toJSON: () => candidate } });
@@ -143,11 +146,61 @@ export class FakePeerConnection {
   }
 }
 
-export class FakeTrack {
+export class FakeSender {
+  replaced: FakeTrack[] = [];
+  constructor(
+    public track: FakeTrack,
+    readonly stream: FakeMediaStream,
+  ) {}
+  async replaceTrack(track: FakeTrack): Promise<void> {
+    this.track = track;
+    this.replaced.push(track);
+  }
+}
+
+export class FakeDataChannel {
+  readyState: RTCDataChannelState = 'connecting';
+  readonly sent: string[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  constructor(
+    readonly label: string,
+    readonly init: RTCDataChannelInit,
+  ) {}
+  send(data: string): void {
+    if (this.readyState !== 'open') throw new DOMException('not open', 'InvalidStateError');
+    this.sent.push(data);
+  }
+  // --- driven by tests ---
+  open(): void {
+    this.readyState = 'open';
+    this.onopen?.();
+  }
+  receive(data: unknown): void {
+    this.onmessage?.({ data });
+  }
+}
+
+export class FakeTrack extends EventTarget {
   stopped = false;
-  constructor(readonly kind: 'audio' | 'video') {}
+  enabled = true;
+  contentHint = '';
+  constructor(
+    readonly kind: 'audio' | 'video',
+    readonly deviceId = `${kind}-default`,
+    readonly label = deviceId,
+  ) {
+    super();
+  }
   stop(): void {
     this.stopped = true;
+  }
+  getSettings(): MediaTrackSettings {
+    return { deviceId: this.deviceId };
+  }
+  /** What unplugging the device does: the browser ends the track. */
+  unplug(): void {
+    this.dispatchEvent(new Event('ended'));
   }
 }
 
@@ -159,24 +212,76 @@ export class FakeMediaStream {
   getTracks(): FakeTrack[] {
     return [...this.tracks];
   }
+  getAudioTracks(): FakeTrack[] {
+    return this.tracks.filter((track) => track.kind === 'audio');
+  }
+  getVideoTracks(): FakeTrack[] {
+    return this.tracks.filter((track) => track.kind === 'video');
+  }
   addTrack(track: FakeTrack): void {
     this.tracks.push(track);
   }
 }
 
+export interface FakeDevices {
+  /** Kinds getUserMedia grants, like a machine with those devices. */
+  available?: ('audio' | 'video')[];
+  /** The DOMException name getUserMedia fails with for a kind that is not available. */
+  error?: string;
+  /** Device ids enumerateDevices lists. */
+  cameras?: string[];
+  microphones?: string[];
+}
+
 /** getUserMedia that grants whatever kinds `available` lists, like a machine with those devices. */
 export function fakeEnvironment(available: ('audio' | 'video')[] = ['audio', 'video'], error = 'NotFoundError') {
+  return fakeDevicesEnvironment({ available, error });
+}
+
+export function fakeDevicesEnvironment(devices: FakeDevices = {}) {
+  const available = devices.available ?? ['audio', 'video'];
+  const listed = {
+    video: devices.cameras ?? ['video-default'],
+    audio: devices.microphones ?? ['audio-default'],
+  };
+  const deviceIdOf = (kind: 'audio' | 'video', constraint: boolean | MediaTrackConstraints | undefined) => {
+    const wanted = typeof constraint === 'object' ? constraint.deviceId : undefined;
+    const id = typeof wanted === 'object' && wanted !== null && !Array.isArray(wanted) ? (wanted as ConstrainDOMStringParameters).exact ?? (wanted as ConstrainDOMStringParameters).ideal : wanted;
+    const exact = typeof wanted === 'object' && wanted !== null && 'exact' in wanted;
+    if (typeof id === 'string' && listed[kind].includes(id)) return id;
+    if (exact) throw new DOMException('no such device', 'OverconstrainedError');
+    if (listed[kind].length === 0) throw new DOMException('no device', 'NotFoundError');
+    return listed[kind][0];
+  };
   const getUserMedia = jest.fn(async (constraints: MediaStreamConstraints) => {
     const wanted = (['audio', 'video'] as const).filter((kind) => constraints[kind]);
-    if (!wanted.every((kind) => available.includes(kind))) throw new DOMException('denied', error);
-    return new FakeMediaStream(wanted.map((kind) => new FakeTrack(kind)));
+    if (!wanted.every((kind) => available.includes(kind))) throw new DOMException('denied', devices.error ?? 'NotFoundError');
+    return new FakeMediaStream(wanted.map((kind) => new FakeTrack(kind, deviceIdOf(kind, constraints[kind]))));
   });
+  const getDisplayMedia = jest.fn(async () => new FakeMediaStream([new FakeTrack('video', 'screen')]));
+  const deviceChangeListeners = new Set<() => void>();
   const environment = {
     createPeerConnection: (configuration: RTCConfiguration) => new FakePeerConnection(configuration),
-    createMediaStream: () => new FakeMediaStream(),
+    createMediaStream: (tracks?: FakeTrack[]) => new FakeMediaStream(tracks ?? []),
     getUserMedia,
+    canShareScreen: true,
+    getDisplayMedia,
+    enumerateDevices: async () => [
+      ...listed.video.map((deviceId) => ({ kind: 'videoinput', deviceId, label: `Camera ${deviceId}` })),
+      ...listed.audio.map((deviceId) => ({ kind: 'audioinput', deviceId, label: `Mic ${deviceId}` })),
+      { kind: 'audiooutput', deviceId: 'speaker-default', label: 'Speaker' },
+    ],
+    onDeviceChange: (listener: () => void) => {
+      deviceChangeListeners.add(listener);
+      return () => deviceChangeListeners.delete(listener);
+    },
   } as unknown as RtcEnvironment;
-  return { environment, getUserMedia };
+  /** Takes a device off the list and tells the page, as unplugging does. */
+  const unplug = (kind: 'audio' | 'video', deviceId: string) => {
+    listed[kind] = listed[kind].filter((id) => id !== deviceId);
+    for (const listener of deviceChangeListeners) listener();
+  };
+  return { environment, getUserMedia, getDisplayMedia, unplug };
 }
 
 /** Lets queued promise chains (several awaits deep) run to completion. */

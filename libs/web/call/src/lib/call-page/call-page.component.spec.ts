@@ -14,9 +14,8 @@ describe(CallPageComponent.name, () => {
 
   async function loggedIn(state: CallState = 'idle', remoteUser: string | null = null): Promise<void> {
     stubs.logInAs('alice');
-    stubs.signaling.messages$.next({ type: 'users', users: ['alice', 'bob', 'carol'], total: 3, truncated: false });
-    stubs.peer.callState.set(state);
-    stubs.peer.remoteUser.set(remoteUser);
+    stubs.presence.onlineUsers.set(['bob', 'carol']);
+    stubs.callIn(state, remoteUser);
     await stable();
   }
 
@@ -31,11 +30,12 @@ describe(CallPageComponent.name, () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('connects at once and offers only the login form before login', () => {
+  it('connects at once and offers only the login form before login, without claiming to be online', () => {
     expect(stubs.signaling.connect).toHaveBeenCalled();
     expect(byTestId('username-input')).not.toBeNull();
     expect(byTestId('call-status')).toBeNull();
     expect(byTestId('user-list')).toBeNull();
+    expect(fixture.nativeElement.querySelector('[role="status"]')?.textContent).not.toContain('online');
   });
 
   it('logs in with the typed name', async () => {
@@ -47,10 +47,11 @@ describe(CallPageComponent.name, () => {
     expect(stubs.signaling.logIn).toHaveBeenCalledWith('alice');
   });
 
-  it('shows me, the exact call state, and the others as one item each whose text is the name', async () => {
+  it('shows me, the call state in words (exact in data-state), and the others as one item each', async () => {
     await loggedIn();
     expect(byTestId('current-user')?.textContent).toBe('alice');
-    expect(byTestId('call-status')?.textContent).toBe('idle');
+    expect(byTestId('call-status')?.getAttribute('data-state')).toBe('idle');
+    expect(byTestId('call-status')?.textContent).toBe('Not in a call');
     expect(allByTestId('user-item').map((item) => item.textContent)).toEqual(['bob', 'carol']);
     expect(allByTestId('user-item')[0].getAttribute('aria-label')).toBe('Call bob');
   });
@@ -71,22 +72,29 @@ describe(CallPageComponent.name, () => {
   it('prompts on an incoming call and accepts or declines it', async () => {
     await loggedIn('ringing', 'bob');
     expect(byTestId('incoming-call')?.textContent).toContain('bob is calling you');
-    expect(byTestId('call-status')?.textContent).toBe('ringing');
+    expect(byTestId('call-status')?.getAttribute('data-state')).toBe('ringing');
+    expect(byTestId('call-status')?.textContent).toBe('bob is calling you');
+    expect(document.activeElement).toBe(byTestId('accept-button'));
     (byTestId('accept-button') as HTMLButtonElement).click();
     expect(stubs.peer.accept).toHaveBeenCalled();
-    (byTestId('decline-button') as HTMLButtonElement).click();
+  });
+
+  it('declines the ringing call on Escape', async () => {
+    await loggedIn('ringing', 'bob');
+    document.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape' }));
     expect(stubs.peer.decline).toHaveBeenCalled();
   });
 
-  it('shows both videos in a call, the local one muted, and hangs up', async () => {
+  it('shows both videos in a call, the local one muted, no lobby, and hangs up', async () => {
     await loggedIn('connected', 'bob');
+    expect(byTestId('call-status')?.textContent).toBe('In a call with bob');
     const local = byTestId('local-video') as HTMLVideoElement;
     const remote = byTestId('remote-video') as HTMLVideoElement;
     expect(local.muted).toBe(true);
     expect(local.hasAttribute('autoplay') && local.hasAttribute('playsinline')).toBe(true);
     expect(remote.muted).toBe(false);
     expect(byTestId('incoming-call')).toBeNull();
-    expect((allByTestId('user-item')[0] as HTMLButtonElement).disabled).toBe(true);
+    expect(byTestId('user-list')).toBeNull();
     (byTestId('hangup-button') as HTMLButtonElement).click();
     expect(stubs.peer.hangUp).toHaveBeenCalled();
   });
@@ -101,7 +109,7 @@ describe(CallPageComponent.name, () => {
 
   it('shows a notice in words and lets me dismiss it', async () => {
     await loggedIn();
-    stubs.peer.notices$.next({ code: 'declined', message: 'bob declined the call.' });
+    stubs.peer.notices$.next({ code: 'declined', peer: 'bob' });
     await stable();
     expect(byTestId('error-message')?.textContent).toBe('bob declined the call.');
     (fixture.nativeElement.querySelector('button[aria-label="Dismiss message"]') as HTMLButtonElement).click();
@@ -109,10 +117,57 @@ describe(CallPageComponent.name, () => {
     expect(byTestId('error-message')).toBeNull();
   });
 
+  it('shows the other side muted, camera off (with their initial), and my toggles pressed', async () => {
+    await loggedIn('connected', 'bob');
+    stubs.peer.remoteMedia.set({ micMuted: true, cameraOff: true, screenSharing: false });
+    stubs.media.micMuted.set(true);
+    await stable();
+    expect(byTestId('remote-muted')?.textContent).toContain('bob is muted');
+    expect(byTestId('remote-camera-off')).not.toBeNull();
+    expect(fixture.nativeElement.querySelector('.avatar')?.textContent).toBe('B');
+    expect(byTestId('mute-button')?.getAttribute('aria-pressed')).toBe('true');
+    expect(byTestId('camera-button')?.getAttribute('aria-pressed')).toBe('false');
+    (byTestId('camera-button') as HTMLButtonElement).click();
+    expect(stubs.media.setCameraOff).toHaveBeenCalledWith(true);
+  });
+
+  it('shows the call duration once connected', async () => {
+    stubs.peer.connectedAt.set(Date.now() - 65_000);
+    await loggedIn('connected', 'bob');
+    expect(byTestId('call-timer')?.textContent).toBe('1:05');
+  });
+
+  it('previews camera and microphone in the lobby, with device choosers', async () => {
+    await loggedIn();
+    expect(byTestId('preview-video')).toBeNull();
+    (fixture.nativeElement.querySelector('button[aria-pressed="false"]') as HTMLButtonElement).click();
+    expect(stubs.media.startPreview).toHaveBeenCalled();
+    stubs.media.previewing.set(true);
+    await stable();
+    expect(byTestId('preview-video')).not.toBeNull();
+    expect(byTestId('mic-level')).not.toBeNull();
+    const camera = byTestId('camera-select') as HTMLSelectElement;
+    camera.value = 'cam-1';
+    camera.dispatchEvent(new Event('change'));
+    expect(stubs.media.selectDevice).toHaveBeenCalledWith('camera', 'cam-1');
+  });
+
+  it('asks before the tab closes mid-call, and not otherwise', async () => {
+    await loggedIn();
+    const idle = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(idle);
+    expect(idle.defaultPrevented).toBe(false);
+    stubs.callIn('connected', 'bob');
+    await stable();
+    const inCall = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(inCall);
+    expect(inCall.defaultPrevented).toBe(true);
+  });
+
   it('labels every control for assistive technology', async () => {
     await loggedIn('connected', 'bob');
     const controls = Array.from(fixture.nativeElement.querySelectorAll('button, input')) as HTMLElement[];
     expect(controls.length).toBeGreaterThan(3);
-    for (const control of controls) expect(control.getAttribute('aria-label')).toBeTruthy();
+    for (const control of controls) expect(control.getAttribute('aria-label') || control.textContent?.trim()).toBeTruthy();
   });
 });

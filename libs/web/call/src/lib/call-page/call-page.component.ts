@@ -1,19 +1,15 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { ConnectionState, isInCall } from '@duet/web/rtc';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
 import { CallStageComponent } from '../call-stage/call-stage.component';
 import { IncomingCallComponent } from '../incoming-call/incoming-call.component';
+import { LobbyPreviewComponent } from '../lobby-preview/lobby-preview.component';
 import { LoginFormComponent } from '../login-form/login-form.component';
+import { DeviceSelection } from '../media/device-settings.component';
+import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
 import { UserListComponent } from '../user-list/user-list.component';
-
-const CONNECTION_LABELS: Record<ConnectionState, string> = {
-  connecting: 'connecting…',
-  open: 'online',
-  reconnecting: 'reconnecting…',
-  closed: 'offline',
-};
+import { LEAVE_CALL_WARNING, callStatusSentence, connectionLabel } from '../words';
 
 /** The whole app on one page: log in, see who is online, call, talk, hang up. */
 @Component({
@@ -23,10 +19,15 @@ const CONNECTION_LABELS: Record<ConnectionState, string> = {
     CallFormComponent,
     CallStageComponent,
     IncomingCallComponent,
+    LobbyPreviewComponent,
     LoginFormComponent,
     NoticeComponent,
     UserListComponent,
   ],
+  host: {
+    '[class.in-call]': 'showStage()',
+    '(window:beforeunload)': 'warnBeforeLeavingCall($event)',
+  },
   templateUrl: './call-page.component.html',
   styleUrl: './call-page.component.css',
 })
@@ -34,24 +35,36 @@ export class CallPageComponent {
   private readonly facade = inject(CallFacade);
 
   protected readonly currentUser = this.facade.currentUser;
-  protected readonly connectionState = this.facade.connectionState;
+  protected readonly rememberedName = this.facade.rememberedName;
   protected readonly users = this.facade.users;
   protected readonly loginPending = this.facade.loginPending;
   protected readonly callState = this.facade.callState;
   protected readonly remoteUser = this.facade.remoteUser;
   protected readonly localStream = this.facade.localStream;
-  protected readonly remoteStream = this.facade.remoteStream;
+  protected readonly audioTrack = this.facade.audioTrack;
+  protected readonly previewing = this.facade.previewing;
+  protected readonly devices = this.facade.devices;
+  protected readonly deviceChoices = this.facade.deviceChoices;
   protected readonly notice = this.facade.notice;
-  protected readonly connectionLabel = computed(() => CONNECTION_LABELS[this.connectionState()]);
-  protected readonly inCall = computed(() => isInCall(this.callState()));
+  protected readonly inCall = this.facade.inCall;
+  protected readonly speakerChoice = canChooseSpeaker();
+  protected readonly online = computed(() => this.facade.connectionState() === 'open' && this.currentUser() !== null);
+  protected readonly connectionLabel = computed(() =>
+    connectionLabel(this.facade.connectionState(), this.currentUser() !== null),
+  );
+  protected readonly statusText = computed(() => callStatusSentence(this.callState(), this.remoteUser()));
   protected readonly showStage = computed(() => this.inCall() && this.callState() !== 'ringing');
 
   constructor() {
-    this.facade.connect();
+    this.facade.start();
   }
 
   protected logIn(name: string): void {
     this.facade.logIn(name);
+  }
+
+  protected logOut(): void {
+    this.facade.logOut();
   }
 
   protected callUser(name: string): void {
@@ -66,11 +79,27 @@ export class CallPageComponent {
     this.facade.decline();
   }
 
-  protected hangUp(): void {
-    this.facade.hangUp();
+  protected togglePreview(): void {
+    this.facade.togglePreview();
+  }
+
+  protected selectDevice(selection: DeviceSelection): void {
+    this.facade.selectDevice(selection.kind, selection.deviceId);
+  }
+
+  protected refreshDevices(): void {
+    this.facade.refreshDevices();
   }
 
   protected dismissNotice(): void {
     this.facade.dismissNotice();
+  }
+
+  /** Closing or reloading the tab mid-call ends the call: the browser asks first. */
+  protected warnBeforeLeavingCall(event: BeforeUnloadEvent): void {
+    if (!this.inCall()) return;
+    event.preventDefault();
+    // Older browsers show a prompt only when returnValue is set (modern ones show their own text).
+    event.returnValue = LEAVE_CALL_WARNING;
   }
 }

@@ -1,97 +1,204 @@
-import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { CallState } from '@duet/web/rtc';
-import { SrcObjectDirective } from '../src-object.directive';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  DOCUMENT,
+  DestroyRef,
+  ElementRef,
+  computed,
+  inject,
+  signal,
+  viewChild,
+} from '@angular/core';
+import { CallFacade } from '../call-facade.service';
+import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
+import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
+import { SrcObjectDirective } from '../media/src-object.directive';
+import { callStatusSentence, initialOf } from '../words';
+import { CallControlsComponent } from './call-controls.component';
+import { CallTimerComponent } from './call-timer.component';
+import { Corner, SelfViewComponent } from './self-view.component';
 
-const CAPTIONS: Partial<Record<CallState, string>> = {
-  calling: 'Calling',
-  connecting: 'Connecting to',
-  reconnecting: 'Reconnecting to',
-};
-
+/**
+ * The call, filling the space under the header: the other person's video (or their initial while
+ * there is none), what they have muted, the call status and timer, your small movable self-view,
+ * and the controls.
+ */
 @Component({
   selector: 'duet-call-stage',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [SrcObjectDirective],
+  imports: [
+    CallControlsComponent,
+    CallTimerComponent,
+    DeviceSettingsComponent,
+    SelfViewComponent,
+    SinkIdDirective,
+    SrcObjectDirective,
+  ],
   template: `
-    <section class="stage" [attr.aria-label]="'Call with ' + remoteUser()">
+    <section #stage class="stage" [attr.aria-label]="'Call with ' + remoteUser()">
       <video
+        #remoteVideo
         data-testid="remote-video"
         class="remote"
+        [class.screen]="remoteMedia().screenSharing"
         autoplay
         playsinline
         [attr.aria-label]="'Video from ' + remoteUser()"
         [duetSrcObject]="remoteStream()"
+        [duetSinkId]="deviceChoices().speaker"
+        (enterpictureinpicture)="pictureInPicture.set(true)"
+        (leavepictureinpicture)="pictureInPicture.set(false)"
       ></video>
-      @if (caption(); as text) {
-        <p class="caption">{{ text }}</p>
+      @if (showPlaceholder()) {
+        <div class="placeholder" aria-hidden="true">
+          <span class="avatar">{{ initial() }}</span>
+        </div>
       }
-      <video
-        data-testid="local-video"
-        class="local"
-        autoplay
-        playsinline
-        muted
-        [muted]="true"
-        aria-label="Your camera"
-        [duetSrcObject]="localStream()"
-      ></video>
-      <button
-        type="button"
-        class="danger hangup"
-        data-testid="hangup-button"
-        [attr.aria-label]="'Hang up on ' + remoteUser()"
-        (click)="hangUp.emit()"
-      >
-        Hang up
-      </button>
+
+      <header class="top">
+        <p class="status">
+          <span data-testid="call-status" [attr.data-state]="callState()">{{ statusText() }}</span>
+          <duet-call-timer [since]="connectedAt()" />
+        </p>
+        <ul class="flags" aria-live="polite">
+          @if (remoteMedia().micMuted) {
+            <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
+          }
+          @if (remoteMedia().cameraOff) {
+            <li data-testid="remote-camera-off">{{ remoteUser() }} turned their camera off</li>
+          }
+          @if (remoteMedia().screenSharing) {
+            <li>{{ remoteUser() }} is sharing their screen</li>
+          }
+        </ul>
+      </header>
+
+      <duet-self-view
+        [stream]="localStream()"
+        [mirrored]="!screenSharing()"
+        [cameraOff]="cameraOff()"
+        [corner]="selfViewCorner()"
+        (moved)="selfViewCorner.set($event)"
+      />
+
+      @if (settingsOpen()) {
+        <div id="call-device-settings" class="settings" role="group" aria-label="Devices">
+          <duet-device-settings
+            [devices]="devices()"
+            [choices]="deviceChoices()"
+            [speakerChoice]="speakerChoice"
+            (selected)="selectDevice($event)"
+            (opened)="refreshDevices()"
+          />
+        </div>
+      }
+
+      <duet-call-controls
+        class="bottom"
+        [remoteUser]="remoteUser()"
+        [micMuted]="micMuted()"
+        [cameraOff]="cameraOff()"
+        [screenSharing]="screenSharing()"
+        [canShareScreen]="canShareScreen"
+        [settingsOpen]="settingsOpen()"
+        [fullscreen]="fullscreen()"
+        [canFullscreen]="canFullscreen"
+        [pictureInPicture]="pictureInPicture()"
+        [canPictureInPicture]="canPictureInPicture"
+        (toggleMicrophone)="toggleMicrophone()"
+        (toggleCamera)="toggleCamera()"
+        (toggleScreenShare)="toggleScreenShare()"
+        (toggleSettings)="toggleSettings()"
+        (toggleFullscreen)="toggleFullscreen()"
+        (togglePictureInPicture)="togglePictureInPicture()"
+        (hangUp)="hangUp()"
+      />
     </section>
   `,
-  styles: `
-    :host { display: block; min-width: 0; }
-    .stage {
-      position: relative;
-      border-radius: var(--radius);
-      overflow: hidden;
-      background: #000;
-      aspect-ratio: 4 / 3;
-      max-height: 70vh;
-      width: 100%;
-    }
-    video { display: block; background: #111; object-fit: cover; }
-    .remote { width: 100%; height: 100%; }
-    .local {
-      position: absolute;
-      right: 0.75rem;
-      top: 0.75rem;
-      width: 28%;
-      max-width: 12rem;
-      aspect-ratio: 4 / 3;
-      border-radius: calc(var(--radius) / 2);
-      border: 2px solid rgb(255 255 255 / 60%);
-      transform: scaleX(-1);
-    }
-    .caption {
-      position: absolute;
-      inset: 0;
-      display: grid;
-      place-items: center;
-      margin: 0;
-      color: #fff;
-      font-size: 1.2rem;
-      text-shadow: 0 1px 4px #000;
-    }
-    .hangup { position: absolute; left: 50%; bottom: 1rem; transform: translateX(-50%); }
-  `,
+  styleUrl: './call-stage.component.css',
 })
 export class CallStageComponent {
-  readonly state = input.required<CallState>();
-  readonly remoteUser = input.required<string>();
-  readonly localStream = input<MediaStream | null>(null);
-  readonly remoteStream = input<MediaStream | null>(null);
-  readonly hangUp = output<void>();
+  private readonly facade = inject(CallFacade);
+  private readonly document = inject(DOCUMENT);
+  private readonly stage = viewChild.required<ElementRef<HTMLElement>>('stage');
+  private readonly remoteVideo = viewChild.required<ElementRef<HTMLVideoElement>>('remoteVideo');
 
-  protected readonly caption = computed(() => {
-    const prefix = CAPTIONS[this.state()];
-    return prefix ? `${prefix} ${this.remoteUser()}…` : null;
+  protected readonly callState = this.facade.callState;
+  protected readonly remoteUser = computed(() => this.facade.remoteUser() ?? '');
+  protected readonly remoteMedia = this.facade.remoteMedia;
+  protected readonly connectedAt = this.facade.connectedAt;
+  protected readonly localStream = this.facade.localStream;
+  protected readonly remoteStream = this.facade.remoteStream;
+  protected readonly micMuted = this.facade.micMuted;
+  protected readonly cameraOff = this.facade.cameraOff;
+  protected readonly screenSharing = this.facade.screenSharing;
+  protected readonly canShareScreen = this.facade.canShareScreen;
+  protected readonly devices = this.facade.devices;
+  protected readonly deviceChoices = this.facade.deviceChoices;
+  protected readonly speakerChoice = canChooseSpeaker();
+  protected readonly canFullscreen = this.document.fullscreenEnabled === true;
+  protected readonly canPictureInPicture = this.document.pictureInPictureEnabled === true;
+
+  protected readonly settingsOpen = signal(false);
+  protected readonly fullscreen = signal(false);
+  protected readonly pictureInPicture = signal(false);
+  protected readonly selfViewCorner = signal<Corner>('top-right');
+  protected readonly statusText = computed(() => callStatusSentence(this.callState(), this.remoteUser()));
+  protected readonly initial = computed(() => initialOf(this.remoteUser()));
+  /** Their initial stands in while no picture can be expected: before media, or camera off. */
+  protected readonly showPlaceholder = computed(() => {
+    const state = this.callState();
+    const live = state === 'connected' || state === 'reconnecting';
+    return !live || this.remoteMedia().cameraOff;
   });
+
+  constructor() {
+    const onFullscreenChange = () => this.fullscreen.set(this.document.fullscreenElement !== null);
+    this.document.addEventListener('fullscreenchange', onFullscreenChange);
+    inject(DestroyRef).onDestroy(() => {
+      this.document.removeEventListener('fullscreenchange', onFullscreenChange);
+      if (this.document.fullscreenElement) void this.document.exitFullscreen().catch(() => undefined);
+      if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
+    });
+  }
+
+  protected toggleMicrophone(): void {
+    this.facade.toggleMicrophone();
+  }
+
+  protected toggleCamera(): void {
+    this.facade.toggleCamera();
+  }
+
+  protected toggleScreenShare(): void {
+    this.facade.toggleScreenShare();
+  }
+
+  protected toggleSettings(): void {
+    const open = !this.settingsOpen();
+    this.settingsOpen.set(open);
+    if (open) this.facade.refreshDevices();
+  }
+
+  protected selectDevice(selection: DeviceSelection): void {
+    this.facade.selectDevice(selection.kind, selection.deviceId);
+  }
+
+  protected refreshDevices(): void {
+    this.facade.refreshDevices();
+  }
+
+  protected toggleFullscreen(): void {
+    if (this.document.fullscreenElement) void this.document.exitFullscreen().catch(() => undefined);
+    else void this.stage().nativeElement.requestFullscreen().catch(() => undefined);
+  }
+
+  protected togglePictureInPicture(): void {
+    if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
+    else void this.remoteVideo().nativeElement.requestPictureInPicture().catch(() => undefined);
+  }
+
+  protected hangUp(): void {
+    this.facade.hangUp();
+  }
 }

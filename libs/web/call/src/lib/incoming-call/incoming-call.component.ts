@@ -1,18 +1,32 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import {
+  ChangeDetectionStrategy,
+  Component,
+  ElementRef,
+  afterNextRender,
+  input,
+  output,
+  viewChild,
+} from '@angular/core';
 
+/**
+ * The ringing prompt. It takes focus when it appears, so Enter accepts (the focused button) and
+ * Escape declines, wherever focus has moved since.
+ */
 @Component({
   selector: 'duet-incoming-call',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  host: { '(document:keydown.escape)': 'decline()' },
   template: `
     <section data-testid="incoming-call" class="incoming" role="alertdialog" aria-labelledby="incoming-title">
       <p id="incoming-title" class="who"><strong>{{ caller() }}</strong> is calling you</p>
       <div class="actions">
         <button
+          #acceptButton
           type="button"
           class="accept"
           data-testid="accept-button"
           [attr.aria-label]="'Accept call from ' + caller()"
-          (click)="accepted.emit()"
+          (click)="accept()"
         >
           Accept
         </button>
@@ -21,7 +35,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
           class="danger"
           data-testid="decline-button"
           [attr.aria-label]="'Decline call from ' + caller()"
-          (click)="declined.emit()"
+          (click)="decline()"
         >
           Decline
         </button>
@@ -52,4 +66,22 @@ export class IncomingCallComponent {
   readonly caller = input.required<string>();
   readonly accepted = output<void>();
   readonly declined = output<void>();
+  private readonly acceptButton = viewChild.required<ElementRef<HTMLButtonElement>>('acceptButton');
+  private answered = false;
+
+  constructor() {
+    afterNextRender(() => this.acceptButton().nativeElement.focus());
+  }
+
+  protected accept(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.accepted.emit();
+  }
+
+  protected decline(): void {
+    if (this.answered) return;
+    this.answered = true;
+    this.declined.emit();
+  }
 }

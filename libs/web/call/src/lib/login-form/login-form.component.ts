@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, OnInit, input, output, signal } from '@angular/core';
 import { USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
 
 @Component({
@@ -44,11 +44,17 @@ import { USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
     .small { font-size: 0.85rem; margin-top: 0.75rem; }
   `,
 })
-export class LoginFormComponent {
+export class LoginFormComponent implements OnInit {
   readonly pending = input(false);
+  /** The name remembered from last time, ready to log in with again. */
+  readonly initialName = input('');
   readonly login = output<string>();
   protected readonly name = signal('');
   protected readonly maxLength = USERNAME_MAX_LENGTH;
+
+  ngOnInit(): void {
+    if (!this.name()) this.name.set(this.initialName());
+  }
 
   protected logIn(event: Event): void {
     event.preventDefault();

@@ -1,10 +1,14 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeWebSocket } from '../testing/fake-web-socket';
 import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../testing/fake-rtc';
+import { CALL_TIMING, CallController } from './call-controller.service';
+import { CallNotice } from './call-notice';
 import { CallState } from './call-state';
 import { CallClosedError, NotLoggedInError } from './errors';
-import { describeMediaError } from './media';
-import { CALL_TIMING, CallNotice, PeerService } from './peer.service';
+import { LocalMediaService } from './local-media.service';
+import { classifyMediaError } from './media';
+import { PeerService } from './peer.service';
+import { PREFERENCE_STORAGE } from './preference-storage';
 import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
 import { SignalingClient } from './signaling-client.service';
 
@@ -22,8 +26,10 @@ function setUp(devices: ('audio' | 'video')[] = ['audio', 'video'], mediaError =
       { provide: WEB_SOCKET_FACTORY, useValue: (url: string) => new FakeWebSocket(url) as unknown as WebSocket },
       { provide: RTC_ENVIRONMENT, useValue: fake.environment },
       { provide: CALL_TIMING, useValue: timing },
+      { provide: PREFERENCE_STORAGE, useValue: null },
     ],
   });
+  // The controller through its public face, as the UI uses it.
   const peer = TestBed.inject(PeerService);
   const states: CallState[] = [];
   const notices: CallNotice[] = [];
@@ -43,7 +49,7 @@ function logIn(username: string): FakeWebSocket {
   return socket;
 }
 
-describe(PeerService.name, () => {
+describe(CallController.name, () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
@@ -132,18 +138,19 @@ describe(PeerService.name, () => {
   });
 
   it.each([
-    [{ type: 'decline', username: 'bob', reason: 'declined' }, 'declined', 'bob declined the call.'],
-    [{ type: 'decline', username: 'bob', reason: 'busy' }, 'busy', 'bob is busy in another call.'],
-    [{ type: 'error', code: 'user-offline', message: 'bob is not online', replyTo: 'offer' }, 'offline', 'bob is not online.'],
-    [{ type: 'close', username: 'bob', reason: 'disconnected' }, 'peer-disconnected', 'bob disconnected.'],
-    [{ type: 'close', username: 'bob', reason: 'timeout' }, 'no-answer', 'bob did not answer.'],
-  ])('ends a placed call on %j and says why in words', async (message, code, words) => {
+    [{ type: 'decline', username: 'bob', reason: 'declined' }, { code: 'declined', peer: 'bob' }],
+    [{ type: 'decline', username: 'bob', reason: 'busy' }, { code: 'busy', peer: 'bob' }],
+    [{ type: 'error', code: 'user-offline', message: 'bob is not online', replyTo: 'offer' }, { code: 'offline', peer: 'bob' }],
+    [{ type: 'error', code: 'internal', message: 'oops', replyTo: 'offer' }, { code: 'setup-failed' }],
+    [{ type: 'close', username: 'bob', reason: 'disconnected' }, { code: 'peer-disconnected', peer: 'bob' }],
+    [{ type: 'close', username: 'bob', reason: 'timeout' }, { code: 'no-answer', peer: 'bob' }],
+  ])('ends a placed call on %j and says why', async (message, notice) => {
     const { peer, states, notices } = setUp();
     const socket = logIn('alice');
     await peer.call('bob');
     await settle();
     socket.deliver(message);
-    expect(notices).toEqual([{ code, message: words }]);
+    expect(notices).toEqual([notice]);
     jest.advanceTimersByTime(timing.endedLingerMs);
     expect(states).toEqual(['idle', 'calling', 'ended', 'idle']);
   });
@@ -204,9 +211,7 @@ describe(PeerService.name, () => {
     await settle();
     expect(getUserMedia).toHaveBeenNthCalledWith(1, { audio: true, video: true });
     expect(getUserMedia).toHaveBeenNthCalledWith(2, { audio: true });
-    expect(notices).toEqual([
-      { code: 'media', message: 'No camera/microphone found. You can still see and hear the other side.' },
-    ]);
+    expect(notices).toEqual([{ code: 'media', reason: 'not-found', fallback: 'receive-only' }]);
     expect(FakePeerConnection.latest().senders).toEqual([]);
     expect(socket.messages().map((message) => message['type'])).toEqual(['answer']);
     expect(peer.callState()).toBe('connecting');
@@ -220,15 +225,16 @@ describe(PeerService.name, () => {
     const pc = FakePeerConnection.latest();
     expect(pc.senders.map((sender) => sender.track.kind)).toEqual(['audio']);
     expect(pc.transceivers).toEqual([{ kind: 'video', direction: 'recvonly' }]);
-    expect(notices[0]?.message).toBe('No camera/microphone found. Joining with audio only.');
+    expect(notices[0]).toEqual({ code: 'media', reason: 'not-found', fallback: 'audio-only' });
   });
 
   it.each([
-    ['NotAllowedError', 'Camera/microphone permission denied.'],
-    ['NotFoundError', 'No camera/microphone found.'],
-    ['NotReadableError', 'The camera or microphone is in use by another application.'],
-  ])('words a %s from getUserMedia for people', (name, words) => {
-    expect(describeMediaError(new DOMException('x', name))).toBe(words);
+    ['NotAllowedError', 'permission-denied'],
+    ['NotFoundError', 'not-found'],
+    ['NotReadableError', 'in-use'],
+    ['TypeError', 'failed'],
+  ])('classifies a %s from getUserMedia as %s', (name, problem) => {
+    expect(classifyMediaError(new DOMException('x', name))).toBe(problem);
   });
 
   it('ends the call and tells the peer when ICE fails before connecting', async () => {
@@ -239,8 +245,7 @@ describe(PeerService.name, () => {
     await settle();
     FakePeerConnection.latest().becomes('failed');
     expect(peer.callState()).toBe('ended');
-    expect(notices[0]?.code).toBe('connection-failed');
-    expect(notices[0]?.message).toContain('ICE failed');
+    expect(notices[0]).toEqual({ code: 'connection-failed', peer: 'bob' });
     expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
   });
 
@@ -287,7 +292,7 @@ describe(PeerService.name, () => {
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
     socket.deliver({ type: 'close', username: 'alice', reason: 'hangup' });
     expect(peer.callState()).toBe('ended');
-    expect(notices).toEqual([{ code: 'cancelled', message: 'alice cancelled the call.' }]);
+    expect(notices).toEqual([{ code: 'cancelled', peer: 'alice' }]);
   });
 
   it('drops a call attempt nobody answers after the ring timeout', async () => {
@@ -316,7 +321,7 @@ describe(PeerService.name, () => {
     logIn('alice');
     await peer.call('ALICE');
     expect(peer.callState()).toBe('idle');
-    expect(notices).toEqual([{ code: 'self-call', message: 'You cannot call yourself.' }]);
+    expect(notices).toEqual([{ code: 'self-call' }]);
   });
 
   it('releases the camera and microphone when the call ends', async () => {
@@ -329,11 +334,65 @@ describe(PeerService.name, () => {
     expect(tracks.every((track) => track.stopped)).toBe(true);
   });
 
-  it('reports inbound video counters of the live call for the browser tests', async () => {
+  it('tells the other side about mute and camera-off over the control channel, and shows theirs', async () => {
     const { peer } = setUp();
-    expect(await peer.inboundVideoStats()).toBeNull();
-    logIn('alice');
+    const socket = logIn('alice');
     await peer.call('bob');
-    expect(await peer.inboundVideoStats()).toEqual({ framesDecoded: 42, frameWidth: 640, frameHeight: 480, bytesReceived: 9000 });
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
+    await settle();
+    const pc = FakePeerConnection.latest();
+    const [channel] = pc.dataChannels;
+    expect(channel.init).toEqual({ negotiated: true, id: 0 });
+
+    channel.open();
+    const media = TestBed.inject(LocalMediaService);
+    media.setMicMuted(true);
+    media.setCameraOff(true);
+    expect(channel.sent.map((frame) => JSON.parse(frame))).toEqual([
+      { type: 'media-state', micMuted: false, cameraOff: false, screenSharing: false },
+      { type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false },
+      { type: 'media-state', micMuted: true, cameraOff: true, screenSharing: false },
+    ]);
+    expect((peer.localStream() as unknown as FakeMediaStream).getTracks().map((track) => track.enabled)).toEqual([false, false]);
+
+    channel.receive(JSON.stringify({ type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false }));
+    expect(peer.remoteMedia()).toEqual({ micMuted: true, cameraOff: false, screenSharing: false });
+    peer.hangUp();
+    expect(peer.remoteMedia()).toEqual({ micMuted: false, cameraOff: false, screenSharing: false });
+  });
+
+  it('switches camera and shares the screen with replaceTrack, never a new offer', async () => {
+    const { peer } = setUp();
+    const socket = logIn('alice');
+    await peer.call('bob');
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
+    await settle();
+    const pc = FakePeerConnection.latest();
+    const video = pc.senders.find((sender) => sender.track.kind === 'video');
+    const media = TestBed.inject(LocalMediaService);
+
+    await media.startScreenShare();
+    await settle();
+    expect(video?.track.deviceId).toBe('screen');
+    expect(video?.track.contentHint).toBe('detail');
+    expect(media.screenSharing()).toBe(true);
+
+    // The browser's own "Stop sharing" ends the track: back to the camera.
+    video?.track.unplug();
+    await settle();
+    expect(media.screenSharing()).toBe(false);
+    expect(video?.track.deviceId).toBe('video-default');
+    expect(socket.messages().filter((message) => message['type'] === 'offer')).toHaveLength(1);
+  });
+
+  it('ends the call with a notice on every call-related server error, and warns on the others', async () => {
+    const { peer, notices } = setUp();
+    const socket = logIn('alice');
+    socket.deliver({ type: 'error', code: 'rate-limited', message: 'slow down' });
+    socket.deliver({ type: 'error', code: 'not-logged-in', message: 'log in first' });
+    socket.deliver({ type: 'error', code: 'already-logged-in', message: 'already' });
+    socket.deliver({ type: 'error', code: 'internal', message: 'oops' });
+    expect(notices.map((notice) => notice.code)).toEqual(['rate-limited', 'not-logged-in', 'server-error']);
+    expect(peer.callState()).toBe('idle');
   });
 });

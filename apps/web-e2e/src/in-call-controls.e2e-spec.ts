@@ -1,0 +1,201 @@
+import { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { DuetUser } from './support/duet-user';
+import { inCall } from './support/in-call';
+import { localTrackLabel, sentVideoSize, startListening, stopListening, waitForRemoteWidth, waitForSound } from './support/observe';
+import { RunningServer, startServer } from './support/server';
+
+/** Mute, camera off, device switch and screen share between two real Chromium users. */
+describe('in-call controls in real Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const open: DuetUser[] = [];
+  let run = 0;
+
+  async function pair(): Promise<[DuetUser, DuetUser]> {
+    run += 1;
+    const users = await inCall(browser, server.baseUrl, [`alice-c${run}`, `bob-c${run}`]);
+    open.push(...users);
+    return users;
+  }
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('bob mutes: alice hears silence and sees that he is muted; unmuting brings both back', async () => {
+    const [alice, bob] = await pair();
+    await startListening(alice.page);
+    await waitForSound(alice.page, false);
+
+    await bob.page.getByTestId('mute-button').click();
+    await bob.page.locator('[data-testid="mute-button"][aria-pressed="true"]').waitFor();
+    await alice.page.getByTestId('remote-muted').waitFor({ timeout: 5_000 });
+    expect(await alice.page.getByTestId('remote-muted').textContent()).toContain(`${bob.name} is muted`);
+    await waitForSound(alice.page, true);
+
+    await bob.page.getByTestId('mute-button').click();
+    await alice.page.getByTestId('remote-muted').waitFor({ state: 'detached', timeout: 5_000 });
+    await waitForSound(alice.page, false);
+    await stopListening(alice.page);
+  }, 60_000);
+
+  it('bob turns his camera off: alice sees his initial and the notice instead of video, then video again', async () => {
+    const [alice, bob] = await pair();
+    await bob.page.getByTestId('camera-button').click();
+    await bob.page.locator('[data-testid="camera-button"][aria-pressed="true"]').waitFor();
+    await alice.page.getByTestId('remote-camera-off').waitFor({ timeout: 5_000 });
+    expect(await alice.page.locator('.avatar').textContent()).toBe('B');
+
+    await bob.page.getByTestId('camera-button').click();
+    await alice.page.getByTestId('remote-camera-off').waitFor({ state: 'detached', timeout: 5_000 });
+    expect(await alice.page.locator('.avatar').count()).toBe(0);
+    expect((await alice.waitForRemoteVideo()).videoWidth).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('switches camera and microphone live: the sent track changes, no new offer, video keeps flowing', async () => {
+    const [alice, bob] = await pair();
+    const offersBefore = alice.offersSent();
+    expect(await localTrackLabel(alice.page, 'video')).toBe('fake_device_0');
+
+    await alice.page.getByRole('button', { name: 'Camera, microphone and speaker' }).click();
+    const cameras = alice.page.getByTestId('camera-select');
+    await cameras.locator('option', { hasText: 'fake_device_2' }).waitFor({ state: 'attached' });
+    await cameras.selectOption({ label: 'fake_device_2' });
+    await alice.page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject as MediaStream | null)
+          ?.getVideoTracks()[0]?.label === 'fake_device_2',
+      undefined,
+      { timeout: 10_000 },
+    );
+    await alice.page.getByTestId('microphone-select').selectOption({ label: 'Fake Audio Input 1' });
+    await alice.page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject as MediaStream | null)
+          ?.getAudioTracks()[0]?.label === 'Fake Audio Input 1',
+      undefined,
+      { timeout: 10_000 },
+    );
+
+    expect((await bob.waitForRemoteVideo()).videoWidth).toBeGreaterThan(0);
+    expect(alice.offersSent()).toBe(offersBefore);
+
+    // The speaker: the remote <video> plays on the chosen output (setSinkId).
+    const speakers = alice.page.getByTestId('speaker-select');
+    await speakers.selectOption({ label: 'Fake Audio Output 1' });
+    const chosen = await speakers.inputValue();
+    expect(chosen).not.toBe('');
+    await alice.page.waitForFunction(
+      (id) => (document.querySelector('video[data-testid="remote-video"]') as HTMLVideoElement & { sinkId: string }).sinkId === id,
+      chosen,
+    );
+  }, 60_000);
+
+  it('falls back to another camera, with a notice, when the one in use goes away', async () => {
+    const [alice, bob] = await pair();
+    // What unplugging does to a track: the browser ends it. (Fake devices cannot be unplugged.)
+    await alice.page.evaluate(() => {
+      const stream = document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject as MediaStream;
+      const [track] = stream.getVideoTracks();
+      track.stop();
+      track.dispatchEvent(new Event('ended'));
+    });
+    expect(await alice.errorMessage()).toBe('Your camera was disconnected; switched to the default one.');
+    await alice.page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject as MediaStream | null)
+          ?.getVideoTracks()[0]?.readyState === 'live',
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect((await bob.waitForRemoteVideo()).videoWidth).toBe(640);
+  }, 60_000);
+
+  it('shares the screen: bob sees the screen, then the camera again after the browser stops sharing', async () => {
+    const [alice, bob] = await pair();
+    const offersBefore = alice.offersSent();
+    const camera = await bob.remoteVideo();
+    const share = alice.page.getByTestId('screen-share-button');
+    await share.click();
+    await alice.page.locator('[data-testid="screen-share-button"][aria-pressed="true"]').waitFor();
+    // Headless Chromium's synthetic screen is sized after the window: whatever it is, bob gets it.
+    const screen = await sentVideoSize(alice.page);
+    expect(screen).not.toEqual({ width: camera.videoWidth, height: camera.videoHeight });
+    await waitForRemoteWidth(bob.page, screen.width);
+    expect((await bob.remoteVideo()).videoHeight).toBe(screen.height);
+
+    // The browser's own "Stop sharing" ends the screen track.
+    await alice.page.evaluate(() => {
+      const stream = document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject as MediaStream;
+      const [screen] = stream.getVideoTracks();
+      screen.stop();
+      screen.dispatchEvent(new Event('ended'));
+    });
+    await alice.page.locator('[data-testid="screen-share-button"][aria-pressed="false"]').waitFor();
+    await waitForRemoteWidth(bob.page, camera.videoWidth);
+    expect(alice.offersSent()).toBe(offersBefore);
+
+    // And once more with the button, both ways.
+    await share.click();
+    await waitForRemoteWidth(bob.page, screen.width);
+    await share.click();
+    await waitForRemoteWidth(bob.page, camera.videoWidth);
+    expect(alice.offersSent()).toBe(offersBefore);
+  }, 60_000);
+
+  it('counts the call time, goes full screen and picture-in-picture, moves the self-view, and asks before the tab closes mid-call', async () => {
+    const [alice] = await pair();
+    const timer = alice.page.getByTestId('call-timer');
+    await alice.page.waitForFunction(
+      () => /^0:0[1-9]$/.test(document.querySelector('[data-testid="call-timer"]')?.textContent ?? ''),
+      undefined,
+      { timeout: 10_000 },
+    );
+    expect(await timer.textContent()).toMatch(/^\d+:\d\d$/);
+
+    await alice.page.getByRole('button', { name: 'Full screen' }).click();
+    await alice.page.waitForFunction(() => document.fullscreenElement !== null);
+    await alice.page.getByRole('button', { name: 'Leave full screen' }).click();
+    await alice.page.waitForFunction(() => document.fullscreenElement === null);
+
+    await alice.page.getByRole('button', { name: 'Picture-in-picture' }).click();
+    await alice.page.waitForFunction(() => document.pictureInPictureElement?.getAttribute('data-testid') === 'remote-video');
+    await alice.page.getByRole('button', { name: 'Close picture-in-picture' }).click();
+    await alice.page.waitForFunction(() => document.pictureInPictureElement === null);
+
+    // The self-view starts top right; its button moves it on, and a drag drops it in the nearest corner.
+    const selfView = alice.page.locator('duet-self-view');
+    expect(await selfView.getAttribute('data-corner')).toBe('top-right');
+    await alice.page.getByRole('button', { name: 'Move your video to another corner' }).click();
+    await alice.page.locator('duet-self-view[data-corner="bottom-right"]').waitFor();
+    const box = await alice.page.getByTestId('local-video').boundingBox();
+    if (!box) throw new Error('no self-view');
+    await alice.page.mouse.move(box.x + 10, box.y + 10);
+    await alice.page.mouse.down();
+    await alice.page.mouse.move(20, box.y + 10, { steps: 5 });
+    await alice.page.mouse.up();
+    await alice.page.locator('duet-self-view[data-corner="bottom-left"]').waitFor();
+
+    const dialog = new Promise<string>((resolve) =>
+      alice.page.once('dialog', (prompt) => {
+        resolve(prompt.type());
+        // "Stay on page": the call goes on.
+        void prompt.dismiss();
+      }),
+    );
+    await alice.page.close({ runBeforeUnload: true });
+    expect(await dialog).toBe('beforeunload');
+    await alice.waitForStatus('connected');
+  }, 60_000);
+});

@@ -1,0 +1,81 @@
+import { Browser } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { DuetUser } from './support/duet-user';
+import { RunningServer, startServer } from './support/server';
+
+/** Before any call: the header, the preview, the device choice and the name, as a person meets them. */
+describe('the lobby in real Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  const open: DuetUser[] = [];
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('previews the camera with a live microphone meter, and remembers the camera and the name across a reload', async () => {
+    const carol = await DuetUser.open(browser, server.baseUrl, 'carol-lobby');
+    open.push(carol);
+    const header = carol.page.locator('header [role="status"]');
+    await header.filter({ hasText: 'not logged in' }).waitFor();
+    expect(await header.textContent()).not.toContain('online');
+    await carol.submitLogin(carol.name);
+    await header.filter({ hasText: 'online' }).waitFor();
+
+    await carol.page.getByRole('button', { name: 'Check them' }).click();
+    await carol.page.waitForFunction(
+      () => (document.querySelector<HTMLVideoElement>('video[data-testid="preview-video"]')?.videoWidth ?? 0) > 0,
+    );
+    // The fake microphone beeps: the meter must move.
+    await carol.page.waitForFunction(
+      () => Number(document.querySelector<HTMLMeterElement>('[data-testid="mic-level"]')?.value ?? 0) > 0.05,
+      undefined,
+      { timeout: 10_000 },
+    );
+    const cameras = carol.page.getByTestId('camera-select');
+    await cameras.locator('option', { hasText: 'fake_device_2' }).waitFor({ state: 'attached' });
+    await cameras.selectOption({ label: 'fake_device_2' });
+    await carol.page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLVideoElement>('video[data-testid="preview-video"]')?.srcObject as MediaStream | null)
+          ?.getVideoTracks()[0]?.label === 'fake_device_2',
+    );
+
+    await carol.page.reload();
+    // Logged in again by itself, with the same name.
+    await carol.page.getByTestId('current-user').filter({ hasText: carol.name }).waitFor();
+    await carol.page.getByRole('button', { name: 'Check them' }).click();
+    await carol.page.waitForFunction(
+      () =>
+        (document.querySelector<HTMLVideoElement>('video[data-testid="preview-video"]')?.srcObject as MediaStream | null)
+          ?.getVideoTracks()[0]?.label === 'fake_device_2',
+    );
+    await cameras.locator('option:checked', { hasText: 'fake_device_2' }).waitFor({ state: 'attached' });
+
+    await carol.page.getByRole('button', { name: 'Log out' }).click();
+    await carol.page.getByTestId('username-input').waitFor();
+    await carol.page.reload();
+    await carol.page.getByTestId('username-input').waitFor();
+    expect(await carol.page.getByTestId('current-user').count()).toBe(0);
+  }, 60_000);
+
+  it('refuses to call a name that cannot exist, in words, without asking the server', async () => {
+    const dave = await DuetUser.logIn(browser, server.baseUrl, 'dave-lobby');
+    open.push(dave);
+    const sent = dave.sentTypes.length;
+    await dave.callByName('bad name!');
+    expect(await dave.errorMessage()).toContain('not a valid name');
+    expect(dave.sentTypes.slice(sent)).toEqual([]);
+    expect(await dave.status()).toBe('idle');
+  }, 30_000);
+});

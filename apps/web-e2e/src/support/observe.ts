@@ -1,0 +1,103 @@
+import { Page } from 'playwright-core';
+
+declare global {
+  interface Window {
+    /** The test's own ear on the remote <video>: the loudest sample of each 50 ms slice. */
+    __testEar?: { peaks: number[]; stop(): void };
+  }
+}
+
+/**
+ * Listens to the remote <video>'s sound the way a person hears it: an AudioContext analyser that
+ * the TEST creates on the element's `srcObject` (the app has no probe for this).
+ */
+export async function startListening(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.__testEar?.stop();
+    const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+    const stream = video?.srcObject;
+    if (!(stream instanceof MediaStream)) throw new Error('the remote video has no stream');
+    const context = new AudioContext();
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 2048;
+    const source = context.createMediaStreamSource(stream);
+    source.connect(analyser);
+    const samples = new Float32Array(analyser.fftSize);
+    const peaks: number[] = [];
+    const timer = setInterval(() => {
+      analyser.getFloatTimeDomainData(samples);
+      let peak = 0;
+      for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+      peaks.push(peak);
+      if (peaks.length > 400) peaks.shift();
+    }, 50);
+    window.__testEar = {
+      peaks,
+      stop: () => {
+        clearInterval(timer);
+        source.disconnect();
+        void context.close();
+      },
+    };
+  });
+}
+
+/**
+ * Waits until the last `windowMs` of sound were all silent (`silent`) or had a clearly audible
+ * moment (!`silent`). The fake microphone beeps in short bursts, so a window is what is judged.
+ */
+export async function waitForSound(page: Page, silent: boolean, windowMs = 1_500, timeout = 15_000): Promise<number> {
+  try {
+    const handle = await page.waitForFunction(
+      ({ silent, slices }) => {
+        const peaks = window.__testEar?.peaks ?? [];
+        if (peaks.length < slices) return false;
+        const loudest = Math.max(...peaks.slice(-slices));
+        const ok = silent ? loudest < 0.01 : loudest > 0.05;
+        // An object, not the number: a silent 0 would read as "not yet".
+        return ok ? { loudest } : false;
+      },
+      { silent, slices: Math.ceil(windowMs / 50) },
+      { timeout, polling: 100 },
+    );
+    return ((await handle.jsonValue()) as { loudest: number }).loudest;
+  } catch (error) {
+    const recent = await page.evaluate(() => (window.__testEar?.peaks ?? []).slice(-60).map((peak) => peak.toFixed(3)));
+    throw new Error(`never ${silent ? 'silent' : 'audible'}; last peaks: ${recent.join(' ')} (${(error as Error).message})`);
+  }
+}
+
+export async function stopListening(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    window.__testEar?.stop();
+    delete window.__testEar;
+  });
+}
+
+/** The label of the local <video>'s track of `kind`: which device the page is sending. */
+export function localTrackLabel(page: Page, kind: 'audio' | 'video'): Promise<string | null> {
+  return page.evaluate((kind) => {
+    const stream = document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject;
+    if (!(stream instanceof MediaStream)) return null;
+    const [track] = kind === 'audio' ? stream.getAudioTracks() : stream.getVideoTracks();
+    return track?.label ?? null;
+  }, kind);
+}
+
+/** Waits for the remote <video> to present a frame of `width` pixels (the picture really changed). */
+export async function waitForRemoteWidth(page: Page, width: number, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    (width) => document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.videoWidth === width,
+    width,
+    { timeout, polling: 100 },
+  );
+}
+
+/** The size of the video the page is sending, as its self-view's track reports it. */
+export function sentVideoSize(page: Page): Promise<{ width: number; height: number }> {
+  return page.evaluate(() => {
+    const stream = document.querySelector<HTMLVideoElement>('video[data-testid="local-video"]')?.srcObject;
+    const settings = stream instanceof MediaStream ? stream.getVideoTracks()[0]?.getSettings() : undefined;
+    return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
+  });
+}

@@ -1,0 +1,137 @@
+import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { IconComponent } from './icon.component';
+
+/** The in-call buttons. Toggles say their state with aria-pressed; labels say what a press does. */
+@Component({
+  selector: 'duet-call-controls',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [IconComponent],
+  template: `
+    <div class="controls" role="toolbar" aria-label="Call controls">
+      <button
+        type="button"
+        data-testid="mute-button"
+        [attr.aria-pressed]="micMuted()"
+        [attr.aria-label]="micMuted() ? 'Unmute microphone' : 'Mute microphone'"
+        [title]="micMuted() ? 'Unmute' : 'Mute'"
+        (click)="toggleMicrophone.emit()"
+      >
+        <duet-icon [name]="micMuted() ? 'mic-off' : 'mic'" />
+      </button>
+      <button
+        type="button"
+        data-testid="camera-button"
+        [attr.aria-pressed]="cameraOff()"
+        [attr.aria-label]="cameraOff() ? 'Turn camera on' : 'Turn camera off'"
+        [title]="cameraOff() ? 'Camera on' : 'Camera off'"
+        (click)="toggleCamera.emit()"
+      >
+        <duet-icon [name]="cameraOff() ? 'camera-off' : 'camera'" />
+      </button>
+      @if (canShareScreen()) {
+        <button
+          type="button"
+          data-testid="screen-share-button"
+          [attr.aria-pressed]="screenSharing()"
+          [attr.aria-label]="screenSharing() ? 'Stop sharing your screen' : 'Share your screen'"
+          [title]="screenSharing() ? 'Stop sharing' : 'Share screen'"
+          (click)="toggleScreenShare.emit()"
+        >
+          <duet-icon name="screen" />
+        </button>
+      }
+      <button
+        type="button"
+        aria-label="Camera, microphone and speaker"
+        title="Devices"
+        [attr.aria-expanded]="settingsOpen()"
+        aria-controls="call-device-settings"
+        (click)="toggleSettings.emit()"
+      >
+        <duet-icon name="settings" />
+      </button>
+      @if (canFullscreen()) {
+        <button
+          type="button"
+          [attr.aria-pressed]="fullscreen()"
+          [attr.aria-label]="fullscreen() ? 'Leave full screen' : 'Full screen'"
+          title="Full screen"
+          (click)="toggleFullscreen.emit()"
+        >
+          <duet-icon name="fullscreen" />
+        </button>
+      }
+      @if (canPictureInPicture()) {
+        <button
+          type="button"
+          [attr.aria-pressed]="pictureInPicture()"
+          [attr.aria-label]="pictureInPicture() ? 'Close picture-in-picture' : 'Picture-in-picture'"
+          title="Picture-in-picture"
+          (click)="togglePictureInPicture.emit()"
+        >
+          <duet-icon name="pip" />
+        </button>
+      }
+      <button
+        type="button"
+        class="danger"
+        data-testid="hangup-button"
+        [attr.aria-label]="'Hang up on ' + remoteUser()"
+        title="Hang up"
+        (click)="hangUp.emit()"
+      >
+        <duet-icon name="hang-up" />
+      </button>
+    </div>
+  `,
+  styles: `
+    :host { display: block; }
+    .controls {
+      display: flex;
+      flex-wrap: wrap;
+      justify-content: center;
+      gap: 0.5rem;
+      padding: 0.5rem;
+      border-radius: 999px;
+      background: rgb(10 14 22 / 72%);
+      backdrop-filter: blur(6px);
+    }
+    button {
+      width: 2.9rem;
+      height: 2.9rem;
+      min-height: 0;
+      padding: 0;
+      border-radius: 50%;
+      display: grid;
+      place-items: center;
+      background: #2b3447;
+      color: #fff;
+    }
+    button[aria-pressed='true'] { background: #f1f4fa; color: #111723; }
+    button.danger { width: 3.6rem; border-radius: 999px; background: var(--danger); }
+    @media (max-width: 26rem) {
+      .controls { gap: 0.3rem; padding: 0.35rem; }
+      button { width: 2.6rem; height: 2.6rem; }
+      button.danger { width: 3.1rem; }
+    }
+  `,
+})
+export class CallControlsComponent {
+  readonly remoteUser = input.required<string>();
+  readonly micMuted = input(false);
+  readonly cameraOff = input(false);
+  readonly screenSharing = input(false);
+  readonly canShareScreen = input(false);
+  readonly settingsOpen = input(false);
+  readonly fullscreen = input(false);
+  readonly canFullscreen = input(false);
+  readonly pictureInPicture = input(false);
+  readonly canPictureInPicture = input(false);
+  readonly toggleMicrophone = output<void>();
+  readonly toggleCamera = output<void>();
+  readonly toggleScreenShare = output<void>();
+  readonly toggleSettings = output<void>();
+  readonly toggleFullscreen = output<void>();
+  readonly togglePictureInPicture = output<void>();
+  readonly hangUp = output<void>();
+}

@@ -1,0 +1,142 @@
+import { LoginFailureMessage } from '@duet/shared/protocol';
+import { CallNotice, CallState, ConnectionState, InputKind, MediaFallback, MediaProblem } from '@duet/web/rtc';
+
+// Every sentence the call UI shows people lives here, so wording is reviewed (and one day
+// translated) in one place. The rtc library only hands over codes and names.
+
+export const INVALID_NAME =
+  'Invalid name: use 1–32 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+
+export const SERVER_UNREACHABLE = 'Server unreachable: reconnecting…';
+export const CALL_ALREADY_ENDED = 'That call has already ended.';
+export const SOMETHING_WENT_WRONG = 'Something went wrong.';
+export const LEAVE_CALL_WARNING = 'Leaving this page ends your call.';
+
+export function invalidCallee(name: string): string {
+  return `“${name}” is not a valid name: names are 1–32 letters, digits, ".", "_" or "-".`;
+}
+
+/** What `call-status` shows; its `data-state` keeps the exact state. */
+export function callStatusSentence(state: CallState, peer: string | null): string {
+  const who = peer ?? 'the other side';
+  switch (state) {
+    case 'idle':
+      return 'Not in a call';
+    case 'calling':
+      return `Calling ${who}…`;
+    case 'ringing':
+      return `${who} is calling you`;
+    case 'connecting':
+      return `Connecting to ${who}…`;
+    case 'connected':
+      return `In a call with ${who}`;
+    case 'reconnecting':
+      return `Reconnecting to ${who}…`;
+    case 'ended':
+      return 'Call ended';
+  }
+}
+
+export function connectionLabel(state: ConnectionState, loggedIn: boolean): string {
+  switch (state) {
+    case 'open':
+      return loggedIn ? 'online' : 'not logged in';
+    case 'connecting':
+      return 'connecting…';
+    case 'reconnecting':
+      return 'reconnecting…';
+    case 'closed':
+      return 'offline';
+  }
+}
+
+export function loginFailureSentence(message: LoginFailureMessage): string {
+  switch (message.reason) {
+    case 'taken':
+      return 'That name is taken: pick another.';
+    case 'forbidden':
+      return `You are signed in under another name: ${message.message}.`;
+    default:
+      return INVALID_NAME;
+  }
+}
+
+const MEDIA_PROBLEMS: Record<MediaProblem, string> = {
+  'permission-denied': 'Camera/microphone permission denied.',
+  'not-found': 'No camera/microphone found.',
+  'in-use': 'The camera or microphone is in use by another application.',
+  failed: 'The camera or microphone could not be started.',
+};
+
+const FALLBACKS: Record<MediaFallback, string> = {
+  'audio-only': 'Joining with audio only.',
+  'receive-only': 'You can still see and hear the other side.',
+};
+
+const DEVICES: Record<InputKind, string> = { camera: 'camera', microphone: 'microphone' };
+
+export function noticeSentence(notice: CallNotice): string {
+  switch (notice.code) {
+    case 'declined':
+      return `${notice.peer} declined the call.`;
+    case 'busy':
+      return `${notice.peer} is busy in another call.`;
+    case 'offline':
+      return `${notice.peer} is not online.`;
+    case 'no-answer':
+      return `${notice.peer} did not answer.`;
+    case 'missed':
+      return `You missed a call from ${notice.peer}.`;
+    case 'hung-up':
+      return `${notice.peer} hung up.`;
+    case 'cancelled':
+      return `${notice.peer} cancelled the call.`;
+    case 'peer-disconnected':
+      return `${notice.peer} disconnected.`;
+    case 'connection-failed':
+      return `Connection failed: no network path to ${notice.peer} (ICE failed).`;
+    case 'setup-failed':
+      return 'Could not set up the call.';
+    case 'server-lost':
+      return 'Lost the connection to the server, so the call ended.';
+    case 'self-call':
+      return 'You cannot call yourself.';
+    case 'already-in-call':
+      return 'Hang up before starting another call.';
+    case 'server-busy-in-call':
+      return 'The server says you are already in a call.';
+    case 'not-logged-in':
+      return 'You are not logged in. Log in again.';
+    case 'rate-limited':
+      return 'Too many messages at once: wait a moment and try again.';
+    case 'server-error':
+      return 'The server could not handle that. Try again.';
+    case 'media':
+      return `${MEDIA_PROBLEMS[notice.reason]} ${FALLBACKS[notice.fallback]}`;
+    case 'device-lost':
+      return `Your ${DEVICES[notice.kind]} was disconnected; switched to the default one.`;
+    case 'device-failed':
+      return `Could not switch ${DEVICES[notice.kind]}: ${MEDIA_PROBLEMS[notice.reason]}`;
+    case 'screen-share-failed':
+      return `Could not share your screen. ${MEDIA_PROBLEMS[notice.reason]}`;
+    case 'cannot-send':
+      return `This call started without your ${notice.kind === 'audio' ? 'microphone' : 'camera'}; call again to send it.`;
+  }
+}
+
+/** `m:ss` under an hour, `h:mm:ss` from then on. */
+export function formatDuration(totalMs: number): string {
+  const seconds = Math.max(0, Math.floor(totalMs / 1_000));
+  const h = Math.floor(seconds / 3_600);
+  const m = Math.floor((seconds % 3_600) / 60);
+  const s = String(seconds % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+export function initialOf(name: string): string {
+  return name.charAt(0).toUpperCase();
+}
+
+export const INCOMING_TITLE = (caller: string) => `📞 ${caller} is calling – Duet`;
+export const NOTIFICATION_TITLE = (caller: string) => `${caller} is calling you`;
+export const NOTIFICATION_BODY = 'Open Duet to answer.';

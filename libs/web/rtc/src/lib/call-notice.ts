@@ -1,0 +1,21 @@
+import { MediaFallback, MediaProblem } from './media';
+
+/** A local input device: what the device choosers offer. */
+export type InputKind = 'camera' | 'microphone';
+
+/**
+ * Something the user should read: why a call ended or could not start, or a media fallback.
+ * Codes and facts only; the call UI library turns them into sentences.
+ */
+export type CallNotice =
+  | { code: 'declined' | 'busy' | 'offline' | 'no-answer' | 'missed' | 'hung-up' | 'cancelled'; peer: string }
+  | { code: 'peer-disconnected' | 'connection-failed'; peer: string }
+  | { code: 'setup-failed' | 'server-lost' | 'self-call' | 'already-in-call' | 'server-busy-in-call' }
+  | { code: 'not-logged-in' | 'rate-limited' | 'server-error' }
+  | { code: 'media'; reason: MediaProblem; fallback: MediaFallback }
+  | { code: 'device-lost'; kind: InputKind }
+  | { code: 'device-failed'; kind: InputKind; reason: MediaProblem }
+  | { code: 'screen-share-failed'; reason: MediaProblem }
+  | { code: 'cannot-send'; kind: 'audio' | 'video' };
+
+export type CallNoticeCode = CallNotice['code'];

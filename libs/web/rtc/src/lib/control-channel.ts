@@ -1,0 +1,54 @@
+/**
+ * The in-call control protocol: small JSON text messages on one RTCDataChannel, peer to peer (the
+ * signaling server never sees them). The channel is pre-negotiated (`negotiated: true, id: 0`), so
+ * both sides create it before the first offer and no `datachannel` event or glare can get in the way.
+ * docs/protocol.md ("In-call control channel") describes it; later features add their own channels.
+ */
+export const CONTROL_CHANNEL = { label: 'control', id: 0 } as const;
+
+/** A frame larger than this is not one of ours: dropped unread. */
+export const CONTROL_MESSAGE_MAX_LENGTH = 1_024;
+
+/** What this side sends: its microphone, camera and screen share, on open and after every change. */
+export interface MediaStateMessage {
+  type: 'media-state';
+  micMuted: boolean;
+  cameraOff: boolean;
+  screenSharing: boolean;
+}
+
+export type ControlMessage = MediaStateMessage;
+
+/** The other side's media as its last `media-state` said; all false until one arrives. */
+export type RemoteMediaState = Omit<MediaStateMessage, 'type'>;
+
+export const UNKNOWN_REMOTE_MEDIA: RemoteMediaState = Object.freeze({
+  micMuted: false,
+  cameraOff: false,
+  screenSharing: false,
+});
+
+export function encodeControlMessage(message: ControlMessage): string {
+  return JSON.stringify(message);
+}
+
+/**
+ * A valid control message, or null. Unknown types are not errors (a newer peer may send more), so
+ * they are dropped quietly; only the fields named here are kept.
+ */
+export function parseControlMessage(data: unknown): ControlMessage | null {
+  if (typeof data !== 'string' || data.length > CONTROL_MESSAGE_MAX_LENGTH) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const { type, micMuted, cameraOff, screenSharing } = value as Record<string, unknown>;
+  if (type !== 'media-state') return null;
+  if (typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean' || typeof screenSharing !== 'boolean') {
+    return null;
+  }
+  return { type, micMuted, cameraOff, screenSharing };
+}

@@ -1,0 +1,104 @@
+import { TestBed } from '@angular/core/testing';
+import { FakeMediaStream, FakeTrack, fakeDevicesEnvironment, settle } from '../testing/fake-rtc';
+import { CallNotice } from './call-notice';
+import { DEVICE_CHOICES_KEY, LocalMediaService, TrackSwap } from './local-media.service';
+import { PREFERENCE_STORAGE } from './preference-storage';
+import { RTC_ENVIRONMENT } from './rtc-environment';
+
+function setUp(saved: Record<string, string> = {}) {
+  const fake = fakeDevicesEnvironment({ cameras: ['cam-1', 'cam-2'], microphones: ['mic-1', 'mic-2'] });
+  const storage = new Map<string, string>(Object.entries(saved));
+  const fakeStorage = {
+    getItem: (key: string) => storage.get(key) ?? null,
+    setItem: (key: string, value: string) => storage.set(key, value),
+    removeItem: (key: string) => storage.delete(key),
+  };
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: RTC_ENVIRONMENT, useValue: fake.environment },
+      { provide: PREFERENCE_STORAGE, useValue: fakeStorage },
+    ],
+  });
+  const media = TestBed.inject(LocalMediaService);
+  const swaps: TrackSwap[] = [];
+  const notices: CallNotice[] = [];
+  media.trackSwaps$.subscribe((swap) => swaps.push(swap));
+  media.notices$.subscribe((notice) => notices.push(notice));
+  const tracks = () => (media.stream() as unknown as FakeMediaStream | null)?.getTracks() ?? [];
+  return { media, fake, storage, swaps, notices, tracks };
+}
+
+describe(LocalMediaService.name, () => {
+  afterEach(() => TestBed.resetTestingModule());
+
+  it('previews the remembered devices and lists what the browser has', async () => {
+    const { media, fake, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ camera: 'cam-2', microphone: 'mic-2' }) });
+    await media.startPreview();
+    await settle();
+    expect(fake.getUserMedia).toHaveBeenCalledWith({ audio: { deviceId: { exact: 'mic-2' } }, video: { deviceId: { exact: 'cam-2' } } });
+    expect(tracks().map((track) => track.deviceId)).toEqual(['mic-2', 'cam-2']);
+    expect(media.devices().camera.map((device) => device.id)).toEqual(['cam-1', 'cam-2']);
+    media.stopPreview();
+    expect(media.stream()).toBeNull();
+  });
+
+  it('asks for a remembered device that is gone only as a hint, so the call still gets a camera', async () => {
+    const { media, fake, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ camera: 'cam-9' }) });
+    await media.acquireForCall();
+    expect(fake.getUserMedia).toHaveBeenCalledWith({ audio: true, video: { deviceId: { ideal: 'cam-9' } } });
+    expect(tracks().map((track) => track.deviceId)).toEqual(['mic-1', 'cam-1']);
+  });
+
+  it('switches a live camera by swapping the track, remembers the choice and stops the old one', async () => {
+    const { media, storage, swaps, tracks } = setUp();
+    await media.acquireForCall();
+    const before = tracks().find((track) => track.kind === 'video') as FakeTrack;
+    await media.selectDevice('camera', 'cam-2');
+    expect(swaps).toEqual([{ kind: 'video', track: expect.objectContaining({ deviceId: 'cam-2' }) }]);
+    expect(before.stopped).toBe(true);
+    expect(JSON.parse(storage.get(DEVICE_CHOICES_KEY) ?? '{}')).toMatchObject({ camera: 'cam-2' });
+  });
+
+  it('keeps mute and camera-off across a device switch', async () => {
+    const { media, tracks } = setUp();
+    await media.acquireForCall();
+    media.setMicMuted(true);
+    await media.selectDevice('microphone', 'mic-2');
+    expect(tracks().find((track) => track.kind === 'audio')).toMatchObject({ deviceId: 'mic-2', enabled: false });
+  });
+
+  it('falls back to the default device, with a notice, when the one in use is unplugged', async () => {
+    const { media, fake, notices, swaps, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ camera: 'cam-2' }) });
+    await media.acquireForCall();
+    const unplugged = tracks().find((track) => track.kind === 'video') as FakeTrack;
+    fake.unplug('video', 'cam-2');
+    unplugged.unplug();
+    await settle();
+    expect(notices[0]).toEqual({ code: 'device-lost', kind: 'camera' });
+    expect(swaps.at(-1)?.track).toMatchObject({ deviceId: 'cam-1' });
+  });
+
+  it('notices a device gone from the list even before its track ends', async () => {
+    const { media, fake, notices, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ microphone: 'mic-2' }) });
+    await media.acquireForCall();
+    fake.unplug('audio', 'mic-2');
+    await settle();
+    expect(notices).toEqual([{ code: 'device-lost', kind: 'microphone' }]);
+    expect(tracks().find((track) => track.kind === 'audio')?.deviceId).toBe('mic-1');
+  });
+
+  it('releases everything, resets mute, and drops an acquisition that finishes after release', async () => {
+    const { media, tracks } = setUp();
+    await media.acquireForCall();
+    media.setMicMuted(true);
+    const live = tracks();
+    media.release();
+    expect(live.every((track) => track.stopped)).toBe(true);
+    expect(media.micMuted()).toBe(false);
+
+    const late = media.startPreview();
+    media.release();
+    await late;
+    expect(media.stream()).toBeNull();
+  });
+});

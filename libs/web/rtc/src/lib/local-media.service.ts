@@ -1,0 +1,341 @@
+import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { CallNotice, InputKind } from './call-notice';
+import { MediaStateMessage } from './control-channel';
+import { acquireLocalMedia, classifyMediaError } from './media';
+import { PREFERENCE_STORAGE, readPreference, writePreference } from './preference-storage';
+import { RTC_ENVIRONMENT } from './rtc-environment';
+
+export type DeviceKind = InputKind | 'speaker';
+
+export interface DeviceOption {
+  id: string;
+  label: string;
+}
+
+export type DeviceLists = Readonly<Record<DeviceKind, readonly DeviceOption[]>>;
+/** The chosen device per kind; null means the browser's default. */
+export type DeviceChoices = Readonly<Record<DeviceKind, string | null>>;
+
+/** The track to send instead of the current one of its kind (a switch, or screen share on/off). */
+export interface TrackSwap {
+  kind: 'audio' | 'video';
+  track: MediaStreamTrack;
+}
+
+export type LocalMediaState = Omit<MediaStateMessage, 'type'>;
+
+export const DEVICE_CHOICES_KEY = 'duet.devices';
+const NO_DEVICES: DeviceLists = { camera: [], microphone: [], speaker: [] };
+const DEFAULT_CHOICES: DeviceChoices = { camera: null, microphone: null, speaker: null };
+const BROWSER_KINDS: Record<MediaDeviceKind, DeviceKind> = {
+  videoinput: 'camera',
+  audioinput: 'microphone',
+  audiooutput: 'speaker',
+};
+
+/**
+ * This side's camera, microphone and screen: the tracks, mute and camera-off, the device choices
+ * (remembered in localStorage), the lobby preview and screen share.
+ *
+ * Tracks are live while `previewing` or in a call (`acquireForCall` .. `release`). A switch of
+ * device or a screen share never renegotiates: it emits a TrackSwap, and the call swaps the track
+ * on its sender. Mute and camera-off disable the track (`enabled = false`: silence, black frames),
+ * so turning them back on is instant; the other side learns of it over the control channel.
+ */
+@Injectable({ providedIn: 'root' })
+export class LocalMediaService {
+  private readonly environment = inject(RTC_ENVIRONMENT);
+  private readonly storage = inject(PREFERENCE_STORAGE);
+
+  private readonly audio = signal<MediaStreamTrack | null>(null);
+  private readonly camera = signal<MediaStreamTrack | null>(null);
+  private readonly screen = signal<MediaStreamTrack | null>(null);
+  private readonly micMutedState = signal(false);
+  private readonly cameraOffState = signal(false);
+  private readonly previewingState = signal(false);
+  private readonly deviceLists = signal<DeviceLists>(NO_DEVICES);
+  private readonly deviceChoices = signal<DeviceChoices>(this.loadChoices());
+  private readonly noticesSubject = new Subject<CallNotice>();
+  private readonly trackSwapsSubject = new Subject<TrackSwap>();
+  private readonly stateSubject = new BehaviorSubject<LocalMediaState>(this.snapshot());
+  private inCall = false;
+  private readonly recovering = new Set<InputKind>();
+  /** Bumped by release(): an acquisition that finishes after it must not bring tracks back. */
+  private generation = 0;
+
+  /** What the self-view shows: the microphone and the video being sent (the screen while sharing). */
+  readonly stream = computed(() => {
+    const tracks = [this.audio(), this.screen() ?? this.camera()].filter((track) => track !== null);
+    return tracks.length > 0 ? this.environment.createMediaStream(tracks) : null;
+  });
+  readonly audioTrack = this.audio.asReadonly();
+  readonly micMuted = this.micMutedState.asReadonly();
+  readonly cameraOff = this.cameraOffState.asReadonly();
+  readonly screenSharing = computed(() => this.screen() !== null);
+  readonly hasCamera = computed(() => this.camera() !== null);
+  readonly hasMicrophone = computed(() => this.audio() !== null);
+  readonly previewing = this.previewingState.asReadonly();
+  readonly devices = this.deviceLists.asReadonly();
+  readonly choices = this.deviceChoices.asReadonly();
+  readonly canShareScreen = this.environment.canShareScreen;
+  readonly state = computed(() => this.snapshot());
+
+  readonly notices$: Observable<CallNotice> = this.noticesSubject.asObservable();
+  readonly trackSwaps$: Observable<TrackSwap> = this.trackSwapsSubject.asObservable();
+  /** Mute, camera-off and sharing, now and after every change: what the control channel tells the peer. */
+  readonly state$: Observable<LocalMediaState> = this.stateSubject.asObservable();
+
+  constructor() {
+    const stopWatching = this.environment.onDeviceChange(() => void this.onDeviceChange());
+    inject(DestroyRef).onDestroy(() => {
+      stopWatching();
+      this.release();
+    });
+  }
+
+  /** Shows the camera and microphone before a call, so problems show before the call. */
+  async startPreview(): Promise<void> {
+    if (this.previewingState() || this.inCall) return;
+    this.previewingState.set(true);
+    const acquired = await this.acquire();
+    if (!acquired) this.previewingState.set(false);
+  }
+
+  stopPreview(): void {
+    if (!this.previewingState()) return;
+    this.previewingState.set(false);
+    if (!this.inCall) this.release();
+  }
+
+  /** The tracks for a call (the preview's, if it runs). Null when nothing could be opened. */
+  async acquireForCall(): Promise<MediaStream | null> {
+    this.inCall = true;
+    this.previewingState.set(false);
+    if (!this.audio() && !this.camera()) await this.acquire();
+    const tracks = [this.audio(), this.camera()].filter((track) => track !== null);
+    return tracks.length > 0 ? this.environment.createMediaStream(tracks) : null;
+  }
+
+  /** Stops every track (the camera light goes off) and resets mute, camera-off and sharing. */
+  release(): void {
+    this.generation += 1;
+    this.inCall = false;
+    this.previewingState.set(false);
+    for (const track of [this.audio(), this.camera(), this.screen()]) stopTrack(track);
+    this.audio.set(null);
+    this.camera.set(null);
+    this.screen.set(null);
+    this.micMutedState.set(false);
+    this.cameraOffState.set(false);
+    this.publishState();
+  }
+
+  setMicMuted(muted: boolean): void {
+    this.micMutedState.set(muted);
+    const track = this.audio();
+    if (track) track.enabled = !muted;
+    this.publishState();
+  }
+
+  setCameraOff(off: boolean): void {
+    this.cameraOffState.set(off);
+    const track = this.camera();
+    if (track) track.enabled = !off;
+    this.publishState();
+  }
+
+  /** Remembers the choice and, for a live camera or microphone, switches to it now. */
+  async selectDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    this.deviceChoices.update((choices) => ({ ...choices, [kind]: deviceId || null }));
+    writePreference(this.storage, DEVICE_CHOICES_KEY, JSON.stringify(this.deviceChoices()));
+    if (kind === 'speaker') return;
+    if (!this.liveTrack(kind)) return;
+    await this.reopen(kind, deviceId ? { exact: deviceId } : undefined);
+  }
+
+  async startScreenShare(): Promise<void> {
+    if (this.screen() || !this.canShareScreen || !this.inCall) return;
+    const generation = this.generation;
+    let track: MediaStreamTrack | undefined;
+    try {
+      track = (await this.environment.getDisplayMedia({ video: true, audio: false })).getVideoTracks()[0];
+    } catch (error) {
+      const reason = classifyMediaError(error);
+      // Cancelling the browser's picker is a choice, not a failure.
+      if (reason !== 'permission-denied') this.noticesSubject.next({ code: 'screen-share-failed', reason });
+      return;
+    }
+    if (!track) return;
+    if (generation !== this.generation || this.screen()) {
+      track.stop();
+      return;
+    }
+    // Screen content wants sharp text more than frame rate: the encoder keeps the resolution.
+    track.contentHint = 'detail';
+    // The browser's own "Stop sharing" ends the track.
+    track.addEventListener('ended', () => {
+      if (this.screen() === track) this.stopScreenShare();
+    });
+    this.screen.set(track);
+    this.trackSwapsSubject.next({ kind: 'video', track });
+    this.publishState();
+  }
+
+  stopScreenShare(): void {
+    const track = this.screen();
+    if (!track) return;
+    this.screen.set(null);
+    const camera = this.camera();
+    if (camera) this.trackSwapsSubject.next({ kind: 'video', track: camera });
+    track.stop();
+    this.publishState();
+  }
+
+  /** Reads the device lists again (labels appear once the browser has granted access). */
+  async refreshDevices(): Promise<void> {
+    let devices: MediaDeviceInfo[];
+    try {
+      devices = await this.environment.enumerateDevices();
+    } catch {
+      return;
+    }
+    const lists: Record<DeviceKind, DeviceOption[]> = { camera: [], microphone: [], speaker: [] };
+    for (const device of devices) {
+      const kind = BROWSER_KINDS[device.kind];
+      if (!kind || !device.deviceId) continue;
+      const list = lists[kind];
+      list.push({ id: device.deviceId, label: device.label || `${kind} ${list.length + 1}` });
+    }
+    this.deviceLists.set(lists);
+  }
+
+  private async acquire(): Promise<boolean> {
+    const generation = this.generation;
+    await this.refreshDevices();
+    const media = await acquireLocalMedia((constraints) => this.environment.getUserMedia(constraints), {
+      audio: this.constraintFor('microphone'),
+      video: this.constraintFor('camera'),
+    });
+    const tracks = media.stream?.getTracks() ?? [];
+    if (generation !== this.generation) {
+      for (const track of tracks) track.stop();
+      return false;
+    }
+    if (media.problem) this.noticesSubject.next({ code: 'media', ...media.problem });
+    for (const track of tracks) this.adopt(track.kind === 'video' ? 'camera' : 'microphone', track);
+    this.publishState();
+    // Labels (and ids) appear once access is granted.
+    void this.refreshDevices();
+    return tracks.length > 0;
+  }
+
+  /**
+   * The remembered device, if it is still there. Chromium treats an `ideal` deviceId as a mere hint
+   * (it opened the default camera instead), so a listed device is asked for `exact`ly; an unlisted
+   * one (unplugged, or ids hidden before permission) only as `ideal`, never failing the call.
+   */
+  private constraintFor(kind: InputKind): MediaTrackConstraints | true {
+    const id = this.deviceChoices()[kind];
+    if (!id) return true;
+    const listed = this.deviceLists()[kind].some((device) => device.id === id);
+    return { deviceId: listed ? { exact: id } : { ideal: id } };
+  }
+
+  /** Opens `kind` again (another device, or the default after a loss) and swaps it in. */
+  private async reopen(kind: InputKind, deviceId?: ConstrainDOMString): Promise<boolean> {
+    const generation = this.generation;
+    const constraint = deviceId ? { deviceId } : true;
+    let track: MediaStreamTrack | undefined;
+    try {
+      const stream = await this.environment.getUserMedia(kind === 'camera' ? { video: constraint } : { audio: constraint });
+      track = stream.getTracks()[0];
+    } catch (error) {
+      this.noticesSubject.next({ code: 'device-failed', kind, reason: classifyMediaError(error) });
+      return false;
+    }
+    if (!track) return false;
+    if (generation !== this.generation) {
+      track.stop();
+      return false;
+    }
+    const previous = this.liveTrack(kind);
+    this.adopt(kind, track);
+    // While sharing, the screen stays on the wire; the new camera waits for the share to end.
+    if (kind === 'microphone') this.trackSwapsSubject.next({ kind: 'audio', track });
+    else if (!this.screen()) this.trackSwapsSubject.next({ kind: 'video', track });
+    stopTrack(previous);
+    void this.refreshDevices();
+    return true;
+  }
+
+  private adopt(kind: InputKind, track: MediaStreamTrack): void {
+    track.enabled = !(kind === 'camera' ? this.cameraOffState() : this.micMutedState());
+    // A device unplugged mid-call ends its track; stop() of our own never fires `ended`.
+    track.addEventListener('ended', () => {
+      if (this.liveTrack(kind) === track) void this.recoverLostDevice(kind);
+    });
+    (kind === 'camera' ? this.camera : this.audio).set(track);
+  }
+
+  private async recoverLostDevice(kind: InputKind): Promise<void> {
+    // `ended` and `devicechange` both report one unplug; the first one recovers.
+    if (this.recovering.has(kind)) return;
+    this.recovering.add(kind);
+    try {
+      this.noticesSubject.next({ code: 'device-lost', kind });
+      await this.reopen(kind);
+    } finally {
+      this.recovering.delete(kind);
+    }
+  }
+
+  /** A device that vanished from the list takes its live track with it, even where `ended` is late. */
+  private async onDeviceChange(): Promise<void> {
+    await this.refreshDevices();
+    for (const kind of ['camera', 'microphone'] as const) {
+      const track = this.liveTrack(kind);
+      const deviceId = track?.getSettings?.().deviceId;
+      if (!track || !deviceId) continue;
+      const listed = this.deviceLists()[kind];
+      if (listed.length > 0 && !listed.some((device) => device.id === deviceId)) await this.recoverLostDevice(kind);
+    }
+  }
+
+  private liveTrack(kind: InputKind): MediaStreamTrack | null {
+    return kind === 'camera' ? this.camera() : this.audio();
+  }
+
+  private snapshot(): LocalMediaState {
+    return { micMuted: this.micMutedState(), cameraOff: this.cameraOffState(), screenSharing: this.screen() !== null };
+  }
+
+  private publishState(): void {
+    const next = this.snapshot();
+    const previous = this.stateSubject.value;
+    if (
+      previous.micMuted === next.micMuted &&
+      previous.cameraOff === next.cameraOff &&
+      previous.screenSharing === next.screenSharing
+    ) {
+      return;
+    }
+    this.stateSubject.next(next);
+  }
+
+  private loadChoices(): DeviceChoices {
+    const saved = readPreference(this.storage, DEVICE_CHOICES_KEY);
+    if (!saved) return DEFAULT_CHOICES;
+    try {
+      const value = JSON.parse(saved) as Record<string, unknown>;
+      const pick = (kind: DeviceKind) => (typeof value[kind] === 'string' ? (value[kind] as string) : null);
+      return { camera: pick('camera'), microphone: pick('microphone'), speaker: pick('speaker') };
+    } catch {
+      return DEFAULT_CHOICES;
+    }
+  }
+}
+
+function stopTrack(track: MediaStreamTrack | null): void {
+  track?.stop();
+}
