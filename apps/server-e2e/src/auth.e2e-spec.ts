@@ -1,4 +1,5 @@
 import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
+import { UpgradeGuard } from '@duet/server/signaling';
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { completeCall } from './support/call-flow';
@@ -51,9 +52,9 @@ describe('authentication: JWT (HS256)', () => {
 
   it('closes a connection with 4401 when its token expires, never before', async () => {
     const expiresAt = (Math.floor(Date.now() / 1_000) + 2) * 1_000;
-    const token = await signToken(hsKey(), 'HS256', { sub: 'dora', expiresIn: expiresAt / 1_000 - Math.floor(Date.now() / 1_000) });
+    const token = await signToken(hsKey(), 'HS256', { sub: 'fay', expiresIn: expiresAt / 1_000 - Math.floor(Date.now() / 1_000) });
     const client = await TestClient.connect(server.wsUrl, withToken(token));
-    client.send({ type: 'login', username: 'dora' });
+    client.send({ type: 'login', username: 'fay' });
     expect(await client.next('login')).toMatchObject({ success: true });
     const closed = await client.closed;
     expect(closed).toEqual({ code: 4401, reason: 'credentials expired' });
@@ -161,5 +162,36 @@ describe('authentication: a custom authenticator (docs/auth.md)', () => {
 
   it('refuses a request without the cookie with 401', async () => {
     await expect(TestClient.connect(server.wsUrl, { headers: { Cookie: 'session=guess' } })).rejects.toThrow(/401/);
+  });
+});
+
+describe('GET /ws/admission: what an upgrade would meet, for browsers that cannot see its status', () => {
+  let server: TestServer;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  const admission = (headers: Record<string, string> = {}) =>
+    fetch(`${server.httpUrl}/ws/admission`, { headers }).then(async (response) => ({
+      status: response.status,
+      body: response.status === 204 ? undefined : await response.json(),
+    }));
+
+  it('says 401 without a valid token and 204 with one, taking no connection slot', async () => {
+    server = await startTestServer({ auth: jwt({ secret: HS_SECRET }), limits: { maxConnectionsPerIp: 2 } });
+    expect(await admission()).toEqual({ status: 401, body: { status: 401, message: 'authentication required' } });
+    const token = await signToken(hsKey(), 'HS256');
+    for (let i = 0; i < 3; i++) expect(await admission({ Authorization: `Bearer ${token}` })).toEqual({ status: 204, body: undefined });
+    const clients = [await TestClient.connect(server.wsUrl, withToken(token)), await TestClient.connect(server.wsUrl, withToken(token))];
+    expect(await admission({ Authorization: `Bearer ${token}` })).toMatchObject({ status: 429 });
+    clients.forEach((client) => client.close());
+  });
+
+  it('says 403 for a foreign origin and 503 while shutting down', async () => {
+    server = await startTestServer();
+    expect(await admission({ Origin: 'https://evil.example' })).toMatchObject({ status: 403 });
+    expect(await admission()).toEqual({ status: 204, body: undefined });
+    server.app.get(UpgradeGuard).stopAccepting();
+    expect(await admission()).toMatchObject({ status: 503, body: { message: 'server shutting down' } });
   });
 });

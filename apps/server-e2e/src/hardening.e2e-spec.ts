@@ -1,7 +1,7 @@
 import { get } from 'node:http';
 import { connect, Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { ANSWER, completeCall, OFFER } from './support/call-flow';
+import { ANSWER, CALL_ID, completeCall, OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer, startServerProcess, waitFor } from './support/server-process';
 import { Received, TestClient } from './support/test-client';
@@ -96,7 +96,7 @@ describe('hardening', () => {
     alice.send({ type: 'answer', answer: ANSWER, otherUsername: bobName });
     expect(await alice.next('error')).toMatchObject({ code: 'no-offer', replyTo: 'answer' });
     bob.send({ type: 'decline', otherUsername: aliceName });
-    expect(await alice.next('decline')).toEqual({ type: 'decline', username: bobName, reason: 'declined' });
+    expect(await alice.next('decline')).toEqual({ type: 'decline', username: bobName, reason: 'declined', callId: CALL_ID });
     const carol = await TestClient.loggedIn(server.wsUrl, carolName);
     await completeCall(carol, carolName, bob, bobName);
     await bob.sync();

@@ -1,6 +1,6 @@
 import { UpgradeGuard } from '@duet/server/signaling';
 import { WebSocket } from 'ws';
-import { ANSWER, completeCall, OFFER } from './support/call-flow';
+import { ANSWER, CALL_ID, completeCall, OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { waitFor } from './support/server-process';
 import { TestClient } from './support/test-client';
@@ -74,7 +74,7 @@ describe('limits', () => {
 
   it('reaps a peer that stops answering pings and tells its call partner', async () => {
     // Long enough that a loaded machine still answers every ping in time.
-    server = await startTestServer({ limits: { heartbeatIntervalMs: 1_000 } });
+    server = await startTestServer({ limits: { heartbeatIntervalMs: 1_000, resumeWindowMs: 500 } });
     const [aliceName, bobName] = [uniqueName('alice'), uniqueName('bob')];
     const alice = await TestClient.loggedIn(server.wsUrl, aliceName);
     // A half-open connection: the socket is there, but nothing answers the server's pings.
@@ -83,8 +83,9 @@ describe('limits', () => {
     await bob.next('offer');
     bob.send({ type: 'answer', answer: ANSWER, otherUsername: aliceName });
     await alice.next('answer');
-    // Two intervals at most, plus slack for a loaded machine.
-    expect(await alice.next('close', 10_000)).toEqual({ type: 'close', username: bobName, reason: 'disconnected' });
+    // Two intervals at most, plus slack for a loaded machine; then the resume window.
+    expect(await alice.next('reconnecting', 10_000)).toEqual({ type: 'reconnecting', username: bobName, callId: CALL_ID });
+    expect(await alice.next('close', 10_000)).toEqual({ type: 'close', username: bobName, reason: 'disconnected', callId: CALL_ID });
     expect((await bob.closed).code).toBe(1006);
     // Alice answers pings (ws does by default) and outlives several of them.
     const pingsSoFar = alice.pings;
@@ -99,9 +100,10 @@ describe('limits', () => {
     const alice = await TestClient.loggedIn(server.wsUrl, aliceName);
     const bob = await TestClient.loggedIn(server.wsUrl, bobName);
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
+    const { callId } = await alice.next('ringing');
     await bob.next('offer');
-    expect(await alice.next('close')).toEqual({ type: 'close', username: bobName, reason: 'timeout' });
-    expect(await bob.next('close')).toEqual({ type: 'close', username: aliceName, reason: 'timeout' });
+    expect(await alice.next('close')).toEqual({ type: 'close', username: bobName, reason: 'timeout', callId });
+    expect(await bob.next('close')).toEqual({ type: 'close', username: aliceName, reason: 'timeout', callId });
     expect(server.registry.inspect().calls).toEqual([]);
     await completeCall(alice, aliceName, bob, bobName);
     alice.close();

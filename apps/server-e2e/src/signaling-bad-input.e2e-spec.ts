@@ -1,4 +1,4 @@
-import { ANSWER, candidate, completeCall, OFFER } from './support/call-flow';
+import { ANSWER, CALL_ID, candidate, completeCall, OFFER } from './support/call-flow';
 import { ClientPool } from './support/client-pool';
 import { uniqueName } from './support/names';
 import { TestClient } from './support/test-client';
@@ -117,7 +117,7 @@ describe('signaling: bad input', () => {
     const [alice, aliceName] = await login('alice');
     const [bob, bobName] = await login('bob');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName, username: 'the-ceo' });
-    expect(await bob.next('offer')).toEqual({ type: 'offer', offer: OFFER, username: aliceName });
+    expect(await bob.next('offer')).toEqual({ type: 'offer', offer: OFFER, username: aliceName, callId: CALL_ID });
   });
 
   it('closes a socket that sends a frame over the payload cap with 1009, and keeps serving others', async () => {

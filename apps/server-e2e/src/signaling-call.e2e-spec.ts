@@ -1,4 +1,4 @@
-import { ANSWER, candidate, completeCall, OFFER } from './support/call-flow';
+import { ANSWER, CALL_ID, candidate, completeCall, OFFER } from './support/call-flow';
 import { ClientPool } from './support/client-pool';
 import { uniqueName } from './support/names';
 import { TestClient } from './support/test-client';
@@ -26,7 +26,7 @@ describe('signaling: calls', () => {
     await Promise.all([alice.sync(), bob.sync()]);
     expect(server.registry.inspect().calls).toEqual([]);
     // Nothing beyond the call's own messages reached either side.
-    expect(alice.callMessages().map((m) => m['type'])).toEqual(['login', 'answer', 'candidate', 'error']);
+    expect(alice.callMessages().map((m) => m['type'])).toEqual(['login', 'ringing', 'answer', 'candidate', 'error']);
     expect(bob.callMessages().map((m) => m['type'])).toEqual(['login', 'offer', 'candidate', 'candidate', 'close', 'error']);
   });
 
@@ -82,7 +82,7 @@ describe('signaling: calls', () => {
     const [alice, aliceName] = await login('alice');
     const [bob, bobName] = await login('bob');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName.toUpperCase() });
-    expect(await bob.next('offer')).toEqual({ type: 'offer', offer: OFFER, username: aliceName });
+    expect(await bob.next('offer')).toEqual({ type: 'offer', offer: OFFER, username: aliceName, callId: CALL_ID });
   });
 
   it('tells a caller that the callee is busy, and leaves the ongoing call untouched', async () => {
@@ -99,7 +99,7 @@ describe('signaling: calls', () => {
 
     // The call between alice and bob still relays.
     bob.send({ type: 'candidate', candidate: candidate(7), otherUsername: aliceName });
-    expect(await alice.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(7), username: bobName });
+    expect(await alice.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(7), username: bobName, callId: CALL_ID });
     await Promise.all([bob.sync(), carol.sync()]);
     expect(bob.log.some((m) => m['username'] === carolName && m['type'] !== 'presence')).toBe(false);
   });
@@ -123,7 +123,7 @@ describe('signaling: calls', () => {
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
     bob.send({ type: 'decline', otherUsername: aliceName });
-    expect(await alice.next('decline')).toEqual({ type: 'decline', username: bobName, reason: 'declined' });
+    expect(await alice.next('decline')).toEqual({ type: 'decline', username: bobName, reason: 'declined', callId: CALL_ID });
     await completeCall(bob, bobName, alice, aliceName);
   });
 
@@ -133,7 +133,7 @@ describe('signaling: calls', () => {
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
     alice.send({ type: 'close', otherUsername: bobName });
-    expect(await bob.next('close')).toEqual({ type: 'close', username: aliceName, reason: 'hangup' });
+    expect(await bob.next('close')).toEqual({ type: 'close', username: aliceName, reason: 'hangup', callId: CALL_ID });
     bob.send({ type: 'answer', answer: ANSWER, otherUsername: aliceName });
     expect(await bob.next('error')).toMatchObject({ code: 'not-in-call', replyTo: 'answer' });
   });
@@ -144,7 +144,7 @@ describe('signaling: calls', () => {
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
     bob.send({ type: 'close' });
-    expect(await alice.next('close')).toEqual({ type: 'close', username: bobName, reason: 'hangup' });
+    expect(await alice.next('close')).toEqual({ type: 'close', username: bobName, reason: 'hangup', callId: CALL_ID });
   });
 
   it('relays renegotiation and glare offers between the two parties of a call', async () => {
@@ -160,7 +160,7 @@ describe('signaling: calls', () => {
     expect(server.registry.inspect().calls).toContainEqual({ caller: aliceName, callee: bobName, state: 'active' });
   });
 
-  it('tells the peer when a caller drops its TCP connection mid-call, and frees the name at once', async () => {
+  it('tells the peer when a caller closes its socket mid-call, and frees the name at once', async () => {
     const [alice, aliceName] = await login('alice');
     const [bob, bobName] = await login('bob');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
@@ -168,8 +168,8 @@ describe('signaling: calls', () => {
     bob.send({ type: 'answer', answer: ANSWER, otherUsername: aliceName });
     await alice.next('answer');
 
-    alice.terminate();
-    expect(await bob.next('close')).toEqual({ type: 'close', username: aliceName, reason: 'disconnected' });
+    alice.close();
+    expect(await bob.next('close')).toEqual({ type: 'close', username: aliceName, reason: 'disconnected', callId: CALL_ID });
     expect(server.registry.inspect().calls).toEqual([]);
     expect(server.registry.inspect().users).not.toContain(aliceName);
 
@@ -178,13 +178,13 @@ describe('signaling: calls', () => {
     await completeCall(aliceAgain, aliceName, bob, bobName);
   });
 
-  it('tells the caller when the callee drops while it rings', async () => {
+  it('tells the caller when the callee closes its socket while it rings', async () => {
     const [alice] = await login('alice');
     const [bob, bobName] = await login('bob');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
-    bob.terminate();
-    expect(await alice.next('close')).toEqual({ type: 'close', username: bobName, reason: 'disconnected' });
+    bob.close();
+    expect(await alice.next('close')).toEqual({ type: 'close', username: bobName, reason: 'disconnected', callId: CALL_ID });
     alice.send({ type: 'candidate', candidate: candidate(1), otherUsername: bobName });
     expect(await alice.next('error')).toMatchObject({ code: 'not-in-call', replyTo: 'candidate' });
   });

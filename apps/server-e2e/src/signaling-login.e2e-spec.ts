@@ -30,6 +30,9 @@ describe('signaling: login and presence', () => {
       success: true,
       username: name,
       iceServers: [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }],
+      resumeToken: expect.stringMatching(/^[\w-]{22}$/),
+      resumeWindowMs: 30_000,
+      resumed: false,
     });
   });
 
@@ -108,7 +111,7 @@ describe('signaling: login and presence', () => {
 
     const bob = await TestClient.loggedIn(server.wsUrl, bobName);
     expect(await alice.next('presence')).toEqual({ type: 'presence', username: bobName, online: true });
-    bob.terminate();
+    bob.close();
     expect(await alice.next('presence')).toEqual({ type: 'presence', username: bobName, online: false });
   });
 });

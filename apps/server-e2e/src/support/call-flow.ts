@@ -1,5 +1,8 @@
 import { TestClient } from './test-client';
 
+/** Call ids are the server's, unguessable: 16 URL-safe characters. */
+export const CALL_ID = expect.stringMatching(/^[\w-]{16}$/);
+
 export const OFFER = { type: 'offer', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n' };
 export const ANSWER = { type: 'answer', sdp: 'v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n' };
 export const candidate = (n: number) => ({
@@ -14,20 +17,25 @@ export const candidate = (n: number) => ({
  * while it rings, answer, candidates both ways, close. Asserts every hop.
  */
 export async function completeCall(caller: TestClient, callerName: string, callee: TestClient, calleeName: string) {
+  caller.skipUnread('ringing');
   caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-  expect(await callee.next('offer')).toEqual({ type: 'offer', offer: OFFER, username: callerName });
+  // The server names the call to the caller at once, and on everything about it after.
+  const ringing = await caller.next('ringing');
+  const callId = ringing['callId'];
+  expect(ringing).toEqual({ type: 'ringing', username: calleeName, callId: CALL_ID });
+  expect(await callee.next('offer')).toEqual({ type: 'offer', offer: OFFER, username: callerName, callId });
 
   caller.send({ type: 'candidate', candidate: candidate(1), otherUsername: calleeName });
-  expect(await callee.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(1), username: callerName });
+  expect(await callee.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(1), username: callerName, callId });
 
   callee.send({ type: 'answer', answer: ANSWER, otherUsername: callerName });
-  expect(await caller.next('answer')).toEqual({ type: 'answer', answer: ANSWER, username: calleeName });
+  expect(await caller.next('answer')).toEqual({ type: 'answer', answer: ANSWER, username: calleeName, callId });
 
   callee.send({ type: 'candidate', candidate: candidate(2), otherUsername: callerName });
-  expect(await caller.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(2), username: calleeName });
+  expect(await caller.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(2), username: calleeName, callId });
   caller.send({ type: 'candidate', candidate: candidate(3), otherUsername: calleeName });
-  expect(await callee.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(3), username: callerName });
+  expect(await callee.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(3), username: callerName, callId });
 
   caller.send({ type: 'close', otherUsername: calleeName });
-  expect(await callee.next('close')).toEqual({ type: 'close', username: callerName, reason: 'hangup' });
+  expect(await callee.next('close')).toEqual({ type: 'close', username: callerName, reason: 'hangup', callId });
 }

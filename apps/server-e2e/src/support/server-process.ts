@@ -53,9 +53,9 @@ export function runServer(env: Record<string, string>): ServerProcess {
   };
 }
 
-/** Starts the production server on a free loopback port and waits until it says it is serving. */
-export async function startServerProcess(env: Record<string, string> = {}): Promise<ServerProcess & { port: number }> {
-  const port = await freePort();
+/** Starts the production server on a loopback port (a free one by default) and waits until it says it is serving. */
+export async function startServerProcess(env: Record<string, string> = {}, port?: number): Promise<ServerProcess & { port: number }> {
+  port ??= await freePort();
   const server = runServer({ PORT: String(port), HOST: '127.0.0.1', ...env });
   await waitForOutput(server, `serving on http://127.0.0.1:${port}`);
   return { ...server, port };

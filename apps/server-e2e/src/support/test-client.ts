@@ -73,6 +73,13 @@ export class TestClient {
     return this.nextWhere((message) => type === undefined || message['type'] === type, type ?? 'message', timeoutMs);
   }
 
+  /** Forgets unread messages of `type` (e.g. an earlier call's `ringing`), so the next wait sees only new ones. */
+  skipUnread(type: string): void {
+    for (let index = this.unread.length - 1; index >= 0; index--) {
+      if (this.unread[index]['type'] === type) this.unread.splice(index, 1);
+    }
+  }
+
   /** The first unread message that `matches`, waiting for it if need be. */
   async nextWhere(matches: (message: Received) => boolean, what: string, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<Received> {
     const deadline = Date.now() + timeoutMs;

@@ -14,15 +14,9 @@ import { WebSocket } from 'ws';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
-import { CLOSE_CREDENTIALS_EXPIRED, CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
+import { CLOSE_CREDENTIALS_EXPIRED, closeOnPurpose, wasDropped } from './transport/close-intent';
+import { CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
 import { UpgradeGuard } from './transport/upgrade-guard';
-
-/**
- * Close codes after which a client is expected back: the connection died without a closing
- * handshake (1006: lost network, crash, the heartbeat or backlog bound dropped it), or its token
- * expired (4401). A clean close by the client (1000 log out, 1001 tab closed) ends the session.
- */
-const DROPPED = new Set([1006, CLOSE_CREDENTIALS_EXPIRED]);
 
 /**
  * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
@@ -51,14 +45,14 @@ export class SignalingGateway implements OnGatewayConnection {
     const session = new Session(socket, identity);
     this.sessions.set(socket, session);
     session.requireLoginWithin(this.options.limits.loginTimeoutMs, () =>
-      socket.close(CLOSE_POLICY_VIOLATION, 'log in first'),
+      closeOnPurpose(socket, CLOSE_POLICY_VIOLATION, 'log in first'),
     );
     session.endWhenCredentialsExpire(() => socket.close(CLOSE_CREDENTIALS_EXPIRED, 'credentials expired'));
     // Not Nest's `handleDisconnect`: how the socket closed decides between ending the session and
     // holding it for a resume, and only the close event carries the code.
     socket.once('close', (code: number) => {
       session.dispose();
-      this.dispatch(socket, () => this.signaling.disconnect(session, { dropped: DROPPED.has(code) }));
+      this.dispatch(socket, () => this.signaling.disconnect(session, { dropped: wasDropped(socket, code) }));
     });
   }
 

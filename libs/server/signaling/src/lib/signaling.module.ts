@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AdmissionController } from './admission.controller';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
@@ -18,6 +19,7 @@ export class SignalingModule {
   static forRoot({ registry = InMemoryUserRegistry, ...options }: SignalingModuleOptions): DynamicModule {
     return {
       module: SignalingModule,
+      controllers: [AdmissionController],
       providers: [
         { provide: SIGNALING_OPTIONS, useValue: options },
         { provide: UserRegistryService, useClass: registry },

@@ -10,12 +10,17 @@ export class ConnectionCounter {
 
   /** Counts a connection from `ip` if both caps allow it; says which cap refused otherwise. */
   reserve(ip: string): 'ok' | 'server-full' | 'ip-full' {
-    if (this.total >= this.maxTotal) return 'server-full';
-    const fromIp = this.perIp.get(ip) ?? 0;
-    if (fromIp >= this.maxPerIp) return 'ip-full';
+    const room = this.room(ip);
+    if (room !== 'ok') return room;
     this.total += 1;
-    this.perIp.set(ip, fromIp + 1);
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     return 'ok';
+  }
+
+  /** Whether a connection from `ip` would be admitted now, counting nothing. */
+  room(ip: string): 'ok' | 'server-full' | 'ip-full' {
+    if (this.total >= this.maxTotal) return 'server-full';
+    return (this.perIp.get(ip) ?? 0) >= this.maxPerIp ? 'ip-full' : 'ok';
   }
 
   release(ip: string): void {

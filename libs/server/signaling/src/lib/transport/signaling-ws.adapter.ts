@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { admitsWrite } from './backlog';
+import { closeOnPurpose, markClosedOnPurpose } from './close-intent';
 import { FrameBudget } from './frame-budget';
 import { keepAlive } from './heartbeat';
 import { UpgradeGuard } from './upgrade-guard';
@@ -20,8 +21,6 @@ export const PROTOCOL_VIOLATION = 'protocol-violation';
 /** Close codes: RFC 6455 1001 "going away" (shutdown), 1008 "policy violation" (abuse). */
 export const CLOSE_GOING_AWAY = 1001;
 export const CLOSE_POLICY_VIOLATION = 1008;
-/** Application close code (4000-4999): the token that opened the socket expired; reconnect with a fresh one. */
-export const CLOSE_CREDENTIALS_EXPIRED = 4401;
 
 /**
  * Fragments one message may arrive in. Browsers send signaling messages whole; `ws`'s default
@@ -98,7 +97,7 @@ export class SignalingWsAdapter extends WsAdapter {
     const admit = (): boolean => {
       const verdict = budget.take();
       if (verdict === 'ok') return true;
-      if (verdict === 'abusive') client.close(CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
+      if (verdict === 'abusive') closeOnPurpose(client, CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
       else if (admitsWrite(client)) client.send(RATE_LIMITED);
       return false;
     };
@@ -121,7 +120,10 @@ export class SignalingWsAdapter extends WsAdapter {
    */
   override bindErrorHandler(server: WebSocketServer): WebSocketServer {
     server.on('connection', (socket: WebSocket) =>
-      socket.on('error', (error) => this.logger.debug(`client socket closed: ${error.message}`)),
+      socket.on('error', (error) => {
+        markClosedOnPurpose(socket);
+        this.logger.debug(`client socket closed: ${error.message}`);
+      }),
     );
     server.on('error', (error) => this.logger.error(error));
     return server;
@@ -132,7 +134,7 @@ export class SignalingWsAdapter extends WsAdapter {
     this.guard.stopAccepting();
     const open = [...server.clients];
     const closed = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
-    open.forEach((socket) => socket.close(CLOSE_GOING_AWAY, 'server shutting down'));
+    open.forEach((socket) => closeOnPurpose(socket, CLOSE_GOING_AWAY, 'server shutting down'));
     await Promise.race([closed, delay(this.options.limits.shutdownTimeoutMs / 2)]);
     server.clients.forEach((socket) => socket.terminate());
     await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -56,6 +56,20 @@ export class UpgradeGuard {
     return { accepted: true };
   }
 
+  /**
+   * What `verify` would decide for an upgrade with this request's address and credentials, taking
+   * nothing: browsers never see an upgrade's HTTP status, so after a failed connect the web app
+   * asks here whether to sign in again (401), give up (403), wait (429/503), or retry (an outage).
+   */
+  async admission(request: IncomingMessage): Promise<UpgradeVerdict> {
+    if (!this.accepting) return refuse(503, 'server shutting down');
+    if (!this.origins.allows(request.headers.origin)) return refuse(403, 'origin not allowed');
+    const room = this.connections.room(request.socket.remoteAddress ?? 'unknown');
+    if (room !== 'ok') return room === 'server-full' ? refuse(503, 'server full') : refuse(429, 'too many connections from your address');
+    const identity = await this.authenticator.authenticate(request).catch(() => undefined);
+    return identity === undefined ? refuse(401, 'authentication required') : { accepted: true };
+  }
+
   /** The identity `verify` established for this upgrade; undefined if it never passed `verify`. */
   identityOf(request: IncomingMessage | undefined): Identity | undefined {
     return request && this.identities.get(request);
