@@ -5,6 +5,7 @@ module.exports = {
   // A real server closes its side of each socket after the test's side: check leaks per file.
   testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'], leakCheck: 'per-file' },
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
+  setupFilesAfterEnv: ['<rootDir>/src/support/no-csp-violations.ts'],
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },

@@ -20,6 +20,8 @@ declare global {
 export class DuetUser {
   /** The page's console, kept so a failure can show what the app logged (state moves, negotiation). */
   private readonly consoleLines: string[] = [];
+  /** What any page's Content Security Policy blocked since the last check (support/no-csp-violations.ts). */
+  static readonly cspViolations: string[] = [];
   /** The `type` of every signaling frame the page sent, watched from outside the page. */
   readonly sentTypes: string[] = [];
 
@@ -28,7 +30,11 @@ export class DuetUser {
     readonly context: BrowserContext,
     readonly page: Page,
   ) {
-    page.on('console', (message) => this.consoleLines.push(`[${message.type()}] ${message.text()}`));
+    page.on('console', (message) => {
+      this.consoleLines.push(`[${message.type()}] ${message.text()}`);
+      // Chromium reports every CSP violation on the console: the server's policy must fit the app.
+      if (message.text().includes('Content Security Policy')) DuetUser.cspViolations.push(`${name}: ${message.text()}`);
+    });
     page.on('websocket', (socket) =>
       socket.on('framesent', ({ payload }) => {
         if (typeof payload !== 'string') return;
