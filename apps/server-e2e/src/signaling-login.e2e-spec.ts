@@ -12,7 +12,9 @@ describe('signaling: login and presence', () => {
   };
 
   beforeAll(async () => {
-    server = await startTestServer({ iceServers: [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }] });
+    server = await startTestServer({
+      ice: { servers: [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }], turn: undefined, transportPolicy: 'all' },
+    });
   });
   afterEach(() => {
     clients.splice(0).forEach((client) => client.close());
@@ -30,6 +32,7 @@ describe('signaling: login and presence', () => {
       success: true,
       username: name,
       iceServers: [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }],
+      iceTransportPolicy: 'all',
       resumeToken: expect.stringMatching(/^[\w-]{22}$/),
       resumeWindowMs: 30_000,
       resumed: false,

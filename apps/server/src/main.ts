@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDuetApp } from '@duet/server/app';
+import { createDuetApp, startupBanner } from '@duet/server/app';
 import { ConfigError, loadConfig } from '@duet/server/config';
 import { Logger } from '@nestjs/common';
 
@@ -19,8 +19,7 @@ async function bootstrap(): Promise<void> {
   }
   // No HOST: Node's default, all interfaces (IPv6 and IPv4 where the machine has IPv6).
   await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
-  const shown = config.host && config.host !== '::' && config.host !== '0.0.0.0' ? config.host : 'localhost';
-  Logger.log(`Duet is serving on http://${shown}:${config.port} (signaling at /ws)`, 'Duet');
+  for (const line of startupBanner(config, config.port)) Logger.log(line, 'Duet');
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,1 +1,3 @@
 export * from './lib/duet-config';
+export * from './lib/ice-config';
+export * from './lib/network-config';

@@ -7,3 +7,4 @@ export * from './lib/signaling.module';
 export * from './lib/transport/signaling-ws.adapter';
 export * from './lib/transport/upgrade-guard';
 export * from './lib/transport/close-intent';
+export * from './lib/transport/client-address';

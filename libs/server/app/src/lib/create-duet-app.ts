@@ -5,6 +5,7 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DuetAppExtensions, DuetAppModule } from './duet-app.module';
 import { hardenHttpServer } from './http-hardening';
+import { loadTls } from './tls';
 
 export interface CreateDuetAppOptions extends DuetAppExtensions {
   /** Nest log levels; tests pass `['error']` to keep their output readable. */
@@ -16,13 +17,16 @@ export interface CreateDuetAppOptions extends DuetAppExtensions {
  * benchmark exercise the same wiring. The caller decides where to `listen`.
  */
 export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOptions = {}): Promise<INestApplication> {
+  const tls = await loadTls(config.tls);
   const app = await NestFactory.create(DuetAppModule.forRoot(config, options), {
+    // HTTPS and WSS on the one port, when TLS is on.
+    httpsOptions: tls,
     logger: options.logLevels ?? ['log', 'warn', 'error'],
     // Idle keep-alive HTTP connections must not hold a shutdown open.
     forceCloseConnections: true,
   });
   app.use(securityHeaders());
-  hardenHttpServer(app.getHttpServer(), config.limits);
+  hardenHttpServer(app.getHttpServer(), config.limits, config.trustProxy);
   app.useWebSocketAdapter(new SignalingWsAdapter(app));
   return app;
 }

@@ -1,5 +1,6 @@
 import { AuthModule, ConnectionAuthenticator } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
+import { IceModule, IceServerIssuer } from '@duet/server/ice';
 import { SignalingModule, UserRegistryService } from '@duet/server/signaling';
 import { WebHostModule } from '@duet/server/web-host';
 import { DynamicModule, Module, Type } from '@nestjs/common';
@@ -9,6 +10,8 @@ export interface DuetAppExtensions {
   readonly authenticator?: Type<ConnectionAuthenticator>;
   /** A registry of your own instead of the in-memory one (tests use an inspectable one). */
   readonly registry?: Type<UserRegistryService>;
+  /** An ICE server issuer of your own instead of ICE_SERVERS/TURN_* (e.g. your TURN provider's API). */
+  readonly iceServerIssuer?: Type<IceServerIssuer>;
 }
 
 /** The whole server: signaling on `/ws`, the web app on `/`. Wiring only. */
@@ -19,12 +22,13 @@ export class DuetAppModule {
       module: DuetAppModule,
       imports: [
         AuthModule.forRoot({ config: config.auth, authenticator: extensions.authenticator }),
+        IceModule.forRoot({ config: config.ice, issuer: extensions.iceServerIssuer }),
         SignalingModule.forRoot({
-          iceServers: config.iceServers,
           presenceLimit: config.presenceLimit,
           publicOrigin: config.publicOrigin,
           allowedOrigins: config.allowedOrigins,
           limits: config.limits,
+          trustProxy: config.trustProxy,
           registry: extensions.registry,
         }),
         WebHostModule.forRoot(config.webRoot),

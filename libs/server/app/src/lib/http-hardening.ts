@@ -1,4 +1,5 @@
-import { LimitsConfig } from '@duet/server/config';
+import { LimitsConfig, TrustProxyConfig } from '@duet/server/config';
+import { ClientAddress } from '@duet/server/signaling';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 
@@ -14,9 +15,12 @@ const DEADLINE_CHECK_INTERVAL_MS = 1_000;
  *   and keep-alive connections fit beside its WebSocket, and the upgrade's friendlier 429 is
  *   what a legitimate client meets first. Past it the connection is dropped on arrival.
  * - TCP connections in all: `maxConnections` plus the same headroom per server.
+ * A trusted reverse proxy (`TRUST_PROXY`) speaks for many clients and has no per-address cap
+ * here; the upgrade still caps each client it forwards for.
  * Call before `listen`.
  */
-export function hardenHttpServer(server: Server, limits: LimitsConfig): void {
+export function hardenHttpServer(server: Server, limits: LimitsConfig, trustProxy: TrustProxyConfig): void {
+  const proxies = new ClientAddress(trustProxy);
   server.headersTimeout = limits.httpHeadersTimeoutMs;
   server.requestTimeout = limits.httpHeadersTimeoutMs * 3;
   // A creation option in Node's types, but read from the server when it starts listening; the
@@ -27,6 +31,7 @@ export function hardenHttpServer(server: Server, limits: LimitsConfig): void {
   const perAddress = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
     const address = socket.remoteAddress ?? 'unknown';
+    if (proxies.isTrustedProxy(socket.remoteAddress)) return;
     const open = perAddress.get(address) ?? 0;
     if (open >= perAddressCap) {
       socket.destroy();

@@ -6,7 +6,9 @@ describe(loadConfig.name, () => {
       port: 3000,
       host: undefined,
       webRoot: undefined,
-      iceServers: [],
+      ice: { servers: [], turn: undefined, transportPolicy: 'all' },
+      tls: { mode: 'off' },
+      trustProxy: { mode: 'off' },
       presenceLimit: 100,
       publicOrigin: undefined,
       allowedOrigins: undefined,
@@ -45,7 +47,7 @@ describe(loadConfig.name, () => {
       port: 8080,
       host: '127.0.0.1',
       webRoot: '/srv/duet',
-      iceServers: [{ urls: 'stun:stun.example.org:3478' }],
+      ice: { servers: [{ urls: 'stun:stun.example.org:3478' }] },
       presenceLimit: 10,
       limits: { maxPayloadBytes: 4096 },
     });
@@ -77,6 +79,66 @@ describe(loadConfig.name, () => {
     ).toThrow(ConfigError);
   });
 
+  describe('ICE servers, checked as a browser would before any call fails on them', () => {
+    const problem = (value: string) => {
+      try {
+        loadConfig({ ICE_SERVERS: value });
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+
+    it('names the variable and the bad entry', () => {
+      expect(problem('[{"urls":"stun:a.example"},{"url":"stun:x"}]')).toMatch(/^Invalid ICE_SERVERS=.*: entry 2 \(\{"url":"stun:x"\}\) has unknown key "url"; did you mean "urls"\?$/);
+      expect(problem('[{"urls":"http://stun.example.org"}]')).toContain('"http://stun.example.org" is not a stun:, stuns:, turn: or turns: URL');
+      expect(problem('[{"urls":["turn:t.example:3478"]}]')).toContain('a TURN server needs "username" and "credential"');
+      expect(problem('[{"urls":"stun:s.example?transport=udp"}]')).toContain('STUN URLs take no query');
+      expect(problem('[{"urls":"turn:t.example?transport=sctp","username":"u","credential":"c"}]')).toContain('?transport=udp or ?transport=tcp');
+      expect(problem('[{"urls":"stun:"}]')).toContain('no valid host[:port]');
+    });
+
+    it('accepts what browsers accept', () => {
+      expect(problem('[{"urls":["stun:s.example:3478","stuns:s.example"]},{"urls":"turns:[2001:db8::1]:5349?transport=tcp","username":"u","credential":"c"}]')).toBe('accepted');
+    });
+  });
+
+  describe('TURN credentials, transport policy, TLS and proxies', () => {
+    it('reads TURN REST settings, with a TTL of an hour by default', () => {
+      const config = loadConfig({ TURN_SECRET: 'x'.repeat(16), TURN_URLS: 'turn:t.example:3478, turns:t.example:5349', ICE_TRANSPORT_POLICY: 'relay' });
+      expect(config.ice).toEqual({
+        servers: [],
+        turn: { secret: 'x'.repeat(16), urls: ['turn:t.example:3478', 'turns:t.example:5349'], ttlSeconds: 3_600 },
+        transportPolicy: 'relay',
+      });
+    });
+
+    it('refuses half a TURN setup, and relay-only without a TURN server', () => {
+      expect(() => loadConfig({ TURN_SECRET: 'x'.repeat(16) })).toThrow(/^Invalid TURN_SECRET: set TURN_URLS too/);
+      expect(() => loadConfig({ TURN_URLS: 'turn:t.example' })).toThrow(/^Invalid TURN_URLS: set TURN_SECRET too/);
+      expect(() => loadConfig({ ICE_TRANSPORT_POLICY: 'relay' })).toThrow(/^Invalid ICE_TRANSPORT_POLICY="relay": it needs a TURN server/);
+      expect(loadConfig({ ICE_TRANSPORT_POLICY: 'relay', ICE_SERVERS: '[{"urls":"turn:t.example","username":"u","credential":"c"}]' }).ice.transportPolicy).toBe('relay');
+    });
+
+    it.each(['TURN_SECRET', 'AUTH_JWT_SECRET'])('never prints %s, even when refusing it', (name) => {
+      expect(() => loadConfig({ [name]: 'tiny-secret' })).toThrow(new RegExp(`^Invalid ${name} \\(value hidden\\): must be at least`));
+      expect(() => loadConfig({ [name]: 'tiny-secret' })).not.toThrow(/tiny-secret/);
+    });
+
+    it('reads TLS from files, or self-signed, but not both', () => {
+      expect(loadConfig({ TLS_CERT: '/c.pem', TLS_KEY: '/k.pem' }).tls).toEqual({ mode: 'files', certFile: '/c.pem', keyFile: '/k.pem' });
+      expect(loadConfig({ TLS: 'self-signed' }).tls).toEqual({ mode: 'self-signed' });
+      expect(() => loadConfig({ TLS_CERT: '/c.pem' })).toThrow(/^Invalid TLS_KEY: set both/);
+      expect(() => loadConfig({ TLS: 'self-signed', TLS_CERT: '/c.pem', TLS_KEY: '/k.pem' })).toThrow(/^Invalid TLS="self-signed"/);
+    });
+
+    it('reads TRUST_PROXY as off, a hop count, or addresses and CIDRs', () => {
+      expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toEqual({ mode: 'off' });
+      expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ mode: 'hops', hops: 1 });
+      expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual({ mode: 'addresses', addresses: ['loopback', '10.0.0.0/8'] });
+    });
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
@@ -89,6 +151,16 @@ describe(loadConfig.name, () => {
     ['PRESENCE_LIMIT', '-1'],
     ['ICE_SERVERS', 'not json'],
     ['ICE_SERVERS', '[{"url":"stun:x"}]'],
+    ['ICE_SERVERS', '[{"urls":"http://stun.example.org"}]'],
+    ['ICE_SERVERS', '[{"urls":"turn:turn.example.org"}]'],
+    ['ICE_SERVERS', '{"urls":"stun:x"}'],
+    ['TURN_SECRET', 'short'],
+    ['TURN_URLS', 'stun:stun.example.org'],
+    ['TURN_TTL_SECONDS', '10'],
+    ['ICE_TRANSPORT_POLICY', 'none'],
+    ['TLS', 'on'],
+    ['TRUST_PROXY', 'not-an-address'],
+    ['TRUST_PROXY', '99'],
     ['ALLOWED_ORIGINS', 'not a url'],
     ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
     ['AUTH_MODE', 'ldap'],
@@ -97,6 +169,6 @@ describe(loadConfig.name, () => {
     ['HEARTBEAT_INTERVAL_MS', '5'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
-    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}=`));
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}[= ]`));
   });
 });

@@ -1,5 +1,6 @@
-import { IceServer, IceServerSchema } from '@duet/shared/protocol';
 import * as z from 'zod';
+import { IceConfig, iceUrlProblem, parseIceServers } from './ice-config';
+import { parseTrustProxy, TlsConfig, TrustProxyConfig } from './network-config';
 
 /** How WebSocket upgrades are authenticated. */
 export type AuthConfig =
@@ -51,8 +52,11 @@ export interface DuetConfig {
   readonly host: string | undefined;
   /** Directory of the built web app; absent means "next to the server bundle". */
   readonly webRoot: string | undefined;
-  /** Handed to browsers at login; empty means host candidates only (LAN, loopback). */
-  readonly iceServers: readonly IceServer[];
+  /** STUN/TURN for browsers, handed out at login; no servers means host candidates only (LAN, loopback). */
+  readonly ice: IceConfig;
+  readonly tls: TlsConfig;
+  /** Whose `X-Forwarded-For` to believe for the client's address (per-address limits, logs). */
+  readonly trustProxy: TrustProxyConfig;
   /** Most names in the `users` list, and the online count up to which presence is pushed. */
   readonly presenceLimit: number;
   /** The origin people open Duet at (`PUBLIC_URL`), e.g. `https://duet.example.com`; always allowed. */
@@ -81,19 +85,51 @@ const integer = (min: number, max: number, fallback: number) =>
     .optional()
     .transform((value) => value ?? fallback);
 
-const iceServers = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON array of RTCIceServer objects' });
-      return z.NEVER;
-    }
+/** JSON in a variable, parsed; a syntax error is the variable's problem. */
+const json = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+    return z.NEVER;
+  }
+});
+
+const iceServers = json
+  .transform((value, ctx) => {
+    const result = parseIceServers(value);
+    if ('servers' in result) return result.servers;
+    ctx.addIssue({ code: 'custom', message: result.problem });
+    return z.NEVER;
   })
-  .pipe(z.array(IceServerSchema).max(16))
   .optional()
   .transform((value) => value ?? []);
+
+const turnUrls = z
+  .string()
+  .transform((text, ctx) => {
+    const urls = text.split(',').map((url) => url.trim()).filter(Boolean);
+    for (const url of urls) {
+      const problem = /^turns?:/i.test(url) ? iceUrlProblem(url) : `"${url}" is not a turn: or turns: URL`;
+      if (problem) {
+        ctx.addIssue({ code: 'custom', message: problem });
+        return z.NEVER;
+      }
+    }
+    if (urls.length === 0) ctx.addIssue({ code: 'custom', message: 'needs at least one turn: or turns: URL' });
+    return urls;
+  })
+  .optional();
+
+const trustProxy = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const result = parseTrustProxy(text);
+    if (!('problem' in result)) return result;
+    ctx.addIssue({ code: 'custom', message: result.problem });
+    return z.NEVER;
+  });
 
 const origins = z
   .string()
@@ -115,6 +151,17 @@ const EnvSchema = z.object({
   HOST: text,
   WEB_ROOT: text,
   ICE_SERVERS: iceServers,
+  // Shared with coturn's static-auth-secret; a short one could be guessed from issued credentials.
+  TURN_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  TURN_URLS: turnUrls,
+  // An hour: long enough for most calls (credentials are renewed before they expire anyway),
+  // short enough that a credential copied out of a page is soon useless.
+  TURN_TTL_SECONDS: integer(60, 86_400, 3_600),
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).optional().transform((policy) => policy ?? 'all'),
+  TLS: z.enum(['off', 'self-signed']).optional().transform((mode) => mode ?? 'off'),
+  TLS_CERT: text,
+  TLS_KEY: text,
+  TRUST_PROXY: trustProxy,
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
@@ -144,6 +191,9 @@ const EnvSchema = z.object({
 });
 type Env = z.infer<typeof EnvSchema>;
 
+/** Variables whose values an error message must never show. */
+const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET']);
+
 /** Reads the environment once at boot. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
   const known = Object.fromEntries(
@@ -155,14 +205,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = String(issue.path[0]);
-    throw new ConfigError(`Invalid ${variable}=${JSON.stringify(env[variable])}: ${issue.message}`);
+    const shown = SECRETS.has(variable) ? ' (value hidden)' : `=${JSON.stringify(env[variable])}`;
+    throw new ConfigError(`Invalid ${variable}${shown}: ${issue.message}`);
   }
   const vars = parsed.data;
   return {
     port: vars.PORT,
     host: vars.HOST,
     webRoot: vars.WEB_ROOT,
-    iceServers: vars.ICE_SERVERS,
+    ice: iceConfig(vars),
+    tls: tlsConfig(vars),
+    trustProxy: vars.TRUST_PROXY,
     presenceLimit: vars.PRESENCE_LIMIT,
     publicOrigin: vars.PUBLIC_URL,
     allowedOrigins: vars.ALLOWED_ORIGINS,
@@ -181,6 +234,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
       resumeWindowMs: vars.RESUME_WINDOW_MS,
     },
   };
+}
+
+function iceConfig(vars: Env): IceConfig {
+  if ((vars.TURN_SECRET === undefined) !== (vars.TURN_URLS === undefined)) {
+    throw new ConfigError(
+      vars.TURN_SECRET === undefined
+        ? 'Invalid TURN_URLS: set TURN_SECRET too (the secret shared with coturn, for short-lived credentials)'
+        : 'Invalid TURN_SECRET: set TURN_URLS too (e.g. turn:turn.example.com:3478)',
+    );
+  }
+  const turn = vars.TURN_SECRET && vars.TURN_URLS ? { secret: vars.TURN_SECRET, urls: vars.TURN_URLS, ttlSeconds: vars.TURN_TTL_SECONDS } : undefined;
+  const staticTurn = vars.ICE_SERVERS.some((server) => [server.urls].flat().some((url) => /^turns?:/i.test(url)));
+  if (vars.ICE_TRANSPORT_POLICY === 'relay' && turn === undefined && !staticTurn) {
+    throw new ConfigError('Invalid ICE_TRANSPORT_POLICY="relay": it needs a TURN server (TURN_SECRET and TURN_URLS, or a turn: entry in ICE_SERVERS)');
+  }
+  return { servers: vars.ICE_SERVERS, turn, transportPolicy: vars.ICE_TRANSPORT_POLICY };
+}
+
+function tlsConfig(vars: Env): TlsConfig {
+  if ((vars.TLS_CERT === undefined) !== (vars.TLS_KEY === undefined)) {
+    throw new ConfigError(`Invalid ${vars.TLS_CERT === undefined ? 'TLS_CERT' : 'TLS_KEY'}: set both TLS_CERT and TLS_KEY (PEM files)`);
+  }
+  if (vars.TLS_CERT !== undefined && vars.TLS_KEY !== undefined) {
+    if (vars.TLS === 'self-signed') throw new ConfigError('Invalid TLS="self-signed": TLS_CERT and TLS_KEY are set; use one or the other');
+    return { mode: 'files', certFile: vars.TLS_CERT, keyFile: vars.TLS_KEY };
+  }
+  return { mode: vars.TLS };
 }
 
 function authConfig(vars: Env): AuthConfig {

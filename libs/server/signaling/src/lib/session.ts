@@ -33,6 +33,7 @@ export class Session implements MessageSink {
   private loginDeadline: ReturnType<typeof setTimeout> | undefined;
   private credentialsExpiry: ReturnType<typeof setTimeout> | undefined;
   private resumeWindow: ReturnType<typeof setTimeout> | undefined;
+  private repeating: ReturnType<typeof setInterval> | undefined;
   private running = false;
   private readonly waiting: QueuedTask[] = [];
   private writesBatched = false;
@@ -83,11 +84,20 @@ export class Session implements MessageSink {
     this.credentialsExpiry.unref();
   }
 
+  /** Runs `task` every `ms` while the session lives (one such task per session). */
+  every(ms: number, task: () => void): void {
+    clearInterval(this.repeating);
+    this.repeating = setInterval(task, ms);
+    this.repeating.unref();
+  }
+
   /** The socket is gone: its deadlines may not fire. Idempotent. */
   dispose(): void {
     this.cancelLoginDeadline();
     clearTimeout(this.credentialsExpiry);
     this.credentialsExpiry = undefined;
+    clearInterval(this.repeating);
+    this.repeating = undefined;
   }
 
   /** The socket dropped: keep messages for the user, and run `onExpiry` unless resumed within `windowMs`. */

@@ -1,15 +1,14 @@
-import { LimitsConfig } from '@duet/server/config';
-import { IceServer } from '@duet/shared/protocol';
+import { LimitsConfig, TrustProxyConfig } from '@duet/server/config';
 
 export interface SignalingOptions {
-  /** Handed to each user at login. */
-  readonly iceServers: readonly IceServer[];
   /** See `PresenceService`. */
   readonly presenceLimit: number;
   /** See `OriginPolicy`. */
   readonly publicOrigin: string | undefined;
   readonly allowedOrigins: readonly string[] | undefined;
   readonly limits: LimitsConfig;
+  /** Whose `X-Forwarded-For` gives the client's address (per-address limits, logs). */
+  readonly trustProxy: TrustProxyConfig;
 }
 
 export const SIGNALING_OPTIONS = Symbol('SIGNALING_OPTIONS');

@@ -11,7 +11,7 @@ import { CLOSE_POLICY_VIOLATION } from './transport/signaling-ws.adapter';
 import { UpgradeGuard } from './transport/upgrade-guard';
 
 const limits = loadConfig({}).limits;
-const options = { iceServers: [], presenceLimit: 10, publicOrigin: undefined, allowedOrigins: undefined, limits };
+const options = { presenceLimit: 10, publicOrigin: undefined, allowedOrigins: undefined, limits, trustProxy: { mode: 'off' as const } };
 const request = {} as IncomingMessage;
 /** The guard's verdict is what the gateway trusts; here every upgrade passed as anonymous. */
 const guard = { identityOf: (req: IncomingMessage | undefined) => (req === request ? {} : undefined) } as UpgradeGuard;

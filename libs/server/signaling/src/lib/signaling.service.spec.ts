@@ -1,5 +1,6 @@
 import { Identity } from '@duet/server/auth';
 import { loadConfig } from '@duet/server/config';
+import { ConfiguredIceServerIssuer } from '@duet/server/ice';
 import { ServerMessage } from '@duet/shared/protocol';
 import { WebSocket } from 'ws';
 import { InspectableRegistry } from '../testing/inspectable-registry';
@@ -32,8 +33,8 @@ const CALL_ID = expect.stringMatching(/^[\w-]{16}$/);
 
 describe(SignalingService.name, () => {
   const options: SignalingOptions = {
-    iceServers: [{ urls: 'stun:stun.test' }],
     presenceLimit: 10,
+    trustProxy: { mode: 'off' },
     publicOrigin: undefined,
     allowedOrigins: undefined,
     limits: { ...loadConfig({}).limits, ringTimeoutMs: 50, resumeWindowMs: 1_000 },
@@ -46,7 +47,8 @@ describe(SignalingService.name, () => {
     registry = new InspectableRegistry();
     const presence = new PresenceService(registry, options);
     resumption = new ResumeService(registry, presence, options);
-    service = new SignalingService(registry, presence, resumption, options);
+    const ice = new ConfiguredIceServerIssuer({ servers: [{ urls: 'stun:stun.test' }], turn: undefined, transportPolicy: 'all' });
+    service = new SignalingService(registry, presence, resumption, ice, options);
   });
   // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
@@ -82,6 +84,7 @@ describe(SignalingService.name, () => {
         success: true,
         username: 'alice',
         iceServers: [{ urls: 'stun:stun.test' }],
+        iceTransportPolicy: 'all',
         resumeWindowMs: 1_000,
         resumeToken: session.resumeToken,
         resumed: false,
@@ -254,6 +257,28 @@ describe(SignalingService.name, () => {
     expect(bob.sent).toEqual([{ type: 'close', username: 'alice', reason: 'hangup', callId }]);
   });
 
+  it('sends fresh TURN credentials before the ones given at login expire, until the session ends', async () => {
+    jest.useFakeTimers({ now: 1_699_999_400_000 });
+    const turn = { secret: 'a-turn-secret-of-some-length', urls: ['turn:t.test:3478'], ttlSeconds: 600 };
+    const ice = new ConfiguredIceServerIssuer({ servers: [], turn, transportPolicy: 'relay' });
+    const presence = new PresenceService(registry, options);
+    const withTurn = new SignalingService(registry, presence, resumption, ice, options);
+    const { session, sent } = fakeSession();
+    await withTurn.login(session, { type: 'login', username: 'alice' });
+    expect(sent[0]).toMatchObject({
+      iceServers: [{ urls: ['turn:t.test:3478'], username: '1700000000:alice', credential: '2enbcf1rSTBzbYqXF2Luf3+24/8=' }],
+      iceTransportPolicy: 'relay',
+    });
+    sent.length = 0;
+    await jest.advanceTimersByTimeAsync(480_000);
+    expect(sent).toEqual([
+      { type: 'ice-servers', iceServers: [{ urls: ['turn:t.test:3478'], username: '1700000480:alice', credential: expect.any(String) }], iceTransportPolicy: 'relay' },
+    ]);
+    session.dispose();
+    expect(jest.getTimerCount()).toBe(0);
+    await withTurn.disconnect(session, { dropped: false });
+  });
+
   describe('resume', () => {
     it('holds a dropped session: the peer hears "reconnecting", messages wait, and the token takes it all back', async () => {
       const alice = await loggedIn('alice');
@@ -273,6 +298,7 @@ describe(SignalingService.name, () => {
           success: true,
           username: 'bob',
           iceServers: [{ urls: 'stun:stun.test' }],
+          iceTransportPolicy: 'all',
           resumeWindowMs: 1_000,
           resumeToken: back.session.resumeToken,
           resumed: true,

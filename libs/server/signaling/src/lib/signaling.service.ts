@@ -11,6 +11,7 @@ import {
   ServerMessage,
   usernameKey,
 } from '@duet/shared/protocol';
+import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
@@ -37,6 +38,7 @@ export class SignalingService implements OnModuleDestroy {
     private readonly registry: UserRegistryService,
     private readonly presence: PresenceService,
     private readonly resumption: ResumeService,
+    private readonly ice: IceServerIssuer,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
   ) {}
 
@@ -53,14 +55,17 @@ export class SignalingService implements OnModuleDestroy {
         message: `this connection is authenticated as ${allowed} and may only log in as ${allowed}`,
       });
     }
+    const { iceServers, iceTransportPolicy, renewAfterMs } = this.ice.issue(username);
     const reply: LoginReply = {
       type: 'login',
       success: true,
-      iceServers: [...this.options.iceServers],
+      iceServers,
+      iceTransportPolicy,
       resumeWindowMs: this.options.limits.resumeWindowMs,
     };
     if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
       this.logger.log(`${username} resumed`);
+      this.renewIceServers(session, username, renewAfterMs);
       return;
     }
     if (!(await this.registry.register(username, session))) {
@@ -69,6 +74,7 @@ export class SignalingService implements OnModuleDestroy {
     session.username = username;
     this.logger.log(`${username} logged in`);
     session.send({ ...reply, username, resumeToken: session.resumeToken, resumed: false });
+    this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
   }
@@ -177,6 +183,15 @@ export class SignalingService implements OnModuleDestroy {
       (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
     }
     await this.presence.withdraw(username);
+  }
+
+  /** Sends `session` fresh ICE servers before its TURN credentials expire, as long as it lasts. */
+  private renewIceServers(session: Session, username: string, afterMs: number | undefined): void {
+    if (afterMs === undefined) return;
+    session.every(afterMs, () => {
+      const { iceServers, iceTransportPolicy } = this.ice.issue(username);
+      session.send({ type: 'ice-servers', iceServers, iceTransportPolicy });
+    });
   }
 
   /** Ends the call if it still rings when the timeout fires, and tells both sides. */

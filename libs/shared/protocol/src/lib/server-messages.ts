@@ -19,12 +19,16 @@ export const IceServerSchema = z.object({
   credential: z.optional(z.string()),
 });
 
+export const IceTransportPolicySchema = z.enum(['all', 'relay']);
+
 export const LoginSuccessMessageSchema = z.object({
   type: z.literal('login'),
   success: z.literal(true),
   username: Username,
   /** The ICE servers this deployment's operator chose; empty means host candidates only. */
   iceServers: z.array(IceServerSchema),
+  /** `relay`: use TURN only (`RTCConfiguration.iceTransportPolicy`), so peers never see each other's addresses. */
+  iceTransportPolicy: z.optional(IceTransportPolicySchema),
   /**
    * Single-use: if the socket drops, log in on a new one with it within `resumeWindowMs` to take
    * the session back (name, call, messages queued meanwhile). Each login reply brings a new one.
@@ -79,6 +83,15 @@ export const PeerDeclinedMessageSchema = z.object({
   username: Username,
   reason: DeclineReasonSchema,
   callId,
+});
+/**
+ * New ICE servers for this session, sent before the login reply's TURN credentials expire: apply
+ * them (`RTCPeerConnection.setConfiguration`) so a later ICE restart uses fresh ones.
+ */
+export const IceServersMessageSchema = z.object({
+  type: z.literal('ice-servers'),
+  iceServers: z.array(IceServerSchema),
+  iceTransportPolicy: z.optional(IceTransportPolicySchema),
 });
 /** To the caller: the call to `username` exists and rings; its id, for the caller's later messages. */
 export const RingingMessageSchema = z.object({
@@ -138,6 +151,7 @@ export const ServerMessageSchema = z.union([
     PeerClosedMessageSchema,
     PeerDeclinedMessageSchema,
     RingingMessageSchema,
+    IceServersMessageSchema,
     PeerReconnectingMessageSchema,
     PeerReconnectedMessageSchema,
     UsersMessageSchema,
@@ -156,6 +170,8 @@ export type RelayedCandidateMessage = z.infer<typeof RelayedCandidateMessageSche
 export type PeerClosedMessage = z.infer<typeof PeerClosedMessageSchema>;
 export type PeerDeclinedMessage = z.infer<typeof PeerDeclinedMessageSchema>;
 export type RingingMessage = z.infer<typeof RingingMessageSchema>;
+export type IceServersMessage = z.infer<typeof IceServersMessageSchema>;
+export type IceTransportPolicy = z.infer<typeof IceTransportPolicySchema>;
 export type PeerReconnectingMessage = z.infer<typeof PeerReconnectingMessageSchema>;
 export type PeerReconnectedMessage = z.infer<typeof PeerReconnectedMessageSchema>;
 export type UsersMessage = z.infer<typeof UsersMessageSchema>;

@@ -2,6 +2,7 @@ import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
+import { ClientAddress } from './client-address';
 import { ConnectionCounter } from './connection-counter';
 import { OriginPolicy } from './origin-policy';
 import { quoteForLog, ThrottledWarning } from './throttled-warning';
@@ -18,6 +19,7 @@ export class UpgradeGuard {
   private readonly logger = new Logger(UpgradeGuard.name);
   private readonly origins: OriginPolicy;
   private readonly connections: ConnectionCounter;
+  private readonly clientAddress: ClientAddress;
   private readonly identities = new WeakMap<IncomingMessage, Identity>();
   private readonly refusedOrigin = new ThrottledWarning((line) => this.logger.warn(line));
   private accepting = true;
@@ -28,6 +30,7 @@ export class UpgradeGuard {
   ) {
     this.origins = new OriginPolicy(options.publicOrigin, options.allowedOrigins);
     this.connections = new ConnectionCounter(options.limits.maxConnections, options.limits.maxConnectionsPerIp);
+    this.clientAddress = new ClientAddress(options.trustProxy);
   }
 
   async verify(request: IncomingMessage): Promise<UpgradeVerdict> {
@@ -38,7 +41,7 @@ export class UpgradeGuard {
       );
       return refuse(403, 'origin not allowed');
     }
-    const ip = request.socket.remoteAddress ?? 'unknown';
+    const ip = this.clientAddress.of(request);
     const reserved = this.connections.reserve(ip);
     if (reserved !== 'ok') {
       return reserved === 'server-full' ? refuse(503, 'server full') : refuse(429, 'too many connections from your address');
@@ -64,7 +67,7 @@ export class UpgradeGuard {
   async admission(request: IncomingMessage): Promise<UpgradeVerdict> {
     if (!this.accepting) return refuse(503, 'server shutting down');
     if (!this.origins.allows(request.headers.origin)) return refuse(403, 'origin not allowed');
-    const room = this.connections.room(request.socket.remoteAddress ?? 'unknown');
+    const room = this.connections.room(this.clientAddress.of(request));
     if (room !== 'ok') return room === 'server-full' ? refuse(503, 'server full') : refuse(429, 'too many connections from your address');
     const identity = await this.authenticator.authenticate(request).catch(() => undefined);
     return identity === undefined ? refuse(401, 'authentication required') : { accepted: true };
