@@ -30,9 +30,9 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-export function runServer(env: Record<string, string>): ServerProcess {
+export function runServer(env: Record<string, string>, cwd?: string): ServerProcess {
   let output = '';
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -54,10 +54,14 @@ export function runServer(env: Record<string, string>): ServerProcess {
 }
 
 /** Starts the production server on a loopback port (a free one by default) and waits until it says it is serving. */
-export async function startServerProcess(env: Record<string, string> = {}, port?: number): Promise<ServerProcess & { port: number }> {
+export async function startServerProcess(
+  env: Record<string, string> = {},
+  port?: number,
+  { cwd, readyText }: { cwd?: string; readyText?: string } = {},
+): Promise<ServerProcess & { port: number }> {
   port ??= await freePort();
-  const server = runServer({ PORT: String(port), HOST: '127.0.0.1', ...env });
-  await waitForOutput(server, `serving on http://127.0.0.1:${port}`);
+  const server = runServer({ PORT: String(port), HOST: '127.0.0.1', ...env }, cwd);
+  await waitForOutput(server, readyText ?? `serving on http://127.0.0.1:${port}`);
   return { ...server, port };
 }
 

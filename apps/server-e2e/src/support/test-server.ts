@@ -43,8 +43,8 @@ export async function startTestServer({ limits, authenticator, ...overrides }: T
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
-    httpUrl: `http://127.0.0.1:${port}`,
-    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    httpUrl: `${config.tls.mode === 'off' ? 'http' : 'https'}://127.0.0.1:${port}`,
+    wsUrl: `${config.tls.mode === 'off' ? 'ws' : 'wss'}://127.0.0.1:${port}/ws`,
     registry: app.get(UserRegistryService) as InspectableRegistry,
     close: async () => {
       await app.close();
