@@ -21,6 +21,7 @@ export class DuetAppModule {
         AuthModule.forRoot({ config: config.auth, authenticator: extensions.authenticator }),
         SignalingModule.forRoot({
           iceServers: config.iceServers,
+          iceTransportPolicy: config.iceTransportPolicy,
           presenceLimit: config.presenceLimit,
           publicOrigin: config.publicOrigin,
           allowedOrigins: config.allowedOrigins,

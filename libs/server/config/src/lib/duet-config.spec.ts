@@ -7,6 +7,7 @@ describe(loadConfig.name, () => {
       host: undefined,
       webRoot: undefined,
       iceServers: [],
+      iceTransportPolicy: 'all',
       presenceLimit: 100,
       publicOrigin: undefined,
       allowedOrigins: undefined,
@@ -38,6 +39,7 @@ describe(loadConfig.name, () => {
       HOST: '127.0.0.1',
       WEB_ROOT: '/srv/duet',
       ICE_SERVERS: '[{"urls":"stun:stun.example.org:3478"}]',
+      ICE_TRANSPORT_POLICY: 'relay',
       WS_MAX_PAYLOAD: '4096',
       PRESENCE_LIMIT: '10',
     });
@@ -46,6 +48,7 @@ describe(loadConfig.name, () => {
       host: '127.0.0.1',
       webRoot: '/srv/duet',
       iceServers: [{ urls: 'stun:stun.example.org:3478' }],
+      iceTransportPolicy: 'relay',
       presenceLimit: 10,
       limits: { maxPayloadBytes: 4096 },
     });
@@ -77,6 +80,10 @@ describe(loadConfig.name, () => {
     ).toThrow(ConfigError);
   });
 
+  it('says what ICE_TRANSPORT_POLICY may be', () => {
+    expect(() => loadConfig({ ICE_TRANSPORT_POLICY: 'none' })).toThrow('Invalid ICE_TRANSPORT_POLICY="none": must be "all" or "relay"');
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
@@ -89,6 +96,7 @@ describe(loadConfig.name, () => {
     ['PRESENCE_LIMIT', '-1'],
     ['ICE_SERVERS', 'not json'],
     ['ICE_SERVERS', '[{"url":"stun:x"}]'],
+    ['ICE_TRANSPORT_POLICY', 'turn-only'],
     ['ALLOWED_ORIGINS', 'not a url'],
     ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
     ['AUTH_MODE', 'ldap'],

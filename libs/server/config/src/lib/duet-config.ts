@@ -1,4 +1,4 @@
-import { IceServer, IceServerSchema } from '@duet/shared/protocol';
+import { IceServer, IceServerSchema, IceTransportPolicy } from '@duet/shared/protocol';
 import * as z from 'zod';
 
 /** How WebSocket upgrades are authenticated. */
@@ -53,6 +53,8 @@ export interface DuetConfig {
   readonly webRoot: string | undefined;
   /** Handed to browsers at login; empty means host candidates only (LAN, loopback). */
   readonly iceServers: readonly IceServer[];
+  /** `relay` makes browsers use only TURN relays (the ICE servers must include one); `all` by default. */
+  readonly iceTransportPolicy: IceTransportPolicy;
   /** Most names in the `users` list, and the online count up to which presence is pushed. */
   readonly presenceLimit: number;
   /** The origin people open Duet at (`PUBLIC_URL`), e.g. `https://duet.example.com`; always allowed. */
@@ -115,6 +117,10 @@ const EnvSchema = z.object({
   HOST: text,
   WEB_ROOT: text,
   ICE_SERVERS: iceServers,
+  ICE_TRANSPORT_POLICY: z
+    .enum(['all', 'relay'], { error: 'must be "all" or "relay"' })
+    .optional()
+    .transform((policy) => policy ?? 'all'),
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
@@ -163,6 +169,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
     host: vars.HOST,
     webRoot: vars.WEB_ROOT,
     iceServers: vars.ICE_SERVERS,
+    iceTransportPolicy: vars.ICE_TRANSPORT_POLICY,
     presenceLimit: vars.PRESENCE_LIMIT,
     publicOrigin: vars.PUBLIC_URL,
     allowedOrigins: vars.ALLOWED_ORIGINS,

@@ -1,9 +1,11 @@
 import { LimitsConfig } from '@duet/server/config';
-import { IceServer } from '@duet/shared/protocol';
+import { IceServer, IceTransportPolicy } from '@duet/shared/protocol';
 
 export interface SignalingOptions {
   /** Handed to each user at login. */
   readonly iceServers: readonly IceServer[];
+  /** Handed to each user at login when it is `relay`; `all` (the browsers' default) when absent. */
+  readonly iceTransportPolicy?: IceTransportPolicy;
   /** See `PresenceService`. */
   readonly presenceLimit: number;
   /** See `OriginPolicy`. */

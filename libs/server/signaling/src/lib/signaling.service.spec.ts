@@ -91,6 +91,19 @@ describe(SignalingService.name, () => {
     expect(session.username).toBe('alice');
   });
 
+  it('hands over the operator\'s relay-only policy, and leaves it out when browsers may use every path', async () => {
+    const relayOnly = new SignalingService(registry, new PresenceService(registry, options), resumption, {
+      ...options,
+      iceTransportPolicy: 'relay',
+    });
+    const relayed = fakeSession();
+    await relayOnly.login(relayed.session, { type: 'login', username: 'alice' });
+    expect(relayed.sent[0]).toMatchObject({ success: true, iceTransportPolicy: 'relay' });
+    const open = fakeSession();
+    await service.login(open.session, { type: 'login', username: 'bob' });
+    expect(open.sent[0]).not.toHaveProperty('iceTransportPolicy');
+  });
+
   it('tells the others when someone logs in and when they leave', async () => {
     const alice = await loggedIn('alice');
     const bob = await loggedIn('bob');

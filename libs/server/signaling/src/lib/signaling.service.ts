@@ -57,6 +57,7 @@ export class SignalingService implements OnModuleDestroy {
       type: 'login',
       success: true,
       iceServers: [...this.options.iceServers],
+      ...(this.options.iceTransportPolicy === 'relay' && { iceTransportPolicy: 'relay' as const }),
       resumeWindowMs: this.options.limits.resumeWindowMs,
     };
     if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {

@@ -12,6 +12,9 @@ const Username = z.string();
 /** Every server message about a call names it; optional only so older servers' messages still parse. */
 const callId = z.optional(CallIdSchema);
 
+/** `RTCIceTransportPolicy`: which candidates a browser may use. */
+export const IceTransportPolicySchema = z.enum(['all', 'relay']);
+
 /** `RTCIceServer`, as the browser's `RTCPeerConnection` takes it. */
 export const IceServerSchema = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
@@ -25,6 +28,11 @@ export const LoginSuccessMessageSchema = z.object({
   username: Username,
   /** The ICE servers this deployment's operator chose; empty means host candidates only. */
   iceServers: z.array(IceServerSchema),
+  /**
+   * `"relay"` when the operator forces every call through TURN (`ICE_TRANSPORT_POLICY=relay`), for
+   * `new RTCPeerConnection({iceServers, iceTransportPolicy})`; absent means `"all"`.
+   */
+  iceTransportPolicy: z.optional(IceTransportPolicySchema),
   /**
    * Single-use: if the socket drops, log in on a new one with it within `resumeWindowMs` to take
    * the session back (name, call, messages queued meanwhile). Each login reply brings a new one.
@@ -147,6 +155,7 @@ export const ServerMessageSchema = z.union([
 ]);
 
 export type IceServer = z.infer<typeof IceServerSchema>;
+export type IceTransportPolicy = z.infer<typeof IceTransportPolicySchema>;
 export type LoginSuccessMessage = z.infer<typeof LoginSuccessMessageSchema>;
 export type LoginFailureMessage = z.infer<typeof LoginFailureMessageSchema>;
 export type LoginResultMessage = z.infer<typeof LoginResultMessageSchema>;

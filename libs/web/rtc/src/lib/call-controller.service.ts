@@ -1,15 +1,16 @@
 import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { DeclineReason, ErrorMessage, OfferDescription, usernameKey } from '@duet/shared/protocol';
+import { CallClaim, DeclineReason, ErrorMessage, usernameKey } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { CallNotice } from './call-notice';
-import { CallSession } from './call-session';
+import { CallSession, OutboundSignal } from './call-session';
 import { CallState, canTransition, isInCall } from './call-state';
 import { RemoteMediaState, UNKNOWN_REMOTE_MEDIA } from './control-channel';
 import { CallClosedError, NotLoggedInError } from './errors';
+import { DEFAULT_ICE_RECOVERY, IceRecovery, IceRecoveryTiming } from './ice-recovery';
 import { LocalMediaService } from './local-media.service';
 import { RTC_ENVIRONMENT } from './rtc-environment';
-import { ServerMessageOf, SignalingClient } from './signaling-client.service';
+import { ServerMessageOf, SignalingClient, SignalingSession } from './signaling-client.service';
 
 export interface CallTiming {
   /** How long `ended` stays visible before `idle`. Default 1.5 s. */
@@ -18,29 +19,56 @@ export interface CallTiming {
   ringTimeoutMs: number;
   /** From accept/answer to a working media path. Default 20 s. */
   connectTimeoutMs: number;
-  /** How long a dropped media path may try to recover. Default 15 s. */
+  /** How long a broken media path may try to recover (ICE restarts) before the call ends. Default 30 s. */
   reconnectGraceMs: number;
+  /** When ICE restarts start and how they back off (ice-recovery.ts). */
+  iceRecovery: IceRecoveryTiming;
+  /**
+   * After signaling comes back, how long to let the messages kept for us arrive (an answer to our
+   * offer may be among them) before concluding that what we sent meanwhile was lost. Default 1 s.
+   */
+  restoreSettleMs: number;
 }
 
 export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
   providedIn: 'root',
-  factory: () => ({ endedLingerMs: 1_500, ringTimeoutMs: 45_000, connectTimeoutMs: 20_000, reconnectGraceMs: 15_000 }),
+  factory: () => ({
+    endedLingerMs: 1_500,
+    ringTimeoutMs: 45_000,
+    connectTimeoutMs: 20_000,
+    reconnectGraceMs: 30_000,
+    iceRecovery: DEFAULT_ICE_RECOVERY,
+    restoreSettleMs: 1_000,
+  }),
 });
 
-type CallMessage = ServerMessageOf<'offer' | 'answer' | 'candidate' | 'close' | 'decline' | 'error'>;
+type CallMessage = ServerMessageOf<
+  'offer' | 'answer' | 'candidate' | 'close' | 'decline' | 'error' | 'ringing' | 'reconnecting' | 'reconnected'
+>;
+
+/** Where our signaling stands for the current call, when the socket dropped during it. */
+type SignalingGap = 'none' | 'offline' | 'claimed';
 
 /**
  * The call: one remote user, one CallSession, and the state machine (`setCallState` is the only writer):
  *
  *   idle ──call()──────────> calling ──answer, or their offer (glare)──┐
  *   idle ──incoming offer──> ringing ──accept()────────────────────────┴─> connecting
- *   connecting ──ICE connected──> connected ──ICE disconnected──> reconnecting ──recovered──> connected
+ *   connecting ──ICE connected──> connected ──ICE disconnected/failed──> reconnecting ──ICE restarts work──> connected
  *   calling | ringing | connecting | connected | reconnecting ──hang-up, close, decline, failure──> ended
  *   ended ──after endedLingerMs, or at once when a new call starts──> idle
  *
- * Deadlines bound every waiting state (CALL_TIMING). It is the one owner of the server's `offer`,
- * `answer`, `candidate`, `close`, `decline` and `error` messages (login belongs to SignalingClient,
- * users and presence to PresenceService). Roles: the side whose usernameKey sorts first is polite.
+ * Deadlines bound every waiting state (CALL_TIMING); `reconnecting` is where IceRecovery restarts
+ * ICE. The server names each call (`callId`, from `ringing`, the offer, or a resumed login); we send
+ * it back on everything about the call and ignore messages that name another one.
+ *
+ * The call outlives the signaling socket (media is peer to peer). When the socket drops, the
+ * SignalingClient resumes the session, or claims the call on a server that restarted; once the
+ * server has us back, anything we sent meanwhile is presumed lost and negotiation is recovered.
+ *
+ * It owns the server's `offer`, `answer`, `candidate`, `close`, `decline`, `error`, `ringing`,
+ * `reconnecting` and `reconnected` messages (login belongs to SignalingClient, users and presence to
+ * PresenceService). Roles: the side whose usernameKey sorts first is polite.
  */
 @Injectable({ providedIn: 'root' })
 export class CallController {
@@ -54,6 +82,7 @@ export class CallController {
   private readonly remoteStreamSubject = new BehaviorSubject<MediaStream | null>(null);
   private readonly remoteMediaState = signal<RemoteMediaState>(UNKNOWN_REMOTE_MEDIA);
   private readonly connectedAtState = signal<number | null>(null);
+  private readonly peerReconnectingState = signal(false);
   private readonly noticesSubject = new Subject<CallNotice>();
 
   readonly callState$: Observable<CallState> = this.callStateSubject.asObservable();
@@ -67,22 +96,30 @@ export class CallController {
   readonly remoteMedia = this.remoteMediaState.asReadonly();
   /** When the call first connected (epoch ms), for the call timer; null before that. */
   readonly connectedAt = this.connectedAtState.asReadonly();
+  /** The server says the other party lost its signaling connection and may come back. */
+  readonly peerReconnecting = this.peerReconnectingState.asReadonly();
 
   private session: CallSession | null = null;
+  /** The server's name for the current call; null until it has named it. */
+  private callId: string | null = null;
+  private recovery: IceRecovery | null = null;
+  private gap: SignalingGap = 'none';
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
-  private iceRestarted = false;
+  private restoreTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     const destroyRef = inject(DestroyRef);
     this.signaling
-      .claim('offer', 'answer', 'candidate', 'close', 'decline', 'error')
+      .claim('offer', 'answer', 'candidate', 'close', 'decline', 'error', 'ringing', 'reconnecting', 'reconnected')
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((message) => this.receive(message));
+    this.signaling.setCallClaimSource(() => this.claim());
     this.signaling.connectionState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
-      // The server forgets our calls when our socket goes; so must we.
-      if (state !== 'open' && this.session) this.endCall({ code: 'server-lost' });
+      // The call goes on peer to peer; what we send until the server has us back is lost.
+      if (state !== 'open' && this.session && this.gap === 'none') this.gap = 'offline';
     });
+    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => this.onLogin(session));
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
       const session = this.session;
       if (!session) return;
@@ -115,8 +152,13 @@ export class CallController {
       this.notify({ code: 'already-in-call' });
       return;
     }
+    // Refused at once: an offer sent now would be lost, and the callee would never ring.
+    if (this.signaling.connectionState() !== 'open') {
+      this.notify({ code: 'signaling-offline' });
+      return;
+    }
     this.returnToIdle();
-    const session = this.startSession(target, self);
+    const session = this.startSession(target, self, null);
     this.setCallState('calling');
     await this.openWithMedia(session);
   }
@@ -133,7 +175,7 @@ export class CallController {
   decline(reason: DeclineReason = 'declined'): void {
     const session = this.session;
     if (!session || this.callStateSubject.value !== 'ringing') throw new CallClosedError('decline');
-    this.signaling.send({ type: 'decline', otherUsername: session.remoteUser, reason });
+    this.signaling.send({ type: 'decline', otherUsername: session.remoteUser, reason, ...this.callIdField() });
     this.endCall(null);
   }
 
@@ -145,47 +187,66 @@ export class CallController {
       this.decline();
       return;
     }
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser });
+    // Offline, this reaches nobody now; a resumed login that still names the call sends it again.
+    this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() });
     this.endCall(null);
   }
 
   private receive(message: CallMessage): void {
+    if (message.type === 'error') {
+      this.receiveError(message);
+      return;
+    }
+    if (message.type === 'offer') {
+      this.receiveOffer(message);
+      return;
+    }
+    const session = this.sessionWith(message.username);
+    if (!session) return;
+    if (message.callId !== undefined && this.callId !== null && message.callId !== this.callId) {
+      console.debug(`[call] ignored "${message.type}" of another call`);
+      return;
+    }
     switch (message.type) {
-      case 'offer':
-        this.receiveOffer(message.username, message.offer);
+      case 'ringing':
+        this.callId = message.callId;
         return;
-      case 'answer': {
-        const session = this.sessionWith(message.username);
-        if (!session) return;
+      case 'answer':
         if (this.callStateSubject.value === 'calling') this.setCallState('connecting');
         this.track(session.receiveDescription(message.answer));
         return;
-      }
-      case 'candidate': {
-        const session = this.sessionWith(message.username);
-        if (session) this.track(session.receiveCandidate(message.candidate));
+      case 'candidate':
+        this.track(session.receiveCandidate(message.candidate));
         return;
-      }
       case 'close':
         this.receiveClose(message);
         return;
       case 'decline':
-        if (!this.sessionWith(message.username)) return;
         this.endCall({ code: message.reason === 'busy' ? 'busy' : 'declined', peer: message.username });
         return;
-      case 'error':
-        this.receiveError(message);
+      case 'reconnecting':
+        this.peerReconnectingState.set(true);
+        return;
+      case 'reconnected':
+        this.peerReconnectingState.set(false);
+        // After a server restart, this is when our claim was matched and the call relays again.
+        if (this.gap === 'claimed') this.signalingRestored();
         return;
     }
   }
 
-  private receiveOffer(from: string, offer: OfferDescription): void {
+  private receiveOffer({ username: from, offer, callId }: ServerMessageOf<'offer'>): void {
     const self = this.signaling.session()?.username;
     if (!self) return;
     this.returnToIdle();
+    if (this.sessionWith(from) && callId !== undefined && this.callId !== null && callId !== this.callId) {
+      // A new call from the same person: the server ended ours, whatever we missed of that.
+      this.endCall(null);
+      this.returnToIdle();
+    }
     const session = this.session;
     if (!session) {
-      const incoming = this.startSession(from, self);
+      const incoming = this.startSession(from, self, callId ?? null);
       this.setCallState('ringing');
       this.track(incoming.receiveDescription(offer));
       return;
@@ -195,18 +256,21 @@ export class CallController {
       this.signaling.send({ type: 'decline', otherUsername: from, reason: 'busy' });
       return;
     }
+    this.callId ??= callId ?? null;
     // Glare: they called us while we called them. Their offer means yes; negotiation sorts out who answers.
     if (this.callStateSubject.value === 'calling') this.setCallState('connecting');
     this.track(session.receiveDescription(offer));
   }
 
   private receiveClose(message: ServerMessageOf<'close'>): void {
-    if (!this.sessionWith(message.username)) return;
     const peer = message.username;
     const ringing = this.callStateSubject.value === 'ringing';
-    if (message.reason === 'disconnected') this.endCall({ code: 'peer-disconnected', peer });
-    else if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
-    else this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
+    if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
+    else if (message.reason === 'hangup') this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
+    // Disconnected: they were gone for the whole resume window, or our own claim found no partner.
+    else if (this.gap === 'claimed') this.endCall({ code: 'call-not-restored', peer });
+    else if (this.peerReconnectingState()) this.endCall({ code: 'peer-lost', peer });
+    else this.endCall({ code: 'peer-disconnected', peer });
   }
 
   /** Every error code has its answer here, including those that mean a bug on our side. */
@@ -223,7 +287,11 @@ export class CallController {
         if (who) this.endCall({ code: 'server-busy-in-call' });
         return;
       case 'not-in-call':
-        // Late signaling for a call that has just ended on the server.
+      case 'stale-call':
+      case 'offer-pending':
+      case 'no-offer':
+      case 'peer-backlogged':
+        // Late signaling for a call that has just ended, or a step the peer no longer needs.
         console.debug(`[call] server: ${message.message}`);
         return;
       case 'already-logged-in':
@@ -249,20 +317,75 @@ export class CallController {
     }
   }
 
-  private startSession(remoteUser: string, self: string): CallSession {
+  /** Every accepted login; after a signaling gap, it says whether the server still had us. */
+  private onLogin(login: SignalingSession | null): void {
+    const session = this.session;
+    if (!login) {
+      if (session) this.endCall({ code: 'server-lost' });
+      return;
+    }
+    if (login.resumed && login.call && (!session || login.call.callId !== this.callId)) {
+      // We hung up while offline: the server kept the call, so say it now.
+      this.signaling.send({ type: 'close', otherUsername: login.call.otherUsername, callId: login.call.callId });
+    }
+    if (!session || this.gap === 'none') return;
+    if (login.resumed) {
+      // Took our session back. If it no longer holds our call, the messages kept for us say why.
+      if (login.call?.callId === this.callId) this.signalingRestored();
+    } else if (this.callId !== null) {
+      // The server restarted (or forgot us): the login claimed the call; `reconnected` or `close` follows.
+      this.gap = 'claimed';
+    } else {
+      this.endCall({ code: 'server-lost' });
+    }
+  }
+
+  /**
+   * The server relays for our call again. Offers and candidates we sent meanwhile were lost; once
+   * the messages kept for us had time to arrive, a negotiation still waiting for its answer, or a
+   * media path still broken, starts over with an ICE restart.
+   */
+  private signalingRestored(): void {
+    this.gap = 'none';
+    const session = this.session;
+    if (!session) return;
+    this.clearTimer('restore');
+    this.restoreTimer = setTimeout(() => {
+      this.restoreTimer = null;
+      if (this.session !== session || this.gap !== 'none') return;
+      if (!session.awaitingAnswer && !this.recovery?.isBroken) return;
+      console.debug('[call] recovering negotiation after the signaling outage');
+      this.track(session.recoverNegotiation());
+    }, this.timing.restoreSettleMs);
+  }
+
+  /** What a re-login claims: the call we are in, once the server has named it. */
+  private claim(): CallClaim | null {
+    const session = this.session;
+    return session && this.callId !== null ? { callId: this.callId, otherUsername: session.remoteUser } : null;
+  }
+
+  private callIdField(): { callId?: string } {
+    return this.callId === null ? {} : { callId: this.callId };
+  }
+
+  private startSession(remoteUser: string, self: string, callId: string | null): CallSession {
+    const login = this.signaling.session();
+    const polite = usernameKey(self) < usernameKey(remoteUser);
     const session = new CallSession({
       remoteUser,
-      polite: usernameKey(self) < usernameKey(remoteUser),
-      iceServers: this.signaling.session()?.iceServers ?? [],
+      polite,
+      iceServers: login?.iceServers ?? [],
+      iceTransportPolicy: login?.iceTransportPolicy ?? 'all',
       environment: this.environment,
-      signal: (message) => {
-        if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser });
+      signal: (message: OutboundSignal) => {
+        if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField() });
       },
       remoteStream: (stream) => {
         if (this.session === session) this.remoteStreamSubject.next(stream);
       },
       connectionStateChange: (state) => {
-        if (this.session === session) this.onConnectionState(session, state);
+        if (this.session === session) this.onConnectionState(state);
       },
       controlOpen: () => {
         if (this.session === session) this.sendMediaState();
@@ -274,9 +397,16 @@ export class CallController {
       },
     });
     this.session = session;
-    this.iceRestarted = false;
+    this.callId = callId;
+    this.gap = 'none';
+    this.recovery = new IceRecovery(this.timing.iceRecovery, polite, (attempt) => {
+      if (this.session !== session) return;
+      console.debug(`[call] ICE restart #${attempt}`);
+      session.restartIce();
+    });
     this.remoteUserState.set(remoteUser);
     this.remoteMediaState.set(UNKNOWN_REMOTE_MEDIA);
+    this.peerReconnectingState.set(false);
     this.connectedAtState.set(null);
     return session;
   }
@@ -297,28 +427,27 @@ export class CallController {
     this.session?.sendControl({ type: 'media-state', ...this.media.state() });
   }
 
-  private onConnectionState(session: CallSession, state: RTCPeerConnectionState): void {
+  private onConnectionState(state: RTCPeerConnectionState): void {
     const current = this.callStateSubject.value;
     if (state === 'connected') {
+      this.recovery?.stop();
       this.setCallState('connected');
-    } else if (state === 'disconnected' && current === 'connected') {
+      return;
+    }
+    if (state !== 'disconnected' && state !== 'failed') return;
+    if (current === 'connected' || current === 'reconnecting') {
       this.setCallState('reconnecting');
+      this.recovery?.onConnectionState(state);
     } else if (state === 'failed') {
-      if ((current === 'connected' || current === 'reconnecting') && !this.iceRestarted) {
-        this.iceRestarted = true;
-        this.setCallState('reconnecting');
-        session.restartIce();
-      } else {
-        this.failCall();
-      }
+      this.failCall();
     }
   }
 
   /** Ends the call for both sides because the media path could not be made or kept. */
-  private failCall(code: 'connection-failed' | 'setup-failed' = 'connection-failed'): void {
+  private failCall(code: 'connection-failed' | 'media-lost' | 'setup-failed' = 'connection-failed'): void {
     const session = this.session;
     if (!session) return;
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser });
+    this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() });
     this.endCall(code === 'setup-failed' ? { code } : { code, peer: session.remoteUser });
   }
 
@@ -326,10 +455,16 @@ export class CallController {
     const session = this.session;
     if (!session) return;
     this.session = null;
+    this.callId = null;
+    this.gap = 'none';
+    this.recovery?.stop();
+    this.recovery = null;
+    this.clearTimer('restore');
     session.close();
     this.media.release();
     this.remoteStreamSubject.next(null);
     this.remoteMediaState.set(UNKNOWN_REMOTE_MEDIA);
+    this.peerReconnectingState.set(false);
     this.setCallState('ended');
     if (notice) this.notify(notice);
     this.endedTimer = setTimeout(() => {
@@ -366,7 +501,7 @@ export class CallController {
     const timeouts: Partial<Record<CallState, [number, () => void]>> = {
       calling: [this.timing.ringTimeoutMs, () => this.giveUpRinging()],
       connecting: [this.timing.connectTimeoutMs, () => this.failCall()],
-      reconnecting: [this.timing.reconnectGraceMs, () => this.failCall()],
+      reconnecting: [this.timing.reconnectGraceMs, () => this.failCall('media-lost')],
     };
     const entry = timeouts[state];
     if (!entry) return;
@@ -380,15 +515,16 @@ export class CallController {
   private giveUpRinging(): void {
     const session = this.session;
     if (!session) return;
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser });
+    this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() });
     this.endCall({ code: 'no-answer', peer: session.remoteUser });
   }
 
-  private clearTimer(which: 'deadline' | 'ended'): void {
-    const timer = which === 'deadline' ? this.deadline : this.endedTimer;
+  private clearTimer(which: 'deadline' | 'ended' | 'restore'): void {
+    const timer = which === 'deadline' ? this.deadline : which === 'ended' ? this.endedTimer : this.restoreTimer;
     if (timer) clearTimeout(timer);
     if (which === 'deadline') this.deadline = null;
-    else this.endedTimer = null;
+    else if (which === 'ended') this.endedTimer = null;
+    else this.restoreTimer = null;
   }
 
   private notify(notice: CallNotice): void {
