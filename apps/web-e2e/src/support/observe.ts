@@ -101,3 +101,40 @@ export function sentVideoSize(page: Page): Promise<{ width: number; height: numb
     return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
   });
 }
+
+declare global {
+  interface Window {
+    /** When (epoch ms) each remote video frame was presented, recorded by the test. */
+    __frameTimes?: number[];
+  }
+}
+
+/** Records, in the page, the time of every frame the remote <video> presents from now on. */
+export async function startFrameLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+    if (!video) throw new Error('no remote video');
+    const times: number[] = (window.__frameTimes = []);
+    const tick = () => {
+      times.push(Date.now());
+      if (times.length > 20_000) times.shift();
+      video.requestVideoFrameCallback(tick);
+    };
+    video.requestVideoFrameCallback(tick);
+  });
+}
+
+/**
+ * The longest stretch without a frame since `since` (epoch ms): when the last frame before it was
+ * shown and when the picture moved again.
+ */
+export async function longestFrameGap(page: Page, since: number): Promise<{ lastBefore: number; firstAfter: number; gapMs: number }> {
+  const times = await page.evaluate(() => [...(window.__frameTimes ?? [])]);
+  let best = { lastBefore: since, firstAfter: since, gapMs: 0 };
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] < since) continue;
+    const gapMs = times[i] - Math.max(times[i - 1], since);
+    if (gapMs > best.gapMs) best = { lastBefore: times[i - 1], firstAfter: times[i], gapMs };
+  }
+  return best;
+}
