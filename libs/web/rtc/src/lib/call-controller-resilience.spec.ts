@@ -216,6 +216,18 @@ describe('CallController through network faults', () => {
     expect(again.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob', callId: CALL });
   });
 
+  it('hangs up nothing when the resumed session is in a call it has not told us about yet', async () => {
+    const { socket } = await connectedCall();
+    const again = await dropAndReconnect(socket);
+    again.sent.length = 0;
+    // Bob hung up and called again while we were away: the kept close and offer follow the reply.
+    again.deliver(resumedLogin({ callId: 'call-2', otherUsername: 'bob' }));
+    again.deliver({ type: 'close', username: 'bob', reason: 'hangup', callId: CALL });
+    again.deliver({ type: 'offer', offer: offer(), username: 'bob', callId: 'call-2' });
+    expect(again.messages()).toEqual([]);
+    expect(TestBed.inject(PeerService).callState()).toBe('ringing');
+  });
+
   it('ends a call the server never named when it forgot us (a restart while dialling)', async () => {
     const { peer, notices } = setUpCall();
     const socket = await logIn('alice');

@@ -104,6 +104,8 @@ export class CallController {
   private callId: string | null = null;
   private recovery: IceRecovery | null = null;
   private gap: SignalingGap = 'none';
+  /** A hang-up (or decline) that could not be sent: the server may still hold that call for us. */
+  private unsentHangUp: CallClaim | null = null;
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
   private restoreTimer: ReturnType<typeof setTimeout> | null = null;
@@ -175,7 +177,8 @@ export class CallController {
   decline(reason: DeclineReason = 'declined'): void {
     const session = this.session;
     if (!session || this.callStateSubject.value !== 'ringing') throw new CallClosedError('decline');
-    this.signaling.send({ type: 'decline', otherUsername: session.remoteUser, reason, ...this.callIdField() });
+    const sent = this.signaling.send({ type: 'decline', otherUsername: session.remoteUser, reason, ...this.callIdField() });
+    if (!sent) this.rememberUnsentHangUp();
     this.endCall(null);
   }
 
@@ -187,8 +190,7 @@ export class CallController {
       this.decline();
       return;
     }
-    // Offline, this reaches nobody now; a resumed login that still names the call sends it again.
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() });
+    this.sendClose();
     this.endCall(null);
   }
 
@@ -324,9 +326,11 @@ export class CallController {
       if (session) this.endCall({ code: 'server-lost' });
       return;
     }
-    if (login.resumed && login.call && (!session || login.call.callId !== this.callId)) {
-      // We hung up while offline: the server kept the call, so say it now.
-      this.signaling.send({ type: 'close', otherUsername: login.call.otherUsername, callId: login.call.callId });
+    const unsent = this.unsentHangUp;
+    this.unsentHangUp = null;
+    if (unsent && login.resumed && login.call?.callId === unsent.callId) {
+      // We hung up while offline and the server kept the call for us: say it now.
+      this.signaling.send({ type: 'close', otherUsername: unsent.otherUsername, callId: unsent.callId });
     }
     if (!session || this.gap === 'none') return;
     if (login.resumed) {
@@ -357,6 +361,20 @@ export class CallController {
       console.debug('[call] recovering negotiation after the signaling outage');
       this.track(session.recoverNegotiation());
     }, this.timing.restoreSettleMs);
+  }
+
+  /** Hangs up the current call on the server; offline, remembers to do so once the server has us back. */
+  private sendClose(): void {
+    const session = this.session;
+    if (!session) return;
+    if (!this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() })) {
+      this.rememberUnsentHangUp();
+    }
+  }
+
+  private rememberUnsentHangUp(): void {
+    const claim = this.claim();
+    if (claim) this.unsentHangUp = claim;
   }
 
   /** What a re-login claims: the call we are in, once the server has named it. */
@@ -447,7 +465,7 @@ export class CallController {
   private failCall(code: 'connection-failed' | 'media-lost' | 'setup-failed' = 'connection-failed'): void {
     const session = this.session;
     if (!session) return;
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() });
+    this.sendClose();
     this.endCall(code === 'setup-failed' ? { code } : { code, peer: session.remoteUser });
   }
 
@@ -515,7 +533,7 @@ export class CallController {
   private giveUpRinging(): void {
     const session = this.session;
     if (!session) return;
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() });
+    this.sendClose();
     this.endCall({ code: 'no-answer', peer: session.remoteUser });
   }
 

@@ -15,7 +15,7 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
       class="users"
       aria-labelledby="online-title"
       [class.stale]="staleNote() !== null"
-      [attr.data-stale]="staleNote() !== null"
+      [attr.data-stale]="staleNote() !== null ? 'true' : null"
       [attr.aria-describedby]="staleNote() ? 'online-stale' : null"
     >
       @for (user of users(); track user) {
