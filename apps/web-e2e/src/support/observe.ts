@@ -138,3 +138,37 @@ export async function longestFrameGap(page: Page, since: number): Promise<{ last
   }
   return best;
 }
+
+declare global {
+  interface Window {
+    /** What the page said to its user, or to assistive technology, since the test started listening. */
+    __announcements?: { at: number; text: string }[];
+  }
+}
+
+/**
+ * Records, from inside the page, everything it says: the notice (`error-message`) and every change
+ * in a live region (`role=alert`, `role=status`, `aria-live`) — what a screen reader would announce.
+ */
+export async function startAnnouncementLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: { at: number; text: string }[] = (window.__announcements = []);
+    const live = '[role="alert"], [role="status"], [aria-live], [data-testid="error-message"]';
+    const record = (node: Node | null) => {
+      const element = node instanceof Element ? node : node?.parentElement;
+      const region = element?.closest(live) ?? (element?.querySelector(live) as Element | null | undefined);
+      if (region) log.push({ at: Date.now(), text: region.textContent?.trim() ?? '' });
+    };
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) {
+        if (mutation.type === 'characterData') record(mutation.target);
+        mutation.addedNodes.forEach((node) => record(node));
+        if (mutation.removedNodes.length > 0) record(mutation.target);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+export function announcements(page: Page): Promise<{ at: number; text: string }[]> {
+  return page.evaluate(() => [...(window.__announcements ?? [])]);
+}
