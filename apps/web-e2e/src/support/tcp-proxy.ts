@@ -8,23 +8,25 @@ import { Server, Socket, createConnection, createServer } from 'node:net';
  */
 export class TcpProxy {
   private readonly live = new Set<Socket>();
+  private readonly server: Server;
   private blocked = false;
 
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-  ) {}
+  private constructor(targetPort: number) {
+    this.server = createServer((client) => this.relay(client, targetPort));
+  }
 
   static async start(targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy?.relay(client, targetPort));
+    const proxy = new TcpProxy(targetPort);
     await new Promise<void>((listening, failed) => {
-      server.once('error', failed);
-      server.listen(0, '127.0.0.1', () => listening());
+      proxy.server.once('error', failed);
+      proxy.server.listen(0, '127.0.0.1', () => listening());
     });
-    const address = server.address();
-    proxy = new TcpProxy(server, typeof address === 'object' && address ? address.port : 0);
     return proxy;
+  }
+
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
   }
 
   get baseUrl(): string {

@@ -13,5 +13,6 @@ export * from './lib/signaling-client.service';
 export * from './lib/presence.service';
 export * from './lib/call-session';
 export * from './lib/local-media.service';
+export * from './lib/call-timing';
 export * from './lib/call-controller.service';
 export * from './lib/peer.service';

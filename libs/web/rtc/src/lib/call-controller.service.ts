@@ -1,4 +1,4 @@
-import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { CallClaim, DeclineReason, ErrorMessage, usernameKey } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
@@ -7,47 +7,16 @@ import { CallSession, OutboundSignal } from './call-session';
 import { CallState, canTransition, isInCall } from './call-state';
 import { RemoteMediaState, UNKNOWN_REMOTE_MEDIA } from './control-channel';
 import { CallClosedError, NotLoggedInError } from './errors';
-import { DEFAULT_ICE_RECOVERY, IceRecovery, IceRecoveryTiming } from './ice-recovery';
+import { CALL_TIMING } from './call-timing';
+import { IceRecovery } from './ice-recovery';
+import { SignalingGap } from './signaling-gap';
 import { LocalMediaService } from './local-media.service';
 import { RTC_ENVIRONMENT } from './rtc-environment';
 import { ServerMessageOf, SignalingClient, SignalingSession } from './signaling-client.service';
 
-export interface CallTiming {
-  /** How long `ended` stays visible before `idle`. Default 1.5 s. */
-  endedLingerMs: number;
-  /** A dialled call nobody answers is given up after this. Default 45 s. */
-  ringTimeoutMs: number;
-  /** From accept/answer to a working media path. Default 20 s. */
-  connectTimeoutMs: number;
-  /** How long a broken media path may try to recover (ICE restarts) before the call ends. Default 30 s. */
-  reconnectGraceMs: number;
-  /** When ICE restarts start and how they back off (ice-recovery.ts). */
-  iceRecovery: IceRecoveryTiming;
-  /**
-   * After signaling comes back, how long to let the messages kept for us arrive (an answer to our
-   * offer may be among them) before concluding that what we sent meanwhile was lost. Default 1 s.
-   */
-  restoreSettleMs: number;
-}
-
-export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
-  providedIn: 'root',
-  factory: () => ({
-    endedLingerMs: 1_500,
-    ringTimeoutMs: 45_000,
-    connectTimeoutMs: 20_000,
-    reconnectGraceMs: 30_000,
-    iceRecovery: DEFAULT_ICE_RECOVERY,
-    restoreSettleMs: 1_000,
-  }),
-});
-
 type CallMessage = ServerMessageOf<
   'offer' | 'answer' | 'candidate' | 'close' | 'decline' | 'error' | 'ringing' | 'reconnecting' | 'reconnected'
 >;
-
-/** Where our signaling stands for the current call, when the socket dropped during it. */
-type SignalingGap = 'none' | 'offline' | 'claimed';
 
 /**
  * The call: one remote user, one CallSession, and the state machine (`setCallState` is the only writer):
@@ -63,8 +32,9 @@ type SignalingGap = 'none' | 'offline' | 'claimed';
  * it back on everything about the call and ignore messages that name another one.
  *
  * The call outlives the signaling socket (media is peer to peer). When the socket drops, the
- * SignalingClient resumes the session, or claims the call on a server that restarted; once the
- * server has us back, anything we sent meanwhile is presumed lost and negotiation is recovered.
+ * SignalingClient resumes the session, or claims the call on a server that restarted; SignalingGap
+ * follows that for the call, and once the server has us back, negotiation is recovered (anything
+ * we sent meanwhile is presumed lost).
  *
  * It owns the server's `offer`, `answer`, `candidate`, `close`, `decline`, `error`, `ringing`,
  * `reconnecting` and `reconnected` messages (login belongs to SignalingClient, users and presence to
@@ -103,12 +73,11 @@ export class CallController {
   /** The server's name for the current call; null until it has named it. */
   private callId: string | null = null;
   private recovery: IceRecovery | null = null;
-  private gap: SignalingGap = 'none';
+  private gap: SignalingGap | null = null;
   /** A hang-up (or decline) that could not be sent: the server may still hold that call for us. */
   private unsentHangUp: CallClaim | null = null;
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
-  private restoreTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor() {
     const destroyRef = inject(DestroyRef);
@@ -119,7 +88,7 @@ export class CallController {
     this.signaling.setCallClaimSource(() => this.claim());
     this.signaling.connectionState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // The call goes on peer to peer; what we send until the server has us back is lost.
-      if (state !== 'open' && this.session && this.gap === 'none') this.gap = 'offline';
+      if (state !== 'open') this.gap?.socketDown();
     });
     this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => this.onLogin(session));
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
@@ -232,7 +201,7 @@ export class CallController {
       case 'reconnected':
         this.peerReconnectingState.set(false);
         // After a server restart, this is when our claim was matched and the call relays again.
-        if (this.gap === 'claimed') this.signalingRestored();
+        this.gap?.peerClaimMatched();
         return;
     }
   }
@@ -270,7 +239,7 @@ export class CallController {
     if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
     else if (message.reason === 'hangup') this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
     // Disconnected: they were gone for the whole resume window, or our own claim found no partner.
-    else if (this.gap === 'claimed') this.endCall({ code: 'call-not-restored', peer });
+    else if (this.gap?.claimed) this.endCall({ code: 'call-not-restored', peer });
     else if (this.peerReconnectingState()) this.endCall({ code: 'peer-lost', peer });
     else this.endCall({ code: 'peer-disconnected', peer });
   }
@@ -332,35 +301,11 @@ export class CallController {
       // We hung up while offline and the server kept the call for us: say it now.
       this.signaling.send({ type: 'close', otherUsername: unsent.otherUsername, callId: unsent.callId });
     }
-    if (!session || this.gap === 'none') return;
-    if (login.resumed) {
-      // Took our session back. If it no longer holds our call, the messages kept for us say why.
-      if (login.call?.callId === this.callId) this.signalingRestored();
-    } else if (this.callId !== null) {
-      // The server restarted (or forgot us): the login claimed the call; `reconnected` or `close` follows.
-      this.gap = 'claimed';
-    } else {
+    if (!session || !this.gap) return;
+    // After a fresh login the server knows nothing of a call it never named: that call is gone.
+    if (this.gap.loggedIn(login.resumed, login.call?.callId ?? null, this.callId) === 'lost') {
       this.endCall({ code: 'server-lost' });
     }
-  }
-
-  /**
-   * The server relays for our call again. Offers and candidates we sent meanwhile were lost; once
-   * the messages kept for us had time to arrive, a negotiation still waiting for its answer, or a
-   * media path still broken, starts over with an ICE restart.
-   */
-  private signalingRestored(): void {
-    this.gap = 'none';
-    const session = this.session;
-    if (!session) return;
-    this.clearTimer('restore');
-    this.restoreTimer = setTimeout(() => {
-      this.restoreTimer = null;
-      if (this.session !== session || this.gap !== 'none') return;
-      if (!session.awaitingAnswer && !this.recovery?.isBroken) return;
-      console.debug('[call] recovering negotiation after the signaling outage');
-      this.track(session.recoverNegotiation());
-    }, this.timing.restoreSettleMs);
   }
 
   /** Hangs up the current call on the server; offline, remembers to do so once the server has us back. */
@@ -416,7 +361,12 @@ export class CallController {
     });
     this.session = session;
     this.callId = callId;
-    this.gap = 'none';
+    this.gap = new SignalingGap(this.timing.restoreSettleMs, () => {
+      // Signaling is back; an offer still unanswered, or a path still broken, starts over.
+      if (this.session !== session || (!session.awaitingAnswer && !this.recovery?.isBroken)) return;
+      console.debug('[call] recovering negotiation after the signaling outage');
+      this.track(session.recoverNegotiation());
+    });
     this.recovery = new IceRecovery(this.timing.iceRecovery, polite, (attempt) => {
       if (this.session !== session) return;
       console.debug(`[call] ICE restart #${attempt}`);
@@ -474,10 +424,10 @@ export class CallController {
     if (!session) return;
     this.session = null;
     this.callId = null;
-    this.gap = 'none';
+    this.gap?.dispose();
+    this.gap = null;
     this.recovery?.stop();
     this.recovery = null;
-    this.clearTimer('restore');
     session.close();
     this.media.release();
     this.remoteStreamSubject.next(null);
@@ -537,12 +487,11 @@ export class CallController {
     this.endCall({ code: 'no-answer', peer: session.remoteUser });
   }
 
-  private clearTimer(which: 'deadline' | 'ended' | 'restore'): void {
-    const timer = which === 'deadline' ? this.deadline : which === 'ended' ? this.endedTimer : this.restoreTimer;
+  private clearTimer(which: 'deadline' | 'ended'): void {
+    const timer = which === 'deadline' ? this.deadline : this.endedTimer;
     if (timer) clearTimeout(timer);
     if (which === 'deadline') this.deadline = null;
-    else if (which === 'ended') this.endedTimer = null;
-    else this.restoreTimer = null;
+    else this.endedTimer = null;
   }
 
   private notify(notice: CallNotice): void {

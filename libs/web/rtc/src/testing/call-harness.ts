@@ -1,6 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { ADMISSION_CHECK } from '../lib/admission';
-import { CALL_TIMING, CallTiming } from '../lib/call-controller.service';
+import { CALL_TIMING, CallTiming } from '../lib/call-timing';
 import { CallNotice } from '../lib/call-notice';
 import { CallState } from '../lib/call-state';
 import { PeerService } from '../lib/peer.service';
