@@ -171,8 +171,8 @@ describe('GET /ws/admission: what an upgrade would meet, for browsers that canno
     await server?.close();
   });
 
-  const admission = (headers: Record<string, string> = {}) =>
-    fetch(`${server.httpUrl}/ws/admission`, { headers }).then(async (response) => ({
+  const admission = (headers: Record<string, string> = {}, query = '') =>
+    fetch(`${server.httpUrl}/ws/admission${query}`, { headers }).then(async (response) => ({
       status: response.status,
       body: response.status === 204 ? undefined : await response.json(),
     }));
@@ -193,5 +193,14 @@ describe('GET /ws/admission: what an upgrade would meet, for browsers that canno
     expect(await admission()).toEqual({ status: 204, body: undefined });
     server.app.get(UpgradeGuard).stopAccepting();
     expect(await admission()).toMatchObject({ status: 503, body: { message: 'server shutting down' } });
+  });
+
+  it('judges the origin a same-origin page names in ?origin=, as browsers send no Origin header on that GET', async () => {
+    server = await startTestServer({ allowedOrigins: ['https://duet.example'] });
+    const named = (origin: string) => `?origin=${encodeURIComponent(origin)}`;
+    expect(await admission({}, named('http://127.0.0.1:9'))).toMatchObject({ status: 403, body: { message: 'origin not allowed' } });
+    expect(await admission({}, named('https://duet.example'))).toEqual({ status: 204, body: undefined });
+    // The header, when a browser sends one, is what the upgrade will carry: it decides.
+    expect(await admission({ Origin: 'https://duet.example' }, named('https://evil.example'))).toEqual({ status: 204, body: undefined });
   });
 });

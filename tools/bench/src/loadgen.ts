@@ -63,8 +63,13 @@ class Conn {
   readonly ws: WebSocket;
   readonly closed: Promise<void>;
   peer: Conn | undefined;
-  /** `"username":"<peer>"}`: how every frame relayed from the peer must end. */
+  /**
+   * `"username":"<peer>"}` (plus `,"callId":"<id>"` from a server that names calls): how every
+   * frame relayed from the peer must end.
+   */
   peerSuffix: Buffer | undefined;
+  /** The server's name for the call this connection is in (Duet names calls; the raw relay does not). */
+  callId: string | undefined;
   frame: (seq: number) => string = () => {
     throw new Error(`${this.name} is in no call`);
   };
@@ -275,7 +280,22 @@ function onCandidate(conn: Conn, data: Buffer): void {
 
 /** Smoke mode: the relayed frame is exactly `{type, candidate, username}` with what the peer sent. */
 function verifyCandidate(conn: Conn, from: Conn, seq: number, data: Buffer): void {
-  verifyRelayed(conn, JSON.parse(data.toString()), { type: 'candidate', candidate: candidateInit(seq, from.id), username: from.name });
+  verifyRelayed(conn, JSON.parse(data.toString()), {
+    type: 'candidate',
+    candidate: candidateInit(seq, from.id),
+    username: from.name,
+    ...callIdOf(conn),
+  });
+}
+
+function callIdOf(conn: Conn): { callId?: string } {
+  return conn.callId === undefined ? {} : { callId: conn.callId };
+}
+
+/** How a frame relayed to `conn` from `from` ends: `"username":…}` or `"username":…,"callId":…}`. */
+function relayedSuffix(from: Conn, callId: string | undefined): Buffer {
+  const named = callId === undefined ? '' : `,"callId":${JSON.stringify(callId)}`;
+  return Buffer.from(`"username":${JSON.stringify(from.name)}${named}}`);
 }
 
 function verifyRelayed(conn: Conn, got: Message, expected: Message): void {
@@ -301,19 +321,22 @@ function canonical(value: unknown): string {
 async function call(a: Conn, b: Conn, id: number): Promise<void> {
   a.peer = b;
   b.peer = a;
-  a.peerSuffix = Buffer.from(`"username":${JSON.stringify(b.name)}}`);
-  b.peerSuffix = Buffer.from(`"username":${JSON.stringify(a.name)}}`);
   a.frame = candidateFramer(a.id, b.name);
   b.frame = candidateFramer(b.id, a.name);
   const offered = b.expect('offer');
   a.ws.send(offerFrame(b.name, id));
   const offer = await offered;
+  // Duet names the call in what it relays (docs/protocol.md); a server that does not, names nothing.
+  const callId = typeof offer['callId'] === 'string' ? offer['callId'] : undefined;
+  a.callId = b.callId = callId;
+  a.peerSuffix = relayedSuffix(b, callId);
+  b.peerSuffix = relayedSuffix(a, callId);
   const answered = a.expect('answer');
   b.ws.send(answerFrame(a.name, id));
   const answer = await answered;
   if (settings.verify === 'full') {
-    verifyRelayed(b, offer, { type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name });
-    verifyRelayed(a, answer, { type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name });
+    verifyRelayed(b, offer, { type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name, ...callIdOf(b) });
+    verifyRelayed(a, answer, { type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name, ...callIdOf(a) });
   }
 }
 
@@ -378,7 +401,7 @@ async function oneCall(t: Target, candidates: number): Promise<void> {
     const closed = b.expect('close');
     a.ws.send(closeFrame(b.name));
     const close = await closed;
-    if (settings.verify === 'full') verifyRelayed(b, close, { type: 'close', username: a.name, reason: 'hangup' });
+    if (settings.verify === 'full') verifyRelayed(b, close, { type: 'close', username: a.name, reason: 'hangup', ...callIdOf(b) });
     a.ws.close();
     b.ws.close();
     await Promise.all([a.closed, b.closed]);

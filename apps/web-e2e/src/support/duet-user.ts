@@ -24,6 +24,9 @@ export class DuetUser {
   static readonly cspViolations: string[] = [];
   /** The `type` of every signaling frame the page sent, watched from outside the page. */
   readonly sentTypes: string[] = [];
+  /** Every signaling message the page received, with when (epoch ms), watched from outside the page. */
+  readonly received: { at: number; message: Record<string, unknown> }[] = [];
+  private readonly receivedListeners = new Set<() => void>();
 
   private constructor(
     readonly name: string,
@@ -35,7 +38,7 @@ export class DuetUser {
       // Chromium reports every CSP violation on the console: the server's policy must fit the app.
       if (message.text().includes('Content Security Policy')) DuetUser.cspViolations.push(`${name}: ${message.text()}`);
     });
-    page.on('websocket', (socket) =>
+    page.on('websocket', (socket) => {
       socket.on('framesent', ({ payload }) => {
         if (typeof payload !== 'string') return;
         try {
@@ -43,13 +46,61 @@ export class DuetUser {
         } catch {
           this.sentTypes.push('(not JSON)');
         }
-      }),
-    );
+      });
+      socket.on('framereceived', ({ payload }) => {
+        if (typeof payload !== 'string') return;
+        try {
+          this.received.push({ at: Date.now(), message: JSON.parse(payload) });
+          this.receivedListeners.forEach((listener) => listener());
+        } catch {
+          // Not ours to judge here; the app drops it.
+        }
+      });
+    });
   }
 
   /** How many offers this page has sent: a device switch or screen share must not add one. */
   offersSent(): number {
     return this.sentTypes.filter((type) => type === 'offer').length;
+  }
+
+  /** Waits until the page has received a signaling message that `matches`; returns when it arrived. */
+  waitForReceived(matches: (message: Record<string, unknown>) => boolean, timeoutMs = 30_000): Promise<number> {
+    const find = () => this.received.find(({ message }) => matches(message))?.at;
+    const already = find();
+    if (already !== undefined) return Promise.resolve(already);
+    return new Promise((resolve, reject) => {
+      const listener = () => {
+        const at = find();
+        if (at === undefined) return;
+        clearTimeout(timer);
+        this.receivedListeners.delete(listener);
+        resolve(at);
+      };
+      const timer = setTimeout(() => {
+        this.receivedListeners.delete(listener);
+        const types = this.received.map(({ message }) => message['type']).join(', ');
+        reject(new Error(`${this.name}: no such signaling message within ${timeoutMs} ms; received: ${types}\n${this.consoleLog()}`));
+      }, timeoutMs);
+      this.receivedListeners.add(listener);
+    });
+  }
+
+  /** Waits until the remote <video> has shown more than `frames` frames: the picture moves. */
+  async waitForFramesBeyond(frames: number, timeoutMs = 15_000): Promise<number> {
+    try {
+      const handle = await this.page.waitForFunction(
+        (after) => {
+          const shown = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+          return shown > after ? shown : false;
+        },
+        frames,
+        { timeout: timeoutMs, polling: 50 },
+      );
+      return (await handle.jsonValue()) as number;
+    } catch (error) {
+      throw new Error(`${this.name}: the remote video stopped at ${frames} frames (${(error as Error).message})\n${this.consoleLog()}`);
+    }
   }
 
   consoleLog(): string {

@@ -101,3 +101,74 @@ export function sentVideoSize(page: Page): Promise<{ width: number; height: numb
     return { width: settings?.width ?? 0, height: settings?.height ?? 0 };
   });
 }
+
+declare global {
+  interface Window {
+    /** When (epoch ms) each remote video frame was presented, recorded by the test. */
+    __frameTimes?: number[];
+  }
+}
+
+/** Records, in the page, the time of every frame the remote <video> presents from now on. */
+export async function startFrameLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+    if (!video) throw new Error('no remote video');
+    const times: number[] = (window.__frameTimes = []);
+    const tick = () => {
+      times.push(Date.now());
+      if (times.length > 20_000) times.shift();
+      video.requestVideoFrameCallback(tick);
+    };
+    video.requestVideoFrameCallback(tick);
+  });
+}
+
+/**
+ * The longest stretch without a frame since `since` (epoch ms): when the last frame before it was
+ * shown and when the picture moved again.
+ */
+export async function longestFrameGap(page: Page, since: number): Promise<{ lastBefore: number; firstAfter: number; gapMs: number }> {
+  const times = await page.evaluate(() => [...(window.__frameTimes ?? [])]);
+  let best = { lastBefore: since, firstAfter: since, gapMs: 0 };
+  for (let i = 1; i < times.length; i++) {
+    if (times[i] < since) continue;
+    const gapMs = times[i] - Math.max(times[i - 1], since);
+    if (gapMs > best.gapMs) best = { lastBefore: times[i - 1], firstAfter: times[i], gapMs };
+  }
+  return best;
+}
+
+declare global {
+  interface Window {
+    /** What the page said to its user, or to assistive technology, since the test started listening. */
+    __announcements?: { at: number; text: string }[];
+  }
+}
+
+/**
+ * Records, from inside the page, everything it says: the notice (`error-message`) and every change
+ * in a live region (`role=alert`, `role=status`, `aria-live`) — what a screen reader would announce.
+ */
+export async function startAnnouncementLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const log: { at: number; text: string }[] = (window.__announcements = []);
+    const live = '[role="alert"], [role="status"], [aria-live], [data-testid="error-message"]';
+    const record = (node: Node | null) => {
+      const element = node instanceof Element ? node : node?.parentElement;
+      const region = element?.closest(live) ?? (element?.querySelector(live) as Element | null | undefined);
+      if (region) log.push({ at: Date.now(), text: region.textContent?.trim() ?? '' });
+    };
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) {
+        if (mutation.type === 'characterData') record(mutation.target);
+        mutation.addedNodes.forEach((node) => record(node));
+        if (mutation.removedNodes.length > 0) record(mutation.target);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+export function announcements(page: Page): Promise<{ at: number; text: string }[]> {
+  return page.evaluate(() => [...(window.__announcements ?? [])]);
+}

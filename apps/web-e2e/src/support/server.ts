@@ -13,6 +13,8 @@ export interface RunningServer {
   /** Everything the server printed, for failure messages. */
   output(): string;
   stop(): Promise<void>;
+  /** SIGKILL: the process dies on the spot, closing nothing (a crash, an OOM kill, a pulled plug). */
+  crash(): Promise<void>;
 }
 
 /** A port the OS just handed out; the tiny window before the server binds it is acceptable here. */
@@ -56,7 +58,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await stop(child);
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`);
   }
-  return { baseUrl, port, output: () => output, stop: () => stop(child) };
+  return { baseUrl, port, output: () => output, stop: () => stop(child), crash: () => crash(child) };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -76,6 +78,14 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: num
     await new Promise((wake) => setTimeout(wake, 100));
   }
   throw new Error(`the server did not serve ${url} within ${timeoutMs} ms (last: ${last})`);
+}
+
+function crash(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGKILL');
+  });
 }
 
 function stop(child: ChildProcess): Promise<void> {

@@ -137,6 +137,9 @@ describe(loadConfig.name, () => {
       expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toEqual({ mode: 'hops', hops: 1 });
       expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toEqual({ mode: 'addresses', addresses: ['loopback', '10.0.0.0/8'] });
     });
+    it('says what ICE_TRANSPORT_POLICY may be', () => {
+      expect(() => loadConfig({ ICE_TRANSPORT_POLICY: 'none' })).toThrow('Invalid ICE_TRANSPORT_POLICY="none": must be "all" or "relay"');
+    });
   });
 
   it('treats an empty variable as unset', () => {

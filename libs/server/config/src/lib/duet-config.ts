@@ -157,7 +157,10 @@ const EnvSchema = z.object({
   // An hour: long enough for most calls (credentials are renewed before they expire anyway),
   // short enough that a credential copied out of a page is soon useless.
   TURN_TTL_SECONDS: integer(60, 86_400, 3_600),
-  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).optional().transform((policy) => policy ?? 'all'),
+  ICE_TRANSPORT_POLICY: z
+    .enum(['all', 'relay'], { error: 'must be "all" or "relay"' })
+    .optional()
+    .transform((policy) => policy ?? 'all'),
   TLS: z.enum(['off', 'self-signed']).optional().transform((mode) => mode ?? 'off'),
   TLS_CERT: text,
   TLS_KEY: text,

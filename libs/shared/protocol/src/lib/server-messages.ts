@@ -12,6 +12,9 @@ const Username = z.string();
 /** Every server message about a call names it; optional only so older servers' messages still parse. */
 const callId = z.optional(CallIdSchema);
 
+/** `RTCIceTransportPolicy`: which candidates a browser may use. */
+export const IceTransportPolicySchema = z.enum(['all', 'relay']);
+
 /** `RTCIceServer`, as the browser's `RTCPeerConnection` takes it. */
 export const IceServerSchema = z.object({
   urls: z.union([z.string(), z.array(z.string())]),
@@ -19,15 +22,16 @@ export const IceServerSchema = z.object({
   credential: z.optional(z.string()),
 });
 
-export const IceTransportPolicySchema = z.enum(['all', 'relay']);
-
 export const LoginSuccessMessageSchema = z.object({
   type: z.literal('login'),
   success: z.literal(true),
   username: Username,
   /** The ICE servers this deployment's operator chose; empty means host candidates only. */
   iceServers: z.array(IceServerSchema),
-  /** `relay`: use TURN only (`RTCConfiguration.iceTransportPolicy`), so peers never see each other's addresses. */
+  /**
+   * `"relay"` when the operator forces every call through TURN (`ICE_TRANSPORT_POLICY=relay`), for
+   * `new RTCPeerConnection({iceServers, iceTransportPolicy})`; absent means `"all"`.
+   */
   iceTransportPolicy: z.optional(IceTransportPolicySchema),
   /**
    * Single-use: if the socket drops, log in on a new one with it within `resumeWindowMs` to take
@@ -161,6 +165,7 @@ export const ServerMessageSchema = z.union([
 ]);
 
 export type IceServer = z.infer<typeof IceServerSchema>;
+export type IceTransportPolicy = z.infer<typeof IceTransportPolicySchema>;
 export type LoginSuccessMessage = z.infer<typeof LoginSuccessMessageSchema>;
 export type LoginFailureMessage = z.infer<typeof LoginFailureMessageSchema>;
 export type LoginResultMessage = z.infer<typeof LoginResultMessageSchema>;
@@ -171,7 +176,6 @@ export type PeerClosedMessage = z.infer<typeof PeerClosedMessageSchema>;
 export type PeerDeclinedMessage = z.infer<typeof PeerDeclinedMessageSchema>;
 export type RingingMessage = z.infer<typeof RingingMessageSchema>;
 export type IceServersMessage = z.infer<typeof IceServersMessageSchema>;
-export type IceTransportPolicy = z.infer<typeof IceTransportPolicySchema>;
 export type PeerReconnectingMessage = z.infer<typeof PeerReconnectingMessageSchema>;
 export type PeerReconnectedMessage = z.infer<typeof PeerReconnectedMessageSchema>;
 export type UsersMessage = z.infer<typeof UsersMessageSchema>;

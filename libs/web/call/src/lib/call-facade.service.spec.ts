@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { CallClosedError } from '@duet/web/rtc';
 import { stubServices } from '../testing/stub-services';
-import { CallFacade, REMEMBERED_NAME_KEY } from './call-facade.service';
+import { CallFacade, OUTAGE_NOTICE_DELAY_MS, REMEMBERED_NAME_KEY } from './call-facade.service';
 
 describe(CallFacade.name, () => {
   let stubs: ReturnType<typeof stubServices>;
@@ -38,7 +38,6 @@ describe(CallFacade.name, () => {
 
     setUp({ [REMEMBERED_NAME_KEY]: 'alice' });
     facade.start();
-    expect(stubs.signaling.connect).toHaveBeenCalled();
     expect(stubs.signaling.logIn).toHaveBeenCalledWith('alice');
     facade.logOut();
     expect(stubs.storage.has(REMEMBERED_NAME_KEY)).toBe(false);
@@ -52,17 +51,44 @@ describe(CallFacade.name, () => {
     expect(facade.notice()).toContain('not a valid name');
   });
 
-  it('shows call notices in words, and an unreachable server above everything else until dismissed', () => {
+  it('opens no connection on start without a remembered name: an idle login page stays quiet', () => {
     setUp();
-    stubs.peer.notices$.next({ code: 'declined', peer: 'bob' });
-    expect(facade.notice()).toBe('bob declined the call.');
-    stubs.signaling.connectionState.set('reconnecting');
-    stubs.signaling.connectionState$.next('reconnecting');
-    expect(facade.notice()).toBe('Server unreachable: reconnecting…');
-    facade.dismissNotice();
-    expect(facade.notice()).toBe('bob declined the call.');
-    facade.dismissNotice();
-    expect(facade.notice()).toBeNull();
+    facade.start();
+    expect(stubs.signaling.connect).not.toHaveBeenCalled();
+    expect(stubs.signaling.logIn).not.toHaveBeenCalled();
+  });
+
+  it('shows an outage that lasts above everything else until dismissed, then the notice under it', () => {
+    jest.useFakeTimers();
+    try {
+      setUp();
+      stubs.peer.notices$.next({ code: 'declined', peer: 'bob' });
+      expect(facade.notice()).toBe('bob declined the call.');
+      stubs.connectionDown('reconnecting', { kind: 'unreachable' });
+      // A blip (a resume within a second) is not worth announcing.
+      jest.advanceTimersByTime(OUTAGE_NOTICE_DELAY_MS - 1);
+      expect(facade.notice()).toBe('bob declined the call.');
+      jest.advanceTimersByTime(1);
+      expect(facade.notice()).toBe('Server unreachable: reconnecting…');
+      expect(facade.online()).toBe(false);
+      facade.dismissNotice();
+      expect(facade.notice()).toBe('bob declined the call.');
+      facade.dismissNotice();
+      expect(facade.notice()).toBeNull();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says a refusal at once, in its own words, and tries again on request', () => {
+    setUp();
+    stubs.connectionDown('refused', { kind: 'sign-in-required' });
+    expect(facade.notice()).toBe('The server did not accept your sign-in (missing or expired): sign in again.');
+    expect(facade.refused()).toBe(true);
+    facade.retryConnection();
+    expect(stubs.signaling.retry).toHaveBeenCalled();
+    stubs.connectionDown('reconnecting', { kind: 'overloaded', status: 503, retryInMs: 12_000 });
+    expect(facade.notice()).toBe('The server is full or restarting: trying again in about 12 s.');
   });
 
   it('clears the last call’s notice when a new call rings or is placed', () => {

@@ -1,5 +1,5 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { isValidUsername } from '@duet/shared/protocol';
 import {
   CallClosedError,
@@ -13,12 +13,13 @@ import {
   readPreference,
   writePreference,
 } from '@duet/web/rtc';
+import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
 import {
   CALL_ALREADY_ENDED,
   INVALID_NAME,
-  SERVER_UNREACHABLE,
   SOMETHING_WENT_WRONG,
+  connectionProblemSentence,
   invalidCallee,
   loginFailureSentence,
   noticeSentence,
@@ -26,6 +27,12 @@ import {
 
 /** The name last logged in with, so a reload logs in again by itself. */
 export const REMEMBERED_NAME_KEY = 'duet.username';
+
+/**
+ * An outage shorter than this (a resume after a blip, a server that restarts at once) is not
+ * worth a banner that screen readers announce; refusals are said at once.
+ */
+export const OUTAGE_NOTICE_DELAY_MS = 1_000;
 
 /**
  * What the call page shows and what it can do: login, who is online, the call, the local media
@@ -42,10 +49,22 @@ export class CallFacade {
   private readonly storage = inject(PREFERENCE_STORAGE);
 
   private readonly lastNotice = signal<string | null>(null);
-  /** The ✕ on the "reconnecting" banner hides it until the connection state moves again. */
+  /** The ✕ on a connection banner hides it until the connection problem changes. */
   private readonly connectionBannerDismissed = signal(false);
+  private readonly shownProblem = toSignal(
+    this.signaling.problem$.pipe(
+      switchMap((problem) =>
+        problem?.kind === 'unreachable' ? timer(OUTAGE_NOTICE_DELAY_MS).pipe(map(() => problem)) : of(problem),
+      ),
+    ),
+    { initialValue: null },
+  );
 
   readonly connectionState = this.signaling.connectionState;
+  /** Logged in and connected: calls can be placed, and the online list is current. */
+  readonly online = computed(() => this.connectionState() === 'open' && this.signaling.session() !== null);
+  /** The server refuses us (401/403): only the user can change that, by trying again. */
+  readonly refused = computed(() => this.connectionState() === 'refused');
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
   readonly rememberedName = readPreference(this.storage, REMEMBERED_NAME_KEY);
   readonly users = this.presence.onlineUsers;
@@ -55,6 +74,7 @@ export class CallFacade {
   readonly remoteUser = this.peer.remoteUser;
   readonly remoteMedia = this.peer.remoteMedia;
   readonly connectedAt = this.peer.connectedAt;
+  readonly peerReconnecting = this.peer.peerReconnecting;
   readonly localStream = this.peer.localStream;
   readonly remoteStream = this.peer.remoteStream;
   readonly micMuted = this.media.micMuted;
@@ -65,12 +85,16 @@ export class CallFacade {
   readonly audioTrack = this.media.audioTrack;
   readonly devices = this.media.devices;
   readonly deviceChoices = this.media.choices;
-  /** An unreachable server outranks anything else worth saying. */
-  readonly notice = computed(() =>
-    this.connectionState() === 'reconnecting' && !this.connectionBannerDismissed()
-      ? SERVER_UNREACHABLE
-      : this.lastNotice(),
-  );
+  /**
+   * A connection problem outranks anything else worth saying; the last notice is kept under it, and
+   * shows again once the connection is back.
+   */
+  readonly notice = computed(() => {
+    const problem = this.shownProblem();
+    return problem && !this.connectionBannerDismissed()
+      ? connectionProblemSentence(problem, this.inCall())
+      : this.lastNotice();
+  });
 
   constructor() {
     const destroyRef = inject(DestroyRef);
@@ -83,7 +107,7 @@ export class CallFacade {
     this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
       if (session) writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
     });
-    this.signaling.connectionState$
+    this.signaling.problem$
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe(() => this.connectionBannerDismissed.set(false));
     this.peer.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
@@ -92,9 +116,11 @@ export class CallFacade {
     });
   }
 
-  /** Opens the connection and, with a name remembered from last time, logs in with it. */
+  /**
+   * With a name remembered from last time, logs in with it. Without one, opens nothing: the server
+   * closes a socket that does not log in, and an idle login page must stay quiet.
+   */
   start(): void {
-    this.signaling.connect();
     const name = this.rememberedName;
     if (name && isValidUsername(name)) this.signaling.logIn(name);
   }
@@ -111,13 +137,17 @@ export class CallFacade {
     this.signaling.logIn(username);
   }
 
-  /** Forgets the name and starts over with a fresh connection. */
+  /** Forgets the name and closes the connection (the next login opens a new one). */
   logOut(): void {
     this.peer.hangUp();
     this.media.stopPreview();
     writePreference(this.storage, REMEMBERED_NAME_KEY, null);
     this.signaling.disconnect();
-    this.signaling.connect();
+  }
+
+  /** After a refusal: connect again now (with a fresh token, if the embedding app provides them). */
+  retryConnection(): void {
+    this.signaling.retry();
   }
 
   call(name: string): void {
@@ -174,7 +204,7 @@ export class CallFacade {
   }
 
   dismissNotice(): void {
-    if (this.notice() === SERVER_UNREACHABLE) this.connectionBannerDismissed.set(true);
+    if (this.shownProblem() && !this.connectionBannerDismissed()) this.connectionBannerDismissed.set(true);
     else this.lastNotice.set(null);
   }
 }

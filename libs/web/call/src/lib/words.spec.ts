@@ -1,4 +1,4 @@
-import { callStatusSentence, connectionLabel, formatDuration, noticeSentence } from './words';
+import { callStatusSentence, connectionLabel, connectionProblemSentence, formatDuration, noticeSentence } from './words';
 
 describe('words', () => {
   it('says each call state as a sentence with the other person in it', () => {
@@ -10,6 +10,23 @@ describe('words', () => {
   it('does not claim "online" before login', () => {
     expect(connectionLabel('open', false)).toBe('not logged in');
     expect(connectionLabel('open', true)).toBe('online');
+    expect(connectionLabel('closed', false)).toBe('not logged in');
+  });
+
+  it('tells an outage from each kind of refusal, and says when it tries again', () => {
+    const sentences = [
+      connectionProblemSentence({ kind: 'unreachable' }, false),
+      connectionProblemSentence({ kind: 'unreachable' }, true),
+      connectionProblemSentence({ kind: 'overloaded', status: 429, retryInMs: 7_400 }, false),
+      connectionProblemSentence({ kind: 'overloaded', status: 503, retryInMs: 30_000 }, false),
+      connectionProblemSentence({ kind: 'sign-in-required' }, false),
+      connectionProblemSentence({ kind: 'origin-refused' }, false),
+    ];
+    expect(new Set(sentences).size).toBe(sentences.length);
+    expect(sentences[1]).toContain('your call goes on');
+    expect(sentences[2]).toBe('Too many connections from your network: trying again in about 7 s.');
+    expect(sentences[3]).toContain('in about 30 s');
+    expect(sentences[4]).toContain('sign in again');
   });
 
   it('formats durations as m:ss, then h:mm:ss', () => {

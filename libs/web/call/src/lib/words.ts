@@ -1,5 +1,13 @@
 import { LoginFailureMessage } from '@duet/shared/protocol';
-import { CallNotice, CallState, ConnectionState, InputKind, MediaFallback, MediaProblem } from '@duet/web/rtc';
+import {
+  CallNotice,
+  CallState,
+  ConnectionProblem,
+  ConnectionState,
+  InputKind,
+  MediaFallback,
+  MediaProblem,
+} from '@duet/web/rtc';
 
 // Every sentence the call UI shows people lives here, so wording is reviewed (and one day
 // translated) in one place. The rtc library only hands over codes and names.
@@ -8,6 +16,14 @@ export const INVALID_NAME =
   'Invalid name: use 1–32 letters, digits, ".", "_" or "-", starting with a letter or digit.';
 
 export const SERVER_UNREACHABLE = 'Server unreachable: reconnecting…';
+export const SERVER_UNREACHABLE_IN_CALL = 'Server unreachable: your call goes on while Duet reconnects…';
+export const SIGN_IN_AGAIN = 'The server did not accept your sign-in (missing or expired): sign in again.';
+export const ORIGIN_REFUSED = 'This server does not accept connections from this page’s address (origin not allowed).';
+export const TRY_AGAIN = 'Try again';
+/** The in-call flag while our own signaling is down; media goes on peer to peer. */
+export const SIGNALING_LOST_IN_CALL = 'No server connection: the call goes on';
+export const CALLS_NEED_CONNECTION = 'You are offline: calling works again once the connection is back.';
+export const ONLINE_LIST_STALE = 'Offline: this list may be out of date.';
 export const CALL_ALREADY_ENDED = 'That call has already ended.';
 export const SOMETHING_WENT_WRONG = 'Something went wrong.';
 export const LEAVE_CALL_WARNING = 'Leaving this page ends your call.';
@@ -45,9 +61,33 @@ export function connectionLabel(state: ConnectionState, loggedIn: boolean): stri
       return 'connecting…';
     case 'reconnecting':
       return 'reconnecting…';
+    case 'refused':
+      return 'not connected';
     case 'closed':
-      return 'offline';
+      return loggedIn ? 'offline' : 'not logged in';
   }
+}
+
+/** Why the server connection is down, and what happens next. */
+export function connectionProblemSentence(problem: ConnectionProblem, inCall: boolean): string {
+  switch (problem.kind) {
+    case 'unreachable':
+      return inCall ? SERVER_UNREACHABLE_IN_CALL : SERVER_UNREACHABLE;
+    case 'overloaded': {
+      const seconds = Math.max(1, Math.round(problem.retryInMs / 1_000));
+      return problem.status === 429
+        ? `Too many connections from your network: trying again in about ${seconds} s.`
+        : `The server is full or restarting: trying again in about ${seconds} s.`;
+    }
+    case 'sign-in-required':
+      return SIGN_IN_AGAIN;
+    case 'origin-refused':
+      return ORIGIN_REFUSED;
+  }
+}
+
+export function peerReconnectingSentence(peer: string): string {
+  return `${peer} is reconnecting…`;
 }
 
 export function loginFailureSentence(message: LoginFailureMessage): string {
@@ -93,8 +133,16 @@ export function noticeSentence(notice: CallNotice): string {
       return `${notice.peer} cancelled the call.`;
     case 'peer-disconnected':
       return `${notice.peer} disconnected.`;
+    case 'peer-lost':
+      return `${notice.peer} lost their connection and did not come back in time, so the call ended.`;
+    case 'call-not-restored':
+      return `The call with ${notice.peer} could not be restored after the connection was lost.`;
     case 'connection-failed':
       return `Connection failed: no network path to ${notice.peer} (ICE failed).`;
+    case 'media-lost':
+      return `Lost the connection to ${notice.peer} and could not restore it, so the call ended.`;
+    case 'signaling-offline':
+      return CALLS_NEED_CONNECTION;
     case 'setup-failed':
       return 'Could not set up the call.';
     case 'server-lost':

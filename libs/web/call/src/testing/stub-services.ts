@@ -3,6 +3,7 @@ import { LoginFailureMessage } from '@duet/shared/protocol';
 import {
   CallNotice,
   CallState,
+  ConnectionProblem,
   ConnectionState,
   DeviceChoices,
   DeviceLists,
@@ -28,9 +29,11 @@ export function stubServices(saved: Record<string, string> = {}) {
     session$: session,
     loginState: signal<LoginState>('logged-out'),
     loginFailures$: new Subject<LoginFailureMessage>(),
+    problem$: new BehaviorSubject<ConnectionProblem | null>(null),
     connect: jest.fn(),
     disconnect: jest.fn(),
     logIn: jest.fn(),
+    retry: jest.fn(),
   };
   const callState = new BehaviorSubject<CallState>('idle');
   const peer = {
@@ -40,6 +43,7 @@ export function stubServices(saved: Record<string, string> = {}) {
     remoteUser: signal<string | null>(null),
     remoteMedia: signal<RemoteMediaState>({ micMuted: false, cameraOff: false, screenSharing: false }),
     connectedAt: signal<number | null>(null),
+    peerReconnecting: signal(false),
     localStream: signal<MediaStream | null>(null),
     remoteStream: signal<MediaStream | null>(null),
     call: jest.fn(() => Promise.resolve()),
@@ -88,9 +92,16 @@ export function stubServices(saved: Record<string, string> = {}) {
   ];
   /** Logs in as `username` the way the real client would after the server said yes. */
   const logInAs = (username: string) => {
-    signaling.session.set({ username, iceServers: [] });
+    const login: SignalingSession = { username, iceServers: [], iceTransportPolicy: 'all', resumed: false, call: null };
+    signaling.session.set(login);
     signaling.loginState.set('logged-in');
-    session.next({ username, iceServers: [] });
+    session.next(login);
+  };
+  /** The connection goes down (or comes back, with null), as the real client reports it. */
+  const connectionDown = (state: ConnectionState, problem: ConnectionProblem | null) => {
+    signaling.connectionState.set(state);
+    signaling.connectionState$.next(state);
+    signaling.problem$.next(problem);
   };
   /** Moves the call to `state`, through both the signal and the stream, as the real service does. */
   const callIn = (state: CallState, remoteUser: string | null = null) => {
@@ -98,5 +109,5 @@ export function stubServices(saved: Record<string, string> = {}) {
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, peer, media, presence, storage, providers, logInAs, callIn };
+  return { signaling, peer, media, presence, storage, providers, logInAs, callIn, connectionDown };
 }

@@ -1,5 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { ACCESS_TOKEN, SIGNALING_URL, WEB_SOCKET_FACTORY, signalingProtocols, takeAccessToken } from './rtc-environment';
+import { settle } from '../testing/fake-rtc';
+import { ACCESS_TOKEN, AUTH_TOKEN_SOURCE, provideAuthToken, signalingProtocols, takeAccessToken } from './auth-token';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
 import { SignalingClient } from './signaling-client.service';
 
 describe('access token (JWT mode)', () => {
@@ -26,7 +28,7 @@ describe('access token (JWT mode)', () => {
     expect(signalingProtocols(null)).toBeUndefined();
   });
 
-  it('opens the signaling socket with those subprotocols', () => {
+  it('opens the signaling socket with those subprotocols', async () => {
     const opened: { url: string; protocols?: string[] }[] = [];
     TestBed.configureTestingModule({
       providers: [
@@ -43,6 +45,23 @@ describe('access token (JWT mode)', () => {
     });
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
     TestBed.inject(SignalingClient).connect();
+    await settle();
     expect(opened).toEqual([{ url: 'ws://duet.test/ws', protocols: ['duet', 'access_token.abc.def.ghi'] }]);
+  });
+
+  it('asks the embedding app for a fresh token on every connect when it provides one', async () => {
+    const tokens = ['first.token.x', 'second.token.y'];
+    const source = jest.fn(async () => tokens.shift() ?? null);
+    TestBed.configureTestingModule({ providers: [provideAuthToken(source)] });
+    const provided = TestBed.inject(AUTH_TOKEN_SOURCE);
+    expect(await provided()).toBe('first.token.x');
+    expect(await provided()).toBe('second.token.y');
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('by default hands out the #access_token= the page was opened with, every time', async () => {
+    TestBed.configureTestingModule({ providers: [{ provide: ACCESS_TOKEN, useValue: 'from.the.fragment' }] });
+    const source = TestBed.inject(AUTH_TOKEN_SOURCE);
+    expect([await source(), await source()]).toEqual(['from.the.fragment', 'from.the.fragment']);
   });
 });

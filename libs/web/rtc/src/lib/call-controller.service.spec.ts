@@ -1,53 +1,10 @@
 import { TestBed } from '@angular/core/testing';
-import { FakeWebSocket } from '../testing/fake-web-socket';
-import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../testing/fake-rtc';
-import { CALL_TIMING, CallController } from './call-controller.service';
-import { CallNotice } from './call-notice';
-import { CallState } from './call-state';
+import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../testing/call-harness';
+import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../testing/fake-rtc';
+import { CallController } from './call-controller.service';
 import { CallClosedError, NotLoggedInError } from './errors';
 import { LocalMediaService } from './local-media.service';
 import { classifyMediaError } from './media';
-import { PeerService } from './peer.service';
-import { PREFERENCE_STORAGE } from './preference-storage';
-import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
-import { SignalingClient } from './signaling-client.service';
-
-const timing = { endedLingerMs: 1_500, ringTimeoutMs: 45_000, connectTimeoutMs: 20_000, reconnectGraceMs: 15_000 };
-const offer = (sdp = 'their-offer') => ({ type: 'offer' as const, sdp });
-const candidate = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 10.0.0.${n} 5000 typ host`, sdpMid: '0', sdpMLineIndex: 0 });
-
-function setUp(devices: ('audio' | 'video')[] = ['audio', 'video'], mediaError = 'NotFoundError') {
-  FakeWebSocket.instances = [];
-  FakePeerConnection.instances = [];
-  const fake = fakeEnvironment(devices, mediaError);
-  TestBed.configureTestingModule({
-    providers: [
-      { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
-      { provide: WEB_SOCKET_FACTORY, useValue: (url: string) => new FakeWebSocket(url) as unknown as WebSocket },
-      { provide: RTC_ENVIRONMENT, useValue: fake.environment },
-      { provide: CALL_TIMING, useValue: timing },
-      { provide: PREFERENCE_STORAGE, useValue: null },
-    ],
-  });
-  // The controller through its public face, as the UI uses it.
-  const peer = TestBed.inject(PeerService);
-  const states: CallState[] = [];
-  const notices: CallNotice[] = [];
-  peer.callState$.subscribe((state) => states.push(state));
-  peer.notices$.subscribe((notice) => notices.push(notice));
-  return { peer, states, notices, getUserMedia: fake.getUserMedia };
-}
-
-/** Logs in as `username` over a fake socket; returns the socket for the "server" side of the test. */
-function logIn(username: string): FakeWebSocket {
-  const signaling = TestBed.inject(SignalingClient);
-  signaling.logIn(username);
-  const socket = FakeWebSocket.latest();
-  socket.acceptConnection();
-  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }] });
-  socket.sent.length = 0;
-  return socket;
-}
 
 describe(CallController.name, () => {
   beforeEach(() => {
@@ -64,7 +21,7 @@ describe(CallController.name, () => {
 
   it('walks a placed call idle -> calling -> connecting -> connected -> ended -> idle, logging each move', async () => {
     const { peer, states } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
 
     await peer.call('bob');
     await settle();
@@ -92,7 +49,7 @@ describe(CallController.name, () => {
 
   it('rings on an incoming offer, queues early candidates, and answers only on accept', async () => {
     const { peer, states } = setUp();
-    const socket = logIn('bob');
+    const socket = await logIn('bob');
 
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
     socket.deliver({ type: 'candidate', candidate: candidate(1), username: 'alice' });
@@ -116,7 +73,7 @@ describe(CallController.name, () => {
 
   it('shows the remote stream that arrives with the remote track', async () => {
     const { peer } = setUp();
-    const socket = logIn('bob');
+    const socket = await logIn('bob');
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
     await peer.accept();
     await settle();
@@ -127,7 +84,7 @@ describe(CallController.name, () => {
 
   it('declines: sends decline, ends, and the prompt cannot be accepted afterwards', async () => {
     const { peer, states } = setUp();
-    const socket = logIn('bob');
+    const socket = await logIn('bob');
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
     peer.decline();
     expect(socket.messages()).toEqual([{ type: 'decline', otherUsername: 'alice', reason: 'declined' }]);
@@ -146,7 +103,7 @@ describe(CallController.name, () => {
     [{ type: 'close', username: 'bob', reason: 'timeout' }, { code: 'no-answer', peer: 'bob' }],
   ])('ends a placed call on %j and says why', async (message, notice) => {
     const { peer, states, notices } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('bob');
     await settle();
     socket.deliver(message);
@@ -157,7 +114,7 @@ describe(CallController.name, () => {
 
   it('ignores signaling from anyone but the other party', async () => {
     const { peer } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('bob');
     await settle();
     socket.deliver({ type: 'close', username: 'mallory', reason: 'hangup' });
@@ -169,7 +126,7 @@ describe(CallController.name, () => {
 
   it('treats an offer from the callee while calling as glare: polite alice rolls back and answers', async () => {
     const { peer, states } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('Bob');
     await settle();
     const pc = FakePeerConnection.latest();
@@ -185,7 +142,7 @@ describe(CallController.name, () => {
 
   it('in glare, impolite bob ignores the colliding offer and waits for the answer to his own', async () => {
     const { peer } = setUp();
-    const socket = logIn('bob');
+    const socket = await logIn('bob');
     await peer.call('alice');
     await settle();
     const pc = FakePeerConnection.latest();
@@ -205,7 +162,7 @@ describe(CallController.name, () => {
 
   it('joins receive-only, with a notice, when the callee has no camera or microphone', async () => {
     const { peer, notices, getUserMedia } = setUp([]);
-    const socket = logIn('bob');
+    const socket = await logIn('bob');
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
     await peer.accept();
     await settle();
@@ -219,7 +176,7 @@ describe(CallController.name, () => {
 
   it('falls back to audio only when there is a microphone but no camera', async () => {
     const { peer, notices } = setUp(['audio']);
-    logIn('alice');
+    await logIn('alice');
     await peer.call('bob');
     await settle();
     const pc = FakePeerConnection.latest();
@@ -239,7 +196,7 @@ describe(CallController.name, () => {
 
   it('ends the call and tells the peer when ICE fails before connecting', async () => {
     const { peer, notices } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('bob');
     socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
     await settle();
@@ -249,46 +206,9 @@ describe(CallController.name, () => {
     expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
   });
 
-  it('goes reconnecting when media drops, restarts ICE once on failure, and recovers', async () => {
-    const { peer, states } = setUp();
-    const socket = logIn('alice');
-    await peer.call('bob');
-    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
-    await settle();
-    const pc = FakePeerConnection.latest();
-    pc.becomes('connected');
-    pc.becomes('disconnected');
-    pc.becomes('failed');
-    expect(pc.restartIceCalls).toBe(1);
-    pc.becomes('connected');
-    expect(states).toEqual(['idle', 'calling', 'connecting', 'connected', 'reconnecting', 'connected']);
-  });
-
-  it('gives up reconnecting after the grace period', async () => {
-    const { peer, notices } = setUp();
-    const socket = logIn('alice');
-    await peer.call('bob');
-    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
-    await settle();
-    FakePeerConnection.latest().becomes('connected');
-    FakePeerConnection.latest().becomes('disconnected');
-    jest.advanceTimersByTime(timing.reconnectGraceMs);
-    expect(peer.callState()).toBe('ended');
-    expect(notices.map((notice) => notice.code)).toEqual(['connection-failed']);
-  });
-
-  it('ends the call when the signaling socket drops', async () => {
-    const { peer, notices } = setUp();
-    const socket = logIn('alice');
-    await peer.call('bob');
-    socket.drop();
-    expect(peer.callState()).toBe('ended');
-    expect(notices.map((notice) => notice.code)).toEqual(['server-lost']);
-  });
-
   it('stops ringing and says so when the caller cancels', async () => {
     const { peer, notices } = setUp();
-    const socket = logIn('bob');
+    const socket = await logIn('bob');
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice' });
     socket.deliver({ type: 'close', username: 'alice', reason: 'hangup' });
     expect(peer.callState()).toBe('ended');
@@ -297,7 +217,7 @@ describe(CallController.name, () => {
 
   it('drops a call attempt nobody answers after the ring timeout', async () => {
     const { peer, notices } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('bob');
     jest.advanceTimersByTime(timing.ringTimeoutMs);
     expect(peer.callState()).toBe('ended');
@@ -307,7 +227,7 @@ describe(CallController.name, () => {
 
   it('leaves ended at once when a new call starts', async () => {
     const { peer, states } = setUp();
-    logIn('alice');
+    await logIn('alice');
     await peer.call('bob');
     peer.hangUp();
     await peer.call('carol');
@@ -318,7 +238,7 @@ describe(CallController.name, () => {
   it('refuses to call yourself (any case) and to call before logging in', async () => {
     const { peer, notices } = setUp();
     await expect(peer.call('bob')).rejects.toBeInstanceOf(NotLoggedInError);
-    logIn('alice');
+    await logIn('alice');
     await peer.call('ALICE');
     expect(peer.callState()).toBe('idle');
     expect(notices).toEqual([{ code: 'self-call' }]);
@@ -326,7 +246,7 @@ describe(CallController.name, () => {
 
   it('releases the camera and microphone when the call ends', async () => {
     const { peer } = setUp();
-    logIn('alice');
+    await logIn('alice');
     await peer.call('bob');
     const tracks = (peer.localStream() as unknown as FakeMediaStream).getTracks();
     expect(tracks).toHaveLength(2);
@@ -336,7 +256,7 @@ describe(CallController.name, () => {
 
   it('tells the other side about mute and camera-off over the control channel, and shows theirs', async () => {
     const { peer } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('bob');
     socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
     await settle();
@@ -363,7 +283,7 @@ describe(CallController.name, () => {
 
   it('switches camera and shares the screen with replaceTrack, never a new offer', async () => {
     const { peer } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     await peer.call('bob');
     socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
     await settle();
@@ -387,7 +307,7 @@ describe(CallController.name, () => {
 
   it('ends the call with a notice on every call-related server error, and warns on the others', async () => {
     const { peer, notices } = setUp();
-    const socket = logIn('alice');
+    const socket = await logIn('alice');
     socket.deliver({ type: 'error', code: 'rate-limited', message: 'slow down' });
     socket.deliver({ type: 'error', code: 'not-logged-in', message: 'log in first' });
     socket.deliver({ type: 'error', code: 'already-logged-in', message: 'already' });

@@ -1,46 +1,44 @@
-import { DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { DeclineReason, ErrorMessage, OfferDescription, usernameKey } from '@duet/shared/protocol';
+import { CallClaim, DeclineReason, ErrorMessage, usernameKey } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { CallNotice } from './call-notice';
-import { CallSession } from './call-session';
+import { CallSession, OutboundSignal } from './call-session';
 import { CallState, canTransition, isInCall } from './call-state';
 import { RemoteMediaState, UNKNOWN_REMOTE_MEDIA } from './control-channel';
 import { CallClosedError, NotLoggedInError } from './errors';
+import { CALL_TIMING } from './call-timing';
+import { IceRecovery } from './ice-recovery';
+import { SignalingGap } from './signaling-gap';
 import { LocalMediaService } from './local-media.service';
 import { RTC_ENVIRONMENT } from './rtc-environment';
-import { ServerMessageOf, SignalingClient } from './signaling-client.service';
+import { ServerMessageOf, SignalingClient, SignalingSession } from './signaling-client.service';
 
-export interface CallTiming {
-  /** How long `ended` stays visible before `idle`. Default 1.5 s. */
-  endedLingerMs: number;
-  /** A dialled call nobody answers is given up after this. Default 45 s. */
-  ringTimeoutMs: number;
-  /** From accept/answer to a working media path. Default 20 s. */
-  connectTimeoutMs: number;
-  /** How long a dropped media path may try to recover. Default 15 s. */
-  reconnectGraceMs: number;
-}
-
-export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
-  providedIn: 'root',
-  factory: () => ({ endedLingerMs: 1_500, ringTimeoutMs: 45_000, connectTimeoutMs: 20_000, reconnectGraceMs: 15_000 }),
-});
-
-type CallMessage = ServerMessageOf<'offer' | 'answer' | 'candidate' | 'close' | 'decline' | 'error'>;
+type CallMessage = ServerMessageOf<
+  'offer' | 'answer' | 'candidate' | 'close' | 'decline' | 'error' | 'ringing' | 'reconnecting' | 'reconnected'
+>;
 
 /**
  * The call: one remote user, one CallSession, and the state machine (`setCallState` is the only writer):
  *
  *   idle ──call()──────────> calling ──answer, or their offer (glare)──┐
  *   idle ──incoming offer──> ringing ──accept()────────────────────────┴─> connecting
- *   connecting ──ICE connected──> connected ──ICE disconnected──> reconnecting ──recovered──> connected
+ *   connecting ──ICE connected──> connected ──ICE disconnected/failed──> reconnecting ──ICE restarts work──> connected
  *   calling | ringing | connecting | connected | reconnecting ──hang-up, close, decline, failure──> ended
  *   ended ──after endedLingerMs, or at once when a new call starts──> idle
  *
- * Deadlines bound every waiting state (CALL_TIMING). It is the one owner of the server's `offer`,
- * `answer`, `candidate`, `close`, `decline` and `error` messages (login belongs to SignalingClient,
- * users and presence to PresenceService). Roles: the side whose usernameKey sorts first is polite.
+ * Deadlines bound every waiting state (CALL_TIMING); `reconnecting` is where IceRecovery restarts
+ * ICE. The server names each call (`callId`, from `ringing`, the offer, or a resumed login); we send
+ * it back on everything about the call and ignore messages that name another one.
+ *
+ * The call outlives the signaling socket (media is peer to peer). When the socket drops, the
+ * SignalingClient resumes the session, or claims the call on a server that restarted; SignalingGap
+ * follows that for the call, and once the server has us back, negotiation is recovered (anything
+ * we sent meanwhile is presumed lost).
+ *
+ * It owns the server's `offer`, `answer`, `candidate`, `close`, `decline`, `error`, `ringing`,
+ * `reconnecting` and `reconnected` messages (login belongs to SignalingClient, users and presence to
+ * PresenceService). Roles: the side whose usernameKey sorts first is polite.
  */
 @Injectable({ providedIn: 'root' })
 export class CallController {
@@ -54,6 +52,7 @@ export class CallController {
   private readonly remoteStreamSubject = new BehaviorSubject<MediaStream | null>(null);
   private readonly remoteMediaState = signal<RemoteMediaState>(UNKNOWN_REMOTE_MEDIA);
   private readonly connectedAtState = signal<number | null>(null);
+  private readonly peerReconnectingState = signal(false);
   private readonly noticesSubject = new Subject<CallNotice>();
 
   readonly callState$: Observable<CallState> = this.callStateSubject.asObservable();
@@ -67,22 +66,31 @@ export class CallController {
   readonly remoteMedia = this.remoteMediaState.asReadonly();
   /** When the call first connected (epoch ms), for the call timer; null before that. */
   readonly connectedAt = this.connectedAtState.asReadonly();
+  /** The server says the other party lost its signaling connection and may come back. */
+  readonly peerReconnecting = this.peerReconnectingState.asReadonly();
 
   private session: CallSession | null = null;
+  /** The server's name for the current call; null until it has named it. */
+  private callId: string | null = null;
+  private recovery: IceRecovery | null = null;
+  private gap: SignalingGap | null = null;
+  /** A hang-up (or decline) that could not be sent: the server may still hold that call for us. */
+  private unsentHangUp: CallClaim | null = null;
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
-  private iceRestarted = false;
 
   constructor() {
     const destroyRef = inject(DestroyRef);
     this.signaling
-      .claim('offer', 'answer', 'candidate', 'close', 'decline', 'error')
+      .claim('offer', 'answer', 'candidate', 'close', 'decline', 'error', 'ringing', 'reconnecting', 'reconnected')
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((message) => this.receive(message));
+    this.signaling.setCallClaimSource(() => this.claim());
     this.signaling.connectionState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
-      // The server forgets our calls when our socket goes; so must we.
-      if (state !== 'open' && this.session) this.endCall({ code: 'server-lost' });
+      // The call goes on peer to peer; what we send until the server has us back is lost.
+      if (state !== 'open') this.gap?.socketDown();
     });
+    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => this.onLogin(session));
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
       const session = this.session;
       if (!session) return;
@@ -115,8 +123,13 @@ export class CallController {
       this.notify({ code: 'already-in-call' });
       return;
     }
+    // Refused at once: an offer sent now would be lost, and the callee would never ring.
+    if (this.signaling.connectionState() !== 'open') {
+      this.notify({ code: 'signaling-offline' });
+      return;
+    }
     this.returnToIdle();
-    const session = this.startSession(target, self);
+    const session = this.startSession(target, self, null);
     this.setCallState('calling');
     await this.openWithMedia(session);
   }
@@ -133,7 +146,8 @@ export class CallController {
   decline(reason: DeclineReason = 'declined'): void {
     const session = this.session;
     if (!session || this.callStateSubject.value !== 'ringing') throw new CallClosedError('decline');
-    this.signaling.send({ type: 'decline', otherUsername: session.remoteUser, reason });
+    const sent = this.signaling.send({ type: 'decline', otherUsername: session.remoteUser, reason, ...this.callIdField() });
+    if (!sent) this.rememberUnsentHangUp();
     this.endCall(null);
   }
 
@@ -145,47 +159,65 @@ export class CallController {
       this.decline();
       return;
     }
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser });
+    this.sendClose();
     this.endCall(null);
   }
 
   private receive(message: CallMessage): void {
+    if (message.type === 'error') {
+      this.receiveError(message);
+      return;
+    }
+    if (message.type === 'offer') {
+      this.receiveOffer(message);
+      return;
+    }
+    const session = this.sessionWith(message.username);
+    if (!session) return;
+    if (message.callId !== undefined && this.callId !== null && message.callId !== this.callId) {
+      console.debug(`[call] ignored "${message.type}" of another call`);
+      return;
+    }
     switch (message.type) {
-      case 'offer':
-        this.receiveOffer(message.username, message.offer);
+      case 'ringing':
+        this.callId = message.callId;
         return;
-      case 'answer': {
-        const session = this.sessionWith(message.username);
-        if (!session) return;
+      case 'answer':
         if (this.callStateSubject.value === 'calling') this.setCallState('connecting');
         this.track(session.receiveDescription(message.answer));
         return;
-      }
-      case 'candidate': {
-        const session = this.sessionWith(message.username);
-        if (session) this.track(session.receiveCandidate(message.candidate));
+      case 'candidate':
+        this.track(session.receiveCandidate(message.candidate));
         return;
-      }
       case 'close':
         this.receiveClose(message);
         return;
       case 'decline':
-        if (!this.sessionWith(message.username)) return;
         this.endCall({ code: message.reason === 'busy' ? 'busy' : 'declined', peer: message.username });
         return;
-      case 'error':
-        this.receiveError(message);
+      case 'reconnecting':
+        this.peerReconnectingState.set(true);
+        return;
+      case 'reconnected':
+        this.peerReconnectingState.set(false);
+        // After a server restart, this is when our claim was matched and the call relays again.
+        this.gap?.peerClaimMatched();
         return;
     }
   }
 
-  private receiveOffer(from: string, offer: OfferDescription): void {
+  private receiveOffer({ username: from, offer, callId }: ServerMessageOf<'offer'>): void {
     const self = this.signaling.session()?.username;
     if (!self) return;
     this.returnToIdle();
+    if (this.sessionWith(from) && callId !== undefined && this.callId !== null && callId !== this.callId) {
+      // A new call from the same person: the server ended ours, whatever we missed of that.
+      this.endCall(null);
+      this.returnToIdle();
+    }
     const session = this.session;
     if (!session) {
-      const incoming = this.startSession(from, self);
+      const incoming = this.startSession(from, self, callId ?? null);
       this.setCallState('ringing');
       this.track(incoming.receiveDescription(offer));
       return;
@@ -195,18 +227,21 @@ export class CallController {
       this.signaling.send({ type: 'decline', otherUsername: from, reason: 'busy' });
       return;
     }
+    this.callId ??= callId ?? null;
     // Glare: they called us while we called them. Their offer means yes; negotiation sorts out who answers.
     if (this.callStateSubject.value === 'calling') this.setCallState('connecting');
     this.track(session.receiveDescription(offer));
   }
 
   private receiveClose(message: ServerMessageOf<'close'>): void {
-    if (!this.sessionWith(message.username)) return;
     const peer = message.username;
     const ringing = this.callStateSubject.value === 'ringing';
-    if (message.reason === 'disconnected') this.endCall({ code: 'peer-disconnected', peer });
-    else if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
-    else this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
+    if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
+    else if (message.reason === 'hangup') this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
+    // Disconnected: they were gone for the whole resume window, or our own claim found no partner.
+    else if (this.gap?.claimed) this.endCall({ code: 'call-not-restored', peer });
+    else if (this.peerReconnectingState()) this.endCall({ code: 'peer-lost', peer });
+    else this.endCall({ code: 'peer-disconnected', peer });
   }
 
   /** Every error code has its answer here, including those that mean a bug on our side. */
@@ -223,7 +258,11 @@ export class CallController {
         if (who) this.endCall({ code: 'server-busy-in-call' });
         return;
       case 'not-in-call':
-        // Late signaling for a call that has just ended on the server.
+      case 'stale-call':
+      case 'offer-pending':
+      case 'no-offer':
+      case 'peer-backlogged':
+        // Late signaling for a call that has just ended, or a step the peer no longer needs.
         console.debug(`[call] server: ${message.message}`);
         return;
       case 'already-logged-in':
@@ -249,20 +288,67 @@ export class CallController {
     }
   }
 
-  private startSession(remoteUser: string, self: string): CallSession {
+  /** Every accepted login; after a signaling gap, it says whether the server still had us. */
+  private onLogin(login: SignalingSession | null): void {
+    const session = this.session;
+    if (!login) {
+      if (session) this.endCall({ code: 'server-lost' });
+      return;
+    }
+    const unsent = this.unsentHangUp;
+    this.unsentHangUp = null;
+    if (unsent && login.resumed && login.call?.callId === unsent.callId) {
+      // We hung up while offline and the server kept the call for us: say it now.
+      this.signaling.send({ type: 'close', otherUsername: unsent.otherUsername, callId: unsent.callId });
+    }
+    if (!session || !this.gap) return;
+    // After a fresh login the server knows nothing of a call it never named: that call is gone.
+    if (this.gap.loggedIn(login.resumed, login.call?.callId ?? null, this.callId) === 'lost') {
+      this.endCall({ code: 'server-lost' });
+    }
+  }
+
+  /** Hangs up the current call on the server; offline, remembers to do so once the server has us back. */
+  private sendClose(): void {
+    const session = this.session;
+    if (!session) return;
+    if (!this.signaling.send({ type: 'close', otherUsername: session.remoteUser, ...this.callIdField() })) {
+      this.rememberUnsentHangUp();
+    }
+  }
+
+  private rememberUnsentHangUp(): void {
+    const claim = this.claim();
+    if (claim) this.unsentHangUp = claim;
+  }
+
+  /** What a re-login claims: the call we are in, once the server has named it. */
+  private claim(): CallClaim | null {
+    const session = this.session;
+    return session && this.callId !== null ? { callId: this.callId, otherUsername: session.remoteUser } : null;
+  }
+
+  private callIdField(): { callId?: string } {
+    return this.callId === null ? {} : { callId: this.callId };
+  }
+
+  private startSession(remoteUser: string, self: string, callId: string | null): CallSession {
+    const login = this.signaling.session();
+    const polite = usernameKey(self) < usernameKey(remoteUser);
     const session = new CallSession({
       remoteUser,
-      polite: usernameKey(self) < usernameKey(remoteUser),
-      iceServers: this.signaling.session()?.iceServers ?? [],
+      polite,
+      iceServers: login?.iceServers ?? [],
+      iceTransportPolicy: login?.iceTransportPolicy ?? 'all',
       environment: this.environment,
-      signal: (message) => {
-        if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser });
+      signal: (message: OutboundSignal) => {
+        if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField() });
       },
       remoteStream: (stream) => {
         if (this.session === session) this.remoteStreamSubject.next(stream);
       },
       connectionStateChange: (state) => {
-        if (this.session === session) this.onConnectionState(session, state);
+        if (this.session === session) this.onConnectionState(state);
       },
       controlOpen: () => {
         if (this.session === session) this.sendMediaState();
@@ -274,9 +360,21 @@ export class CallController {
       },
     });
     this.session = session;
-    this.iceRestarted = false;
+    this.callId = callId;
+    this.gap = new SignalingGap(this.timing.restoreSettleMs, () => {
+      // Signaling is back; an offer still unanswered, or a path still broken, starts over.
+      if (this.session !== session || (!session.awaitingAnswer && !this.recovery?.isBroken)) return;
+      console.debug('[call] recovering negotiation after the signaling outage');
+      this.track(session.recoverNegotiation());
+    });
+    this.recovery = new IceRecovery(this.timing.iceRecovery, polite, (attempt) => {
+      if (this.session !== session) return;
+      console.debug(`[call] ICE restart #${attempt}`);
+      session.restartIce();
+    });
     this.remoteUserState.set(remoteUser);
     this.remoteMediaState.set(UNKNOWN_REMOTE_MEDIA);
+    this.peerReconnectingState.set(false);
     this.connectedAtState.set(null);
     return session;
   }
@@ -297,28 +395,27 @@ export class CallController {
     this.session?.sendControl({ type: 'media-state', ...this.media.state() });
   }
 
-  private onConnectionState(session: CallSession, state: RTCPeerConnectionState): void {
+  private onConnectionState(state: RTCPeerConnectionState): void {
     const current = this.callStateSubject.value;
     if (state === 'connected') {
+      this.recovery?.stop();
       this.setCallState('connected');
-    } else if (state === 'disconnected' && current === 'connected') {
+      return;
+    }
+    if (state !== 'disconnected' && state !== 'failed') return;
+    if (current === 'connected' || current === 'reconnecting') {
       this.setCallState('reconnecting');
+      this.recovery?.onConnectionState(state);
     } else if (state === 'failed') {
-      if ((current === 'connected' || current === 'reconnecting') && !this.iceRestarted) {
-        this.iceRestarted = true;
-        this.setCallState('reconnecting');
-        session.restartIce();
-      } else {
-        this.failCall();
-      }
+      this.failCall();
     }
   }
 
   /** Ends the call for both sides because the media path could not be made or kept. */
-  private failCall(code: 'connection-failed' | 'setup-failed' = 'connection-failed'): void {
+  private failCall(code: 'connection-failed' | 'media-lost' | 'setup-failed' = 'connection-failed'): void {
     const session = this.session;
     if (!session) return;
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser });
+    this.sendClose();
     this.endCall(code === 'setup-failed' ? { code } : { code, peer: session.remoteUser });
   }
 
@@ -326,10 +423,16 @@ export class CallController {
     const session = this.session;
     if (!session) return;
     this.session = null;
+    this.callId = null;
+    this.gap?.dispose();
+    this.gap = null;
+    this.recovery?.stop();
+    this.recovery = null;
     session.close();
     this.media.release();
     this.remoteStreamSubject.next(null);
     this.remoteMediaState.set(UNKNOWN_REMOTE_MEDIA);
+    this.peerReconnectingState.set(false);
     this.setCallState('ended');
     if (notice) this.notify(notice);
     this.endedTimer = setTimeout(() => {
@@ -366,7 +469,7 @@ export class CallController {
     const timeouts: Partial<Record<CallState, [number, () => void]>> = {
       calling: [this.timing.ringTimeoutMs, () => this.giveUpRinging()],
       connecting: [this.timing.connectTimeoutMs, () => this.failCall()],
-      reconnecting: [this.timing.reconnectGraceMs, () => this.failCall()],
+      reconnecting: [this.timing.reconnectGraceMs, () => this.failCall('media-lost')],
     };
     const entry = timeouts[state];
     if (!entry) return;
@@ -380,7 +483,7 @@ export class CallController {
   private giveUpRinging(): void {
     const session = this.session;
     if (!session) return;
-    this.signaling.send({ type: 'close', otherUsername: session.remoteUser });
+    this.sendClose();
     this.endCall({ code: 'no-answer', peer: session.remoteUser });
   }
 

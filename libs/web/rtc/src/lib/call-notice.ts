@@ -9,8 +9,8 @@ export type InputKind = 'camera' | 'microphone';
  */
 export type CallNotice =
   | { code: 'declined' | 'busy' | 'offline' | 'no-answer' | 'missed' | 'hung-up' | 'cancelled'; peer: string }
-  | { code: 'peer-disconnected' | 'connection-failed'; peer: string }
-  | { code: 'setup-failed' | 'server-lost' | 'self-call' | 'already-in-call' | 'server-busy-in-call' }
+  | { code: 'peer-disconnected' | 'peer-lost' | 'connection-failed' | 'media-lost' | 'call-not-restored'; peer: string }
+  | { code: 'setup-failed' | 'server-lost' | 'self-call' | 'already-in-call' | 'server-busy-in-call' | 'signaling-offline' }
   | { code: 'not-logged-in' | 'rate-limited' | 'server-error' }
   | { code: 'media'; reason: MediaProblem; fallback: MediaFallback }
   | { code: 'device-lost'; kind: InputKind }

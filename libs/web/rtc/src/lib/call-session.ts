@@ -14,6 +14,8 @@ export interface CallSessionOptions {
   /** The polite side yields (rolls back its own offer) when both offer at once. */
   polite: boolean;
   iceServers: RTCIceServer[];
+  /** `relay` when the operator forces TURN; `all` by default. */
+  iceTransportPolicy?: RTCIceTransportPolicy;
   environment: RtcEnvironment;
   signal(message: OutboundSignal): void;
   remoteStream(stream: MediaStream): void;
@@ -68,6 +70,11 @@ export class CallSession {
 
   get polite(): boolean {
     return this.options.polite;
+  }
+
+  /** Our offer is out and its answer has not come: after a signaling outage, it may never come. */
+  get awaitingAnswer(): boolean {
+    return this.pc?.signalingState === 'have-local-offer';
   }
 
   /**
@@ -148,6 +155,23 @@ export class CallSession {
   }
 
   /**
+   * After a signaling outage: an offer of ours sent meanwhile never arrived, and its answer never
+   * will; take it back (rollback) so negotiation can run again, and restart ICE on a fresh offer.
+   */
+  recoverNegotiation(): Promise<void> {
+    return this.enqueue('recover negotiation', async () => {
+      const pc = this.pc;
+      if (!pc) return;
+      if (!this.makingOffer && pc.signalingState === 'have-local-offer') {
+        console.debug('[peer] rolling back an offer that signaling may have lost');
+        await pc.setLocalDescription({ type: 'rollback' });
+        this.assertOpen('recover negotiation');
+      }
+      pc.restartIce();
+    });
+  }
+
+  /**
    * Sends `track` instead of the current one of its kind, without renegotiating. False when this
    * side sends nothing of that kind (it joined without that device), or the call is not open yet.
    */
@@ -201,7 +225,10 @@ export class CallSession {
   }
 
   private createPeerConnection(): RTCPeerConnection {
-    const pc = this.options.environment.createPeerConnection({ iceServers: this.options.iceServers });
+    const pc = this.options.environment.createPeerConnection({
+      iceServers: this.options.iceServers,
+      iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
+    });
     this.pc = pc;
     pc.onnegotiationneeded = async () => {
       try {

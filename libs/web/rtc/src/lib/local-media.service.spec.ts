@@ -49,6 +49,17 @@ describe(LocalMediaService.name, () => {
     expect(tracks().map((track) => track.deviceId)).toEqual(['mic-1', 'cam-1']);
   });
 
+  it('opens the camera for a call before reading the device lists when no device was chosen (call set-up time)', async () => {
+    const { media, fake } = setUp();
+    const enumerate = jest.spyOn(fake.environment, 'enumerateDevices');
+    await media.acquireForCall();
+    await settle();
+    expect(fake.getUserMedia).toHaveBeenCalledWith({ audio: true, video: true });
+    // The lists are still read, for the choosers, but after the tracks are on their way.
+    expect(enumerate).toHaveBeenCalled();
+    expect(fake.getUserMedia.mock.invocationCallOrder[0]).toBeLessThan(enumerate.mock.invocationCallOrder[0]);
+  });
+
   it('switches a live camera by swapping the track, remembers the choice and stops the old one', async () => {
     const { media, storage, swaps, tracks } = setUp();
     await media.acquireForCall();

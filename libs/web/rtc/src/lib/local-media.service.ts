@@ -212,7 +212,10 @@ export class LocalMediaService {
 
   private async acquire(): Promise<boolean> {
     const generation = this.generation;
-    await this.refreshDevices();
+    // The lists only decide how to ask for a remembered device (exact or ideal, constraintFor).
+    // Without a remembered one, reading them first would hold up the camera on a call's critical
+    // path (an enumerateDevices round trip before getUserMedia, on both sides of every call).
+    if (this.rememberedInputChoice()) await this.refreshDevices();
     const media = await acquireLocalMedia((constraints) => this.environment.getUserMedia(constraints), {
       audio: this.constraintFor('microphone'),
       video: this.constraintFor('camera'),
@@ -300,6 +303,11 @@ export class LocalMediaService {
       const listed = this.deviceLists()[kind];
       if (listed.length > 0 && !listed.some((device) => device.id === deviceId)) await this.recoverLostDevice(kind);
     }
+  }
+
+  private rememberedInputChoice(): boolean {
+    const { camera, microphone } = this.deviceChoices();
+    return camera !== null || microphone !== null;
   }
 
   private liveTrack(kind: InputKind): MediaStreamTrack | null {

@@ -27,6 +27,8 @@ export class PeerService {
   readonly remoteUser = this.controller.remoteUser;
   readonly remoteMedia = this.controller.remoteMedia;
   readonly connectedAt = this.controller.connectedAt;
+  /** The other party lost its signaling connection; the call goes on while it comes back. */
+  readonly peerReconnecting = this.controller.peerReconnecting;
   readonly localStream = this.media.stream;
   readonly remoteStream = this.controller.remoteStream;
 

@@ -1,4 +1,5 @@
 import { TestBed } from '@angular/core/testing';
+import { settle } from '../testing/fake-rtc';
 import { FakeWebSocket } from '../testing/fake-web-socket';
 import { PresenceService } from './presence.service';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
@@ -7,7 +8,7 @@ import { SignalingClient } from './signaling-client.service';
 describe(PresenceService.name, () => {
   afterEach(() => TestBed.resetTestingModule());
 
-  it('lists everyone online but me (in any case), sorted, and follows presence', () => {
+  it('lists everyone online but me (in any case), sorted, and follows presence', async () => {
     FakeWebSocket.instances = [];
     TestBed.configureTestingModule({
       providers: [
@@ -18,6 +19,7 @@ describe(PresenceService.name, () => {
     const presence = TestBed.inject(PresenceService);
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
     TestBed.inject(SignalingClient).logIn('alice');
+    await settle();
     const socket = FakeWebSocket.latest();
     socket.acceptConnection();
     socket.deliver({ type: 'login', success: true, username: 'alice', iceServers: [] });

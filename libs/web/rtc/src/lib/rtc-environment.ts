@@ -53,31 +53,6 @@ export const WEB_SOCKET_FACTORY = new InjectionToken<WebSocketFactory>('WEB_SOCK
   factory: () => (url, protocols) => new WebSocket(url, protocols),
 });
 
-/**
- * The access token for a server in JWT mode, handed to the page as `#access_token=<JWT>` (a login
- * hook or identity provider redirects there). The fragment never reaches a server or its logs; it
- * is removed from the address bar once read so it is not bookmarked or shared. Null in open mode.
- */
-export const ACCESS_TOKEN = new InjectionToken<string | null>('ACCESS_TOKEN', {
-  providedIn: 'root',
-  factory: () => takeAccessToken(inject(DOCUMENT)),
-});
-
-export function takeAccessToken(document: Document): string | null {
-  const { location, defaultView } = document;
-  const token = new URLSearchParams(location.hash.slice(1)).get('access_token');
-  if (token !== null) defaultView?.history.replaceState(null, '', location.pathname + location.search);
-  return token;
-}
-
-/**
- * Browsers cannot put an Authorization header on a WebSocket, so the token travels as a
- * subprotocol next to `duet`, which the server answers with (docs/auth.md).
- */
-export function signalingProtocols(token: string | null): string[] | undefined {
-  return token === null ? undefined : ['duet', `access_token.${token}`];
-}
-
 /** `ws(s)://<this page's host>/ws`: the server serves the app and the socket from one origin. */
 export const SIGNALING_URL = new InjectionToken<string>('SIGNALING_URL', {
   providedIn: 'root',

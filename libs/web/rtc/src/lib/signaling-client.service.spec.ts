@@ -1,30 +1,84 @@
 import { TestBed } from '@angular/core/testing';
+import { settle } from '../testing/fake-rtc';
 import { FakeWebSocket } from '../testing/fake-web-socket';
+import { ADMISSION_CHECK } from './admission';
+import { AUTH_TOKEN_SOURCE } from './auth-token';
+import { AdmissionVerdict, RECONNECT_POLICY } from './reconnect-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY, signalingUrlFor } from './rtc-environment';
-import { ConnectionState, RECONNECT_POLICY, SignalingClient, reconnectDelayMs } from './signaling-client.service';
+import { ConnectionState, SignalingClient } from './signaling-client.service';
 
-const policy = { initialDelayMs: 100, maxDelayMs: 1_000 };
-
-function setUp(): SignalingClient {
-  FakeWebSocket.instances = [];
-  TestBed.configureTestingModule({
-    providers: [
-      { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
-      { provide: WEB_SOCKET_FACTORY, useValue: (url: string) => new FakeWebSocket(url) as unknown as WebSocket },
-      { provide: RECONNECT_POLICY, useValue: policy },
-    ],
-  });
-  return TestBed.inject(SignalingClient);
-}
+const policy = { initialDelayMs: 100, maxDelayMs: 1_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
 
 describe(SignalingClient.name, () => {
   let client: SignalingClient;
   let states: ConnectionState[];
+  let verdict: AdmissionVerdict;
+  let admissionAsked: (string | null)[];
+  let tokens: string[];
+
+  function setUp(): SignalingClient {
+    FakeWebSocket.instances = [];
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
+        {
+          provide: WEB_SOCKET_FACTORY,
+          useValue: (url: string, protocols?: string[]) => new FakeWebSocket(url, protocols) as unknown as WebSocket,
+        },
+        { provide: RECONNECT_POLICY, useValue: policy },
+        { provide: AUTH_TOKEN_SOURCE, useValue: async () => tokens.shift() ?? null },
+        {
+          provide: ADMISSION_CHECK,
+          useValue: async (token: string | null) => {
+            admissionAsked.push(token);
+            return verdict;
+          },
+        },
+      ],
+    });
+    return TestBed.inject(SignalingClient);
+  }
+
+  /** The socket the client opens next (it first awaits its token). */
+  async function nextSocket(): Promise<FakeWebSocket> {
+    const before = FakeWebSocket.instances.length;
+    await settle();
+    if (FakeWebSocket.instances.length === before) throw new Error('no new socket was opened');
+    return FakeWebSocket.latest();
+  }
+
+  async function loggedIn(name = 'alice', resumeToken = 'token-1'): Promise<FakeWebSocket> {
+    client.logIn(name);
+    const socket = await nextSocket();
+    socket.acceptConnection();
+    socket.deliver({ type: 'login', success: true, username: name, iceServers: [], resumeToken, resumeWindowMs: 30_000, resumed: false });
+    socket.sent.length = 0;
+    return socket;
+  }
+
+  /** Advances fake time until the client opens another socket; returns how long that took. */
+  async function waitForNextSocket(): Promise<number> {
+    const before = FakeWebSocket.instances.length;
+    // The admission check runs first; the retry is armed once it has answered.
+    await settle();
+    let waited = 0;
+    while (FakeWebSocket.instances.length === before) {
+      if (waited > 120_000) throw new Error('no reconnect within 120 s');
+      jest.advanceTimersByTime(10);
+      await settle();
+      waited += 10;
+    }
+    return waited;
+  }
 
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
     jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(Math, 'random').mockReturnValue(1);
+    verdict = { kind: 'unreachable' };
+    admissionAsked = [];
+    tokens = [];
     client = setUp();
     states = [];
     client.connectionState$.subscribe((state) => states.push(state));
@@ -41,23 +95,34 @@ describe(SignalingClient.name, () => {
     expect(signalingUrlFor({ protocol: 'https:', host: 'duet.example' })).toBe('wss://duet.example/ws');
   });
 
-  it('opens one socket to the signaling URL and reports connecting then open', () => {
+  it('opens no socket by itself: an idle login page stays quiet', async () => {
+    await settle();
+    jest.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toEqual([]);
+    expect(client.connectionState()).toBe('closed');
+  });
+
+  it('opens one socket to the signaling URL and reports connecting then open', async () => {
     client.connect();
     client.connect();
-    expect(FakeWebSocket.instances.map((socket) => socket.url)).toEqual(['ws://duet.test/ws']);
-    FakeWebSocket.latest().acceptConnection();
+    const socket = await nextSocket();
+    client.connect();
+    await settle();
+    expect(FakeWebSocket.instances.map((opened) => opened.url)).toEqual(['ws://duet.test/ws']);
+    socket.acceptConnection();
     expect(states).toEqual(['closed', 'connecting', 'open']);
     expect(client.connectionState()).toBe('open');
   });
 
-  it('hands each message type to its one owner, and refuses a second owner', () => {
+  it('hands each message type to its one owner, and refuses a second owner', async () => {
     const received: unknown[] = [];
     client.claim('presence').subscribe((message) => received.push(message));
     expect(() => client.claim('users', 'presence')).toThrow('"presence" already has an owner');
     expect(() => client.claim('login')).toThrow('"login" already has an owner');
     client.connect();
-    FakeWebSocket.latest().acceptConnection();
-    FakeWebSocket.latest().deliver({ type: 'presence', username: 'bob', online: true });
+    const socket = await nextSocket();
+    socket.acceptConnection();
+    socket.deliver({ type: 'presence', username: 'bob', online: true });
     expect(received).toEqual([{ type: 'presence', username: 'bob', online: true }]);
   });
 
@@ -66,59 +131,73 @@ describe(SignalingClient.name, () => {
     ['an unknown type', { type: 'hello' }],
     ['a relayed offer without a sender', { type: 'offer', offer: { type: 'offer', sdp: 'v=0' } }],
     ['a login result with a non-boolean success', { type: 'login', success: 'yes' }],
-  ])('drops %s with a console warning', (_label, frame) => {
+  ])('drops %s with a console warning', async (_label, frame) => {
     const received: unknown[] = [];
     client.claim('offer', 'presence').subscribe((message) => received.push(message));
     client.connect();
-    FakeWebSocket.latest().acceptConnection();
-    FakeWebSocket.latest().deliver(frame);
+    const socket = await nextSocket();
+    socket.acceptConnection();
+    socket.deliver(frame);
     expect(received).toEqual([]);
     expect(console.warn).toHaveBeenCalledWith(expect.stringContaining('dropped an invalid frame'));
   });
 
-  it('sends typed messages as JSON only while open', () => {
+  it('sends typed messages as JSON only while open', async () => {
     client.connect();
+    const socket = await nextSocket();
     expect(client.send({ type: 'close', otherUsername: 'bob' })).toBe(false);
-    FakeWebSocket.latest().acceptConnection();
+    socket.acceptConnection();
     expect(client.send({ type: 'close', otherUsername: 'bob' })).toBe(true);
-    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'close', otherUsername: 'bob' }]);
+    expect(socket.messages()).toEqual([{ type: 'close', otherUsername: 'bob' }]);
   });
 
-  it('logs in once the socket opens and records the session the server confirms', () => {
+  it('logs in once the socket opens and records the session the server confirms', async () => {
     client.logIn('alice');
-    const socket = FakeWebSocket.latest();
+    const socket = await nextSocket();
     expect(socket.sent).toEqual([]);
     socket.acceptConnection();
     expect(socket.messages()).toEqual([{ type: 'login', username: 'alice' }]);
-    const iceServers = [{ urls: 'stun:stun.duet.test:3478' }];
+    const iceServers = [{ urls: 'turn:turn.duet.test:3478', username: 'u', credential: 'c' }];
     expect(client.loginState()).toBe('logging-in');
-    socket.deliver({ type: 'login', success: true, username: 'alice', iceServers });
-    expect(client.session()).toEqual({ username: 'alice', iceServers });
+    socket.deliver({ type: 'login', success: true, username: 'alice', iceServers, iceTransportPolicy: 'relay', resumeToken: 't' });
+    expect(client.session()).toEqual({ username: 'alice', iceServers, iceTransportPolicy: 'relay', resumed: false, call: null });
     expect(client.loginState()).toBe('logged-in');
   });
 
-  it('reconnects after a drop and logs in again with the last name, unprompted', () => {
-    client.logIn('alice');
-    const first = FakeWebSocket.latest();
-    first.acceptConnection();
-    first.deliver({ type: 'login', success: true, username: 'Alice', iceServers: [] });
+  it('after a drop, logs in again with the last name, the newest resume token and the call it is in', async () => {
+    client.setCallClaimSource(() => ({ callId: 'call-7', otherUsername: 'bob' }));
+    const first = await loggedIn('Alice', 'token-1');
+    first.deliver({ type: 'login', success: true, username: 'Alice', iceServers: [], resumeToken: 'token-2' });
 
     first.drop();
     expect(client.connectionState()).toBe('reconnecting');
+    expect(client.problem()).toEqual({ kind: 'unreachable' });
+    expect(client.session()?.username).toBe('Alice');
     jest.advanceTimersByTime(policy.initialDelayMs);
-    const second = FakeWebSocket.latest();
-    expect(second).not.toBe(first);
+    const second = await nextSocket();
     second.acceptConnection();
 
     expect(states).toEqual(['closed', 'connecting', 'open', 'reconnecting', 'open']);
-    // The server's spelling of the name, as confirmed at the first login.
-    expect(second.messages()).toEqual([{ type: 'login', username: 'Alice' }]);
-    expect(client.session()?.username).toBe('Alice');
+    // The server's spelling of the name, as confirmed at the last login.
+    expect(second.messages()).toEqual([
+      { type: 'login', username: 'Alice', resumeToken: 'token-2', call: { callId: 'call-7', otherUsername: 'bob' } },
+    ]);
+    expect(client.problem()).toBeNull();
+    second.deliver({
+      type: 'login',
+      success: true,
+      username: 'Alice',
+      iceServers: [],
+      resumeToken: 'token-3',
+      resumed: true,
+      call: { callId: 'call-7', otherUsername: 'bob', state: 'active' },
+    });
+    expect(client.session()).toMatchObject({ resumed: true, call: { callId: 'call-7', otherUsername: 'bob', state: 'active' } });
   });
 
-  it('does not log in again with a name the server refused', () => {
+  it('does not log in again with a name the server refused', async () => {
     client.logIn('alice');
-    const first = FakeWebSocket.latest();
+    const first = await nextSocket();
     first.acceptConnection();
     const failures: unknown[] = [];
     client.loginFailures$.subscribe((failure) => failures.push(failure.reason));
@@ -127,51 +206,130 @@ describe(SignalingClient.name, () => {
     expect(client.loginState()).toBe('logged-out');
     expect(failures).toEqual(['taken']);
     first.drop();
-    jest.advanceTimersByTime(policy.maxDelayMs);
+    await waitForNextSocket();
     FakeWebSocket.latest().acceptConnection();
     expect(FakeWebSocket.latest().sent).toEqual([]);
   });
 
-  it('backs off exponentially between failed attempts, then resets after a success', () => {
-    jest.spyOn(Math, 'random').mockReturnValue(1);
-    client.connect();
+  it('closes quietly when the server ends a socket nobody logged in on: no banner, no reconnect', async () => {
+    client.logIn('alice');
+    const socket = await nextSocket();
+    socket.acceptConnection();
+    socket.deliver({ type: 'login', success: false, reason: 'taken', message: 'taken' });
+    socket.closeWith(1008);
+    await settle();
+    jest.advanceTimersByTime(60_000);
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    expect(client.connectionState()).toBe('closed');
+    expect(client.problem()).toBeNull();
+    expect(admissionAsked).toEqual([]);
+  });
+
+  it('backs off exponentially while the server is unreachable, then starts over after a success', async () => {
+    client.logIn('alice');
     const waits: number[] = [];
     for (let attempt = 0; attempt < 6; attempt++) {
-      const socket = FakeWebSocket.latest();
+      const socket = attempt === 0 ? await nextSocket() : FakeWebSocket.latest();
       socket.drop();
-      const before = FakeWebSocket.instances.length;
-      let waited = 0;
-      while (FakeWebSocket.instances.length === before) {
-        jest.advanceTimersByTime(10);
-        waited += 10;
-      }
-      waits.push(waited);
+      waits.push(await waitForNextSocket());
     }
     expect(waits).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    expect(admissionAsked).toHaveLength(6);
+    expect(client.connectionState()).toBe('reconnecting');
+    // Still waiting to log in: the button keeps saying so, and the login goes out once through.
+    expect(client.loginState()).toBe('logging-in');
 
     FakeWebSocket.latest().acceptConnection();
+    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'login', username: 'alice' }]);
     FakeWebSocket.latest().drop();
-    jest.advanceTimersByTime(99);
-    const count = FakeWebSocket.instances.length;
-    jest.advanceTimersByTime(1);
-    expect(FakeWebSocket.instances.length).toBe(count + 1);
+    expect(await waitForNextSocket()).toBe(100);
   });
 
-  it('jitters each delay within the upper half of its ceiling', () => {
-    expect(reconnectDelayMs(0, policy, () => 0)).toBe(50);
-    expect(reconnectDelayMs(0, policy, () => 1)).toBe(100);
-    expect(reconnectDelayMs(2, policy, () => 0.5)).toBe(300);
-    expect(reconnectDelayMs(30, policy, () => 1)).toBe(1_000);
+  it('reconnects at once when the server shuts down (1001)', async () => {
+    const socket = await loggedIn();
+    socket.closeWith(1001);
+    await settle();
+    jest.advanceTimersByTime(0);
+    const again = await nextSocket();
+    again.acceptConnection();
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
   });
 
-  it('stops for good on disconnect: closed, and no reconnect is scheduled', () => {
+  it('fetches a fresh token and resumes at once when the server closes for an expired token (4401)', async () => {
+    tokens = ['old.jwt', 'fresh.jwt'];
+    const socket = await loggedIn();
+    expect(socket.protocols).toEqual(['duet', 'access_token.old.jwt']);
+    socket.closeWith(4401);
+    await settle();
+    jest.advanceTimersByTime(0);
+    const again = await nextSocket();
+    expect(again.protocols).toEqual(['duet', 'access_token.fresh.jwt']);
+    again.acceptConnection();
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+  });
+
+  it('stops and says "sign in again" when the upgrade is refused with 401, and tries again on the next login', async () => {
+    tokens = ['expired.jwt', 'renewed.jwt'];
+    verdict = { kind: 'refused', status: 401 };
     client.logIn('alice');
-    const socket = FakeWebSocket.latest();
-    socket.acceptConnection();
+    (await nextSocket()).drop();
+    await settle();
+    expect(admissionAsked).toEqual(['expired.jwt']);
+    expect(client.connectionState()).toBe('refused');
+    expect(client.problem()).toEqual({ kind: 'sign-in-required' });
+    expect(client.loginState()).toBe('logged-out');
+    jest.advanceTimersByTime(60_000);
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    // Never shown as an outage on the way.
+    expect(states).toEqual(['closed', 'connecting', 'refused']);
+
+    client.logIn('alice');
+    const again = await nextSocket();
+    expect(again.protocols).toEqual(['duet', 'access_token.renewed.jwt']);
+    again.acceptConnection();
+    expect(client.problem()).toBeNull();
+  });
+
+  it('stops when the origin is refused (403), keeping a logged-in session until the user acts', async () => {
+    const socket = await loggedIn();
+    socket.drop();
+    verdict = { kind: 'refused', status: 403 };
+    await waitForNextSocket();
+    FakeWebSocket.latest().drop();
+    await settle();
+    expect(client.connectionState()).toBe('refused');
+    expect(client.problem()).toEqual({ kind: 'origin-refused' });
+    expect(client.session()?.username).toBe('alice');
+
+    verdict = { kind: 'admitted' };
+    client.retry();
+    const again = await nextSocket();
+    again.acceptConnection();
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+  });
+
+  it('backs off for seconds, and says so, when the server refuses for load (429, 503)', async () => {
+    verdict = { kind: 'refused', status: 429 };
+    client.logIn('alice');
+    (await nextSocket()).drop();
+    await settle();
+    expect(client.problem()).toEqual({ kind: 'overloaded', status: 429, retryInMs: 5_000 });
+    expect(await waitForNextSocket()).toBe(5_000);
+    verdict = { kind: 'refused', status: 503 };
+    FakeWebSocket.latest().drop();
+    await settle();
+    expect(client.problem()).toEqual({ kind: 'overloaded', status: 503, retryInMs: 10_000 });
+  });
+
+  it('stops for good on disconnect: closed, and no reconnect is scheduled', async () => {
+    const socket = await loggedIn();
     client.disconnect();
     expect(client.connectionState()).toBe('closed');
     expect(socket.readyState).toBe(3);
     jest.advanceTimersByTime(60_000);
+    await settle();
     expect(FakeWebSocket.instances).toHaveLength(1);
   });
 });

@@ -1,10 +1,27 @@
-import { DestroyRef, Injectable, InjectionToken, inject } from '@angular/core';
+import { DestroyRef, Injectable, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import { ClientMessage, IceServer, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
+import {
+  CallClaim,
+  ClientMessage,
+  IceServer,
+  IceTransportPolicy,
+  LoginFailureMessage,
+  LoginSuccessMessage,
+  ServerMessage,
+  parseServerFrame,
+} from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
-import { ACCESS_TOKEN, SIGNALING_URL, WEB_SOCKET_FACTORY, signalingProtocols } from './rtc-environment';
+import { ADMISSION_CHECK } from './admission';
+import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
+import { ConnectionProblem, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from './reconnect-policy';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
 
-export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+/**
+ * `closed`: no socket and none wanted (before logging in, after logging out, or after the server
+ * closed a socket nobody logged in on). `refused`: the server will not take us (401/403); stopped
+ * until the user acts. `reconnecting`: lost, or could not open; a retry is scheduled or under way.
+ */
+export type ConnectionState = 'closed' | 'connecting' | 'open' | 'reconnecting' | 'refused';
 
 /** `logging-in` from sending a name until the server answers; a refusal goes back to `logged-out`. */
 export type LoginState = 'logged-out' | 'logging-in' | 'logged-in';
@@ -12,43 +29,37 @@ export type LoginState = 'logged-out' | 'logging-in' | 'logged-in';
 export type ServerMessageType = ServerMessage['type'];
 export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
 
-/** Who the server says we are, and the ICE servers it handed out at login. */
+/** The call a resumed session is in, as the server says. */
+export type ResumedCall = NonNullable<LoginSuccessMessage['call']>;
+
+/** Who the server says we are, what it handed out at login, and whether the login resumed a session. */
 export interface SignalingSession {
   username: string;
   iceServers: IceServer[];
-}
-
-export interface ReconnectPolicy {
-  /** Delay ceiling of the first retry; doubles per failed attempt. Default 500 ms. */
-  initialDelayMs: number;
-  /** Upper bound of any delay, so a long outage is retried at a sane rate. Default 10 s. */
-  maxDelayMs: number;
-}
-
-export const RECONNECT_POLICY = new InjectionToken<ReconnectPolicy>('RECONNECT_POLICY', {
-  providedIn: 'root',
-  factory: () => ({ initialDelayMs: 500, maxDelayMs: 10_000 }),
-});
-
-/**
- * Exponential backoff with "equal jitter": a random delay in the upper half of the attempt's
- * ceiling, so clients dropped by one server restart do not all come back in the same instant.
- */
-export function reconnectDelayMs(attempt: number, policy: ReconnectPolicy, random: () => number = Math.random): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
-  return ceiling / 2 + (random() * ceiling) / 2;
+  iceTransportPolicy: IceTransportPolicy;
+  /** This login took over the session of a dropped socket. */
+  resumed: boolean;
+  /** The call that session is in, when it resumed into one. */
+  call: ResumedCall | null;
 }
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
 
 /**
- * The one WebSocket to the server. Connection states:
+ * The one WebSocket to the server, opened only for a login (an idle login page keeps none).
+ * Connection states (`setConnectionState` is the only writer):
  *
- *   closed -> connecting -> open -> reconnecting -> open -> ...
- *   (connecting fails) -> reconnecting;   any -> closed only via disconnect()
+ *   closed | refused ──logIn(), retry()──> connecting ──opens──> open
+ *   connecting | reconnecting ──fails to open: ask /ws/admission──> reconnecting (outage, 429/503)
+ *                                                                 | refused (401/403)
+ *   open ──drops (any code)──> reconnecting ──opens──> open ...
+ *   open ──1008 with nobody logged in (the server's login deadline)──> closed
+ *   any ──disconnect()──> closed
  *
- * While reconnecting it retries with backoff; once open again it logs back in with the last
- * name that logged in successfully (or is still waiting for an answer).
+ * reconnect-policy.ts decides between "retry in n ms" and "stop". Each (re)connect asks
+ * AUTH_TOKEN_SOURCE for a token. Once open again it logs back in with the last accepted name, the
+ * newest resume token (the server then hands back the session, call and kept messages) and, for a
+ * server that restarted and knows nothing, the call this client is in.
  *
  * Every server message type has exactly one owner: this client owns `login`; other services
  * `claim()` theirs (a second claim of a type throws), so no message is handled in two places.
@@ -57,7 +68,8 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
 export class SignalingClient {
   private readonly url = inject(SIGNALING_URL);
   private readonly createSocket = inject(WEB_SOCKET_FACTORY);
-  private readonly protocols = signalingProtocols(inject(ACCESS_TOKEN));
+  private readonly tokenSource = inject(AUTH_TOKEN_SOURCE);
+  private readonly checkAdmission = inject(ADMISSION_CHECK);
   private readonly policy = inject(RECONNECT_POLICY);
 
   private readonly messagesSubject = new Subject<ServerMessage>();
@@ -65,30 +77,51 @@ export class SignalingClient {
   private readonly sessionSubject = new BehaviorSubject<SignalingSession | null>(null);
   private readonly loginStateSubject = new BehaviorSubject<LoginState>('logged-out');
   private readonly loginFailuresSubject = new Subject<LoginFailureMessage>();
+  private readonly problemSubject = new BehaviorSubject<ConnectionProblem | null>(null);
   private readonly owners = new Set<ServerMessageType>(['login']);
 
   readonly connectionState$: Observable<ConnectionState> = this.connectionStateSubject.asObservable();
+  /** Every accepted login, resumed or fresh; null once logged out or refused before any login. */
   readonly session$: Observable<SignalingSession | null> = this.sessionSubject.asObservable();
   /** The server refused a name (taken, invalid, or not the one the connection authenticated as). */
   readonly loginFailures$: Observable<LoginFailureMessage> = this.loginFailuresSubject.asObservable();
   readonly connectionState = toSignal(this.connectionState$, { requireSync: true });
   readonly session = toSignal(this.session$, { requireSync: true });
   readonly loginState = toSignal(this.loginStateSubject, { requireSync: true });
+  /** Why the connection is down against our wish (null while open, or closed on purpose). */
+  readonly problem$: Observable<ConnectionProblem | null> = this.problemSubject.asObservable();
+  readonly problem = toSignal(this.problem$, { requireSync: true });
 
   private socket: WebSocket | null = null;
-  private reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** A token fetch or admission check is in flight: a (re)connect is under way without a socket. */
+  private busy = false;
+  /** Bumped by disconnect(): whatever an in-flight fetch resolves to is then thrown away. */
+  private generation = 0;
   private failedAttempts = 0;
   /** The name to (re-)login with; cleared when the server refuses it. */
   private username: string | null = null;
+  /** The newest one; single-use, each login reply brings the next. */
+  private resumeToken: string | null = null;
+  private callClaim: () => CallClaim | null = () => null;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.disconnect());
   }
 
-  /** Opens the socket unless it is open or a reconnect is already scheduled. */
+  /** Opens the socket unless one is open, opening, or scheduled. */
   connect(): void {
-    if (this.socket || this.reconnectTimer) return;
-    this.openSocket('connecting');
+    if (this.socket || this.retryTimer || this.busy) return;
+    const state = this.connectionStateSubject.value;
+    void this.openSocket(state === 'closed' || state === 'refused' ? 'connecting' : 'reconnecting');
+  }
+
+  /** Reconnects now instead of at the scheduled retry, or after a refusal (the user tries again). */
+  retry(): void {
+    if (this.socket || this.busy) return;
+    this.clearRetryTimer();
+    this.failedAttempts = 0;
+    this.connect();
   }
 
   /**
@@ -106,15 +139,19 @@ export class SignalingClient {
     );
   }
 
+  /** What to claim at a re-login: the call we are in, so a restarted server can put it back together. */
+  setCallClaimSource(source: () => CallClaim | null): void {
+    this.callClaim = source;
+  }
+
   /** Logs in now if the socket is open, else as soon as it opens. */
   logIn(username: string): void {
+    if (this.sessionSubject.value === null) this.resumeToken = null;
     this.username = username;
     this.loginStateSubject.next('logging-in');
-    if (this.isOpen()) {
-      this.send({ type: 'login', username });
-    } else {
-      this.connect();
-    }
+    if (this.isOpen()) this.sendLogin();
+    else if (this.retryTimer) this.retry();
+    else this.connect();
   }
 
   /** Sends if the socket is open. Returns false (and sends nothing) otherwise: stale signaling is worthless. */
@@ -124,19 +161,22 @@ export class SignalingClient {
     return true;
   }
 
-  /** Closes for good: no reconnect, no re-login. */
+  /** Closes for good (a clean close ends the session on the server): no reconnect, no re-login. */
   disconnect(): void {
+    this.generation += 1;
     this.username = null;
-    this.loginStateSubject.next('logged-out');
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
+    this.resumeToken = null;
+    this.busy = false;
+    this.clearRetryTimer();
     const socket = this.socket;
     this.socket = null;
     if (socket) {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
       socket.close(1000);
     }
+    this.loginStateSubject.next('logged-out');
     this.sessionSubject.next(null);
+    this.setProblem(null);
     this.setConnectionState('closed');
   }
 
@@ -144,33 +184,74 @@ export class SignalingClient {
     return this.socket?.readyState === OPEN;
   }
 
-  private openSocket(state: 'connecting' | 'reconnecting'): void {
+  private async openSocket(state: 'connecting' | 'reconnecting'): Promise<void> {
     this.setConnectionState(state);
-    const socket = this.createSocket(this.url, this.protocols);
+    const generation = this.generation;
+    this.busy = true;
+    const token = await this.tokenSource().catch((error: unknown) => {
+      console.warn('[signaling] the auth token source failed', error);
+      return null;
+    });
+    if (generation !== this.generation) return;
+    this.busy = false;
+    const socket = this.createSocket(this.url, signalingProtocols(token));
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.failedAttempts = 0;
+      this.setProblem(null);
       this.setConnectionState('open');
-      if (this.username) this.send({ type: 'login', username: this.username });
+      this.sendLogin();
     };
     socket.onmessage = (event: MessageEvent) => this.receive(event.data);
-    socket.onclose = () => {
+    socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
-      this.scheduleReconnect();
+      console.debug(`[signaling] socket closed (${event.code})`);
+      if (opened) {
+        const loggedIn = this.loginStateSubject.value === 'logged-in';
+        this.apply(afterClose(event.code, loggedIn, this.failedAttempts++, this.policy));
+      } else {
+        void this.askWhyOpenFailed(token);
+      }
     };
     // An error is always followed by close, which does the work.
     socket.onerror = null;
   }
 
-  private scheduleReconnect(): void {
-    const delay = reconnectDelayMs(this.failedAttempts, this.policy);
-    this.failedAttempts += 1;
-    this.setConnectionState('reconnecting');
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      this.openSocket('reconnecting');
-    }, delay);
+  /** Browsers hide a refused upgrade's status; the server tells us on /ws/admission. */
+  private async askWhyOpenFailed(token: string | null): Promise<void> {
+    const generation = this.generation;
+    this.busy = true;
+    const verdict = await this.checkAdmission(token);
+    if (generation !== this.generation) return;
+    this.busy = false;
+    this.apply(afterFailedOpen(verdict, this.failedAttempts++, this.policy));
+  }
+
+  private apply(decision: ReconnectDecision): void {
+    this.setProblem(decision.problem);
+    if (decision.action === 'retry') {
+      this.setConnectionState('reconnecting');
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        void this.openSocket('reconnecting');
+      }, decision.delayMs);
+      return;
+    }
+    // Stopped: whoever was waiting to log in is not any more. A logged-in session stays known (a
+    // call may still be running peer to peer) until the user logs out or tries again.
+    if (this.loginStateSubject.value === 'logging-in') this.loginStateSubject.next('logged-out');
+    this.setConnectionState(decision.problem === null ? 'closed' : 'refused');
+  }
+
+  private sendLogin(): void {
+    const username = this.username;
+    if (!username) return;
+    const resumeToken = this.resumeToken;
+    const call = this.callClaim();
+    this.send({ type: 'login', username, ...(resumeToken && { resumeToken }), ...(call && { call }) });
   }
 
   private receive(data: unknown): void {
@@ -191,14 +272,33 @@ export class SignalingClient {
     }
     if (message.success) {
       this.username = message.username;
-      this.sessionSubject.next({ username: message.username, iceServers: message.iceServers });
+      this.resumeToken = message.resumeToken ?? null;
+      if (message.resumed) console.debug('[signaling] resumed the session');
+      this.sessionSubject.next({
+        username: message.username,
+        iceServers: message.iceServers,
+        iceTransportPolicy: message.iceTransportPolicy ?? 'all',
+        resumed: message.resumed ?? false,
+        call: message.call ?? null,
+      });
       this.loginStateSubject.next('logged-in');
     } else {
       this.username = null;
+      this.resumeToken = null;
       this.sessionSubject.next(null);
       this.loginStateSubject.next('logged-out');
       this.loginFailuresSubject.next(message);
     }
+  }
+
+  private setProblem(next: ConnectionProblem | null): void {
+    const previous = this.problemSubject.value;
+    if (JSON.stringify(previous) !== JSON.stringify(next)) this.problemSubject.next(next);
+  }
+
+  private clearRetryTimer(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
   }
 
   private setConnectionState(next: ConnectionState): void {

@@ -18,6 +18,8 @@ export class FakePeerConnection {
   readonly transceivers: { kind: string; direction: string }[] = [];
   rollbacks = 0;
   restartIceCalls = 0;
+  /** restartIce() was called and no offer has been made since. */
+  iceRestartPending = false;
   closed = false;
 
   onnegotiationneeded: (() => void) | null = null;
@@ -61,12 +63,21 @@ export class FakePeerConnection {
     return {};
   }
 
-  async setLocalDescription(): Promise<void> {
+  async setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> {
     await Promise.resolve();
     if (this.localDescriptionGate) await this.localDescriptionGate;
     this.assertNotClosed();
+    if (description?.type === 'rollback') {
+      if (this.signalingState !== 'have-local-offer') throw new DOMException('nothing to roll back', 'InvalidStateError');
+      this.rollbacks += 1;
+      this.localDescription = null;
+      this.signalingState = 'stable';
+      if (this.iceRestartPending) this.needNegotiation();
+      return;
+    }
     const sdp = `sdp-${++this.descriptions}`;
     if (this.signalingState === 'stable') {
+      this.iceRestartPending = false;
       this.localDescription = { type: 'offer', sdp };
       this.signalingState = 'have-local-offer';
     } else if (this.signalingState === 'have-remote-offer') {
@@ -108,8 +119,11 @@ export class FakePeerConnection {
     this.addedCandidates.push(candidate);
   }
 
+  /** Like the real one: the next offer restarts ICE; negotiation is needed once stable. */
   restartIce(): void {
     this.restartIceCalls += 1;
+    this.iceRestartPending = true;
+    this.needNegotiation();
   }
 
   close(): void {

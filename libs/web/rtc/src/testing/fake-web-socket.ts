@@ -15,7 +15,10 @@ export class FakeWebSocket {
   onclose: ((event: CloseEvent) => void) | null = null;
   onerror: ((event: Event) => void) | null = null;
 
-  constructor(readonly url: string) {
+  constructor(
+    readonly url: string,
+    readonly protocols?: string[],
+  ) {
     FakeWebSocket.instances.push(this);
   }
 
@@ -43,8 +46,14 @@ export class FakeWebSocket {
     this.onmessage?.({ data } as MessageEvent);
   }
 
+  /** The connection died without a closing handshake, or never opened (a refused upgrade looks the same). */
   drop(): void {
+    this.closeWith(1006);
+  }
+
+  /** The server closed the socket with `code`. */
+  closeWith(code: number): void {
     this.readyState = 3;
-    this.onclose?.({ code: 1006 } as CloseEvent);
+    this.onclose?.({ code } as CloseEvent);
   }
 }

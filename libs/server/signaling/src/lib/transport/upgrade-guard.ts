@@ -64,9 +64,9 @@ export class UpgradeGuard {
    * nothing: browsers never see an upgrade's HTTP status, so after a failed connect the web app
    * asks here whether to sign in again (401), give up (403), wait (429/503), or retry (an outage).
    */
-  async admission(request: IncomingMessage): Promise<UpgradeVerdict> {
+  async admission(request: IncomingMessage, origin: string | undefined = request.headers.origin): Promise<UpgradeVerdict> {
     if (!this.accepting) return refuse(503, 'server shutting down');
-    if (!this.origins.allows(request.headers.origin)) return refuse(403, 'origin not allowed');
+    if (!this.origins.allows(origin)) return refuse(403, 'origin not allowed');
     const room = this.connections.room(this.clientAddress.of(request));
     if (room !== 'ok') return room === 'server-full' ? refuse(503, 'server full') : refuse(429, 'too many connections from your address');
     const identity = await this.authenticator.authenticate(request).catch(() => undefined);

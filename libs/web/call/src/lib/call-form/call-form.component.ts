@@ -20,20 +20,27 @@ import { ChangeDetectionStrategy, Component, input, output, signal } from '@angu
         class="primary"
         data-testid="call-button"
         aria-label="Call"
+        [attr.aria-describedby]="unavailableReason() ? 'call-unavailable' : null"
         [disabled]="disabled() || !name().trim()"
       >
         Call
       </button>
     </form>
+    @if (unavailableReason(); as reason) {
+      <p id="call-unavailable" class="reason" data-testid="call-unavailable">{{ reason }}</p>
+    }
   `,
   styles: `
     :host { display: block; min-width: 0; }
     .call-form { display: flex; gap: 0.5rem; }
     input { flex: 1; min-width: 0; }
+    .reason { margin: 0.4rem 0 0; font-size: 0.85rem; color: var(--muted); }
   `,
 })
 export class CallFormComponent {
   readonly disabled = input(false);
+  /** Why calling is not possible right now (offline), shown under the form; null when it is. */
+  readonly unavailableReason = input<string | null>(null);
   readonly callUser = output<string>();
   protected readonly name = signal('');
 

@@ -30,8 +30,8 @@ describe(CallPageComponent.name, () => {
 
   afterEach(() => jest.restoreAllMocks());
 
-  it('connects at once and offers only the login form before login, without claiming to be online', () => {
-    expect(stubs.signaling.connect).toHaveBeenCalled();
+  it('offers only the login form before login, opens no connection, and does not claim to be online', () => {
+    expect(stubs.signaling.connect).not.toHaveBeenCalled();
     expect(byTestId('username-input')).not.toBeNull();
     expect(byTestId('call-status')).toBeNull();
     expect(byTestId('user-list')).toBeNull();
@@ -129,6 +129,42 @@ describe(CallPageComponent.name, () => {
     expect(byTestId('camera-button')?.getAttribute('aria-pressed')).toBe('false');
     (byTestId('camera-button') as HTMLButtonElement).click();
     expect(stubs.media.setCameraOff).toHaveBeenCalledWith(true);
+  });
+
+  it('while offline: refuses new calls with a reason, marks the online list stale, and keeps the call going', async () => {
+    await loggedIn();
+    stubs.connectionDown('reconnecting', { kind: 'unreachable' });
+    await stable();
+    const callButton = byTestId('call-button') as HTMLButtonElement;
+    expect(callButton.disabled).toBe(true);
+    expect(byTestId('call-unavailable')?.textContent).toContain('You are offline');
+    expect(callButton.getAttribute('aria-describedby')).toBe('call-unavailable');
+    expect(byTestId('user-list')?.getAttribute('data-stale')).toBe('true');
+    expect(allByTestId('user-item').every((item) => (item as HTMLButtonElement).disabled)).toBe(true);
+
+    stubs.callIn('connected', 'bob');
+    stubs.peer.peerReconnecting.set(true);
+    await stable();
+    expect(byTestId('signaling-offline')?.textContent).toContain('the call goes on');
+    expect(byTestId('peer-reconnecting')?.textContent).toBe('bob is reconnecting…');
+
+    stubs.connectionDown('open', null);
+    stubs.peer.peerReconnecting.set(false);
+    await stable();
+    expect(byTestId('signaling-offline')).toBeNull();
+    expect(byTestId('peer-reconnecting')).toBeNull();
+  });
+
+  it('offers to try again after the server refused a logged-in user', async () => {
+    await loggedIn();
+    stubs.connectionDown('refused', { kind: 'origin-refused' });
+    await stable();
+    const retry = Array.from(fixture.nativeElement.querySelectorAll('header button') as NodeListOf<HTMLButtonElement>).find(
+      (button) => button.textContent?.trim() === 'Try again',
+    );
+    retry?.click();
+    expect(stubs.signaling.retry).toHaveBeenCalled();
+    expect(byTestId('error-message')?.textContent).toContain('origin not allowed');
   });
 
   it('shows the call duration once connected', async () => {

@@ -9,7 +9,14 @@ import { DeviceSelection } from '../media/device-settings.component';
 import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
 import { UserListComponent } from '../user-list/user-list.component';
-import { LEAVE_CALL_WARNING, callStatusSentence, connectionLabel } from '../words';
+import {
+  CALLS_NEED_CONNECTION,
+  LEAVE_CALL_WARNING,
+  ONLINE_LIST_STALE,
+  TRY_AGAIN,
+  callStatusSentence,
+  connectionLabel,
+} from '../words';
 
 /** The whole app on one page: log in, see who is online, call, talk, hang up. */
 @Component({
@@ -48,7 +55,11 @@ export class CallPageComponent {
   protected readonly notice = this.facade.notice;
   protected readonly inCall = this.facade.inCall;
   protected readonly speakerChoice = canChooseSpeaker();
-  protected readonly online = computed(() => this.facade.connectionState() === 'open' && this.currentUser() !== null);
+  protected readonly online = this.facade.online;
+  protected readonly refused = this.facade.refused;
+  protected readonly tryAgain = TRY_AGAIN;
+  protected readonly callsNeedConnection = CALLS_NEED_CONNECTION;
+  protected readonly onlineListStale = ONLINE_LIST_STALE;
   protected readonly connectionLabel = computed(() =>
     connectionLabel(this.facade.connectionState(), this.currentUser() !== null),
   );
@@ -65,6 +76,10 @@ export class CallPageComponent {
 
   protected logOut(): void {
     this.facade.logOut();
+  }
+
+  protected retryConnection(): void {
+    this.facade.retryConnection();
   }
 
   protected callUser(name: string): void {

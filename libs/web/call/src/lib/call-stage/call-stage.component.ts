@@ -13,7 +13,7 @@ import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
-import { callStatusSentence, initialOf } from '../words';
+import { SIGNALING_LOST_IN_CALL, callStatusSentence, initialOf, peerReconnectingSentence } from '../words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import { Corner, SelfViewComponent } from './self-view.component';
@@ -61,6 +61,12 @@ import { Corner, SelfViewComponent } from './self-view.component';
           <duet-call-timer [since]="connectedAt()" />
         </p>
         <ul class="flags" aria-live="polite">
+          @if (peerReconnecting()) {
+            <li data-testid="peer-reconnecting">{{ peerReconnectingText() }}</li>
+          }
+          @if (signalingLost()) {
+            <li data-testid="signaling-offline">{{ signalingLostText }}</li>
+          }
           @if (remoteMedia().micMuted) {
             <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
           }
@@ -127,6 +133,10 @@ export class CallStageComponent {
   protected readonly remoteUser = computed(() => this.facade.remoteUser() ?? '');
   protected readonly remoteMedia = this.facade.remoteMedia;
   protected readonly connectedAt = this.facade.connectedAt;
+  protected readonly peerReconnecting = this.facade.peerReconnecting;
+  protected readonly peerReconnectingText = computed(() => peerReconnectingSentence(this.remoteUser()));
+  protected readonly signalingLost = computed(() => this.facade.connectionState() !== 'open');
+  protected readonly signalingLostText = SIGNALING_LOST_IN_CALL;
   protected readonly localStream = this.facade.localStream;
   protected readonly remoteStream = this.facade.remoteStream;
   protected readonly micMuted = this.facade.micMuted;

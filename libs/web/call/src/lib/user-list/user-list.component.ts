@@ -7,7 +7,17 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
     <h2 id="online-title" class="title">
       Online now <span class="count" aria-label="{{ users().length }} people">{{ users().length }}</span>
     </h2>
-    <ul data-testid="user-list" class="users" aria-labelledby="online-title">
+    @if (staleNote(); as note) {
+      <p class="stale" id="online-stale">{{ note }}</p>
+    }
+    <ul
+      data-testid="user-list"
+      class="users"
+      aria-labelledby="online-title"
+      [class.stale]="staleNote() !== null"
+      [attr.data-stale]="staleNote() !== null ? 'true' : null"
+      [attr.aria-describedby]="staleNote() ? 'online-stale' : null"
+    >
       @for (user of users(); track user) {
         <li>
           <button
@@ -54,10 +64,14 @@ import { ChangeDetectionStrategy, Component, input, output } from '@angular/core
       font-weight: 600;
     }
     .empty { color: var(--muted); margin: 0.5rem 0 0; }
+    p.stale { color: var(--muted); font-size: 0.85rem; margin: 0 0 0.5rem; }
+    ul.stale { opacity: 0.6; }
   `,
 })
 export class UserListComponent {
   readonly users = input<readonly string[]>([]);
   readonly disabled = input(false);
+  /** Set while offline: the list may no longer be true, and says so. */
+  readonly staleNote = input<string | null>(null);
   readonly callUser = output<string>();
 }

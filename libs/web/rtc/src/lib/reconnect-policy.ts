@@ -1,0 +1,102 @@
+import { InjectionToken } from '@angular/core';
+
+/**
+ * Why the signaling connection is down when nobody asked for that. Codes, not words:
+ * - `unreachable`: an outage (network, or the server down or restarting); retrying with backoff.
+ * - `overloaded`: the server refused the connection for load (429: too many from this address,
+ *   503: full or shutting down); retrying, but slowly, in `retryInMs`.
+ * - `sign-in-required` (401) and `origin-refused` (403): retrying cannot help; stopped until the
+ *   user acts (a fresh sign-in, or another address).
+ */
+export type ConnectionProblem =
+  | { kind: 'unreachable' }
+  | { kind: 'overloaded'; status: 429 | 503; retryInMs: number }
+  | { kind: 'sign-in-required' }
+  | { kind: 'origin-refused' };
+
+/** What `GET /ws/admission` said after a socket failed to open (docs/protocol.md, Resume). */
+export type AdmissionVerdict = { kind: 'admitted' } | { kind: 'unreachable' } | { kind: 'refused'; status: number };
+
+/** After losing the socket, or failing to open one: try again in `delayMs`, or stay down. */
+export type ReconnectDecision =
+  | { action: 'retry'; delayMs: number; problem: ConnectionProblem }
+  /** `problem` null: a quiet close (nothing wrong, nothing to say). */
+  | { action: 'stop'; problem: ConnectionProblem | null };
+
+export interface ReconnectPolicy {
+  /** Delay ceiling of the first retry in an outage; doubles per failed attempt. Default 300 ms. */
+  initialDelayMs: number;
+  /** Upper bound of any outage delay, so a long outage is retried at a sane rate. Default 10 s. */
+  maxDelayMs: number;
+  /** Delay ceiling of the first retry after a 429/503: the server asked for less load. Default 5 s. */
+  overloadedDelayMs: number;
+  /** Upper bound while the server keeps refusing for load. Default 60 s. */
+  maxOverloadedDelayMs: number;
+}
+
+export const RECONNECT_POLICY = new InjectionToken<ReconnectPolicy>('RECONNECT_POLICY', {
+  providedIn: 'root',
+  factory: () => ({ initialDelayMs: 300, maxDelayMs: 10_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 }),
+});
+
+/** Server close codes the client acts on (docs/protocol.md). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY = 1008;
+export const CLOSE_CREDENTIALS_EXPIRED = 4401;
+
+/**
+ * Exponential backoff with "equal jitter": a random delay in the upper half of the attempt's
+ * ceiling, so clients dropped by one server restart do not all come back in the same instant.
+ */
+export function backoffDelayMs(attempt: number, initialMs: number, maxMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxMs, initialMs * 2 ** attempt);
+  return ceiling / 2 + (random() * ceiling) / 2;
+}
+
+/**
+ * An open socket closed with `code`. `attempt` counts failures since the last open socket.
+ * Shutdown (1001) and an expired token (4401, a fresh one is fetched per connect) reconnect at
+ * once; the server's login deadline (1008 before any login) is a quiet close, as nobody is
+ * waiting for this socket; anything else is an outage.
+ */
+export function afterClose(
+  code: number,
+  loggedIn: boolean,
+  attempt: number,
+  policy: ReconnectPolicy,
+  random: () => number = Math.random,
+): ReconnectDecision {
+  if (code === CLOSE_POLICY && !loggedIn) return { action: 'stop', problem: null };
+  if (code === CLOSE_GOING_AWAY || code === CLOSE_CREDENTIALS_EXPIRED) {
+    return { action: 'retry', delayMs: 0, problem: { kind: 'unreachable' } };
+  }
+  return outage(attempt, policy, random);
+}
+
+/** A socket never opened; `verdict` is what `/ws/admission` said about it. */
+export function afterFailedOpen(
+  verdict: AdmissionVerdict,
+  attempt: number,
+  policy: ReconnectPolicy,
+  random: () => number = Math.random,
+): ReconnectDecision {
+  if (verdict.kind !== 'refused') return outage(attempt, policy, random);
+  switch (verdict.status) {
+    case 401:
+      return { action: 'stop', problem: { kind: 'sign-in-required' } };
+    case 403:
+      return { action: 'stop', problem: { kind: 'origin-refused' } };
+    case 429:
+    case 503: {
+      const delayMs = backoffDelayMs(attempt, policy.overloadedDelayMs, policy.maxOverloadedDelayMs, random);
+      return { action: 'retry', delayMs, problem: { kind: 'overloaded', status: verdict.status, retryInMs: delayMs } };
+    }
+    default:
+      return outage(attempt, policy, random);
+  }
+}
+
+function outage(attempt: number, policy: ReconnectPolicy, random: () => number): ReconnectDecision {
+  const delayMs = backoffDelayMs(attempt, policy.initialDelayMs, policy.maxDelayMs, random);
+  return { action: 'retry', delayMs, problem: { kind: 'unreachable' } };
+}

@@ -1,0 +1,69 @@
+import { TestBed } from '@angular/core/testing';
+import { ADMISSION_CHECK } from '../lib/admission';
+import { CALL_TIMING, CallTiming } from '../lib/call-timing';
+import { CallNotice } from '../lib/call-notice';
+import { CallState } from '../lib/call-state';
+import { PeerService } from '../lib/peer.service';
+import { PREFERENCE_STORAGE } from '../lib/preference-storage';
+import { RECONNECT_POLICY } from '../lib/reconnect-policy';
+import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from '../lib/rtc-environment';
+import { SignalingClient } from '../lib/signaling-client.service';
+import { FakePeerConnection, fakeEnvironment, settle } from './fake-rtc';
+import { FakeWebSocket } from './fake-web-socket';
+
+/** The call controller's unit-test world: fake sockets, fake RTC, fake devices. Unit tier only. */
+export const TIMING: CallTiming = {
+  endedLingerMs: 1_500,
+  ringTimeoutMs: 45_000,
+  connectTimeoutMs: 20_000,
+  reconnectGraceMs: 30_000,
+  iceRecovery: { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 8_000 },
+  restoreSettleMs: 1_000,
+};
+
+/** Reconnects after 100 ms (Math.random is whatever the test makes it). */
+export const POLICY = { initialDelayMs: 100, maxDelayMs: 1_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
+
+export const offer = (sdp = 'their-offer') => ({ type: 'offer' as const, sdp });
+export const answer = (sdp = 'their-answer') => ({ type: 'answer' as const, sdp });
+export const candidate = (n: number) => ({
+  candidate: `candidate:${n} 1 udp 1 10.0.0.${n} 5000 typ host`,
+  sdpMid: '0',
+  sdpMLineIndex: 0,
+});
+
+export function setUpCall(devices: ('audio' | 'video')[] = ['audio', 'video'], mediaError = 'NotFoundError') {
+  FakeWebSocket.instances = [];
+  FakePeerConnection.instances = [];
+  const fake = fakeEnvironment(devices, mediaError);
+  TestBed.configureTestingModule({
+    providers: [
+      { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
+      { provide: WEB_SOCKET_FACTORY, useValue: (url: string) => new FakeWebSocket(url) as unknown as WebSocket },
+      { provide: RTC_ENVIRONMENT, useValue: fake.environment },
+      { provide: CALL_TIMING, useValue: TIMING },
+      { provide: RECONNECT_POLICY, useValue: POLICY },
+      { provide: ADMISSION_CHECK, useValue: async () => ({ kind: 'unreachable' }) },
+      { provide: PREFERENCE_STORAGE, useValue: null },
+    ],
+  });
+  // The controller through its public face, as the UI uses it.
+  const peer = TestBed.inject(PeerService);
+  const states: CallState[] = [];
+  const notices: CallNotice[] = [];
+  peer.callState$.subscribe((state) => states.push(state));
+  peer.notices$.subscribe((notice) => notices.push(notice));
+  return { peer, states, notices, getUserMedia: fake.getUserMedia };
+}
+
+/** Logs in as `username` over a fake socket; returns the socket for the "server" side of the test. */
+export async function logIn(username: string, resumeToken = 'token-1'): Promise<FakeWebSocket> {
+  const signaling = TestBed.inject(SignalingClient);
+  signaling.logIn(username);
+  await settle();
+  const socket = FakeWebSocket.latest();
+  socket.acceptConnection();
+  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }], resumeToken });
+  socket.sent.length = 0;
+  return socket;
+}
