@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { InspectableRegistry } from '../testing/inspectable-registry';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
+import { LocalRingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
@@ -41,6 +42,7 @@ describe(SignalingService.name, () => {
   };
   let registry: InspectableRegistry;
   let resumption: ResumeService;
+  let rings: LocalRingTimer;
   let service: SignalingService;
 
   beforeEach(() => {
@@ -48,11 +50,12 @@ describe(SignalingService.name, () => {
     const presence = new PresenceService(registry, options);
     resumption = new ResumeService(registry, presence, options);
     const ice = new ConfiguredIceServerIssuer({ servers: [{ urls: 'stun:stun.test' }], turn: undefined, transportPolicy: 'all' });
-    service = new SignalingService(registry, presence, resumption, ice, options);
+    rings = new LocalRingTimer(options);
+    service = new SignalingService(registry, presence, resumption, ice, options, rings);
   });
   // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
-    service.onModuleDestroy();
+    rings.onModuleDestroy();
     resumption.onModuleDestroy();
     jest.useRealTimers();
     expect(registry.violations()).toEqual([]);
@@ -262,7 +265,7 @@ describe(SignalingService.name, () => {
     const turn = { secret: 'a-turn-secret-of-some-length', urls: ['turn:t.test:3478'], ttlSeconds: 600 };
     const ice = new ConfiguredIceServerIssuer({ servers: [], turn, transportPolicy: 'relay' });
     const presence = new PresenceService(registry, options);
-    const withTurn = new SignalingService(registry, presence, resumption, ice, options);
+    const withTurn = new SignalingService(registry, presence, resumption, ice, options, rings);
     const { session, sent } = fakeSession();
     await withTurn.login(session, { type: 'login', username: 'alice' });
     expect(sent[0]).toMatchObject({
