@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
 import { ParkedMessages } from './parked-messages';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
+import { closeOnPurpose } from './transport/close-intent';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -126,13 +127,28 @@ export class Session implements MessageSink {
    * Returns what was kept for the user, in order. Idempotent.
    */
   retire(): string[] {
+    const kept = this.stop();
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.terminate();
+    }
+    return kept;
+  }
+
+  /**
+   * The server no longer holds this session's name (see `CLOSE_NAME_TAKEN`): the socket is closed
+   * with `code` and `reason` (at most 123 bytes), and nothing of this session, its name included,
+   * may be undone or released by it.
+   */
+  evict(code: number, reason: string): void {
+    this.stop();
+    if (this.socket.readyState === WebSocket.OPEN) closeOnPurpose(this.socket, code, reason);
+  }
+
+  private stop(): string[] {
     this.retired = true;
     this.dispose();
     clearTimeout(this.resumeWindow);
     this.resumeWindow = undefined;
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
-      this.socket.terminate();
-    }
     const kept = this.parked?.take() ?? [];
     this.parked = undefined;
     return kept;
