@@ -68,9 +68,18 @@ export class ClusterUpkeep {
     return this.standing === 'serving' ? { ready: true } : { ready: false, reason: this.describe() };
   }
 
-  /** Throws `RegistryUnavailableError` unless serving: names are only ever decided then. */
+  /** Throws `RegistryUnavailableError` unless serving: names are only ever taken then. */
   requireServing(): void {
     if (this.standing !== 'serving') throw new RegistryUnavailableError(this.describe());
+  }
+
+  /**
+   * Throws unless this instance's users hold their names in Redis as far as it knows: serving, or
+   * leaving (releasing them). Not while cut off or restoring, when a decision could act on a claim
+   * that was swept or is not reasserted yet.
+   */
+  requireSettled(): void {
+    if (this.standing !== 'serving' && this.standing !== 'leaving') throw new RegistryUnavailableError(this.describe());
   }
 
   /** Resolves once serving (at once if it is). */

@@ -20,12 +20,15 @@ import {
   UserRegistryService,
 } from '@duet/server/signaling';
 import { usernameKey } from '@duet/shared/protocol';
-import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ClusterUpkeep } from './cluster-upkeep';
 import { list, MemberRoutes, Route } from './member-routes';
 import { Member } from './members';
 import { randomId, RedisCluster } from './redis-cluster';
+
+/** How long start-up waits for Redis before listening anyway (not ready, refusing logins until it answers). */
+const STARTUP_WAIT_MS = 5_000;
 
 const STALE = { outcome: 'stale' } as const;
 const NOT_IN_CALL = { outcome: 'not-in-call' } as const;
@@ -67,6 +70,13 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
 
   async onModuleInit(): Promise<void> {
     await this.upkeep.start();
+    // Listening at once would advertise an instance that refuses every login; an unreachable
+    // Redis must not keep it from starting either.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const waited = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), STARTUP_WAIT_MS)));
+    const reached = await Promise.race([this.upkeep.serving().then(() => true), waited]);
+    clearTimeout(timer);
+    if (!reached) new Logger('RedisUserRegistry').warn(`Redis not reached within ${STARTUP_WAIT_MS} ms; starting, but refusing logins until it answers (see /readyz)`);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -113,7 +123,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   async replace(username: string, previous: MessageSink, next: MessageSink): Promise<boolean> {
     const member = this.routes.members.withSink(usernameKey(username), previous);
     if (member === undefined) return false;
-    this.upkeep.requireServing();
+    this.upkeep.requireSettled();
     const tokenHash = tokenHashOf(next);
     if ((await this.link.run<number>('replace', member.key, this.cluster.id, member.sid, tokenHash)) !== 1) return false;
     member.sink = next;
@@ -148,7 +158,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   }
 
   async online(limit: number): Promise<OnlineUsers> {
-    this.upkeep.requireServing();
+    this.upkeep.requireSettled();
     const page = JSON.parse(await this.link.run<string>('onlinePage', limit));
     const users: OnlineUser[] = [];
     for (const route of list<Route>(page.users)) {
@@ -159,7 +169,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   }
 
   async search(prefix: string, limit: number): Promise<SearchResult> {
-    this.upkeep.requireServing();
+    this.upkeep.requireSettled();
     const key = usernameKey(prefix);
     // Members are "<key> <name>"; the space sorts below every character a name may hold.
     const [from, to] = key === '' ? ['-', '+'] : [`[${key}`, `[${key}\xff`];
@@ -244,7 +254,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
    * name), applies what it reports about calls, and returns its outcome.
    */
   private async decide(script: 'offer' | 'accept' | 'hangUp' | 'decline' | 'rejoin', username: string, ...args: (string | number)[]): Promise<Outcome> {
-    this.upkeep.requireServing();
+    this.upkeep.requireSettled();
     const key = usernameKey(username);
     const member = this.routes.members.get(key);
     const result: Outcome = JSON.parse(await this.link.run<string>(script, key, ...args, member ? this.cluster.id : '', member?.sid ?? ''));
