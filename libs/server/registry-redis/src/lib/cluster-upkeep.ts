@@ -220,9 +220,11 @@ export class ClusterUpkeep {
       }
       this.knownEpoch = lease.epoch;
       this.leaseValidUntil = sentAt + this.timing.leaseMs;
-      await this.reassert(lost);
+      const afterwards = await this.reassert(lost);
       await this.releaseOrphans();
       this.setStanding('serving', 'lease held');
+      // Claims to lost calls are decisions of their own: taken once this instance serves again.
+      afterwards.forEach((tell) => tell());
     } catch (error) {
       this.cutOff(`restoring failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -234,7 +236,8 @@ export class ClusterUpkeep {
    * back together as after a restart, when both parties claim it), or ended while this instance
    * could not hear about it (the user is told it ended).
    */
-  private async reassert(lost: boolean): Promise<void> {
+  private async reassert(lost: boolean): Promise<(() => void)[]> {
+    const afterwards: (() => void)[] = [];
     const members = this.routes.members.all();
     for (let start = 0; start < members.length; start += REASSERT_BATCH) {
       const batch = members.slice(start, start + REASSERT_BATCH);
@@ -246,9 +249,10 @@ export class ClusterUpkeep {
         const member = batch[index];
         if (outcome === 'taken') return this.evict(member);
         const call = before.get(member);
-        if (call !== undefined && member.call?.id !== call.id) this.callGone(member, call, lost);
+        if (call !== undefined && member.call?.id !== call.id) afterwards.push(() => this.callGone(member, call, lost));
       });
     }
+    return afterwards;
   }
 
   private callGone(member: Member, call: CachedCall, lost: boolean): void {
