@@ -60,7 +60,7 @@ describe('a cluster of three instances on one Redis', () => {
   it('answers across instances as one instance would: offline, busy, not in call, declined', async () => {
     const [a, aName] = await on(0).login('alice');
     const [b, bName] = await on(1).login('bob');
-    const [c, cName] = await on(2).login('carol');
+    const [c] = await on(2).login('carol');
     a.send({ type: 'offer', offer: OFFER, otherUsername: 'nobody-here' });
     expect(await a.next('error')).toMatchObject({ code: 'user-offline', replyTo: 'offer' });
     a.send({ type: 'offer', offer: OFFER, otherUsername: bName });
@@ -110,6 +110,39 @@ describe('a cluster of three instances on one Redis', () => {
       const found = await searcher.next('search');
       expect(found).toEqual({ type: 'search', prefix: 'DIR-', users: [...names].sort(), more: false });
     }
+  });
+
+  it('resumes a dropped session through another instance: kept messages in order, the partner told, the call goes on', async () => {
+    const [a, aName] = await on(0).login('alice');
+    const bName = uniqueName('bob');
+    const b = on(1).track(await TestClient.connect(instances[1].wsUrl));
+    b.send({ type: 'login', username: bName });
+    const { resumeToken } = await b.next('login');
+    const callId = await callUp(a, aName, b, bName);
+
+    b.terminate();
+    expect(await a.next('reconnecting')).toEqual({ type: 'reconnecting', username: bName, callId });
+    for (const n of [1, 2, 3]) a.send({ type: 'candidate', candidate: candidate(n), otherUsername: bName, callId });
+    await a.sync();
+
+    // The load balancer sends the new socket to another instance.
+    const bAgain = on(2).track(await TestClient.connect(instances[2].wsUrl));
+    bAgain.send({ type: 'login', username: bName, resumeToken });
+    expect(await bAgain.next('login')).toMatchObject({ success: true, resumed: true, call: { callId, otherUsername: aName, state: 'active' } });
+    expect(await a.next('reconnected')).toEqual({ type: 'reconnected', username: bName, callId });
+    // Sent while the route switches: they arrive after the kept ones, all in order.
+    for (const n of [4, 5, 6, 7, 8]) a.send({ type: 'candidate', candidate: candidate(n), otherUsername: bName, callId });
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      expect(await bAgain.next('candidate')).toEqual({ type: 'candidate', candidate: candidate(n), username: aName, callId });
+    }
+    await trickle(bAgain, bName, a, aName, callId, 9);
+    expect(a.callMessages().filter((message) => (message['type'] === 'error' && message['replyTo'] !== 'sync-probe') || message['type'] === 'close')).toEqual([]);
+
+    const thief = on(0).track(await TestClient.connect(instances[0].wsUrl));
+    thief.send({ type: 'login', username: bName, resumeToken });
+    expect(await thief.next('login')).toMatchObject({ success: false, reason: 'taken' });
+    bAgain.send({ type: 'close', otherUsername: aName, callId });
+    expect(await a.next('close')).toEqual({ type: 'close', username: bName, reason: 'hangup', callId });
   });
 
   it('tells the partner within two heartbeats when an instance is killed mid-call, and restores the call when its user logs in elsewhere', async () => {

@@ -100,6 +100,7 @@ export class ClusterUpkeep {
     const wasServing = this.standing === 'serving';
     this.setStanding('leaving', 'shutting down');
     this.timers.forEach((timer) => clearInterval(timer));
+    this.routes.handover.close();
     await this.restoring?.catch(() => undefined);
     if (wasServing && this.link.isUp) {
       try {
@@ -273,13 +274,20 @@ export class ClusterUpkeep {
   private async releaseOrphans(): Promise<void> {
     const held = await this.link.guard(() => this.link.commands.smembers(this.link.key(`i:${this.cluster.id}`)));
     for (const key of held) {
-      if (this.routes.members.get(key)) continue;
-      const result = JSON.parse(await this.link.run<string>('release', key, this.cluster.id, ''));
-      this.routes.apply(result.updates);
-      if (result.name === undefined) continue;
-      this.routes.released(result.name);
-      if (result.ended) await this.tellEnded(result.name, result.ended.peer, result.ended.callId);
+      if (!this.routes.members.get(key)) await this.releaseAbandoned(key, this.cluster.id, '');
     }
+  }
+
+  /**
+   * Releases a name whose session is gone without having released it (`sid` '' for any session of
+   * `inst`), as its session's end would have: its partner told, everyone else too.
+   */
+  async releaseAbandoned(key: string, inst: string, sid: string): Promise<void> {
+    const result = JSON.parse(await this.link.run<string>('release', key, inst, sid));
+    this.routes.apply(result.updates);
+    if (result.name === undefined) return;
+    this.routes.released(result.name);
+    if (result.ended) await this.tellEnded(result.name, result.ended.peer, result.ended.callId);
   }
 
   private async tellEnded(username: string, peer: string, callId: string): Promise<void> {

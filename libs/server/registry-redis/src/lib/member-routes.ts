@@ -1,6 +1,7 @@
 import { Departures, MessageSink, OnlineUser } from '@duet/server/signaling';
 import { usernameKey } from '@duet/shared/protocol';
 import { CallView, Envelope } from './envelopes';
+import { Handover } from './handover';
 import { Member, Members } from './members';
 import { RedisCluster } from './redis-cluster';
 import { RemoteSink } from './remote-sink';
@@ -27,9 +28,12 @@ export function list<T>(value: unknown): T[] {
  */
 export class MemberRoutes {
   readonly members = new Members();
+  readonly handover: Handover;
   private departures = NO_DEPARTURES;
 
-  constructor(private readonly cluster: RedisCluster) {}
+  constructor(private readonly cluster: RedisCluster) {
+    this.handover = new Handover(cluster, this.members);
+  }
 
   onDeparture(listener: Departures): void {
     this.departures = listener;
@@ -42,7 +46,13 @@ export class MemberRoutes {
   }
 
   sinkFor(key: string, inst: string, sid: string): MessageSink | undefined {
-    if (inst === this.cluster.id) return this.members.session(key, sid)?.sink;
+    if (inst === this.cluster.id) {
+      const member = this.members.session(key, sid);
+      if (member) return member.sink;
+      // Handed over to another instance a moment ago; Redis may not say so yet.
+      inst = this.handover.forwardedTo(sid) ?? inst;
+      if (inst === this.cluster.id) return undefined;
+    }
     return new RemoteSink(this.cluster.channel, inst, key, sid);
   }
 
@@ -50,7 +60,11 @@ export class MemberRoutes {
   peerOf(member: Member): MessageSink | undefined {
     const call = member.call;
     if (call === undefined || call.peerInst === false || call.peerSid === false) return undefined;
-    if (call.peerInst === this.cluster.id) return this.members.session(call.peerKey, call.peerSid)?.sink;
+    if (call.peerInst === this.cluster.id) {
+      const peer = this.members.session(call.peerKey, call.peerSid);
+      // A partner just handed over from another instance takes relays through its hold.
+      return peer?.holding ? { send: (message) => peer.sink.send(message), relay: (message) => peer.relay(message) } : peer?.sink;
+    }
     member.remotePeer ??= new RemoteSink(this.cluster.channel, call.peerInst, call.peerKey, call.peerSid);
     return member.remotePeer;
   }
@@ -70,6 +84,7 @@ export class MemberRoutes {
 
   /** Something another instance published for a user here. */
   deliver(envelope: Envelope): void {
+    if (this.handover.handle(envelope) || this.handover.forward(envelope)) return;
     switch (envelope.k) {
       case 's': {
         const member = envelope.sid === undefined ? this.members.get(envelope.to) : this.members.session(envelope.to, envelope.sid);
@@ -112,7 +127,7 @@ export class MemberRoutes {
     const callId = (envelope.m as { callId?: string }).callId;
     // Authorized by the sender's instance from its cache; a call that ended here meanwhile wins.
     if (callId !== undefined && member.call?.id !== callId) return;
-    if (member.sink.relay(envelope.m)) return;
+    if (member.relay(envelope.m, envelope.fw)) return;
     const sender = (envelope.m as { username?: string }).username;
     if (sender === undefined) return;
     this.cluster.channel.post(envelope.from, {

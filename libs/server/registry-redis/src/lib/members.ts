@@ -1,4 +1,5 @@
 import { MessageSink } from '@duet/server/signaling';
+import { ServerMessage } from '@duet/shared/protocol';
 import { CachedCall, CallView } from './envelopes';
 
 /**
@@ -11,6 +12,12 @@ export class Member {
   cv = 0;
   /** The proxy to the call partner's session, when it is on another instance (made once per call). */
   remotePeer: MessageSink | undefined;
+  /**
+   * While a session handed over from another instance settles (`Handover`): what the partner
+   * relays straight here waits until everything it sent through the old instance has arrived.
+   */
+  private held: ServerMessage[] | undefined;
+  private holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     readonly key: string,
@@ -20,6 +27,34 @@ export class Member {
     /** Hash of the session's resume token, as Redis has it ('' when the session has none). */
     public tokenHash: string,
   ) {}
+
+  /** Holds relays that do not come through the old instance, for at most `ms`. */
+  hold(ms: number): void {
+    this.held = [];
+    this.holdTimer = setTimeout(() => this.release(), ms);
+    this.holdTimer.unref();
+  }
+
+  get holding(): boolean {
+    return this.held !== undefined;
+  }
+
+  /** A relayed message for this user: delivered, or held (see `hold`); false if the backlog refuses it. */
+  relay(message: ServerMessage, forwarded = false): boolean {
+    if (this.held !== undefined && !forwarded) {
+      this.held.push(message);
+      return true;
+    }
+    return this.sink.relay(message);
+  }
+
+  /** Delivers what was held, in order, and holds no more. */
+  release(): void {
+    clearTimeout(this.holdTimer);
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const message of held) this.sink.relay(message);
+  }
 
   /** Takes `view` if it is newer than what is cached (or, after a restore, whatever it is). */
   follow(view: CallView, force = false): void {

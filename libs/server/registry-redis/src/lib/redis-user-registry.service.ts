@@ -131,6 +131,31 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     return true;
   }
 
+  /** See `Handover`: a session parked on another instance, taken over by `next` here. */
+  override async takeOver(username: string, token: string, next: MessageSink): Promise<{ username: string; kept: string[] } | undefined> {
+    this.upkeep.requireServing();
+    const key = usernameKey(username);
+    const [name, inst, sid] = await this.link.guard(() => this.link.commands.hmget(this.link.key(`u:${key}`), 'name', 'inst', 'sid'));
+    if (!name || !inst || !sid || inst === this.cluster.id) return undefined;
+    const shown = createHash('sha256').update(token).digest('base64url');
+    const member = new Member(key, name, sid, next, tokenHashOf(next));
+    const answer = await this.routes.handover.request(inst, member, shown);
+    let moved: { name?: string; updates?: unknown } = {};
+    if (answer.ok) {
+      moved = JSON.parse(await this.link.run<string>('takeOver', key, sid, shown, this.cluster.id, member.tokenHash).catch(() => '{}'));
+    }
+    if (moved.name === undefined) {
+      this.routes.members.remove(member);
+      member.release();
+      // The old instance gave its session up, but the claim did not move: nobody holds the name now.
+      if (answer.ok) await this.upkeep.releaseAbandoned(key, inst, sid).catch(() => undefined);
+      return undefined;
+    }
+    this.routes.members.confirm(member);
+    this.routes.apply(moved.updates);
+    return { username: moved.name, kept: answer.frames };
+  }
+
   async unregister(username: string, sink: MessageSink): Promise<EndedCall | undefined> {
     const member = this.routes.members.withSink(usernameKey(username), sink);
     if (member === undefined) return undefined;

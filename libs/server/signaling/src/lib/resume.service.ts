@@ -40,6 +40,7 @@ export class ResumeService implements OnModuleDestroy {
     const username = session.username;
     if (username === undefined) return;
     this.parked.add(session);
+    session.onRetire(() => this.parked.delete(session));
     session.park(this.options.limits.resumeWindowMs, () => {
       this.parked.delete(session);
       void end();
@@ -60,15 +61,25 @@ export class ResumeService implements OnModuleDestroy {
   ): Promise<boolean> {
     const holder = await this.registry.find(username);
     const previous = holder?.sink;
-    if (!holder || !(previous instanceof Session) || previous === session || !previous.acceptsResume(token)) return false;
-    if (!(await this.registry.replace(username, previous, session))) return false;
-    this.parked.delete(previous);
-    const kept = previous.retire();
-    session.username = holder.username;
+    if (!holder || previous === session) return false;
+    let kept: string[];
+    let name: string;
+    if (previous instanceof Session) {
+      if (!previous.acceptsResume(token) || !(await this.registry.replace(username, previous, session))) return false;
+      this.parked.delete(previous);
+      kept = previous.retire();
+      name = holder.username;
+    } else {
+      // Parked on another instance of a cluster (the load balancer sent this socket elsewhere).
+      const moved = await this.registry.takeOver(username, token, session);
+      if (moved === undefined) return false;
+      ({ kept, username: name } = moved);
+    }
+    session.username = name;
     const call = await this.registry.callOf(username);
     session.send({
       ...reply,
-      username: holder.username,
+      username: name,
       resumeToken: session.resumeToken,
       resumed: true,
       ...(call && { call: { callId: call.callId, otherUsername: call.peer, state: call.state } }),
@@ -76,7 +87,7 @@ export class ResumeService implements OnModuleDestroy {
     await this.presence.list(session);
     for (const frame of kept) session.sendFrame(frame);
     if (call) {
-      (await this.registry.find(call.peer))?.sink.send({ type: 'reconnected', username: holder.username, callId: call.callId });
+      (await this.registry.find(call.peer))?.sink.send({ type: 'reconnected', username: name, callId: call.callId });
     }
     return true;
   }

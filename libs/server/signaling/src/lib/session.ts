@@ -38,6 +38,7 @@ export class Session implements MessageSink {
   private running = false;
   private readonly waiting: QueuedTask[] = [];
   private writesBatched = false;
+  private retiredListener: (() => void) | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -113,9 +114,19 @@ export class Session implements MessageSink {
     return this.parked !== undefined;
   }
 
+  /** Whether some connection could still take this session over (by its token, checked apart). */
+  get isResumable(): boolean {
+    return !this.retired && this.name !== undefined && !this.parked?.overflowed;
+  }
+
+  /** Runs `listener` once this session is retired (one listener: the service that parked it). */
+  onRetire(listener: () => void): void {
+    this.retiredListener = listener;
+  }
+
   /** Whether a new connection showing `token` may take this session over. */
   acceptsResume(token: string): boolean {
-    if (this.retired || this.name === undefined || this.parked?.overflowed) return false;
+    if (!this.isResumable) return false;
     const expected = Buffer.from(this.resumeToken);
     const shown = Buffer.from(token);
     return shown.length === expected.length && timingSafeEqual(shown, expected);
@@ -145,6 +156,7 @@ export class Session implements MessageSink {
   }
 
   private stop(): string[] {
+    if (!this.retired) this.retiredListener?.();
     this.retired = true;
     this.dispose();
     clearTimeout(this.resumeWindow);

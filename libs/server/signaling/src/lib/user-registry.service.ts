@@ -176,6 +176,16 @@ export abstract class UserRegistryService {
    */
   abstract search(prefix: string, limit: number): Promise<SearchResult>;
 
+  /**
+   * Takes over `username`'s session held by another instance of a cluster, if `token` is its resume
+   * token and it may still be resumed; the messages kept for it, in order. One instance has no
+   * other instance: its sessions are resumed with `replace`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  async takeOver(username: string, token: string, next: MessageSink): Promise<{ username: string; kept: string[] } | undefined> {
+    return undefined;
+  }
+
   /** One instance holding everything in memory is always ready. */
   health(): RegistryHealth {
     return READY;

@@ -1,7 +1,7 @@
 import { ABANDON_CLAIM, ACCEPT, CALL_OF, DECLINE, DUE_RINGS, EXPIRE, HANG_UP, OFFER, PARTNER, REJOIN } from './calls.lua';
 import { CLAIM_DEAD, LEASE, REASSERT, RELEASE_BATCH, SWEPT } from './cluster.lua';
 import { PRELUDE } from './prelude.lua';
-import { CLAIM, MARK_LOST, ONLINE_PAGE, RELEASE, REPLACE, TAKE_OVER } from './users.lua';
+import { CLAIM, ONLINE_PAGE, RELEASE, REPLACE, TAKE_OVER } from './users.lua';
 
 /** Every script, by the name it is called under (`RedisLink.run`). */
 export const SCRIPTS = {
@@ -9,7 +9,6 @@ export const SCRIPTS = {
   release: RELEASE,
   replace: REPLACE,
   takeOver: TAKE_OVER,
-  markLost: MARK_LOST,
   onlinePage: ONLINE_PAGE,
   offer: OFFER,
   accept: ACCEPT,

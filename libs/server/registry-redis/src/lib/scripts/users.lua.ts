@@ -43,35 +43,20 @@ return 1
 `;
 
 /**
- * ARGV: P, key, token hash, new inst, new token hash. Cross-instance resume: the session parked on
- * another instance is taken over by this one when the token matches (single use: it is replaced).
- * Returns the session's name, sid, old instance and call, or nothing.
+ * ARGV: P, key, sid, token hash, new inst, new token hash. Cross-instance resume (`Handover`): the
+ * claim of session `sid`, parked on another instance, moves to this one when the token matches
+ * (single use: it is replaced). The partner's route is not touched here: it switches through the
+ * old instance, so messages on their way there are not overtaken. The session's name, or nothing.
  */
 export const TAKE_OVER = `
-local k, shown, inst, tok = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
-local u = redis.call('HMGET', U(k), 'name', 'inst', 'sid', 'tok', 'lost')
-if not u[1] or u[4] == '' or u[4] ~= shown or u[5] == '1' or u[2] == inst then return reply({}) end
+local k, sid, shown, inst, tok = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local u = redis.call('HMGET', U(k), 'name', 'inst', 'sid', 'tok')
+if not u[1] or u[3] ~= sid or u[4] == '' or u[4] ~= shown or u[2] == inst then return reply({}) end
 redis.call('HSET', U(k), 'inst', inst, 'tok', tok)
 redis.call('SMOVE', MEMBERS(u[2]), MEMBERS(inst), k)
 redis.call('HINCRBY', U(k), 'cv', 1)
 note(k)
-local id = redis.call('HGET', U(k), 'call')
-if id then
-  local c = redis.call('HMGET', C(id), 'ck', 'ek')
-  local pk = c[1]
-  if c[1] == k then pk = c[2] end
-  if pk then
-    redis.call('HINCRBY', U(pk), 'cv', 1)
-    note(pk)
-  end
-end
-return reply({ name = u[1], sid = u[3], from = u[2] })
-`;
-
-/** ARGV: P, key. The parked session lost messages: it may not be resumed, here or elsewhere. */
-export const MARK_LOST = `
-redis.call('HSET', U(ARGV[2]), 'lost', '1')
-return 1
+return reply({ name = u[1] })
 `;
 
 /** ARGV: P, limit. The first `limit` users in login order, with their routes, and how many there are. */
