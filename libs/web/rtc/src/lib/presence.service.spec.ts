@@ -29,4 +29,39 @@ describe(PresenceService.name, () => {
     socket.deliver({ type: 'presence', username: 'alice', online: true });
     expect(presence.onlineUsers()).toEqual(['carol', 'dave']);
   });
+
+  it('searches the directory by the start of a name, keeps only the answer to the latest text, and says when the list is a sample', () => {
+    FakeWebSocket.instances = [];
+    TestBed.configureTestingModule({
+      providers: [
+        { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
+        { provide: WEB_SOCKET_FACTORY, useValue: (url: string) => new FakeWebSocket(url) as unknown as WebSocket },
+      ],
+    });
+    const presence = TestBed.inject(PresenceService);
+    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+    TestBed.inject(SignalingClient).logIn('alice');
+    const socket = FakeWebSocket.latest();
+    socket.acceptConnection();
+    socket.deliver({ type: 'login', success: true, username: 'alice', iceServers: [] });
+    socket.deliver({ type: 'users', users: ['alice', 'bob'], total: 5000, truncated: true });
+    expect(presence.sampleOf()).toBe(5000);
+
+    presence.search('a');
+    presence.search('al ');
+    expect(socket.messages().slice(-2)).toEqual([{ type: 'search', prefix: 'a' }, { type: 'search', prefix: 'al' }]);
+    socket.deliver({ type: 'search', prefix: 'a', users: ['alan', 'alice', 'anna'], more: true });
+    expect(presence.matches()).toBeNull();
+    socket.deliver({ type: 'search', prefix: 'al', users: ['alan', 'Alice', 'alma'], more: false });
+    expect(presence.matches()).toEqual({ prefix: 'al', users: ['alan', 'alma'], more: false });
+    socket.deliver({ type: 'presence', username: 'ALMA', online: false });
+    expect(presence.matches()?.users).toEqual(['alan']);
+
+    const sent = socket.sent.length;
+    presence.search('al!');
+    expect(presence.matches()).toEqual({ prefix: 'al!', users: [], more: false });
+    presence.search('');
+    expect(presence.matches()).toBeNull();
+    expect(socket.sent.length).toBe(sent);
+  });
 });

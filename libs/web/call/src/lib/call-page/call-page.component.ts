@@ -37,6 +37,9 @@ export class CallPageComponent {
   protected readonly currentUser = this.facade.currentUser;
   protected readonly rememberedName = this.facade.rememberedName;
   protected readonly users = this.facade.users;
+  protected readonly usersSampleOf = this.facade.usersSampleOf;
+  protected readonly userMatches = this.facade.userMatches;
+  protected readonly moreUserMatches = this.facade.moreUserMatches;
   protected readonly loginPending = this.facade.loginPending;
   protected readonly callState = this.facade.callState;
   protected readonly remoteUser = this.facade.remoteUser;
@@ -65,6 +68,10 @@ export class CallPageComponent {
 
   protected logOut(): void {
     this.facade.logOut();
+  }
+
+  protected searchUsers(text: string): void {
+    this.facade.searchUsers(text);
   }
 
   protected callUser(name: string): void {
