@@ -2,6 +2,7 @@ import { ANSWER, CALL_ID, candidate, completeCall, OFFER } from './support/call-
 import { ClientPool } from './support/client-pool';
 import { Cluster, Instance, readiness, startCluster, waitUntilReady } from './support/cluster';
 import { uniqueName } from './support/names';
+import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 import { TestClient } from './support/test-client';
 
 const HEARTBEAT_MS = 1_000;
@@ -248,5 +249,53 @@ describe('Redis restarting under a cluster', () => {
     const [e, eName] = await pools[1].login('erin');
     await completeCall(newcomer, newName, e, eName);
     expect(cluster.instances.map((instance) => instance.child.exitCode)).toEqual([null, null]);
+  });
+});
+
+describe('an instance split from Redis', () => {
+  let cluster: Cluster;
+  let proxy: TcpProxy | undefined;
+  const pools = [0, 1].map((index) => new ClientPool(() => cluster.instances[index].wsUrl));
+
+  // Instance 0 reaches Redis through a proxy the test cuts; instance 1 directly.
+  beforeAll(async () => {
+    cluster = await startCluster(2, { HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), RESUME_WINDOW_MS: '3000' }, async (redis, index) => {
+      if (index === 1) return redis.url;
+      proxy = await startTcpProxy(redis.port);
+      return `redis://127.0.0.1:${proxy.port}`;
+    });
+  }, 60_000);
+  afterAll(async () => {
+    pools.forEach((pool) => pool.closeAll());
+    await cluster?.stop();
+    await proxy?.close();
+  });
+
+  it('never leaves two live holders of a name: the cut-off instance gives up a name taken meanwhile and keeps the others', async () => {
+    const [kept, keptName] = await pools[0].login('kept');
+    const [lost, lostName] = await pools[0].login('lost');
+    const [peer, peerName] = await pools[1].login('peer');
+    const callId = await callUp(peer, peerName, kept, keptName);
+
+    proxy?.cut();
+    await waitUntilReady(cluster.instances[0], 503);
+    const refused = pools[0].track(await TestClient.connect(cluster.instances[0].wsUrl));
+    refused.send({ type: 'login', username: uniqueName('refused') });
+    expect(await refused.next('login')).toMatchObject({ success: false, reason: 'unavailable' });
+    // The other instance sweeps the silent one: its users' names are free, their partners told.
+    expect(await peer.next('reconnecting', 2 * HEARTBEAT_MS + 1_000)).toEqual({ type: 'reconnecting', username: keptName, callId });
+    const thief = pools[1].track(await TestClient.loggedIn(cluster.instances[1].wsUrl, lostName));
+
+    proxy?.heal();
+    // Back: the name someone else holds now is given up (its session closed), the others reclaimed.
+    expect(await lost.closed).toEqual({ code: 4409, reason: 'your name was taken while this server was cut off; log in again' });
+    await waitUntilReady(cluster.instances[0], 200);
+    expect(await peer.next('reconnected', 5_000)).toEqual({ type: 'reconnected', username: keptName, callId });
+    expect(await kept.next('reconnected', 5_000)).toEqual({ type: 'reconnected', username: peerName, callId });
+    await trickle(peer, peerName, kept, keptName, callId, 1);
+    await trickle(kept, keptName, peer, peerName, callId, 2);
+    expect(thief.isOpen).toBe(true);
+    const [caller, callerName] = await pools[0].login('caller');
+    await completeCall(caller, callerName, thief, lostName);
   });
 });

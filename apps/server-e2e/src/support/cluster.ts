@@ -20,7 +20,12 @@ let clusters = 0;
  * A real redis-server and `count` production server processes sharing it, as behind a load
  * balancer: each on its own loopback port, each ready (it waits for Redis before it listens).
  */
-export async function startCluster(count: number, env: Record<string, string> = {}): Promise<Cluster> {
+export async function startCluster(
+  count: number,
+  env: Record<string, string> = {},
+  /** Per instance: the Redis URL it uses instead of the cluster's (e.g. through a proxy the test can cut). */
+  redisUrlOf: (redis: RedisServer, index: number) => string | Promise<string> = (redis) => redis.url,
+): Promise<Cluster> {
   requireBuiltServer();
   clusters += 1;
   const redis = await startRedisServer();
@@ -31,8 +36,8 @@ export async function startCluster(count: number, env: Record<string, string> = 
   };
   try {
     const started = await Promise.all(
-      Array.from({ length: count }, () =>
-        startServerProcess({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: `e2e-${process.pid}-${clusters}:`, ...env }),
+      Array.from({ length: count }, async (_, index) =>
+        startServerProcess({ REDIS_URL: await redisUrlOf(redis, index), REDIS_KEY_PREFIX: `e2e-${process.pid}-${clusters}:`, ...env }),
       ),
     );
     for (const server of started) {
