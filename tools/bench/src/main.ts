@@ -412,14 +412,13 @@ function buildReport(
 
 const section = (name: string) => [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`] as const;
 
-/** Replaces the generated section `name` of docs/benchmarks.md; the prose around it is written by hand. */
-function updateDocs(name: string, markdown: string): void {
-  const file = join(WORKSPACE, 'docs/benchmarks.md');
-  const [open, close] = section(name);
+/** Replaces the generated section `name` of a doc (docs/benchmarks.md by default); the prose around it is written by hand. */
+function updateDocs(name: string, markdown: string, doc = 'benchmarks.md', [open, close]: readonly string[] = section(name)): void {
+  const file = join(WORKSPACE, 'docs', doc);
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf(open);
   const end = text.indexOf(close);
-  if (start < 0 || end < start) throw new Error(`docs/benchmarks.md has no ${open} … ${close} section`);
+  if (start < 0 || end < start) throw new Error(`docs/${doc} has no ${open} … ${close} section`);
   writeFileSync(file, `${text.slice(0, start + open.length)}\n${markdown}\n${text.slice(end)}`);
 }
 
@@ -545,6 +544,10 @@ async function main(): Promise<void> {
   const markdown = renderMarkdown(report);
   if (!options.smoke) writeFileSync(options.out.replace(/(\.json)?$/, '.md'), `${markdown}\n`);
   if (options.updateDocs) updateDocs('results', markdown);
+  if (options.updateDocs && report.cluster) {
+    const note = `Run ${report.startedAt}, ${report.options.rounds} rounds, server code at ${report.source.commit}; ${report.pinned ? 'pinned' : 'not pinned'}.`;
+    updateDocs('cluster', `${note}\n\n${renderCluster(report.cluster)}`, 'scaling.md', ['<!-- scaling:results:start -->', '<!-- scaling:results:end -->']);
+  }
 
   console.log(`\n${renderTable(report.summary)}\n`);
   if (report.cluster) console.log(`${renderCluster(report.cluster)}\n`);

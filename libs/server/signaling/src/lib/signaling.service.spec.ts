@@ -11,6 +11,7 @@ import { Session } from './session';
 import { SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
+import { RegistryUnavailableError } from './user-registry.service';
 
 /** A session whose socket records what it is sent: the only fake here. */
 function fakeSession(identity: Identity = {}) {
@@ -106,6 +107,29 @@ describe(SignalingService.name, () => {
       { type: 'presence', username: 'bob', online: true },
       { type: 'presence', username: 'bob', online: false },
     ]);
+  });
+
+  it('answers a search with the online names that start with it, once logged in', async () => {
+    const { session, sent } = fakeSession();
+    await service.search(session, { type: 'search', prefix: 'a' });
+    expect(sent).toEqual([{ type: 'error', code: 'not-logged-in', message: 'log in first', replyTo: 'search' }]);
+    const alice = await loggedIn('alice');
+    await loggedIn('Albert');
+    await loggedIn('bob');
+    await service.search(alice.session, { type: 'search', prefix: 'AL' });
+    expect(alice.sent.filter((message) => message.type === 'search')).toEqual([{ type: 'search', prefix: 'AL', users: ['Albert', 'alice'], more: false }]);
+  });
+
+  it('refuses a login as unavailable, changing nothing, when the registry cannot decide', async () => {
+    jest.spyOn(registry, 'register').mockRejectedValueOnce(new RegistryUnavailableError('Redis unreachable'));
+    const { session, sent } = fakeSession();
+    await service.login(session, { type: 'login', username: 'alice' });
+    expect(sent).toEqual([
+      { type: 'login', success: false, reason: 'unavailable', message: 'the server cannot reach its directory of users just now; try again in a moment' },
+    ]);
+    expect(session.username).toBeUndefined();
+    await service.login(session, { type: 'login', username: 'alice' });
+    expect(session.username).toBe('alice');
   });
 
   it('answers an invalid login as a failed login, and other violations as errors', async () => {
