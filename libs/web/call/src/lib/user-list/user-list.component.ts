@@ -86,12 +86,12 @@ export class UserListComponent {
   readonly disabled = input(false);
   readonly callUser = output<string>();
   /** What is typed in the search box, on every change. */
-  readonly search = output<string>();
+  readonly lookUp = output<string>();
 
   protected readonly shown = computed(() => this.matches() ?? this.users());
   protected readonly onlineCount = computed(() => this.sampleOf() ?? this.users().length);
 
   protected searchFor(event: Event): void {
-    this.search.emit((event.target as HTMLInputElement).value);
+    this.lookUp.emit((event.target as HTMLInputElement).value);
   }
 }
