@@ -9,6 +9,8 @@ const MAIN = join(WORKSPACE, 'dist/tools/bench/main.js');
 interface SmokeReport {
   pinned: boolean;
   problems: string[];
+  cluster?: { throughputRatio: number; local: { messagesPerSecond: number; samples: number }; split: { messagesPerSecond: number; samples: number } };
+  clusterRounds: { idle: { connections: number; rssPerConnectionKiB: number }; counters: { errors: number; violations: number; lost: number; connectFailures: number } }[];
   rounds: {
     server: string;
     idle: { connections: number; rssPerConnectionKiB: number };
@@ -66,6 +68,17 @@ describe('bench --smoke', () => {
       expect(round.calls.completed).toBeGreaterThan(0);
       expect(round.calls.failed).toBe(0);
     }
+  });
+
+  it('relays through a cluster of two instances on Redis, within one instance and split across both, losing nothing', () => {
+    expect(report.clusterRounds).toHaveLength(1);
+    const [round] = report.clusterRounds;
+    expect(round.counters).toEqual({ ...round.counters, errors: 0, violations: 0, lost: 0, connectFailures: 0 });
+    expect(round.idle.connections).toBe(300);
+    expect(report.cluster?.local.messagesPerSecond).toBeGreaterThan(0);
+    expect(report.cluster?.split.messagesPerSecond).toBeGreaterThan(0);
+    expect(report.cluster?.split.samples).toBeGreaterThan(0);
+    expect(output).toContain('split across two');
   });
 
   it('prints the comparison table', () => {

@@ -1,8 +1,14 @@
 /** What the orchestrator (main.ts) asks of each load-generator process, over the IPC channel. */
 
+/**
+ * A server under test: its WebSocket URL, or for a cluster two URLs: each pair's first socket
+ * connects to `url`, its second to `peerUrl` (another instance: every message crosses instances).
+ */
+export type TargetAddress = string | { readonly url: string; readonly peerUrl: string };
+
 export interface InitArgs {
-  /** Server name -> WebSocket URL. Both servers are up during a round; one is loaded at a time. */
-  readonly targets: Readonly<Record<string, string>>;
+  /** Server name -> address. Both servers are up during a round; one is loaded at a time. */
+  readonly targets: Readonly<Record<string, TargetAddress>>;
   /** Source addresses this process may bind (disjoint between processes). */
   readonly addresses: readonly string[];
   /** Most live connections per source address (each server refuses more than 256 per IP). */

@@ -47,6 +47,8 @@ class Target {
   constructor(
     readonly name: string,
     readonly url: string,
+    /** Where each pair's second socket connects: another instance of a cluster, or the same server. */
+    readonly peerUrl: string = url,
   ) {}
 
   pairConns(limit = this.pairs.length): Conn[] {
@@ -63,12 +65,9 @@ class Conn {
   readonly ws: WebSocket;
   readonly closed: Promise<void>;
   peer: Conn | undefined;
-  /**
-   * `"username":"<peer>"}` (plus `,"callId":"<id>"` from a server that names calls): how every
-   * frame relayed from the peer must end.
-   */
+  /** `"username":"<peer>","callId":"<id>"}` (no callId from the raw relay): how every frame relayed from the peer must end. */
   peerSuffix: Buffer | undefined;
-  /** The server's name for the call this connection is in (Duet names calls; the raw relay does not). */
+  /** The server's name for this socket's call, when the server names calls (Duet does; the raw relay does not). */
   callId: string | undefined;
   frame: (seq: number) => string = () => {
     throw new Error(`${this.name} is in no call`);
@@ -89,8 +88,9 @@ class Conn {
     readonly id: number,
     readonly name: string,
     readonly address: string,
+    url: string = target.url,
   ) {
-    this.ws = new WebSocket(target.url, {
+    this.ws = new WebSocket(url, {
       localAddress: address,
       perMessageDeflate: false,
       skipUTF8Validation: true,
@@ -204,9 +204,9 @@ function releaseAddress(address: string): void {
   liveByAddress.set(address, (liveByAddress.get(address) ?? 1) - 1);
 }
 
-/** Connects to `t` from the next free source address and logs in as `name`. */
-async function open(t: Target, name: string): Promise<Conn> {
-  const conn = new Conn(t, nextId++, name, allocateAddress());
+/** Connects to `t` (at `url`) from the next free source address and logs in as `name`. */
+async function open(t: Target, name: string, url: string = t.url): Promise<Conn> {
+  const conn = new Conn(t, nextId++, name, allocateAddress(), url);
   try {
     await new Promise<void>((resolve, reject) => {
       conn.ws.once('open', resolve);
@@ -280,22 +280,7 @@ function onCandidate(conn: Conn, data: Buffer): void {
 
 /** Smoke mode: the relayed frame is exactly `{type, candidate, username}` with what the peer sent. */
 function verifyCandidate(conn: Conn, from: Conn, seq: number, data: Buffer): void {
-  verifyRelayed(conn, JSON.parse(data.toString()), {
-    type: 'candidate',
-    candidate: candidateInit(seq, from.id),
-    username: from.name,
-    ...callIdOf(conn),
-  });
-}
-
-function callIdOf(conn: Conn): { callId?: string } {
-  return conn.callId === undefined ? {} : { callId: conn.callId };
-}
-
-/** How a frame relayed to `conn` from `from` ends: `"username":…}` or `"username":…,"callId":…}`. */
-function relayedSuffix(from: Conn, callId: string | undefined): Buffer {
-  const named = callId === undefined ? '' : `,"callId":${JSON.stringify(callId)}`;
-  return Buffer.from(`"username":${JSON.stringify(from.name)}${named}}`);
+  verifyRelayed(conn, JSON.parse(data.toString()), withCall({ type: 'candidate', candidate: candidateInit(seq, from.id), username: from.name }, from.callId));
 }
 
 function verifyRelayed(conn: Conn, got: Message, expected: Message): void {
@@ -326,18 +311,26 @@ async function call(a: Conn, b: Conn, id: number): Promise<void> {
   const offered = b.expect('offer');
   a.ws.send(offerFrame(b.name, id));
   const offer = await offered;
-  // Duet names the call in what it relays (docs/protocol.md); a server that does not, names nothing.
   const callId = typeof offer['callId'] === 'string' ? offer['callId'] : undefined;
   a.callId = b.callId = callId;
-  a.peerSuffix = relayedSuffix(b, callId);
-  b.peerSuffix = relayedSuffix(a, callId);
+  a.peerSuffix = relayedSuffix(b.name, callId);
+  b.peerSuffix = relayedSuffix(a.name, callId);
   const answered = a.expect('answer');
   b.ws.send(answerFrame(a.name, id));
   const answer = await answered;
   if (settings.verify === 'full') {
-    verifyRelayed(b, offer, { type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name, ...callIdOf(b) });
-    verifyRelayed(a, answer, { type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name, ...callIdOf(a) });
+    verifyRelayed(b, offer, withCall({ type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name }, callId));
+    verifyRelayed(a, answer, withCall({ type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name }, callId));
   }
+}
+
+/** How a frame relayed from `sender` ends: the server names the sender last, then the call. */
+function relayedSuffix(sender: string, callId: string | undefined): Buffer {
+  return Buffer.from(`"username":${JSON.stringify(sender)}${callId === undefined ? '' : `,"callId":${JSON.stringify(callId)}`}}`);
+}
+
+function withCall(message: Message, callId: string | undefined): Message {
+  return callId === undefined ? message : { ...message, callId };
 }
 
 /** Runs `task(i)` for i in [0, count), at most `concurrency` at a time; rejects with the first failure. */
@@ -401,7 +394,7 @@ async function oneCall(t: Target, candidates: number): Promise<void> {
     const closed = b.expect('close');
     a.ws.send(closeFrame(b.name));
     const close = await closed;
-    if (settings.verify === 'full') verifyRelayed(b, close, { type: 'close', username: a.name, reason: 'hangup', ...callIdOf(b) });
+    if (settings.verify === 'full') verifyRelayed(b, close, withCall({ type: 'close', username: a.name, reason: 'hangup' }, a.callId));
     a.ws.close();
     b.ws.close();
     await Promise.all([a.closed, b.closed]);
@@ -415,14 +408,16 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
   async init(args) {
     settings = args;
     targets.clear();
-    for (const [name, url] of Object.entries(args.targets)) targets.set(name, new Target(name, url));
+    for (const [name, address] of Object.entries(args.targets)) {
+      targets.set(name, typeof address === 'string' ? new Target(name, address) : new Target(name, address.url, address.peerUrl));
+    }
   },
 
   async idle({ target: name, count, concurrency }) {
     const t = target(name);
     const started = performance.now();
     await bounded(count, concurrency, async (i) => {
-      t.idle.add(await open(t, `${settings.tag}i${i}`));
+      t.idle.add(await open(t, `${settings.tag}${t.name}i${i}`));
     });
     return { connected: t.idle.size, ms: performance.now() - started };
   },
@@ -431,7 +426,7 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
     const t = target(name);
     const started = performance.now();
     await bounded(count, concurrency, async (i) => {
-      const [a, b] = await Promise.all([open(t, `${settings.tag}pa${i}`), open(t, `${settings.tag}pb${i}`)]);
+      const [a, b] = await Promise.all([open(t, `${settings.tag}${t.name}pa${i}`), open(t, `${settings.tag}${t.name}pb${i}`, t.peerUrl)]);
       await call(a, b, i);
       t.pairs.push([a, b]);
     });

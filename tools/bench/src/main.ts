@@ -11,10 +11,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, hostname, loadavg, release, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { Mark } from './loadgen-rpc';
-import { BenchOptions, parseArgs } from './options';
-import { canPin, LoadGenerator, ServerKind, ServerProcess, startServer } from './processes';
+import { dirname, join } from 'node:path';
+import { ClusterRoundResult, measureCluster, renderCluster, summarizeCluster } from './cluster-round';
+import { parseArgs } from './options';
+import { canPin, LoadGenerator, ServerKind, ServerProcess } from './processes';
 import { CpuProfile, ProfileSummary, summarizeProfile } from './profile';
 import {
   mergeCounters,
@@ -25,106 +25,12 @@ import {
   RoundResult,
   summarizeRounds,
 } from './report';
+import { aim, BENCH_DIR, LOADGEN_CORE, log, mark, onAll, Run, SERVER_CORE, serverFor, share, sleep, sliceOrder, Tally, Window, WORKSPACE } from './run-kit';
 import { median, summarize } from './stats';
 
-const BENCH_DIR = __dirname;
-const WORKSPACE = resolve(BENCH_DIR, '../../..');
 const RESULTS = join(WORKSPACE, 'tools/bench/results');
-const SERVER_CORE = 0;
-const LOADGEN_CORE = 1;
-const FIRST_SOURCE = 2;
-const LAST_SOURCE = 254;
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
-const log = (text: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${text}`);
-
-interface Run {
-  readonly options: BenchOptions;
-  readonly loadgens: LoadGenerator[];
-  readonly scratch: string;
-}
-
-/** Splits `total` over the load generators as evenly as whole numbers allow. */
-function share(total: number, parts: number, index: number): number {
-  return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
-}
-
-function onAll<T>(run: Run, call: (loadgen: LoadGenerator, index: number) => Promise<T>): Promise<T[]> {
-  return Promise.all(run.loadgens.map(call));
-}
-
-function sourceAddresses(index: number, parts: number): string[] {
-  const all = Array.from({ length: LAST_SOURCE - FIRST_SOURCE + 1 }, (_, i) => `127.0.0.${FIRST_SOURCE + i}`);
-  return all.filter((_, i) => i % parts === index);
-}
-
-function serverFor(run: Run, kind: ServerKind, label: string, profile = false): Promise<ServerProcess> {
-  return startServer(kind, {
-    workspaceRoot: WORKSPACE,
-    benchDir: BENCH_DIR,
-    core: run.options.pin ? SERVER_CORE : undefined,
-    logFile: join(run.scratch, `${label}.log`),
-    nodeFlags: profile
-      ? ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${run.scratch}`, `--cpu-prof-name=${label}.cpuprofile`, '-r', join(BENCH_DIR, 'profile-hook.js')]
-      : [],
-    ipc: profile,
-    env: kind === 'duet' ? run.options.duetEnv : undefined,
-  });
-}
-
-async function aim(run: Run, servers: Partial<Record<ServerKind, ServerProcess>>): Promise<void> {
-  const urls = Object.fromEntries(Object.entries(servers).map(([kind, server]) => [kind, server.url]));
-  await onAll(run, (loadgen, i) =>
-    loadgen.call('init', {
-      targets: urls,
-      addresses: sourceAddresses(i, run.loadgens.length),
-      perAddress: run.options.perAddress,
-      verify: run.options.smoke ? 'full' : 'fast',
-      tag: `g${i}`,
-    }),
-  );
-}
-
-interface Window {
-  marks: Mark[];
-  serverCpu: number;
-  at: number;
-}
-
-async function mark(run: Run, server: ServerProcess): Promise<Window> {
-  const marks = await onAll(run, (loadgen) => loadgen.call('mark', {}));
-  return { marks, serverCpu: server.cpuMicros(), at: Date.now() };
-}
-
-/** Measured slices of one phase for one server, summed. */
-class Tally {
-  seconds = 0;
-  count = 0;
-  serverCpuMicros = 0;
-  loadgenCpuMicros = 0;
-
-  add(start: Window, end: Window, pick: (m: Mark) => number): void {
-    this.seconds += (end.at - start.at) / 1000;
-    this.count += start.marks.reduce((sum, m, i) => sum + pick(end.marks[i]) - pick(m), 0);
-    this.serverCpuMicros += end.serverCpu - start.serverCpu;
-    this.loadgenCpuMicros += start.marks.reduce((sum, m, i) => sum + end.marks[i].cpuMicros - m.cpuMicros, 0);
-  }
-
-  get perSecond(): number {
-    return this.count / this.seconds;
-  }
-
-  cpuPct(micros: number): number {
-    return (100 * micros) / (this.seconds * 1e6);
-  }
-}
 
 type PerServer<T> = Record<ServerKind, T>;
-
-/** ABBA: slice `s` runs the servers in `order`, the next one in reverse, and so on. */
-function sliceOrder(order: readonly ServerKind[], slice: number): readonly ServerKind[] {
-  return slice % 2 === 0 ? order : [...order].reverse();
-}
 
 /**
  * One round: fresh Duet and raw servers, both up; every phase loads one of them at a time, in
@@ -137,7 +43,7 @@ async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
   const servers = {} as PerServer<ServerProcess>;
   try {
     for (const kind of order) servers[kind] = await serverFor(run, kind, `${kind}-round${round}`);
-    await aim(run, servers);
+    await aim(run, { duet: servers.duet.url, raw: servers.raw.url });
     await sleep(o.smoke ? 200 : 1_000);
 
     const idle = {} as PerServer<RoundResult['idle']>;
@@ -286,14 +192,14 @@ async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: Pro
   const o = run.options;
   const tally = new Tally();
   const label = `profile-${kind}`;
-  const server = await serverFor(run, kind, label, true);
+  const server = await serverFor(run, kind, label, { profile: true });
   const hook = (message: Record<string, unknown>) => {
     const reply = new Promise<void>((done) => server.child.once('message', () => done()));
     server.child.send(message);
     return reply;
   };
   try {
-    await aim(run, { [kind]: server });
+    await aim(run, { [kind]: server.url });
     log(`profiling ${kind} under the throughput load (${o.pairs} pairs)`);
     await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(o.pairs, run.loadgens.length, i), concurrency: 100 }));
     await onAll(run, (lg) => lg.call('streamStart', { target: kind, window: o.window, rate: o.perSocketRate }));
@@ -340,7 +246,7 @@ async function latencyTimeline(run: Run, kind: ServerKind): Promise<TimelineSeco
   const k = run.loadgens.length;
   const server = await serverFor(run, kind, `timeline-${kind}`);
   try {
-    await aim(run, { [kind]: server });
+    await aim(run, { [kind]: server.url });
     const idle = Math.max(0, o.idleConnections - 2 * o.pairs);
     log(`timeline: ${kind}, ${idle} idle sockets + ${o.pairs} pairs, ${o.latencyRate} msg/s for 40 s`);
     await onAll(run, (lg, i) => lg.call('idle', { target: kind, count: share(idle, k, i), concurrency: o.connectConcurrency }));
@@ -419,6 +325,15 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
     '',
     renderMarkdownTable(report.summary),
     '',
+    ...(report.cluster
+      ? [
+          renderCluster(report.cluster),
+          '',
+          'Cluster: two Duet instances with `REDIS_URL` and one redis-server, all three on the server core; the same load over ' +
+            'pairs whose sockets are both on one instance, and over pairs split across the two, in alternating slices of each round.',
+          '',
+        ]
+      : []),
     `${report.options.rounds} rounds; in each, fresh Duet and raw servers are both up and every phase alternates between ` +
       `them in slices (ABBA). Throughput: ${report.options.pairs} pairs (${report.options.pairs * 2} sockets) per server at ` +
       `≤ ${report.options.perSocketRate} msg/s per socket, window ${report.options.window}, ${report.options.throughputSlices} × ` +
@@ -443,13 +358,17 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
 function buildReport(
   run: Run,
   rounds: RoundResult[],
+  clusterRounds: ClusterRoundResult[],
   startedAt: Date,
   load: number[],
   profiles: Record<string, ProfileSummary>,
   measuredSource: ReturnType<typeof source>,
 ) {
   const summary = summarizeRounds(rounds);
-  const problems = rounds.flatMap(problemsOf);
+  const problems = [
+    ...rounds.flatMap(problemsOf),
+    ...clusterRounds.flatMap((r) => problemsOf({ server: 'cluster', round: r.round, counters: r.counters })),
+  ];
   const notes: string[] = [];
   const extra = Object.entries(run.options.duetEnv).map(([name, value]) => `${name}=${value}`);
   if (extra.length > 0) notes.push(`NOT the default config: Duet ran with ${extra.join(' ')}`);
@@ -482,23 +401,24 @@ function buildReport(
     loadAverage: { start: load.map((v) => Number(v.toFixed(2))), end: loadavg().map((v) => Number(v.toFixed(2))) },
     options: run.options,
     summary,
+    cluster: summarizeCluster(clusterRounds),
     problems,
     notes,
     profiles,
     rounds,
+    clusterRounds,
   };
 }
 
 const section = (name: string) => [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`] as const;
 
-/** Replaces the generated section `name` of docs/benchmarks.md; the prose around it is written by hand. */
-function updateDocs(name: string, markdown: string): void {
-  const file = join(WORKSPACE, 'docs/benchmarks.md');
-  const [open, close] = section(name);
+/** Replaces the generated section `name` of a doc (docs/benchmarks.md by default); the prose around it is written by hand. */
+function updateDocs(name: string, markdown: string, doc = 'benchmarks.md', [open, close]: readonly string[] = section(name)): void {
+  const file = join(WORKSPACE, 'docs', doc);
   const text = readFileSync(file, 'utf8');
   const start = text.indexOf(open);
   const end = text.indexOf(close);
-  if (start < 0 || end < start) throw new Error(`docs/benchmarks.md has no ${open} … ${close} section`);
+  if (start < 0 || end < start) throw new Error(`docs/${doc} has no ${open} … ${close} section`);
   writeFileSync(file, `${text.slice(0, start + open.length)}\n${markdown}\n${text.slice(end)}`);
 }
 
@@ -583,11 +503,15 @@ async function main(): Promise<void> {
       `, logs in ${scratch}`,
   );
   const rounds: RoundResult[] = [];
+  const clusterRounds: ClusterRoundResult[] = [];
   const profiles: Record<string, ProfileSummary> = {};
   const timelines: Partial<Record<ServerKind, TimelineSecond[]>> = {};
   let failed = false;
   try {
-    for (let round = 1; round <= options.rounds; round++) rounds.push(...(await measureRound(run, round)));
+    for (let round = 1; round <= options.rounds; round++) {
+      rounds.push(...(await measureRound(run, round)));
+      if (options.cluster) clusterRounds.push(await measureCluster(run, round));
+    }
     if (options.latencyTimeline) {
       for (const kind of ['duet', 'raw'] as const) timelines[kind] = await latencyTimeline(run, kind);
       const table = renderTimeline(timelines);
@@ -615,13 +539,18 @@ async function main(): Promise<void> {
   }
   if (rounds.length === 0) process.exit(failed ? 1 : 0);
 
-  const report = buildReport(run, rounds, startedAt, load, profiles, measuredSource);
+  const report = buildReport(run, rounds, clusterRounds, startedAt, load, profiles, measuredSource);
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report);
   if (!options.smoke) writeFileSync(options.out.replace(/(\.json)?$/, '.md'), `${markdown}\n`);
   if (options.updateDocs) updateDocs('results', markdown);
+  if (options.updateDocs && report.cluster) {
+    const note = `Run ${report.startedAt}, ${report.options.rounds} rounds, server code at ${report.source.commit}; ${report.pinned ? 'pinned' : 'not pinned'}.`;
+    updateDocs('cluster', `${note}\n\n${renderCluster(report.cluster)}`, 'scaling.md', ['<!-- scaling:results:start -->', '<!-- scaling:results:end -->']);
+  }
 
   console.log(`\n${renderTable(report.summary)}\n`);
+  if (report.cluster) console.log(`${renderCluster(report.cluster)}\n`);
   console.log(
     `machine: ${report.machine.nproc} cores, ${report.machine.cpuModel}, Node ${report.machine.node}; ` +
       (report.pinned ? 'server pinned to core 0, load generator to core 1 (taskset)' : 'NOT pinned'),

@@ -26,6 +26,10 @@ export interface BenchOptions {
   readonly callSlices: number;
   readonly callWarmupMs: number;
   readonly callSliceMs: number;
+  /** Also measure a cluster (two instances and Redis): pairs within one instance against split pairs. */
+  readonly cluster: boolean;
+  readonly clusterThroughputSlices: number;
+  readonly clusterLatencySlices: number;
   /** Most sockets per source address (the server's per-IP cap is 256). */
   readonly perAddress: number;
   readonly loadgenProcesses: number;
@@ -67,6 +71,9 @@ export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   callSlices: 2,
   callWarmupMs: 500,
   callSliceMs: 2_500,
+  cluster: true,
+  clusterThroughputSlices: 2,
+  clusterLatencySlices: 4,
   perAddress: 200,
   loadgenProcesses: 1,
   profile: false,
@@ -95,6 +102,8 @@ export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
   callSlices: 1,
   callWarmupMs: 200,
   callSliceMs: 600,
+  clusterThroughputSlices: 1,
+  clusterLatencySlices: 1,
   // Small blocks: a few hundred sockets still spread over several source addresses.
   perAddress: 50,
 };
@@ -109,6 +118,7 @@ const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run ben
   --latency-rate R      fixed offered rate for the latency run, msg/s (default 5000)
   --procs K             load-generator processes (default 1)
   --no-pin              do not pin with taskset
+  --no-cluster          skip the cluster phase (two instances on Redis: pairs within one vs split)
   --profile             also profile both servers under the throughput load
   --timeline            also: per-second latency for 40 s with the idle sockets held (spans a heartbeat)
   --docs                rewrite the results section of docs/benchmarks.md
@@ -166,6 +176,9 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
         break;
       case '--no-pin':
         options.pin = false;
+        break;
+      case '--no-cluster':
+        options.cluster = false;
         break;
       case '--profile':
         options.profile = true;

@@ -114,12 +114,7 @@ export async function startServer(kind: ServerKind, options: StartServerOptions)
       const line = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^VmRSS:\s+(\d+) kB/m);
       return line ? Number(line[1]) * 1024 : Number.NaN;
     },
-    cpuMicros: () => {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // fields[11], fields[12]: utime, stime (fields 14 and 15 of proc(5), counted from state).
-      return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
-    },
+    cpuMicros: () => cpuMicrosOf(pid),
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');
@@ -192,4 +187,58 @@ export class LoadGenerator {
     await this.exited;
     clearTimeout(timer);
   }
+}
+
+/** CPU time (user + system) of process `pid`, microseconds, from /proc. */
+export function cpuMicrosOf(pid: number): number {
+  // fields[11], fields[12]: utime, stime (fields 14 and 15 of proc(5), counted from state).
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+}
+
+export interface RedisProcess {
+  readonly url: string;
+  readonly pid: number;
+  cpuMicros(): number;
+  /** `used_memory` from INFO: what Redis holds for the data, bytes. */
+  usedMemory(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * redis-server on a free loopback port, nothing persisted, pinned like the servers (the cluster's
+ * cost includes Redis' own). Debian's package; `REDIS_SERVER_PATH` points elsewhere.
+ */
+export async function startRedis(core: number | undefined, logFile: string): Promise<RedisProcess> {
+  const binary = process.env['REDIS_SERVER_PATH'] ?? '/usr/bin/redis-server';
+  if (!existsSync(binary)) throw new Error(`redis-server not found at ${binary}: apt-get install redis-server (the cluster phase needs it)`);
+  const port = await freePort();
+  const log = openSync(logFile, 'a');
+  const [command, args] = pinned(core, [binary, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no']);
+  const child = track(spawn(command, args, { stdio: ['ignore', log, log] }));
+  closeSync(log);
+  const pid = child.pid;
+  if (pid === undefined) throw new Error('could not start redis-server');
+  let exited = false;
+  const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+  await waitForPort(port, 10_000, () => exited);
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    pid,
+    cpuMicros: () => cpuMicrosOf(pid),
+    usedMemory: () => {
+      try {
+        const info = execFileSync('redis-cli', ['-p', String(port), 'info', 'memory'], { encoding: 'utf8' });
+        return Number(info.match(/^used_memory:(\d+)/m)?.[1] ?? Number.NaN);
+      } catch {
+        return Number.NaN;
+      }
+    },
+    stop: async () => {
+      if (exited) return;
+      child.kill('SIGTERM');
+      await exit;
+    },
+  };
 }

@@ -169,7 +169,7 @@ export function mergeCounters(all: readonly Counters[]): Counters {
 }
 
 /** What makes a round untrustworthy: any error reply, misdelivery, loss, failed connect or call. */
-export function problemsOf(r: RoundResult): string[] {
+export function problemsOf(r: Pick<RoundResult, 'round' | 'counters'> & { server: string }): string[] {
   const problems: string[] = [];
   const c = r.counters;
   if (c.errors > 0) problems.push(`${c.errors} error replies (${c.errorSamples.slice(0, 3).join(' | ')})`);

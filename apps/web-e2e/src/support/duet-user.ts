@@ -178,6 +178,11 @@ export class DuetUser {
     await this.userItem(name).waitFor();
   }
 
+  /** Types `text` in the user list's search box (what a person does past the presence limit). */
+  async searchFor(text: string): Promise<void> {
+    await this.page.getByTestId('user-search').fill(text);
+  }
+
   async callFromList(name: string): Promise<void> {
     await this.userItem(name).click();
   }

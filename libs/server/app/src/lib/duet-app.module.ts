@@ -1,7 +1,8 @@
 import { AuthModule, ConnectionAuthenticator } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
 import { IceModule, IceServerIssuer } from '@duet/server/ice';
-import { SignalingModule, UserRegistryService } from '@duet/server/signaling';
+import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
+import { SignalingModule, SignalingModuleOptions, UserRegistryService } from '@duet/server/signaling';
 import { WebHostModule } from '@duet/server/web-host';
 import { DynamicModule, Module, Type } from '@nestjs/common';
 
@@ -29,10 +30,26 @@ export class DuetAppModule {
           allowedOrigins: config.allowedOrigins,
           limits: config.limits,
           trustProxy: config.trustProxy,
-          registry: extensions.registry,
+          ...registryOf(config, extensions),
         }),
         WebHostModule.forRoot(config.webRoot),
       ],
     };
   }
+}
+
+/** In memory by default; Redis when `REDIS_URL` is set; a registry of your own over either. */
+function registryOf(config: DuetConfig, extensions: DuetAppExtensions): Pick<SignalingModuleOptions, 'registry' | 'ringTimer' | 'imports'> {
+  if (extensions.registry !== undefined || config.redis === undefined) return { registry: extensions.registry };
+  return {
+    registry: RedisUserRegistry,
+    ringTimer: RedisRingTimer,
+    imports: [
+      RedisRegistryModule.forRoot({
+        redis: config.redis,
+        heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
+        ringTimeoutMs: config.limits.ringTimeoutMs,
+      }),
+    ],
+  };
 }

@@ -10,6 +10,11 @@ export function startupBanner(config: DuetConfig, port: number): string[] {
   const scheme = config.tls.mode === 'off' ? 'http' : 'https';
   const shown = config.host && config.host !== '::' && config.host !== '0.0.0.0' ? config.host : 'localhost';
   const lines = [`Duet is serving on ${scheme}://${shown}:${port} (signaling at /ws)`];
+  if (config.redis !== undefined) {
+    // Host and port only: the URL may carry a password.
+    const { host } = new URL(config.redis.url);
+    lines.push(`Users are shared with every instance using Redis at ${host} (keys ${config.redis.keyPrefix}*); /readyz says when this one serves`);
+  }
   const listensBeyondLoopback = config.host === undefined || config.host === '::' || config.host === '0.0.0.0';
   if (scheme === 'http') {
     if (listensBeyondLoopback) {

@@ -26,7 +26,16 @@ describe(loadConfig.name, () => {
         httpHeadersTimeoutMs: 10_000,
         resumeWindowMs: 30_000,
       },
+      redis: undefined,
     });
+  });
+
+  it('reads Redis settings, and never prints the URL, which may hold a password', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://:pw@10.0.0.5:6380/2' }).redis).toEqual({ url: 'redis://:pw@10.0.0.5:6380/2', keyPrefix: 'duet:' });
+    expect(loadConfig({ REDIS_URL: 'rediss://cache.example', REDIS_KEY_PREFIX: 'duet-eu:' }).redis).toEqual({ url: 'rediss://cache.example', keyPrefix: 'duet-eu:' });
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2@cache.example' })).toThrow(/^Invalid REDIS_URL \(value hidden\): must be a redis:\/\/ or rediss:\/\/ URL/);
+    expect(() => loadConfig({ REDIS_URL: 'http://:hunter2@cache.example' })).not.toThrow(/hunter2/);
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'x:' })).toThrow(/^Invalid REDIS_KEY_PREFIX: set REDIS_URL too/);
   });
 
   it('takes the public URL as an origin, and refuses one that is not http(s)', () => {
@@ -170,6 +179,8 @@ describe(loadConfig.name, () => {
     ['AUTH_JWT_SECRET', 'short'],
     ['RATE_LIMIT_PER_SECOND', '0'],
     ['HEARTBEAT_INTERVAL_MS', '5'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['REDIS_KEY_PREFIX', 'has space'],
   ])('refuses %s=%s with an error naming the variable', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}[= ]`));

@@ -44,6 +44,17 @@ export interface LimitsConfig {
   readonly resumeWindowMs: number;
 }
 
+/**
+ * Many instances sharing one directory of users (`REDIS_URL`): names, calls, presence and
+ * cross-instance delivery live in Redis. Absent, the registry is in memory (one instance).
+ */
+export interface RedisConfig {
+  /** `redis://[user:password@]host[:port][/db]` or `rediss://` (TLS); may hold a password: never print it. */
+  readonly url: string;
+  /** Prepended to every key and channel, so deployments (or tests) can share one Redis. */
+  readonly keyPrefix: string;
+}
+
 /** Everything an operator can set, already validated and typed. */
 export interface DuetConfig {
   /** TCP port for HTTP and the `/ws` WebSocket. */
@@ -68,6 +79,8 @@ export interface DuetConfig {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly auth: AuthConfig;
   readonly limits: LimitsConfig;
+  /** Undefined: the in-memory registry (one instance, no Redis needed). */
+  readonly redis: RedisConfig | undefined;
 }
 
 /** Thrown with a message that names the offending variable, so an operator can fix it at once. */
@@ -143,6 +156,19 @@ const publicUrl = z
   .optional();
 
 const text = z.string().trim().min(1).optional();
+
+const redisUrl = z
+  .string()
+  .trim()
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      return (url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, 'must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379')
+  .optional();
 const SECOND = 1_000;
 
 /** Variable name -> rule; the default is the value used when the variable is unset. */
@@ -191,11 +217,17 @@ const EnvSchema = z.object({
   // Long enough for a phone to switch networks or a server to restart; short enough that a peer
   // who is really gone frees the other side soon.
   RESUME_WINDOW_MS: integer(0, 10 * 60 * SECOND, 30 * SECOND),
+  REDIS_URL: redisUrl,
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 letters, digits, ":", "_", "." or "-", e.g. duet:')
+    .optional()
+    .transform((prefix) => prefix ?? 'duet:'),
 });
 type Env = z.infer<typeof EnvSchema>;
 
-/** Variables whose values an error message must never show. */
-const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET']);
+/** Variables whose values an error message must never show (a Redis URL may carry a password). */
+const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL']);
 
 /** Reads the environment once at boot. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
@@ -236,7 +268,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
       httpHeadersTimeoutMs: vars.HTTP_HEADERS_TIMEOUT_MS,
       resumeWindowMs: vars.RESUME_WINDOW_MS,
     },
+    redis: redisConfig(vars),
   };
+}
+
+function redisConfig(vars: Env): RedisConfig | undefined {
+  if (vars.REDIS_URL === undefined) {
+    if (vars.REDIS_KEY_PREFIX !== 'duet:') throw new ConfigError('Invalid REDIS_KEY_PREFIX: set REDIS_URL too (the prefix is for keys in that Redis)');
+    return undefined;
+  }
+  return { url: vars.REDIS_URL, keyPrefix: vars.REDIS_KEY_PREFIX };
 }
 
 function iceConfig(vars: Env): IceConfig {

@@ -2,6 +2,7 @@ import { usernameKey } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { MessageSink } from './message-sink';
+import { NameIndex } from './name-index';
 import {
   AnswerResult,
   CallParties,
@@ -14,6 +15,7 @@ import {
   OnlineUsers,
   PartnerResult,
   RejoinResult,
+  SearchResult,
   UserRegistryService,
 } from './user-registry.service';
 
@@ -53,11 +55,13 @@ export class InMemoryUserRegistry extends UserRegistryService {
   /** Waiting claims, by call id, and each claimant's one claim, by its key. */
   protected readonly claims = new Map<string, Claim>();
   protected readonly claimOf = new Map<string, string>();
+  private readonly names = new NameIndex();
 
   async register(username: string, sink: MessageSink): Promise<boolean> {
     const key = usernameKey(username);
     if (this.users.has(key)) return false;
     this.users.set(key, { username, sink });
+    this.names.add(key, username);
     return true;
   }
 
@@ -74,6 +78,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     // A stale session must not evict whoever holds the name now.
     if (this.users.get(key)?.sink !== sink) return undefined;
     this.users.delete(key);
+    this.names.remove(key);
     this.dropClaimOf(key);
     return this.endCallOf(key);
   }
@@ -89,6 +94,10 @@ export class InMemoryUserRegistry extends UserRegistryService {
       users.push(user);
     }
     return { users, total: this.users.size };
+  }
+
+  async search(prefix: string, limit: number): Promise<SearchResult> {
+    return this.names.startingWith(usernameKey(prefix), limit);
   }
 
   async offer(caller: string, callee: string, callId?: string): Promise<OfferResult> {

@@ -1,9 +1,10 @@
 import { CallClaim, LoginSuccessMessage } from '@duet/shared/protocol';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { UserRegistryService } from './user-registry.service';
+import { OnlineUser, UserRegistryService } from './user-registry.service';
 
 /**
  * Calls outlive their signaling connection. Media flows peer to peer, so a dropped WebSocket need
@@ -14,13 +15,15 @@ import { UserRegistryService } from './user-registry.service';
  *   over (name, call, kept messages); the peer is told `reconnected`.
  * - `rejoin`: after a restart the server knows nothing; clients that were in a call log in
  *   claiming it, and the call is restored once both parties claimed the same `callId`.
+ * - `peerLost`: in a cluster, the peer's instance died and its users were released; the peer may
+ *   come back through another instance, so the survivor claims the call as after a restart.
  * If a window passes, the session (or claim) ends and the peer is told the call ended.
  */
 @Injectable()
 export class ResumeService implements OnModuleDestroy {
   /** Parked sessions and waiting claims, so shutdown can stop their timers. */
   private readonly parked = new Set<Session>();
-  private readonly claimTimers = new Map<Session, ReturnType<typeof setTimeout>>();
+  private readonly claimTimers = new Map<MessageSink, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly registry: UserRegistryService,
@@ -37,6 +40,7 @@ export class ResumeService implements OnModuleDestroy {
     const username = session.username;
     if (username === undefined) return;
     this.parked.add(session);
+    session.onRetire(() => this.parked.delete(session));
     session.park(this.options.limits.resumeWindowMs, () => {
       this.parked.delete(session);
       void end();
@@ -57,15 +61,25 @@ export class ResumeService implements OnModuleDestroy {
   ): Promise<boolean> {
     const holder = await this.registry.find(username);
     const previous = holder?.sink;
-    if (!holder || !(previous instanceof Session) || previous === session || !previous.acceptsResume(token)) return false;
-    if (!(await this.registry.replace(username, previous, session))) return false;
-    this.parked.delete(previous);
-    const kept = previous.retire();
-    session.username = holder.username;
+    if (!holder || previous === session) return false;
+    let kept: string[];
+    let name: string;
+    if (previous instanceof Session) {
+      if (!previous.acceptsResume(token) || !(await this.registry.replace(username, previous, session))) return false;
+      this.parked.delete(previous);
+      kept = previous.retire();
+      name = holder.username;
+    } else {
+      // Parked on another instance of a cluster (the load balancer sent this socket elsewhere).
+      const moved = await this.registry.takeOver(username, token, session);
+      if (moved === undefined) return false;
+      ({ kept, username: name } = moved);
+    }
+    session.username = name;
     const call = await this.registry.callOf(username);
     session.send({
       ...reply,
-      username: holder.username,
+      username: name,
       resumeToken: session.resumeToken,
       resumed: true,
       ...(call && { call: { callId: call.callId, otherUsername: call.peer, state: call.state } }),
@@ -73,13 +87,24 @@ export class ResumeService implements OnModuleDestroy {
     await this.presence.list(session);
     for (const frame of kept) session.sendFrame(frame);
     if (call) {
-      (await this.registry.find(call.peer))?.sink.send({ type: 'reconnected', username: holder.username, callId: call.callId });
+      (await this.registry.find(call.peer))?.sink.send({ type: 'reconnected', username: name, callId: call.callId });
     }
     return true;
   }
 
+  /**
+   * `user`'s partner in call `callId` was released with its instance: with resume on, `user` is
+   * told the partner is reconnecting and waits for it (a claim, as after a restart); otherwise the
+   * call is over.
+   */
+  async peerLost({ username, sink }: OnlineUser, peer: string, callId: string): Promise<void> {
+    if (!this.enabled) return sink.send({ type: 'close', username: peer, reason: 'disconnected', callId });
+    sink.send({ type: 'reconnecting', username: peer, callId });
+    await this.rejoin(sink, username, { callId, otherUsername: peer });
+  }
+
   /** After a fresh login, `session` claims the call it was in before the server lost it. */
-  async rejoin(session: Session, username: string, { callId, otherUsername }: CallClaim): Promise<void> {
+  async rejoin(session: MessageSink, username: string, { callId, otherUsername }: CallClaim): Promise<void> {
     const ended = () => session.send({ type: 'close', username: otherUsername, reason: 'disconnected', callId });
     const result = await this.registry.rejoin(username, otherUsername, callId);
     switch (result.outcome) {

@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
 import { ParkedMessages } from './parked-messages';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
+import { closeOnPurpose } from './transport/close-intent';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -37,6 +38,7 @@ export class Session implements MessageSink {
   private running = false;
   private readonly waiting: QueuedTask[] = [];
   private writesBatched = false;
+  private retiredListener: (() => void) | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -112,9 +114,19 @@ export class Session implements MessageSink {
     return this.parked !== undefined;
   }
 
+  /** Whether some connection could still take this session over (by its token, checked apart). */
+  get isResumable(): boolean {
+    return !this.retired && this.name !== undefined && !this.parked?.overflowed;
+  }
+
+  /** Runs `listener` once this session is retired (one listener: the service that parked it). */
+  onRetire(listener: () => void): void {
+    this.retiredListener = listener;
+  }
+
   /** Whether a new connection showing `token` may take this session over. */
   acceptsResume(token: string): boolean {
-    if (this.retired || this.name === undefined || this.parked?.overflowed) return false;
+    if (!this.isResumable) return false;
     const expected = Buffer.from(this.resumeToken);
     const shown = Buffer.from(token);
     return shown.length === expected.length && timingSafeEqual(shown, expected);
@@ -126,13 +138,29 @@ export class Session implements MessageSink {
    * Returns what was kept for the user, in order. Idempotent.
    */
   retire(): string[] {
+    const kept = this.stop();
+    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
+      this.socket.terminate();
+    }
+    return kept;
+  }
+
+  /**
+   * The server no longer holds this session's name (see `CLOSE_NAME_TAKEN`): the socket is closed
+   * with `code` and `reason` (at most 123 bytes), and nothing of this session, its name included,
+   * may be undone or released by it.
+   */
+  evict(code: number, reason: string): void {
+    this.stop();
+    if (this.socket.readyState === WebSocket.OPEN) closeOnPurpose(this.socket, code, reason);
+  }
+
+  private stop(): string[] {
+    if (!this.retired) this.retiredListener?.();
     this.retired = true;
     this.dispose();
     clearTimeout(this.resumeWindow);
     this.resumeWindow = undefined;
-    if (this.socket.readyState === WebSocket.OPEN || this.socket.readyState === WebSocket.CONNECTING) {
-      this.socket.terminate();
-    }
     const kept = this.parked?.take() ?? [];
     this.parked = undefined;
     return kept;

@@ -9,6 +9,7 @@ import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
 import { CLOSE_POLICY_VIOLATION } from './transport/signaling-ws.adapter';
 import { UpgradeGuard } from './transport/upgrade-guard';
+import { RegistryUnavailableError } from './user-registry.service';
 
 const limits = loadConfig({}).limits;
 const options = { presenceLimit: 10, publicOrigin: undefined, allowedOrigins: undefined, limits, trustProxy: { mode: 'off' as const } };
@@ -97,6 +98,31 @@ describe(SignalingGateway.name, () => {
     expect(fake.sent).toEqual([
       { type: 'error', code: 'internal', message: 'the server failed to handle that message' },
       { type: 'error', code: 'not-in-call', message: 'x' },
+    ]);
+  });
+
+  it('answers a message the registry cannot decide now (its store unreachable) with unavailable, naming the message', async () => {
+    const closed = deferred();
+    const service = {
+      disconnect: jest.fn(async () => undefined),
+      offer: jest.fn(async () => {
+        throw new RegistryUnavailableError('Redis unreachable');
+      }),
+      close: jest.fn(async () => closed.resolve()),
+    } as unknown as SignalingService;
+    const gateway = new SignalingGateway(service, guard, options);
+    jest.spyOn(gateway['logger'], 'warn').mockImplementation(() => undefined);
+    const { fake, ws } = connect(gateway);
+    gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
+    gateway.hangUp(ws, { type: 'close' });
+    await closed.promise;
+    expect(fake.sent).toEqual([
+      {
+        type: 'error',
+        code: 'unavailable',
+        message: 'the server cannot reach its directory of users just now; try again in a moment',
+        replyTo: 'offer',
+      },
     ]);
   });
 

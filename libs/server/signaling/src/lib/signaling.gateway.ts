@@ -6,6 +6,7 @@ import {
   LoginMessage,
   OfferMessage,
   ProtocolViolation,
+  SearchMessage,
 } from '@duet/shared/protocol';
 import { Inject, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
@@ -17,6 +18,7 @@ import { SignalingService } from './signaling.service';
 import { CLOSE_CREDENTIALS_EXPIRED, closeOnPurpose, wasDropped } from './transport/close-intent';
 import { CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
 import { UpgradeGuard } from './transport/upgrade-guard';
+import { RegistryUnavailableError } from './user-registry.service';
 
 /**
  * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
@@ -58,32 +60,37 @@ export class SignalingGateway implements OnGatewayConnection {
 
   @SubscribeMessage('login')
   login(socket: WebSocket, message: LoginMessage): void {
-    this.dispatch(socket, (session) => this.signaling.login(session, message));
+    this.dispatch(socket, (session) => this.signaling.login(session, message), 'login');
   }
 
   @SubscribeMessage('offer')
   relayOffer(socket: WebSocket, message: OfferMessage): void {
-    this.dispatch(socket, (session) => this.signaling.offer(session, message));
+    this.dispatch(socket, (session) => this.signaling.offer(session, message), 'offer');
   }
 
   @SubscribeMessage('answer')
   relayAnswer(socket: WebSocket, message: AnswerMessage): void {
-    this.dispatch(socket, (session) => this.signaling.answer(session, message));
+    this.dispatch(socket, (session) => this.signaling.answer(session, message), 'answer');
   }
 
   @SubscribeMessage('candidate')
   relayCandidate(socket: WebSocket, message: CandidateMessage): void {
-    this.dispatch(socket, (session) => this.signaling.candidate(session, message));
+    this.dispatch(socket, (session) => this.signaling.candidate(session, message), 'candidate');
   }
 
   @SubscribeMessage('close')
   hangUp(socket: WebSocket, message: CloseMessage): void {
-    this.dispatch(socket, (session) => this.signaling.close(session, message));
+    this.dispatch(socket, (session) => this.signaling.close(session, message), 'close');
   }
 
   @SubscribeMessage('decline')
   decline(socket: WebSocket, message: DeclineMessage): void {
-    this.dispatch(socket, (session) => this.signaling.decline(session, message));
+    this.dispatch(socket, (session) => this.signaling.decline(session, message), 'decline');
+  }
+
+  @SubscribeMessage('search')
+  search(socket: WebSocket, message: SearchMessage): void {
+    this.dispatch(socket, (session) => this.signaling.search(session, message), 'search');
   }
 
   @SubscribeMessage(PROTOCOL_VIOLATION)
@@ -91,13 +98,22 @@ export class SignalingGateway implements OnGatewayConnection {
     this.dispatch(socket, (session) => this.signaling.reject(session, violation));
   }
 
-  /** Runs `task` in the session's queue; a bug in it costs the sender one error reply, nothing more. */
-  private dispatch(socket: WebSocket, task: (session: Session) => Promise<void>): void {
+  /**
+   * Runs `task` in the session's queue; a bug in it costs the sender one error reply, nothing more.
+   * A registry that cannot decide now (its store unreachable) is an outage, not a bug: `unavailable`.
+   */
+  private dispatch(socket: WebSocket, task: (session: Session) => Promise<void>, replyTo?: string): void {
     const session = this.sessions.get(socket);
     if (session === undefined) return;
     session.enqueue(
       () => task(session),
       (error: unknown) => {
+        if (error instanceof RegistryUnavailableError) {
+          this.logger.warn(`${replyTo ?? 'message'} refused: ${error.message}`);
+          const message = 'the server cannot reach its directory of users just now; try again in a moment';
+          session.send(replyTo === undefined ? { type: 'error', code: 'unavailable', message } : { type: 'error', code: 'unavailable', message, replyTo });
+          return;
+        }
         this.logger.error(`handler failed: ${error instanceof Error ? error.stack : String(error)}`);
         session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
       },

@@ -2,7 +2,9 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AdmissionController } from './admission.controller';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
+import { ReadinessController } from './readiness.controller';
 import { ResumeService } from './resume.service';
+import { LocalRingTimer, RingTimer } from './ring-timer';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
@@ -12,24 +14,30 @@ import { UserRegistryService } from './user-registry.service';
 export interface SignalingModuleOptions extends SignalingOptions {
   /** The registry implementation; in-memory unless a scale-out module supplies another. */
   readonly registry?: Type<UserRegistryService>;
+  /** The ring timeout's timer; in-memory unless a scale-out module supplies a cluster-wide one. */
+  readonly ringTimer?: Type<RingTimer>;
+  /** Modules the registry and timer need (e.g. the Redis connection), imported here. */
+  readonly imports?: DynamicModule[];
 }
 
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ...options }: SignalingModuleOptions): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], ...options }: SignalingModuleOptions): DynamicModule {
     return {
       module: SignalingModule,
-      controllers: [AdmissionController],
+      imports,
+      controllers: [AdmissionController, ReadinessController],
       providers: [
         { provide: SIGNALING_OPTIONS, useValue: options },
         { provide: UserRegistryService, useClass: registry },
+        { provide: RingTimer, useClass: ringTimer },
         PresenceService,
         ResumeService,
         SignalingService,
         UpgradeGuard,
         SignalingGateway,
       ],
-      exports: [UserRegistryService, UpgradeGuard],
+      exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS],
     };
   }
 }

@@ -6,10 +6,12 @@ import { WebSocket } from 'ws';
 import { InspectableRegistry } from '../testing/inspectable-registry';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
+import { LocalRingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingOptions } from './signaling-options';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
+import { RegistryUnavailableError } from './user-registry.service';
 
 /** A session whose socket records what it is sent: the only fake here. */
 function fakeSession(identity: Identity = {}) {
@@ -41,6 +43,7 @@ describe(SignalingService.name, () => {
   };
   let registry: InspectableRegistry;
   let resumption: ResumeService;
+  let rings: LocalRingTimer;
   let service: SignalingService;
 
   beforeEach(() => {
@@ -48,11 +51,12 @@ describe(SignalingService.name, () => {
     const presence = new PresenceService(registry, options);
     resumption = new ResumeService(registry, presence, options);
     const ice = new ConfiguredIceServerIssuer({ servers: [{ urls: 'stun:stun.test' }], turn: undefined, transportPolicy: 'all' });
-    service = new SignalingService(registry, presence, resumption, ice, options);
+    rings = new LocalRingTimer(options);
+    service = new SignalingService(registry, presence, resumption, ice, options, rings);
   });
   // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
-    service.onModuleDestroy();
+    rings.onModuleDestroy();
     resumption.onModuleDestroy();
     jest.useRealTimers();
     expect(registry.violations()).toEqual([]);
@@ -103,6 +107,29 @@ describe(SignalingService.name, () => {
       { type: 'presence', username: 'bob', online: true },
       { type: 'presence', username: 'bob', online: false },
     ]);
+  });
+
+  it('answers a search with the online names that start with it, once logged in', async () => {
+    const { session, sent } = fakeSession();
+    await service.search(session, { type: 'search', prefix: 'a' });
+    expect(sent).toEqual([{ type: 'error', code: 'not-logged-in', message: 'log in first', replyTo: 'search' }]);
+    const alice = await loggedIn('alice');
+    await loggedIn('Albert');
+    await loggedIn('bob');
+    await service.search(alice.session, { type: 'search', prefix: 'AL' });
+    expect(alice.sent.filter((message) => message.type === 'search')).toEqual([{ type: 'search', prefix: 'AL', users: ['Albert', 'alice'], more: false }]);
+  });
+
+  it('refuses a login as unavailable, changing nothing, when the registry cannot decide', async () => {
+    jest.spyOn(registry, 'register').mockRejectedValueOnce(new RegistryUnavailableError('Redis unreachable'));
+    const { session, sent } = fakeSession();
+    await service.login(session, { type: 'login', username: 'alice' });
+    expect(sent).toEqual([
+      { type: 'login', success: false, reason: 'unavailable', message: 'the server cannot reach its directory of users just now; try again in a moment' },
+    ]);
+    expect(session.username).toBeUndefined();
+    await service.login(session, { type: 'login', username: 'alice' });
+    expect(session.username).toBe('alice');
   });
 
   it('answers an invalid login as a failed login, and other violations as errors', async () => {
@@ -262,7 +289,7 @@ describe(SignalingService.name, () => {
     const turn = { secret: 'a-turn-secret-of-some-length', urls: ['turn:t.test:3478'], ttlSeconds: 600 };
     const ice = new ConfiguredIceServerIssuer({ servers: [], turn, transportPolicy: 'relay' });
     const presence = new PresenceService(registry, options);
-    const withTurn = new SignalingService(registry, presence, resumption, ice, options);
+    const withTurn = new SignalingService(registry, presence, resumption, ice, options, rings);
     const { session, sent } = fakeSession();
     await withTurn.login(session, { type: 'login', username: 'alice' });
     expect(sent[0]).toMatchObject({

@@ -8,17 +8,20 @@ import {
   LoginSuccessMessage,
   OfferMessage,
   ProtocolViolation,
+  SEARCH_LIMIT,
+  SearchMessage,
   ServerMessage,
   usernameKey,
 } from '@duet/shared/protocol';
 import { IceServerIssuer } from '@duet/server/ice';
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
+import { RingTimer } from './ring-timer';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { UserRegistryService } from './user-registry.service';
+import { RegistryUnavailableError, UserRegistryService } from './user-registry.service';
 
 /** A successful login's reply, before it names the user and the session's token. */
 export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>;
@@ -29,10 +32,8 @@ export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 
  * on everything it relays, and names the call (`callId`) on everything about one.
  */
 @Injectable()
-export class SignalingService implements OnModuleDestroy {
+export class SignalingService {
   private readonly logger = new Logger(SignalingService.name);
-  /** Ring timeouts armed and not yet fired, by call id: cleared on shutdown so none fires after it. */
-  private readonly ringTimers = new Map<string, ReturnType<typeof setTimeout>>();
 
   constructor(
     private readonly registry: UserRegistryService,
@@ -40,7 +41,16 @@ export class SignalingService implements OnModuleDestroy {
     private readonly resumption: ResumeService,
     private readonly ice: IceServerIssuer,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
-  ) {}
+    private readonly rings: RingTimer,
+  ) {
+    rings.onExpiry((callId) => this.timeOut(callId));
+    // Users whose instance died are released by another one: the same news as a session ending.
+    registry.onDeparture({
+      left: (username) => this.presence.withdraw(username).catch((error: unknown) => this.logFailure('presence', error)),
+      peerLost: (user, peer, callId) =>
+        this.resumption.peerLost(user, peer, callId).catch((error: unknown) => this.logFailure('departure', error)),
+    });
+  }
 
   async login(session: Session, { username, resumeToken, call }: LoginMessage): Promise<void> {
     if (session.username !== undefined) {
@@ -63,13 +73,23 @@ export class SignalingService implements OnModuleDestroy {
       iceTransportPolicy,
       resumeWindowMs: this.options.limits.resumeWindowMs,
     };
-    if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
-      this.logger.log(`${username} resumed`);
-      this.renewIceServers(session, username, renewAfterMs);
-      return;
-    }
-    if (!(await this.registry.register(username, session))) {
-      return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
+    try {
+      if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
+        this.logger.log(`${username} resumed`);
+        this.renewIceServers(session, username, renewAfterMs);
+        return;
+      }
+      if (!(await this.registry.register(username, session))) {
+        return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
+      }
+    } catch (error) {
+      if (!(error instanceof RegistryUnavailableError)) throw error;
+      return session.send({
+        type: 'login',
+        success: false,
+        reason: 'unavailable',
+        message: 'the server cannot reach its directory of users just now; try again in a moment',
+      });
     }
     session.username = username;
     this.logger.log(`${username} logged in`);
@@ -98,7 +118,7 @@ export class SignalingService implements OnModuleDestroy {
       case 'offer-pending':
         return this.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
-        this.expireUnanswered(result.callId);
+        this.rings.arm(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
         return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
       case 'in-call':
@@ -119,7 +139,7 @@ export class SignalingService implements OnModuleDestroy {
       case 'no-offer':
         return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
       case 'accepted':
-        this.disarmRing(result.callId);
+        this.rings.disarm(result.callId);
         return this.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
     }
   }
@@ -139,7 +159,7 @@ export class SignalingService implements OnModuleDestroy {
     const result = await this.registry.hangUp(from, otherUsername, callId);
     if (result.outcome === 'stale') return this.stale(session, 'close');
     if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'close');
-    this.disarmRing(result.callId);
+    this.rings.disarm(result.callId);
     (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
   }
 
@@ -151,7 +171,7 @@ export class SignalingService implements OnModuleDestroy {
     if (result.outcome === 'not-ringing') {
       return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
-    this.disarmRing(result.callId);
+    this.rings.disarm(result.callId);
     (await this.registry.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
@@ -179,7 +199,7 @@ export class SignalingService implements OnModuleDestroy {
     const ended = await this.registry.unregister(username, session);
     this.logger.log(`${username} left`);
     if (ended !== undefined) {
-      this.disarmRing(ended.callId);
+      this.rings.disarm(ended.callId);
       (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
     }
     await this.presence.withdraw(username);
@@ -194,33 +214,29 @@ export class SignalingService implements OnModuleDestroy {
     });
   }
 
-  /** Ends the call if it still rings when the timeout fires, and tells both sides. */
-  private expireUnanswered(callId: string): void {
-    const timer = setTimeout(() => {
-      this.ringTimers.delete(callId);
-      this.registry
-        .expire(callId)
-        .then(async (parties) => {
-          if (parties === undefined) return;
-          const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
-          caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
-          callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
-        })
-        .catch((error: unknown) => this.logger.error(`ring timeout failed: ${String(error)}`));
-    }, this.options.limits.ringTimeoutMs);
-    timer.unref();
-    this.ringTimers.set(callId, timer);
+  /** The ring timer fired: ends the call if it still rings, and tells both sides. */
+  private async timeOut(callId: string): Promise<void> {
+    try {
+      const parties = await this.registry.expire(callId);
+      if (parties === undefined) return;
+      const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
+      caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
+      callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
+    } catch (error) {
+      this.logFailure('ring timeout', error);
+    }
   }
 
-  /** The call no longer rings (answered or ended): its timeout has nothing left to do. */
-  private disarmRing(callId: string): void {
-    clearTimeout(this.ringTimers.get(callId));
-    this.ringTimers.delete(callId);
+  /** Up to `SEARCH_LIMIT` online names starting with `prefix`: the directory past the presence list. */
+  async search(session: Session, { prefix }: SearchMessage): Promise<void> {
+    if (this.requireLogin(session, 'search') === undefined) return;
+    const { users, more } = await this.registry.search(prefix, SEARCH_LIMIT);
+    session.send({ type: 'search', prefix, users: [...users], more });
   }
 
-  onModuleDestroy(): void {
-    this.ringTimers.forEach((timer) => clearTimeout(timer));
-    this.ringTimers.clear();
+  private logFailure(what: string, error: unknown): void {
+    if (error instanceof RegistryUnavailableError) this.logger.warn(`${what}: ${error.message}`);
+    else this.logger.error(`${what} failed: ${error instanceof Error ? error.stack : String(error)}`);
   }
 
   /** A frame that is not a valid message. An invalid `login` is answered as a failed login. */

@@ -76,6 +76,35 @@ export interface CallParties {
   readonly callee: string;
 }
 
+/** Names starting with a prefix, in name order; `more` when there were more than asked for. */
+export interface SearchResult {
+  readonly users: readonly string[];
+  readonly more: boolean;
+}
+
+/** Whether the registry can decide anything now; `reason` says why not, for operators. */
+export type RegistryHealth = { readonly ready: true } | { readonly ready: false; readonly reason: string };
+
+/**
+ * The registry cannot decide just now (its shared store is unreachable). Nothing changed; the
+ * client is told to try again (`unavailable`), never that a name is taken or a user offline.
+ */
+export class RegistryUnavailableError extends Error {
+  override readonly name = 'RegistryUnavailableError';
+}
+
+/**
+ * Users released by the cluster rather than by a session of this instance: their instance died
+ * (or left) and another one let their names go. `left` reaches one instance per user (presence);
+ * `peerLost` reaches the instance of each released user's call partner, with the partner's entry.
+ */
+export interface Departures {
+  left(username: string): void;
+  peerLost(user: OnlineUser, peer: string, callId: string): void;
+}
+
+const READY: RegistryHealth = { ready: true };
+
 /**
  * Who is online and who is in a call with whom: the one piece of state signaling needs.
  *
@@ -140,4 +169,31 @@ export abstract class UserRegistryService {
 
   /** Drops `username`'s claim to `callId` if it is still waiting; true when it was. */
   abstract abandonClaim(username: string, callId: string): Promise<boolean>;
+
+  /**
+   * At most `limit` online names whose key starts with `usernameKey(prefix)`, in key order, at a
+   * cost bounded by `limit` (not by how many are online): the directory past `PRESENCE_LIMIT`.
+   */
+  abstract search(prefix: string, limit: number): Promise<SearchResult>;
+
+  /**
+   * Takes over `username`'s session held by another instance of a cluster, if `token` is its resume
+   * token and it may still be resumed; the messages kept for it, in order. One instance has no
+   * other instance: its sessions are resumed with `replace`.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  async takeOver(username: string, token: string, next: MessageSink): Promise<{ username: string; kept: string[] } | undefined> {
+    return undefined;
+  }
+
+  /** One instance holding everything in memory is always ready. */
+  health(): RegistryHealth {
+    return READY;
+  }
+
+  /** Where to report `Departures`. A registry of one instance has none: every session ends here. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  onDeparture(listener: Departures): void {
+    // Nothing leaves but through a session of this instance.
+  }
 }

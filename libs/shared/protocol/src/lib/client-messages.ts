@@ -85,6 +85,23 @@ export const DeclineMessageSchema = z.object({
   callId,
 });
 
+/**
+ * The most names one `search` answers with. A directory of any size is searched at the cost of
+ * these few, so typing a name's first letters is how people find each other past `PRESENCE_LIMIT`.
+ */
+export const SEARCH_LIMIT = 20;
+
+/** The start of a name, in any letter case; empty lists the directory from its first name. */
+export const SearchMessageSchema = z.object({
+  type: z.literal('search'),
+  prefix: z
+    .string()
+    .check(
+      z.maxLength(USERNAME_MAX_LENGTH),
+      z.regex(/^[A-Za-z0-9._-]*$/, 'may hold only what names hold: letters, digits, ".", "_" or "-"'),
+    ),
+});
+
 /** Every message a client may send. Unknown fields are dropped, never relayed. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   LoginMessageSchema,
@@ -93,6 +110,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   CandidateMessageSchema,
   CloseMessageSchema,
   DeclineMessageSchema,
+  SearchMessageSchema,
 ]);
 
 export type OfferDescription = z.infer<typeof OfferDescriptionSchema>;
@@ -106,6 +124,7 @@ export type AnswerMessage = z.infer<typeof AnswerMessageSchema>;
 export type CandidateMessage = z.infer<typeof CandidateMessageSchema>;
 export type CloseMessage = z.infer<typeof CloseMessageSchema>;
 export type DeclineMessage = z.infer<typeof DeclineMessageSchema>;
+export type SearchMessage = z.infer<typeof SearchMessageSchema>;
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
@@ -116,4 +135,5 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'candidate',
   'close',
   'decline',
+  'search',
 ];

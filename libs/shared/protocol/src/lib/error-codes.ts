@@ -17,15 +17,17 @@ export const ErrorCodeSchema = z.enum([
   'peer-backlogged',
   'stale-call',
   'rate-limited',
+  'unavailable',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 
 /**
- * Why a `login` failed: the name is someone else's, breaks the naming rule, or is not the one the
- * connection authenticated as.
+ * Why a `login` failed: the name is someone else's, breaks the naming rule, is not the one the
+ * connection authenticated as, or the server cannot reach the directory of users just now
+ * (`unavailable`: try again shortly, on this server or another).
  */
-export const LoginFailureReasonSchema = z.enum(['taken', 'invalid', 'forbidden']);
+export const LoginFailureReasonSchema = z.enum(['taken', 'invalid', 'forbidden', 'unavailable']);
 export type LoginFailureReason = z.infer<typeof LoginFailureReasonSchema>;
 
 /** Why a call ended, as carried by `close`: hung up, connection lost, or nobody answered in time. */

@@ -42,10 +42,19 @@ describe(parseClientFrame.name, () => {
     ['an offer without a target', `{"type":"offer","offer":{"type":"offer","sdp":""}}`, 'invalid-message'],
     ['an offer whose SDP is an answer', `{"type":"offer","offer":{"type":"answer","sdp":""},"otherUsername":"b"}`, 'invalid-message'],
     ['a candidate that is a string', `{"type":"candidate","candidate":"x","otherUsername":"b"}`, 'invalid-message'],
+    ['a search without a prefix', '{"type":"search"}', 'invalid-message'],
+    ['a search for what no name holds', '{"type":"search","prefix":"a b"}', 'invalid-message'],
+    ['a search longer than any name', `{"type":"search","prefix":"${'a'.repeat(33)}"}`, 'invalid-message'],
   ] as const)('rejects %s with code %s', (_label, frame, code) => {
     const result = parseClientFrame(frame);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.violation.code).toBe(code);
+  });
+
+  it('accepts a search for the start of a name, or for nothing (the first names)', () => {
+    for (const prefix of ['Al', '', 'a.b_c-9']) {
+      expect(parseClientFrame(JSON.stringify({ type: 'search', prefix }))).toEqual({ ok: true, message: { type: 'search', prefix } });
+    }
   });
 
   it('names the offending field and the message type in the violation', () => {

@@ -134,6 +134,14 @@ export const PresenceMessageSchema = z.object({
   username: Username,
   online: z.boolean(),
 });
+/** The answer to `search`: at most `SEARCH_LIMIT` names starting with `prefix` (any case), in name order. */
+export const SearchResultsMessageSchema = z.object({
+  type: z.literal('search'),
+  prefix: z.string(),
+  users: z.array(Username),
+  /** More names start with `prefix` than were sent: type more of the name. */
+  more: z.boolean(),
+});
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),
   code: ErrorCodeSchema,
@@ -160,6 +168,7 @@ export const ServerMessageSchema = z.union([
     PeerReconnectedMessageSchema,
     UsersMessageSchema,
     PresenceMessageSchema,
+    SearchResultsMessageSchema,
     ErrorMessageSchema,
   ]),
 ]);
@@ -180,5 +189,6 @@ export type PeerReconnectingMessage = z.infer<typeof PeerReconnectingMessageSche
 export type PeerReconnectedMessage = z.infer<typeof PeerReconnectedMessageSchema>;
 export type UsersMessage = z.infer<typeof UsersMessageSchema>;
 export type PresenceMessage = z.infer<typeof PresenceMessageSchema>;
+export type SearchResultsMessage = z.infer<typeof SearchResultsMessageSchema>;
 export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -68,6 +68,9 @@ export class CallFacade {
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
   readonly rememberedName = readPreference(this.storage, REMEMBERED_NAME_KEY);
   readonly users = this.presence.onlineUsers;
+  readonly usersSampleOf = this.presence.sampleOf;
+  readonly userMatches = computed(() => this.presence.matches()?.users ?? null);
+  readonly moreUserMatches = computed(() => this.presence.matches()?.more ?? false);
   readonly loginPending = computed(() => this.signaling.loginState() === 'logging-in');
   readonly callState = this.peer.callState;
   readonly inCall = computed(() => isInCall(this.callState()));
@@ -123,6 +126,11 @@ export class CallFacade {
   start(): void {
     const name = this.rememberedName;
     if (name && isValidUsername(name)) this.signaling.logIn(name);
+  }
+
+  /** Looks people up by the start of their name (the search box of the user list). */
+  searchUsers(text: string): void {
+    this.presence.search(text);
   }
 
   /** From the log-in click (a user gesture): also readies ringing and notifications. */

@@ -73,7 +73,12 @@ export function stubServices(saved: Record<string, string> = {}) {
     stopPreview: jest.fn(),
     refreshDevices: jest.fn(() => Promise.resolve()),
   };
-  const presence = { onlineUsers: signal<readonly string[]>([]) };
+  const presence = {
+    onlineUsers: signal<readonly string[]>([]),
+    sampleOf: signal<number | null>(null),
+    matches: signal<{ prefix: string; users: readonly string[]; more: boolean } | null>(null),
+    search: jest.fn(),
+  };
   const storage = new Map<string, string>(Object.entries(saved));
   const providers = [
     { provide: SignalingClient, useValue: signaling },

@@ -8,7 +8,7 @@ import { SignalingClient } from './signaling-client.service';
 describe(PresenceService.name, () => {
   afterEach(() => TestBed.resetTestingModule());
 
-  it('lists everyone online but me (in any case), sorted, and follows presence', async () => {
+  async function loggedInAsAlice(): Promise<{ presence: PresenceService; socket: FakeWebSocket }> {
     FakeWebSocket.instances = [];
     TestBed.configureTestingModule({
       providers: [
@@ -23,6 +23,11 @@ describe(PresenceService.name, () => {
     const socket = FakeWebSocket.latest();
     socket.acceptConnection();
     socket.deliver({ type: 'login', success: true, username: 'alice', iceServers: [] });
+    return { presence, socket };
+  }
+
+  it('lists everyone online but me (in any case), sorted, and follows presence', async () => {
+    const { presence, socket } = await loggedInAsAlice();
 
     socket.deliver({ type: 'users', users: ['carol', 'ALICE', 'Bob'], total: 3, truncated: false });
     expect(presence.onlineUsers()).toEqual(['Bob', 'carol']);
@@ -30,5 +35,28 @@ describe(PresenceService.name, () => {
     socket.deliver({ type: 'presence', username: 'bob', online: false });
     socket.deliver({ type: 'presence', username: 'alice', online: true });
     expect(presence.onlineUsers()).toEqual(['carol', 'dave']);
+  });
+
+  it('searches the directory by the start of a name, keeps only the answer to the latest text, and says when the list is a sample', async () => {
+    const { presence, socket } = await loggedInAsAlice();
+    socket.deliver({ type: 'users', users: ['alice', 'bob'], total: 5000, truncated: true });
+    expect(presence.sampleOf()).toBe(5000);
+
+    presence.search('a');
+    presence.search('al ');
+    expect(socket.messages().slice(-2)).toEqual([{ type: 'search', prefix: 'a' }, { type: 'search', prefix: 'al' }]);
+    socket.deliver({ type: 'search', prefix: 'a', users: ['alan', 'alice', 'anna'], more: true });
+    expect(presence.matches()).toBeNull();
+    socket.deliver({ type: 'search', prefix: 'al', users: ['alan', 'Alice', 'alma'], more: false });
+    expect(presence.matches()).toEqual({ prefix: 'al', users: ['alan', 'alma'], more: false });
+    socket.deliver({ type: 'presence', username: 'ALMA', online: false });
+    expect(presence.matches()?.users).toEqual(['alan']);
+
+    const sent = socket.sent.length;
+    presence.search('al!');
+    expect(presence.matches()).toEqual({ prefix: 'al!', users: [], more: false });
+    presence.search('');
+    expect(presence.matches()).toBeNull();
+    expect(socket.sent.length).toBe(sent);
   });
 });

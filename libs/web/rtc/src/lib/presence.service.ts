@@ -1,32 +1,81 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { usernameKey } from '@duet/shared/protocol';
+import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
 import { SignalingClient } from './signaling-client.service';
 
-/** Who else is online: the owner of the server's `users` and `presence` messages. */
+/** What a search may hold: the start of a name (anything else matches nobody, and is never sent). */
+const SEARCHABLE = /^[A-Za-z0-9._-]+$/;
+
+/** The directory's answer to what was typed: names starting with it, and whether there are more. */
+export interface SearchMatches {
+  readonly prefix: string;
+  readonly users: readonly string[];
+  readonly more: boolean;
+}
+
+/**
+ * Who else is online: the owner of the server's `users`, `presence` and `search` messages. Past
+ * the server's presence limit the list is a sample (`total` says how many are online) and people
+ * find each other by typing the start of a name (`search`), answered by the whole directory.
+ */
 @Injectable({ providedIn: 'root' })
 export class PresenceService {
   private readonly signaling = inject(SignalingClient);
   private readonly others = signal<readonly string[]>([]);
+  private readonly everyone = signal<number | null>(null);
+  private readonly found = signal<SearchMatches | null>(null);
+  private query = '';
 
   /** Everyone online but me (in any spelling), sorted for people. */
   readonly onlineUsers = this.others.asReadonly();
+  /** How many are online, when the list is only a sample of them; null when it is everyone. */
+  readonly sampleOf = this.everyone.asReadonly();
+  /** The matches for the current search, null when nothing is being searched for. */
+  readonly matches = this.found.asReadonly();
 
   constructor() {
     this.signaling
-      .claim('users', 'presence')
+      .claim('users', 'presence', 'search')
       .pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe((message) => {
-        if (message.type === 'users') {
-          this.others.set(sorted(message.users.filter((name) => !this.isSelf(name))));
-          return;
+        switch (message.type) {
+          case 'users':
+            this.others.set(sorted(message.users.filter((name) => !this.isSelf(name))));
+            this.everyone.set(message.truncated ? message.total : null);
+            return;
+          case 'search':
+            // Answers to what was typed before the latest keystroke are stale.
+            if (message.prefix !== this.query) return;
+            this.found.set({ prefix: message.prefix, users: message.users.filter((name) => !this.isSelf(name)), more: message.more });
+            return;
+          case 'presence':
+            if (this.isSelf(message.username)) return;
+            this.others.update((users) => {
+              const rest = users.filter((name) => usernameKey(name) !== usernameKey(message.username));
+              return message.online ? sorted([...rest, message.username]) : rest;
+            });
+            if (!message.online) this.dropFromMatches(message.username);
         }
-        if (this.isSelf(message.username)) return;
-        this.others.update((users) => {
-          const rest = users.filter((name) => usernameKey(name) !== usernameKey(message.username));
-          return message.online ? sorted([...rest, message.username]) : rest;
-        });
       });
+  }
+
+  /** Looks up who is online by the start of their name; an empty text ends the search. */
+  search(text: string): void {
+    const prefix = text.trim();
+    this.query = prefix;
+    if (prefix === '') {
+      this.found.set(null);
+      return;
+    }
+    if (prefix.length > USERNAME_MAX_LENGTH || !SEARCHABLE.test(prefix)) {
+      this.found.set({ prefix, users: [], more: false });
+      return;
+    }
+    this.signaling.send({ type: 'search', prefix });
+  }
+
+  private dropFromMatches(username: string): void {
+    this.found.update((found) => found && { ...found, users: found.users.filter((name) => usernameKey(name) !== usernameKey(username)) });
   }
 
   private isSelf(name: string): boolean {

@@ -3,6 +3,12 @@ import { WebSocket } from 'ws';
 /** Application close code (4000-4999): the token that opened the socket expired; reconnect with a fresh one. */
 export const CLOSE_CREDENTIALS_EXPIRED = 4401;
 
+/**
+ * Application close code: this connection's name was given to another session while its server
+ * was cut off from the shared directory (a cluster split); log in again.
+ */
+export const CLOSE_NAME_TAKEN = 4409;
+
 /** Sockets the server closed on purpose (policy, protocol breach, shutdown): their users are not coming back. */
 const closedOnPurpose = new WeakSet<WebSocket>();
 

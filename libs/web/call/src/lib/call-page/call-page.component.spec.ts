@@ -56,6 +56,24 @@ describe(CallPageComponent.name, () => {
     expect(allByTestId('user-item')[0].getAttribute('aria-label')).toBe('Call bob');
   });
 
+  it('searches as a name is typed and lists the matches instead, then the sample again when the box is cleared', async () => {
+    await loggedIn();
+    stubs.presence.sampleOf.set(5000);
+    await stable();
+    expect(fixture.nativeElement.textContent).toContain('some of the 5000 people online');
+    const search = byTestId('user-search') as HTMLInputElement;
+    search.value = 'da';
+    search.dispatchEvent(new Event('input'));
+    expect(stubs.presence.search).toHaveBeenLastCalledWith('da');
+    stubs.presence.matches.set({ prefix: 'da', users: ['dan', 'dave'], more: true });
+    await stable();
+    expect(allByTestId('user-item').map((item) => item.textContent)).toEqual(['dan', 'dave']);
+    expect(fixture.nativeElement.textContent).toContain('type more of the name');
+    stubs.presence.matches.set(null);
+    await stable();
+    expect(allByTestId('user-item').map((item) => item.textContent)).toEqual(['bob', 'carol']);
+  });
+
   it('calls a user clicked in the list, or a name typed in the call box', async () => {
     await loggedIn();
     allByTestId('user-item')[1].click();

@@ -44,6 +44,9 @@ export class CallPageComponent {
   protected readonly currentUser = this.facade.currentUser;
   protected readonly rememberedName = this.facade.rememberedName;
   protected readonly users = this.facade.users;
+  protected readonly usersSampleOf = this.facade.usersSampleOf;
+  protected readonly userMatches = this.facade.userMatches;
+  protected readonly moreUserMatches = this.facade.moreUserMatches;
   protected readonly loginPending = this.facade.loginPending;
   protected readonly callState = this.facade.callState;
   protected readonly remoteUser = this.facade.remoteUser;
@@ -80,6 +83,10 @@ export class CallPageComponent {
 
   protected retryConnection(): void {
     this.facade.retryConnection();
+  }
+
+  protected searchUsers(text: string): void {
+    this.facade.searchUsers(text);
   }
 
   protected callUser(name: string): void {

@@ -1,0 +1,17 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { REDIS_REGISTRY_OPTIONS, RedisCluster, RedisRegistryOptions } from './redis-cluster';
+
+/**
+ * The Redis connection and this instance's identity, for `SignalingModule.forRoot({ registry:
+ * RedisUserRegistry, ringTimer: RedisRingTimer, imports: [RedisRegistryModule.forRoot(...)] })`.
+ */
+@Module({})
+export class RedisRegistryModule {
+  static forRoot(options: RedisRegistryOptions): DynamicModule {
+    return {
+      module: RedisRegistryModule,
+      providers: [{ provide: REDIS_REGISTRY_OPTIONS, useValue: options }, RedisCluster],
+      exports: [RedisCluster],
+    };
+  }
+}

@@ -1,0 +1,73 @@
+/** Names: who holds which, in login order, for the list; by key, for search. */
+
+/**
+ * ARGV: P, key, name, inst, sid, token hash. 'ok', 'taken', or 'fenced' when this instance's own
+ * lease has lapsed: an instance that may already have been swept must not take names.
+ */
+export const CLAIM = `
+local k, name, inst, sid, tok = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+if tonumber(redis.call('ZSCORE', INSTANCES, inst) or '0') <= now_ms() then return 'fenced' end
+if redis.call('EXISTS', U(k)) == 1 then return 'taken' end
+local seq = redis.call('INCR', P .. 'seq')
+redis.call('HSET', U(k), 'name', name, 'inst', inst, 'sid', sid, 'tok', tok, 'seq', seq, 'cv', '0')
+redis.call('SADD', MEMBERS(inst), k)
+redis.call('ZADD', ONLINE, seq, k)
+redis.call('ZADD', NAMES, 0, k .. ' ' .. name)
+return 'ok'
+`;
+
+/** ARGV: P, key, inst, sid. Releases the name if that session holds it; ends its call. */
+export const RELEASE = `
+local k, inst, sid = ARGV[2], ARGV[3], ARGV[4]
+if not owns(k, inst, sid) then return reply({}) end
+local u = redis.call('HMGET', U(k), 'name', 'call')
+local ended
+if u[2] then
+  local c = end_call(u[2])
+  if c then
+    local peer = c[3]
+    if c[1] == k then peer = c[4] end
+    ended = { callId = u[2], peer = peer }
+  end
+end
+forget(k, u[1], redis.call('HGET', U(k), 'inst') or inst)
+return reply({ name = u[1], ended = ended })
+`;
+
+/** ARGV: P, key, inst, sid, token hash. A resumed session of this instance takes the name over. */
+export const REPLACE = `
+local k, inst, sid, tok = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if not owns(k, inst, sid) then return 0 end
+redis.call('HSET', U(k), 'tok', tok)
+return 1
+`;
+
+/**
+ * ARGV: P, key, sid, token hash, new inst, new token hash. Cross-instance resume (`Handover`): the
+ * claim of session `sid`, parked on another instance, moves to this one when the token matches
+ * (single use: it is replaced). The partner's route is not touched here: it switches through the
+ * old instance, so messages on their way there are not overtaken. The session's name, or nothing.
+ */
+export const TAKE_OVER = `
+local k, sid, shown, inst, tok = ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local u = redis.call('HMGET', U(k), 'name', 'inst', 'sid', 'tok')
+if not u[1] or u[3] ~= sid or u[4] == '' or u[4] ~= shown or u[2] == inst then return reply({}) end
+redis.call('HSET', U(k), 'inst', inst, 'tok', tok)
+redis.call('SMOVE', MEMBERS(u[2]), MEMBERS(inst), k)
+redis.call('HINCRBY', U(k), 'cv', 1)
+note(k)
+return reply({ name = u[1] })
+`;
+
+/** ARGV: P, limit. The first `limit` users in login order, with their routes, and how many there are. */
+export const ONLINE_PAGE = `
+local limit = tonumber(ARGV[2])
+local users = {}
+if limit > 0 then
+  for _, k in ipairs(redis.call('ZRANGE', ONLINE, 0, limit - 1)) do
+    local r = route(k)
+    if r then table.insert(users, r) end
+  end
+end
+return cjson.encode({ total = redis.call('ZCARD', ONLINE), users = users })
+`;

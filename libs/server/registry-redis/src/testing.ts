@@ -1,0 +1,3 @@
+// Test support, imported by specs, integration tests and the benchmark only: never by the server.
+export * from './testing/redis-server';
+export * from './testing/redis-probes';
