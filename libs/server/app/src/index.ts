@@ -1,3 +1,4 @@
+export * from './lib/duet.module';
 export * from './lib/duet-app.module';
 export * from './lib/create-duet-app';
 export * from './lib/tls';

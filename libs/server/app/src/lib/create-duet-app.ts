@@ -27,6 +27,16 @@ export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOp
   });
   app.use(securityHeaders());
   hardenHttpServer(app.getHttpServer(), config.limits, config.trustProxy);
-  app.useWebSocketAdapter(new SignalingWsAdapter(app));
+  useDuetSignaling(app);
   return app;
+}
+
+/**
+ * Serves `/ws` with Duet's WebSocket adapter (validation, rate limits, backlog bounds,
+ * heartbeat, graceful shutdown). Call it on any application that imports `DuetModule`, before
+ * `listen`. Nest has one WebSocket adapter per application: other `ws` gateways of the
+ * application share it.
+ */
+export function useDuetSignaling(app: INestApplication): void {
+  app.useWebSocketAdapter(new SignalingWsAdapter(app));
 }

@@ -1,38 +1,18 @@
-import { AuthModule, ConnectionAuthenticator } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
-import { IceModule, IceServerIssuer } from '@duet/server/ice';
-import { SignalingModule, UserRegistryService } from '@duet/server/signaling';
 import { WebHostModule } from '@duet/server/web-host';
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { DuetExtensions, DuetModule } from './duet.module';
 
-export interface DuetAppExtensions {
-  /** An authenticator of your own instead of AUTH_MODE's (see docs/auth.md). */
-  readonly authenticator?: Type<ConnectionAuthenticator>;
-  /** A registry of your own instead of the in-memory one (tests use an inspectable one). */
-  readonly registry?: Type<UserRegistryService>;
-  /** An ICE server issuer of your own instead of ICE_SERVERS/TURN_* (e.g. your TURN provider's API). */
-  readonly iceServerIssuer?: Type<IceServerIssuer>;
-}
+/** Extensions of the standalone server; `imports` are not needed there (nothing else is in the app). */
+export type DuetAppExtensions = Omit<DuetExtensions, 'imports'>;
 
-/** The whole server: signaling on `/ws`, the web app on `/`. Wiring only. */
+/** The whole standalone server: signaling on `/ws`, the web app on `/`. Wiring only. */
 @Module({})
 export class DuetAppModule {
   static forRoot(config: DuetConfig, extensions: DuetAppExtensions = {}): DynamicModule {
     return {
       module: DuetAppModule,
-      imports: [
-        AuthModule.forRoot({ config: config.auth, authenticator: extensions.authenticator }),
-        IceModule.forRoot({ config: config.ice, issuer: extensions.iceServerIssuer }),
-        SignalingModule.forRoot({
-          presenceLimit: config.presenceLimit,
-          publicOrigin: config.publicOrigin,
-          allowedOrigins: config.allowedOrigins,
-          limits: config.limits,
-          trustProxy: config.trustProxy,
-          registry: extensions.registry,
-        }),
-        WebHostModule.forRoot(config.webRoot),
-      ],
+      imports: [DuetModule.forRoot({ config, ...extensions }), WebHostModule.forRoot(config.webRoot)],
     };
   }
 }
