@@ -3,3 +3,4 @@ export * from './lib/duet-app.module';
 export * from './lib/create-duet-app';
 export * from './lib/tls';
 export * from './lib/startup-banner';
+export * from './lib/listen-errors';

@@ -8,3 +8,4 @@ export * from './lib/transport/signaling-ws.adapter';
 export * from './lib/transport/upgrade-guard';
 export * from './lib/transport/close-intent';
 export * from './lib/transport/client-address';
+export * from './lib/signaling-metrics';

@@ -1,18 +1,26 @@
 import { DuetConfig } from '@duet/server/config';
+import { OpsModule, PrometheusSignalingMetrics } from '@duet/server/ops';
 import { WebHostModule } from '@duet/server/web-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DuetExtensions, DuetModule } from './duet.module';
 
 /** Extensions of the standalone server; `imports` are not needed there (nothing else is in the app). */
-export type DuetAppExtensions = Omit<DuetExtensions, 'imports'>;
+export type DuetAppExtensions = Omit<DuetExtensions, 'imports' | 'metrics'> & {
+  /** pino as the logger (default); tests keep Nest's console logger. */
+  readonly structuredLogs?: boolean;
+};
 
-/** The whole standalone server: signaling on `/ws`, the web app on `/`. Wiring only. */
+/** The whole standalone server: signaling on `/ws`, the web app on `/`, health, metrics, logs. Wiring only. */
 @Module({})
 export class DuetAppModule {
-  static forRoot(config: DuetConfig, extensions: DuetAppExtensions = {}): DynamicModule {
+  static forRoot(config: DuetConfig, { structuredLogs, ...extensions }: DuetAppExtensions = {}): DynamicModule {
     return {
       module: DuetAppModule,
-      imports: [DuetModule.forRoot({ config, ...extensions }), WebHostModule.forRoot(config.webRoot)],
+      imports: [
+        OpsModule.forRoot({ ops: config.ops, structuredLogs }),
+        DuetModule.forRoot({ config, metrics: PrometheusSignalingMetrics, ...extensions }),
+        WebHostModule.forRoot(config.webRoot),
+      ],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { builtInAuthenticator, ConnectionAuthenticator } from '@duet/server/auth';
 import { DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
-import { SignalingModule, UserRegistryService } from '@duet/server/signaling';
+import { NoSignalingMetrics, SignalingMetrics, SignalingModule, UserRegistryService } from '@duet/server/signaling';
 import { DynamicModule, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 
 /** What an application may replace. Each is a Nest provider class: it may inject anything `imports` provide. */
@@ -12,6 +12,8 @@ export interface DuetExtensions {
   readonly registry?: Type<UserRegistryService>;
   /** STUN/TURN servers per user (default: `ICE_SERVERS` and `TURN_*`). */
   readonly iceServerIssuer?: Type<IceServerIssuer>;
+  /** Where signaling reports what operators watch (default: nowhere; the standalone server: Prometheus). */
+  readonly metrics?: Type<SignalingMetrics>;
   /** Modules whose providers the classes above inject (your users service, your HTTP client...). */
   readonly imports?: ModuleMetadata['imports'];
 }
@@ -43,7 +45,7 @@ export class DuetModule {
     return DuetModule.with({ provide: DUET_CONFIG, useFactory: options.useFactory, inject: options.inject ?? [] }, options);
   }
 
-  private static with(config: Provider, { authenticator, registry, iceServerIssuer, imports = [] }: DuetExtensions): DynamicModule {
+  private static with(config: Provider, { authenticator, registry, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions): DynamicModule {
     return {
       module: DuetModule,
       global: true,
@@ -56,8 +58,9 @@ export class DuetModule {
         iceServerIssuer
           ? { provide: IceServerIssuer, useClass: iceServerIssuer }
           : { provide: IceServerIssuer, useFactory: (duet: DuetConfig) => new ConfiguredIceServerIssuer(duet.ice), inject: [DUET_CONFIG] },
+        { provide: SignalingMetrics, useClass: metrics },
       ],
-      exports: [DUET_CONFIG, ConnectionAuthenticator, IceServerIssuer],
+      exports: [DUET_CONFIG, ConnectionAuthenticator, IceServerIssuer, SignalingMetrics, SignalingModule],
     };
   }
 }

@@ -72,6 +72,18 @@ export interface DuetConfig {
   readonly allowedOrigins: readonly string[] | undefined;
   readonly auth: AuthConfig;
   readonly limits: LimitsConfig;
+  readonly ops: OpsConfig;
+}
+
+/** Logs, health and metrics: what an operator runs Duet with. */
+export interface OpsConfig {
+  readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** `json` (one object per line, for log shippers) or `pretty` (for a person at a terminal). */
+  readonly logFormat: 'json' | 'pretty';
+  /** `/metrics` on the main port requires `Authorization: Bearer <token>`; unset: not served there. */
+  readonly metricsToken: string | undefined;
+  /** `/metrics` on a port of its own (bind it to an internal interface); unset: no such port. */
+  readonly metricsPort: number | undefined;
 }
 
 /** The DI token of the `DuetConfig` the server runs with (from the environment, or given by an embedding app). */
@@ -169,6 +181,10 @@ const EnvSchema = z.object({
   TLS_CERT: text,
   TLS_KEY: text,
   TRUST_PROXY: trustProxy,
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional().transform((level) => level ?? 'info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.string().trim().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65_535)).optional(),
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
@@ -205,7 +221,7 @@ const EnvSchema = z.object({
 type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values an error message must never show. */
-const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET']);
+const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'METRICS_TOKEN']);
 
 /** Reads the environment once at boot. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
@@ -233,6 +249,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
     publicOrigin: vars.PUBLIC_URL,
     allowedOrigins: vars.ALLOWED_ORIGINS,
     auth: authConfig(vars),
+    ops: {
+      logLevel: vars.LOG_LEVEL,
+      // JSON in production (for log shippers), readable at a developer's terminal otherwise.
+      logFormat: vars.LOG_FORMAT ?? (env['NODE_ENV'] === 'production' ? 'json' : 'pretty'),
+      metricsToken: vars.METRICS_TOKEN,
+      metricsPort: vars.METRICS_PORT,
+    },
     limits: {
       maxPayloadBytes: vars.WS_MAX_PAYLOAD,
       messagesPerSecond: vars.RATE_LIMIT_PER_SECOND,

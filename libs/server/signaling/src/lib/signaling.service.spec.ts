@@ -8,6 +8,7 @@ import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
 import { Session } from './session';
 import { SignalingOptions } from './signaling-options';
+import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 
@@ -48,7 +49,7 @@ describe(SignalingService.name, () => {
     const presence = new PresenceService(registry, options);
     resumption = new ResumeService(registry, presence, options);
     const ice = new ConfiguredIceServerIssuer({ servers: [{ urls: 'stun:stun.test' }], turn: undefined, transportPolicy: 'all' });
-    service = new SignalingService(registry, presence, resumption, ice, options);
+    service = new SignalingService(registry, presence, resumption, ice, new NoSignalingMetrics(), options);
   });
   // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
@@ -262,7 +263,7 @@ describe(SignalingService.name, () => {
     const turn = { secret: 'a-turn-secret-of-some-length', urls: ['turn:t.test:3478'], ttlSeconds: 600 };
     const ice = new ConfiguredIceServerIssuer({ servers: [], turn, transportPolicy: 'relay' });
     const presence = new PresenceService(registry, options);
-    const withTurn = new SignalingService(registry, presence, resumption, ice, options);
+    const withTurn = new SignalingService(registry, presence, resumption, ice, new NoSignalingMetrics(), options);
     const { session, sent } = fakeSession();
     await withTurn.login(session, { type: 'login', username: 'alice' });
     expect(sent[0]).toMatchObject({

@@ -17,6 +17,7 @@ import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
 import { Session } from './session';
+import { SignalingMetrics } from './signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { UserRegistryService } from './user-registry.service';
 
@@ -39,6 +40,7 @@ export class SignalingService implements OnModuleDestroy {
     private readonly presence: PresenceService,
     private readonly resumption: ResumeService,
     private readonly ice: IceServerIssuer,
+    private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
   ) {}
 
@@ -64,7 +66,7 @@ export class SignalingService implements OnModuleDestroy {
       resumeWindowMs: this.options.limits.resumeWindowMs,
     };
     if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
-      this.logger.log(`${username} resumed`);
+      this.logger.log({ msg: 'resumed', connection: session.id, user: username });
       this.renewIceServers(session, username, renewAfterMs);
       return;
     }
@@ -72,7 +74,8 @@ export class SignalingService implements OnModuleDestroy {
       return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
     }
     session.username = username;
-    this.logger.log(`${username} logged in`);
+    this.logger.log({ msg: 'logged in', connection: session.id, user: username });
+    this.metrics.userLoggedIn();
     session.send({ ...reply, username, resumeToken: session.resumeToken, resumed: false });
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
@@ -99,6 +102,7 @@ export class SignalingService implements OnModuleDestroy {
         return this.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
         this.expireUnanswered(result.callId);
+        this.metrics.callRinging(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
         return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
       case 'in-call':
@@ -120,6 +124,7 @@ export class SignalingService implements OnModuleDestroy {
         return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
       case 'accepted':
         this.disarmRing(result.callId);
+        this.metrics.callActive(result.callId);
         return this.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
     }
   }
@@ -140,6 +145,7 @@ export class SignalingService implements OnModuleDestroy {
     if (result.outcome === 'stale') return this.stale(session, 'close');
     if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'close');
     this.disarmRing(result.callId);
+    this.metrics.callEnded(result.callId);
     (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
   }
 
@@ -152,6 +158,7 @@ export class SignalingService implements OnModuleDestroy {
       return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
     this.disarmRing(result.callId);
+    this.metrics.callEnded(result.callId);
     (await this.registry.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
@@ -177,9 +184,11 @@ export class SignalingService implements OnModuleDestroy {
     session.retire();
     this.resumption.forget(session);
     const ended = await this.registry.unregister(username, session);
-    this.logger.log(`${username} left`);
+    this.logger.log({ msg: 'left', connection: session.id, user: username });
+    this.metrics.userLeft();
     if (ended !== undefined) {
       this.disarmRing(ended.callId);
+      this.metrics.callEnded(ended.callId);
       (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
     }
     await this.presence.withdraw(username);
@@ -202,6 +211,7 @@ export class SignalingService implements OnModuleDestroy {
         .expire(callId)
         .then(async (parties) => {
           if (parties === undefined) return;
+          this.metrics.callEnded(callId);
           const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
           caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
           callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
@@ -254,6 +264,7 @@ export class SignalingService implements OnModuleDestroy {
   }
 
   private refuse(session: Session, code: ErrorCode, message: string, replyTo?: string): void {
+    this.metrics.errorSent(code);
     session.send(replyTo === undefined ? { type: 'error', code, message } : { type: 'error', code, message, replyTo });
   }
 }

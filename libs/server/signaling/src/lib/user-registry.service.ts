@@ -140,4 +140,9 @@ export abstract class UserRegistryService {
 
   /** Drops `username`'s claim to `callId` if it is still waiting; true when it was. */
   abstract abandonClaim(username: string, callId: string): Promise<boolean>;
+
+  /** Whether the registry can take decisions now (a shared one: its store is reachable). */
+  async isReady(): Promise<boolean> {
+    return true;
+  }
 }
