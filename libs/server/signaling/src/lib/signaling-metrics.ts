@@ -19,16 +19,21 @@ export abstract class SignalingMetrics {
   abstract callEnded(callId: string): void;
 }
 
+/** Reports nowhere: every event is dropped (the default where nothing else is provided). */
 export class NoSignalingMetrics extends SignalingMetrics {
-  connectionOpened(): void {}
-  connectionClosed(): void {}
-  userLoggedIn(): void {}
-  userLeft(): void {}
-  messageHandled(): void {}
-  errorSent(): void {}
-  rateLimited(): void {}
-  upgradeRefused(): void {}
-  callRinging(): void {}
-  callActive(): void {}
-  callEnded(): void {}
+  connectionOpened = ignore;
+  connectionClosed = ignore;
+  userLoggedIn = ignore;
+  userLeft = ignore;
+  messageHandled = ignore;
+  errorSent = ignore;
+  rateLimited = ignore;
+  upgradeRefused = ignore;
+  callRinging = ignore;
+  callActive = ignore;
+  callEnded = ignore;
+}
+
+function ignore(): void {
+  return undefined;
 }
