@@ -1,5 +1,5 @@
 import { completeCall, OFFER } from './support/call-flow';
-import { freePort, requireBuiltServer, runServer, startServerProcess, waitForOutput } from './support/server-process';
+import { freePort, requireBuiltServer, runServer, startServerProcess, waitFor, waitForOutput } from './support/server-process';
 import { signToken } from './support/tokens';
 import { TestClient } from './support/test-client';
 
@@ -103,7 +103,7 @@ describe('logs of a whole call', () => {
       await completeCall(alice, 'alice', bob, 'bob');
       alice.close();
       bob.close();
-      await waitForOutput(server, '"msg":"left"');
+      await waitFor(() => (server.output().match(/"msg":"left"/g) ?? []).length === 2, 10_000, () => server.output());
       const output = server.output();
       for (const forbidden of [OFFER.sdp.trim(), 'typ host', 'candidate:', tokens[0], tokens[1], '127.0.0.2', '127.0.0.3']) {
         expect(output).not.toContain(forbidden);
