@@ -1,7 +1,10 @@
 import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
 import { UpgradeGuard } from '@duet/server/signaling';
 import { Injectable } from '@nestjs/common';
+import { exportJWK, generateKeyPair, JWK, KeyLike, SignJWT } from 'jose';
+import { createServer, Server } from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { completeCall } from './support/call-flow';
 import { TestClient } from './support/test-client';
 import { startTestServer, TestServer } from './support/test-server';
@@ -11,6 +14,7 @@ const jwt = (overrides: object) => ({
   mode: 'jwt' as const,
   secret: undefined,
   publicKeyFile: undefined,
+  jwksUrl: undefined,
   issuer: ISSUER,
   audience: AUDIENCE,
   usernameClaim: 'sub',
@@ -202,5 +206,74 @@ describe('GET /ws/admission: what an upgrade would meet, for browsers that canno
     expect(await admission({}, named('https://duet.example'))).toEqual({ status: 204, body: undefined });
     // The header, when a browser sends one, is what the upgrade will carry: it decides.
     expect(await admission({ Origin: 'https://duet.example' }, named('https://evil.example'))).toEqual({ status: 204, body: undefined });
+  });
+});
+
+describe('authentication: JWT from an identity provider that publishes its keys (JWKS) and rotates them', () => {
+  let server: TestServer;
+  let idp: Server;
+  let published: JWK[] = [];
+  let fetches = 0;
+
+  beforeAll(async () => {
+    idp = createServer((request, response) => {
+      fetches += 1;
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys: published }));
+    });
+    await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await new Promise((resolve) => idp.close(resolve));
+  });
+
+  async function keyPair(kid: string) {
+    const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
+    return { kid, privateKey, jwk: { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' } };
+  }
+  const tokenFrom = (key: { kid: string; privateKey: KeyLike }, sub: string) =>
+    new SignJWT({})
+      .setProtectedHeader({ alg: 'RS256', kid: key.kid })
+      .setSubject(sub)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
+
+  it('accepts tokens signed with the published key, follows a rotation, and refuses retired and foreign keys', async () => {
+    const first = await keyPair('2026-11-a');
+    const second = await keyPair('2026-11-b');
+    const stranger = await keyPair('2026-11-a');
+    published = [first.jwk];
+    const jwksUrl = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json`;
+    server = await startTestServer({ auth: jwt({ jwksUrl, jwksCooldownMs: 100 }) });
+
+    const alice = await TestClient.loggedIn(server.wsUrl, 'alice', withToken(await tokenFrom(first, 'alice')));
+    // A token signed with another private key under a known kid is a forgery.
+    await expect(TestClient.connect(server.wsUrl, withToken(await tokenFrom(stranger, 'mallory')))).rejects.toThrow(/401/);
+
+    // The provider rotates: the new key appears, the old one is retired.
+    published = [second.jwk];
+    const fetchesBefore = fetches;
+    const token = await tokenFrom(second, 'bob');
+    let bob: TestClient | undefined;
+    // The unknown kid makes Duet fetch the set again, at most once per cool-down.
+    for (const deadline = Date.now() + 5_000; bob === undefined && Date.now() < deadline; ) {
+      bob = await TestClient.loggedIn(server.wsUrl, 'bob', withToken(token)).catch(() => undefined);
+    }
+    expect(bob).toBeDefined();
+    expect(fetches).toBeGreaterThan(fetchesBefore);
+    await completeCall(alice, 'alice', bob as TestClient, 'bob');
+    await expect(TestClient.connect(server.wsUrl, withToken(await tokenFrom(first, 'carol')))).rejects.toThrow(/401/);
+    alice.close();
+    bob?.close();
+  });
+
+  it('keeps refusing, without crashing, while the provider is unreachable', async () => {
+    await server?.close();
+    server = await startTestServer({ auth: jwt({ jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json', jwksCooldownMs: 100 }) });
+    const key = await keyPair('k');
+    await expect(TestClient.connect(server.wsUrl, withToken(await tokenFrom(key, 'alice')))).rejects.toThrow(/401/);
+    expect((await fetch(`${server.httpUrl}/ws/admission`)).status).toBe(401);
   });
 });

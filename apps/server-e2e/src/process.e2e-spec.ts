@@ -1,5 +1,6 @@
-import { completeCall } from './support/call-flow';
-import { freePort, requireBuiltServer, runServer, waitForOutput } from './support/server-process';
+import { completeCall, OFFER } from './support/call-flow';
+import { freePort, requireBuiltServer, runServer, startServerProcess, waitFor, waitForOutput } from './support/server-process';
+import { signToken } from './support/tokens';
 import { TestClient } from './support/test-client';
 
 describe('the production server process', () => {
@@ -27,5 +28,95 @@ describe('the production server process', () => {
     const server = runServer({ PORT: 'eighty' });
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain('Invalid PORT="eighty"');
+  });
+});
+
+describe('start-up that explains itself', () => {
+  beforeAll(requireBuiltServer);
+
+  /** The lines a failed start wrote: one, naming the variable, without a stack trace. */
+  async function failure(env: Record<string, string>): Promise<string[]> {
+    const server = runServer(env);
+    expect(await server.exited).toBe(1);
+    const lines = server.output().trim().split('\n').filter((line) => line.trim() !== '');
+    expect(lines.some((line) => /^\s+at /.test(line))).toBe(false);
+    return lines;
+  }
+
+  it('says in one line which variable to fix when the port is taken, the host unknown, or a key file unreadable', async () => {
+    const taken = await startServerProcess();
+    try {
+      expect((await failure({ PORT: String(taken.port), HOST: '127.0.0.1' })).at(-1)).toBe(
+        `Invalid PORT=${taken.port}: the port is in use by another program; stop it or choose another PORT`,
+      );
+    } finally {
+      await taken.stop();
+    }
+    expect((await failure({ PORT: '0', HOST: 'nonexistent.invalid' })).at(-1)).toBe('Invalid HOST="nonexistent.invalid": no such host name');
+    expect((await failure({ PORT: '0', AUTH_MODE: 'jwt', AUTH_JWT_PUBLIC_KEY_FILE: '/nonexistent/key.pem' })).at(-1)).toBe(
+      'Invalid AUTH_JWT_PUBLIC_KEY_FILE="/nonexistent/key.pem": cannot use it (ENOENT)',
+    );
+    const secret = 'short-but-secret';
+    const tooShort = await failure({ PORT: '0', AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret });
+    expect(tooShort.at(-1)).toBe('Invalid AUTH_JWT_SECRET (value hidden): must be at least 32 characters');
+    expect(tooShort.join('\n')).not.toContain(secret);
+  });
+
+  it('logs one line of the settings it runs with, and warns about settings the mode ignores, never a secret', async () => {
+    const secret = 's'.repeat(40);
+    const server = await startServerProcess({ AUTH_JWT_SECRET: secret, LOG_FORMAT: 'json' });
+    try {
+      const lines = server.output().trim().split('\n').map((line) => JSON.parse(line) as { level: number; msg: string });
+      const settings = lines.filter((line) => line.msg.startsWith('settings: '));
+      expect(settings).toHaveLength(1);
+      expect(settings[0].msg).toMatch(/port \d+ on 127\.0\.0\.1 · tls off · auth none · registry in-memory/);
+      expect(lines.find((line) => line.level === 40)?.msg).toBe(
+        'AUTH_JWT_SECRET is set but AUTH_MODE is "none": anyone may connect. Set AUTH_MODE=jwt to require tokens.',
+      );
+      expect(server.output()).not.toContain(secret);
+      // Nest's own start-up chatter stays at debug.
+      expect(lines.map((line) => line.msg).filter((msg) => /dependencies initialized|Mapped \{/.test(msg))).toEqual([]);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('logs of a whole call', () => {
+  beforeAll(requireBuiltServer);
+
+  it('carry the connection id on every line about a connection, and no SDP, candidate, token or client address', async () => {
+    const secret = 'a-test-secret-that-is-long-enough-for-hs256';
+    const server = await startServerProcess({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: secret, LOG_FORMAT: 'json', LOG_LEVEL: 'info' });
+    try {
+      const url = `ws://127.0.0.1:${server.port}/ws`;
+      const key = new TextEncoder().encode(secret);
+      const tokens = [await signToken(key, 'HS256', { sub: 'alice' }), await signToken(key, 'HS256', { sub: 'bob' })];
+      const open = (token: string, localAddress: string) =>
+        TestClient.connect(url, { protocols: ['duet', `access_token.${token}`], localAddress });
+      const alice = await open(tokens[0], '127.0.0.2');
+      const bob = await open(tokens[1], '127.0.0.3');
+      for (const [client, name] of [[alice, 'alice'], [bob, 'bob']] as const) {
+        client.send({ type: 'login', username: name });
+        await client.next('users');
+      }
+      await completeCall(alice, 'alice', bob, 'bob');
+      alice.close();
+      bob.close();
+      await waitFor(() => (server.output().match(/"msg":"left"/g) ?? []).length === 2, 10_000, () => server.output());
+      const output = server.output();
+      for (const forbidden of [OFFER.sdp.trim(), 'typ host', 'candidate:', tokens[0], tokens[1], '127.0.0.2', '127.0.0.3']) {
+        expect(output).not.toContain(forbidden);
+      }
+      const aboutUsers = output
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { msg: string; connection?: string; user?: string })
+        .filter((line) => line.user !== undefined);
+      expect(aboutUsers.map((line) => line.msg).sort()).toEqual(['left', 'left', 'logged in', 'logged in']);
+      expect(aboutUsers.every((line) => typeof line.connection === 'string' && line.connection.length > 0)).toBe(true);
+    } finally {
+      await server.stop();
+    }
   });
 });

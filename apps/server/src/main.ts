@@ -1,11 +1,14 @@
 import 'reflect-metadata';
-import { createDuetApp, startupBanner } from '@duet/server/app';
-import { ConfigError, loadConfig } from '@duet/server/config';
+import { createDuetApp, explainListenError, startupBanner } from '@duet/server/app';
+import { ConfigError, describeSettings, ignoredSettings, loadConfig } from '@duet/server/config';
 import { Logger } from '@nestjs/common';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createDuetApp(config);
+  const logger = new Logger('Duet');
+  logger.log(`settings: ${describeSettings(config, 'in-memory')}`);
+  for (const warning of ignoredSettings(process.env, config)) logger.warn(warning);
   // Ctrl-C / SIGTERM: stop accepting, tell clients to reconnect elsewhere (1001), then exit.
   app.enableShutdownHooks();
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -17,13 +20,18 @@ async function bootstrap(): Promise<void> {
       }, config.limits.shutdownTimeoutMs).unref();
     });
   }
-  // No HOST: Node's default, all interfaces (IPv6 and IPv4 where the machine has IPv6).
-  await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
-  for (const line of startupBanner(config, config.port)) Logger.log(line, 'Duet');
+  try {
+    // No HOST: Node's default, all interfaces (IPv6 and IPv4 where the machine has IPv6).
+    await (config.host === undefined ? app.listen(config.port) : app.listen(config.port, config.host));
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw explainListenError(error, config.port, config.host);
+  }
+  for (const line of startupBanner(config, config.port)) logger.log(line);
 }
 
 bootstrap().catch((error: unknown) => {
-  // A bad variable is the operator's to fix: say which, without a stack trace.
+  // A bad variable is the operator's to fix: say which, in one line, without a stack trace.
   console.error(error instanceof ConfigError ? error.message : error);
   process.exit(1);
 });

@@ -37,9 +37,14 @@ export class TestClient {
   /** Opens a socket; rejects with the HTTP status when the upgrade is refused ("... 401"). */
   static connect(
     url: string,
-    options: { protocols?: string[]; headers?: Record<string, string>; autoPong?: boolean; ca?: string } = {},
+    options: { protocols?: string[]; headers?: Record<string, string>; autoPong?: boolean; ca?: string; localAddress?: string } = {},
   ): Promise<TestClient> {
-    const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers, autoPong: options.autoPong ?? true, ca: options.ca });
+    const socket = new WebSocket(url, options.protocols ?? [], {
+      headers: options.headers,
+      autoPong: options.autoPong ?? true,
+      ca: options.ca,
+      localAddress: options.localAddress,
+    });
     const client = new TestClient(socket);
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(client));

@@ -1,4 +1,4 @@
 export * from './lib/connection-authenticator';
 export * from './lib/bearer-token';
 export * from './lib/jwt-authenticator';
-export * from './lib/auth.module';
+export * from './lib/built-in-authenticator';

@@ -1,3 +1,4 @@
 export * from './lib/duet-config';
 export * from './lib/ice-config';
 export * from './lib/network-config';
+export * from './lib/settings-report';

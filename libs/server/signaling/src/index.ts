@@ -11,3 +11,4 @@ export * from './lib/transport/upgrade-guard';
 export * from './lib/transport/close-intent';
 export * from './lib/transport/client-address';
 export * from './lib/transport/backlog';
+export * from './lib/signaling-metrics';

@@ -1,8 +1,11 @@
+import { builtInAuthenticator } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
 import { SignalingWsAdapter } from '@duet/server/signaling';
+import { QuietNestLogger } from '@duet/server/ops';
 import { securityHeaders } from '@duet/server/web-host';
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { DuetAppExtensions, DuetAppModule } from './duet-app.module';
 import { hardenHttpServer } from './http-hardening';
 import { loadTls } from './tls';
@@ -17,16 +20,32 @@ export interface CreateDuetAppOptions extends DuetAppExtensions {
  * benchmark exercise the same wiring. The caller decides where to `listen`.
  */
 export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOptions = {}): Promise<INestApplication> {
+  // Files named by the settings are read now, so a bad one stops the start with one line naming
+  // its variable, before Nest is half started.
   const tls = await loadTls(config.tls);
-  const app = await NestFactory.create(DuetAppModule.forRoot(config, options), {
+  if (options.authenticator === undefined) builtInAuthenticator(config.auth);
+  const structuredLogs = options.logLevels === undefined;
+  const app = await NestFactory.create(DuetAppModule.forRoot(config, { ...options, structuredLogs }), {
     // HTTPS and WSS on the one port, when TLS is on.
     httpsOptions: tls,
-    logger: options.logLevels ?? ['log', 'warn', 'error'],
+    // With pino, Nest's own start-up lines are held until pino takes over, then written through it.
+    ...(structuredLogs ? { bufferLogs: true } : { logger: options.logLevels }),
     // Idle keep-alive HTTP connections must not hold a shutdown open.
     forceCloseConnections: true,
   });
+  if (structuredLogs) app.useLogger(new QuietNestLogger(app.get(PinoLogger)));
   app.use(securityHeaders());
   hardenHttpServer(app.getHttpServer(), config.limits, config.trustProxy);
-  app.useWebSocketAdapter(new SignalingWsAdapter(app));
+  useDuetSignaling(app);
   return app;
+}
+
+/**
+ * Serves `/ws` with Duet's WebSocket adapter (validation, rate limits, backlog bounds,
+ * heartbeat, graceful shutdown). Call it on any application that imports `DuetModule`, before
+ * `listen`. Nest has one WebSocket adapter per application: other `ws` gateways of the
+ * application share it.
+ */
+export function useDuetSignaling(app: INestApplication): void {
+  app.useWebSocketAdapter(new SignalingWsAdapter(app));
 }

@@ -1,37 +1,25 @@
-import { AuthModule, ConnectionAuthenticator } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
-import { IceModule, IceServerIssuer } from '@duet/server/ice';
+import { OpsModule, PrometheusSignalingMetrics } from '@duet/server/ops';
 import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
-import { SignalingModule, SignalingModuleOptions, UserRegistryService } from '@duet/server/signaling';
 import { WebHostModule } from '@duet/server/web-host';
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
+import { DuetExtensions, DuetModule } from './duet.module';
 
-export interface DuetAppExtensions {
-  /** An authenticator of your own instead of AUTH_MODE's (see docs/auth.md). */
-  readonly authenticator?: Type<ConnectionAuthenticator>;
-  /** A registry of your own instead of the in-memory one (tests use an inspectable one). */
-  readonly registry?: Type<UserRegistryService>;
-  /** An ICE server issuer of your own instead of ICE_SERVERS/TURN_* (e.g. your TURN provider's API). */
-  readonly iceServerIssuer?: Type<IceServerIssuer>;
-}
+/** Extensions of the standalone server; `imports` are not needed there (nothing else is in the app). */
+export type DuetAppExtensions = Omit<DuetExtensions, 'imports' | 'metrics'> & {
+  /** pino as the logger (default); tests keep Nest's console logger. */
+  readonly structuredLogs?: boolean;
+};
 
-/** The whole server: signaling on `/ws`, the web app on `/`. Wiring only. */
+/** The whole standalone server: signaling on `/ws`, the web app on `/`, health, metrics, logs. Wiring only. */
 @Module({})
 export class DuetAppModule {
-  static forRoot(config: DuetConfig, extensions: DuetAppExtensions = {}): DynamicModule {
+  static forRoot(config: DuetConfig, { structuredLogs, ...extensions }: DuetAppExtensions = {}): DynamicModule {
     return {
       module: DuetAppModule,
       imports: [
-        AuthModule.forRoot({ config: config.auth, authenticator: extensions.authenticator }),
-        IceModule.forRoot({ config: config.ice, issuer: extensions.iceServerIssuer }),
-        SignalingModule.forRoot({
-          presenceLimit: config.presenceLimit,
-          publicOrigin: config.publicOrigin,
-          allowedOrigins: config.allowedOrigins,
-          limits: config.limits,
-          trustProxy: config.trustProxy,
-          ...registryOf(config, extensions),
-        }),
+        OpsModule.forRoot({ ops: config.ops, structuredLogs }),
+        DuetModule.forRoot({ config, metrics: PrometheusSignalingMetrics, ...extensions, ...registryOf(config, extensions) }),
         WebHostModule.forRoot(config.webRoot),
       ],
     };
@@ -39,12 +27,12 @@ export class DuetAppModule {
 }
 
 /** In memory by default; Redis when `REDIS_URL` is set; a registry of your own over either. */
-function registryOf(config: DuetConfig, extensions: DuetAppExtensions): Pick<SignalingModuleOptions, 'registry' | 'ringTimer' | 'imports'> {
-  if (extensions.registry !== undefined || config.redis === undefined) return { registry: extensions.registry };
+function registryOf(config: DuetConfig, extensions: DuetAppExtensions): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'registryImports'> {
+  if (extensions.registry !== undefined || config.redis === undefined) return {};
   return {
     registry: RedisUserRegistry,
     ringTimer: RedisRingTimer,
-    imports: [
+    registryImports: [
       RedisRegistryModule.forRoot({
         redis: config.redis,
         heartbeatIntervalMs: config.limits.heartbeatIntervalMs,

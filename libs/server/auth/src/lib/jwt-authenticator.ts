@@ -1,6 +1,7 @@
+import { ConfigError } from '@duet/server/config';
 import { isValidUsername } from '@duet/shared/protocol';
 import { Logger } from '@nestjs/common';
-import { jwtVerify, JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, JWTVerifyGetKey, jwtVerify, JWTVerifyOptions } from 'jose';
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -10,30 +11,51 @@ import { ConnectionAuthenticator, Identity } from './connection-authenticator';
 export interface JwtAuthOptions {
   readonly secret?: string;
   readonly publicKeyFile?: string;
+  readonly jwksUrl?: string;
+  /** Least time between two fetches of the JWKS (default 30 s); embedders and tests may shorten it. */
+  readonly jwksCooldownMs?: number;
   readonly issuer?: string;
   readonly audience?: string;
   readonly usernameClaim: string;
 }
 
 /**
- * AUTH_MODE=jwt. Exactly one algorithm is accepted, fixed by the configured key (HS256 for a
- * secret, RS256 or ES256/384 for a public key), so `alg: none` and algorithm confusion (an HS256
- * token "signed" with the public key) fail verification. `exp` is required; `nbf`, `iss` and `aud`
- * are checked when present or configured. The username is the configured claim.
+ * How the identity provider's JWKS is fetched: a bounded wait, a cache, and a cool-down between
+ * fetches, so a flood of tokens with made-up `kid`s cannot turn Duet into a load generator
+ * against the identity provider.
+ */
+export const JWKS_FETCH = { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 } as const;
+
+/** Asymmetric algorithms only: a JWKS publishes public keys, and HS* with a public key is the classic confusion. */
+const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+/**
+ * AUTH_MODE=jwt. With a secret or a key file, exactly one algorithm is accepted, fixed by the key
+ * (HS256 for a secret, RS256 or ES256/384 for a public key), so `alg: none` and algorithm
+ * confusion (an HS256 token "signed" with the public key) fail verification. With a JWKS URL
+ * (Keycloak, Entra ID, Okta, Auth0, Google...), the key is picked by the token's `kid` from the
+ * provider's published set, which is refetched when an unknown `kid` appears (key rotation);
+ * issuer and audience are then required. `exp` is required; `nbf`, `iss` and `aud` are checked
+ * when present or configured. The username is the configured claim.
  */
 export class JwtAuthenticator extends ConnectionAuthenticator {
   private readonly logger = new Logger(JwtAuthenticator.name);
-  private readonly key: Uint8Array | KeyObject;
+  private readonly key: Uint8Array | KeyObject | JWTVerifyGetKey;
   private readonly verifyOptions: JWTVerifyOptions;
 
   constructor(private readonly options: JwtAuthOptions) {
     super();
-    const { key, algorithm } = options.secret
-      ? { key: new TextEncoder().encode(options.secret), algorithm: 'HS256' }
-      : loadPublicKey(options.publicKeyFile);
+    const { key, algorithms } = options.jwksUrl
+      ? {
+          key: createRemoteJWKSet(new URL(options.jwksUrl), { ...JWKS_FETCH, cooldownDuration: options.jwksCooldownMs ?? JWKS_FETCH.cooldownDuration }),
+          algorithms: JWKS_ALGORITHMS,
+        }
+      : options.secret
+        ? { key: new TextEncoder().encode(options.secret), algorithms: ['HS256'] }
+        : loadPublicKey(options.publicKeyFile);
     this.key = key;
     this.verifyOptions = {
-      algorithms: [algorithm],
+      algorithms,
       issuer: options.issuer,
       audience: options.audience,
       requiredClaims: ['exp'],
@@ -45,7 +67,10 @@ export class JwtAuthenticator extends ConnectionAuthenticator {
     const token = bearerToken(request);
     if (token === undefined) return undefined;
     try {
-      const { payload } = await jwtVerify(token, this.key, this.verifyOptions);
+      const { payload } =
+        this.key instanceof Uint8Array || this.key instanceof KeyObject
+          ? await jwtVerify(token, this.key, this.verifyOptions)
+          : await jwtVerify(token, this.key, this.verifyOptions);
       const username = payload[this.options.usernameClaim];
       if (!isValidUsername(username)) {
         this.logger.warn(`token refused: claim ${this.options.usernameClaim} is not a valid username`);
@@ -61,12 +86,18 @@ export class JwtAuthenticator extends ConnectionAuthenticator {
   }
 }
 
-function loadPublicKey(file: string | undefined): { key: KeyObject; algorithm: string } {
-  if (file === undefined) throw new Error('JWT mode needs a secret or a public key file');
-  const key = createPublicKey(readFileSync(file));
-  if (key.asymmetricKeyType === 'rsa') return { key, algorithm: 'RS256' };
+function loadPublicKey(file: string | undefined): { key: KeyObject; algorithms: string[] } {
+  if (file === undefined) throw new Error('JWT mode needs a secret, a public key file or a JWKS URL');
+  let key: KeyObject;
+  try {
+    key = createPublicKey(readFileSync(file));
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? 'not a PEM public key';
+    throw new ConfigError(`Invalid AUTH_JWT_PUBLIC_KEY_FILE="${file}": cannot use it (${why})`);
+  }
+  if (key.asymmetricKeyType === 'rsa') return { key, algorithms: ['RS256'] };
   const curve = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
-  if (curve === 'prime256v1') return { key, algorithm: 'ES256' };
-  if (curve === 'secp384r1') return { key, algorithm: 'ES384' };
-  throw new Error(`unsupported public key in ${file}: use RSA, or EC P-256 / P-384`);
+  if (curve === 'prime256v1') return { key, algorithms: ['ES256'] };
+  if (curve === 'secp384r1') return { key, algorithms: ['ES384'] };
+  throw new ConfigError(`Invalid AUTH_JWT_PUBLIC_KEY_FILE="${file}": unsupported key; use RSA, or EC P-256 / P-384`);
 }

@@ -13,6 +13,7 @@ describe(loadConfig.name, () => {
       publicOrigin: undefined,
       allowedOrigins: undefined,
       auth: { mode: 'none' },
+      ops: { logLevel: 'info', logFormat: 'pretty', metricsToken: undefined, metricsPort: undefined },
       limits: {
         maxPayloadBytes: 65_536,
         messagesPerSecond: 100,
@@ -129,7 +130,7 @@ describe(loadConfig.name, () => {
       expect(loadConfig({ ICE_TRANSPORT_POLICY: 'relay', ICE_SERVERS: '[{"urls":"turn:t.example","username":"u","credential":"c"}]' }).ice.transportPolicy).toBe('relay');
     });
 
-    it.each(['TURN_SECRET', 'AUTH_JWT_SECRET'])('never prints %s, even when refusing it', (name) => {
+    it.each(['TURN_SECRET', 'AUTH_JWT_SECRET', 'METRICS_TOKEN'])('never prints %s, even when refusing it', (name) => {
       expect(() => loadConfig({ [name]: 'tiny-secret' })).toThrow(new RegExp(`^Invalid ${name} \\(value hidden\\): must be at least`));
       expect(() => loadConfig({ [name]: 'tiny-secret' })).not.toThrow(/tiny-secret/);
     });
@@ -173,6 +174,9 @@ describe(loadConfig.name, () => {
     ['TLS', 'on'],
     ['TRUST_PROXY', 'not-an-address'],
     ['TRUST_PROXY', '99'],
+    ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
+    ['METRICS_PORT', 'ninety'],
     ['ALLOWED_ORIGINS', 'not a url'],
     ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
     ['AUTH_MODE', 'ldap'],

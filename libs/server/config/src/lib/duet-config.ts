@@ -7,10 +7,14 @@ export type AuthConfig =
   | { readonly mode: 'none' }
   | {
       readonly mode: 'jwt';
-      /** HS256 shared secret; exactly one of `secret` and `publicKeyFile` is set. */
+      /** HS256 shared secret; exactly one of `secret`, `publicKeyFile` and `jwksUrl` is set. */
       readonly secret: string | undefined;
       /** PEM public key: RSA -> RS256, EC P-256 -> ES256, EC P-384 -> ES384. */
       readonly publicKeyFile: string | undefined;
+      /** An identity provider's published keys (JWKS), fetched, cached and refreshed on an unknown `kid`. */
+      readonly jwksUrl: string | undefined;
+      /** Least time between JWKS fetches; not an environment variable (30 s), shortened by tests. */
+      readonly jwksCooldownMs?: number;
       readonly issuer: string | undefined;
       readonly audience: string | undefined;
       /** The claim that holds the username. */
@@ -81,7 +85,22 @@ export interface DuetConfig {
   readonly limits: LimitsConfig;
   /** Undefined: the in-memory registry (one instance, no Redis needed). */
   readonly redis: RedisConfig | undefined;
+  readonly ops: OpsConfig;
 }
+
+/** Logs, health and metrics: what an operator runs Duet with. */
+export interface OpsConfig {
+  readonly logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  /** `json` (one object per line, for log shippers) or `pretty` (for a person at a terminal). */
+  readonly logFormat: 'json' | 'pretty';
+  /** `/metrics` on the main port requires `Authorization: Bearer <token>`; unset: not served there. */
+  readonly metricsToken: string | undefined;
+  /** `/metrics` on a port of its own (bind it to an internal interface); unset: no such port. */
+  readonly metricsPort: number | undefined;
+}
+
+/** The DI token of the `DuetConfig` the server runs with (from the environment, or given by an embedding app). */
+export const DUET_CONFIG = Symbol('DUET_CONFIG');
 
 /** Thrown with a message that names the offending variable, so an operator can fix it at once. */
 export class ConfigError extends Error {
@@ -191,12 +210,22 @@ const EnvSchema = z.object({
   TLS_CERT: text,
   TLS_KEY: text,
   TRUST_PROXY: trustProxy,
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).optional().transform((level) => level ?? 'info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.string().trim().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65_535)).optional(),
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
   AUTH_MODE: z.enum(['none', 'jwt']).optional().transform((mode) => mode ?? 'none'),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWT_PUBLIC_KEY_FILE: text,
+  AUTH_JWT_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an https:// URL of a JWKS (e.g. https://idp.example.com/.well-known/jwks.json)' })
+    .refine((url) => new URL(url).protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname), {
+      error: 'must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way',
+    })
+    .optional(),
   AUTH_JWT_ISSUER: text,
   AUTH_JWT_AUDIENCE: text,
   AUTH_JWT_USERNAME_CLAIM: text,
@@ -227,7 +256,7 @@ const EnvSchema = z.object({
 type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values an error message must never show (a Redis URL may carry a password). */
-const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL']);
+const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN']);
 
 /** Reads the environment once at boot. Empty strings count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
@@ -255,6 +284,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
     publicOrigin: vars.PUBLIC_URL,
     allowedOrigins: vars.ALLOWED_ORIGINS,
     auth: authConfig(vars),
+    ops: {
+      logLevel: vars.LOG_LEVEL,
+      // JSON in production (for log shippers), readable at a developer's terminal otherwise.
+      logFormat: vars.LOG_FORMAT ?? (env['NODE_ENV'] === 'production' ? 'json' : 'pretty'),
+      metricsToken: vars.METRICS_TOKEN,
+      metricsPort: vars.METRICS_PORT,
+    },
     limits: {
       maxPayloadBytes: vars.WS_MAX_PAYLOAD,
       messagesPerSecond: vars.RATE_LIMIT_PER_SECOND,
@@ -309,16 +345,23 @@ function tlsConfig(vars: Env): TlsConfig {
 
 function authConfig(vars: Env): AuthConfig {
   if (vars.AUTH_MODE === 'none') return { mode: 'none' };
-  const keys = [vars.AUTH_JWT_SECRET, vars.AUTH_JWT_PUBLIC_KEY_FILE].filter((key) => key !== undefined);
+  const keys = [vars.AUTH_JWT_SECRET, vars.AUTH_JWT_PUBLIC_KEY_FILE, vars.AUTH_JWT_JWKS_URL].filter((key) => key !== undefined);
   if (keys.length !== 1) {
     throw new ConfigError(
-      'Invalid AUTH_MODE="jwt": set exactly one of AUTH_JWT_SECRET (HS256) and AUTH_JWT_PUBLIC_KEY_FILE (RS256/ES256)',
+      'Invalid AUTH_MODE="jwt": set exactly one of AUTH_JWT_SECRET (HS256), AUTH_JWT_PUBLIC_KEY_FILE (RS256/ES256) and AUTH_JWT_JWKS_URL (your identity provider\'s keys)',
+    );
+  }
+  // An identity provider signs tokens for many applications: only its tokens for this one will do.
+  if (vars.AUTH_JWT_JWKS_URL !== undefined && (vars.AUTH_JWT_ISSUER === undefined || vars.AUTH_JWT_AUDIENCE === undefined)) {
+    throw new ConfigError(
+      `Invalid ${vars.AUTH_JWT_ISSUER === undefined ? 'AUTH_JWT_ISSUER' : 'AUTH_JWT_AUDIENCE'}: AUTH_JWT_JWKS_URL needs both AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE`,
     );
   }
   return {
     mode: 'jwt',
     secret: vars.AUTH_JWT_SECRET,
     publicKeyFile: vars.AUTH_JWT_PUBLIC_KEY_FILE,
+    jwksUrl: vars.AUTH_JWT_JWKS_URL,
     issuer: vars.AUTH_JWT_ISSUER,
     audience: vars.AUTH_JWT_AUDIENCE,
     usernameClaim: vars.AUTH_JWT_USERNAME_CLAIM ?? 'sub',

@@ -2,8 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { REDIS_REGISTRY_OPTIONS, RedisCluster, RedisRegistryOptions } from './redis-cluster';
 
 /**
- * The Redis connection and this instance's identity, for `SignalingModule.forRoot({ registry:
- * RedisUserRegistry, ringTimer: RedisRingTimer, imports: [RedisRegistryModule.forRoot(...)] })`.
+ * The Redis connection and this instance's identity, for `DuetModule.forRoot({ registry:
+ * RedisUserRegistry, ringTimer: RedisRingTimer, registryImports: [RedisRegistryModule.forRoot(...)] })`.
  */
 @Module({})
 export class RedisRegistryModule {

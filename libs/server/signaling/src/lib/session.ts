@@ -26,6 +26,8 @@ interface QueuedTask {
  * (`retire`: this object is then done). A parked session that is not taken over in time ends.
  */
 export class Session implements MessageSink {
+  /** Names this connection in logs: every line about it carries it, never the address. */
+  readonly id = randomBytes(6).toString('base64url');
   /** Shown once to the client (login reply); proves a later connection is the same client. */
   readonly resumeToken = randomBytes(16).toString('base64url');
   private name: string | undefined;

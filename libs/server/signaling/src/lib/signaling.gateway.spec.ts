@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { deferred } from '../testing/deferred';
 import { Session } from './session';
+import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
 import { CLOSE_POLICY_VIOLATION } from './transport/signaling-ws.adapter';
@@ -66,7 +67,7 @@ describe(SignalingGateway.name, () => {
         offered.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
     const { ws } = connect(gateway);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
@@ -89,7 +90,7 @@ describe(SignalingGateway.name, () => {
         closed.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
     jest.spyOn(gateway['logger'], 'error').mockImplementation(() => undefined);
     const { fake, ws } = connect(gateway);
     gateway.relayCandidate(ws, { type: 'candidate', candidate: { candidate: '' }, otherUsername: 'bob' });
@@ -110,7 +111,7 @@ describe(SignalingGateway.name, () => {
       }),
       close: jest.fn(async () => closed.resolve()),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
     jest.spyOn(gateway['logger'], 'warn').mockImplementation(() => undefined);
     const { fake, ws } = connect(gateway);
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
@@ -140,7 +141,7 @@ describe(SignalingGateway.name, () => {
         if (calls.length === 3) disconnected.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
     const first = connect(gateway);
     gateway.login(first.ws, { type: 'login', username: 'alice' });
     first.fake.close(1006);
@@ -154,7 +155,7 @@ describe(SignalingGateway.name, () => {
 
   it('terminates a socket whose upgrade never passed the guard, without a session', () => {
     const service = { login: jest.fn(), disconnect: jest.fn() } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
     const { fake, ws } = connect(gateway, {} as IncomingMessage);
     expect(fake.readyState).toBe(WebSocket.CLOSED);
     gateway.login(ws, { type: 'login', username: 'alice' });
@@ -173,14 +174,14 @@ describe(SignalingGateway.name, () => {
     } as unknown as SignalingService;
 
     it('closes a socket that has not logged in in time with 1008', () => {
-      const { fake } = connect(new SignalingGateway(service, guard, options));
+      const { fake } = connect(new SignalingGateway(service, guard, new NoSignalingMetrics(), options));
       jest.advanceTimersByTime(limits.loginTimeoutMs);
       expect(fake.closedWith).toBe(CLOSE_POLICY_VIOLATION);
       expect(jest.getTimerCount()).toBe(0);
     });
 
     it('is lifted by a login', async () => {
-      const gateway = new SignalingGateway(service, guard, options);
+      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
       const { fake, ws } = connect(gateway);
       gateway.login(ws, { type: 'login', username: 'alice' });
       await jest.advanceTimersByTimeAsync(0);
@@ -190,7 +191,7 @@ describe(SignalingGateway.name, () => {
     });
 
     it('is lifted when the socket closes first', () => {
-      const gateway = new SignalingGateway(service, guard, options);
+      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
       connect(gateway).fake.close(1000);
       connect(gateway).fake.close(1006);
       expect(jest.getTimerCount()).toBe(0);

@@ -14,6 +14,7 @@ import { OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs
 import { WebSocket } from 'ws';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
+import { SignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { CLOSE_CREDENTIALS_EXPIRED, closeOnPurpose, wasDropped } from './transport/close-intent';
 import { CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
@@ -34,6 +35,7 @@ export class SignalingGateway implements OnGatewayConnection {
   constructor(
     private readonly signaling: SignalingService,
     private readonly guard: UpgradeGuard,
+    private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
   ) {}
 
@@ -46,6 +48,7 @@ export class SignalingGateway implements OnGatewayConnection {
     }
     const session = new Session(socket, identity);
     this.sessions.set(socket, session);
+    this.metrics.connectionOpened();
     session.requireLoginWithin(this.options.limits.loginTimeoutMs, () =>
       closeOnPurpose(socket, CLOSE_POLICY_VIOLATION, 'log in first'),
     );
@@ -54,67 +57,73 @@ export class SignalingGateway implements OnGatewayConnection {
     // holding it for a resume, and only the close event carries the code.
     socket.once('close', (code: number) => {
       session.dispose();
-      this.dispatch(socket, () => this.signaling.disconnect(session, { dropped: wasDropped(socket, code) }));
+      this.metrics.connectionClosed();
+      this.dispatch(socket, 'disconnect', () => this.signaling.disconnect(session, { dropped: wasDropped(socket, code) }));
     });
   }
 
   @SubscribeMessage('login')
   login(socket: WebSocket, message: LoginMessage): void {
-    this.dispatch(socket, (session) => this.signaling.login(session, message), 'login');
+    this.dispatch(socket, 'login', (session) => this.signaling.login(session, message));
   }
 
   @SubscribeMessage('offer')
   relayOffer(socket: WebSocket, message: OfferMessage): void {
-    this.dispatch(socket, (session) => this.signaling.offer(session, message), 'offer');
+    this.dispatch(socket, 'offer', (session) => this.signaling.offer(session, message));
   }
 
   @SubscribeMessage('answer')
   relayAnswer(socket: WebSocket, message: AnswerMessage): void {
-    this.dispatch(socket, (session) => this.signaling.answer(session, message), 'answer');
+    this.dispatch(socket, 'answer', (session) => this.signaling.answer(session, message));
   }
 
   @SubscribeMessage('candidate')
   relayCandidate(socket: WebSocket, message: CandidateMessage): void {
-    this.dispatch(socket, (session) => this.signaling.candidate(session, message), 'candidate');
+    this.dispatch(socket, 'candidate', (session) => this.signaling.candidate(session, message));
   }
 
   @SubscribeMessage('close')
   hangUp(socket: WebSocket, message: CloseMessage): void {
-    this.dispatch(socket, (session) => this.signaling.close(session, message), 'close');
+    this.dispatch(socket, 'close', (session) => this.signaling.close(session, message));
   }
 
   @SubscribeMessage('decline')
   decline(socket: WebSocket, message: DeclineMessage): void {
-    this.dispatch(socket, (session) => this.signaling.decline(session, message), 'decline');
+    this.dispatch(socket, 'decline', (session) => this.signaling.decline(session, message));
   }
 
   @SubscribeMessage('search')
   search(socket: WebSocket, message: SearchMessage): void {
-    this.dispatch(socket, (session) => this.signaling.search(session, message), 'search');
+    this.dispatch(socket, 'search', (session) => this.signaling.search(session, message));
   }
 
   @SubscribeMessage(PROTOCOL_VIOLATION)
   rejectInvalidFrame(socket: WebSocket, violation: ProtocolViolation): void {
-    this.dispatch(socket, (session) => this.signaling.reject(session, violation));
+    this.dispatch(socket, 'invalid', (session) => this.signaling.reject(session, violation));
   }
 
   /**
-   * Runs `task` in the session's queue; a bug in it costs the sender one error reply, nothing more.
-   * A registry that cannot decide now (its store unreachable) is an outage, not a bug: `unavailable`.
+   * Runs `task` in the session's queue; a bug in it costs the sender one error reply, nothing
+   * more. A registry that cannot decide now (its store unreachable) is an outage, not a bug:
+   * `unavailable`. How long it took, from arrival to its last write, is reported under `type`.
    */
-  private dispatch(socket: WebSocket, task: (session: Session) => Promise<void>, replyTo?: string): void {
+  private dispatch(socket: WebSocket, type: string, task: (session: Session) => Promise<void>): void {
     const session = this.sessions.get(socket);
     if (session === undefined) return;
+    const arrived = performance.now();
     session.enqueue(
-      () => task(session),
+      async () => {
+        await task(session);
+        this.metrics.messageHandled(type, (performance.now() - arrived) / 1_000);
+      },
       (error: unknown) => {
         if (error instanceof RegistryUnavailableError) {
-          this.logger.warn(`${replyTo ?? 'message'} refused: ${error.message}`);
+          this.logger.warn({ msg: 'refused: registry unavailable', connection: session.id, type, reason: error.message });
           const message = 'the server cannot reach its directory of users just now; try again in a moment';
-          session.send(replyTo === undefined ? { type: 'error', code: 'unavailable', message } : { type: 'error', code: 'unavailable', message, replyTo });
+          session.send({ type: 'error', code: 'unavailable', message, replyTo: type });
           return;
         }
-        this.logger.error(`handler failed: ${error instanceof Error ? error.stack : String(error)}`);
+        this.logger.error({ msg: 'handler failed', connection: session.id, err: error });
         session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
       },
     );

@@ -1,8 +1,8 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DUET_CONFIG, DuetConfig } from '@duet/server/config';
+import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { AdmissionController } from './admission.controller';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
-import { ReadinessController } from './readiness.controller';
 import { ResumeService } from './resume.service';
 import { LocalRingTimer, RingTimer } from './ring-timer';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
@@ -11,24 +11,28 @@ import { SignalingService } from './signaling.service';
 import { UpgradeGuard } from './transport/upgrade-guard';
 import { UserRegistryService } from './user-registry.service';
 
-export interface SignalingModuleOptions extends SignalingOptions {
+export interface SignalingModuleOptions {
   /** The registry implementation; in-memory unless a scale-out module supplies another. */
   readonly registry?: Type<UserRegistryService>;
   /** The ring timeout's timer; in-memory unless a scale-out module supplies a cluster-wide one. */
   readonly ringTimer?: Type<RingTimer>;
   /** Modules the registry and timer need (e.g. the Redis connection), imported here. */
-  readonly imports?: DynamicModule[];
+  readonly imports?: ModuleMetadata['imports'];
 }
 
+/**
+ * `/ws` and `/ws/admission`. Needs, from the application: `DUET_CONFIG`, a
+ * `ConnectionAuthenticator` and an `IceServerIssuer` (DuetModule provides all three).
+ */
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], ...options }: SignalingModuleOptions): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [] }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
-      controllers: [AdmissionController, ReadinessController],
+      controllers: [AdmissionController],
       providers: [
-        { provide: SIGNALING_OPTIONS, useValue: options },
+        { provide: SIGNALING_OPTIONS, useFactory: signalingOptions, inject: [DUET_CONFIG] },
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
         PresenceService,
@@ -40,4 +44,9 @@ export class SignalingModule {
       exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS],
     };
   }
+}
+
+function signalingOptions(config: DuetConfig): SignalingOptions {
+  const { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy } = config;
+  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy };
 }

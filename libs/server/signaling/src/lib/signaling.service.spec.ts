@@ -9,6 +9,7 @@ import { ResumeService } from './resume.service';
 import { LocalRingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingOptions } from './signaling-options';
+import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { RegistryUnavailableError } from './user-registry.service';
@@ -52,7 +53,7 @@ describe(SignalingService.name, () => {
     resumption = new ResumeService(registry, presence, options);
     const ice = new ConfiguredIceServerIssuer({ servers: [{ urls: 'stun:stun.test' }], turn: undefined, transportPolicy: 'all' });
     rings = new LocalRingTimer(options);
-    service = new SignalingService(registry, presence, resumption, ice, options, rings);
+    service = new SignalingService(registry, presence, resumption, ice, new NoSignalingMetrics(), options, rings);
   });
   // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
@@ -289,7 +290,7 @@ describe(SignalingService.name, () => {
     const turn = { secret: 'a-turn-secret-of-some-length', urls: ['turn:t.test:3478'], ttlSeconds: 600 };
     const ice = new ConfiguredIceServerIssuer({ servers: [], turn, transportPolicy: 'relay' });
     const presence = new PresenceService(registry, options);
-    const withTurn = new SignalingService(registry, presence, resumption, ice, options, rings);
+    const withTurn = new SignalingService(registry, presence, resumption, ice, new NoSignalingMetrics(), options, rings);
     const { session, sent } = fakeSession();
     await withTurn.login(session, { type: 'login', username: 'alice' });
     expect(sent[0]).toMatchObject({

@@ -20,6 +20,7 @@ import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
 import { RingTimer } from './ring-timer';
 import { Session } from './session';
+import { SignalingMetrics } from './signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { RegistryUnavailableError, UserRegistryService } from './user-registry.service';
 
@@ -40,6 +41,7 @@ export class SignalingService {
     private readonly presence: PresenceService,
     private readonly resumption: ResumeService,
     private readonly ice: IceServerIssuer,
+    private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
     private readonly rings: RingTimer,
   ) {
@@ -75,7 +77,7 @@ export class SignalingService {
     };
     try {
       if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
-        this.logger.log(`${username} resumed`);
+        this.logger.log({ msg: 'resumed', connection: session.id, user: username });
         this.renewIceServers(session, username, renewAfterMs);
         return;
       }
@@ -92,7 +94,8 @@ export class SignalingService {
       });
     }
     session.username = username;
-    this.logger.log(`${username} logged in`);
+    this.logger.log({ msg: 'logged in', connection: session.id, user: username });
+    this.metrics.userLoggedIn();
     session.send({ ...reply, username, resumeToken: session.resumeToken, resumed: false });
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
@@ -119,6 +122,7 @@ export class SignalingService {
         return this.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
         this.rings.arm(result.callId);
+        this.metrics.callRinging(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
         return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
       case 'in-call':
@@ -140,6 +144,7 @@ export class SignalingService {
         return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
       case 'accepted':
         this.rings.disarm(result.callId);
+        this.metrics.callActive(result.callId);
         return this.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
     }
   }
@@ -160,6 +165,7 @@ export class SignalingService {
     if (result.outcome === 'stale') return this.stale(session, 'close');
     if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'close');
     this.rings.disarm(result.callId);
+    this.metrics.callEnded(result.callId);
     (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
   }
 
@@ -172,6 +178,7 @@ export class SignalingService {
       return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
     this.rings.disarm(result.callId);
+    this.metrics.callEnded(result.callId);
     (await this.registry.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
@@ -197,9 +204,11 @@ export class SignalingService {
     session.retire();
     this.resumption.forget(session);
     const ended = await this.registry.unregister(username, session);
-    this.logger.log(`${username} left`);
+    this.logger.log({ msg: 'left', connection: session.id, user: username });
+    this.metrics.userLeft();
     if (ended !== undefined) {
       this.rings.disarm(ended.callId);
+      this.metrics.callEnded(ended.callId);
       (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
     }
     await this.presence.withdraw(username);
@@ -219,6 +228,7 @@ export class SignalingService {
     try {
       const parties = await this.registry.expire(callId);
       if (parties === undefined) return;
+      this.metrics.callEnded(callId);
       const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
       caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
       callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
@@ -270,6 +280,7 @@ export class SignalingService {
   }
 
   private refuse(session: Session, code: ErrorCode, message: string, replyTo?: string): void {
+    this.metrics.errorSent(code);
     session.send(replyTo === undefined ? { type: 'error', code, message } : { type: 'error', code, message, replyTo });
   }
 }

@@ -5,6 +5,7 @@ import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
+import { SignalingMetrics } from '../signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { admitsWrite } from './backlog';
 import { closeOnPurpose, markClosedOnPurpose } from './close-intent';
@@ -57,6 +58,10 @@ export class SignalingWsAdapter extends WsAdapter {
     return this.app.get(UpgradeGuard);
   }
 
+  private get metrics(): SignalingMetrics {
+    return this.app.get(SignalingMetrics);
+  }
+
   override create(port: number, options: Record<string, unknown> = {}) {
     const { limits } = this.options;
     const guard = this.guard;
@@ -93,10 +98,12 @@ export class SignalingWsAdapter extends WsAdapter {
     const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler.callback]));
     const { messagesPerSecond, messageBurst } = this.options.limits;
     const budget = new FrameBudget(messagesPerSecond, messageBurst);
+    const metrics = this.metrics;
     /** Every inbound frame passes here first; false when it must be dropped. */
     const admit = (): boolean => {
       const verdict = budget.take();
       if (verdict === 'ok') return true;
+      metrics.rateLimited();
       if (verdict === 'abusive') closeOnPurpose(client, CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
       else if (admitsWrite(client)) client.send(RATE_LIMITED);
       return false;

@@ -1,6 +1,7 @@
 import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import { SignalingMetrics } from '../signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { ClientAddress } from './client-address';
 import { ConnectionCounter } from './connection-counter';
@@ -26,6 +27,7 @@ export class UpgradeGuard {
 
   constructor(
     private readonly authenticator: ConnectionAuthenticator,
+    private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) options: SignalingOptions,
   ) {
     this.origins = new OriginPolicy(options.publicOrigin, options.allowedOrigins);
@@ -34,6 +36,12 @@ export class UpgradeGuard {
   }
 
   async verify(request: IncomingMessage): Promise<UpgradeVerdict> {
+    const verdict = await this.decide(request);
+    if (!verdict.accepted) this.metrics.upgradeRefused(verdict.status);
+    return verdict;
+  }
+
+  private async decide(request: IncomingMessage): Promise<UpgradeVerdict> {
     if (!this.accepting) return refuse(503, 'server shutting down');
     if (!this.origins.allows(request.headers.origin)) {
       this.refusedOrigin.report(
@@ -76,6 +84,10 @@ export class UpgradeGuard {
   /** The identity `verify` established for this upgrade; undefined if it never passed `verify`. */
   identityOf(request: IncomingMessage | undefined): Identity | undefined {
     return request && this.identities.get(request);
+  }
+
+  get isAccepting(): boolean {
+    return this.accepting;
   }
 
   stopAccepting(): void {

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { useDuetSignaling } from '@duet/server/app';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app/app.module';
+
+/** The embedding example: an application of its own, with Duet's signaling at /ws. */
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule);
+  useDuetSignaling(app);
+  app.enableShutdownHooks();
+  await app.listen(Number(process.env['PORT'] ?? 3001));
+}
+
+void bootstrap();

@@ -1,0 +1,42 @@
+import { DuetConfig } from './duet-config';
+
+/**
+ * One line of the settings the server runs with, for its start-up log: what an operator checks
+ * first. Never a secret's value.
+ */
+export function describeSettings(config: DuetConfig, registry: string): string {
+  const auth =
+    config.auth.mode === 'none'
+      ? 'none'
+      : `jwt (${config.auth.jwksUrl ? `JWKS ${config.auth.jwksUrl}` : config.auth.publicKeyFile ? 'public key file' : 'shared secret'})`;
+  const turn = config.ice.turn ? `on (${config.ice.turn.urls.join(', ')}, ttl ${config.ice.turn.ttlSeconds} s)` : 'off';
+  const proxy = config.trustProxy.mode === 'off' ? 'off' : config.trustProxy.mode === 'hops' ? `${config.trustProxy.hops} hop(s)` : config.trustProxy.addresses.join(', ');
+  return [
+    `port ${config.port}${config.host ? ` on ${config.host}` : ''}`,
+    `tls ${config.tls.mode}`,
+    `auth ${auth}`,
+    `registry ${registry}`,
+    `stun/turn servers ${config.ice.servers.length}`,
+    `turn credentials ${turn}`,
+    `ice policy ${config.ice.transportPolicy}`,
+    `trust proxy ${proxy}`,
+    `public url ${config.publicOrigin ?? 'unset'}`,
+    `resume window ${config.limits.resumeWindowMs / 1_000} s`,
+  ].join(' · ');
+}
+
+/** Set variables that the current settings make pointless, each with what to do about it. */
+export function ignoredSettings(env: NodeJS.ProcessEnv, config: DuetConfig): string[] {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  const warnings: string[] = [];
+  const jwtOnly = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY_FILE', 'AUTH_JWT_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_USERNAME_CLAIM'];
+  const ignoredJwt = config.auth.mode === 'none' ? jwtOnly.filter(set) : [];
+  if (ignoredJwt.length > 0) {
+    warnings.push(`${ignoredJwt.join(', ')} ${ignoredJwt.length > 1 ? 'are' : 'is'} set but AUTH_MODE is "none": anyone may connect. Set AUTH_MODE=jwt to require tokens.`);
+  }
+  if (set('TURN_TTL_SECONDS') && config.ice.turn === undefined) warnings.push('TURN_TTL_SECONDS is set without TURN_SECRET and TURN_URLS: no TURN credentials are issued.');
+  if (config.trustProxy.mode !== 'off' && config.publicOrigin === undefined) {
+    warnings.push('TRUST_PROXY is set but PUBLIC_URL is not: browsers opening Duet at the proxy\'s address are refused unless it is in ALLOWED_ORIGINS.');
+  }
+  return warnings;
+}

@@ -1,0 +1,35 @@
+import { OpsConfig } from '@duet/server/config';
+import { DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+
+/** Whether the pretty printer is installed (a development dependency: production images log JSON). */
+function prettyAvailable(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Structured logs (pino): JSON lines in production, one readable line per event at a terminal,
+ * at `LOG_LEVEL`. Lines about a connection carry its `connection` id. HTTP requests are not
+ * logged one by one, and no request header is ever written: they carry addresses, cookies and
+ * tokens. SDPs and candidates are never logged at all.
+ */
+export function loggingModule(ops: OpsConfig): DynamicModule {
+  const pretty = ops.logFormat === 'pretty' && prettyAvailable();
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: ops.logLevel,
+      autoLogging: false,
+      quietReqLogger: true,
+      serializers: { req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url?.split('?')[0] }) },
+      redact: { paths: ['req.headers', 'token', '*.token', 'authorization', '*.authorization'], remove: true },
+      transport: pretty
+        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+        : undefined,
+    },
+  });
+}
