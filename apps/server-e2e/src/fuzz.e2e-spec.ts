@@ -82,11 +82,9 @@ describe('fuzz: random and mutated frames from several connections', () => {
       clients.map(async (client) => {
         const seen = client.log.length;
         client.send({ type: PROBE });
-        const deadline = Date.now() + 3_000;
-        while (!client.log.slice(seen).some(isProbeReply)) {
-          if (Date.now() > deadline) throw new Error('the server stopped answering');
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
+        await client.loggedSince(seen, isProbeReply, 10_000).catch(() => {
+          throw new Error('the server stopped answering');
+        });
       }),
     );
   }
@@ -107,9 +105,9 @@ describe('fuzz: random and mutated frames from several connections', () => {
         }
         return clients.every((client) => client.isOpen);
       }),
-      { numRuns: 40, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
+      { numRuns: 30, seed: Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
     );
-    expect(framesSent).toBeGreaterThan(2_000);
+    expect(framesSent).toBeGreaterThan(1_500);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
 
     const alice = await TestClient.loggedIn(server.wsUrl, 'after-fuzz-alice');
@@ -118,7 +116,7 @@ describe('fuzz: random and mutated frames from several connections', () => {
     alice.close();
     bob.close();
     console.info(`fuzz: ${framesSent} frames over ${clients.length} connections; no finding`);
-  }, 120_000);
+  }, 240_000);
 });
 
 function isProbeReply(message: Received): boolean {

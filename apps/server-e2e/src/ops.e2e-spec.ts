@@ -27,6 +27,7 @@ describe('health and metrics', () => {
     expect((await fetch(`${server.httpUrl}/healthz`)).status).toBe(200);
     const ready = await fetch(`${server.httpUrl}/readyz`);
     expect(ready.status).toBe(200);
+    expect(ready.headers.get('cache-control')).toBe('no-store');
     expect(await ready.json()).toMatchObject({ status: 'ok', info: { signaling: { status: 'up' }, registry: { status: 'up' } } });
     server.app.get(UpgradeGuard).stopAccepting();
     const draining = await fetch(`${server.httpUrl}/readyz`);

@@ -18,14 +18,6 @@ describe('web host', () => {
     }
   });
 
-  it('says it is ready at /readyz (a single instance always is), not with the web app', async () => {
-    server = await startTestServer();
-    const response = await fetch(`${server.httpUrl}/readyz`);
-    expect(response.status).toBe(200);
-    expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(await response.json()).toEqual({ status: 'ready' });
-  });
-
   it('serves a page that says how to build the app when it is missing', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'duet-empty-'));
     server = await startTestServer({ webRoot: empty });

@@ -15,6 +15,7 @@ export class TestClient {
   readonly log: Received[] = [];
   private readonly unread: Received[] = [];
   private wake: (() => void) | undefined;
+  private readonly logWatchers = new Set<() => void>();
   /** Heartbeat pings received from the server. */
   pings = 0;
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -25,6 +26,7 @@ export class TestClient {
       this.log.push(message);
       this.unread.push(message);
       this.wake?.();
+      this.logWatchers.forEach((watch) => watch());
     });
     socket.on('ping', () => {
       this.pings += 1;
@@ -106,6 +108,25 @@ export class TestClient {
         };
       });
     }
+  }
+
+  /** Waits until a message logged at index `from` or later `matches` (leaves `next`'s unread queue alone). */
+  loggedSince(from: number, matches: (message: Received) => boolean, timeoutMs = DEFAULT_TIMEOUT_MS): Promise<void> {
+    const found = () => this.log.slice(from).some(matches);
+    if (found()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const watch = () => {
+        if (!found()) return;
+        clearTimeout(timer);
+        this.logWatchers.delete(watch);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.logWatchers.delete(watch);
+        reject(new Error(`no matching message within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.logWatchers.add(watch);
+    });
   }
 
   /**

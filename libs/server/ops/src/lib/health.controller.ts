@@ -1,5 +1,5 @@
 import { UpgradeGuard, UserRegistryService } from '@duet/server/signaling';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 
 /**
@@ -17,12 +17,14 @@ export class HealthController {
   ) {}
 
   @Get('healthz')
+  @Header('Cache-Control', 'no-store')
   @HealthCheck()
   live() {
     return this.health.check([]);
   }
 
   @Get('readyz')
+  @Header('Cache-Control', 'no-store')
   @HealthCheck()
   ready() {
     return this.health.check([
