@@ -122,13 +122,14 @@ export class DuetUser {
     return user;
   }
 
-  /** Opens the app without logging in. */
+  /** Opens the app without logging in; `beforeLoad` runs on the page before it navigates (e.g. a fake clock). */
   static async open(
     browser: Browser,
     baseUrl: string,
     name: string,
     path = '/',
     options: BrowserContextOptions = {},
+    beforeLoad: (page: Page) => Promise<void> = async () => undefined,
   ): Promise<DuetUser> {
     const context = await browser.newContext({
       baseURL: baseUrl,
@@ -138,6 +139,7 @@ export class DuetUser {
     });
     const page = await context.newPage();
     const user = new DuetUser(name, context, page);
+    await beforeLoad(page);
     await page.goto(path);
     return user;
   }
