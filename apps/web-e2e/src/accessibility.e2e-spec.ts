@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { Page } from 'playwright-core';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
 
 const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -34,27 +33,11 @@ async function seriousViolations(page: Page): Promise<string[]> {
 
 /** Each screen in light and in dark: zero serious or critical axe violations. */
 describe('accessibility (axe-core) in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it.each(['light', 'dark'] as const)('login, lobby, ringing and in-call screens in %s', async (scheme) => {
-    const alice = await DuetUser.open(browser, server.baseUrl, `alice-a11y-${scheme}`, '/', { colorScheme: scheme });
-    open.push(alice);
+    const alice = await DuetUser.open(suite.browser, suite.server.baseUrl, `alice-a11y-${scheme}`, '/', { colorScheme: scheme });
+    suite.open.push(alice);
     expect(await seriousViolations(alice.page)).toEqual([]);
 
     await alice.submitLogin(alice.name);
@@ -65,8 +48,8 @@ describe('accessibility (axe-core) in real Chromium', () => {
     expect(await seriousViolations(alice.page)).toEqual([]);
     await alice.page.getByRole('button', { name: 'Stop preview' }).click();
 
-    const bob = await DuetUser.logIn(browser, server.baseUrl, `bob-a11y-${scheme}`, '/', { colorScheme: scheme });
-    open.push(bob);
+    const bob = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `bob-a11y-${scheme}`, '/', { colorScheme: scheme });
+    suite.open.push(bob);
     await bob.callByName(alice.name);
     await alice.page.getByTestId('incoming-call').waitFor();
     expect(await seriousViolations(alice.page)).toEqual([]);

@@ -1,13 +1,9 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
 
 /** Two people in two browser contexts of real Chromium with fake cameras, against the real server. */
 describe('Duet calls in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
+  const suite = browserSuite();
   let run = 0;
 
   /** Both sides reach `state`; on failure the error carries both pages' logs. */
@@ -21,25 +17,11 @@ describe('Duet calls in real Chromium', () => {
 
   async function pair(): Promise<[DuetUser, DuetUser]> {
     run += 1;
-    const alice = await DuetUser.logIn(browser, server.baseUrl, `alice-${run}`);
-    const bob = await DuetUser.logIn(browser, server.baseUrl, `bob-${run}`);
-    open.push(alice, bob);
+    const alice = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `alice-${run}`);
+    const bob = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `bob-${run}`);
+    suite.open.push(alice, bob);
     return [alice, bob];
   }
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('alice calls bob from the list, bob accepts, both decode real video, and hang-up returns both to idle', async () => {
     const [alice, bob] = await pair();

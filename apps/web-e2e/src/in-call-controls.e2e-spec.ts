@@ -1,37 +1,19 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
 import { localTrackLabel, sentVideoSize, startListening, stopListening, waitForRemoteWidth, waitForSound } from './support/observe';
-import { RunningServer, startServer } from './support/server';
 
 /** Mute, camera off, device switch and screen share between two real Chromium users. */
 describe('in-call controls in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
+  const suite = browserSuite();
   let run = 0;
 
   async function pair(): Promise<[DuetUser, DuetUser]> {
     run += 1;
-    const users = await inCall(browser, server.baseUrl, [`alice-c${run}`, `bob-c${run}`]);
-    open.push(...users);
+    const users = await inCall(suite.browser, suite.server.baseUrl, [`alice-c${run}`, `bob-c${run}`]);
+    suite.open.push(...users);
     return users;
   }
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('bob mutes: alice hears silence and sees that he is muted; unmuting brings both back', async () => {
     const [alice, bob] = await pair();

@@ -1,7 +1,5 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
 
 declare global {
   interface Window {
@@ -40,18 +38,16 @@ function recordAlerts(): void {
 }
 
 describe('an incoming call in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
+  const suite = browserSuite();
   let run = 0;
 
   async function pair(): Promise<[DuetUser, DuetUser]> {
     run += 1;
-    const alice = await DuetUser.logIn(browser, server.baseUrl, `alice-i${run}`);
-    const bob = await DuetUser.open(browser, server.baseUrl, `bob-i${run}`, '/', {
+    const alice = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `alice-i${run}`);
+    const bob = await DuetUser.open(suite.browser, suite.server.baseUrl, `bob-i${run}`, '/', {
       permissions: ['camera', 'microphone', 'notifications'],
     });
-    open.push(alice, bob);
+    suite.open.push(alice, bob);
     await bob.context.addInitScript(recordAlerts);
     await bob.page.reload();
     await bob.submitLogin(bob.name);
@@ -59,20 +55,6 @@ describe('an incoming call in real Chromium', () => {
     await bob.recordStatuses();
     return [alice, bob];
   }
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
 
   it('rings with a generated tone, names the caller in the tab title, takes focus, and Enter accepts', async () => {
     const [alice, bob] = await pair();

@@ -1,8 +1,6 @@
 import { SignJWT } from 'jose';
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
 
 const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
 
@@ -17,25 +15,12 @@ function tokenFor(username: string): Promise<string> {
 
 /** A server in JWT mode: the app takes its token from #access_token= and signals with it. */
 describe('Duet in JWT mode, in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer({ env: { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(open.map((user) => user.close().catch(() => undefined)));
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite({ env: { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
 
   it('logs in with the token from the URL fragment, hides the token, and completes a call', async () => {
-    const alice = await DuetUser.logIn(browser, server.baseUrl, 'jwt-alice', `/#access_token=${await tokenFor('jwt-alice')}`);
-    const bob = await DuetUser.logIn(browser, server.baseUrl, 'jwt-bob', `/#access_token=${await tokenFor('jwt-bob')}`);
-    open.push(alice, bob);
+    const alice = await DuetUser.logIn(suite.browser, suite.server.baseUrl, 'jwt-alice', `/#access_token=${await tokenFor('jwt-alice')}`);
+    const bob = await DuetUser.logIn(suite.browser, suite.server.baseUrl, 'jwt-bob', `/#access_token=${await tokenFor('jwt-bob')}`);
+    suite.open.push(alice, bob);
     expect(await alice.page.evaluate(() => location.hash)).toBe('');
 
     await alice.callByName('jwt-bob');
@@ -47,8 +32,8 @@ describe('Duet in JWT mode, in real Chromium', () => {
   });
 
   it('refuses a name other than the one in the token, in words', async () => {
-    const user = await DuetUser.open(browser, server.baseUrl, 'jwt-carol', `/#access_token=${await tokenFor('jwt-carol')}`);
-    open.push(user);
+    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, 'jwt-carol', `/#access_token=${await tokenFor('jwt-carol')}`);
+    suite.open.push(user);
     await user.submitLogin('jwt-mallory');
     await user.page.getByTestId('error-message').filter({ hasText: 'signed in under another name' }).waitFor();
   });

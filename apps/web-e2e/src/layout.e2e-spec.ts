@@ -1,7 +1,5 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -15,25 +13,12 @@ const SIZES = [
  * also saves a picture of each (for reviews; nothing is compared against them).
  */
 describe('the call stage fills the screen', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(open.map((user) => user.close().catch(() => undefined)));
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it.each(SIZES)('at $name ($width×$height)', async ({ name, width, height }) => {
-    const alice = await DuetUser.logIn(browser, server.baseUrl, `alice-${name}`, '/', { viewport: { width, height } });
-    const bob = await DuetUser.logIn(browser, server.baseUrl, `bob-${name}`);
-    open.push(alice, bob);
+    const alice = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `alice-${name}`, '/', { viewport: { width, height } });
+    const bob = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `bob-${name}`);
+    suite.open.push(alice, bob);
     const directory = process.env['DUET_SCREENSHOTS'];
 
     // The lobby first: nothing wider than the screen, the preview in view.

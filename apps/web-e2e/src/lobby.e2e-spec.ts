@@ -1,31 +1,13 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
 
 /** Before any call: the header, the preview, the device choice and the name, as a person meets them. */
 describe('the lobby in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it('previews the camera with a live microphone meter, and remembers the camera and the name across a reload', async () => {
-    const carol = await DuetUser.open(browser, server.baseUrl, 'carol-lobby');
-    open.push(carol);
+    const carol = await DuetUser.open(suite.browser, suite.server.baseUrl, 'carol-lobby');
+    suite.open.push(carol);
     const header = carol.page.locator('header [role="status"]');
     await header.filter({ hasText: 'not logged in' }).waitFor();
     expect(await header.textContent()).not.toContain('online');
@@ -70,8 +52,8 @@ describe('the lobby in real Chromium', () => {
   }, 60_000);
 
   it('refuses to call a name that cannot exist, in words, without asking the server', async () => {
-    const dave = await DuetUser.logIn(browser, server.baseUrl, 'dave-lobby');
-    open.push(dave);
+    const dave = await DuetUser.logIn(suite.browser, suite.server.baseUrl, 'dave-lobby');
+    suite.open.push(dave);
     const sent = dave.sentTypes.length;
     await dave.callByName('bad name!');
     expect(await dave.errorMessage()).toContain('not a valid name');

@@ -1,36 +1,22 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
-import { RunningServer, startServer } from './support/server';
+import { startServer } from './support/server';
 
 /** The signaling server dies mid-call (SIGKILL, no goodbye) and comes back on the same port. */
 describe('a call through a server crash, in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all(open.map((user) => user.close().catch(() => undefined)));
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it('goes on peer to peer while the server is down, is claimed back by both sides, and hang-up still reaches the peer', async () => {
-    const [alice, bob] = await inCall(browser, server.baseUrl, ['alice-crash', 'bob-crash']);
-    const carol = await DuetUser.logIn(browser, server.baseUrl, 'carol-crash');
-    open.push(alice, bob, carol);
+    const [alice, bob] = await inCall(suite.browser, suite.server.baseUrl, ['alice-crash', 'bob-crash']);
+    const carol = await DuetUser.logIn(suite.browser, suite.server.baseUrl, 'carol-crash');
+    suite.open.push(alice, bob, carol);
     await carol.page.getByTestId('callee-input').fill(bob.name);
     await Promise.all([alice, bob].map((user) => user.clearStatusHistory()));
     const framesBefore = await Promise.all([alice, bob].map((user) => user.remoteVideo()));
 
     const crashedAt = Date.now();
-    await server.crash();
+    await suite.server.crash();
 
     // Down: the call says so quietly and goes on; nobody can start a call into the void.
     await Promise.all([alice, bob].map((user) => user.page.getByTestId('signaling-offline').waitFor()));
@@ -42,7 +28,7 @@ describe('a call through a server crash, in real Chromium', () => {
     expect(await carol.page.getByTestId('call-button').isDisabled()).toBe(true);
     expect(await carol.page.getByTestId('call-unavailable').textContent()).toContain('You are offline');
 
-    server = await startServer({ port: server.port });
+    suite.server = await startServer({ port: suite.server.port });
     const restartedAt = Date.now();
     // Each side logs in afresh (the new server knows no token) claiming the call; both claims match.
     const back = await Promise.all(
