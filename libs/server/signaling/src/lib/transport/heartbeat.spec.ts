@@ -20,6 +20,9 @@ class FakeSocket extends EventEmitter {
   }
 }
 
+// Each beat is reached with advanceTimersToNextTimer: the first one comes at a random point of the
+// interval (it can be at 0 ms, and the second then at exactly 1,000 ms), so stepping by whole
+// intervals would sometimes run two beats in one step.
 describe(keepAlive.name, () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
@@ -33,7 +36,7 @@ describe(keepAlive.name, () => {
   it('keeps a socket that echoes each ping', () => {
     const socket = start();
     for (let beat = 0; beat < 5; beat++) {
-      jest.advanceTimersByTime(1_000);
+      jest.advanceTimersToNextTimer();
       socket.emit('pong', socket.pings.at(-1));
     }
     expect(socket.pings.length).toBeGreaterThanOrEqual(5);
@@ -44,19 +47,19 @@ describe(keepAlive.name, () => {
 
   it('terminates a socket that sends pongs it was never asked for instead of echoing the ping', () => {
     const socket = start();
-    jest.advanceTimersByTime(1_000);
+    jest.advanceTimersToNextTimer();
     socket.emit('pong', Buffer.from('made up'));
     socket.emit('pong', Buffer.alloc(0));
-    jest.advanceTimersByTime(1_000);
+    jest.advanceTimersToNextTimer();
     expect(socket.terminated).toBe(true);
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('uses a fresh unguessable payload for every ping', () => {
     const socket = start();
-    jest.advanceTimersByTime(1_000);
+    jest.advanceTimersToNextTimer();
     socket.emit('pong', socket.pings[0]);
-    jest.advanceTimersByTime(1_000);
+    jest.advanceTimersToNextTimer();
     expect(socket.pings).toHaveLength(2);
     expect(socket.pings[0].equals(socket.pings[1])).toBe(false);
     socket.emit('close');
@@ -65,7 +68,7 @@ describe(keepAlive.name, () => {
   it('terminates a socket whose backlog is past the bound rather than queue more', () => {
     const socket = start();
     socket.bufferedAmount = MAX_SEND_BACKLOG_BYTES + 1;
-    jest.advanceTimersByTime(1_000);
+    jest.advanceTimersToNextTimer();
     expect(socket.terminated).toBe(true);
     expect(socket.pings).toEqual([]);
   });
