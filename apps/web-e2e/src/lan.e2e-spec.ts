@@ -70,7 +70,7 @@ describe('calling across a LAN, in real Chromium', () => {
       expect((await alice.waitForRemoteVideo()).videoWidth).toBeGreaterThan(0);
       expect(await alice.errorMessage()).toContain('You can still see and hear the other side.');
       await alice.hangUp();
-    }, 60_000);
+    }, 90_000);
 
     it('shows no such message where the browser treats the address as secure (control case)', async () => {
       const trusting = await launchChromium([`--unsafely-treat-insecure-origin-as-secure=${lanUrl}`]);
@@ -87,7 +87,7 @@ describe('calling across a LAN, in real Chromium', () => {
       } finally {
         await trusting.close();
       }
-    }, 60_000);
+    }, 90_000);
   });
 
   describe('over https (TLS=self-signed, as npm run start:lan)', () => {
@@ -107,7 +107,7 @@ describe('calling across a LAN, in real Chromium', () => {
     it('serves the app at https://<LAN address>, and two people call each other over wss://', async () => {
       const lanUrl = `https://${ip}:${server.port}`;
       // The start-up banner names the address to open on the other machine.
-      expect(server.output()).toContain(lanUrl);
+      await server.waitForOutput(lanUrl);
       // The certificate is self-signed: the test accepts it as a person clicks through the warning.
       const [alice, bob] = await inCall(browser, lanUrl, ['alice-tls', 'bob-tls'], { ignoreHTTPSErrors: true });
       open.push(alice, bob);
@@ -119,6 +119,6 @@ describe('calling across a LAN, in real Chromium', () => {
       expect(frames.every((count) => count > 0)).toBe(true);
       await alice.hangUp();
       await bob.waitForStatus('idle');
-    }, 60_000);
+    }, 90_000);
   });
 });

@@ -14,6 +14,8 @@ export interface RunningServer {
   port: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
+  /** Waits until the server has printed `text` (logs may trail the moment it first serves). */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
   /** SIGKILL: the process dies on the spot, closing nothing (a crash, an OOM kill, a pulled plug). */
   crash(): Promise<void>;
@@ -63,15 +65,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  const printed = new Set<() => void>();
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk) => {
+      output += chunk;
+      printed.forEach((listener) => listener());
+    });
+  }
+  const waitForOutput = (text: string, timeoutMs = 10_000) =>
+    new Promise<void>((resolveWait, reject) => {
+      const check = () => {
+        if (!output.includes(text)) return;
+        clearTimeout(timer);
+        printed.delete(check);
+        resolveWait();
+      };
+      const timer = setTimeout(() => {
+        printed.delete(check);
+        reject(new Error(`the server did not print "${text}" within ${timeoutMs} ms:\n${output}`));
+      }, timeoutMs);
+      printed.add(check);
+      check();
+    });
   try {
     await waitUntilServing(`${baseUrl}/`, child, 20_000);
   } catch (error) {
     await stop(child);
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`);
   }
-  return { baseUrl, port, output: () => output, stop: () => stop(child), crash: () => crash(child) };
+  return { baseUrl, port, output: () => output, waitForOutput, stop: () => stop(child), crash: () => crash(child) };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
