@@ -2,6 +2,7 @@ import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { RunningServer, startServer } from './support/server';
+import { autoAnswer, summarize } from './support/timing';
 
 const CALLS = 10;
 
@@ -27,13 +28,7 @@ describe('call set-up time (measurement only)', () => {
   it(`logs the median click-Call-to-first-remote-frame over ${CALLS} calls`, async () => {
     const alice = await DuetUser.logIn(browser, server.baseUrl, 'alice-timing');
     const bob = await DuetUser.logIn(browser, server.baseUrl, 'bob-timing');
-    await bob.page.evaluate(() => {
-      // Auto-answer: click Accept as soon as the prompt is in the DOM.
-      new MutationObserver(() => document.querySelector<HTMLButtonElement>('[data-testid="accept-button"]')?.click()).observe(
-        document.body,
-        { subtree: true, childList: true },
-      );
-    });
+    await autoAnswer(bob);
     const samples: number[] = [];
     for (let call = 0; call < CALLS; call++) {
       // The lobby (and its call box) is gone during a call, so each call types the name again.
@@ -62,13 +57,7 @@ describe('call set-up time (measurement only)', () => {
       await Promise.all([alice.waitForStatus('idle'), bob.waitForStatus('idle')]);
     }
 
-    const sorted = [...samples].sort((a, b) => a - b);
-    const median = (sorted[CALLS / 2 - 1] + sorted[CALLS / 2]) / 2;
-    console.log(
-      `click Call -> first remote frame over ${CALLS} calls: median ${median.toFixed(0)} ms ` +
-        `(min ${sorted[0].toFixed(0)}, max ${sorted[CALLS - 1].toFixed(0)}; ` +
-        `all: ${samples.map((ms) => ms.toFixed(0)).join(', ')})`,
-    );
+    console.log(`click Call -> first remote frame over ${CALLS} calls: ${summarize(samples)}`);
     expect(samples).toHaveLength(CALLS);
     await alice.close();
     await bob.close();

@@ -29,7 +29,7 @@ describe('an idle login page, in real Chromium', () => {
   });
 
   it('stays quiet for 60 s: no notice, nothing announced, no socket opened', async () => {
-    user = await DuetUser.open(browser, server.baseUrl, 'idle', '/', {}, (page) => page.clock.install());
+    user = await DuetUser.open(browser, server.baseUrl, 'idle', '/', { beforeLoad: (page) => page.clock.install() });
     const page = user.page;
     const sockets: string[] = [];
     page.on('websocket', (socket) => sockets.push(socket.url()));

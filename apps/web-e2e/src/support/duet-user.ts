@@ -1,5 +1,12 @@
 import { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 
+/** A browser context for one person, plus test-only scripts that run in its pages before the app does. */
+export interface UserOptions extends BrowserContextOptions {
+  initScripts?: (() => void)[];
+  /** Runs on the page before it first navigates (e.g. Playwright's fake clock). */
+  beforeLoad?: (page: Page) => Promise<void>;
+}
+
 export type CallState = 'idle' | 'calling' | 'ringing' | 'connecting' | 'connected' | 'reconnecting' | 'ended';
 
 /** What a person sees of the other side's video: its size, and how many frames the element has shown. */
@@ -22,6 +29,8 @@ export class DuetUser {
   private readonly consoleLines: string[] = [];
   /** What any page's Content Security Policy blocked since the last check (support/no-csp-violations.ts). */
   static readonly cspViolations: string[] = [];
+  /** The URL of every WebSocket the page opened (ws:// or wss://). */
+  readonly socketUrls: string[] = [];
   /** The `type` of every signaling frame the page sent, watched from outside the page. */
   readonly sentTypes: string[] = [];
   /** Every signaling message the page received, with when (epoch ms), watched from outside the page. */
@@ -39,6 +48,7 @@ export class DuetUser {
       if (message.text().includes('Content Security Policy')) DuetUser.cspViolations.push(`${name}: ${message.text()}`);
     });
     page.on('websocket', (socket) => {
+      this.socketUrls.push(socket.url());
       socket.on('framesent', ({ payload }) => {
         if (typeof payload !== 'string') return;
         try {
@@ -113,7 +123,7 @@ export class DuetUser {
     baseUrl: string,
     name: string,
     path = '/',
-    options: BrowserContextOptions = {},
+    options: UserOptions = {},
   ): Promise<DuetUser> {
     const user = await DuetUser.open(browser, baseUrl, name, path, options);
     await user.submitLogin(name);
@@ -122,24 +132,25 @@ export class DuetUser {
     return user;
   }
 
-  /** Opens the app without logging in; `beforeLoad` runs on the page before it navigates (e.g. a fake clock). */
+  /** Opens the app without logging in. */
   static async open(
     browser: Browser,
     baseUrl: string,
     name: string,
     path = '/',
-    options: BrowserContextOptions = {},
-    beforeLoad: (page: Page) => Promise<void> = async () => undefined,
+    options: UserOptions = {},
   ): Promise<DuetUser> {
+    const { initScripts = [], beforeLoad, ...contextOptions } = options;
     const context = await browser.newContext({
       baseURL: baseUrl,
       permissions: ['camera', 'microphone'],
       viewport: { width: 375, height: 740 },
-      ...options,
+      ...contextOptions,
     });
+    for (const script of initScripts) await context.addInitScript(script);
     const page = await context.newPage();
     const user = new DuetUser(name, context, page);
-    await beforeLoad(page);
+    await beforeLoad?.(page);
     await page.goto(path);
     return user;
   }

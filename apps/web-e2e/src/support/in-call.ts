@@ -1,12 +1,12 @@
-import { Browser, BrowserContextOptions } from 'playwright-core';
-import { DuetUser } from './duet-user';
+import { Browser } from 'playwright-core';
+import { DuetUser, UserOptions } from './duet-user';
 
 /** Logs two people in, has the first call the second, and waits until video flows both ways. */
 export async function inCall(
   browser: Browser,
   baseUrl: string,
   [callerName, calleeName]: [string, string],
-  options: BrowserContextOptions = {},
+  options: UserOptions = {},
 ): Promise<[DuetUser, DuetUser]> {
   const caller = await DuetUser.logIn(browser, baseUrl, callerName, '/', options);
   const callee = await DuetUser.logIn(browser, baseUrl, calleeName, '/', options);

@@ -1,5 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 
@@ -12,6 +14,8 @@ export interface RunningServer {
   port: number;
   /** Everything the server printed, for failure messages. */
   output(): string;
+  /** Waits until the server has printed `text` (logs may trail the moment it first serves). */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
   /** SIGKILL: the process dies on the spot, closing nothing (a crash, an OOM kill, a pulled plug). */
   crash(): Promise<void>;
@@ -34,9 +38,16 @@ export interface ServerOptions {
   /** Reuse a port (to restart "the same" server); a free one by default. */
   port?: number;
   env?: Record<string, string>;
+  /** HOST: loopback by default; `0.0.0.0` to be reachable at this machine's other addresses too. */
+  host?: string;
+  /** The working directory (TLS=self-signed keeps its certificate under it, in .duet/tls). */
+  cwd?: string;
 }
 
-/** Starts the real production server (`node dist/apps/server/main.js`) and waits until it serves `/`. */
+/**
+ * Starts the real production server (`node dist/apps/server/main.js`) and waits until it serves `/`.
+ * With TLS (TLS=self-signed or TLS_CERT) the base URL is https://; the certificate is not checked.
+ */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   for (const path of [SERVER_MAIN, join(WEB_ROOT, 'index.html')]) {
     if (!existsSync(path)) {
@@ -44,21 +55,45 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
   }
   const port = options.port ?? (await freePort());
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const host = options.host ?? '127.0.0.1';
+  const secure = options.env?.['TLS'] === 'self-signed' || options.env?.['TLS_CERT'] !== undefined;
+  const urlHost = host === '0.0.0.0' ? '127.0.0.1' : host;
+  const baseUrl = `${secure ? 'https' : 'http'}://${urlHost}:${port}`;
   const child = spawn(process.execPath, [SERVER_MAIN], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', WEB_ROOT, ...options.env },
+    env: { ...process.env, PORT: String(port), HOST: host, WEB_ROOT, ...options.env },
+    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk) => (output += chunk));
-  child.stderr?.on('data', (chunk) => (output += chunk));
+  const printed = new Set<() => void>();
+  for (const stream of [child.stdout, child.stderr]) {
+    stream?.on('data', (chunk) => {
+      output += chunk;
+      printed.forEach((listener) => listener());
+    });
+  }
+  const waitForOutput = (text: string, timeoutMs = 10_000) =>
+    new Promise<void>((resolveWait, reject) => {
+      const check = () => {
+        if (!output.includes(text)) return;
+        clearTimeout(timer);
+        printed.delete(check);
+        resolveWait();
+      };
+      const timer = setTimeout(() => {
+        printed.delete(check);
+        reject(new Error(`the server did not print "${text}" within ${timeoutMs} ms:\n${output}`));
+      }, timeoutMs);
+      printed.add(check);
+      check();
+    });
   try {
     await waitUntilServing(`${baseUrl}/`, child, 20_000);
   } catch (error) {
     await stop(child);
     throw new Error(`${(error as Error).message}\n--- server output ---\n${output}`);
   }
-  return { baseUrl, port, output: () => output, stop: () => stop(child), crash: () => crash(child) };
+  return { baseUrl, port, output: () => output, waitForOutput, stop: () => stop(child), crash: () => crash(child) };
 }
 
 async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -69,15 +104,31 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs: num
       throw new Error(`the server exited (${child.exitCode ?? child.signalCode}) before serving ${url}`);
     }
     try {
-      const response = await fetch(url);
-      if (response.status === 200) return;
-      last = `HTTP ${response.status}`;
+      const status = await statusOf(url);
+      if (status === 200) return;
+      last = `HTTP ${status}`;
     } catch (error) {
       last = (error as Error).message;
     }
     await new Promise((wake) => setTimeout(wake, 100));
   }
   throw new Error(`the server did not serve ${url} within ${timeoutMs} ms (last: ${last})`);
+}
+
+/** GET `url`; over https, whatever the certificate (the tests make self-signed ones). No kept-alive socket. */
+function statusOf(url: string): Promise<number> {
+  return new Promise((resolveStatus, reject) => {
+    const onResponse = (response: IncomingMessage) => {
+      response.resume();
+      resolveStatus(response.statusCode ?? 0);
+    };
+    const sent = url.startsWith('https:')
+      ? httpsRequest(url, { agent: false, rejectUnauthorized: false }, onResponse)
+      : httpRequest(url, { agent: false }, onResponse);
+    sent.setTimeout(2_000, () => sent.destroy(new Error('no answer within 2 s')));
+    sent.once('error', reject);
+    sent.end();
+  });
 }
 
 function crash(child: ChildProcess): Promise<void> {

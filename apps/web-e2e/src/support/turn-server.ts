@@ -39,11 +39,24 @@ export class TurnServer {
     return server;
   }
 
-  /** What a Duet server hands browsers (ICE_SERVERS), valid for an hour. */
-  credentials(user = 'duet'): TurnCredentials {
-    const username = `${Math.floor(Date.now() / 1_000) + 3_600}:${user}`;
-    const credential = createHmac('sha1', this.secret).update(username).digest('base64');
-    return { urls: `turn:127.0.0.1:${this.port}?transport=udp`, username, credential };
+  /** The TURN URL browsers are given. */
+  get url(): string {
+    return `turn:127.0.0.1:${this.port}?transport=udp`;
+  }
+
+  /** What a Duet server needs to issue credentials this coturn accepts (TURN_SECRET, TURN_URLS). */
+  issuerEnv(): { TURN_SECRET: string; TURN_URLS: string } {
+    return { TURN_SECRET: this.secret, TURN_URLS: this.url };
+  }
+
+  /**
+   * REST credentials, by default valid for an hour and signed with coturn's secret; `expiresAt`
+   * (unix seconds) and `secret` make expired and forged ones.
+   */
+  credentials(user = 'duet', forge: { expiresAt?: number; secret?: string } = {}): TurnCredentials {
+    const username = `${forge.expiresAt ?? Math.floor(Date.now() / 1_000) + 3_600}:${user}`;
+    const credential = createHmac('sha1', forge.secret ?? this.secret).update(username).digest('base64');
+    return { urls: this.url, username, credential };
   }
 
   async start(): Promise<void> {
@@ -68,6 +81,8 @@ export class TurnServer {
         `--userdb=${join(this.dir, 'turndb')}`,
         `--pidfile=${join(this.dir, 'turn.pid')}`,
         '--log-file=stdout',
+        // Only verbose logs name each session's user and its ALLOCATE: what tests check coturn granted.
+        '--verbose',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

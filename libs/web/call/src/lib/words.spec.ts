@@ -41,4 +41,14 @@ describe('words', () => {
     );
     expect(noticeSentence({ code: 'device-lost', kind: 'camera' })).toContain('camera was disconnected');
   });
+
+  it('says an insecure page is the problem, and how to fix it, instead of "permission denied"', () => {
+    const sentence = noticeSentence({ code: 'media', reason: 'insecure-context', fallback: 'receive-only' });
+    expect(sentence).toContain('not a secure context');
+    expect(sentence).toContain('https');
+    expect(sentence).toContain('npm run start:lan');
+    expect(sentence).toContain('http://localhost');
+    expect(sentence).not.toContain('permission');
+    expect(sentence).toMatch(/still see and hear the other side\.$/);
+  });
 });

@@ -105,6 +105,10 @@ const MEDIA_PROBLEMS: Record<MediaProblem, string> = {
   'permission-denied': 'Camera/microphone permission denied.',
   'not-found': 'No camera/microphone found.',
   'in-use': 'The camera or microphone is in use by another application.',
+  'insecure-context':
+    'This page is not a secure context (plain http on a network address), so the browser offers no camera or microphone. ' +
+    'Open Duet over https (run "npm run start:lan" on the server machine and open the https:// address it prints), ' +
+    'or at http://localhost on the server machine itself.',
   failed: 'The camera or microphone could not be started.',
 };
 

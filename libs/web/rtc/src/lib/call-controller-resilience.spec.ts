@@ -58,6 +58,27 @@ describe('CallController through network faults', () => {
     jest.restoreAllMocks();
   });
 
+  it('applies renewed TURN credentials to the running call, so its ICE restart uses them; the next call starts with them', async () => {
+    const { peer, socket, pc } = await connectedCall();
+    const renewed = [{ urls: 'turn:turn.duet.test:3478', username: '1700003600:alice', credential: 'fresh' }];
+    socket.deliver({ type: 'ice-servers', iceServers: renewed, iceTransportPolicy: 'relay' });
+    expect(pc.setConfigurations).toEqual([{ iceServers: renewed, iceTransportPolicy: 'relay' }]);
+
+    pc.becomes('failed');
+    // alice is polite: her restart waits one retry delay (ice-recovery.ts).
+    jest.advanceTimersByTime(TIMING.iceRecovery.retryDelayMs);
+    expect(pc.restartIceCalls).toBe(1);
+    expect(pc.configuration).toEqual({ iceServers: renewed, iceTransportPolicy: 'relay' });
+
+    peer.hangUp();
+    jest.advanceTimersByTime(TIMING.endedLingerMs);
+    await peer.call('bob');
+    await settle();
+    const next = FakePeerConnection.latest();
+    expect(next).not.toBe(pc);
+    expect(next.configuration).toEqual({ iceServers: renewed, iceTransportPolicy: 'relay' });
+  });
+
   it('names the call after the server (ringing) and sends its callId on every later message', async () => {
     const { peer } = setUpCall();
     const socket = await logIn('alice');

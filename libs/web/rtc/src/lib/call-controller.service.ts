@@ -91,6 +91,10 @@ export class CallController {
       if (state !== 'open') this.gap?.socketDown();
     });
     this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => this.onLogin(session));
+    // Renewed TURN credentials: a running call's next ICE restart must not use expired ones.
+    this.signaling.iceConfiguration$.pipe(takeUntilDestroyed(destroyRef)).subscribe((ice) => {
+      if (ice) this.session?.setIceConfiguration(ice.iceServers, ice.iceTransportPolicy);
+    });
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
       const session = this.session;
       if (!session) return;
@@ -333,13 +337,13 @@ export class CallController {
   }
 
   private startSession(remoteUser: string, self: string, callId: string | null): CallSession {
-    const login = this.signaling.session();
+    const ice = this.signaling.iceConfiguration();
     const polite = usernameKey(self) < usernameKey(remoteUser);
     const session = new CallSession({
       remoteUser,
       polite,
-      iceServers: login?.iceServers ?? [],
-      iceTransportPolicy: login?.iceTransportPolicy ?? 'all',
+      iceServers: ice?.iceServers ?? [],
+      iceTransportPolicy: ice?.iceTransportPolicy ?? 'all',
       environment: this.environment,
       signal: (message: OutboundSignal) => {
         if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField() });

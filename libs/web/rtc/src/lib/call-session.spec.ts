@@ -150,6 +150,33 @@ describe(CallSession.name, () => {
     expect(() => session.restartIce()).toThrow(CallClosedError);
   });
 
+  it('creates its connection with ICE servers renewed before it opened, and ignores renewals once closed', async () => {
+    const { session } = makeSession(true);
+    const renewed = [{ urls: 'turn:turn.duet.test', username: 'u2', credential: 'c2' }];
+    session.setIceConfiguration(renewed, 'relay');
+    await session.open(av());
+    const pc = FakePeerConnection.latest();
+    expect(pc.configuration).toEqual({ iceServers: renewed, iceTransportPolicy: 'relay' });
+    expect(pc.setConfigurations).toEqual([]);
+
+    session.close();
+    session.setIceConfiguration([], 'all');
+    expect(pc.setConfigurations).toEqual([]);
+  });
+
+  it('keeps the call when the browser refuses a renewed configuration', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { session } = makeSession(true);
+    await session.open(av());
+    const pc = FakePeerConnection.latest();
+    jest.spyOn(pc, 'setConfiguration').mockImplementation(() => {
+      throw new DOMException('certificates changed', 'InvalidModificationError');
+    });
+    expect(() => session.setIceConfiguration([], 'all')).not.toThrow();
+    expect(warn).toHaveBeenCalledWith('[peer] could not apply renewed ICE servers', expect.any(DOMException));
+    expect(session.isClosed).toBe(false);
+  });
+
   it('rejects work already queued when the call closes meanwhile', async () => {
     const { session } = makeSession(true);
     const opening = session.open(av());

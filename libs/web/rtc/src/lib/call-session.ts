@@ -59,9 +59,13 @@ export class CallSession {
   private controlChannel: RTCDataChannel | null = null;
   private readonly senders = new Map<Kind, RTCRtpSender>();
   private queue: Promise<void> = Promise.resolve();
+  private iceServers: RTCIceServer[];
+  private iceTransportPolicy: RTCIceTransportPolicy;
 
   constructor(private readonly options: CallSessionOptions) {
     this.remoteUser = options.remoteUser;
+    this.iceServers = options.iceServers;
+    this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
   }
 
   get isClosed(): boolean {
@@ -148,6 +152,25 @@ export class CallSession {
     });
   }
 
+  /**
+   * New ICE servers (renewed TURN credentials): the connection keeps its current candidates, and
+   * the next gathering (an ICE restart) uses these. Before `open()`, the connection is created with them.
+   */
+  setIceConfiguration(iceServers: RTCIceServer[], iceTransportPolicy: RTCIceTransportPolicy): void {
+    if (this.closed) return;
+    this.iceServers = iceServers;
+    this.iceTransportPolicy = iceTransportPolicy;
+    const pc = this.pc;
+    if (!pc) return;
+    try {
+      // The rest of the configuration (bundle policy, certificates) may not change: pass it back as is.
+      pc.setConfiguration({ ...pc.getConfiguration(), iceServers, iceTransportPolicy });
+    } catch (error) {
+      // The call goes on with the old servers; only a later ICE restart through TURN may fail.
+      console.warn('[peer] could not apply renewed ICE servers', error);
+    }
+  }
+
   /** Starts an ICE restart; perfect negotiation carries the new offer. */
   restartIce(): void {
     this.assertOpen('restart ICE');
@@ -226,8 +249,8 @@ export class CallSession {
 
   private createPeerConnection(): RTCPeerConnection {
     const pc = this.options.environment.createPeerConnection({
-      iceServers: this.options.iceServers,
-      iceTransportPolicy: this.options.iceTransportPolicy ?? 'all',
+      iceServers: this.iceServers,
+      iceTransportPolicy: this.iceTransportPolicy,
     });
     this.pc = pc;
     pc.onnegotiationneeded = async () => {

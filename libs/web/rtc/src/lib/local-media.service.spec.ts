@@ -1,6 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { FakeMediaStream, FakeTrack, fakeDevicesEnvironment, settle } from '../testing/fake-rtc';
 import { CallNotice } from './call-notice';
+import { InsecureContextError } from './media';
 import { DEVICE_CHOICES_KEY, LocalMediaService, TrackSwap } from './local-media.service';
 import { PREFERENCE_STORAGE } from './preference-storage';
 import { RTC_ENVIRONMENT } from './rtc-environment';
@@ -96,6 +97,15 @@ describe(LocalMediaService.name, () => {
     await settle();
     expect(notices).toEqual([{ code: 'device-lost', kind: 'microphone' }]);
     expect(tracks().find((track) => track.kind === 'audio')?.deviceId).toBe('mic-1');
+  });
+
+  it('says the page is not a secure context, not that permission was denied, when the preview starts on http', async () => {
+    const { media, fake, notices } = setUp();
+    fake.getUserMedia.mockImplementation(() => Promise.reject(new InsecureContextError()));
+    await media.startPreview();
+    expect(notices).toEqual([{ code: 'media', reason: 'insecure-context', fallback: 'receive-only' }]);
+    expect(media.previewing()).toBe(false);
+    expect(await media.acquireForCall()).toBeNull();
   });
 
   it('releases everything, resets mute, and drops an acquisition that finishes after release', async () => {

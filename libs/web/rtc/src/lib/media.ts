@@ -1,5 +1,17 @@
-/** Why the camera or microphone could not be used, as a code the UI turns into words. */
-export type MediaProblem = 'permission-denied' | 'not-found' | 'in-use' | 'failed';
+/**
+ * Why the camera or microphone could not be used, as a code the UI turns into words.
+ * `insecure-context`: the page is not a secure context (plain http on an address other than
+ * localhost), where browsers offer no media devices at all and nobody was asked for permission.
+ */
+export type MediaProblem = 'permission-denied' | 'not-found' | 'in-use' | 'insecure-context' | 'failed';
+
+/** Thrown instead of calling the browser where `navigator.mediaDevices` does not exist. */
+export class InsecureContextError extends Error {
+  override readonly name = 'InsecureContextError';
+  constructor() {
+    super('camera, microphone and screen need a secure context (https, or http://localhost)');
+  }
+}
 
 /** What the user joined with when the full camera+microphone request failed. */
 export type MediaFallback = 'audio-only' | 'receive-only';
@@ -14,6 +26,8 @@ export interface LocalMedia {
 export function classifyMediaError(error: unknown): MediaProblem {
   const name = error instanceof Error || error instanceof DOMException ? error.name : '';
   switch (name) {
+    case 'InsecureContextError':
+      return 'insecure-context';
     case 'NotAllowedError':
     case 'SecurityError':
       return 'permission-denied';
@@ -40,6 +54,8 @@ export async function acquireLocalMedia(
     return { stream: await getUserMedia(constraints), problem: null };
   } catch (fullError) {
     const reason = classifyMediaError(fullError);
+    // No media devices at all on an insecure page: asking for the microphone alone cannot help.
+    if (reason === 'insecure-context') return { stream: null, problem: { reason, fallback: 'receive-only' } };
     try {
       const stream = await getUserMedia({ audio: constraints.audio });
       return { stream, problem: { reason, fallback: 'audio-only' } };

@@ -1,4 +1,5 @@
 import { DOCUMENT, InjectionToken, inject } from '@angular/core';
+import { InsecureContextError } from './media';
 
 /**
  * The browser APIs the rtc services touch, behind one seam so unit tests can swap in fakes.
@@ -21,13 +22,28 @@ export const RTC_ENVIRONMENT = new InjectionToken<RtcEnvironment>('RTC_ENVIRONME
   factory: browserEnvironment,
 });
 
-/** Undefined outside a secure context (plain http on a non-local host). */
+/** What a page's global scope says about media devices (`globalThis` in the browser). */
+export interface MediaScope {
+  isSecureContext?: boolean;
+  navigator?: { mediaDevices?: MediaDevices };
+}
+
+/**
+ * The page's media devices, or null outside a secure context (plain http on an address other than
+ * localhost): browsers hide `navigator.mediaDevices` there, and asking anyway would read as a
+ * refused permission although nobody was asked.
+ */
+export function secureMediaDevices(scope: MediaScope): MediaDevices | null {
+  if (scope.isSecureContext === false) return null;
+  return scope.navigator?.mediaDevices ?? null;
+}
+
 function mediaDevices(): MediaDevices | null {
-  return globalThis.navigator?.mediaDevices ?? null;
+  return secureMediaDevices(globalThis as MediaScope);
 }
 
 function insecure(): Promise<never> {
-  return Promise.reject(new DOMException('media devices need a secure (https) page', 'SecurityError'));
+  return Promise.reject(new InsecureContextError());
 }
 
 function browserEnvironment(): RtcEnvironment {

@@ -164,6 +164,22 @@ describe(SignalingClient.name, () => {
     expect(client.loginState()).toBe('logged-in');
   });
 
+  it('applies renewed ICE servers from `ice-servers` without announcing a new login', async () => {
+    const socket = await loggedIn('alice', 'token-1');
+    const sessions: unknown[] = [];
+    client.session$.subscribe((session) => sessions.push(session));
+    expect(client.iceConfiguration()).toEqual({ iceServers: [], iceTransportPolicy: 'all' });
+    const renewed = [{ urls: 'turn:turn.duet.test:3478', username: '1700003600:alice', credential: 'fresh' }];
+    socket.deliver({ type: 'ice-servers', iceServers: renewed, iceTransportPolicy: 'relay' });
+    expect(client.iceConfiguration()).toEqual({ iceServers: renewed, iceTransportPolicy: 'relay' });
+    // A renewal is not a login: the call controller must not treat it as one.
+    expect(sessions).toHaveLength(1);
+    expect(() => client.claim('ice-servers')).toThrow('already has an owner');
+
+    client.disconnect();
+    expect(client.iceConfiguration()).toBeNull();
+  });
+
   it('after a drop, logs in again with the last name, the newest resume token and the call it is in', async () => {
     client.setCallClaimSource(() => ({ callId: 'call-7', otherUsername: 'bob' }));
     const first = await loggedIn('Alice', 'token-1');

@@ -32,7 +32,16 @@ export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage
 /** The call a resumed session is in, as the server says. */
 export type ResumedCall = NonNullable<LoginSuccessMessage['call']>;
 
-/** Who the server says we are, what it handed out at login, and whether the login resumed a session. */
+/** What an RTCPeerConnection is configured with: the operator's STUN/TURN servers and policy. */
+export interface IceConfiguration {
+  iceServers: IceServer[];
+  iceTransportPolicy: IceTransportPolicy;
+}
+
+/**
+ * Who the server says we are, what it handed out at login, and whether the login resumed a session.
+ * Its ICE servers are the login's; `SignalingClient.iceConfiguration` has the newest (renewed).
+ */
 export interface SignalingSession {
   username: string;
   iceServers: IceServer[];
@@ -61,7 +70,10 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
  * newest resume token (the server then hands back the session, call and kept messages) and, for a
  * server that restarted and knows nothing, the call this client is in.
  *
- * Every server message type has exactly one owner: this client owns `login`; other services
+ * The login reply's ICE servers carry TURN credentials that expire; the server renews them with
+ * `ice-servers` before they do. `iceConfiguration` is always the newest of the two.
+ *
+ * Every server message type has exactly one owner: this client owns `login` and `ice-servers`; other services
  * `claim()` theirs (a second claim of a type throws), so no message is handled in two places.
  */
 @Injectable({ providedIn: 'root' })
@@ -78,7 +90,8 @@ export class SignalingClient {
   private readonly loginStateSubject = new BehaviorSubject<LoginState>('logged-out');
   private readonly loginFailuresSubject = new Subject<LoginFailureMessage>();
   private readonly problemSubject = new BehaviorSubject<ConnectionProblem | null>(null);
-  private readonly owners = new Set<ServerMessageType>(['login']);
+  private readonly iceConfigurationSubject = new BehaviorSubject<IceConfiguration | null>(null);
+  private readonly owners = new Set<ServerMessageType>(['login', 'ice-servers']);
 
   readonly connectionState$: Observable<ConnectionState> = this.connectionStateSubject.asObservable();
   /** Every accepted login, resumed or fresh; null once logged out or refused before any login. */
@@ -91,6 +104,9 @@ export class SignalingClient {
   /** Why the connection is down against our wish (null while open, or closed on purpose). */
   readonly problem$: Observable<ConnectionProblem | null> = this.problemSubject.asObservable();
   readonly problem = toSignal(this.problem$, { requireSync: true });
+  /** The newest ICE servers (login or renewal) for this session; null while logged out. */
+  readonly iceConfiguration$: Observable<IceConfiguration | null> = this.iceConfigurationSubject.asObservable();
+  readonly iceConfiguration = toSignal(this.iceConfiguration$, { requireSync: true });
 
   private socket: WebSocket | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -176,6 +192,7 @@ export class SignalingClient {
     }
     this.loginStateSubject.next('logged-out');
     this.sessionSubject.next(null);
+    this.iceConfigurationSubject.next(null);
     this.setProblem(null);
     this.setConnectionState('closed');
   }
@@ -265,6 +282,16 @@ export class SignalingClient {
       return;
     }
     const message = result.message;
+    if (message.type === 'ice-servers') {
+      // Renewed credentials for a session we no longer have are of no use.
+      if (this.sessionSubject.value === null) return;
+      console.debug('[signaling] renewed ICE servers');
+      this.iceConfigurationSubject.next({
+        iceServers: message.iceServers,
+        iceTransportPolicy: message.iceTransportPolicy ?? 'all',
+      });
+      return;
+    }
     if (message.type !== 'login') {
       if (!this.owners.has(message.type)) console.debug(`[signaling] no owner for "${message.type}"`);
       this.messagesSubject.next(message);
@@ -274,6 +301,10 @@ export class SignalingClient {
       this.username = message.username;
       this.resumeToken = message.resumeToken ?? null;
       if (message.resumed) console.debug('[signaling] resumed the session');
+      this.iceConfigurationSubject.next({
+        iceServers: message.iceServers,
+        iceTransportPolicy: message.iceTransportPolicy ?? 'all',
+      });
       this.sessionSubject.next({
         username: message.username,
         iceServers: message.iceServers,
@@ -286,6 +317,7 @@ export class SignalingClient {
       this.username = null;
       this.resumeToken = null;
       this.sessionSubject.next(null);
+      this.iceConfigurationSubject.next(null);
       this.loginStateSubject.next('logged-out');
       this.loginFailuresSubject.next(message);
     }

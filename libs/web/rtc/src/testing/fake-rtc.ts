@@ -32,8 +32,22 @@ export class FakePeerConnection {
   private negotiationQueued = false;
   private descriptions = 0;
 
-  constructor(readonly configuration: RTCConfiguration) {
+  /** Every setConfiguration() call, in order. */
+  readonly setConfigurations: RTCConfiguration[] = [];
+
+  constructor(public configuration: RTCConfiguration) {
     FakePeerConnection.instances.push(this);
+  }
+
+  getConfiguration(): RTCConfiguration {
+    return { ...this.configuration };
+  }
+
+  /** Like the real one: a closed connection refuses (InvalidStateError). */
+  setConfiguration(configuration: RTCConfiguration): void {
+    this.assertNotClosed();
+    this.setConfigurations.push(configuration);
+    this.configuration = configuration;
   }
 
   static latest(): FakePeerConnection {
