@@ -2,6 +2,7 @@ import { Identity } from '@duet/server/auth';
 import { loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer } from '@duet/server/ice';
 import { ServerMessage } from '@duet/shared/protocol';
+import { Logger } from '@nestjs/common';
 import { WebSocket } from 'ws';
 import { InspectableRegistry } from '../testing/inspectable-registry';
 import { PresenceService } from './presence.service';
@@ -385,6 +386,26 @@ describe(SignalingService.name, () => {
       const late = fakeSession();
       await service.login(late.session, { type: 'login', username: 'bob', resumeToken: bob.session.resumeToken });
       expect(late.sent[0]).toMatchObject({ success: true, resumed: false });
+    });
+
+    it('survives a registry that cannot answer when the window passes (logged, never an unhandled rejection)', async () => {
+      jest.useFakeTimers();
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', record);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      try {
+        const bob = await loggedIn('bob');
+        await service.disconnect(bob.session, { dropped: true });
+        jest.spyOn(registry, 'unregister').mockRejectedValue(new RegistryUnavailableError('Redis did not answer'));
+        await jest.advanceTimersByTimeAsync(options.limits.resumeWindowMs);
+        jest.useRealTimers();
+        await new Promise((resolve) => setImmediate(resolve));
+        expect(unhandled).toEqual([]);
+        expect(warn).toHaveBeenCalledWith(expect.stringContaining('Redis did not answer'));
+      } finally {
+        process.off('unhandledRejection', record);
+      }
     });
 
     it('ends a cleanly closed session at once', async () => {

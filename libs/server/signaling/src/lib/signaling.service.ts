@@ -193,7 +193,10 @@ export class SignalingService {
    */
   async disconnect(session: Session, { dropped }: { dropped: boolean }): Promise<void> {
     if (session.username === undefined || session.isRetired) return;
-    if (dropped && this.resumption.enabled) return this.resumption.park(session, () => this.end(session));
+    if (dropped && this.resumption.enabled) {
+      // Runs from a timer, where nobody awaits it: a registry outage then must not crash the process.
+      return this.resumption.park(session, () => this.end(session).catch((error: unknown) => this.logFailure('ending an unresumed session', error)));
+    }
     return this.end(session);
   }
 
