@@ -7,6 +7,8 @@ import {
   InputKind,
   MediaFallback,
   MediaProblem,
+  QualityVerdict,
+  StatsSample,
 } from '@duet/web/rtc';
 
 // Every sentence the call UI shows people lives here, so wording is reviewed (and one day
@@ -188,3 +190,62 @@ export function initialOf(name: string): string {
 export const INCOMING_TITLE = (caller: string) => `📞 ${caller} is calling – Duet`;
 export const NOTIFICATION_TITLE = (caller: string) => `${caller} is calling you`;
 export const NOTIFICATION_BODY = 'Open Duet to answer.';
+
+export const VERIFICATION_CODE_LABEL = 'Code';
+export const VERIFICATION_CODE_HINT =
+  'Read this code to each other: if it is the same on both screens, nobody between you swapped the encryption keys of this call.';
+
+export const CHAT_TITLE = 'Chat';
+export const CHAT_PLACEHOLDER = 'Message';
+export const CHAT_SEND = 'Send';
+export const CHAT_EMPTY = 'Messages stay between the two of you and are gone when the call ends.';
+export const CHAT_YOU = 'You';
+
+export function chatButtonLabel(open: boolean, unread: number): string {
+  if (open) return 'Close chat';
+  if (unread === 0) return 'Open chat';
+  return `Open chat, ${unread} unread message${unread === 1 ? '' : 's'}`;
+}
+
+/** `14:05`, in the reader's own clock and locale. */
+export function chatTime(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+}
+
+export const STATS_TITLE = 'Call quality';
+
+export function qualitySentence({ quality, reason }: QualityVerdict): string {
+  const level = quality === 'good' ? 'Good connection' : quality === 'fair' ? 'Fair connection' : 'Poor connection';
+  switch (reason) {
+    case 'ok':
+      return level;
+    case 'loss':
+      return `${level}: packets are being lost`;
+    case 'latency':
+      return `${level}: long delay`;
+    case 'jitter':
+      return `${level}: uneven delivery`;
+    case 'no-media':
+      return `${level}: nothing is arriving`;
+  }
+}
+
+/** One figure of the stats panel, or a dash while there is no reading. */
+export function statsFigure(value: number | null, unit: string): string {
+  if (value === null) return '–';
+  const digits = value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${unit}`;
+}
+
+const CANDIDATE_WORDS: Record<string, string> = {
+  host: 'host (direct)',
+  srflx: 'srflx (through NAT)',
+  prflx: 'prflx (through NAT)',
+  relay: 'relay (through TURN)',
+};
+
+export function candidatePairWords(sample: StatsSample | null): string {
+  if (!sample?.localCandidateType) return 'Path: finding out…';
+  const name = (type: string | null) => (type ? (CANDIDATE_WORDS[type] ?? type) : '?');
+  return `Path: ${name(sample.localCandidateType)} ↔ ${name(sample.remoteCandidateType)}`;
+}
