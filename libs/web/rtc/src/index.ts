@@ -23,3 +23,5 @@ export * from './lib/in-call/chat-message';
 export * from './lib/in-call/chat.service';
 export * from './lib/in-call/call-stats';
 export * from './lib/in-call/call-stats.service';
+export * from './lib/in-call/file-message';
+export * from './lib/in-call/file-transfer.service';

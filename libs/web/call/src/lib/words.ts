@@ -6,6 +6,7 @@ import {
   ConnectionState,
   InputKind,
   MediaFallback,
+  FileTransfer,
   MediaProblem,
   QualityVerdict,
   StatsSample,
@@ -248,4 +249,61 @@ export function candidatePairWords(sample: StatsSample | null): string {
   if (!sample?.localCandidateType) return 'Path: finding out…';
   const name = (type: string | null) => (type ? (CANDIDATE_WORDS[type] ?? type) : '?');
   return `Path: ${name(sample.localCandidateType)} ↔ ${name(sample.remoteCandidateType)}`;
+}
+
+export const FILES_TITLE = 'Files';
+export const FILES_PICK = 'Send a file';
+export const FILES_DROP = 'or drop files here. They go straight to the other person, checked on arrival.';
+
+export function filesButtonLabel(open: boolean, waiting: number): string {
+  if (open) return 'Close files';
+  return waiting === 0 ? 'Files' : `Files, ${waiting} waiting for your answer`;
+}
+
+export function fileSize(bytes: number): string {
+  if (bytes < 1_000) return `${bytes} B`;
+  if (bytes < 1_000_000) return `${(bytes / 1_000).toFixed(1)} kB`;
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+}
+
+export function transferPercent(transfer: FileTransfer): number {
+  if (transfer.status === 'done') return 100;
+  return transfer.size === 0 ? 0 : Math.floor((transfer.bytes / transfer.size) * 100);
+}
+
+/** What is happening to a transfer: status, and while bytes flow, speed and time left. */
+export function transferLine(transfer: FileTransfer): string {
+  switch (transfer.status) {
+    case 'offered':
+      return 'Waiting for them to accept…';
+    case 'incoming':
+      return 'They want to send you this file.';
+    case 'sending':
+    case 'receiving': {
+      const speed = transfer.bytesPerSecond;
+      if (!speed) return 'Starting…';
+      const left = Math.ceil((transfer.size - transfer.bytes) / speed);
+      return `${fileSize(speed)}/s · ${left < 60 ? `${left} s` : `${Math.ceil(left / 60)} min`} left`;
+    }
+    case 'verifying':
+      return 'Sent; they are checking it…';
+    case 'done':
+      return transfer.outgoing ? 'Delivered and checked.' : 'Received and checked: ready to save.';
+    case 'declined':
+      return transfer.outgoing ? 'They declined.' : 'Declined.';
+    case 'cancelled':
+      return 'Cancelled.';
+    case 'failed':
+      switch (transfer.failure) {
+        case 'mismatch':
+          return 'Damaged on the way (checksum mismatch): not saved.';
+        case 'size':
+          return 'Arrived with the wrong size: not saved.';
+        case 'read':
+          return 'The file could not be read.';
+        default:
+          return 'The connection closed before the file was complete.';
+      }
+  }
 }

@@ -5,6 +5,8 @@ import {
   CallStatsService,
   ChatEntry,
   ChatService,
+  FileTransfer,
+  FileTransferService,
   QualityVerdict,
   StatsSample,
   VerificationService,
@@ -99,6 +101,14 @@ export function stubServices(saved: Record<string, string> = {}) {
     history: signal<readonly StatsSample[]>([]),
     setPanelOpen: jest.fn(),
   };
+  const files = {
+    list: signal<readonly FileTransfer[]>([]),
+    ready: signal(true),
+    offer: jest.fn(() => true),
+    accept: jest.fn(),
+    decline: jest.fn(),
+    cancel: jest.fn(),
+  };
   const storage = new Map<string, string>(Object.entries(saved));
   const providers = [
     { provide: SignalingClient, useValue: signaling },
@@ -108,6 +118,7 @@ export function stubServices(saved: Record<string, string> = {}) {
     { provide: ChatService, useValue: chat },
     { provide: VerificationService, useValue: verification },
     { provide: CallStatsService, useValue: stats },
+    { provide: FileTransferService, useValue: files },
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     {
       provide: PREFERENCE_STORAGE,
@@ -137,5 +148,5 @@ export function stubServices(saved: Record<string, string> = {}) {
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, peer, media, presence, chat, verification, stats, storage, providers, logInAs, callIn, connectionDown };
+  return { signaling, peer, media, presence, chat, verification, stats, files, storage, providers, logInAs, callIn, connectionDown };
 }

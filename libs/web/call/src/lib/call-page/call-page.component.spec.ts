@@ -223,6 +223,38 @@ describe(CallPageComponent.name, () => {
     expect(stubs.stats.setPanelOpen).toHaveBeenLastCalledWith(true);
   });
 
+  it('lists file offers to accept or decline, progress with speed and time left, and a save link only once checked', async () => {
+    const transfer = {
+      key: 'in-1', outgoing: false, name: 'notes.txt', size: 2_000_000, mime: 'text/plain',
+      status: 'incoming' as const, failure: null, bytes: 0, bytesPerSecond: null, url: null,
+    };
+    stubs.files.list.set([transfer]);
+    await loggedIn('connected', 'bob');
+    expect(fixture.nativeElement.querySelector('[data-testid="files-button"]').getAttribute('aria-label')).toBe(
+      'Files, 1 waiting for your answer',
+    );
+    (byTestId('files-button') as HTMLButtonElement).click();
+    await stable();
+    expect(byTestId('file-transfer')?.textContent).toContain('notes.txt');
+    (byTestId('file-accept') as HTMLButtonElement).click();
+    expect(stubs.files.accept).toHaveBeenCalledWith('in-1');
+
+    stubs.files.list.set([{ ...transfer, status: 'receiving', bytes: 1_000_000, bytesPerSecond: 500_000 }]);
+    await stable();
+    expect((byTestId('file-progress') as HTMLProgressElement).value).toBe(50);
+    expect(byTestId('file-transfer')?.textContent).toContain('500.0 kB/s · 2 s left');
+    expect(byTestId('file-save')).toBeNull();
+
+    stubs.files.list.set([{ ...transfer, status: 'failed', failure: 'mismatch', bytes: 2_000_000 }]);
+    await stable();
+    expect(byTestId('file-transfer')?.textContent).toContain('checksum mismatch');
+    expect(byTestId('file-save')).toBeNull();
+
+    stubs.files.list.set([{ ...transfer, status: 'done', bytes: 2_000_000, url: 'blob:http://localhost/x' }]);
+    await stable();
+    expect(byTestId('file-save')?.getAttribute('download')).toBe('notes.txt');
+  });
+
   it('previews camera and microphone in the lobby, with device choosers', async () => {
     await loggedIn();
     expect(byTestId('preview-video')).toBeNull();

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { chatButtonLabel } from '../words';
+import { chatButtonLabel, filesButtonLabel } from '../words';
 import { IconComponent } from './icon.component';
 
 /** The in-call buttons. Toggles say their state with aria-pressed; labels say what a press does. */
@@ -54,6 +54,21 @@ import { IconComponent } from './icon.component';
         <duet-icon name="chat" />
         @if (unread() > 0) {
           <span class="badge" data-testid="chat-unread" aria-hidden="true">{{ unread() > 99 ? '99+' : unread() }}</span>
+        }
+      </button>
+      <button
+        type="button"
+        class="badged"
+        data-testid="files-button"
+        aria-controls="call-files"
+        [attr.aria-expanded]="filesOpen()"
+        [attr.aria-label]="filesLabel()"
+        title="Files"
+        (click)="toggleFiles.emit()"
+      >
+        <duet-icon name="file" />
+        @if (filesWaiting() > 0) {
+          <span class="badge" aria-hidden="true">{{ filesWaiting() }}</span>
         }
       </button>
       <button
@@ -177,7 +192,11 @@ export class CallControlsComponent {
   readonly statsOpen = input(false);
   readonly toggleChat = output<void>();
   readonly toggleStats = output<void>();
+  readonly filesOpen = input(false);
+  readonly filesWaiting = input(0);
+  readonly toggleFiles = output<void>();
   readonly hangUp = output<void>();
 
+  protected readonly filesLabel = computed(() => filesButtonLabel(this.filesOpen(), this.filesWaiting()));
   protected readonly chatLabel = computed(() => chatButtonLabel(this.chatOpen(), this.unread()));
 }

@@ -16,7 +16,8 @@ import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, callStatusSentence, initialOf, peerReconnectingSentence } from '../words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
-import { ChatService } from '@duet/web/rtc';
+import { ChatService, FileTransferService } from '@duet/web/rtc';
+import { FilesPanelComponent } from '../in-call/files-panel.component';
 import { ChatPanelComponent } from '../in-call/chat-panel.component';
 import { QualityIndicatorComponent } from '../in-call/quality-indicator.component';
 import { StatsPanelComponent } from '../in-call/stats-panel.component';
@@ -36,6 +37,7 @@ import { Corner, SelfViewComponent } from './self-view.component';
     ChatPanelComponent,
     CallTimerComponent,
     DeviceSettingsComponent,
+    FilesPanelComponent,
     QualityIndicatorComponent,
     SelfViewComponent,
     SinkIdDirective,
@@ -117,6 +119,10 @@ import { Corner, SelfViewComponent } from './self-view.component';
           <duet-chat-panel [remoteUser]="remoteUser()" />
         </aside>
       }
+      <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
+      <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
+        <duet-files-panel />
+      </aside>
       @if (panel() === 'stats') {
         <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality">
           <duet-stats-panel />
@@ -140,6 +146,9 @@ import { Corner, SelfViewComponent } from './self-view.component';
         [statsOpen]="panel() === 'stats'"
         (toggleChat)="togglePanel('chat')"
         (toggleStats)="togglePanel('stats')"
+        [filesOpen]="panel() === 'files'"
+        [filesWaiting]="filesWaiting()"
+        (toggleFiles)="togglePanel('files')"
         (toggleMicrophone)="toggleMicrophone()"
         (toggleCamera)="toggleCamera()"
         (toggleScreenShare)="toggleScreenShare()"
@@ -155,6 +164,7 @@ import { Corner, SelfViewComponent } from './self-view.component';
 export class CallStageComponent {
   private readonly facade = inject(CallFacade);
   private readonly chat = inject(ChatService);
+  private readonly files = inject(FileTransferService);
   private readonly document = inject(DOCUMENT);
   private readonly stage = viewChild.required<ElementRef<HTMLElement>>('stage');
   private readonly remoteVideo = viewChild.required<ElementRef<HTMLVideoElement>>('remoteVideo');
@@ -181,7 +191,8 @@ export class CallStageComponent {
 
   protected readonly settingsOpen = signal(false);
   /** One side panel at a time: they share the space beside the video. */
-  protected readonly panel = signal<'chat' | 'stats' | null>(null);
+  protected readonly panel = signal<'chat' | 'stats' | 'files' | null>(null);
+  protected readonly filesWaiting = computed(() => this.files.list().filter((t) => t.status === 'incoming').length);
   protected readonly unread = this.chat.unread;
   protected readonly fullscreen = signal(false);
   protected readonly pictureInPicture = signal(false);
@@ -224,7 +235,7 @@ export class CallStageComponent {
     if (open) this.facade.refreshDevices();
   }
 
-  protected togglePanel(which: 'chat' | 'stats'): void {
+  protected togglePanel(which: 'chat' | 'stats' | 'files'): void {
     const next = this.panel() === which ? null : which;
     this.panel.set(next);
     this.chat.setPanelOpen(next === 'chat');
