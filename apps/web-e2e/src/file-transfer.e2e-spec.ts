@@ -116,4 +116,27 @@ describe('file transfer in real Chromium', () => {
     await bob.page.getByTestId('file-decline').click();
     await transfer(alice.page, 'declined').waitFor({ timeout: 10_000 });
   }, 240_000);
+
+  it('reports a chunk damaged on the way as a mismatch on both sides and offers nothing to save', async () => {
+    const [alice, bob] = await inCall(browser, server.baseUrl, ['alice-f3', 'bob-f3']);
+    open.push(alice, bob);
+    // Damage from outside the app (no hook in the product): flip one byte of the 10th file frame alice sends.
+    await alice.page.evaluate(() => {
+      const prototype = RTCDataChannel.prototype as unknown as { send(this: RTCDataChannel, data: unknown): void };
+      const send = prototype.send;
+      let frames = 0;
+      prototype.send = function (data) {
+        if (this.label === 'files' && data instanceof ArrayBuffer && ++frames === 10) new Uint8Array(data)[100] ^= 0xff;
+        send.call(this, data);
+      };
+    });
+    await Promise.all([openFiles(alice.page), openFiles(bob.page)]);
+    await alice.page.getByTestId('file-input').setInputFiles(fileOf('damaged.bin', 5 * MB).path);
+    await transfer(bob.page, 'incoming').waitFor({ timeout: 10_000 });
+    await bob.page.getByTestId('file-accept').click();
+    await transfer(bob.page, 'failed').waitFor({ timeout: 60_000 });
+    expect(await transfer(bob.page).textContent()).toContain('checksum mismatch');
+    expect(await bob.page.getByTestId('file-save').count()).toBe(0);
+    await transfer(alice.page, 'failed').waitFor({ timeout: 10_000 });
+  }, 120_000);
 });
