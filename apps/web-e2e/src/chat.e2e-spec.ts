@@ -3,6 +3,7 @@ import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
 import { RunningServer, startServer } from './support/server';
+import { TurnServer } from './support/turn-server';
 
 async function openChat(page: Page): Promise<void> {
   await page.getByTestId('chat-button').click();
@@ -81,4 +82,33 @@ describe('chat in real Chromium', () => {
 
     expect(await alice.page.getByTestId('chat-input').getAttribute('maxlength')).toBe('2000');
   }, 60_000);
+
+  it('keeps the conversation and carries new messages after the media path broke and ICE restarted', async () => {
+    // A relay-only call through a real coturn: killing coturn breaks the path for real.
+    const turn = await TurnServer.launch();
+    const relayed = await startServer({ env: { ICE_SERVERS: JSON.stringify([turn.credentials()]), ICE_TRANSPORT_POLICY: 'relay' } });
+    try {
+      const [alice, bob] = await inCall(browser, relayed.baseUrl, ['alice-t3', 'bob-t3']);
+      open.push(alice, bob);
+      await Promise.all([openChat(alice.page), openChat(bob.page)]);
+      await say(alice.page, 'before the break');
+      await bob.page.getByTestId('chat-message').filter({ hasText: 'before the break' }).waitFor({ timeout: 10_000 });
+
+      await turn.crash();
+      await Promise.all([alice.waitForStatus('reconnecting', 30_000), bob.waitForStatus('reconnecting', 30_000)]);
+      await turn.start();
+      await Promise.all([alice.waitForStatus('connected', 40_000), bob.waitForStatus('connected', 40_000)]);
+
+      await say(bob.page, 'after the restart');
+      await alice.page.getByTestId('chat-message').filter({ hasText: 'after the restart' }).waitFor({ timeout: 15_000 });
+      expect(await messages(alice.page)).toEqual([
+        expect.stringContaining('before the break'),
+        expect.stringContaining('after the restart'),
+      ]);
+    } finally {
+      await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+      await relayed.stop();
+      await turn.stop();
+    }
+  }, 120_000);
 });
