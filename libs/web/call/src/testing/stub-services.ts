@@ -2,6 +2,14 @@ import { signal } from '@angular/core';
 import { LoginFailureMessage } from '@duet/shared/protocol';
 import {
   CallNotice,
+  CallStatsService,
+  ChatEntry,
+  ChatService,
+  FileTransfer,
+  FileTransferService,
+  QualityVerdict,
+  StatsSample,
+  VerificationService,
   CallState,
   ConnectionProblem,
   ConnectionState,
@@ -79,12 +87,38 @@ export function stubServices(saved: Record<string, string> = {}) {
     matches: signal<{ prefix: string; users: readonly string[]; more: boolean } | null>(null),
     search: jest.fn(),
   };
+  const chat = {
+    entries: signal<readonly ChatEntry[]>([]),
+    unread: signal(0),
+    ready: signal(true),
+    maxLength: 2_000,
+    send: jest.fn(() => true),
+    setPanelOpen: jest.fn(),
+  };
+  const verification = { code: signal<string | null>(null) };
+  const stats = {
+    verdict: signal<QualityVerdict | null>(null),
+    history: signal<readonly StatsSample[]>([]),
+    setPanelOpen: jest.fn(),
+  };
+  const files = {
+    list: signal<readonly FileTransfer[]>([]),
+    ready: signal(true),
+    offer: jest.fn(() => true),
+    accept: jest.fn(),
+    decline: jest.fn(),
+    cancel: jest.fn(),
+  };
   const storage = new Map<string, string>(Object.entries(saved));
   const providers = [
     { provide: SignalingClient, useValue: signaling },
     { provide: PeerService, useValue: peer },
     { provide: LocalMediaService, useValue: media },
     { provide: PresenceService, useValue: presence },
+    { provide: ChatService, useValue: chat },
+    { provide: VerificationService, useValue: verification },
+    { provide: CallStatsService, useValue: stats },
+    { provide: FileTransferService, useValue: files },
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     {
       provide: PREFERENCE_STORAGE,
@@ -114,5 +148,5 @@ export function stubServices(saved: Record<string, string> = {}) {
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, peer, media, presence, storage, providers, logInAs, callIn, connectionDown };
+  return { signaling, peer, media, presence, chat, verification, stats, files, storage, providers, logInAs, callIn, connectionDown };
 }

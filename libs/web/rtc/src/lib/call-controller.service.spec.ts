@@ -47,6 +47,22 @@ describe(CallController.name, () => {
     expect(peer.remoteUser()).toBeNull();
   });
 
+  it('hands in-call features the connection before its first offer, and null when the call ends', async () => {
+    const { peer } = setUp();
+    await logIn('alice');
+    const seen: (RTCPeerConnection | null)[] = [];
+    const subscription = TestBed.inject(CallController).peerConnection$.subscribe((pc) => seen.push(pc));
+    await peer.call('bob');
+    await settle();
+    const pc = FakePeerConnection.latest();
+    expect(seen).toEqual([null, pc]);
+    // No feature is injected here: only the control channel; features add theirs on the emission above.
+    expect(pc.dataChannels.map((channel) => channel.label)).toEqual(['control']);
+    peer.hangUp();
+    expect(seen).toEqual([null, pc, null]);
+    subscription.unsubscribe();
+  });
+
   it('rings on an incoming offer, queues early candidates, and answers only on accept', async () => {
     const { peer, states } = setUp();
     const socket = await logIn('bob');

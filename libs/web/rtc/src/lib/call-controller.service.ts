@@ -54,6 +54,7 @@ export class CallController {
   private readonly connectedAtState = signal<number | null>(null);
   private readonly peerReconnectingState = signal(false);
   private readonly noticesSubject = new Subject<CallNotice>();
+  private readonly peerConnectionSubject = new BehaviorSubject<RTCPeerConnection | null>(null);
 
   readonly callState$: Observable<CallState> = this.callStateSubject.asObservable();
   readonly remoteStream$: Observable<MediaStream | null> = this.remoteStreamSubject.asObservable();
@@ -68,6 +69,11 @@ export class CallController {
   readonly connectedAt = this.connectedAtState.asReadonly();
   /** The server says the other party lost its signaling connection and may come back. */
   readonly peerReconnecting = this.peerReconnectingState.asReadonly();
+  /**
+   * The current call's connection, emitted synchronously as it is created (before its first offer,
+   * so pre-negotiated channels made then ride on it), and null once the call ends.
+   */
+  readonly peerConnection$: Observable<RTCPeerConnection | null> = this.peerConnectionSubject.asObservable();
 
   private session: CallSession | null = null;
   /** The server's name for the current call; null until it has named it. */
@@ -362,6 +368,9 @@ export class CallController {
         const { micMuted, cameraOff, screenSharing } = message;
         this.remoteMediaState.set({ micMuted, cameraOff, screenSharing });
       },
+      peerConnection: (pc) => {
+        if (this.session === session) this.peerConnectionSubject.next(pc);
+      },
     });
     this.session = session;
     this.callId = callId;
@@ -433,6 +442,7 @@ export class CallController {
     this.recovery?.stop();
     this.recovery = null;
     session.close();
+    this.peerConnectionSubject.next(null);
     this.media.release();
     this.remoteStreamSubject.next(null);
     this.remoteMediaState.set(UNKNOWN_REMOTE_MEDIA);

@@ -23,6 +23,11 @@ export interface CallSessionOptions {
   /** The control channel opened: a good moment to tell the other side our media state. */
   controlOpen(): void;
   control(message: ControlMessage): void;
+  /**
+   * The connection exists (before its first offer): in-call features (chat, files, stats, the
+   * verification code) attach their own pre-negotiated channels and listeners here.
+   */
+  peerConnection?(pc: RTCPeerConnection): void;
 }
 
 /** Candidates kept while no remote description exists; a peer that floods more is misbehaving. */
@@ -283,6 +288,7 @@ export class CallSession {
       this.options.connectionStateChange(pc.connectionState);
     };
     this.openControlChannel(pc);
+    this.options.peerConnection?.(pc);
     return pc;
   }
 

@@ -191,6 +191,70 @@ describe(CallPageComponent.name, () => {
     expect(byTestId('call-timer')?.textContent).toBe('1:05');
   });
 
+  it('shows the verification code, the quality with its reason, and chat text as text with an unread badge', async () => {
+    stubs.verification.code.set('123 456');
+    stubs.stats.verdict.set({ quality: 'fair', reason: 'loss' });
+    stubs.chat.unread.set(2);
+    await loggedIn('connected', 'bob');
+    expect(byTestId('verification-code')?.textContent).toBe('123 456');
+    expect(byTestId('quality-indicator')?.getAttribute('data-quality')).toBe('fair');
+    expect(byTestId('quality-indicator')?.textContent).toContain('packets are being lost');
+    expect(byTestId('chat-unread')?.textContent).toBe('2');
+
+    stubs.chat.entries.set([{ id: 1, mine: false, text: '<b>hi</b>', at: Date.now() }]);
+    (byTestId('chat-button') as HTMLButtonElement).click();
+    await stable();
+    expect(stubs.chat.setPanelOpen).toHaveBeenLastCalledWith(true);
+    const message = byTestId('chat-message') as HTMLElement;
+    expect(message.textContent).toContain('<b>hi</b>');
+    expect(message.textContent).toContain('bob');
+    expect(message.querySelector('b')).toBeNull();
+    const input = byTestId('chat-input') as HTMLInputElement;
+    input.value = 'hello';
+    input.dispatchEvent(new Event('input'));
+    await stable();
+    (byTestId('chat-send') as HTMLButtonElement).click();
+    expect(stubs.chat.send).toHaveBeenCalledWith('hello');
+
+    (fixture.nativeElement.querySelector('button[aria-label="Call quality"]') as HTMLButtonElement).click();
+    await stable();
+    expect(byTestId('stats-panel')).not.toBeNull();
+    expect(byTestId('chat-message')).toBeNull();
+    expect(stubs.stats.setPanelOpen).toHaveBeenLastCalledWith(true);
+  });
+
+  it('lists file offers to accept or decline, progress with speed and time left, and a save link only once checked', async () => {
+    const transfer = {
+      key: 'in-1', outgoing: false, name: 'notes.txt', size: 2_000_000, mime: 'text/plain',
+      status: 'incoming' as const, failure: null, bytes: 0, bytesPerSecond: null, url: null,
+    };
+    stubs.files.list.set([transfer]);
+    await loggedIn('connected', 'bob');
+    expect(fixture.nativeElement.querySelector('[data-testid="files-button"]').getAttribute('aria-label')).toBe(
+      'Files, 1 waiting for your answer',
+    );
+    (byTestId('files-button') as HTMLButtonElement).click();
+    await stable();
+    expect(byTestId('file-transfer')?.textContent).toContain('notes.txt');
+    (byTestId('file-accept') as HTMLButtonElement).click();
+    expect(stubs.files.accept).toHaveBeenCalledWith('in-1');
+
+    stubs.files.list.set([{ ...transfer, status: 'receiving', bytes: 1_000_000, bytesPerSecond: 500_000 }]);
+    await stable();
+    expect((byTestId('file-progress') as HTMLProgressElement).value).toBe(50);
+    expect(byTestId('file-transfer')?.textContent).toContain('500.0 kB/s · 2 s left');
+    expect(byTestId('file-save')).toBeNull();
+
+    stubs.files.list.set([{ ...transfer, status: 'failed', failure: 'mismatch', bytes: 2_000_000 }]);
+    await stable();
+    expect(byTestId('file-transfer')?.textContent).toContain('checksum mismatch');
+    expect(byTestId('file-save')).toBeNull();
+
+    stubs.files.list.set([{ ...transfer, status: 'done', bytes: 2_000_000, url: 'blob:http://localhost/x' }]);
+    await stable();
+    expect(byTestId('file-save')?.getAttribute('download')).toBe('notes.txt');
+  });
+
   it('previews camera and microphone in the lobby, with device choosers', async () => {
     await loggedIn();
     expect(byTestId('preview-video')).toBeNull();

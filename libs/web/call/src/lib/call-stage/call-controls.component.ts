@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { chatButtonLabel, filesButtonLabel } from '../words';
 import { IconComponent } from './icon.component';
 
 /** The in-call buttons. Toggles say their state with aria-pressed; labels say what a press does. */
@@ -40,6 +41,46 @@ import { IconComponent } from './icon.component';
           <duet-icon name="screen" />
         </button>
       }
+      <button
+        type="button"
+        class="badged"
+        data-testid="chat-button"
+        aria-controls="call-chat"
+        [attr.aria-expanded]="chatOpen()"
+        [attr.aria-label]="chatLabel()"
+        title="Chat"
+        (click)="toggleChat.emit()"
+      >
+        <duet-icon name="chat" />
+        @if (unread() > 0) {
+          <span class="badge" data-testid="chat-unread" aria-hidden="true">{{ unread() > 99 ? '99+' : unread() }}</span>
+        }
+      </button>
+      <button
+        type="button"
+        class="badged"
+        data-testid="files-button"
+        aria-controls="call-files"
+        [attr.aria-expanded]="filesOpen()"
+        [attr.aria-label]="filesLabel()"
+        title="Files"
+        (click)="toggleFiles.emit()"
+      >
+        <duet-icon name="file" />
+        @if (filesWaiting() > 0) {
+          <span class="badge" aria-hidden="true">{{ filesWaiting() }}</span>
+        }
+      </button>
+      <button
+        type="button"
+        aria-label="Call quality"
+        title="Call quality"
+        aria-controls="call-stats"
+        [attr.aria-expanded]="statsOpen()"
+        (click)="toggleStats.emit()"
+      >
+        <duet-icon name="stats" />
+      </button>
       <button
         type="button"
         aria-label="Camera, microphone and speaker"
@@ -107,6 +148,19 @@ import { IconComponent } from './icon.component';
       background: #2b3447;
       color: #fff;
     }
+    .badged { position: relative; }
+    .badge {
+      position: absolute;
+      top: -0.2rem;
+      right: -0.2rem;
+      min-width: 1.2rem;
+      padding: 0 0.25rem;
+      border-radius: 999px;
+      background: var(--danger);
+      color: #fff;
+      font-size: 0.7rem;
+      line-height: 1.2rem;
+    }
     button[aria-pressed='true'] { background: #f1f4fa; color: #111723; }
     button.danger { width: 3.6rem; border-radius: 999px; background: var(--danger); }
     @media (max-width: 26rem) {
@@ -133,5 +187,16 @@ export class CallControlsComponent {
   readonly toggleSettings = output<void>();
   readonly toggleFullscreen = output<void>();
   readonly togglePictureInPicture = output<void>();
+  readonly chatOpen = input(false);
+  readonly unread = input(0);
+  readonly statsOpen = input(false);
+  readonly toggleChat = output<void>();
+  readonly toggleStats = output<void>();
+  readonly filesOpen = input(false);
+  readonly filesWaiting = input(0);
+  readonly toggleFiles = output<void>();
   readonly hangUp = output<void>();
+
+  protected readonly filesLabel = computed(() => filesButtonLabel(this.filesOpen(), this.filesWaiting()));
+  protected readonly chatLabel = computed(() => chatButtonLabel(this.chatOpen(), this.unread()));
 }

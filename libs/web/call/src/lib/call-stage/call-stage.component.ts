@@ -16,6 +16,12 @@ import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, callStatusSentence, initialOf, peerReconnectingSentence } from '../words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
+import { ChatService, FileTransferService } from '@duet/web/rtc';
+import { FilesPanelComponent } from '../in-call/files-panel.component';
+import { ChatPanelComponent } from '../in-call/chat-panel.component';
+import { QualityIndicatorComponent } from '../in-call/quality-indicator.component';
+import { StatsPanelComponent } from '../in-call/stats-panel.component';
+import { VerificationCodeComponent } from '../in-call/verification-code.component';
 import { Corner, SelfViewComponent } from './self-view.component';
 
 /**
@@ -28,11 +34,16 @@ import { Corner, SelfViewComponent } from './self-view.component';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     CallControlsComponent,
+    ChatPanelComponent,
     CallTimerComponent,
     DeviceSettingsComponent,
+    FilesPanelComponent,
+    QualityIndicatorComponent,
     SelfViewComponent,
     SinkIdDirective,
     SrcObjectDirective,
+    StatsPanelComponent,
+    VerificationCodeComponent,
   ],
   template: `
     <section #stage class="stage" [attr.aria-label]="'Call with ' + remoteUser()">
@@ -59,6 +70,10 @@ import { Corner, SelfViewComponent } from './self-view.component';
         <p class="status">
           <span data-testid="call-status" [attr.data-state]="callState()">{{ statusText() }}</span>
           <duet-call-timer [since]="connectedAt()" />
+        </p>
+        <p class="security">
+          <duet-verification-code />
+          <duet-quality-indicator />
         </p>
         <ul class="flags" aria-live="polite">
           @if (peerReconnecting()) {
@@ -99,6 +114,21 @@ import { Corner, SelfViewComponent } from './self-view.component';
         </div>
       }
 
+      @if (panel() === 'chat') {
+        <aside id="call-chat" class="side" aria-label="Chat">
+          <duet-chat-panel [remoteUser]="remoteUser()" />
+        </aside>
+      }
+      <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
+      <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
+        <duet-files-panel />
+      </aside>
+      @if (panel() === 'stats') {
+        <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality">
+          <duet-stats-panel />
+        </aside>
+      }
+
       <duet-call-controls
         class="bottom"
         [remoteUser]="remoteUser()"
@@ -111,6 +141,14 @@ import { Corner, SelfViewComponent } from './self-view.component';
         [canFullscreen]="canFullscreen"
         [pictureInPicture]="pictureInPicture()"
         [canPictureInPicture]="canPictureInPicture"
+        [chatOpen]="panel() === 'chat'"
+        [unread]="unread()"
+        [statsOpen]="panel() === 'stats'"
+        (toggleChat)="togglePanel('chat')"
+        (toggleStats)="togglePanel('stats')"
+        [filesOpen]="panel() === 'files'"
+        [filesWaiting]="filesWaiting()"
+        (toggleFiles)="togglePanel('files')"
         (toggleMicrophone)="toggleMicrophone()"
         (toggleCamera)="toggleCamera()"
         (toggleScreenShare)="toggleScreenShare()"
@@ -125,6 +163,8 @@ import { Corner, SelfViewComponent } from './self-view.component';
 })
 export class CallStageComponent {
   private readonly facade = inject(CallFacade);
+  private readonly chat = inject(ChatService);
+  private readonly files = inject(FileTransferService);
   private readonly document = inject(DOCUMENT);
   private readonly stage = viewChild.required<ElementRef<HTMLElement>>('stage');
   private readonly remoteVideo = viewChild.required<ElementRef<HTMLVideoElement>>('remoteVideo');
@@ -150,6 +190,10 @@ export class CallStageComponent {
   protected readonly canPictureInPicture = this.document.pictureInPictureEnabled === true;
 
   protected readonly settingsOpen = signal(false);
+  /** One side panel at a time: they share the space beside the video. */
+  protected readonly panel = signal<'chat' | 'stats' | 'files' | null>(null);
+  protected readonly filesWaiting = computed(() => this.files.list().filter((t) => t.status === 'incoming').length);
+  protected readonly unread = this.chat.unread;
   protected readonly fullscreen = signal(false);
   protected readonly pictureInPicture = signal(false);
   protected readonly selfViewCorner = signal<Corner>('top-right');
@@ -166,6 +210,7 @@ export class CallStageComponent {
     const onFullscreenChange = () => this.fullscreen.set(this.document.fullscreenElement !== null);
     this.document.addEventListener('fullscreenchange', onFullscreenChange);
     inject(DestroyRef).onDestroy(() => {
+      this.chat.setPanelOpen(false);
       this.document.removeEventListener('fullscreenchange', onFullscreenChange);
       if (this.document.fullscreenElement) void this.document.exitFullscreen().catch(() => undefined);
       if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
@@ -188,6 +233,12 @@ export class CallStageComponent {
     const open = !this.settingsOpen();
     this.settingsOpen.set(open);
     if (open) this.facade.refreshDevices();
+  }
+
+  protected togglePanel(which: 'chat' | 'stats' | 'files'): void {
+    const next = this.panel() === which ? null : which;
+    this.panel.set(next);
+    this.chat.setPanelOpen(next === 'chat');
   }
 
   protected selectDevice(selection: DeviceSelection): void {

@@ -9,6 +9,9 @@ export type IconName =
   | 'settings'
   | 'fullscreen'
   | 'pip'
+  | 'chat'
+  | 'stats'
+  | 'file'
   | 'hang-up';
 
 /** Line icons drawn with the current text colour; decorative, the button carries the label. */
@@ -49,6 +52,15 @@ export type IconName =
         @case ('pip') {
           <rect x="3" y="5" width="18" height="14" rx="1" />
           <rect x="12" y="11" width="7" height="6" class="solid" />
+        }
+        @case ('chat') {
+          <path d="M4 5h16v11H9l-5 4z" />
+        }
+        @case ('stats') {
+          <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />
+        }
+        @case ('file') {
+          <path d="M6 3h8l4 4v14H6zM14 3v4h4M12 10v7M9 14l3 3 3-3" />
         }
         @case ('hang-up') {
           <path d="M3 14c5-5 13-5 18 0l-2 3-4-1v-3c-2-1-4-1-6 0v3l-4 1z" class="solid" />

@@ -1,0 +1,88 @@
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
+import { FileTransfer, FileTransferService } from '@duet/web/rtc';
+import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPercent } from '../words';
+
+/** Send files (pick or drop), answer their offers, follow progress, save what arrived and checked out. */
+@Component({
+  selector: 'duet-files-panel',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <h2 class="title">{{ title }}</h2>
+    <label
+      class="drop"
+      [class.over]="dragging()"
+      (dragover)="allowDrop($event)"
+      (dragleave)="dragging.set(false)"
+      (drop)="drop($event)"
+    >
+      <input data-testid="file-input" type="file" multiple [attr.aria-label]="pickLabel" [disabled]="!ready()" (change)="pick($event)" />
+      <span>{{ pickLabel }}</span>
+      <span class="hint">{{ dropLabel }}</span>
+    </label>
+    <ul class="list">
+      @for (transfer of transfers(); track transfer.key) {
+        <li data-testid="file-transfer" [attr.data-status]="transfer.status" [attr.data-direction]="transfer.outgoing ? 'out' : 'in'">
+          <span class="name">{{ transfer.name }}</span>
+          <span class="meta">{{ size(transfer.size) }}{{ transfer.mime ? ' · ' + transfer.mime : '' }}</span>
+          <progress data-testid="file-progress" max="100" [value]="percent(transfer)"></progress>
+          <span class="meta" aria-live="polite">{{ line(transfer) }}</span>
+          <span class="actions">
+            @if (transfer.status === 'incoming') {
+              <button type="button" data-testid="file-accept" (click)="files.accept(transfer.key)">Accept</button>
+              <button type="button" data-testid="file-decline" (click)="files.decline(transfer.key)">Decline</button>
+            }
+            @if (transfer.status === 'offered' || transfer.status === 'sending' || transfer.status === 'receiving') {
+              <button type="button" data-testid="file-cancel" (click)="files.cancel(transfer.key)">Cancel</button>
+            }
+            @if (transfer.url) {
+              <a data-testid="file-save" [href]="transfer.url" [attr.download]="transfer.name">Save</a>
+            }
+          </span>
+        </li>
+      }
+    </ul>
+  `,
+  styles: `
+    :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 0; }
+    .title { margin: 0; font-size: 1rem; }
+    .drop { display: grid; gap: 0.2rem; padding: 0.6rem; border: 1px dashed var(--line); border-radius: 0.6rem; font-size: 0.85rem; }
+    .drop.over { border-color: #6f8cff; }
+    .hint { opacity: 0.75; font-size: 0.75rem; }
+    .list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; overflow: auto; }
+    .list li { display: grid; gap: 0.15rem; }
+    .name { font-weight: 600; overflow-wrap: anywhere; }
+    .meta { font-size: 0.75rem; opacity: 0.85; }
+    progress { width: 100%; }
+    .actions { display: flex; gap: 0.4rem; }
+  `,
+})
+export class FilesPanelComponent {
+  protected readonly files = inject(FileTransferService);
+  protected readonly transfers = this.files.list;
+  protected readonly ready = this.files.ready;
+  protected readonly dragging = signal(false);
+  protected readonly title = FILES_TITLE;
+  protected readonly pickLabel = FILES_PICK;
+  protected readonly dropLabel = FILES_DROP;
+  protected readonly size = fileSize;
+  protected readonly line = transferLine;
+  protected readonly percent = (transfer: FileTransfer) => transferPercent(transfer);
+
+  protected pick(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    for (const file of Array.from(input.files ?? [])) this.files.offer(file);
+    // The same file can be picked again.
+    input.value = '';
+  }
+
+  protected allowDrop(event: DragEvent): void {
+    event.preventDefault();
+    this.dragging.set(true);
+  }
+
+  protected drop(event: DragEvent): void {
+    event.preventDefault();
+    this.dragging.set(false);
+    for (const file of Array.from(event.dataTransfer?.files ?? [])) this.files.offer(file);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The `files` channel (in-call-channels.ts): JSON text frames say what happens to a transfer,
+ * binary frames carry its bytes. A transfer is named by the number its sender gave it; which
+ * side's numbering a message means follows from its type (the sender writes offer, end and
+ * cancel; the receiver accept, decline, abort and result), so both sides may send at once.
+ * docs/protocol.md ("In-call data channels") has the table.
+ */
+export type FileMessage =
+  | { type: 'file-offer'; id: number; name: string; size: number; mime: string }
+  | { type: 'file-end'; id: number; sha256: string }
+  | { type: 'file-cancel'; id: number }
+  | { type: 'file-accept'; id: number }
+  | { type: 'file-decline'; id: number }
+  | { type: 'file-abort'; id: number }
+  | { type: 'file-result'; id: number; ok: boolean };
+
+/** Bytes of file per binary frame; with the 4-byte header well under Chromium's 256 KiB message size. */
+export const FILE_CHUNK_BYTES = 64 * 1024;
+/** The receiver holds a file in memory until it is whole (a Blob assembled once): bound it. */
+export const FILE_MAX_BYTES = 2 * 1024 ** 3;
+export const FILE_NAME_MAX_LENGTH = 255;
+export const FILE_MIME_MAX_LENGTH = 127;
+const FRAME_MAX_LENGTH = 2_048;
+
+export function encodeFileMessage(message: FileMessage): string {
+  return JSON.stringify(message);
+}
+
+/** A valid control frame of the files channel, or null (dropped: a newer peer may send more). */
+export function parseFileMessage(data: string): FileMessage | null {
+  if (data.length > FRAME_MAX_LENGTH) return null;
+  let value: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(data);
+    if (typeof parsed !== 'object' || parsed === null) return null;
+    value = parsed as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const { type, id } = value;
+  if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return null;
+  switch (type) {
+    case 'file-offer': {
+      const { name, size, mime } = value;
+      if (typeof name !== 'string' || name.length === 0 || name.length > FILE_NAME_MAX_LENGTH) return null;
+      if (typeof mime !== 'string' || mime.length > FILE_MIME_MAX_LENGTH) return null;
+      if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > FILE_MAX_BYTES) return null;
+      return { type, id, name, size, mime };
+    }
+    case 'file-end':
+      return typeof value['sha256'] === 'string' && /^[0-9a-f]{64}$/.test(value['sha256'])
+        ? { type, id, sha256: value['sha256'] }
+        : null;
+    case 'file-result':
+      return typeof value['ok'] === 'boolean' ? { type, id, ok: value['ok'] } : null;
+    case 'file-cancel':
+    case 'file-accept':
+    case 'file-decline':
+    case 'file-abort':
+      return { type, id };
+    default:
+      return null;
+  }
+}
+
+/** A binary frame: the transfer's number (big-endian uint32), then its bytes. */
+export function encodeChunk(id: number, bytes: Uint8Array): ArrayBuffer {
+  const frame = new Uint8Array(4 + bytes.byteLength);
+  new DataView(frame.buffer).setUint32(0, id);
+  frame.set(bytes, 4);
+  return frame.buffer;
+}
+
+export function decodeChunk(frame: ArrayBuffer): { id: number; bytes: Uint8Array } | null {
+  if (frame.byteLength < 4 || frame.byteLength > 4 + FILE_CHUNK_BYTES) return null;
+  return { id: new DataView(frame).getUint32(0), bytes: new Uint8Array(frame, 4) };
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,318 @@
+import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { sha256 } from '@noble/hashes/sha2';
+import { CallController } from '../call-controller.service';
+import {
+  FILE_CHUNK_BYTES,
+  FILE_MAX_BYTES,
+  FileMessage,
+  decodeChunk,
+  encodeChunk,
+  encodeFileMessage,
+  parseFileMessage,
+  toHex,
+} from './file-message';
+import { FILES_CHANNEL, openNegotiatedChannel } from './in-call-channels';
+
+export type TransferStatus =
+  | 'offered' // ours, waiting for their answer
+  | 'incoming' // theirs, waiting for ours
+  | 'sending'
+  | 'receiving'
+  | 'verifying' // every byte is out; the receiver is checking the hash
+  | 'done'
+  | 'declined'
+  | 'cancelled'
+  | 'failed';
+
+export type TransferFailure = 'mismatch' | 'size' | 'closed' | 'read';
+
+/** One transfer as the UI shows it (a snapshot; the service publishes a new one on change). */
+export interface FileTransfer {
+  key: string;
+  outgoing: boolean;
+  name: string;
+  size: number;
+  mime: string;
+  status: TransferStatus;
+  failure: TransferFailure | null;
+  bytes: number;
+  /** Average since the bytes started flowing; null before. */
+  bytesPerSecond: number | null;
+  /** A `blob:` URL of the received, verified file. */
+  url: string | null;
+}
+
+interface Transfer extends FileTransfer {
+  id: number;
+  startedAt: number | null;
+  file?: File;
+  hasher?: ReturnType<typeof sha256.create>;
+  chunks?: Uint8Array[];
+  stopped?: boolean;
+}
+
+/** Read from disk this much at a time, sent as 64 KiB frames. */
+const READ_BYTES = 1024 * 1024;
+/** Backpressure: stop queueing above the high mark, resume when the channel drains to the low one. */
+export const FILE_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+export const FILE_LOW_WATER_BYTES = 1024 * 1024;
+/** Their offers waiting for an answer or arriving at once; more are declined unseen. */
+export const FILE_MAX_INCOMING = 8;
+/** Progress is published at most this often per transfer (and on every change of status). */
+const PUBLISH_EVERY_MS = 100;
+
+/**
+ * Files over the call's `files` channel (file-message.ts): offer with name, size and type; the
+ * receiver accepts or declines; 64 KiB frames with backpressure (`bufferedAmountLowThreshold`);
+ * SHA-256 computed incrementally on both sides (crypto.subtle cannot hash incrementally) and
+ * checked by the receiver, which assembles the Blob once and offers it for saving only when the
+ * hash matches. Either side may cancel. Several transfers may run at once, both ways.
+ */
+@Injectable({ providedIn: 'root' })
+export class FileTransferService {
+  private readonly transfersState = signal<readonly FileTransfer[]>([]);
+  private readonly readyState = signal(false);
+  private readonly transfers = new Map<string, Transfer>();
+  private channel: RTCDataChannel | null = null;
+  private nextId = 1;
+  private publishedAt = 0;
+
+  readonly list = this.transfersState.asReadonly();
+  readonly ready = this.readyState.asReadonly();
+
+  constructor() {
+    inject(CallController)
+      .peerConnection$.pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((pc) => this.follow(pc));
+    inject(DestroyRef).onDestroy(() => this.follow(null));
+  }
+
+  /** Offers `file` to the other side; false when the channel is not open or the file is too big. */
+  offer(file: File): boolean {
+    if (this.channel?.readyState !== 'open' || file.size > FILE_MAX_BYTES) return false;
+    const id = this.nextId++;
+    const name = file.name.slice(0, 255) || 'file';
+    const mime = file.type.slice(0, 127);
+    this.add({ ...blank(`out-${id}`, true, name, file.size, mime, 'offered'), id, file });
+    this.send({ type: 'file-offer', id, name, size: file.size, mime });
+    return true;
+  }
+
+  accept(key: string): void {
+    const transfer = this.transfers.get(key);
+    if (transfer?.status !== 'incoming') return;
+    transfer.hasher = sha256.create();
+    transfer.chunks = [];
+    transfer.startedAt = Date.now();
+    this.setStatus(transfer, 'receiving');
+    this.send({ type: 'file-accept', id: transfer.id });
+  }
+
+  decline(key: string): void {
+    const transfer = this.transfers.get(key);
+    if (transfer?.status !== 'incoming') return;
+    this.setStatus(transfer, 'declined');
+    this.send({ type: 'file-decline', id: transfer.id });
+  }
+
+  /** Stops a transfer from either side; the other side is told. */
+  cancel(key: string): void {
+    const transfer = this.transfers.get(key);
+    if (!transfer || isFinished(transfer.status)) return;
+    this.stop(transfer, 'cancelled');
+    this.send({ type: transfer.outgoing ? 'file-cancel' : 'file-abort', id: transfer.id });
+  }
+
+  private follow(pc: RTCPeerConnection | null): void {
+    const previous = this.channel;
+    if (previous) previous.onopen = previous.onclose = previous.onmessage = null;
+    this.channel = null;
+    this.readyState.set(false);
+    for (const transfer of this.transfers.values()) {
+      transfer.stopped = true;
+      if (transfer.url) URL.revokeObjectURL(transfer.url);
+    }
+    this.transfers.clear();
+    this.nextId = 1;
+    this.publish(true);
+    if (!pc) return;
+    const channel = openNegotiatedChannel(pc, FILES_CHANNEL);
+    channel.binaryType = 'arraybuffer';
+    channel.bufferedAmountLowThreshold = FILE_LOW_WATER_BYTES;
+    this.channel = channel;
+    channel.onopen = () => this.readyState.set(true);
+    channel.onclose = () => {
+      this.readyState.set(false);
+      for (const transfer of this.transfers.values()) {
+        if (!isFinished(transfer.status)) this.stop(transfer, 'failed', 'closed');
+      }
+    };
+    channel.onmessage = ({ data }: MessageEvent) => {
+      if (typeof data === 'string') {
+        const message = parseFileMessage(data);
+        if (message) this.receive(message);
+        else console.debug('[files] dropped an unknown frame');
+      } else if (data instanceof ArrayBuffer) {
+        this.receiveChunk(data);
+      }
+    };
+  }
+
+  private receive(message: FileMessage): void {
+    if (message.type === 'file-offer') {
+      const waiting = [...this.transfers.values()].filter((t) => !t.outgoing && !isFinished(t.status)).length;
+      const key = `in-${message.id}`;
+      if (this.transfers.has(key) || waiting >= FILE_MAX_INCOMING) {
+        this.send({ type: 'file-decline', id: message.id });
+        return;
+      }
+      this.add({ ...blank(key, false, message.name, message.size, message.mime, 'incoming'), id: message.id });
+      return;
+    }
+    const outgoing = ['file-accept', 'file-decline', 'file-abort', 'file-result'].includes(message.type);
+    const transfer = this.transfers.get(`${outgoing ? 'out' : 'in'}-${message.id}`);
+    if (!transfer) return;
+    switch (message.type) {
+      case 'file-accept':
+        if (transfer.status !== 'offered') return;
+        transfer.startedAt = Date.now();
+        this.setStatus(transfer, 'sending');
+        void this.pump(transfer);
+        return;
+      case 'file-decline':
+        if (transfer.status === 'offered') this.setStatus(transfer, 'declined');
+        return;
+      case 'file-abort':
+      case 'file-cancel':
+        if (!isFinished(transfer.status)) this.stop(transfer, 'cancelled');
+        return;
+      case 'file-result':
+        if (transfer.status === 'verifying') this.stop(transfer, message.ok ? 'done' : 'failed', message.ok ? null : 'mismatch');
+        return;
+      case 'file-end':
+        this.finishReceiving(transfer, message.sha256);
+        return;
+    }
+  }
+
+  private receiveChunk(frame: ArrayBuffer): void {
+    const chunk = decodeChunk(frame);
+    const transfer = chunk && this.transfers.get(`in-${chunk.id}`);
+    if (!chunk || transfer?.status !== 'receiving' || !transfer.hasher || !transfer.chunks) return;
+    if (transfer.bytes + chunk.bytes.byteLength > transfer.size) {
+      this.stop(transfer, 'failed', 'size');
+      this.send({ type: 'file-abort', id: transfer.id });
+      return;
+    }
+    transfer.hasher.update(chunk.bytes);
+    transfer.chunks.push(chunk.bytes);
+    transfer.bytes += chunk.bytes.byteLength;
+    this.publish();
+  }
+
+  private finishReceiving(transfer: Transfer, expected: string): void {
+    if (transfer.status !== 'receiving' || !transfer.hasher || !transfer.chunks) return;
+    const ok = transfer.bytes === transfer.size && toHex(transfer.hasher.digest()) === expected;
+    if (ok) {
+      // The one copy of the file: the chunk list is dropped right after.
+      transfer.url = URL.createObjectURL(new Blob(transfer.chunks as BlobPart[], { type: transfer.mime }));
+    }
+    this.stop(transfer, ok ? 'done' : 'failed', ok ? null : transfer.bytes === transfer.size ? 'mismatch' : 'size');
+    this.send({ type: 'file-result', id: transfer.id, ok });
+  }
+
+  /** Reads the file a megabyte at a time, hashing and sending it in frames, waiting while the channel is full. */
+  private async pump(transfer: Transfer): Promise<void> {
+    const channel = this.channel;
+    const file = transfer.file;
+    if (!channel || !file) return;
+    const hasher = sha256.create();
+    try {
+      for (let offset = 0; offset < file.size; offset += READ_BYTES) {
+        const block = new Uint8Array(await file.slice(offset, offset + READ_BYTES).arrayBuffer());
+        hasher.update(block);
+        for (let at = 0; at < block.byteLength; at += FILE_CHUNK_BYTES) {
+          if (channel.bufferedAmount > FILE_HIGH_WATER_BYTES) await drained(channel);
+          if (transfer.stopped || channel.readyState !== 'open') return;
+          const bytes = block.subarray(at, at + FILE_CHUNK_BYTES);
+          channel.send(encodeChunk(transfer.id, bytes));
+          transfer.bytes += bytes.byteLength;
+        }
+        this.publish();
+      }
+    } catch (error) {
+      console.warn('[files] could not read the file', error);
+      this.stop(transfer, 'failed', 'read');
+      this.send({ type: 'file-cancel', id: transfer.id });
+      return;
+    }
+    if (transfer.stopped) return;
+    this.send({ type: 'file-end', id: transfer.id, sha256: toHex(hasher.digest()) });
+    this.setStatus(transfer, 'verifying');
+  }
+
+  private stop(transfer: Transfer, status: TransferStatus, failure: TransferFailure | null = null): void {
+    transfer.stopped = true;
+    transfer.chunks = undefined;
+    transfer.hasher = undefined;
+    transfer.file = undefined;
+    transfer.failure = failure;
+    this.setStatus(transfer, status);
+  }
+
+  private send(message: FileMessage): void {
+    if (this.channel?.readyState === 'open') this.channel.send(encodeFileMessage(message));
+  }
+
+  private add(transfer: Transfer): void {
+    this.transfers.set(transfer.key, transfer);
+    this.publish(true);
+  }
+
+  private setStatus(transfer: Transfer, status: TransferStatus): void {
+    transfer.status = status;
+    this.publish(true);
+  }
+
+  private publish(now = false): void {
+    const time = Date.now();
+    if (!now && time - this.publishedAt < PUBLISH_EVERY_MS) return;
+    this.publishedAt = time;
+    this.transfersState.set(
+      [...this.transfers.values()].map((t) => ({
+        key: t.key,
+        outgoing: t.outgoing,
+        name: t.name,
+        size: t.size,
+        mime: t.mime,
+        status: t.status,
+        failure: t.failure,
+        bytes: t.bytes,
+        bytesPerSecond: t.startedAt !== null && time > t.startedAt ? (t.bytes * 1_000) / (time - t.startedAt) : null,
+        url: t.url,
+      })),
+    );
+  }
+}
+
+function blank(key: string, outgoing: boolean, name: string, size: number, mime: string, status: TransferStatus) {
+  return { key, outgoing, name, size, mime, status, failure: null, bytes: 0, bytesPerSecond: null, url: null, startedAt: null };
+}
+
+function isFinished(status: TransferStatus): boolean {
+  return status === 'done' || status === 'declined' || status === 'cancelled' || status === 'failed';
+}
+
+/** Resolves when the channel has drained to its low mark, or closed. */
+function drained(channel: RTCDataChannel): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      channel.removeEventListener('bufferedamountlow', done);
+      channel.removeEventListener('close', done);
+      resolve();
+    };
+    channel.addEventListener('bufferedamountlow', done);
+    channel.addEventListener('close', done);
+  });
+}
