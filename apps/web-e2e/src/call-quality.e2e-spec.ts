@@ -1,32 +1,13 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { DuetUser } from './support/duet-user';
+import { browserSuite } from './support/browser-suite';
 import { inCall } from './support/in-call';
-import { RunningServer, startServer } from './support/server';
 
 /** The one-glance quality indicator and the live stats panel, between two real Chromium users. */
 describe('call quality in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it('rates the call at a glance and, in the panel, shows live bitrate and the host candidate pair on loopback', async () => {
-    const [alice, bob] = await inCall(browser, server.baseUrl, ['alice-q1', 'bob-q1']);
-    open.push(alice, bob);
+    const [alice, bob] = await inCall(suite.browser, suite.server.baseUrl, ['alice-q1', 'bob-q1']);
+    suite.open.push(alice, bob);
     const indicator = alice.page.getByTestId('quality-indicator');
     await indicator.waitFor({ timeout: 10_000 });
     expect(['good', 'fair', 'poor']).toContain(await indicator.getAttribute('data-quality'));

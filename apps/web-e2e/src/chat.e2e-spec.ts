@@ -1,8 +1,7 @@
-import { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { DuetUser } from './support/duet-user';
+import { Page } from 'playwright-core';
+import { browserSuite } from './support/browser-suite';
 import { inCall } from './support/in-call';
-import { RunningServer, startServer } from './support/server';
+import { startServer } from './support/server';
 import { TurnServer } from './support/turn-server';
 
 async function openChat(page: Page): Promise<void> {
@@ -21,27 +20,11 @@ function messages(page: Page): Promise<string[]> {
 
 /** Text chat over the call's data channel between two real Chromium users. */
 describe('chat in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it('carries messages both ways, with sender, time and an unread badge while the panel is closed', async () => {
-    const [alice, bob] = await inCall(browser, server.baseUrl, ['alice-t1', 'bob-t1']);
-    open.push(alice, bob);
+    const [alice, bob] = await inCall(suite.browser, suite.server.baseUrl, ['alice-t1', 'bob-t1']);
+    suite.open.push(alice, bob);
     await openChat(alice.page);
     await say(alice.page, 'hello bob');
 
@@ -70,8 +53,8 @@ describe('chat in real Chromium', () => {
   }, 60_000);
 
   it('shows markup as the characters typed, never as HTML, and bounds the length', async () => {
-    const [alice, bob] = await inCall(browser, server.baseUrl, ['alice-t2', 'bob-t2']);
-    open.push(alice, bob);
+    const [alice, bob] = await inCall(suite.browser, suite.server.baseUrl, ['alice-t2', 'bob-t2']);
+    suite.open.push(alice, bob);
     await Promise.all([openChat(alice.page), openChat(bob.page)]);
     const markup = '<img src=x onerror="document.title=1"><b>bold</b>';
     await say(alice.page, markup);
@@ -88,8 +71,8 @@ describe('chat in real Chromium', () => {
     const turn = await TurnServer.launch();
     const relayed = await startServer({ env: { ICE_SERVERS: JSON.stringify([turn.credentials()]), ICE_TRANSPORT_POLICY: 'relay' } });
     try {
-      const [alice, bob] = await inCall(browser, relayed.baseUrl, ['alice-t3', 'bob-t3']);
-      open.push(alice, bob);
+      const [alice, bob] = await inCall(suite.browser, relayed.baseUrl, ['alice-t3', 'bob-t3']);
+      suite.open.push(alice, bob);
       await Promise.all([openChat(alice.page), openChat(bob.page)]);
       await say(alice.page, 'before the break');
       await bob.page.getByTestId('chat-message').filter({ hasText: 'before the break' }).waitFor({ timeout: 10_000 });
@@ -106,7 +89,7 @@ describe('chat in real Chromium', () => {
         expect.stringContaining('after the restart'),
       ]);
     } finally {
-      await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+      await Promise.all(suite.open.splice(0).map((user) => user.close().catch(() => undefined)));
       await relayed.stop();
       await turn.stop();
     }

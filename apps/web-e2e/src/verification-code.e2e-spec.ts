@@ -1,8 +1,6 @@
-import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
-import { RunningServer, startServer } from './support/server';
 import { SignalingMitm, forgeFingerprints } from './support/signaling-mitm';
 
 async function shownCode(user: DuetUser, timeout = 10_000): Promise<string> {
@@ -13,27 +11,11 @@ async function shownCode(user: DuetUser, timeout = 10_000): Promise<string> {
 
 /** The verification code between two real Chromium users, with and without a middleman in signaling. */
 describe('verification code in real Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-  const open: DuetUser[] = [];
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const suite = browserSuite();
 
   it('shows both people the same six-digit code', async () => {
-    const users = await inCall(browser, server.baseUrl, ['alice-v1', 'bob-v1']);
-    open.push(...users);
+    const users = await inCall(suite.browser, suite.server.baseUrl, ['alice-v1', 'bob-v1']);
+    suite.open.push(...users);
     const [alice, bob] = await Promise.all(users.map((user) => shownCode(user)));
     expect(alice).toMatch(/^\d{3} \d{3}$/);
     expect(bob).toBe(alice);
@@ -41,7 +23,7 @@ describe('verification code in real Chromium', () => {
 
   it('a signaling relay that swaps the caller’s fingerprint makes the codes differ or the call fail', async () => {
     let forged = 0;
-    const mitm = await SignalingMitm.start(server.port, (message) => {
+    const mitm = await SignalingMitm.start(suite.server.port, (message) => {
       const offer = message['offer'] as { type: string; sdp: string } | undefined;
       if (message['type'] !== 'offer' || !offer || forged > 0) return message;
       forged += 1;
@@ -49,9 +31,9 @@ describe('verification code in real Chromium', () => {
     });
     try {
       // Bob's page (and only his) goes through the middleman; alice talks to the server directly.
-      const alice = await DuetUser.logIn(browser, server.baseUrl, 'alice-v2');
-      const bob = await DuetUser.logIn(browser, mitm.baseUrl, 'bob-v2');
-      open.push(alice, bob);
+      const alice = await DuetUser.logIn(suite.browser, suite.server.baseUrl, 'alice-v2');
+      const bob = await DuetUser.logIn(suite.browser, mitm.baseUrl, 'bob-v2');
+      suite.open.push(alice, bob);
       await alice.callByName(bob.name);
       await bob.accept();
       // Either DTLS refuses the forged certificate (the call ends) or both connect with different codes.
@@ -65,7 +47,7 @@ describe('verification code in real Chromium', () => {
       if (outcome.kind === 'codes') expect(outcome.a).not.toBe(outcome.b);
       else expect(await bob.page.getByTestId('verification-code').count()).toBe(0);
     } finally {
-      await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+      await Promise.all(suite.open.splice(0).map((user) => user.close().catch(() => undefined)));
       await mitm.close();
     }
   }, 90_000);
