@@ -22,7 +22,8 @@ describe('the lobby in real Chromium', () => {
     await carol.page.waitForFunction(
       () => Number(document.querySelector<HTMLMeterElement>('[data-testid="mic-level"]')?.value ?? 0) > 0.05,
       undefined,
-      { timeout: 10_000 },
+      // Its beeps are short and the meter samples every 100 ms: on a loaded machine give it time.
+      { timeout: 30_000 },
     );
     const cameras = carol.page.getByTestId('camera-select');
     await cameras.locator('option', { hasText: 'fake_device_2' }).waitFor({ state: 'attached' });

@@ -45,6 +45,9 @@ export class MicLevelComponent {
       context = null;
     }
     if (!context) return;
+    // A context made long after the click that asked for the devices (a slow getUserMedia) may
+    // start suspended, and a suspended analyser reads silence: ask for it to run.
+    if (context.state === 'suspended') void context.resume().catch(() => undefined);
     const source = context.createMediaStreamSource(new MediaStream([track]));
     const analyser = context.createAnalyser();
     analyser.fftSize = 1024;
