@@ -233,9 +233,10 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   /**
    * The hot path: a user of this instance relays a candidate. Decided from the cache, which every
    * script that changes a call keeps current (a late update can only let a message through that the
-   * partner's instance then drops, since it checks the call id against its own cache).
+   * partner's instance then drops, since it checks the call id against its own cache). Answered
+   * synchronously from the cache; only a user this instance does not hold costs a round trip.
    */
-  async partnerInCall(username: string, peer: string, callId?: string): Promise<PartnerResult> {
+  partnerInCall(username: string, peer: string, callId?: string): PartnerResult | Promise<PartnerResult> {
     const member = this.routes.members.get(usernameKey(username));
     if (member === undefined) return this.partnerFromRedis(username, peer, callId);
     const call = member.call;

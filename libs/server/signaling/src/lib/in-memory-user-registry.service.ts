@@ -144,7 +144,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return { outcome: 'accepted', callId: call.id, peer: target };
   }
 
-  async partnerInCall(username: string, peer: string, callId?: string): Promise<PartnerResult> {
+  partnerInCall(username: string, peer: string, callId?: string): PartnerResult {
     const call = this.callBetween(username, peer, callId);
     if (call === 'stale') return STALE;
     const target = call && this.users.get(usernameKey(peer));

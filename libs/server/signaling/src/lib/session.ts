@@ -10,9 +10,13 @@ import { closeOnPurpose } from './transport/close-intent';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** One message's work: done when it returns, or when the promise it returns settles. */
+type Task = () => void | Promise<void>;
+type OnError = (error: unknown) => void;
+
 interface QueuedTask {
-  readonly task: () => Promise<void>;
-  readonly onError: (error: unknown) => void;
+  readonly task: Task;
+  readonly onError: OnError;
 }
 
 /**
@@ -200,15 +204,18 @@ export class Session implements MessageSink {
 
   /**
    * Runs `task` after every task queued before it (at once when none is pending). A task that
-   * fails reports to its own `onError`; the queue goes on.
+   * fails reports to its own `onError`; the queue goes on. One that finishes synchronously leaves
+   * the queue idle: the common case (a relayed candidate) costs no promise.
    */
-  enqueue(task: () => Promise<void>, onError: (error: unknown) => void): void {
+  enqueue(task: Task, onError: OnError): void {
     if (this.running) {
       this.waiting.push({ task, onError });
       return;
     }
+    // Running while a task runs, even synchronously: a task that makes its own session enqueue
+    // (a socket closing under it) must not run that work in the middle of its own.
     this.running = true;
-    this.start({ task, onError });
+    this.runFrom(task, onError);
   }
 
   private cancelLoginDeadline(): void {
@@ -217,23 +224,30 @@ export class Session implements MessageSink {
     this.loginDeadline = undefined;
   }
 
-  private start({ task, onError }: QueuedTask): void {
-    let run: Promise<void>;
-    try {
-      run = task();
-    } catch (error) {
-      run = Promise.reject(error);
+  /** Runs `task`, then each task waiting behind it, until one is pending; its settling resumes the rest. */
+  private runFrom(task: Task, onError: OnError): void {
+    for (;;) {
+      const pending = attempt(task, onError);
+      if (pending !== undefined) {
+        pending.then(this.runNext, (error: unknown) => {
+          onError(error);
+          this.runNext();
+        });
+        return;
+      }
+      const next = this.waiting.shift();
+      if (next === undefined) {
+        this.running = false;
+        return;
+      }
+      ({ task, onError } = next);
     }
-    run.then(this.startNext, (error: unknown) => {
-      onError(error);
-      this.startNext();
-    });
   }
 
-  private readonly startNext = (): void => {
+  private readonly runNext = (): void => {
     const next = this.waiting.shift();
     if (next === undefined) this.running = false;
-    else this.start(next);
+    else this.runFrom(next.task, next.onError);
   };
 
   /**
@@ -252,5 +266,15 @@ export class Session implements MessageSink {
       this.writesBatched = false;
       stream.uncork();
     });
+  }
+}
+
+/** Starts `task`: its promise if it is still pending, undefined once it is done (a throw goes to `onError`). */
+function attempt(task: Task, onError: OnError): Promise<void> | undefined {
+  try {
+    return task() ?? undefined;
+  } catch (error) {
+    onError(error);
+    return undefined;
   }
 }

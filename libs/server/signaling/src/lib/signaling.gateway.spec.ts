@@ -8,7 +8,7 @@ import { Session } from './session';
 import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
-import { CLOSE_POLICY_VIOLATION } from './transport/signaling-ws.adapter';
+import { CLOSE_POLICY_VIOLATION } from './transport/close-intent';
 import { UpgradeGuard } from './transport/upgrade-guard';
 import { RegistryUnavailableError } from './user-registry.service';
 

@@ -16,8 +16,8 @@ import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
 import { SignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
-import { CLOSE_CREDENTIALS_EXPIRED, closeOnPurpose, wasDropped } from './transport/close-intent';
-import { CLOSE_POLICY_VIOLATION, PROTOCOL_VIOLATION } from './transport/signaling-ws.adapter';
+import { CLOSE_CREDENTIALS_EXPIRED, CLOSE_POLICY_VIOLATION, closeOnPurpose, wasDropped } from './transport/close-intent';
+import { PROTOCOL_VIOLATION } from './transport/protocol-violation';
 import { UpgradeGuard } from './transport/upgrade-guard';
 import { RegistryUnavailableError } from './user-registry.service';
 
@@ -102,30 +102,44 @@ export class SignalingGateway implements OnGatewayConnection {
     this.dispatch(socket, 'invalid', (session) => this.signaling.reject(session, violation));
   }
 
+  /** Whether `socket` is a connection of this gateway (its session is being kept here). */
+  owns(socket: WebSocket): boolean {
+    return this.sessions.has(socket);
+  }
+
   /**
    * Runs `task` in the session's queue; a bug in it costs the sender one error reply, nothing
    * more. A registry that cannot decide now (its store unreachable) is an outage, not a bug:
    * `unavailable`. How long it took, from arrival to its last write, is reported under `type`.
+   * A task that finishes synchronously (a candidate whose call the registry knows locally) is
+   * done before this returns: no promise, no hop through the microtask queue.
    */
-  private dispatch(socket: WebSocket, type: string, task: (session: Session) => Promise<void>): void {
+  private dispatch(socket: WebSocket, type: string, task: (session: Session) => void | Promise<void>): void {
     const session = this.sessions.get(socket);
     if (session === undefined) return;
     const arrived = performance.now();
     session.enqueue(
-      async () => {
-        await task(session);
-        this.metrics.messageHandled(type, (performance.now() - arrived) / 1_000);
+      () => {
+        const pending = task(session);
+        if (pending === undefined) return this.handled(type, arrived);
+        return pending.then(() => this.handled(type, arrived));
       },
-      (error: unknown) => {
-        if (error instanceof RegistryUnavailableError) {
-          this.logger.warn({ msg: 'refused: registry unavailable', connection: session.id, type, reason: error.message });
-          const message = 'the server cannot reach its directory of users just now; try again in a moment';
-          session.send({ type: 'error', code: 'unavailable', message, replyTo: type });
-          return;
-        }
-        this.logger.error({ msg: 'handler failed', connection: session.id, err: error });
-        session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
-      },
+      (error: unknown) => this.failed(session, type, error),
     );
+  }
+
+  private handled(type: string, arrived: number): void {
+    this.metrics.messageHandled(type, (performance.now() - arrived) / 1_000);
+  }
+
+  private failed(session: Session, type: string, error: unknown): void {
+    if (error instanceof RegistryUnavailableError) {
+      this.logger.warn({ msg: 'refused: registry unavailable', connection: session.id, type, reason: error.message });
+      const message = 'the server cannot reach its directory of users just now; try again in a moment';
+      session.send({ type: 'error', code: 'unavailable', message, replyTo: type });
+      return;
+    }
+    this.logger.error({ msg: 'handler failed', connection: session.id, err: error });
+    session.send({ type: 'error', code: 'internal', message: 'the server failed to handle that message' });
   }
 }

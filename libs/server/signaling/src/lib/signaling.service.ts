@@ -22,7 +22,7 @@ import { RingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingMetrics } from './signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { RegistryUnavailableError, UserRegistryService } from './user-registry.service';
+import { PartnerResult, RegistryUnavailableError, UserRegistryService } from './user-registry.service';
 
 /** A successful login's reply, before it names the user and the session's token. */
 export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>;
@@ -149,10 +149,16 @@ export class SignalingService {
     }
   }
 
-  async candidate(session: Session, { candidate, otherUsername, callId }: CandidateMessage): Promise<void> {
+  /** The hottest path: synchronous when the registry knows the call locally (see `partnerInCall`). */
+  candidate(session: Session, message: CandidateMessage): void | Promise<void> {
     const from = this.requireLogin(session, 'candidate');
     if (from === undefined) return;
-    const result = await this.registry.partnerInCall(from, otherUsername, callId);
+    const result = this.registry.partnerInCall(from, message.otherUsername, message.callId);
+    if (result instanceof Promise) return result.then((known) => this.relayCandidate(session, from, message, known));
+    this.relayCandidate(session, from, message, result);
+  }
+
+  private relayCandidate(session: Session, from: string, { candidate, otherUsername }: CandidateMessage, result: PartnerResult): void {
     if (result.outcome === 'stale') return this.stale(session, 'candidate');
     if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'candidate');
     this.relay(session, result.peer.sink, { type: 'candidate', candidate, username: from, callId: result.callId }, 'candidate');

@@ -151,9 +151,10 @@ export abstract class UserRegistryService {
 
   /**
    * The peer, when the two share a call, ringing or active: the gate for relaying candidates.
-   * One lookup for the hottest path: the check and the route come back together.
+   * One lookup for the hottest path: the check and the route come back together, synchronously
+   * when this instance knows the answer (no promise per candidate), else as a promise.
    */
-  abstract partnerInCall(username: string, peer: string, callId?: string): Promise<PartnerResult>;
+  abstract partnerInCall(username: string, peer: string, callId?: string): PartnerResult | Promise<PartnerResult>;
 
   /** Ends `username`'s call (only if it is with `peer`, when given). */
   abstract hangUp(username: string, peer?: string, callId?: string): Promise<HangUpResult>;

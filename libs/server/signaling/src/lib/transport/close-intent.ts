@@ -1,5 +1,9 @@
 import { WebSocket } from 'ws';
 
+/** Close codes: RFC 6455 1001 "going away" (shutdown), 1008 "policy violation" (abuse). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_POLICY_VIOLATION = 1008;
+
 /** Application close code (4000-4999): the token that opened the socket expired; reconnect with a fresh one. */
 export const CLOSE_CREDENTIALS_EXPIRED = 4401;
 

@@ -4,24 +4,18 @@ import { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { MessageMappingProperties } from '@nestjs/websockets';
 import type { IncomingMessage } from 'node:http';
+import { Observable } from 'rxjs';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { SignalingMetrics } from '../signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { admitsWrite } from './backlog';
-import { closeOnPurpose, markClosedOnPurpose } from './close-intent';
+import { SignalingGateway } from '../signaling.gateway';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, closeOnPurpose, markClosedOnPurpose } from './close-intent';
+import { directRoutes, Route } from './direct-routes';
 import { FrameBudget } from './frame-budget';
 import { keepAlive } from './heartbeat';
+import { PROTOCOL_VIOLATION } from './protocol-violation';
 import { UpgradeGuard } from './upgrade-guard';
-
-/**
- * The event every invalid frame is routed to. Wire types are checked against the protocol before
- * routing, so no client message can reach this handler by naming it.
- */
-export const PROTOCOL_VIOLATION = 'protocol-violation';
-
-/** Close codes: RFC 6455 1001 "going away" (shutdown), 1008 "policy violation" (abuse). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_POLICY_VIOLATION = 1008;
 
 /**
  * Fragments one message may arrive in. Browsers send signaling messages whole; `ws`'s default
@@ -46,6 +40,10 @@ const RATE_LIMITED = JSON.stringify({
  * shutdown tells clients to go elsewhere (1001) before the process exits.
  */
 export class SignalingWsAdapter extends WsAdapter {
+  /** Computed at the first connection, once every decorator has run. */
+  private direct: ReadonlyMap<string, Route> | undefined;
+  private signalingGateway: SignalingGateway | null | undefined;
+
   constructor(private readonly app: INestApplicationContext) {
     super(app);
   }
@@ -93,9 +91,16 @@ export class SignalingWsAdapter extends WsAdapter {
     return server;
   }
 
-  /** Duet's handlers answer through their session, never by return value: nothing to transform. */
-  override bindMessageHandlers(client: WebSocket, handlers: MessageMappingProperties[]): void {
-    const byEvent = new Map(handlers.map((handler) => [handler.message as string, handler.callback]));
+  /**
+   * Duet's handlers answer through their session, never by return value: nothing to transform.
+   * Handlers with no guard, interceptor, pipe or filter are called directly (`direct-routes.ts`).
+   */
+  override bindMessageHandlers(
+    client: WebSocket,
+    handlers: MessageMappingProperties[],
+    transform: (result: unknown) => Observable<unknown>,
+  ): void {
+    const routes = this.routesFor(client, handlers, transform);
     const { messagesPerSecond, messageBurst } = this.options.limits;
     const budget = new FrameBudget(messagesPerSecond, messageBurst);
     const metrics = this.metrics;
@@ -112,13 +117,56 @@ export class SignalingWsAdapter extends WsAdapter {
     client.on('message', (data: RawData, isBinary: boolean) => {
       if (!admit()) return;
       const result = parseClientFrame(isBinary ? new Uint8Array(0) : data.toString());
-      const event = result.ok ? result.message.type : PROTOCOL_VIOLATION;
-      byEvent.get(event)?.(result.ok ? result.message : result.violation, event);
+      const route = routes.get(result.ok ? result.message.type : PROTOCOL_VIOLATION);
+      try {
+        route?.(client, result.ok ? result.message : result.violation);
+      } catch (error) {
+        // A direct route has no Nest exception filter behind it; a bug costs this frame, never the process.
+        this.logger.error(error);
+      }
     });
     client.on('ping', (data: Buffer) => {
       if (admit() && admitsWrite(client)) client.pong(data);
     });
     client.on('pong', () => admit());
+  }
+
+  /**
+   * Shared direct routes when the signaling gateway owns `client` and every one of its handlers is
+   * plain (no per-connection closures); otherwise a map per client, through Nest where needed.
+   */
+  private routesFor(
+    client: WebSocket,
+    handlers: MessageMappingProperties[],
+    transform: (result: unknown) => Observable<unknown>,
+  ): ReadonlyMap<string, Route> {
+    const direct = this.gateway?.owns(client) ? this.directRoutes() : NO_ROUTES;
+    if (handlers.every((handler) => direct.has(handler.message as string))) return direct;
+    // Through Nest, a handler runs only once its result is subscribed to (interceptors make it a
+    // cold observable); what it returns is not sent: Duet answers through sessions.
+    const viaNest =
+      (callback: MessageMappingProperties['callback'], message: unknown): Route =>
+      (_socket, payload) =>
+        transform(callback(payload, message)).subscribe({ error: (error: unknown) => this.logger.error(error) });
+    return new Map(
+      handlers.map(({ message, callback }): [string, Route] => [message as string, direct.get(message as string) ?? viaNest(callback, message)]),
+    );
+  }
+
+  private directRoutes(): ReadonlyMap<string, Route> {
+    this.direct ??= this.gateway ? directRoutes(this.gateway) : NO_ROUTES;
+    return this.direct;
+  }
+
+  private get gateway(): SignalingGateway | undefined {
+    if (this.signalingGateway === undefined) {
+      try {
+        this.signalingGateway = this.app.get(SignalingGateway, { strict: false });
+      } catch {
+        this.signalingGateway = null;
+      }
+    }
+    return this.signalingGateway ?? undefined;
   }
 
   /**
@@ -151,6 +199,8 @@ export class SignalingWsAdapter extends WsAdapter {
     server.on('connection', (socket: WebSocket) => keepAlive(socket, intervalMs));
   }
 }
+
+const NO_ROUTES: ReadonlyMap<string, Route> = new Map();
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

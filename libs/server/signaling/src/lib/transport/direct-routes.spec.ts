@@ -1,0 +1,74 @@
+import { CallHandler, CanActivate, NestInterceptor, UseGuards, UseInterceptors } from '@nestjs/common';
+import { MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { WebSocket } from 'ws';
+import { directRoutes } from './direct-routes';
+
+class AllowAll implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+class PassThrough implements NestInterceptor {
+  intercept(_context: unknown, next: CallHandler) {
+    return next.handle();
+  }
+}
+
+class Plain {
+  readonly calls: unknown[][] = [];
+  @SubscribeMessage('hello')
+  hello(socket: WebSocket, message: unknown): void {
+    this.calls.push([socket, message]);
+  }
+
+  notAHandler(): string {
+    return 'never routed';
+  }
+}
+
+class MixedEnhancers {
+  @SubscribeMessage('plain')
+  plain(): void {
+    // routed directly
+  }
+
+  @UseGuards(AllowAll)
+  @SubscribeMessage('guarded')
+  guarded(): void {
+    // keeps Nest's wrapper
+  }
+
+  @SubscribeMessage('decorated')
+  decorated(@MessageBody() body: unknown): unknown {
+    return body;
+  }
+}
+
+@UseInterceptors(PassThrough)
+class InterceptedClass {
+  @SubscribeMessage('any')
+  any(): void {
+    // keeps Nest's wrapper
+  }
+}
+
+const socket = {} as WebSocket;
+
+describe(directRoutes.name, () => {
+  it('routes a plain handler to the method itself, on its instance, with (socket, message)', () => {
+    const gateway = new Plain();
+    const routes = directRoutes(gateway);
+    expect([...routes.keys()]).toEqual(['hello']);
+    routes.get('hello')?.(socket, { type: 'hello' });
+    expect(gateway.calls).toEqual([[socket, { type: 'hello' }]]);
+  });
+
+  it('leaves out handlers with a guard or parameter decorators, and keeps the plain ones', () => {
+    expect([...directRoutes(new MixedEnhancers()).keys()]).toEqual(['plain']);
+  });
+
+  it('routes nothing directly when the class has an interceptor', () => {
+    expect(directRoutes(new InterceptedClass()).size).toBe(0);
+  });
+});
