@@ -28,6 +28,39 @@ describe(Session.name, () => {
     expect(order).toEqual(['login', 'offer']);
   });
 
+  it('runs a synchronous task before enqueue returns, and one it causes only after it', () => {
+    const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
+    const order: string[] = [];
+    session.enqueue(() => {
+      // A socket closing under a task makes its session enqueue the disconnect, re-entrantly.
+      session.enqueue(() => void order.push('disconnect'), noError);
+      order.push('candidate');
+    }, noError);
+    expect(order).toEqual(['candidate', 'disconnect']);
+    session.enqueue(() => void order.push('next'), noError);
+    expect(order).toEqual(['candidate', 'disconnect', 'next']);
+  });
+
+  it('keeps synchronous tasks behind a pending one, then runs them in order', async () => {
+    const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
+    const order: string[] = [];
+    const offer = deferred();
+    session.enqueue(async () => {
+      await offer.promise;
+      order.push('offer');
+    }, noError);
+    session.enqueue(() => void order.push('candidate 1'), noError);
+    session.enqueue(() => void order.push('candidate 2'), noError);
+    const drained = deferred();
+    session.enqueue(() => drained.resolve(), noError);
+    expect(order).toEqual([]);
+    offer.resolve();
+    await drained.promise;
+    expect(order).toEqual(['offer', 'candidate 1', 'candidate 2']);
+    session.enqueue(() => void order.push('candidate 3'), noError);
+    expect(order).toEqual(['offer', 'candidate 1', 'candidate 2', 'candidate 3']);
+  });
+
   it('reports a failing task, thrown or rejected, to its own handler and keeps going', async () => {
     const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket);
     const failures: string[] = [];
