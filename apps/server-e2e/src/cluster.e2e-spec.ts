@@ -41,7 +41,7 @@ describe('a cluster of three instances on one Redis', () => {
   beforeAll(async () => {
     cluster = await startCluster(3, { HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), RESUME_WINDOW_MS: '5000' });
     instances = cluster.instances;
-  }, 60_000);
+  }, 120_000);
   afterEach(() => pools.splice(0).forEach((pool) => pool.closeAll()));
   afterAll(async () => {
     await cluster?.stop();
@@ -180,7 +180,7 @@ describe('the ring timeout in a cluster', () => {
   // A lease (3 s) well past the ring timeout: the timeout, not the sweep, ends the call.
   beforeAll(async () => {
     cluster = await startCluster(3, { HEARTBEAT_INTERVAL_MS: '2000', RING_TIMEOUT_MS: String(RING_MS) });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     pool.closeAll();
     await cluster?.stop();
@@ -209,7 +209,7 @@ describe('Redis restarting under a cluster', () => {
 
   beforeAll(async () => {
     cluster = await startCluster(2, { HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), RESUME_WINDOW_MS: '5000' });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     pools.forEach((pool) => pool.closeAll());
     await cluster?.stop();
@@ -264,7 +264,7 @@ describe('an instance split from Redis', () => {
       proxy = await startTcpProxy(redis.port);
       return `redis://127.0.0.1:${proxy.port}`;
     });
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     pools.forEach((pool) => pool.closeAll());
     await cluster?.stop();

@@ -61,7 +61,7 @@ export async function readiness(instance: Instance): Promise<number> {
 }
 
 /** Polls `/readyz` (nothing pushes readiness) until it says `status`. */
-export async function waitUntilReady(instance: Instance, status = 200, timeoutMs = 10_000): Promise<void> {
+export async function waitUntilReady(instance: Instance, status = 200, timeoutMs = 30_000): Promise<void> {
   let last = 0;
   const deadline = Date.now() + timeoutMs;
   while ((last = await readiness(instance)) !== status) {

@@ -61,11 +61,17 @@ export async function startServerProcess(
 ): Promise<ServerProcess & { port: number }> {
   port ??= await freePort();
   const server = runServer({ PORT: String(port), HOST: '127.0.0.1', ...env }, cwd);
-  await waitForOutput(server, readyText ?? `serving on http://127.0.0.1:${port}`);
+  try {
+    await waitForOutput(server, readyText ?? `serving on http://127.0.0.1:${port}`);
+  } catch (error) {
+    // A server that never said it was ready must not outlive the test that started it.
+    await server.stop();
+    throw error;
+  }
   return { ...server, port };
 }
 
-export async function waitForOutput(server: ServerProcess, text: string, timeoutMs = 15_000): Promise<void> {
+export async function waitForOutput(server: ServerProcess, text: string, timeoutMs = 60_000): Promise<void> {
   await waitFor(() => server.output().includes(text), timeoutMs, () => `no "${text}" in: ${server.output()}`);
 }
 

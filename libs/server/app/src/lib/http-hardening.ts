@@ -29,7 +29,15 @@ export function hardenHttpServer(server: Server, limits: LimitsConfig, trustProx
   server.maxConnections = limits.maxConnections * 2;
   const perAddressCap = limits.maxConnectionsPerIp * 2;
   const perAddress = new Map<string, number>();
-  server.on('connection', (socket: Socket) => {
+  // One listener for every connection (`this` is the socket), which carries the address it counts as.
+  const release = function (this: Socket & { [COUNTED_AS]?: string }): void {
+    const address = this[COUNTED_AS];
+    if (address === undefined) return;
+    const left = (perAddress.get(address) ?? 1) - 1;
+    if (left === 0) perAddress.delete(address);
+    else perAddress.set(address, left);
+  };
+  server.on('connection', (socket: Socket & { [COUNTED_AS]?: string }) => {
     const address = socket.remoteAddress ?? 'unknown';
     if (proxies.isTrustedProxy(socket.remoteAddress)) return;
     const open = perAddress.get(address) ?? 0;
@@ -38,10 +46,9 @@ export function hardenHttpServer(server: Server, limits: LimitsConfig, trustProx
       return;
     }
     perAddress.set(address, open + 1);
-    socket.once('close', () => {
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left === 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    });
+    socket[COUNTED_AS] = address;
+    socket.once('close', release);
   });
 }
+
+const COUNTED_AS = Symbol('per-address count');

@@ -26,9 +26,12 @@ export abstract class ConnectionAuthenticator {
   abstract authenticate(request: IncomingMessage): Promise<Identity | undefined>;
 }
 
+/** Anyone at all: one frozen object shared by every anonymous connection. */
+const ANONYMOUS: Identity = Object.freeze({});
+
 /** AUTH_MODE=none: everyone may connect; the name comes from `login`. */
 export class AnonymousAuthenticator extends ConnectionAuthenticator {
   async authenticate(): Promise<Identity> {
-    return {};
+    return ANONYMOUS;
   }
 }

@@ -42,7 +42,8 @@ export class Session implements MessageSink {
   private resumeWindow: ReturnType<typeof setTimeout> | undefined;
   private repeating: ReturnType<typeof setInterval> | undefined;
   private running = false;
-  private readonly waiting: QueuedTask[] = [];
+  /** Created when a task first has to wait: most connections never need it. */
+  private waiting: QueuedTask[] | undefined;
   private writesBatched = false;
   private retiredListener: (() => void) | undefined;
 
@@ -209,7 +210,7 @@ export class Session implements MessageSink {
    */
   enqueue(task: Task, onError: OnError): void {
     if (this.running) {
-      this.waiting.push({ task, onError });
+      (this.waiting ??= []).push({ task, onError });
       return;
     }
     // Running while a task runs, even synchronously: a task that makes its own session enqueue
@@ -229,13 +230,16 @@ export class Session implements MessageSink {
     for (;;) {
       const pending = attempt(task, onError);
       if (pending !== undefined) {
-        pending.then(this.runNext, (error: unknown) => {
-          onError(error);
-          this.runNext();
-        });
+        pending.then(
+          () => this.runNext(),
+          (error: unknown) => {
+            onError(error);
+            this.runNext();
+          },
+        );
         return;
       }
-      const next = this.waiting.shift();
+      const next = this.waiting?.shift();
       if (next === undefined) {
         this.running = false;
         return;
@@ -244,11 +248,11 @@ export class Session implements MessageSink {
     }
   }
 
-  private readonly runNext = (): void => {
-    const next = this.waiting.shift();
+  private runNext(): void {
+    const next = this.waiting?.shift();
     if (next === undefined) this.running = false;
     else this.runFrom(next.task, next.onError);
-  };
+  }
 
   /**
    * Several messages for one client in one tick (a burst of trickled candidates) leave in one

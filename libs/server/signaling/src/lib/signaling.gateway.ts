@@ -55,11 +55,21 @@ export class SignalingGateway implements OnGatewayConnection {
     session.endWhenCredentialsExpire(() => socket.close(CLOSE_CREDENTIALS_EXPIRED, 'credentials expired'));
     // Not Nest's `handleDisconnect`: how the socket closed decides between ending the session and
     // holding it for a resume, and only the close event carries the code.
-    socket.once('close', (code: number) => {
-      session.dispose();
-      this.metrics.connectionClosed();
-      this.dispatch(socket, 'disconnect', () => this.signaling.disconnect(session, { dropped: wasDropped(socket, code) }));
-    });
+    socket.once('close', this.onSocketClose);
+  }
+
+  /** One listener for every socket (`this` is the socket): no closure per connection. */
+  private readonly onSocketClose = ((gateway: SignalingGateway) =>
+    function (this: WebSocket, code: number): void {
+      gateway.closed(this, code);
+    })(this);
+
+  private closed(socket: WebSocket, code: number): void {
+    const session = this.sessions.get(socket);
+    if (session === undefined) return;
+    session.dispose();
+    this.metrics.connectionClosed();
+    this.dispatch(socket, 'disconnect', () => this.signaling.disconnect(session, { dropped: wasDropped(socket, code) }));
   }
 
   @SubscribeMessage('login')

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { WebSocket } from 'ws';
 import { MAX_SEND_BACKLOG_BYTES } from './backlog';
-import { keepAlive } from './heartbeat';
+import { Heartbeat } from './heartbeat';
 
 class FakeSocket extends EventEmitter {
   readyState: number = WebSocket.OPEN;
@@ -20,46 +20,50 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-// Each beat is reached with advanceTimersToNextTimer: the first one comes at a random point of the
-// interval (it can be at 0 ms, and the second then at exactly 1,000 ms), so stepping by whole
-// intervals would sometimes run two beats in one step.
-describe(keepAlive.name, () => {
+// Stepping the fake clock by whole intervals visits every slot exactly once per step: each
+// socket gets one ping per step, wherever its random slot is.
+describe(Heartbeat.name, () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
-  function start() {
+  const INTERVAL = 1_000;
+  function start(heartbeat = new Heartbeat(INTERVAL)) {
     const socket = new FakeSocket();
-    keepAlive(socket as unknown as WebSocket, 1_000);
+    heartbeat.watch(socket as unknown as WebSocket);
     return socket;
   }
 
-  it('keeps a socket that echoes each ping', () => {
-    const socket = start();
-    for (let beat = 0; beat < 5; beat++) {
-      jest.advanceTimersToNextTimer();
-      socket.emit('pong', socket.pings.at(-1));
+  it('keeps sockets that echo each ping, and leaves no timer once they close', () => {
+    const heartbeat = new Heartbeat(INTERVAL);
+    const sockets = [start(heartbeat), start(heartbeat), start(heartbeat)];
+    for (let beat = 1; beat <= 5; beat++) {
+      jest.advanceTimersByTime(INTERVAL);
+      for (const socket of sockets) {
+        expect(socket.pings).toHaveLength(beat);
+        socket.emit('pong', socket.pings.at(-1));
+      }
     }
-    expect(socket.pings.length).toBeGreaterThanOrEqual(5);
-    expect(socket.terminated).toBe(false);
-    socket.emit('close');
+    expect(sockets.some((socket) => socket.terminated)).toBe(false);
+    sockets.forEach((socket) => socket.emit('close'));
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('terminates a socket that sends pongs it was never asked for instead of echoing the ping', () => {
     const socket = start();
-    jest.advanceTimersToNextTimer();
+    jest.advanceTimersByTime(INTERVAL);
     socket.emit('pong', Buffer.from('made up'));
     socket.emit('pong', Buffer.alloc(0));
-    jest.advanceTimersToNextTimer();
+    socket.emit('pong', Buffer.alloc(4));
+    jest.advanceTimersByTime(INTERVAL);
     expect(socket.terminated).toBe(true);
     expect(jest.getTimerCount()).toBe(0);
   });
 
   it('uses a fresh unguessable payload for every ping', () => {
     const socket = start();
-    jest.advanceTimersToNextTimer();
+    jest.advanceTimersByTime(INTERVAL);
     socket.emit('pong', socket.pings[0]);
-    jest.advanceTimersToNextTimer();
+    jest.advanceTimersByTime(INTERVAL);
     expect(socket.pings).toHaveLength(2);
     expect(socket.pings[0].equals(socket.pings[1])).toBe(false);
     socket.emit('close');
@@ -68,7 +72,7 @@ describe(keepAlive.name, () => {
   it('terminates a socket whose backlog is past the bound rather than queue more', () => {
     const socket = start();
     socket.bufferedAmount = MAX_SEND_BACKLOG_BYTES + 1;
-    jest.advanceTimersToNextTimer();
+    jest.advanceTimersByTime(INTERVAL);
     expect(socket.terminated).toBe(true);
     expect(socket.pings).toEqual([]);
   });

@@ -13,7 +13,7 @@ import { SignalingGateway } from '../signaling.gateway';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, closeOnPurpose, markClosedOnPurpose } from './close-intent';
 import { directRoutes, Route } from './direct-routes';
 import { FrameBudget } from './frame-budget';
-import { keepAlive } from './heartbeat';
+import { Heartbeat } from './heartbeat';
 import { PROTOCOL_VIOLATION } from './protocol-violation';
 import { UpgradeGuard } from './upgrade-guard';
 
@@ -43,6 +43,7 @@ export class SignalingWsAdapter extends WsAdapter {
   /** Computed at the first connection, once every decorator has run. */
   private direct: ReadonlyMap<string, Route> | undefined;
   private signalingGateway: SignalingGateway | null | undefined;
+  private signalingMetrics: SignalingMetrics | undefined;
 
   constructor(private readonly app: INestApplicationContext) {
     super(app);
@@ -57,7 +58,8 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   private get metrics(): SignalingMetrics {
-    return this.app.get(SignalingMetrics);
+    if (this.signalingMetrics === undefined) this.signalingMetrics = this.app.get<SignalingMetrics>(SignalingMetrics);
+    return this.signalingMetrics;
   }
 
   override create(port: number, options: Record<string, unknown> = {}) {
@@ -70,7 +72,7 @@ export class SignalingWsAdapter extends WsAdapter {
       // context per socket for nothing.
       perMessageDeflate: false,
       maxFragments: MAX_FRAGMENTS,
-      // Pongs are written by `answerPings`, through the same budget and backlog bound as
+      // Pongs are written by the `ping` listener, through the same budget and backlog bound as
       // everything else: `ws`'s automatic pong would let a client that never reads grow its
       // backlog without bound by flooding pings.
       autoPong: false,
@@ -100,35 +102,45 @@ export class SignalingWsAdapter extends WsAdapter {
     handlers: MessageMappingProperties[],
     transform: (result: unknown) => Observable<unknown>,
   ): void {
-    const routes = this.routesFor(client, handlers, transform);
+    const inbound = client as Inbound;
     const { messagesPerSecond, messageBurst } = this.options.limits;
-    const budget = new FrameBudget(messagesPerSecond, messageBurst);
-    const metrics = this.metrics;
-    /** Every inbound frame passes here first; false when it must be dropped. */
-    const admit = (): boolean => {
-      const verdict = budget.take();
-      if (verdict === 'ok') return true;
-      metrics.rateLimited();
-      if (verdict === 'abusive') closeOnPurpose(client, CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
-      else if (admitsWrite(client)) client.send(RATE_LIMITED);
-      return false;
-    };
+    inbound[BUDGET] = new FrameBudget(messagesPerSecond, messageBurst);
+    inbound[ROUTES] = this.routesFor(client, handlers, transform);
+    // One set of listeners for every client (they get it as `this`): no closures per connection.
+    client.on('message', this.listeners.message);
+    client.on('ping', this.listeners.ping);
+    client.on('pong', this.listeners.pong);
+  }
 
-    client.on('message', (data: RawData, isBinary: boolean) => {
-      if (!admit()) return;
-      const result = parseClientFrame(isBinary ? new Uint8Array(0) : data.toString());
-      const route = routes.get(result.ok ? result.message.type : PROTOCOL_VIOLATION);
-      try {
-        route?.(client, result.ok ? result.message : result.violation);
-      } catch (error) {
-        // A direct route has no Nest exception filter behind it; a bug costs this frame, never the process.
-        this.logger.error(error);
-      }
-    });
-    client.on('ping', (data: Buffer) => {
-      if (admit() && admitsWrite(client)) client.pong(data);
-    });
-    client.on('pong', () => admit());
+  /** Nest's disconnect event feeds only `handleDisconnect`, which the signaling gateway does not use. */
+  override bindClientDisconnect(client: WebSocket, callback: () => void): void {
+    if (!this.gateway?.owns(client)) super.bindClientDisconnect(client, callback);
+  }
+
+  private readonly listeners = inboundListeners({
+    admit: (client) => this.admit(client),
+    frame: (client, data, isBinary) => this.routeFrame(client, data, isBinary),
+  });
+
+  /** Every inbound frame passes here first; false when it must be dropped. */
+  private admit(client: Inbound): boolean {
+    const verdict = client[BUDGET].take();
+    if (verdict === 'ok') return true;
+    this.metrics.rateLimited();
+    if (verdict === 'abusive') closeOnPurpose(client, CLOSE_POLICY_VIOLATION, 'rate limit exceeded');
+    else if (admitsWrite(client)) client.send(RATE_LIMITED);
+    return false;
+  }
+
+  private routeFrame(client: Inbound, data: RawData, isBinary: boolean): void {
+    const result = parseClientFrame(isBinary ? new Uint8Array(0) : data.toString());
+    const route = client[ROUTES].get(result.ok ? result.message.type : PROTOCOL_VIOLATION);
+    try {
+      route?.(client, result.ok ? result.message : result.violation);
+    } catch (error) {
+      // A direct route has no Nest exception filter behind it; a bug costs this frame, never the process.
+      this.logger.error(error);
+    }
   }
 
   /**
@@ -196,11 +208,36 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   private startHeartbeat(server: WebSocketServer, intervalMs: number): void {
-    server.on('connection', (socket: WebSocket) => keepAlive(socket, intervalMs));
+    const heartbeat = new Heartbeat(intervalMs);
+    server.on('connection', (socket: WebSocket) => heartbeat.watch(socket));
   }
 }
 
 const NO_ROUTES: ReadonlyMap<string, Route> = new Map();
+
+const BUDGET = Symbol('frame budget');
+const ROUTES = Symbol('routes');
+
+/** A client as the adapter keeps it: its rate budget and where its messages go, on the socket itself. */
+type Inbound = WebSocket & { [BUDGET]: FrameBudget; [ROUTES]: ReadonlyMap<string, Route> };
+
+/** Listeners shared by all clients: `ws` calls them with the client as `this`. */
+function inboundListeners(handle: {
+  admit(client: Inbound): boolean;
+  frame(client: Inbound, data: RawData, isBinary: boolean): void;
+}) {
+  return {
+    message(this: WebSocket, data: RawData, isBinary: boolean): void {
+      if (handle.admit(this as Inbound)) handle.frame(this as Inbound, data, isBinary);
+    },
+    ping(this: WebSocket, data: Buffer): void {
+      if (handle.admit(this as Inbound) && admitsWrite(this)) this.pong(data);
+    },
+    pong(this: WebSocket): void {
+      handle.admit(this as Inbound);
+    },
+  };
+}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());

@@ -1,6 +1,7 @@
 import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { SignalingMetrics } from '../signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { ClientAddress } from './client-address';
@@ -41,6 +42,13 @@ export class UpgradeGuard {
     return verdict;
   }
 
+  /** One listener for every connection (`this` is its TCP socket): no closure per connection. */
+  private readonly releaseOnClose = ((guard: UpgradeGuard) =>
+    function (this: Socket): void {
+      const ip = (this as Counted)[COUNTED_AS];
+      if (ip !== undefined) guard.connections.release(ip);
+    })(this);
+
   private async decide(request: IncomingMessage): Promise<UpgradeVerdict> {
     if (!this.accepting) return refuse(503, 'server shutting down');
     if (!this.origins.allows(request.headers.origin)) {
@@ -55,7 +63,8 @@ export class UpgradeGuard {
       return reserved === 'server-full' ? refuse(503, 'server full') : refuse(429, 'too many connections from your address');
     }
     // The count follows the TCP connection, so it is released however the upgrade or socket ends.
-    request.socket.once('close', () => this.connections.release(ip));
+    (request.socket as Counted)[COUNTED_AS] = ip;
+    request.socket.once('close', this.releaseOnClose);
     let identity: Identity | undefined;
     try {
       identity = await this.authenticator.authenticate(request);
@@ -102,3 +111,6 @@ export class UpgradeGuard {
 function refuse(status: number, message: string): UpgradeVerdict {
   return { accepted: false, status, message };
 }
+
+const COUNTED_AS = Symbol('counted as');
+type Counted = Socket & { [COUNTED_AS]?: string };
