@@ -22,7 +22,9 @@ export async function measureRound(run: Run, round: number): Promise<RoundResult
   const order = rotation(SERVER_KINDS, round - 1);
   const servers = {} as PerServer<ServerProcess>;
   try {
-    for (const kind of order) servers[kind] = await serverFor(run, kind, `${kind}-round${round}`);
+    // Started (and stopped) together: nothing is measured then, and on a loaded machine each
+    // start-up takes seconds.
+    await Promise.all(order.map(async (kind) => (servers[kind] = await serverFor(run, kind, `${kind}-round${round}`))));
     await aim(run, { duet: servers.duet.url, raw: servers.raw.url, corked: servers.corked.url });
     await sleep(o.smoke ? 200 : 1_000);
 
@@ -108,7 +110,7 @@ export async function measureRound(run: Run, round: number): Promise<RoundResult
       await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false })).catch(() => undefined);
       await run.holders[kind]?.call('close', { target: kind, idleOnly: false }).catch(() => undefined);
     }
-    for (const server of Object.values(servers)) await server.stop();
+    await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
 }
 
