@@ -67,6 +67,8 @@ export interface ServerProcess {
   rss(): number;
   /** User + system CPU time of all its threads, microseconds. */
   cpuMicros(): number;
+  /** Whether its main thread is running or waiting for a core (state R), not asleep in the event loop. */
+  runnable(): boolean;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,7 @@ export async function startServer(kind: ServerKind, options: StartServerOptions)
       return line ? Number(line[1]) * 1024 : Number.NaN;
     },
     cpuMicros: () => cpuMicrosOf(pid),
+    runnable: () => !exited && stateOf(pid) === 'R',
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');
@@ -194,6 +197,16 @@ export class LoadGenerator {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+/** The state letter of process `pid` (R running or runnable, S sleeping, ...), from /proc. */
+function stateOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  } catch {
+    return 'X';
   }
 }
 

@@ -9,7 +9,7 @@
 import { Phase } from './options';
 import { SERVER_KINDS, ServerKind, ServerProcess } from './processes';
 import { mergeCounters, RoundResult } from './report';
-import { aim, log, mark, onAll, rotation, Run, serverFor, share, sleep, Tally, Window } from './run-kit';
+import { aim, log, mark, onAll, rotation, Run, serverFor, settled, share, sleep, Tally, Window } from './run-kit';
 import { median, summarize } from './stats';
 
 type PerServer<T> = Record<ServerKind, T>;
@@ -34,6 +34,7 @@ export async function measureRound(run: Run, round: number): Promise<RoundResult
     }
     const calls = has('calls') ? await measureCalls(run, round, servers) : undefined;
     await Promise.all(Object.entries(run.holders).map(([kind, holder]) => holder?.call('close', { target: kind, idleOnly: true })));
+    await settled(Object.values(servers));
 
     if (has('throughput') || has('latency')) {
       for (const kind of order) {

@@ -77,6 +77,19 @@ export async function aim(run: Run, targets: Record<string, TargetAddress>): Pro
   ]);
 }
 
+/**
+ * Waits (at most `ms`) until every server has been asleep in its event loop at five polls in a row:
+ * work a phase leaves behind, such as 30,000 disconnects, must not spill into the next phase. The
+ * process state, not its CPU share, tells: on a loaded machine a busy server may get little CPU.
+ */
+export async function settled(servers: readonly ServerProcess[], ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (let calm = 0; calm < 5 && Date.now() < deadline; ) {
+    await sleep(20);
+    calm = servers.some((server) => server.runnable()) ? 0 : calm + 1;
+  }
+}
+
 export interface Window {
   marks: Mark[];
   serverCpu: number;
