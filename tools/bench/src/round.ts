@@ -22,9 +22,8 @@ export async function measureRound(run: Run, round: number): Promise<RoundResult
   const order = rotation(SERVER_KINDS, round - 1);
   const servers = {} as PerServer<ServerProcess>;
   try {
-    // Started (and stopped) together: nothing is measured then, and on a loaded machine each
-    // start-up takes seconds.
-    await Promise.all(order.map(async (kind) => (servers[kind] = await serverFor(run, kind, `${kind}-round${round}`))));
+    // One at a time: all share the server core, and each start-up gets its own deadline.
+    for (const kind of order) servers[kind] = await serverFor(run, kind, `${kind}-round${round}`);
     await aim(run, { duet: servers.duet.url, raw: servers.raw.url, corked: servers.corked.url });
     await sleep(o.smoke ? 200 : 1_000);
 
@@ -111,6 +110,7 @@ export async function measureRound(run: Run, round: number): Promise<RoundResult
       await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false })).catch(() => undefined);
       await run.holders[kind]?.call('close', { target: kind, idleOnly: false }).catch(() => undefined);
     }
+    // Stopped together: nothing is measured then, and on a loaded machine each stop takes seconds.
     await Promise.all(Object.values(servers).map((server) => server.stop()));
   }
 }
