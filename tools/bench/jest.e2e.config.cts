@@ -1,6 +1,6 @@
 /*
- * The smoke run: both servers, small N, a few seconds. It checks the benchmark itself (every
- * candidate delivered once to the right peer, no error replies, both servers measured), never timings.
+ * The smoke run: all three servers, small N, a few seconds. It checks the benchmark itself (every
+ * candidate delivered once to the right peer, no error replies, every server measured), never timings.
  * Named so that the @nx/jest plugin does not turn it into a `test` target: it runs as `e2e` only.
  */
 module.exports = {

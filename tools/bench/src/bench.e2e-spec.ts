@@ -16,7 +16,7 @@ interface SmokeReport {
     idle: { connections: number; rssPerConnectionKiB: number };
     throughput: { messagesPerSecond: number };
     latency: { samples: number; p99Ms: number };
-    calls: { completed: number; failed: number };
+    calls: { online: number; completed: number; failed: number };
     counters: { errors: number; violations: number; lost: number; connectFailures: number };
   }[];
 }
@@ -24,7 +24,7 @@ interface SmokeReport {
 /**
  * The benchmark checks itself: in smoke mode every relayed frame is parsed and compared with what
  * the peer sent, every candidate must arrive exactly once and in order, and any error reply fails
- * the run. No timing is asserted: this machine is shared.
+ * the run; all three servers are checked alike. No timing is asserted: this machine is shared.
  */
 describe('bench --smoke', () => {
   let dir: string;
@@ -47,8 +47,8 @@ describe('bench --smoke', () => {
 
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('measures both Duet and the raw relay', () => {
-    expect(report.rounds.map((r) => r.server).sort()).toEqual(['duet', 'raw']);
+  it('measures Duet, the raw relay and the corked relay', () => {
+    expect(report.rounds.map((r) => r.server).sort()).toEqual(['corked', 'duet', 'raw']);
   });
 
   it('flags nothing: no error replies, no lost, duplicated or misrouted candidates', () => {
@@ -66,6 +66,8 @@ describe('bench --smoke', () => {
       expect(round.latency.samples).toBeGreaterThan(0);
       expect(Number.isFinite(round.latency.p99Ms)).toBe(true);
       expect(round.calls.completed).toBeGreaterThan(0);
+      // Call setup runs with the idle users still online.
+      expect(round.calls.online).toBe(300);
       expect(round.calls.failed).toBe(0);
     }
   });
@@ -83,6 +85,7 @@ describe('bench --smoke', () => {
 
   it('prints the comparison table', () => {
     expect(output).toContain('duet/raw');
+    expect(output).toContain('duet/corked');
     expect(output).toContain('relay throughput');
   });
 });

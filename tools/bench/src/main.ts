@@ -1,12 +1,13 @@
 /**
- * Duet vs a raw `ws` relay, same machine, same run, same load generator.
+ * Duet vs a raw `ws` relay and the same relay with Duet's per-tick write batching (the corked
+ * relay): same machine, same run, same load generator.
  *
- *   npm run bench                 (full: 3 interleaved rounds per server, ~5 min)
+ *   npm run bench                 (full: 3 rounds, all three servers in each, ~8 min)
  *   npm run bench -- --smoke      (a few seconds; what `npm test` runs through the e2e target)
  *
- * Rounds alternate duet, raw, duet, raw, ... and each starts a fresh server. The server is pinned to
- * core 0 and the load generator to core 1 when `taskset` exists; the ratios are the figures to
- * trust on a shared, noisy machine.
+ * Each round starts fresh servers and every phase rotates between them in slices (round.ts). The
+ * servers are pinned to core 0 and the load generators to core 1 when `taskset` exists; the ratios
+ * are the figures to trust on a shared, noisy machine.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,178 +15,14 @@ import { cpus, freemem, hostname, loadavg, release, tmpdir, totalmem } from 'nod
 import { dirname, join } from 'node:path';
 import { ClusterRoundResult, measureCluster, renderCluster, summarizeCluster } from './cluster-round';
 import { parseArgs } from './options';
-import { canPin, LoadGenerator, ServerKind, ServerProcess } from './processes';
+import { canPin, LoadGenerator, SERVER_KINDS, ServerKind } from './processes';
 import { CpuProfile, ProfileSummary, summarizeProfile } from './profile';
-import {
-  mergeCounters,
-  problemsOf,
-  renderMarkdownTable,
-  renderRoundsMarkdown,
-  renderTable,
-  RoundResult,
-  summarizeRounds,
-} from './report';
-import { aim, BENCH_DIR, LOADGEN_CORE, log, mark, onAll, Run, SERVER_CORE, serverFor, share, sleep, sliceOrder, Tally, Window, WORKSPACE } from './run-kit';
-import { median, summarize } from './stats';
+import { problemsOf, renderMarkdownTable, renderRoundsMarkdown, renderTable, RoundResult, summarizeRounds } from './report';
+import { measureRound } from './round';
+import { aim, BENCH_DIR, LOADGEN_CORE, log, mark, onAll, Run, SERVER_CORE, serverFor, share, sleep, Tally, WORKSPACE } from './run-kit';
+import { summarize } from './stats';
 
 const RESULTS = join(WORKSPACE, 'tools/bench/results');
-
-type PerServer<T> = Record<ServerKind, T>;
-
-/**
- * One round: fresh Duet and raw servers, both up; every phase loads one of them at a time, in
- * alternating slices, so the two see the same machine.
- */
-async function measureRound(run: Run, round: number): Promise<RoundResult[]> {
-  const o = run.options;
-  const k = run.loadgens.length;
-  const order: ServerKind[] = round % 2 === 1 ? ['duet', 'raw'] : ['raw', 'duet'];
-  const servers = {} as PerServer<ServerProcess>;
-  try {
-    for (const kind of order) servers[kind] = await serverFor(run, kind, `${kind}-round${round}`);
-    await aim(run, { duet: servers.duet.url, raw: servers.raw.url });
-    await sleep(o.smoke ? 200 : 1_000);
-
-    const idle = {} as PerServer<RoundResult['idle']>;
-    for (const kind of order) {
-      log(`round ${round}: ${kind} idle capacity, ${o.idleConnections} logged-in sockets`);
-      const rssBefore = servers[kind].rss();
-      const results = await onAll(run, (lg, i) =>
-        lg.call('idle', { target: kind, count: share(o.idleConnections, k, i), concurrency: o.connectConcurrency }),
-      );
-      const connected = results.reduce((sum, r) => sum + r.connected, 0);
-      const seconds = Math.max(...results.map((r) => r.ms)) / 1000;
-      await sleep(o.idleSettleMs);
-      const rssAfter = servers[kind].rss();
-      await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: true }));
-      idle[kind] = {
-        connections: connected,
-        connectSeconds: seconds,
-        connectsPerSecond: connected / seconds,
-        rssBeforeMiB: rssBefore / 2 ** 20,
-        rssAfterMiB: rssAfter / 2 ** 20,
-        rssPerConnectionKiB: (rssAfter - rssBefore) / 1024 / Math.max(1, connected),
-      };
-      await sleep(o.smoke ? 100 : 1_000);
-    }
-
-    for (const kind of order) {
-      await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(o.pairs, k, i), concurrency: 100 }));
-    }
-
-    log(`round ${round}: throughput, ${o.pairs} pairs per server, window ${o.window}, ≤ ${o.perSocketRate} msg/s per socket, ${o.throughputSlices} slices each`);
-    const throughput = { duet: new Tally(), raw: new Tally() };
-    for (let slice = 0; slice < o.throughputSlices; slice++) {
-      for (const kind of sliceOrder(order, slice)) {
-        await onAll(run, (lg) => lg.call('streamStart', { target: kind, window: o.window, rate: o.perSocketRate }));
-        await sleep(o.throughputWarmupMs);
-        const start = await mark(run, servers[kind]);
-        await sleep(o.throughputSliceMs);
-        throughput[kind].add(start, await mark(run, servers[kind]), (m) => m.delivered);
-        await onAll(run, (lg) => lg.call('streamStop', { target: kind, drainMs: 15_000 }));
-      }
-    }
-
-    log(`round ${round}: latency at ${o.latencyRate} msg/s over ${o.latencyPairs} pairs, ${o.latencySlices} slices each`);
-    const samples: PerServer<number[]> = { duet: [], raw: [] };
-    const achieved: PerServer<number[]> = { duet: [], raw: [] };
-    const sliceP99: PerServer<number[]> = { duet: [], raw: [] };
-    for (let slice = 0; slice < o.latencySlices; slice++) {
-      for (const kind of sliceOrder(order, slice)) {
-        const results = await onAll(run, (lg, i) =>
-          lg.call('latency', {
-            target: kind,
-            pairs: share(o.latencyPairs, k, i),
-            rate: o.latencyRate / k,
-            warmupMs: o.latencyWarmupMs,
-            durationMs: o.latencySliceMs,
-            drainMs: 10_000,
-          }),
-        );
-        const sliceSamples = results.flatMap((r) => r.samples);
-        samples[kind].push(...sliceSamples);
-        sliceP99[kind].push(summarize(Float64Array.from(sliceSamples)).p99);
-        achieved[kind].push(results.reduce((sum, r) => sum + r.achievedRate, 0));
-      }
-    }
-
-    log(`round ${round}: call setup, ${o.callConcurrency} concurrent, ${o.pairs * 2} other sockets logged in`);
-    const calls = { duet: new Tally(), raw: new Tally() };
-    for (let slice = 0; slice < o.callSlices; slice++) {
-      for (const kind of sliceOrder(order, slice)) {
-        await onAll(run, (lg, i) =>
-          lg.call('callsStart', { target: kind, concurrency: share(o.callConcurrency, k, i), candidates: o.callCandidates }),
-        );
-        await sleep(o.callWarmupMs);
-        const start = await mark(run, servers[kind]);
-        await sleep(o.callSliceMs);
-        let end = await mark(run, servers[kind]);
-        // The smoke run checks that calls complete at all, not how many fit in a slice: on a
-        // loaded machine a call can outlast a short slice, so it waits for one (bounded).
-        const completedSince = (w: Window) => w.marks.reduce((sum, m, i) => sum + m.callsCompleted - start.marks[i].callsCompleted, 0);
-        for (const giveUpAt = Date.now() + 15_000; o.smoke && completedSince(end) === 0 && Date.now() < giveUpAt; ) {
-          await sleep(100);
-          end = await mark(run, servers[kind]);
-        }
-        calls[kind].add(start, end, (m) => m.callsCompleted);
-        await onAll(run, (lg) => lg.call('callsStop', { target: kind, timeoutMs: 20_000 }));
-      }
-    }
-
-    const results: RoundResult[] = [];
-    for (const kind of order) {
-      await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false }));
-      const counters = mergeCounters(await onAll(run, (lg) => lg.call('counters', { target: kind })));
-      const tp = throughput[kind];
-      const cs = calls[kind];
-      const latency = summarize(Float64Array.from(samples[kind]));
-      results.push({
-        server: kind,
-        round,
-        idle: idle[kind],
-        throughput: {
-          pairs: o.pairs,
-          seconds: tp.seconds,
-          messagesPerSecond: tp.perSecond,
-          serverCpuPct: tp.cpuPct(tp.serverCpuMicros),
-          loadgenCpuPct: tp.cpuPct(tp.loadgenCpuMicros),
-          serverCpuMicrosPerMessage: tp.serverCpuMicros / Math.max(1, tp.count),
-        },
-        latency: {
-          offeredRate: o.latencyRate,
-          achievedRate: Math.min(...achieved[kind]),
-          samples: latency.count,
-          p50Ms: latency.p50 / 1000,
-          p90Ms: latency.p90 / 1000,
-          p99Ms: latency.p99 / 1000,
-          maxMs: latency.max / 1000,
-          p99SliceMedianMs: median(sliceP99[kind]) / 1000,
-        },
-        calls: {
-          perSecond: cs.perSecond,
-          completed: cs.count,
-          failed: counters.failedCalls,
-          serverCpuMillisPerCall: cs.serverCpuMicros / 1000 / Math.max(1, cs.count),
-        },
-        counters,
-      });
-    }
-    for (const r of results) {
-      log(
-        `round ${round}: ${r.server}: ${Math.round(r.throughput.messagesPerSecond)} msg/s ` +
-          `(server ${Math.round(r.throughput.serverCpuPct)}% CPU, ${r.throughput.serverCpuMicrosPerMessage.toFixed(1)} µs/msg; ` +
-          `load generator ${Math.round(r.throughput.loadgenCpuPct)}%), p99 ${r.latency.p99Ms.toFixed(2)} ms, ` +
-          `${r.idle.rssPerConnectionKiB.toFixed(1)} KiB/conn, ${Math.round(r.calls.perSecond)} calls/s, errors ${r.counters.errors}`,
-      );
-    }
-    return results;
-  } finally {
-    for (const kind of order) {
-      if (servers[kind]) await onAll(run, (lg) => lg.call('close', { target: kind, idleOnly: false })).catch(() => undefined);
-    }
-    for (const server of Object.values(servers)) await server.stop();
-  }
-}
 
 /** One server under the throughput load with `--cpu-prof`, only the steady window summarized. */
 async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: ProfileSummary; file: string }> {
@@ -334,14 +171,15 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
           '',
         ]
       : []),
-    `${report.options.rounds} rounds; in each, fresh Duet and raw servers are both up and every phase alternates between ` +
-      `them in slices (ABBA). Throughput: ${report.options.pairs} pairs (${report.options.pairs * 2} sockets) per server at ` +
+    `${report.options.rounds} rounds; in each, fresh Duet, raw and corked relays are all up and every phase moves between ` +
+      `them in slices whose order rotates. Phases: ${report.options.phases.join(', ')}. Throughput: ${report.options.pairs} pairs (${report.options.pairs * 2} sockets) per server at ` +
       `≤ ${report.options.perSocketRate} msg/s per socket, window ${report.options.window}, ${report.options.throughputSlices} × ` +
       `${report.options.throughputSliceMs / 1000} s per server per round. Latency: open loop at ${report.options.latencyRate} msg/s over ` +
       `${report.options.latencyPairs} pairs, ${report.options.latencySlices} × ${report.options.latencySliceMs / 1000} s. Idle: ` +
       `${report.options.idleConnections} logged-in sockets from ${Math.ceil(report.options.idleConnections / report.options.perAddress)}+ ` +
       `source addresses. Call setup: ${report.options.callConcurrency} concurrent loops of connect, login ×2, offer, answer, ` +
-      `${report.options.callCandidates} candidates, close, disconnect.`,
+      `${report.options.callCandidates} candidates, close, disconnect, with the ${report.options.idleConnections} idle users online. ` +
+      'Targets are against the corked relay (the raw relay with write batching like Duet\'s).',
     '',
     report.problems.length === 0
       ? 'No error replies, no lost, duplicated or misrouted candidates, no failed connects or calls.'
@@ -372,6 +210,7 @@ function buildReport(
   const notes: string[] = [];
   const extra = Object.entries(run.options.duetEnv).map(([name, value]) => `${name}=${value}`);
   if (extra.length > 0) notes.push(`NOT the default config: Duet ran with ${extra.join(' ')}`);
+  if (run.options.duetMain !== undefined) notes.push(`Duet was the build at ${run.options.duetMain}, not this checkout's dist/apps/server/main.js`);
   // Smoke runs are too short and too light for timing notes to mean anything.
   for (const r of run.options.smoke ? [] : rounds) {
     if (run.options.pin && r.throughput.loadgenCpuPct >= 90 && r.throughput.serverCpuPct < 90) {
@@ -391,7 +230,7 @@ function buildReport(
     }
   }
   return {
-    version: 1,
+    version: 2,
     startedAt: startedAt.toISOString(),
     durationSeconds: Math.round((Date.now() - startedAt.getTime()) / 1000),
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
@@ -409,6 +248,8 @@ function buildReport(
     clusterRounds,
   };
 }
+
+const SERVER_TITLES: Record<ServerKind, string> = { duet: 'Duet', raw: 'raw relay', corked: 'corked relay' };
 
 const section = (name: string) => [`<!-- bench:${name}:start -->`, `<!-- bench:${name}:end -->`] as const;
 
@@ -434,7 +275,7 @@ function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Da
   return Object.entries(profiles)
     .map(([kind, p]) =>
       [
-        `#### ${kind === 'duet' ? 'Duet' : 'raw relay'}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'})`,
+        `#### ${SERVER_TITLES[kind as ServerKind] ?? kind}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'})`,
         '',
         `CPU busy ${p.busyPct}%, ${p.messagesPerSecond} msg/s, ${p.cpuMicrosPerMessage} µs of server CPU per relayed message (under the profiler).`,
         '',
@@ -481,7 +322,7 @@ async function main(): Promise<void> {
     smoke ? join(tmpdir(), `duet-bench-smoke-${process.pid}.json`) : join(RESULTS, 'latest.json'),
   );
   // Every phase is bounded on its own; this bounds the whole run, whatever happens.
-  const limitMs = options.smoke ? 120_000 : 10 * 60_000 + options.rounds * 5 * 60_000;
+  const limitMs = options.smoke ? 150_000 : 10 * 60_000 + options.rounds * 8 * 60_000;
   setTimeout(() => {
     console.error(`bench: gave up after ${limitMs / 60_000} min`);
     process.exit(2);
@@ -496,7 +337,12 @@ async function main(): Promise<void> {
   const loadgens = Array.from({ length: options.loadgenProcesses }, () =>
     LoadGenerator.start(BENCH_DIR, options.pin ? LOADGEN_CORE : undefined),
   );
-  const run: Run = { options, loadgens, scratch };
+  // Idle capacity and call setup hold each server's online users in a process of its own.
+  const holdsUsers = options.rounds > 0 && (options.phases.includes('idle') || options.phases.includes('calls'));
+  const holders = holdsUsers
+    ? Object.fromEntries(SERVER_KINDS.map((kind) => [kind, LoadGenerator.start(BENCH_DIR, options.pin ? LOADGEN_CORE : undefined)]))
+    : {};
+  const run: Run = { options, loadgens, holders, scratch };
   log(
     `${options.smoke ? 'smoke' : 'full'} run, ${options.rounds} round(s) per server, ` +
       (options.pin ? `server pinned to core ${SERVER_CORE}, load generator to core ${LOADGEN_CORE}` : 'not pinned') +
@@ -510,17 +356,17 @@ async function main(): Promise<void> {
   try {
     for (let round = 1; round <= options.rounds; round++) {
       rounds.push(...(await measureRound(run, round)));
-      if (options.cluster) clusterRounds.push(await measureCluster(run, round));
+      if (options.phases.includes('cluster')) clusterRounds.push(await measureCluster(run, round));
     }
     if (options.latencyTimeline) {
-      for (const kind of ['duet', 'raw'] as const) timelines[kind] = await latencyTimeline(run, kind);
+      for (const kind of SERVER_KINDS) timelines[kind] = await latencyTimeline(run, kind);
       const table = renderTimeline(timelines);
       console.log(`\nlatency second by second at ${options.latencyRate} msg/s:\n${table}`);
       writeFileSync(join(dirname(options.out), 'timeline.json'), `${JSON.stringify({ at: startedAt.toISOString(), pinned: options.pin, options, timelines }, null, 2)}\n`);
       if (options.updateDocs) updateDocs('timeline', `Run ${startedAt.toISOString()}, ${options.pin ? 'pinned' : 'not pinned'}.\n\n${table}`);
     }
     if (options.profile) {
-      for (const kind of ['duet', 'raw'] as const) {
+      for (const kind of SERVER_KINDS) {
         const { summary, file } = await profileServer(run, kind);
         profiles[kind] = summary;
         log(`profile written to ${file}`);
@@ -530,7 +376,7 @@ async function main(): Promise<void> {
     failed = true;
     console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}\nserver logs: ${scratch}`);
   } finally {
-    await Promise.all(loadgens.map((lg) => lg.stop()));
+    await Promise.all([...loadgens, ...Object.values(holders)].map((lg) => lg.stop()));
   }
   for (const [kind, summary] of Object.entries(profiles)) printProfile(kind, summary);
   if (Object.keys(profiles).length > 0) {

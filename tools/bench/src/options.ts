@@ -1,4 +1,9 @@
 /** What a run measures and how hard; `--smoke` is the few-second correctness check `npm test` runs. */
+import { resolve } from 'node:path';
+
+/** The phases of a round, in the order they run; `cluster` runs after each round, Duet only. */
+export const PHASES = ['idle', 'calls', 'throughput', 'latency', 'cluster'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
   readonly smoke: boolean;
@@ -26,8 +31,8 @@ export interface BenchOptions {
   readonly callSlices: number;
   readonly callWarmupMs: number;
   readonly callSliceMs: number;
-  /** Also measure a cluster (two instances and Redis): pairs within one instance against split pairs. */
-  readonly cluster: boolean;
+  /** What to measure (default: all); `cluster` is two Duet instances and Redis, pairs within one against split pairs. */
+  readonly phases: readonly Phase[];
   readonly clusterThroughputSlices: number;
   readonly clusterLatencySlices: number;
   /** Most sockets per source address (the server's per-IP cap is 256). */
@@ -43,11 +48,14 @@ export interface BenchOptions {
   readonly updateDocs: boolean;
   /** Variables for Duet beyond PORT and HOST: a diagnostic, flagged as non-default in the output. */
   readonly duetEnv: Readonly<Record<string, string>>;
+  /** Another Duet build to measure as `duet` (absolute path); undefined: this checkout's production build. */
+  readonly duetMain: string | undefined;
 }
 
 /**
- * Within a round both servers are up and the load alternates between them in slices (ABBA), so a
- * burst of load from someone else's job lands on both alike; a slice's warm-up is not measured.
+ * Within a round all three servers are up and the load moves between them in slices, the order
+ * rotating from slice to slice, so a burst of load from someone else's job lands on all alike; a
+ * slice's warm-up is not measured.
  */
 export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   smoke: false,
@@ -71,7 +79,7 @@ export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   callSlices: 2,
   callWarmupMs: 500,
   callSliceMs: 2_500,
-  cluster: true,
+  phases: PHASES,
   clusterThroughputSlices: 2,
   clusterLatencySlices: 4,
   perAddress: 200,
@@ -80,6 +88,7 @@ export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   latencyTimeline: false,
   updateDocs: false,
   duetEnv: {},
+  duetMain: undefined,
 };
 
 export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
@@ -118,11 +127,13 @@ const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run ben
   --latency-rate R      fixed offered rate for the latency run, msg/s (default 5000)
   --procs K             load-generator processes (default 1)
   --no-pin              do not pin with taskset
+  --phases LIST         comma-separated subset of ${PHASES.join(',')} (default: all)
   --no-cluster          skip the cluster phase (two instances on Redis: pairs within one vs split)
-  --profile             also profile both servers under the throughput load
+  --profile             also profile each server under the throughput load
   --timeline            also: per-second latency for 40 s with the idle sockets held (spans a heartbeat)
   --docs                rewrite the results section of docs/benchmarks.md
   --duet-env K=V        diagnostic: start Duet with this variable too (the run is marked non-default)
+  --duet-main FILE      measure this build of the server as duet (default dist/apps/server/main.js)
   --out FILE            JSON output (default tools/bench/results/latest.json; smoke: a temp file)`;
 
 /** `--x=1` -> `--x 1`, `--x=true` -> `--x`, `--x=false` -> `--no-x` (the forms `nx run` forwards). */
@@ -177,8 +188,11 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
       case '--no-pin':
         options.pin = false;
         break;
+      case '--phases':
+        options.phases = parsePhases(argv[++i]);
+        break;
       case '--no-cluster':
-        options.cluster = false;
+        options.phases = options.phases.filter((phase) => phase !== 'cluster');
         break;
       case '--profile':
         options.profile = true;
@@ -195,6 +209,10 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
         options.duetEnv = { ...options.duetEnv, [name]: value.join('=') };
         break;
       }
+      case '--duet-main':
+        if (!argv[i + 1]) throw new Error(`--duet-main needs a file\n${USAGE}`);
+        options.duetMain = resolve(argv[++i]);
+        break;
       case '--out':
         options.out = argv[++i] ?? '';
         break;
@@ -208,9 +226,21 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
     }
   }
   if (options.updateDocs && Object.keys(options.duetEnv).length > 0) throw new Error('--docs shows the default config only: drop --duet-env');
+  if (options.updateDocs && options.duetMain !== undefined) throw new Error("--docs shows this checkout's build only: drop --duet-main");
+  if (options.updateDocs && options.rounds > 0 && PHASES.some((p) => p !== 'cluster' && !options.phases.includes(p))) {
+    throw new Error('--docs needs every phase of a round measured: drop --phases (--no-cluster is fine)');
+  }
   if (options.rounds === 0 && !options.profile && !options.latencyTimeline) {
     throw new Error(`--rounds 0 only makes sense with --profile or --timeline\n${USAGE}`);
   }
   if (!options.out) options.out = defaultOut(smoke);
   return options;
+}
+
+/** `throughput,latency` -> the phases in run order; unknown or no names are refused. */
+function parsePhases(list: string | undefined): Phase[] {
+  const names = (list ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !(PHASES as readonly string[]).includes(name));
+  if (names.length === 0 || unknown.length > 0) throw new Error(`--phases takes a list of ${PHASES.join(', ')}\n${USAGE}`);
+  return PHASES.filter((phase) => names.includes(phase));
 }

@@ -2,10 +2,12 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { CommandName, Commands, Reply, Request } from './loadgen-rpc';
 
-export type ServerKind = 'duet' | 'raw';
+/** Duet; the plain raw `ws` relay; the same relay with Duet's per-tick write batching (`CORK=1`). */
+export type ServerKind = 'duet' | 'raw' | 'corked';
+export const SERVER_KINDS: readonly ServerKind[] = ['duet', 'raw', 'corked'];
 
 /** Every child still running; killed if the benchmark exits early (error, Ctrl-C, watchdog). */
 const children = new Set<ChildProcess>();
@@ -65,6 +67,8 @@ export interface ServerProcess {
   rss(): number;
   /** User + system CPU time of all its threads, microseconds. */
   cpuMicros(): number;
+  /** Whether its main thread is running or waiting for a core (state R), not asleep in the event loop. */
+  runnable(): boolean;
   stop(): Promise<void>;
 }
 
@@ -78,24 +82,30 @@ export interface StartServerOptions {
   readonly ipc?: boolean;
   /** Extra environment (diagnostics only: the benchmark's figures are for the default config). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Duet's entry point (default: the workspace's production build), to measure another build. */
+  readonly duetMain?: string;
 }
 
+export const DEFAULT_DUET_MAIN = 'dist/apps/server/main.js';
+
 /**
- * Duet: the production build, `PORT` and `HOST` only (default config). The raw relay: same port
- * handling. Both log to a file (a slow pipe reader must not throttle the server).
+ * Duet: the production build, `PORT` and `HOST` only (default config). The raw and the corked
+ * relay: one script, `CORK=1` for the corked one. All log to a file (a slow pipe reader must not
+ * throttle the server).
  */
 export async function startServer(kind: ServerKind, options: StartServerOptions): Promise<ServerProcess> {
   const port = await freePort();
   const script =
-    kind === 'duet' ? join(options.workspaceRoot, 'dist/apps/server/main.js') : join(options.benchDir, 'raw-relay.js');
+    kind === 'duet' ? resolvePath(options.workspaceRoot, options.duetMain ?? DEFAULT_DUET_MAIN) : join(options.benchDir, 'raw-relay.js');
   if (!existsSync(script)) {
     throw new Error(`${script} is missing: build it first (NX_DAEMON=false npx nx build ${kind === 'duet' ? 'server' : 'bench'})`);
   }
+  const modeEnv = kind === 'corked' ? { CORK: '1' } : {};
   const log = openSync(options.logFile, 'a');
   const [command, args] = pinned(options.core, [process.execPath, ...(options.nodeFlags ?? []), script]);
   const child = track(spawn(command, args, {
     cwd: options.workspaceRoot,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ...options.env, ...modeEnv, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log, ...(options.ipc ? ['ipc' as const] : [])],
   }));
   closeSync(log);
@@ -115,6 +125,7 @@ export async function startServer(kind: ServerKind, options: StartServerOptions)
       return line ? Number(line[1]) * 1024 : Number.NaN;
     },
     cpuMicros: () => cpuMicrosOf(pid),
+    runnable: () => !exited && stateOf(pid) === 'R',
     stop: async () => {
       if (exited) return;
       child.kill('SIGTERM');
@@ -186,6 +197,16 @@ export class LoadGenerator {
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
     await this.exited;
     clearTimeout(timer);
+  }
+}
+
+/** The state letter of process `pid` (R running or runnable, S sleeping, ...), from /proc. */
+function stateOf(pid: number): string {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.charAt(stat.lastIndexOf(')') + 2);
+  } catch {
+    return 'X';
   }
 }
 

@@ -4,8 +4,15 @@
  * `username` to what it relays, like Duet, and checks nothing (no schema, no call state, no
  * presence, no logging). Whatever Duet costs above this is the price of its checks and framework.
  *
- * Env: PORT (required), HOST (default 127.0.0.1).
+ * With `CORK=1` it is the corked relay: the same work, but its writes are batched the way Duet
+ * batches them. The first frame for a socket in a tick corks that socket's TCP stream, and one
+ * `process.nextTick` uncorks every stream corked in the tick, so frames for one client leave in
+ * one `writev` instead of one system call each. Duet relays faster than the plain relay mainly
+ * for that reason (see docs/benchmarks.md); the corked relay is the floor with that lever too.
+ *
+ * Env: PORT (required), HOST (default 127.0.0.1), CORK (`1`: batch writes per tick).
  */
+import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 
 interface Frame {
@@ -20,6 +27,29 @@ const host = process.env['HOST'] ?? '127.0.0.1';
 if (!Number.isInteger(port) || port <= 0) {
   console.error('raw-relay: PORT must be a port number');
   process.exit(1);
+}
+
+const corkMode = process.env['CORK'] === '1';
+/** Streams corked in this tick, uncorked together once it is over. */
+const corked: Duplex[] = [];
+
+function uncorkAll(): void {
+  for (const stream of corked) stream.uncork();
+  corked.length = 0;
+}
+
+/** `ws.send`, and in cork mode the first send to a socket in a tick corks its stream. */
+function send(socket: WebSocket, text: string): void {
+  if (corkMode) {
+    // `ws` exposes the TCP stream only as `_socket` (as in Duet's session.ts). `ws` corks it
+    // itself only synchronously inside one send, so outside a send `writableCorked` is ours.
+    const stream = (socket as unknown as { _socket: Duplex })._socket;
+    if (stream.writableCorked === 0) {
+      stream.cork();
+      if (corked.push(stream) === 1) process.nextTick(uncorkAll);
+    }
+  }
+  socket.send(text);
 }
 
 const users = new Map<string, WebSocket>();
@@ -40,19 +70,19 @@ server.on('connection', (socket) => {
       const username = String(message.username);
       users.set(username, socket);
       names.set(socket, username);
-      socket.send(JSON.stringify({ type: 'login', success: true, username, iceServers: [] }));
+      send(socket, JSON.stringify({ type: 'login', success: true, username, iceServers: [] }));
       return;
     }
     const from = names.get(socket);
     const target = users.get(message.otherUsername as string);
     if (from === undefined || target === undefined) return;
     if (message.type === 'close') {
-      target.send(JSON.stringify({ type: 'close', username: from, reason: 'hangup' }));
+      send(target, JSON.stringify({ type: 'close', username: from, reason: 'hangup' }));
       return;
     }
     delete message.otherUsername;
     message.username = from;
-    target.send(JSON.stringify(message));
+    send(target, JSON.stringify(message));
   });
   socket.on('close', () => {
     const username = names.get(socket);
@@ -61,7 +91,7 @@ server.on('connection', (socket) => {
   socket.on('error', () => socket.terminate());
 });
 
-server.on('listening', () => console.log(`raw relay is serving on ws://${host}:${port}/ws`));
+server.on('listening', () => console.log(`${corkMode ? 'corked' : 'raw'} relay is serving on ws://${host}:${port}/ws`));
 // No graceful close: the benchmark stops the relay only after its clients are gone.
 process.on('SIGTERM', () => process.exit(0));
 process.on('SIGINT', () => process.exit(0));

@@ -17,6 +17,12 @@ export const log = (text: string) => console.log(`[bench ${new Date().toISOStrin
 export interface Run {
   readonly options: BenchOptions;
   readonly loadgens: LoadGenerator[];
+  /**
+   * One more load-generator process per server, holding that server's online users (the idle
+   * sockets) through the call-setup phase: 10,000 sockets on each of three servers would not fit
+   * one process's file-descriptor limit. Empty when neither idle nor call setup is measured.
+   */
+  readonly holders: Partial<Record<ServerKind, LoadGenerator>>;
   readonly scratch: string;
 }
 
@@ -46,20 +52,42 @@ export function serverFor(run: Run, kind: ServerKind, label: string, options: { 
       : [],
     ipc: profile,
     env: kind === 'duet' ? { ...run.options.duetEnv, ...options.env } : undefined,
+    duetMain: run.options.duetMain,
   });
 }
 
-/** Points the load generators at `targets` (name -> address), forgetting earlier ones. */
+/**
+ * Points the load generators at `targets` (name -> address), forgetting earlier ones; a holder
+ * only at its own server, if that is among them. Every process binds its own source addresses.
+ */
 export async function aim(run: Run, targets: Record<string, TargetAddress>): Promise<void> {
-  await onAll(run, (loadgen, i) =>
+  const holders = Object.entries(run.holders);
+  const parts = run.loadgens.length + holders.length;
+  const init = (loadgen: LoadGenerator, i: number, aimed: Record<string, TargetAddress>) =>
     loadgen.call('init', {
-      targets,
-      addresses: sourceAddresses(i, run.loadgens.length),
+      targets: aimed,
+      addresses: sourceAddresses(i, parts),
       perAddress: run.options.perAddress,
       verify: run.options.smoke ? 'full' : 'fast',
       tag: `g${i}`,
-    }),
-  );
+    });
+  await Promise.all([
+    ...run.loadgens.map((loadgen, i) => init(loadgen, i, targets)),
+    ...holders.map(([kind, holder], h) => (kind in targets ? init(holder as LoadGenerator, run.loadgens.length + h, { [kind]: targets[kind] }) : undefined)),
+  ]);
+}
+
+/**
+ * Waits (at most `ms`) until every server has been asleep in its event loop at five polls in a row:
+ * work a phase leaves behind, such as 30,000 disconnects, must not spill into the next phase. The
+ * process state, not its CPU share, tells: on a loaded machine a busy server may get little CPU.
+ */
+export async function settled(servers: readonly ServerProcess[], ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (let calm = 0; calm < 5 && Date.now() < deadline; ) {
+    await sleep(20);
+    calm = servers.some((server) => server.runnable()) ? 0 : calm + 1;
+  }
 }
 
 export interface Window {
@@ -99,6 +127,18 @@ export class Tally {
   cpuPct(micros: number): number {
     return (100 * micros) / (this.seconds * 1e6);
   }
+}
+
+/**
+ * The `n`-th order of a run's slices over `kinds`: the rotations, then the same reversed (for
+ * three servers, six orders in which each is first, second and third twice and follows each of the
+ * others equally often). For two it is ABBA.
+ */
+export function rotation<K extends string>(kinds: readonly K[], n: number): readonly K[] {
+  const m = kinds.length;
+  const step = n % (2 * m);
+  const rotated = [...kinds.slice(step % m), ...kinds.slice(0, step % m)];
+  return step < m ? rotated : rotated.reverse();
 }
 
 /** ABBA: slice `s` runs the targets in `order`, the next one in reverse, and so on. */
