@@ -35,14 +35,19 @@ export async function startCluster(
     await redis.stop();
   };
   try {
-    const started = await Promise.all(
+    // Settled, not `all`: when one instance fails to start, the others must be known to be stopped.
+    const started = await Promise.allSettled(
       Array.from({ length: count }, async (_, index) =>
         startServerProcess({ REDIS_URL: await redisUrlOf(redis, index), REDIS_KEY_PREFIX: `e2e-${process.pid}-${clusters}:`, ...env }),
       ),
     );
-    for (const server of started) {
+    for (const result of started) {
+      if (result.status === 'rejected') continue;
+      const server = result.value;
       instances.push({ ...server, wsUrl: `ws://127.0.0.1:${server.port}/ws`, httpUrl: `http://127.0.0.1:${server.port}` });
     }
+    const failed = started.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
     await Promise.all(instances.map((instance) => waitUntilReady(instance)));
   } catch (error) {
     await stop();
