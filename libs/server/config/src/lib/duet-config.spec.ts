@@ -13,7 +13,7 @@ describe(loadConfig.name, () => {
       publicOrigin: undefined,
       allowedOrigins: undefined,
       auth: { mode: 'none' },
-      ops: { logLevel: 'info', logFormat: 'pretty', metricsToken: undefined, metricsPort: undefined },
+      ops: { logLevel: 'info', logFormat: 'json', metricsToken: undefined, metricsPort: undefined },
       limits: {
         maxPayloadBytes: 65_536,
         messagesPerSecond: 100,
@@ -29,6 +29,13 @@ describe(loadConfig.name, () => {
       },
       redis: undefined,
     });
+  });
+
+  it('logs pretty lines by default only at a terminal, and never in production', () => {
+    expect(loadConfig({}, true).ops.logFormat).toBe('pretty');
+    expect(loadConfig({}, false).ops.logFormat).toBe('json');
+    expect(loadConfig({ NODE_ENV: 'production' }, true).ops.logFormat).toBe('json');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }, false).ops.logFormat).toBe('pretty');
   });
 
   it('reads Redis settings, and never prints the URL, which may hold a password', () => {

@@ -259,7 +259,12 @@ type Env = z.infer<typeof EnvSchema>;
 const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN']);
 
 /** Reads the environment once at boot. Empty strings count as unset. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
+/**
+ * `stdoutIsTerminal` picks the default log format: pretty lines for a person at a terminal, JSON
+ * for anything else (a file, a pipe, a log shipper), where pretty-printing would only cost a
+ * worker thread and CPU on every line.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTerminal = process.stdout.isTTY === true): DuetConfig {
   const known = Object.fromEntries(
     Object.keys(EnvSchema.shape)
       .map((name) => [name, env[name]] as const)
@@ -286,8 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DuetConfig {
     auth: authConfig(vars),
     ops: {
       logLevel: vars.LOG_LEVEL,
-      // JSON in production (for log shippers), readable at a developer's terminal otherwise.
-      logFormat: vars.LOG_FORMAT ?? (env['NODE_ENV'] === 'production' ? 'json' : 'pretty'),
+      // JSON in production and wherever the output goes to a file or a pipe; readable at a terminal.
+      logFormat: vars.LOG_FORMAT ?? (env['NODE_ENV'] !== 'production' && stdoutIsTerminal ? 'pretty' : 'json'),
       metricsToken: vars.METRICS_TOKEN,
       metricsPort: vars.METRICS_PORT,
     },

@@ -1,10 +1,11 @@
 import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
 import { ParkedMessages } from './parked-messages';
+import { randomToken } from './random-token';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { closeOnPurpose } from './transport/close-intent';
 
@@ -31,9 +32,9 @@ interface QueuedTask {
  */
 export class Session implements MessageSink {
   /** Names this connection in logs: every line about it carries it, never the address. */
-  readonly id = randomBytes(6).toString('base64url');
+  readonly id = randomToken(6);
   /** Shown once to the client (login reply); proves a later connection is the same client. */
-  readonly resumeToken = randomBytes(16).toString('base64url');
+  readonly resumeToken = randomToken(16);
   private name: string | undefined;
   private parked: ParkedMessages | undefined;
   private retired = false;

@@ -40,7 +40,8 @@ export class Heartbeat {
 
   watch(socket: WebSocket): void {
     const watched = socket as Watched;
-    watched[SLOT] = randomInt(this.slots.length);
+    // Where in the interval does not need to be unpredictable, only spread out.
+    watched[SLOT] = Math.floor(Math.random() * this.slots.length);
     watched[AWAITED] = 0;
     this.slots[watched[SLOT]].add(watched);
     watched.on('pong', echoed);

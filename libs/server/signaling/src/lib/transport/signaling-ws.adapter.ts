@@ -44,13 +44,15 @@ export class SignalingWsAdapter extends WsAdapter {
   private direct: ReadonlyMap<string, Route> | undefined;
   private signalingGateway: SignalingGateway | null | undefined;
   private signalingMetrics: SignalingMetrics | undefined;
+  private signalingOptions: SignalingOptions | undefined;
 
   constructor(private readonly app: INestApplicationContext) {
     super(app);
   }
 
   private get options(): SignalingOptions {
-    return this.app.get<SignalingOptions>(SIGNALING_OPTIONS);
+    if (this.signalingOptions === undefined) this.signalingOptions = this.app.get<SignalingOptions>(SIGNALING_OPTIONS);
+    return this.signalingOptions;
   }
 
   private get guard(): UpgradeGuard {
