@@ -1,6 +1,8 @@
 import { OpsConfig } from '@duet/server/config';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pino from 'pino';
+import type { Options } from 'pino-http';
 
 /** Whether the pretty printer is installed (a development dependency: production images log JSON). */
 function prettyAvailable(): boolean {
@@ -20,16 +22,17 @@ function prettyAvailable(): boolean {
  */
 export function loggingModule(ops: OpsConfig): DynamicModule {
   const pretty = ops.logFormat === 'pretty' && prettyAvailable();
-  return LoggerModule.forRoot({
-    pinoHttp: {
-      level: ops.logLevel,
-      autoLogging: false,
-      quietReqLogger: true,
-      serializers: { req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url?.split('?')[0] }) },
-      redact: { paths: ['req.headers', 'token', '*.token', 'authorization', '*.authorization'], remove: true },
-      transport: pretty
-        ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
-        : undefined,
-    },
-  });
+  const options: Options = {
+    level: ops.logLevel,
+    autoLogging: false,
+    quietReqLogger: true,
+    serializers: { req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url?.split('?')[0] }) },
+    redact: { paths: ['req.headers', 'token', '*.token', 'authorization', '*.authorization'], remove: true },
+    transport: pretty
+      ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
+      : undefined,
+  };
+  // JSON lines are written asynchronously: lines logged while a write is in flight leave together,
+  // so a burst of logins costs a few system calls, not one each (pino flushes what is left on exit).
+  return LoggerModule.forRoot({ pinoHttp: pretty ? options : [options, pino.destination({ dest: 1, sync: false })] });
 }
