@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Counters } from './loadgen-rpc';
 import { ServerProcess, startRedis } from './processes';
 import { mergeCounters } from './report';
-import { aim, CpuSource, log, mark, onAll, Run, SERVER_CORE, serverFor, share, sleep, sliceOrder, Tally } from './run-kit';
+import { aim, CpuSource, latencySlice, log, mark, onAll, Run, SERVER_CORE, serverFor, share, sleep, sliceOrder, Tally } from './run-kit';
 import { median, summarize } from './stats';
 
 export type ClusterPath = 'local' | 'split';
@@ -86,19 +86,9 @@ export async function measureCluster(run: Run, round: number): Promise<ClusterRo
     const sliceP99: Record<ClusterPath, number[]> = { local: [], split: [] };
     for (let slice = 0; slice < o.clusterLatencySlices; slice++) {
       for (const path of sliceOrder(order, slice)) {
-        const results = await onAll(run, (lg, i) =>
-          lg.call('latency', {
-            target: path,
-            pairs: share(o.latencyPairs, k, i),
-            rate: o.latencyRate / k,
-            warmupMs: o.latencyWarmupMs,
-            durationMs: o.latencySliceMs,
-            drainMs: 10_000,
-          }),
-        );
-        const sliceSamples = results.flatMap((r) => r.samples);
-        samples[path].push(...sliceSamples);
-        sliceP99[path].push(summarize(Float64Array.from(sliceSamples)).p99);
+        const measured = await latencySlice(run, path);
+        samples[path].push(...measured.samples);
+        sliceP99[path].push(measured.p99);
       }
     }
 

@@ -9,7 +9,7 @@
 import { Phase } from './options';
 import { SERVER_KINDS, ServerKind, ServerProcess } from './processes';
 import { mergeCounters, RoundResult } from './report';
-import { aim, log, mark, onAll, rotation, Run, serverFor, settled, share, sleep, Tally, Window } from './run-kit';
+import { aim, latencySlice, log, mark, onAll, rotation, Run, serverFor, settled, share, sleep, Tally, Window } from './run-kit';
 import { median, summarize } from './stats';
 
 type PerServer<T> = Record<ServerKind, T>;
@@ -169,27 +169,16 @@ async function measureThroughput(run: Run, round: number, servers: PerServer<Ser
 /** Open loop at the fixed rate over the first `latencyPairs` pairs, one server per slice. */
 async function measureLatency(run: Run, round: number) {
   const o = run.options;
-  const k = run.loadgens.length;
   log(`round ${round}: latency at ${o.latencyRate} msg/s over ${o.latencyPairs} pairs, ${o.latencySlices} slices each`);
   const samples = perServer<number[]>(() => []);
   const achieved = perServer<number[]>(() => []);
   const sliceP99 = perServer<number[]>(() => []);
-  for (let slice = 0; slice < o.latencySlices; slice++) {
-    for (const kind of rotation(SERVER_KINDS, (round - 1) * o.latencySlices + slice)) {
-      const results = await onAll(run, (lg, i) =>
-        lg.call('latency', {
-          target: kind,
-          pairs: share(o.latencyPairs, k, i),
-          rate: o.latencyRate / k,
-          warmupMs: o.latencyWarmupMs,
-          durationMs: o.latencySliceMs,
-          drainMs: 10_000,
-        }),
-      );
-      const sliceSamples = results.flatMap((r) => r.samples);
-      samples[kind].push(...sliceSamples);
-      sliceP99[kind].push(summarize(Float64Array.from(sliceSamples)).p99);
-      achieved[kind].push(results.reduce((sum, r) => sum + r.achievedRate, 0));
+  for (let n = 0; n < o.latencySlices; n++) {
+    for (const kind of rotation(SERVER_KINDS, (round - 1) * o.latencySlices + n)) {
+      const slice = await latencySlice(run, kind);
+      samples[kind].push(...slice.samples);
+      sliceP99[kind].push(slice.p99);
+      achieved[kind].push(slice.achievedRate);
     }
   }
   return { samples, achieved, sliceP99 };

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Mark, TargetAddress } from './loadgen-rpc';
 import { BenchOptions } from './options';
 import { LoadGenerator, ServerKind, ServerProcess, startServer } from './processes';
+import { summarize } from './stats';
 
 export const BENCH_DIR = __dirname;
 export const WORKSPACE = resolve(BENCH_DIR, '../../..');
@@ -144,4 +145,22 @@ export function rotation<K extends string>(kinds: readonly K[], n: number): read
 /** ABBA: slice `s` runs the targets in `order`, the next one in reverse, and so on. */
 export function sliceOrder<K extends string>(order: readonly K[], slice: number): readonly K[] {
   return slice % 2 === 0 ? order : [...order].reverse();
+}
+
+/** One latency slice on `target`, spread over every load generator: its samples (µs), their p99 and the rate achieved. */
+export async function latencySlice(run: Run, target: string): Promise<{ samples: number[]; p99: number; achievedRate: number }> {
+  const o = run.options;
+  const k = run.loadgens.length;
+  const results = await onAll(run, (lg, i) =>
+    lg.call('latency', {
+      target,
+      pairs: share(o.latencyPairs, k, i),
+      rate: o.latencyRate / k,
+      warmupMs: o.latencyWarmupMs,
+      durationMs: o.latencySliceMs,
+      drainMs: 10_000,
+    }),
+  );
+  const samples = results.flatMap((r) => r.samples);
+  return { samples, p99: summarize(Float64Array.from(samples)).p99, achievedRate: results.reduce((sum, r) => sum + r.achievedRate, 0) };
 }
