@@ -96,8 +96,9 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   /**
-   * Duet's handlers answer through their session, never by return value: nothing to transform.
-   * Handlers with no guard, interceptor, pipe or filter are called directly (`direct-routes.ts`).
+   * Duet's handlers answer through their session, never by return value. Handlers with no guard,
+   * interceptor, pipe or filter are called directly (`direct-routes.ts`); the others go through
+   * Nest, whose result `transform` subscribes to (see `routesFor`).
    */
   override bindMessageHandlers(
     client: WebSocket,
