@@ -18,11 +18,12 @@ describe('the lobby in real Chromium', () => {
     await carol.page.waitForFunction(
       () => (document.querySelector<HTMLVideoElement>('video[data-testid="preview-video"]')?.videoWidth ?? 0) > 0,
     );
-    // The fake microphone beeps: the meter must move.
+    // The fake microphone beeps at full scale, 20 ms every 500 ms: the meter must move. (When the meter
+    // looked at 23 ms of every 100, its timer and the beeps stayed in step and it could miss every beep
+    // for half a minute; it now looks at all of the audio.)
     await carol.page.waitForFunction(
-      () => Number(document.querySelector<HTMLMeterElement>('[data-testid="mic-level"]')?.value ?? 0) > 0.05,
+      () => Number(document.querySelector<HTMLMeterElement>('[data-testid="mic-level"]')?.value ?? 0) > 0.3,
       undefined,
-      // Its beeps are short and the meter samples every 100 ms: on a loaded machine give it time.
       { timeout: 30_000 },
     );
     const cameras = carol.page.getByTestId('camera-select');

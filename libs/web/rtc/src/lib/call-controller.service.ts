@@ -350,6 +350,7 @@ export class CallController {
       polite,
       iceServers: ice?.iceServers ?? [],
       iceTransportPolicy: ice?.iceTransportPolicy ?? 'all',
+      stalledIceStartMs: this.timing.stalledIceStartMs,
       environment: this.environment,
       signal: (message: OutboundSignal) => {
         if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField() });

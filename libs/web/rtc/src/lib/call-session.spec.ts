@@ -2,16 +2,23 @@ import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle
 import { CallSession, OutboundSignal } from './call-session';
 import { CallClosedError } from './errors';
 
+/** Every session a test made: closed after it, so no watch timer outlives the test. */
+const made: CallSession[] = [];
+
 function makeSession(polite: boolean, signals: OutboundSignal[] = []) {
   const session = new CallSession({
     remoteUser: 'peer',
     polite,
     iceServers: [],
+    stalledIceStartMs: 4_000,
     environment: fakeEnvironment().environment,
     signal: (message) => signals.push(message),
     remoteStream: () => undefined,
     connectionStateChange: () => undefined,
+    controlOpen: () => undefined,
+    control: () => undefined,
   });
+  made.push(session);
   return { session, signals };
 }
 
@@ -27,7 +34,10 @@ describe(CallSession.name, () => {
     FakePeerConnection.instances = [];
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
   });
-  afterEach(() => jest.restoreAllMocks());
+  afterEach(() => {
+    for (const session of made.splice(0)) session.close();
+    jest.restoreAllMocks();
+  });
 
   it('queues candidates that arrive before the remote description and applies them, in order, right after it', async () => {
     const { session, signals } = makeSession(true);
@@ -182,5 +192,65 @@ describe(CallSession.name, () => {
     const opening = session.open(av());
     session.close();
     await expect(opening).rejects.toBeInstanceOf(CallClosedError);
+  });
+
+  describe('when ICE never starts after a negotiation', () => {
+    beforeEach(() => {
+      jest.useFakeTimers();
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    });
+    afterEach(() => jest.useRealTimers());
+
+    /** An offering session whose offer was answered: its negotiation is complete. */
+    async function negotiated(polite: boolean) {
+      const made = makeSession(polite);
+      await made.session.open(av());
+      await settle();
+      await made.session.receiveDescription({ type: 'answer', sdp: 'their-answer' });
+      return { ...made, pc: FakePeerConnection.latest() };
+    }
+
+    it('the impolite side restarts ICE after the delay, and again after its restart stalls too', async () => {
+      const { session, signals, pc } = await negotiated(false);
+      jest.advanceTimersByTime(3_999);
+      expect(pc.restartIceCalls).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect(pc.restartIceCalls).toBe(1);
+      await settle();
+      expect(signals.map((signal) => signal.type)).toEqual(['offer', 'offer']);
+
+      // The restart's answer comes, and ICE still does not start: restart again.
+      await session.receiveDescription({ type: 'answer', sdp: 'their-second-answer' });
+      jest.advanceTimersByTime(4_000);
+      expect(pc.restartIceCalls).toBe(2);
+    });
+
+    it('the polite side waits twice as long, so the impolite side usually restarts alone', async () => {
+      const { pc } = await negotiated(true);
+      jest.advanceTimersByTime(7_999);
+      expect(pc.restartIceCalls).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect(pc.restartIceCalls).toBe(1);
+    });
+
+    it('leaves ICE alone once it has started checking', async () => {
+      const { pc } = await negotiated(false);
+      pc.becomes('connecting');
+      jest.advanceTimersByTime(60_000);
+      expect(pc.restartIceCalls).toBe(0);
+    });
+
+    it('answers an offer and watches the same way; closing the call stops the watch', async () => {
+      const { session } = makeSession(false);
+      await session.receiveDescription({ type: 'offer', sdp: 'their-offer' });
+      await session.open(av());
+      const pc = FakePeerConnection.latest();
+      expect(pc.localDescription?.type).toBe('answer');
+      expect(jest.getTimerCount()).toBe(1);
+      session.close();
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(60_000);
+      expect(pc.restartIceCalls).toBe(0);
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { AnswerDescription, IceCandidate, OfferDescription } from '@duet/shared/protocol';
 import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
 import { CallClosedError } from './errors';
+import { IceStartWatch } from './ice-start-watch';
 import { RtcEnvironment } from './rtc-environment';
 
 /** What a session asks the signaling channel to carry to the other party. */
@@ -16,6 +17,8 @@ export interface CallSessionOptions {
   iceServers: RTCIceServer[];
   /** `relay` when the operator forces TURN; `all` by default. */
   iceTransportPolicy?: RTCIceTransportPolicy;
+  /** After a negotiation, how long ICE may stay `new` before it is restarted (ice-start-watch.ts). Default 4 s. */
+  stalledIceStartMs?: number;
   environment: RtcEnvironment;
   signal(message: OutboundSignal): void;
   remoteStream(stream: MediaStream): void;
@@ -32,6 +35,8 @@ export interface CallSessionOptions {
 
 /** Candidates kept while no remote description exists; a peer that floods more is misbehaving. */
 export const MAX_QUEUED_CANDIDATES = 200;
+
+const DEFAULT_STALLED_ICE_START_MS = 4_000;
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
@@ -66,11 +71,21 @@ export class CallSession {
   private queue: Promise<void> = Promise.resolve();
   private iceServers: RTCIceServer[];
   private iceTransportPolicy: RTCIceTransportPolicy;
+  private readonly iceStartWatch: IceStartWatch;
 
   constructor(private readonly options: CallSessionOptions) {
     this.remoteUser = options.remoteUser;
     this.iceServers = options.iceServers;
     this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
+    this.iceStartWatch = new IceStartWatch(
+      options.stalledIceStartMs ?? DEFAULT_STALLED_ICE_START_MS,
+      options.polite,
+      () => this.iceStalled(),
+      () => {
+        console.warn('[peer] ICE never started after the negotiation; restarting it');
+        this.pc?.restartIce();
+      },
+    );
   }
 
   get isClosed(): boolean {
@@ -106,6 +121,7 @@ export class CallSession {
       await pc.setLocalDescription();
       this.assertOpen('answer');
       this.sendLocalDescription(pc);
+      this.iceStartWatch.arm();
     });
   }
 
@@ -139,6 +155,8 @@ export class CallSession {
         this.assertOpen('answer');
         this.sendLocalDescription(pc);
       }
+      // Either way this side's negotiation is complete: ICE should start checking now.
+      this.iceStartWatch.arm();
     });
   }
 
@@ -225,6 +243,7 @@ export class CallSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.iceStartWatch.disarm();
     this.pendingOffer = null;
     this.pendingCandidates.length = 0;
     const pc = this.pc;
@@ -246,6 +265,19 @@ export class CallSession {
     });
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** Both descriptions are set, nothing is being negotiated, and ICE has not even started checking. */
+  private iceStalled(): boolean {
+    const pc = this.pc;
+    return (
+      !this.closed &&
+      pc !== null &&
+      pc.connectionState === 'new' &&
+      pc.signalingState === 'stable' &&
+      pc.localDescription !== null &&
+      pc.remoteDescription !== null
+    );
   }
 
   private assertOpen(operation: string): void {

@@ -10,6 +10,8 @@ export interface CallTiming {
   connectTimeoutMs: number;
   /** How long a broken media path may try to recover (ICE restarts) before the call ends. Default 30 s. */
   reconnectGraceMs: number;
+  /** After a negotiation, how long ICE may stay `new` before it is restarted (ice-start-watch.ts). Default 4 s. */
+  stalledIceStartMs: number;
   /** When ICE restarts start and how they back off (ice-recovery.ts). */
   iceRecovery: IceRecoveryTiming;
   /**
@@ -26,6 +28,7 @@ export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
     ringTimeoutMs: 45_000,
     connectTimeoutMs: 20_000,
     reconnectGraceMs: 30_000,
+    stalledIceStartMs: 4_000,
     iceRecovery: DEFAULT_ICE_RECOVERY,
     restoreSettleMs: 1_000,
   }),

@@ -17,6 +17,7 @@ export const TIMING: CallTiming = {
   ringTimeoutMs: 45_000,
   connectTimeoutMs: 20_000,
   reconnectGraceMs: 30_000,
+  stalledIceStartMs: 4_000,
   iceRecovery: { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 8_000 },
   restoreSettleMs: 1_000,
 };
