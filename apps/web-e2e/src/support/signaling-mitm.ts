@@ -2,14 +2,23 @@ import { IncomingMessage, Server, createServer, request } from 'node:http';
 import { Duplex } from 'node:stream';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
 
-/** A server-to-browser signaling message, parsed; return it (changed or not) to relay it. */
-export type Rewrite = (message: Record<string, unknown>) => Record<string, unknown>;
+type Message = Record<string, unknown>;
+
+/**
+ * A server-to-browser signaling message, parsed; return it (changed or not) to relay it, or null to
+ * lose it. A promise holds it, and every later frame to that browser, until it settles.
+ */
+export type Rewrite = (message: Message) => Message | null | Promise<Message | null>;
+
+/** Sees each browser-to-server message (parsed) as it passes, unchanged. */
+export type Observe = (message: Message) => void;
 
 /**
  * A test-only man in the middle of signaling: an HTTP server that relays the page and its assets
  * to the real server untouched, and terminates the page's WebSocket to open its own to the real
  * server, passing every frame through `rewrite` on the way to the browser. What a hostile or
- * compromised signaling server could do to the SDP, done from outside it.
+ * compromised signaling server could do to the SDP, or a lossy path could do to any message, done
+ * from outside it.
  * Open the page at `baseUrl` and everything it loads goes through here.
  */
 export class SignalingMitm {
@@ -20,6 +29,7 @@ export class SignalingMitm {
   private constructor(
     private readonly targetPort: number,
     private readonly rewrite: Rewrite,
+    private readonly observeSent: Observe,
   ) {
     this.server = createServer((incoming, outgoing) => {
       const upstream = request(
@@ -35,8 +45,8 @@ export class SignalingMitm {
     this.server.on('upgrade', (incoming: IncomingMessage, socket: Duplex, head: Buffer) => this.relaySocket(incoming, socket, head));
   }
 
-  static async start(targetPort: number, rewrite: Rewrite): Promise<SignalingMitm> {
-    const mitm = new SignalingMitm(targetPort, rewrite);
+  static async start(targetPort: number, rewrite: Rewrite, observeSent: Observe = () => undefined): Promise<SignalingMitm> {
+    const mitm = new SignalingMitm(targetPort, rewrite, observeSent);
     await new Promise<void>((listening, failed) => {
       mitm.server.once('error', failed);
       mitm.server.listen(0, '127.0.0.1', () => listening());
@@ -66,10 +76,18 @@ export class SignalingMitm {
     upstream.once('open', () => {
       this.wss.handleUpgrade(incoming, socket, head, (browser) => {
         this.sockets.add(browser);
-        browser.on('message', (data: RawData, isBinary: boolean) => upstream.send(data, { binary: isBinary }));
+        browser.on('message', (data: RawData, isBinary: boolean) => {
+          if (!isBinary) this.observeSent(JSON.parse(data.toString()) as Message);
+          upstream.send(data, { binary: isBinary });
+        });
+        // In order: a frame held by `rewrite` holds the ones after it.
+        let relaying = Promise.resolve();
         upstream.on('message', (data: RawData, isBinary: boolean) => {
-          if (isBinary) return browser.send(data, { binary: true });
-          browser.send(JSON.stringify(this.rewrite(JSON.parse(data.toString()))));
+          relaying = relaying.then(async () => {
+            if (isBinary) return browser.send(data, { binary: true });
+            const relayed = await this.rewrite(JSON.parse(data.toString()) as Message);
+            if (relayed && browser.readyState === WebSocket.OPEN) browser.send(JSON.stringify(relayed));
+          });
         });
         const closeBoth = () => {
           browser.terminate();
@@ -91,4 +109,9 @@ export function forgeFingerprints(sdp: string): string {
     const forged = ((parseInt(first, 16) + 1) % 256).toString(16).toUpperCase().padStart(2, '0');
     return `${prefix}${forged}`;
   });
+}
+
+/** Removes every `a=candidate` line of an SDP: as if none had been gathered when it was sent. */
+export function stripCandidates(sdp: string): string {
+  return sdp.replace(/^a=candidate:.*\r?\n/gm, '');
 }

@@ -140,20 +140,26 @@ describe(CallController.name, () => {
     expect(FakePeerConnection.latest().remoteDescription).toBeNull();
   });
 
-  it('treats an offer from the callee while calling as glare: polite alice rolls back and answers', async () => {
+  it('treats an offer from the callee while calling as glare: polite alice answers it on a fresh connection', async () => {
     const { peer, states } = setUp();
+    const connections: (RTCPeerConnection | null)[] = [];
+    TestBed.inject(CallController).peerConnection$.subscribe((pc) => connections.push(pc));
     const socket = await logIn('alice');
     await peer.call('Bob');
     await settle();
-    const pc = FakePeerConnection.latest();
-    expect(pc.signalingState).toBe('have-local-offer');
+    const first = FakePeerConnection.latest();
+    expect(first.signalingState).toBe('have-local-offer');
 
     socket.deliver({ type: 'offer', offer: offer('bobs-offer'), username: 'bob' });
     await settle();
-    expect(pc.rollbacks).toBe(1);
+    const pc = FakePeerConnection.latest();
+    expect(pc).not.toBe(first);
+    expect(first.closed).toBe(true);
     expect(pc.remoteDescription).toEqual(offer('bobs-offer'));
-    expect(socket.messages().at(-1)).toEqual({ type: 'answer', answer: { type: 'answer', sdp: 'sdp-2' }, otherUsername: 'Bob' });
+    expect(socket.messages().at(-1)).toEqual({ type: 'answer', answer: { type: 'answer', sdp: 'sdp-1' }, otherUsername: 'Bob' });
     expect(states).toEqual(['idle', 'calling', 'connecting']);
+    // In-call features (chat, files, stats) follow the connection that carries the call.
+    expect(connections.at(-1)).toBe(pc);
   });
 
   it('in glare, impolite bob ignores the colliding offer and waits for the answer to his own', async () => {

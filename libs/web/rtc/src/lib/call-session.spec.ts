@@ -83,8 +83,27 @@ describe(CallSession.name, () => {
     expect(signals[0]?.type).toBe('offer');
   });
 
-  it('resolves glare: the impolite side ignores the offer, the polite side rolls back and answers', async () => {
-    const wire: { to: CallSession; signal: OutboundSignal }[] = [];
+  /** Carries each session's signals to the other until nothing is left in flight. */
+  function wire(a: CallSession, aSignals: OutboundSignal[], b: CallSession, bSignals: OutboundSignal[]) {
+    const queue: { to: CallSession; signal: OutboundSignal }[] = [];
+    const collect = () => {
+      for (const signal of aSignals.splice(0)) queue.push({ to: b, signal });
+      for (const signal of bSignals.splice(0)) queue.push({ to: a, signal });
+    };
+    return async () => {
+      collect();
+      while (queue.length > 0) {
+        const { to, signal } = queue.shift() as { to: CallSession; signal: OutboundSignal };
+        if (signal.type === 'offer') await to.receiveDescription(signal.offer);
+        else if (signal.type === 'answer') await to.receiveDescription(signal.answer);
+        else await to.receiveCandidate(signal.candidate);
+        await settle();
+        collect();
+      }
+    };
+  }
+
+  it('resolves glare on a first call: the impolite side ignores the offer, the polite side answers on a fresh connection', async () => {
     const politeSignals: OutboundSignal[] = [];
     const impoliteSignals: OutboundSignal[] = [];
     const { session: polite } = makeSession(true, politeSignals);
@@ -93,36 +112,54 @@ describe(CallSession.name, () => {
     // Both dial at once: each makes an offer before seeing the other's.
     await Promise.all([polite.open(av()), impolite.open(av())]);
     await settle();
-    const [politePc, impolitePc] = FakePeerConnection.instances;
-    expect(politePc.signalingState).toBe('have-local-offer');
+    const [firstPolitePc, impolitePc] = FakePeerConnection.instances;
+    expect(firstPolitePc.signalingState).toBe('have-local-offer');
     expect(impolitePc.signalingState).toBe('have-local-offer');
 
-    const deliver = async () => {
-      for (const signal of politeSignals.splice(0)) wire.push({ to: impolite, signal });
-      for (const signal of impoliteSignals.splice(0)) wire.push({ to: polite, signal });
-      while (wire.length > 0) {
-        const { to, signal } = wire.shift() as { to: CallSession; signal: OutboundSignal };
-        if (signal.type === 'offer') await to.receiveDescription(signal.offer);
-        else if (signal.type === 'answer') await to.receiveDescription(signal.answer);
-        else await to.receiveCandidate(signal.candidate);
-        await settle();
-        for (const next of politeSignals.splice(0)) wire.push({ to: impolite, signal: next });
-        for (const next of impoliteSignals.splice(0)) wire.push({ to: polite, signal: next });
-      }
-    };
-    await deliver();
+    await wire(polite, politeSignals, impolite, impoliteSignals)();
 
-    expect(politePc.rollbacks).toBe(1);
-    expect(impolitePc.rollbacks).toBe(0);
+    // No rollback anywhere: Chromium sometimes gathers nothing on a connection whose first offer was rolled back.
+    expect(FakePeerConnection.instances).toHaveLength(3);
+    const politePc = FakePeerConnection.latest();
+    expect(firstPolitePc.closed).toBe(true);
+    expect(firstPolitePc.rollbacks + impolitePc.rollbacks + politePc.rollbacks).toBe(0);
+    // One negotiation won: the impolite side's offer, answered by the polite side with its media.
     expect(politePc.signalingState).toBe('stable');
     expect(impolitePc.signalingState).toBe('stable');
-    // One negotiation won: the impolite side's offer, answered by the polite side.
     expect(politePc.remoteDescription).toEqual(impolitePc.localDescription);
     expect(impolitePc.remoteDescription).toEqual(politePc.localDescription);
     expect(politePc.localDescription?.type).toBe('answer');
+    expect(politePc.senders.map((sender) => sender.track.kind)).toEqual(['audio', 'video']);
+    expect(politePc.dataChannels.map((channel) => channel.label)).toEqual(firstPolitePc.dataChannels.map((channel) => channel.label));
   });
 
-  it('lets its own in-flight offer finish before the polite rollback, so the rollback is of a complete offer', async () => {
+  it('resolves glare later in a call (two ICE restarts at once) by the polite side rolling back, on the same connection', async () => {
+    const politeSignals: OutboundSignal[] = [];
+    const impoliteSignals: OutboundSignal[] = [];
+    const { session: polite } = makeSession(true, politeSignals);
+    const { session: impolite } = makeSession(false, impoliteSignals);
+    const deliver = wire(polite, politeSignals, impolite, impoliteSignals);
+    await polite.open(av());
+    await settle();
+    await deliver(); // the impolite side rings: its offer waits for open()
+    await impolite.open(av());
+    await deliver();
+    const [politePc, impolitePc] = FakePeerConnection.instances;
+    expect([politePc.signalingState, impolitePc.signalingState]).toEqual(['stable', 'stable']);
+
+    polite.restartIce();
+    impolite.restartIce();
+    await settle();
+    await deliver();
+
+    expect(FakePeerConnection.instances).toHaveLength(2);
+    expect(politePc.rollbacks).toBe(1);
+    expect(impolitePc.rollbacks).toBe(0);
+    expect(politePc.remoteDescription).toEqual(impolitePc.localDescription);
+    expect(impolitePc.remoteDescription).toEqual(politePc.localDescription);
+  });
+
+  it('lets its own in-flight offer finish before giving it up in glare', async () => {
     const { session, signals } = makeSession(true);
     let release = () => undefined as void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -136,15 +173,18 @@ describe(CallSession.name, () => {
 
     const receiving = session.receiveDescription({ type: 'offer', sdp: 'their-offer' });
     await settle();
-    expect(pc.remoteDescription).toBeNull();
+    expect(pc.closed).toBe(false);
+    expect(FakePeerConnection.instances).toHaveLength(1);
 
     pc.localDescriptionGate = null;
     release();
     await receiving;
     await settle();
-    expect(pc.rollbacks).toBe(1);
-    expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'their-offer' });
-    expect(signals.map((signal) => signal.type)).toEqual(['offer', 'answer']);
+    expect(pc.localDescription?.type).toBe('offer');
+    expect(pc.closed).toBe(true);
+    const fresh = FakePeerConnection.latest();
+    expect(fresh.remoteDescription).toEqual({ type: 'offer', sdp: 'their-offer' });
+    expect(signals.map((signal) => signal.type).at(-1)).toBe('answer');
   });
 
   it('after close, every operation rejects with CallClosedError and the connection is closed', async () => {

@@ -44,7 +44,9 @@ type Kind = (typeof KINDS)[number];
 /**
  * One RTCPeerConnection, negotiated with the "perfect negotiation" pattern (W3C / webrtc samples):
  * either side may offer at any time; on a collision the impolite side ignores the incoming offer and
- * the polite side rolls back its own (implicitly, inside setRemoteDescription) and answers.
+ * the polite side rolls back its own (implicitly, inside setRemoteDescription) and answers. When the
+ * collision is the call's very first offer (both dialled at once), the polite side answers on a
+ * fresh connection instead of rolling back (see receiveDescription).
  *
  * Inbound signals run one at a time in arrival order. Candidates that arrive before a remote
  * description are queued and applied right after it. Once closed, every operation rejects with
@@ -65,6 +67,8 @@ export class CallSession {
   /** An offer that arrived before this side created its connection (ringing, or glare while dialling). */
   private pendingOffer: RTCSessionDescriptionInit | null = null;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
+  /** What `open()` was given to send; a replacement connection sends it too. */
+  private stream: MediaStream | null = null;
   private remoteStreamFallback: MediaStream | null = null;
   private controlChannel: RTCDataChannel | null = null;
   private readonly senders = new Map<Kind, RTCRtpSender>();
@@ -108,20 +112,12 @@ export class CallSession {
   open(stream: MediaStream | null): Promise<void> {
     return this.enqueue('open the call', async () => {
       if (this.pc) throw new Error('the call is already open');
+      this.stream = stream;
       const pc = this.createPeerConnection();
       const offer = this.pendingOffer;
       this.pendingOffer = null;
-      if (!offer) {
-        this.attachMedia(pc, stream, true);
-        return;
-      }
-      await this.applyRemoteDescription(pc, offer);
-      // After the remote offer, so the tracks reuse the transceivers it created.
-      this.attachMedia(pc, stream, false);
-      await pc.setLocalDescription();
-      this.assertOpen('answer');
-      this.sendLocalDescription(pc);
-      this.iceStartWatch.arm();
+      if (offer) await this.answer(pc, offer);
+      else this.attachMedia(pc, stream, true);
     });
   }
 
@@ -145,10 +141,19 @@ export class CallSession {
         console.debug('[peer] offer collision: impolite side ignores the incoming offer');
         return;
       }
-      // Rolling back an offer whose setLocalDescription has not finished sometimes leaves Chromium
-      // gathering no candidates at all (seen on 156); rolling back a finished one does not.
-      if (offerCollision) await this.offerInFlight;
-      this.assertOpen('apply a remote description');
+      if (offerCollision) {
+        // Our offer must be whole before it is dropped, one way or the other.
+        await this.offerInFlight;
+        this.assertOpen('apply a remote description');
+        if (!pc.currentRemoteDescription) {
+          // Nothing was ever agreed on this connection (both dialled at once): answer on a fresh
+          // one. Chromium sometimes gathers no candidate at all, even after ICE restarts, on a
+          // connection whose first offer was rolled back (2 glares in 25 under load).
+          console.debug('[peer] offer collision before the first answer: answering on a fresh connection');
+          await this.answer(this.replaceConnection(pc), description);
+          return;
+        }
+      }
       await this.applyRemoteDescription(pc, description);
       if (description.type === 'offer') {
         await pc.setLocalDescription();
@@ -246,14 +251,12 @@ export class CallSession {
     this.iceStartWatch.disarm();
     this.pendingOffer = null;
     this.pendingCandidates.length = 0;
+    this.stream = null;
     const pc = this.pc;
     this.pc = null;
     this.senders.clear();
-    const channel = this.controlChannel;
-    this.controlChannel = null;
-    if (channel) channel.onopen = channel.onmessage = null;
     if (!pc) return;
-    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    this.detach(pc);
     pc.close();
   }
 
@@ -284,6 +287,34 @@ export class CallSession {
     if (this.closed) throw new CallClosedError(operation);
   }
 
+  /** Applies the other side's offer to `pc` and answers it with our media. */
+  private async answer(pc: RTCPeerConnection, offer: RTCSessionDescriptionInit): Promise<void> {
+    await this.applyRemoteDescription(pc, offer);
+    // After the remote offer, so the tracks reuse the transceivers it created.
+    this.attachMedia(pc, this.stream, false);
+    await pc.setLocalDescription();
+    this.assertOpen('answer');
+    this.sendLocalDescription(pc);
+    this.iceStartWatch.arm();
+  }
+
+  /** Drops `old` (its offer never got an answer) for a new connection; in-call features follow the new one. */
+  private replaceConnection(old: RTCPeerConnection): RTCPeerConnection {
+    this.detach(old);
+    old.close();
+    this.senders.clear();
+    this.remoteStreamFallback = null;
+    return this.createPeerConnection();
+  }
+
+  /** Silences `pc` and its control channel: nothing it does afterwards reaches the call. */
+  private detach(pc: RTCPeerConnection): void {
+    pc.onnegotiationneeded = pc.onicecandidate = pc.ontrack = pc.onconnectionstatechange = null;
+    const channel = this.controlChannel;
+    this.controlChannel = null;
+    if (channel) channel.onopen = channel.onmessage = null;
+  }
+
   private createPeerConnection(): RTCPeerConnection {
     const pc = this.options.environment.createPeerConnection({
       iceServers: this.iceServers,
@@ -296,7 +327,8 @@ export class CallSession {
         const settingLocal = pc.setLocalDescription();
         this.offerInFlight = settingLocal.catch(() => undefined);
         await settingLocal;
-        if (!this.closed) this.sendLocalDescription(pc);
+        // Not if the connection was replaced meanwhile (glare): that offer is already void.
+        if (this.pc === pc) this.sendLocalDescription(pc);
       } catch (error) {
         if (!this.closed) console.warn('[peer] could not create an offer', error);
       } finally {

@@ -12,6 +12,8 @@ export class FakePeerConnection {
   connectionState: RTCPeerConnectionState = 'new';
   localDescription: RTCSessionDescriptionInit | null = null;
   remoteDescription: RTCSessionDescriptionInit | null = null;
+  /** The remote description of the last completed negotiation (set on reaching stable). */
+  currentRemoteDescription: RTCSessionDescriptionInit | null = null;
   readonly addedCandidates: RTCIceCandidateInit[] = [];
   readonly senders: FakeSender[] = [];
   readonly dataChannels: FakeDataChannel[] = [];
@@ -96,6 +98,7 @@ export class FakePeerConnection {
       this.signalingState = 'have-local-offer';
     } else if (this.signalingState === 'have-remote-offer') {
       this.localDescription = { type: 'answer', sdp };
+      this.currentRemoteDescription = this.remoteDescription;
       this.signalingState = 'stable';
     } else {
       throw new DOMException(`setLocalDescription in ${this.signalingState}`, 'InvalidStateError');
@@ -120,7 +123,7 @@ export class FakePeerConnection {
       if (this.signalingState !== 'have-local-offer') {
         throw new DOMException(`remote answer in ${this.signalingState}`, 'InvalidStateError');
       }
-      this.remoteDescription = description;
+      this.remoteDescription = this.currentRemoteDescription = description;
       this.signalingState = 'stable';
     }
   }
