@@ -16,10 +16,11 @@ describe('Duet calls in real Chromium', () => {
     }
   }
 
-  async function pair(): Promise<[DuetUser, DuetUser]> {
+  /** Alice and bob, logged in at `baseUrl` (the server, or a middleman in front of it). */
+  async function pair(baseUrl = suite.server.baseUrl): Promise<[DuetUser, DuetUser]> {
     run += 1;
-    const alice = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `alice-${run}`);
-    const bob = await DuetUser.logIn(suite.browser, suite.server.baseUrl, `bob-${run}`);
+    const alice = await DuetUser.logIn(suite.browser, baseUrl, `alice-${run}`);
+    const bob = await DuetUser.logIn(suite.browser, baseUrl, `bob-${run}`);
     suite.open.push(alice, bob);
     return [alice, bob];
   }
@@ -95,10 +96,7 @@ describe('Duet calls in real Chromium', () => {
       },
     );
     try {
-      run += 1;
-      const alice = await DuetUser.logIn(suite.browser, mitm.baseUrl, `alice-${run}`);
-      const bob = await DuetUser.logIn(suite.browser, mitm.baseUrl, `bob-${run}`);
-      suite.open.push(alice, bob);
+      const [alice, bob] = await pair(mitm.baseUrl);
       await alice.callByName(bob.name);
       await bob.callByName(alice.name);
 
@@ -135,10 +133,7 @@ describe('Duet calls in real Chromium', () => {
       return message;
     });
     try {
-      run += 1;
-      const alice = await DuetUser.logIn(suite.browser, mitm.baseUrl, `alice-${run}`);
-      const bob = await DuetUser.logIn(suite.browser, mitm.baseUrl, `bob-${run}`);
-      suite.open.push(alice, bob);
+      const [alice, bob] = await pair(mitm.baseUrl);
       await alice.callByName(bob.name);
       await bob.accept();
 
