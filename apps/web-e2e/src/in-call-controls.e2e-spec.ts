@@ -1,7 +1,15 @@
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
-import { localTrackLabel, sentVideoSize, startListening, stopListening, waitForRemoteWidth, waitForSound } from './support/observe';
+import {
+  localTrackLabel,
+  sentVideoSize,
+  startListening,
+  stopListening,
+  waitForRemoteCamera,
+  waitForRemoteWidth,
+  waitForSound,
+} from './support/observe';
 
 /** Mute, camera off, device switch and screen share between two real Chromium users. */
 describe('in-call controls in real Chromium', () => {
@@ -110,13 +118,14 @@ describe('in-call controls in real Chromium', () => {
   it('shares the screen: bob sees the screen, then the camera again after the browser stops sharing', async () => {
     const [alice, bob] = await pair();
     const offersBefore = alice.offersSent();
-    const camera = await bob.remoteVideo();
+    // What the camera captures; bob may receive it smaller (see waitForRemoteCamera).
+    const camera = await sentVideoSize(alice.page);
     const share = alice.page.getByTestId('screen-share-button');
     await share.click();
     await alice.page.locator('[data-testid="screen-share-button"][aria-pressed="true"]').waitFor();
     // Headless Chromium's synthetic screen is sized after the window: whatever it is, bob gets it.
     const screen = await sentVideoSize(alice.page);
-    expect(screen).not.toEqual({ width: camera.videoWidth, height: camera.videoHeight });
+    expect(screen).not.toEqual(camera);
     await waitForRemoteWidth(bob.page, screen.width);
     expect((await bob.remoteVideo()).videoHeight).toBe(screen.height);
 
@@ -128,14 +137,14 @@ describe('in-call controls in real Chromium', () => {
       screen.dispatchEvent(new Event('ended'));
     });
     await alice.page.locator('[data-testid="screen-share-button"][aria-pressed="false"]').waitFor();
-    await waitForRemoteWidth(bob.page, camera.videoWidth);
+    await waitForRemoteCamera(bob.page, camera, screen);
     expect(alice.offersSent()).toBe(offersBefore);
 
     // And once more with the button, both ways.
     await share.click();
     await waitForRemoteWidth(bob.page, screen.width);
     await share.click();
-    await waitForRemoteWidth(bob.page, camera.videoWidth);
+    await waitForRemoteCamera(bob.page, camera, screen);
     expect(alice.offersSent()).toBe(offersBefore);
   }, 60_000);
 

@@ -93,6 +93,33 @@ export async function waitForRemoteWidth(page: Page, width: number, timeout = 20
   );
 }
 
+interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * Waits for the remote <video> to show the camera again after a screen share: a frame of the
+ * camera's shape, no larger than the camera, and not of the screen's size. Not the camera's exact
+ * size: on a busy machine WebRTC scales a camera down to keep up (640×480 to 480×360 or 320×240),
+ * though never a screen, whose content hint keeps its resolution.
+ */
+export async function waitForRemoteCamera(page: Page, camera: Size, screen: Size, timeout = 20_000): Promise<void> {
+  await page.waitForFunction(
+    ({ camera, screen }) => {
+      const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+      const width = video?.videoWidth ?? 0;
+      const height = video?.videoHeight ?? 0;
+      if (!width || !height || width > camera.width) return false;
+      if (width === screen.width && height === screen.height) return false;
+      // Scaled sizes are rounded to whole (often even) pixels: allow 2 % on the aspect ratio.
+      return Math.abs(width / height / (camera.width / camera.height) - 1) < 0.02;
+    },
+    { camera, screen },
+    { timeout, polling: 100 },
+  );
+}
+
 /** The size of the video the page is sending, as its self-view's track reports it. */
 export function sentVideoSize(page: Page): Promise<{ width: number; height: number }> {
   return page.evaluate(() => {
