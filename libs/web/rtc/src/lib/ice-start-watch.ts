@@ -8,14 +8,17 @@
  *
  *   idle ──arm (negotiated, connection `new`)──> armed
  *   armed ──delay passes, still `new` and stable──> restart ICE, idle (the restart's own
- *                                                    negotiation arms it again)
+ *                                                    negotiation arms it again, with twice the delay)
  *   armed ──disarm (closed)──> idle
  *
  * The impolite side waits `delayMs`, the polite side twice that: usually only one side restarts,
- * and the other just answers, without a collision.
+ * and the other just answers, without a collision. The delay doubles after each restart, so a
+ * path that is merely slow to gather (a TURN server far away, over TCP) gets the time it needs
+ * rather than being restarted over and over; the call's connect deadline bounds it all.
  */
 export class IceStartWatch {
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private restarts = 0;
 
   constructor(
     private readonly delayMs: number,
@@ -30,9 +33,11 @@ export class IceStartWatch {
     this.timer = setTimeout(
       () => {
         this.timer = null;
-        if (this.stalled()) this.restart();
+        if (!this.stalled()) return;
+        this.restarts += 1;
+        this.restart();
       },
-      this.polite ? 2 * this.delayMs : this.delayMs,
+      this.delayMs * (this.polite ? 2 : 1) * 2 ** this.restarts,
     );
   }
 
