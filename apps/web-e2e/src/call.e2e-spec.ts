@@ -95,27 +95,23 @@ describe('Duet calls in real Chromium', () => {
         if (offered.size === 2) bothOffered();
       },
     );
-    try {
-      const [alice, bob] = await pair(mitm.baseUrl);
-      await alice.callByName(bob.name);
-      await bob.callByName(alice.name);
+    suite.stopAfterTest.push(() => mitm.close());
+    const [alice, bob] = await pair(mitm.baseUrl);
+    await alice.callByName(bob.name);
+    await bob.callByName(alice.name);
 
-      await bothReach(alice, bob, 'connected');
-      // Nobody rang: each side took the other's offer as the answer to its own call.
-      for (const user of [alice, bob]) {
-        expect(await user.statusHistory()).toEqual(['idle', 'calling', 'connecting', 'connected']);
-        const remote = await user.waitForRemoteVideo();
-        expect(remote.frames).toBeGreaterThan(0);
-      }
-      // The polite side (alice) gave up its own offer and answered bob's on a fresh connection.
-      expect(alice.consoleLog()).toContain('answering on a fresh connection');
-
-      await bob.hangUp();
-      await bothReach(alice, bob, 'idle');
-    } finally {
-      await Promise.all(suite.open.splice(0).map((user) => user.close().catch(() => undefined)));
-      await mitm.close();
+    await bothReach(alice, bob, 'connected');
+    // Nobody rang: each side took the other's offer as the answer to its own call.
+    for (const user of [alice, bob]) {
+      expect(await user.statusHistory()).toEqual(['idle', 'calling', 'connecting', 'connected']);
+      const remote = await user.waitForRemoteVideo();
+      expect(remote.frames).toBeGreaterThan(0);
     }
+    // The polite side (alice) gave up its own offer and answered bob's on a fresh connection.
+    expect(alice.consoleLog()).toContain('answering on a fresh connection');
+
+    await bob.hangUp();
+    await bothReach(alice, bob, 'idle');
   }, 60_000);
 
   it('signaling loses every ICE candidate of the first negotiation: ICE restarts by itself and the call connects', async () => {
@@ -132,22 +128,18 @@ describe('Duet calls in real Chromium', () => {
       }
       return message;
     });
-    try {
-      const [alice, bob] = await pair(mitm.baseUrl);
-      await alice.callByName(bob.name);
-      await bob.accept();
+    suite.stopAfterTest.push(() => mitm.close());
+    const [alice, bob] = await pair(mitm.baseUrl);
+    await alice.callByName(bob.name);
+    await bob.accept();
 
-      await bothReach(alice, bob, 'connected');
-      expect(offers).toBeGreaterThanOrEqual(2);
-      const restarted = [alice, bob].filter((user) => user.consoleLog().includes('ICE never started after the negotiation'));
-      expect(restarted.length).toBeGreaterThanOrEqual(1);
-      // The call never looked broken to either person: it connected, a few seconds late.
-      expect(await alice.statusHistory()).toEqual(['idle', 'calling', 'connecting', 'connected']);
-      expect(await bob.statusHistory()).toEqual(['idle', 'ringing', 'connecting', 'connected']);
-      for (const user of [alice, bob]) expect((await user.waitForRemoteVideo()).frames).toBeGreaterThan(0);
-    } finally {
-      await Promise.all(suite.open.splice(0).map((user) => user.close().catch(() => undefined)));
-      await mitm.close();
-    }
+    await bothReach(alice, bob, 'connected');
+    expect(offers).toBeGreaterThanOrEqual(2);
+    const restarted = [alice, bob].filter((user) => user.consoleLog().includes('ICE never started after the negotiation'));
+    expect(restarted.length).toBeGreaterThanOrEqual(1);
+    // The call never looked broken to either person: it connected, a few seconds late.
+    expect(await alice.statusHistory()).toEqual(['idle', 'calling', 'connecting', 'connected']);
+    expect(await bob.statusHistory()).toEqual(['idle', 'ringing', 'connecting', 'connected']);
+    for (const user of [alice, bob]) expect((await user.waitForRemoteVideo()).frames).toBeGreaterThan(0);
   }, 60_000);
 });

@@ -9,6 +9,8 @@ export interface BrowserSuite {
   browser: Browser;
   /** Users a test opened: closed after that test, whatever its outcome. */
   readonly open: DuetUser[];
+  /** What else a test started (a middleman, a proxy): stopped after it, once its users are closed. */
+  readonly stopAfterTest: (() => Promise<void>)[];
 }
 
 /**
@@ -16,7 +18,7 @@ export interface BrowserSuite {
  * file, each test's users closed after it, everything stopped at the end. Call it inside `describe`.
  */
 export function browserSuite(options: ServerOptions = {}): BrowserSuite {
-  const suite = { open: [] as DuetUser[] } as unknown as BrowserSuite;
+  const suite = { open: [] as DuetUser[], stopAfterTest: [] as (() => Promise<void>)[] } as unknown as BrowserSuite;
 
   beforeAll(async () => {
     suite.server = await startServer(options);
@@ -25,6 +27,7 @@ export function browserSuite(options: ServerOptions = {}): BrowserSuite {
 
   afterEach(async () => {
     await Promise.all(suite.open.splice(0).map((user) => user.close().catch(() => undefined)));
+    await Promise.all(suite.stopAfterTest.splice(0).map((stop) => stop().catch(() => undefined)));
   });
 
   afterAll(async () => {

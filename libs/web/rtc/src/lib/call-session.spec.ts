@@ -241,6 +241,15 @@ describe(CallSession.name, () => {
     });
     afterEach(() => jest.useRealTimers());
 
+    /** Advances to 1 ms before `ms`: no restart yet; then to `ms`: exactly one more. */
+    function expectRestartAfter(pc: FakePeerConnection, ms: number): void {
+      const before = pc.restartIceCalls;
+      jest.advanceTimersByTime(ms - 1);
+      expect(pc.restartIceCalls).toBe(before);
+      jest.advanceTimersByTime(1);
+      expect(pc.restartIceCalls).toBe(before + 1);
+    }
+
     /** An offering session whose offer was answered: its negotiation is complete. */
     async function negotiated(polite: boolean) {
       const made = makeSession(polite);
@@ -252,28 +261,20 @@ describe(CallSession.name, () => {
 
     it('the impolite side restarts ICE after the delay, and again, after twice the delay, if the restart stalls too', async () => {
       const { session, signals, pc } = await negotiated(false);
-      jest.advanceTimersByTime(3_999);
-      expect(pc.restartIceCalls).toBe(0);
-      jest.advanceTimersByTime(1);
-      expect(pc.restartIceCalls).toBe(1);
+      expectRestartAfter(pc, 4_000);
       await settle();
       expect(signals.map((signal) => signal.type)).toEqual(['offer', 'offer']);
 
       // The restart's answer comes, and ICE still does not start: restart again, given longer
       // (gathering may just be slow, e.g. a distant TURN server).
       await session.receiveDescription({ type: 'answer', sdp: 'their-second-answer' });
-      jest.advanceTimersByTime(7_999);
-      expect(pc.restartIceCalls).toBe(1);
-      jest.advanceTimersByTime(1);
+      expectRestartAfter(pc, 8_000);
       expect(pc.restartIceCalls).toBe(2);
     });
 
     it('the polite side waits twice as long, so the impolite side usually restarts alone', async () => {
       const { pc } = await negotiated(true);
-      jest.advanceTimersByTime(7_999);
-      expect(pc.restartIceCalls).toBe(0);
-      jest.advanceTimersByTime(1);
-      expect(pc.restartIceCalls).toBe(1);
+      expectRestartAfter(pc, 8_000);
     });
 
     it('leaves ICE alone once it has started checking', async () => {
