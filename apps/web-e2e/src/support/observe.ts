@@ -84,18 +84,48 @@ export function localTrackLabel(page: Page, kind: 'audio' | 'video'): Promise<st
   }, kind);
 }
 
-/** Waits for the remote <video> to present a frame of `width` pixels (the picture really changed). */
-export async function waitForRemoteWidth(page: Page, width: number, timeout = 20_000): Promise<void> {
-  await page.waitForFunction(
-    (width) => document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.videoWidth === width,
-    width,
-    { timeout, polling: 100 },
-  );
-}
-
 interface Size {
   width: number;
   height: number;
+}
+
+/**
+ * How far an encoder may move a dimension: it rounds odd sizes to even ones (Chromium's synthetic
+ * screen of 375 px arrives 374 px wide). A person sees the same picture, so no test asks for more.
+ */
+const ENCODER_ROUNDING_PX = 2;
+
+function withinRounding(a: Size, b: Size): boolean {
+  return Math.abs(a.width - b.width) <= ENCODER_ROUNDING_PX && Math.abs(a.height - b.height) <= ENCODER_ROUNDING_PX;
+}
+
+/** The size of the frame a page's <video> presents now (0×0 before its first frame). */
+export function videoFrameSize(page: Page, testId: 'local-video' | 'remote-video'): Promise<Size> {
+  return page.evaluate((testId) => {
+    const video = document.querySelector<HTMLVideoElement>(`video[data-testid="${testId}"]`);
+    return { width: video?.videoWidth ?? 0, height: video?.videoHeight ?? 0 };
+  }, testId);
+}
+
+/**
+ * Waits until what `receiver` sees is what `sender` sees of its own picture (its self-view), within
+ * the encoder's rounding. Both sides are read afresh each time: a shared screen's size settles only
+ * after its first frames (Chromium reports the window's size at first), so no size is fixed up front.
+ * `unlike` is a picture it must not be (the camera's, while a screen share starts). Resolves with
+ * the size the sender shows.
+ */
+export async function waitForSamePicture(sender: Page, receiver: Page, unlike: Size, timeout = 20_000): Promise<Size> {
+  const deadline = Date.now() + timeout;
+  let sent: Size = { width: 0, height: 0 };
+  let seen: Size = { width: 0, height: 0 };
+  while (Date.now() < deadline) {
+    [sent, seen] = await Promise.all([videoFrameSize(sender, 'local-video'), videoFrameSize(receiver, 'remote-video')]);
+    if (sent.width > 0 && !withinRounding(sent, unlike) && withinRounding(sent, seen)) return sent;
+    await receiver.waitForTimeout(100);
+  }
+  throw new Error(
+    `the receiver shows ${seen.width}×${seen.height}, the sender's self-view ${sent.width}×${sent.height} (not to be ${unlike.width}×${unlike.height})`,
+  );
 }
 
 /**
@@ -106,16 +136,17 @@ interface Size {
  */
 export async function waitForRemoteCamera(page: Page, camera: Size, screen: Size, timeout = 20_000): Promise<void> {
   await page.waitForFunction(
-    ({ camera, screen }) => {
+    ({ camera, screen, rounding }) => {
       const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
       const width = video?.videoWidth ?? 0;
       const height = video?.videoHeight ?? 0;
       if (!width || !height || width > camera.width) return false;
-      if (width === screen.width && height === screen.height) return false;
+      // The screen, within the encoder's rounding, is not the camera.
+      if (Math.abs(width - screen.width) <= rounding && Math.abs(height - screen.height) <= rounding) return false;
       // Scaled sizes are rounded to whole (often even) pixels: allow 2 % on the aspect ratio.
       return Math.abs(width / height / (camera.width / camera.height) - 1) < 0.02;
     },
-    { camera, screen },
+    { camera, screen, rounding: ENCODER_ROUNDING_PX },
     { timeout, polling: 100 },
   );
 }
