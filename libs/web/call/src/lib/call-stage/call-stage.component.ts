@@ -130,7 +130,8 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
           <duet-files-panel />
         </aside>
         @if (panel() === 'stats') {
-          <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality">
+          <!-- It scrolls on a small screen with nothing in it to Tab to: it takes focus itself, so keys scroll it. -->
+          <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality" tabindex="0">
             <duet-stats-panel />
           </aside>
         }
