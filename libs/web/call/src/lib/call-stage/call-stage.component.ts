@@ -60,12 +60,6 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
           <duet-quality-indicator />
         </div>
         <ul class="flags" aria-live="polite">
-          @if (peerReconnecting()) {
-            <li data-testid="peer-reconnecting">{{ peerReconnectingText() }}</li>
-          }
-          @if (signalingLost()) {
-            <li data-testid="signaling-offline">{{ signalingLostText }}</li>
-          }
           @if (remoteMedia().micMuted) {
             <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
           }
@@ -94,6 +88,16 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             (enterpictureinpicture)="pictureInPicture.set(true)"
             (leavepictureinpicture)="pictureInPicture.set(false)"
           ></video>
+          <!-- Connection trouble comes and goes: said over the top of the video, so the video never
+               jumps when it comes (clicks pass through it). -->
+          <ul class="alerts" aria-live="polite">
+            @if (peerReconnecting()) {
+              <li data-testid="peer-reconnecting">{{ peerReconnectingText() }}</li>
+            }
+            @if (signalingLost()) {
+              <li data-testid="signaling-offline">{{ signalingLostText }}</li>
+            }
+          </ul>
           @if (showPlaceholder()) {
             <div class="placeholder" aria-hidden="true">
               <span class="avatar">{{ initial() }}</span>
