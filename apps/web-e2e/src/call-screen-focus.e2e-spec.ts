@@ -115,11 +115,20 @@ describe('the call screen says things once and keeps focus where the next step i
     expect((await seen(alice.page))?.statusTexts).not.toContain('Call ended');
   }, 30_000);
 
-  it('says a server outage mid-call once, without moving the video', async () => {
+  it('explains the code on a key press, and says a server outage mid-call once, without moving the video', async () => {
     const [alice, bob] = await inCall(suite.browser, suite.server.baseUrl, ['alice-outage', 'bob-outage']);
     suite.open.push(alice, bob);
-    await recordWhatIsSaid(alice.page);
 
+    // What the code is for opens with a key (or a tap), not only with a mouse hovering it.
+    const about = alice.page.getByRole('button', { name: 'What is this code for?' });
+    await about.focus();
+    await alice.page.keyboard.press('Enter');
+    expect(await alice.page.getByTestId('verification-code-explanation').textContent()).toContain('Read this code to each other');
+    expect(await about.getAttribute('aria-expanded')).toBe('true');
+    await about.click();
+    await alice.page.getByTestId('verification-code-explanation').waitFor({ state: 'detached' });
+
+    await recordWhatIsSaid(alice.page);
     await suite.server.crash();
     await alice.page.getByTestId('signaling-offline').waitFor();
     suite.server = await startServer({ port: suite.server.port });

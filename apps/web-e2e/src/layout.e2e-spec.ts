@@ -1,5 +1,15 @@
+import { Locator } from 'playwright-core';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
+
+/** On how many lines the element's text is laid out. */
+function textLines(element: Locator): Promise<number> {
+  return element.evaluate((node) => {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size;
+  });
+}
 
 const SIZES = [
   { name: 'desktop', width: 1280, height: 800 },
@@ -22,9 +32,11 @@ describe('the call stage fills the screen', () => {
     suite.open.push(alice, bob);
     const directory = process.env['DUET_SCREENSHOTS'];
 
-    // The lobby first: nothing wider than the screen, the preview in view.
+    // The lobby first: nothing wider than the screen, the preview in view, its button on one line.
+    expect(await textLines(alice.page.getByRole('button', { name: 'Check them' }))).toBe(1);
     await alice.page.getByRole('button', { name: 'Check them' }).click();
     await alice.page.getByTestId('preview-video').waitFor();
+    expect(await textLines(alice.page.getByRole('button', { name: 'Stop preview' }))).toBe(1);
     expect(await alice.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     if (directory) await alice.page.screenshot({ path: `${directory}/lobby-${name}.png`, fullPage: true });
 
