@@ -19,14 +19,14 @@ async function waitForFocusOn(user: DuetUser, testId: string): Promise<void> {
 
 declare global {
   interface Window {
-    __seen?: { statusTexts: string[]; notices: string[]; headerLabels: string[]; videoTops: number[]; offlineSince?: number; offlineFor?: number };
+    __saidOnCallScreen?: { statusTexts: string[]; notices: string[]; headerLabels: string[]; videoTops: number[]; offlineSince?: number; offlineFor?: number };
   }
 }
 
 /** Records, from inside the page, everything the call-status, the notice and the header said, and where the video sat. */
 async function recordWhatIsSaid(page: Page): Promise<void> {
   await page.evaluate(() => {
-    const seen = (window.__seen = { statusTexts: [] as string[], notices: [] as string[], headerLabels: [] as string[], videoTops: [] as number[] } as NonNullable<Window['__seen']>);
+    const seen = (window.__saidOnCallScreen = { statusTexts: [] as string[], notices: [] as string[], headerLabels: [] as string[], videoTops: [] as number[] } as NonNullable<Window['__saidOnCallScreen']>);
     const note = (list: string[], text: string | null | undefined) => {
       const trimmed = text?.trim();
       if (trimmed && list.at(-1) !== trimmed) list.push(trimmed);
@@ -49,7 +49,7 @@ async function recordWhatIsSaid(page: Page): Promise<void> {
   });
 }
 
-const seen = (page: Page) => page.evaluate(() => window.__seen);
+const seen = (page: Page) => page.evaluate(() => window.__saidOnCallScreen);
 
 /**
  * Issue 20, items 11, 16 and 18: focus goes where the next step is (never to <body>), state changes
