@@ -131,6 +131,8 @@ describe('the call screen says things once and keeps focus where the next step i
     await recordWhatIsSaid(alice.page);
     await suite.server.crash();
     await alice.page.getByTestId('signaling-offline').waitFor();
+    const shots = process.env['DUET_SCREENSHOTS'];
+    if (shots) await alice.page.screenshot({ path: `${shots}/call-outage.png` });
     suite.server = await startServer({ port: suite.server.port });
     await alice.page.getByTestId('signaling-offline').waitFor({ state: 'detached', timeout: 30_000 });
 

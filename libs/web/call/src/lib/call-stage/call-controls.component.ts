@@ -172,6 +172,8 @@ import { IconComponent } from './icon.component';
       line-height: 1.2rem;
     }
     button[aria-pressed='true'] { background: #f1f4fa; color: #111723; }
+    /* The button of the open panel: ringed, so the panel's way back is plain to see. */
+    button[aria-expanded='true'] { box-shadow: inset 0 0 0 2px #8aa2ff; }
     button.danger { width: 3.6rem; border-radius: 999px; background: var(--danger); }
     /* A phone: the tools on one row, microphone, camera and hang-up (larger) on the row under it. */
     @media (max-width: 34rem) {
