@@ -1,35 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { Page } from 'playwright-core';
+import { seriousViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-
-const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-declare global {
-  interface Window {
-    axe?: { run(context: Document, options: object): Promise<{ violations: Violation[] }> };
-  }
-}
-
-/** Runs axe-core in the page (the test injects it; the app never ships it): serious and critical only. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's CSP (rightly) does not let a <script> tag do.
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe?.run(document, { resultTypes: ['violations'] });
-    return result?.violations ?? [];
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-}
 
 /** Each screen in light and in dark: zero serious or critical axe violations. */
 describe('accessibility (axe-core) in real Chromium', () => {

@@ -91,6 +91,34 @@ describe(CallFacade.name, () => {
     expect(facade.notice()).toBe('The server is full or restarting: trying again in about 12 s.');
   });
 
+  it('leaves an outage during a call to the call screen’s own flag: said once, no banner', () => {
+    jest.useFakeTimers();
+    try {
+      setUp();
+      stubs.callIn('connected', 'bob');
+      stubs.connectionDown('reconnecting', { kind: 'unreachable' });
+      jest.advanceTimersByTime(OUTAGE_NOTICE_DELAY_MS);
+      expect(facade.onStage()).toBe(true);
+      expect(facade.notice()).toBeNull();
+      // Ringing is answered from the lobby, where the banner is the only place that says it.
+      stubs.callIn('ringing', 'carol');
+      expect(facade.notice()).toBe('Server unreachable: your call goes on while Duet reconnects…');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('says "Call ended" only of a call that was on', () => {
+    setUp();
+    stubs.callIn('calling', 'nobody');
+    stubs.callIn('ended', 'nobody');
+    expect(facade.callStatusText()).toBe('Not in a call');
+    stubs.callIn('calling', 'bob');
+    stubs.callIn('connected', 'bob');
+    stubs.callIn('ended', 'bob');
+    expect(facade.callStatusText()).toBe('Call ended');
+  });
+
   it('clears the last call’s notice when a new call rings or is placed', () => {
     setUp();
     stubs.peer.notices$.next({ code: 'hung-up', peer: 'alice' });

@@ -19,6 +19,7 @@ import {
   CALL_ALREADY_ENDED,
   INVALID_NAME,
   SOMETHING_WENT_WRONG,
+  callStatusSentence,
   connectionProblemSentence,
   invalidCallee,
   loginFailureSentence,
@@ -74,6 +75,16 @@ export class CallFacade {
   readonly loginPending = computed(() => this.signaling.loginState() === 'logging-in');
   readonly callState = this.peer.callState;
   readonly inCall = computed(() => isInCall(this.callState()));
+  /** The call screen shows (a call placed, being set up or on); a ringing call is still answered from the lobby. */
+  readonly onStage = computed(() => this.inCall() && this.callState() !== 'ringing');
+  private readonly callStartedState = signal(false);
+  /** Whether the current (or last) call ever connected: one that never started did not "end". */
+  readonly callStarted = this.callStartedState.asReadonly();
+  /** What `call-status` says: a call that never connected (nobody answered, or they were offline) reads as no call. */
+  readonly callStatusText = computed(() => {
+    const state = this.callState();
+    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, this.remoteUser());
+  });
   readonly remoteUser = this.peer.remoteUser;
   readonly remoteMedia = this.peer.remoteMedia;
   readonly connectedAt = this.peer.connectedAt;
@@ -94,7 +105,10 @@ export class CallFacade {
    */
   readonly notice = computed(() => {
     const problem = this.shownProblem();
-    return problem && !this.connectionBannerDismissed()
+    // In a call the stage's own flag (signaling-offline) says the server is gone and the call goes
+    // on; a banner too would say it twice, and push the video down.
+    const saidOnStage = problem?.kind === 'unreachable' && this.onStage();
+    return problem && !saidOnStage && !this.connectionBannerDismissed()
       ? connectionProblemSentence(problem, this.inCall())
       : this.lastNotice();
   });
@@ -116,6 +130,8 @@ export class CallFacade {
     this.peer.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // Last call's "bob hung up." must not hang over the next one.
       if (state === 'calling' || state === 'ringing') this.lastNotice.set(null);
+      if (state === 'calling' || state === 'ringing') this.callStartedState.set(false);
+      if (state === 'connected') this.callStartedState.set(true);
     });
   }
 

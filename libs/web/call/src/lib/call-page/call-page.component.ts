@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject } from '@angular/core';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
 import { CallStageComponent } from '../call-stage/call-stage.component';
@@ -14,9 +14,9 @@ import {
   LEAVE_CALL_WARNING,
   ONLINE_LIST_STALE,
   TRY_AGAIN,
-  callStatusSentence,
   connectionLabel,
 } from '../words';
+import { FOCUS_TARGETS, Screen } from './focus-targets';
 
 /** The whole app on one page: log in, see who is online, call, talk, hang up. */
 @Component({
@@ -66,11 +66,32 @@ export class CallPageComponent {
   protected readonly connectionLabel = computed(() =>
     connectionLabel(this.facade.connectionState(), this.currentUser() !== null),
   );
-  protected readonly statusText = computed(() => callStatusSentence(this.callState(), this.remoteUser()));
-  protected readonly showStage = computed(() => this.inCall() && this.callState() !== 'ringing');
+  protected readonly statusText = this.facade.callStatusText;
+  protected readonly callStarted = this.facade.callStarted;
+  protected readonly showStage = this.facade.onStage;
+  /** In a call, the stage's own flag says the server is gone: the header does not say it a second time. */
+  protected readonly showConnectionLabel = computed(() => !this.showStage() || this.online());
+  private readonly screen = computed<Screen>(() => {
+    if (!this.currentUser()) return 'login';
+    if (this.showStage()) return 'stage';
+    return this.callState() === 'ringing' ? 'ringing' : 'lobby';
+  });
+  private readonly host: HTMLElement = inject(ElementRef).nativeElement;
+  private readonly document = inject(DOCUMENT);
 
   constructor() {
     this.facade.start();
+    // When what had focus goes away (the login form, the ringing prompt, the stage) or is disabled
+    // (Log in, while pending), focus would fall to <body>, many Tabs from anything. It goes to where
+    // the next step is instead. It never moves focus a person put somewhere else.
+    afterRenderEffect(() => {
+      const screen = this.screen();
+      this.loginPending();
+      this.callState();
+      const active = this.document.activeElement;
+      if (active && active !== this.document.body) return;
+      this.host.querySelector<HTMLElement>(FOCUS_TARGETS[screen])?.focus();
+    });
   }
 
   protected logIn(name: string): void {

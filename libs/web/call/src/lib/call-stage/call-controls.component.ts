@@ -2,127 +2,136 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
 import { chatButtonLabel, filesButtonLabel } from '../words';
 import { IconComponent } from './icon.component';
 
-/** The in-call buttons. Toggles say their state with aria-pressed; labels say what a press does. */
+/**
+ * The in-call buttons. Toggles say their state with aria-pressed; labels say what a press does.
+ * Two groups: the tools, then microphone, camera and hang-up, so that on a phone, where ten buttons
+ * do not fit one row, hang-up keeps its neighbours on a row of their own (and Tab reaches the three
+ * that matter most last, right before leaving the bar).
+ */
 @Component({
   selector: 'duet-call-controls',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [IconComponent],
   template: `
     <div class="controls" role="toolbar" aria-label="Call controls">
-      <button
-        type="button"
-        data-testid="mute-button"
-        [attr.aria-pressed]="micMuted()"
-        [attr.aria-label]="micMuted() ? 'Unmute microphone' : 'Mute microphone'"
-        [title]="micMuted() ? 'Unmute' : 'Mute'"
-        (click)="toggleMicrophone.emit()"
-      >
-        <duet-icon [name]="micMuted() ? 'mic-off' : 'mic'" />
-      </button>
-      <button
-        type="button"
-        data-testid="camera-button"
-        [attr.aria-pressed]="cameraOff()"
-        [attr.aria-label]="cameraOff() ? 'Turn camera on' : 'Turn camera off'"
-        [title]="cameraOff() ? 'Camera on' : 'Camera off'"
-        (click)="toggleCamera.emit()"
-      >
-        <duet-icon [name]="cameraOff() ? 'camera-off' : 'camera'" />
-      </button>
-      @if (canShareScreen()) {
-        <button
-          type="button"
-          data-testid="screen-share-button"
-          [attr.aria-pressed]="screenSharing()"
-          [attr.aria-label]="screenSharing() ? 'Stop sharing your screen' : 'Share your screen'"
-          [title]="screenSharing() ? 'Stop sharing' : 'Share screen'"
-          (click)="toggleScreenShare.emit()"
-        >
-          <duet-icon name="screen" />
-        </button>
-      }
-      <button
-        type="button"
-        class="badged"
-        data-testid="chat-button"
-        aria-controls="call-chat"
-        [attr.aria-expanded]="chatOpen()"
-        [attr.aria-label]="chatLabel()"
-        title="Chat"
-        (click)="toggleChat.emit()"
-      >
-        <duet-icon name="chat" />
-        @if (unread() > 0) {
-          <span class="badge" data-testid="chat-unread" aria-hidden="true">{{ unread() > 99 ? '99+' : unread() }}</span>
+      <div class="group tools">
+        @if (canShareScreen()) {
+          <button
+            type="button"
+            data-testid="screen-share-button"
+            [attr.aria-pressed]="screenSharing()"
+            [attr.aria-label]="screenSharing() ? 'Stop sharing your screen' : 'Share your screen'"
+            [title]="screenSharing() ? 'Stop sharing' : 'Share screen'"
+            (click)="toggleScreenShare.emit()"
+          >
+            <duet-icon name="screen" />
+          </button>
         }
-      </button>
-      <button
-        type="button"
-        class="badged"
-        data-testid="files-button"
-        aria-controls="call-files"
-        [attr.aria-expanded]="filesOpen()"
-        [attr.aria-label]="filesLabel()"
-        title="Files"
-        (click)="toggleFiles.emit()"
-      >
-        <duet-icon name="file" />
-        @if (filesWaiting() > 0) {
-          <span class="badge" aria-hidden="true">{{ filesWaiting() }}</span>
+        <button
+          type="button"
+          class="badged"
+          data-testid="chat-button"
+          aria-controls="call-chat"
+          [attr.aria-expanded]="chatOpen()"
+          [attr.aria-label]="chatLabel()"
+          title="Chat"
+          (click)="toggleChat.emit()"
+        >
+          <duet-icon name="chat" />
+          @if (unread() > 0) {
+            <span class="badge" data-testid="chat-unread" aria-hidden="true">{{ unread() > 99 ? '99+' : unread() }}</span>
+          }
+        </button>
+        <button
+          type="button"
+          class="badged"
+          data-testid="files-button"
+          aria-controls="call-files"
+          [attr.aria-expanded]="filesOpen()"
+          [attr.aria-label]="filesLabel()"
+          title="Files"
+          (click)="toggleFiles.emit()"
+        >
+          <duet-icon name="file" />
+          @if (filesWaiting() > 0) {
+            <span class="badge" aria-hidden="true">{{ filesWaiting() }}</span>
+          }
+        </button>
+        <button
+          type="button"
+          aria-label="Call quality"
+          title="Call quality"
+          aria-controls="call-stats"
+          [attr.aria-expanded]="statsOpen()"
+          (click)="toggleStats.emit()"
+        >
+          <duet-icon name="stats" />
+        </button>
+        <button
+          type="button"
+          aria-label="Camera, microphone and speaker"
+          title="Devices"
+          [attr.aria-expanded]="settingsOpen()"
+          aria-controls="call-device-settings"
+          (click)="toggleSettings.emit()"
+        >
+          <duet-icon name="settings" />
+        </button>
+        @if (canFullscreen()) {
+          <button
+            type="button"
+            [attr.aria-pressed]="fullscreen()"
+            [attr.aria-label]="fullscreen() ? 'Leave full screen' : 'Full screen'"
+            title="Full screen"
+            (click)="toggleFullscreen.emit()"
+          >
+            <duet-icon name="fullscreen" />
+          </button>
         }
-      </button>
-      <button
-        type="button"
-        aria-label="Call quality"
-        title="Call quality"
-        aria-controls="call-stats"
-        [attr.aria-expanded]="statsOpen()"
-        (click)="toggleStats.emit()"
-      >
-        <duet-icon name="stats" />
-      </button>
-      <button
-        type="button"
-        aria-label="Camera, microphone and speaker"
-        title="Devices"
-        [attr.aria-expanded]="settingsOpen()"
-        aria-controls="call-device-settings"
-        (click)="toggleSettings.emit()"
-      >
-        <duet-icon name="settings" />
-      </button>
-      @if (canFullscreen()) {
+        @if (canPictureInPicture()) {
+          <button
+            type="button"
+            [attr.aria-pressed]="pictureInPicture()"
+            [attr.aria-label]="pictureInPicture() ? 'Close picture-in-picture' : 'Picture-in-picture'"
+            title="Picture-in-picture"
+            (click)="togglePictureInPicture.emit()"
+          >
+            <duet-icon name="pip" />
+          </button>
+        }
+      </div>
+      <div class="group primary">
         <button
           type="button"
-          [attr.aria-pressed]="fullscreen()"
-          [attr.aria-label]="fullscreen() ? 'Leave full screen' : 'Full screen'"
-          title="Full screen"
-          (click)="toggleFullscreen.emit()"
+          data-testid="mute-button"
+          [attr.aria-pressed]="micMuted()"
+          [attr.aria-label]="micMuted() ? 'Unmute microphone' : 'Mute microphone'"
+          [title]="micMuted() ? 'Unmute' : 'Mute'"
+          (click)="toggleMicrophone.emit()"
         >
-          <duet-icon name="fullscreen" />
+          <duet-icon [name]="micMuted() ? 'mic-off' : 'mic'" />
         </button>
-      }
-      @if (canPictureInPicture()) {
         <button
           type="button"
-          [attr.aria-pressed]="pictureInPicture()"
-          [attr.aria-label]="pictureInPicture() ? 'Close picture-in-picture' : 'Picture-in-picture'"
-          title="Picture-in-picture"
-          (click)="togglePictureInPicture.emit()"
+          data-testid="camera-button"
+          [attr.aria-pressed]="cameraOff()"
+          [attr.aria-label]="cameraOff() ? 'Turn camera on' : 'Turn camera off'"
+          [title]="cameraOff() ? 'Camera on' : 'Camera off'"
+          (click)="toggleCamera.emit()"
         >
-          <duet-icon name="pip" />
+          <duet-icon [name]="cameraOff() ? 'camera-off' : 'camera'" />
         </button>
-      }
-      <button
-        type="button"
-        class="danger"
-        data-testid="hangup-button"
-        [attr.aria-label]="'Hang up on ' + remoteUser()"
-        title="Hang up"
-        (click)="hangUp.emit()"
-      >
-        <duet-icon name="hang-up" />
-      </button>
+        <button
+          type="button"
+          class="danger"
+          data-testid="hangup-button"
+          [attr.aria-label]="'Hang up on ' + remoteUser()"
+          title="Hang up"
+          (click)="hangUp.emit()"
+        >
+          <duet-icon name="hang-up" />
+        </button>
+      </div>
     </div>
   `,
   styles: `
@@ -131,12 +140,13 @@ import { IconComponent } from './icon.component';
       display: flex;
       flex-wrap: wrap;
       justify-content: center;
-      gap: 0.5rem;
-      padding: 0.5rem;
-      border-radius: 999px;
-      background: rgb(10 14 22 / 72%);
-      backdrop-filter: blur(6px);
+      align-items: center;
+      gap: 0.5rem 1.1rem;
+      padding: 0.4rem 0.6rem;
+      border-radius: 1.8rem;
+      background: #151b27;
     }
+    .group { display: flex; justify-content: center; gap: 0.5rem; }
     button {
       width: 2.9rem;
       height: 2.9rem;
@@ -162,11 +172,15 @@ import { IconComponent } from './icon.component';
       line-height: 1.2rem;
     }
     button[aria-pressed='true'] { background: #f1f4fa; color: #111723; }
+    /* The button of the open panel: ringed, so the panel's way back is plain to see. */
+    button[aria-expanded='true'] { box-shadow: inset 0 0 0 2px #8aa2ff; }
     button.danger { width: 3.6rem; border-radius: 999px; background: var(--danger); }
-    @media (max-width: 26rem) {
-      .controls { gap: 0.3rem; padding: 0.35rem; }
-      button { width: 2.6rem; height: 2.6rem; }
-      button.danger { width: 3.1rem; }
+    /* A phone: the tools on one row, microphone, camera and hang-up (larger) on the row under it. */
+    @media (max-width: 34rem) {
+      .controls { flex-direction: column; gap: 0.4rem; padding: 0.35rem 0.5rem; }
+      .tools { gap: 0.3rem; }
+      .tools button { width: 2.6rem; height: 2.6rem; }
+      .primary { gap: 1rem; }
     }
   `,
 })

@@ -13,7 +13,7 @@ import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
-import { SIGNALING_LOST_IN_CALL, callStatusSentence, initialOf, peerReconnectingSentence } from '../words';
+import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence } from '../words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import { ChatService, FileTransferService } from '@duet/web/rtc';
@@ -24,10 +24,12 @@ import { StatsPanelComponent } from '../in-call/stats-panel.component';
 import { VerificationCodeComponent } from '../in-call/verification-code.component';
 import { Corner, SelfViewComponent } from './self-view.component';
 
+type Panel = 'chat' | 'stats' | 'files' | 'devices';
+
 /**
- * The call, filling the space under the header: the other person's video (or their initial while
- * there is none), what they have muted, the call status and timer, your small movable self-view,
- * and the controls.
+ * The call, filling the space under the header, in three rows: the call status, timer, code and
+ * flags; the other person's video (or their initial while there is none) with your small movable
+ * self-view over it, and the open panel docked beside it; the controls.
  */
 @Component({
   selector: 'duet-call-stage',
@@ -46,42 +48,18 @@ import { Corner, SelfViewComponent } from './self-view.component';
     VerificationCodeComponent,
   ],
   template: `
-    <section #stage class="stage" [attr.aria-label]="'Call with ' + remoteUser()">
-      <video
-        #remoteVideo
-        data-testid="remote-video"
-        class="remote"
-        [class.screen]="remoteMedia().screenSharing"
-        autoplay
-        playsinline
-        [attr.aria-label]="'Video from ' + remoteUser()"
-        [duetSrcObject]="remoteStream()"
-        [duetSinkId]="deviceChoices().speaker"
-        (enterpictureinpicture)="pictureInPicture.set(true)"
-        (leavepictureinpicture)="pictureInPicture.set(false)"
-      ></video>
-      @if (showPlaceholder()) {
-        <div class="placeholder" aria-hidden="true">
-          <span class="avatar">{{ initial() }}</span>
-        </div>
-      }
-
+    <section #stage class="stage" [class.with-panel]="panel() !== null" [attr.aria-label]="'Call with ' + remoteUser()">
+      <!-- Its own row above the video, never over it: a shared screen's top-left is part of the point. -->
       <header class="top">
         <p class="status">
-          <span data-testid="call-status" [attr.data-state]="callState()">{{ statusText() }}</span>
+          <span data-testid="call-status" role="status" [attr.data-state]="callState()">{{ statusText() }}</span>
           <duet-call-timer [since]="connectedAt()" />
         </p>
-        <p class="security">
+        <div class="security">
           <duet-verification-code />
           <duet-quality-indicator />
-        </p>
+        </div>
         <ul class="flags" aria-live="polite">
-          @if (peerReconnecting()) {
-            <li data-testid="peer-reconnecting">{{ peerReconnectingText() }}</li>
-          }
-          @if (signalingLost()) {
-            <li data-testid="signaling-offline">{{ signalingLostText }}</li>
-          }
           @if (remoteMedia().micMuted) {
             <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
           }
@@ -94,40 +72,74 @@ import { Corner, SelfViewComponent } from './self-view.component';
         </ul>
       </header>
 
-      <duet-self-view
-        [stream]="localStream()"
-        [mirrored]="!screenSharing()"
-        [cameraOff]="cameraOff()"
-        [corner]="selfViewCorner()"
-        (moved)="selfViewCorner.set($event)"
-      />
-
-      @if (settingsOpen()) {
-        <div id="call-device-settings" class="settings" role="group" aria-label="Devices">
-          <duet-device-settings
-            [devices]="devices()"
-            [choices]="deviceChoices()"
-            [speakerChoice]="speakerChoice"
-            (selected)="selectDevice($event)"
-            (opened)="refreshDevices()"
+      <div class="main">
+        <!-- The video and the self-view share this box; a panel docks beside it (below it on a phone),
+             so the self-view can never sit on a panel, whichever corner it is in. -->
+        <div class="view">
+          <video
+            #remoteVideo
+            data-testid="remote-video"
+            class="remote"
+            autoplay
+            playsinline
+            [attr.aria-label]="'Video from ' + remoteUser()"
+            [duetSrcObject]="remoteStream()"
+            [duetSinkId]="deviceChoices().speaker"
+            (enterpictureinpicture)="pictureInPicture.set(true)"
+            (leavepictureinpicture)="pictureInPicture.set(false)"
+          ></video>
+          <!-- Connection trouble comes and goes: said over the top of the video, so the video never
+               jumps when it comes (clicks pass through it). -->
+          <ul class="alerts" aria-live="polite">
+            @if (peerReconnecting()) {
+              <li data-testid="peer-reconnecting">{{ peerReconnectingText() }}</li>
+            }
+            @if (signalingLost()) {
+              <li data-testid="signaling-offline">{{ signalingLostText }}</li>
+            }
+          </ul>
+          @if (showPlaceholder()) {
+            <div class="placeholder" aria-hidden="true">
+              <span class="avatar">{{ initial() }}</span>
+            </div>
+          }
+          <duet-self-view
+            [stream]="localStream()"
+            [mirrored]="!screenSharing()"
+            [cameraOff]="cameraOff()"
+            [corner]="selfViewCorner()"
+            (moved)="selfViewCorner.set($event)"
           />
         </div>
-      }
 
-      @if (panel() === 'chat') {
-        <aside id="call-chat" class="side" aria-label="Chat">
-          <duet-chat-panel [remoteUser]="remoteUser()" />
+        @if (panel() === 'devices') {
+          <aside id="call-device-settings" class="side" aria-labelledby="call-devices-title">
+            <h2 id="call-devices-title" class="panel-title">Camera, microphone and speaker</h2>
+            <duet-device-settings
+              [devices]="devices()"
+              [choices]="deviceChoices()"
+              [speakerChoice]="speakerChoice"
+              (selected)="selectDevice($event)"
+              (opened)="refreshDevices()"
+            />
+          </aside>
+        }
+        @if (panel() === 'chat') {
+          <aside id="call-chat" class="side" aria-label="Chat">
+            <duet-chat-panel [remoteUser]="remoteUser()" />
+          </aside>
+        }
+        <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
+        <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
+          <duet-files-panel />
         </aside>
-      }
-      <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
-      <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
-        <duet-files-panel />
-      </aside>
-      @if (panel() === 'stats') {
-        <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality">
-          <duet-stats-panel />
-        </aside>
-      }
+        @if (panel() === 'stats') {
+          <!-- It scrolls on a small screen with nothing in it to Tab to: it takes focus itself, so keys scroll it. -->
+          <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality" tabindex="0">
+            <duet-stats-panel />
+          </aside>
+        }
+      </div>
 
       <duet-call-controls
         class="bottom"
@@ -136,7 +148,7 @@ import { Corner, SelfViewComponent } from './self-view.component';
         [cameraOff]="cameraOff()"
         [screenSharing]="screenSharing()"
         [canShareScreen]="canShareScreen"
-        [settingsOpen]="settingsOpen()"
+        [settingsOpen]="panel() === 'devices'"
         [fullscreen]="fullscreen()"
         [canFullscreen]="canFullscreen"
         [pictureInPicture]="pictureInPicture()"
@@ -152,7 +164,7 @@ import { Corner, SelfViewComponent } from './self-view.component';
         (toggleMicrophone)="toggleMicrophone()"
         (toggleCamera)="toggleCamera()"
         (toggleScreenShare)="toggleScreenShare()"
-        (toggleSettings)="toggleSettings()"
+        (toggleSettings)="togglePanel('devices')"
         (toggleFullscreen)="toggleFullscreen()"
         (togglePictureInPicture)="togglePictureInPicture()"
         (hangUp)="hangUp()"
@@ -189,15 +201,14 @@ export class CallStageComponent {
   protected readonly canFullscreen = this.document.fullscreenEnabled === true;
   protected readonly canPictureInPicture = this.document.pictureInPictureEnabled === true;
 
-  protected readonly settingsOpen = signal(false);
-  /** One side panel at a time: they share the space beside the video. */
-  protected readonly panel = signal<'chat' | 'stats' | 'files' | null>(null);
+  /** One panel at a time: they share the space beside the video (under it on a phone). */
+  protected readonly panel = signal<Panel | null>(null);
   protected readonly filesWaiting = computed(() => this.files.list().filter((t) => t.status === 'incoming').length);
   protected readonly unread = this.chat.unread;
   protected readonly fullscreen = signal(false);
   protected readonly pictureInPicture = signal(false);
   protected readonly selfViewCorner = signal<Corner>('top-right');
-  protected readonly statusText = computed(() => callStatusSentence(this.callState(), this.remoteUser()));
+  protected readonly statusText = this.facade.callStatusText;
   protected readonly initial = computed(() => initialOf(this.remoteUser()));
   /** Their initial stands in while no picture can be expected: before media, or camera off. */
   protected readonly showPlaceholder = computed(() => {
@@ -229,16 +240,11 @@ export class CallStageComponent {
     this.facade.toggleScreenShare();
   }
 
-  protected toggleSettings(): void {
-    const open = !this.settingsOpen();
-    this.settingsOpen.set(open);
-    if (open) this.facade.refreshDevices();
-  }
-
-  protected togglePanel(which: 'chat' | 'stats' | 'files'): void {
+  protected togglePanel(which: Panel): void {
     const next = this.panel() === which ? null : which;
     this.panel.set(next);
     this.chat.setPanelOpen(next === 'chat');
+    if (next === 'devices') this.facade.refreshDevices();
   }
 
   protected selectDevice(selection: DeviceSelection): void {

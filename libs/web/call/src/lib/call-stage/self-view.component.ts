@@ -44,6 +44,7 @@ const NEXT: Record<Corner, Corner> = {
       position: absolute;
       z-index: 1;
       width: clamp(6rem, 24%, 13rem);
+      max-height: calc(100% - 1.5rem);
       aspect-ratio: 4 / 3;
       border-radius: calc(var(--radius) / 2);
       overflow: hidden;
@@ -54,10 +55,11 @@ const NEXT: Record<Corner, Corner> = {
       transition: top 0.2s, left 0.2s, right 0.2s, bottom 0.2s;
     }
     :host(.dragging) { cursor: grabbing; transition: none; }
-    :host([data-corner='top-right']) { top: 4.2rem; right: 0.75rem; }
-    :host([data-corner='top-left']) { top: 4.2rem; left: 0.75rem; }
-    :host([data-corner='bottom-right']) { bottom: 5rem; right: 0.75rem; }
-    :host([data-corner='bottom-left']) { bottom: 5rem; left: 0.75rem; }
+    /* Corners of the video's own box: the status row and the controls are outside it. */
+    :host([data-corner='top-right']) { top: 0.75rem; right: 0.75rem; }
+    :host([data-corner='top-left']) { top: 0.75rem; left: 0.75rem; }
+    :host([data-corner='bottom-right']) { bottom: 0.75rem; right: 0.75rem; }
+    :host([data-corner='bottom-left']) { bottom: 0.75rem; left: 0.75rem; }
     video { display: block; width: 100%; height: 100%; object-fit: cover; }
     .mirror { transform: scaleX(-1); }
     .off { position: absolute; inset: 0; display: grid; place-items: center; background: #111826; font-size: 0.8rem; }
@@ -76,7 +78,6 @@ const NEXT: Record<Corner, Corner> = {
     }
     @media (max-height: 420px) {
       :host { width: clamp(5rem, 18%, 9rem); }
-      :host([data-corner='top-right']), :host([data-corner='top-left']) { top: 3.4rem; }
     }
   `,
 })

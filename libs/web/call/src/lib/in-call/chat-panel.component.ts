@@ -45,7 +45,8 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
     </form>
   `,
   styles: `
-    :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 0; }
+    /* It fills its panel, so the input sits at the bottom, under the newest message, as in every chat. */
+    :host { flex: 1; display: flex; flex-direction: column; gap: 0.5rem; min-height: 0; }
     .title { margin: 0; font-size: 1rem; }
     .log { list-style: none; margin: 0; padding: 0; overflow: auto; flex: 1; display: grid; gap: 0.4rem; align-content: start; }
     .log li { display: grid; gap: 0.1rem; max-width: 85%; justify-self: start; padding: 0.3rem 0.55rem;

@@ -47,7 +47,7 @@ import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPe
     .title { margin: 0; font-size: 1rem; }
     .drop { display: grid; gap: 0.2rem; padding: 0.6rem; border: 1px dashed var(--line); border-radius: 0.6rem; font-size: 0.85rem; }
     .drop.over { border-color: #6f8cff; }
-    .hint { opacity: 0.75; font-size: 0.75rem; }
+    .hint { color: var(--muted); font-size: 0.75rem; }
     .list { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.6rem; overflow: auto; }
     .list li { display: grid; gap: 0.15rem; }
     .name { font-weight: 600; overflow-wrap: anywhere; }

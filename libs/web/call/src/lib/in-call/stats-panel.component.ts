@@ -21,25 +21,28 @@ interface Row {
   template: `
     <h2 class="title">{{ title }}</h2>
     <p class="pair" data-testid="candidate-pair" [attr.data-local-type]="latest()?.localCandidateType">{{ pair() }}</p>
-    <dl>
+    <!-- A small list per figure, its chart beside it: a <dl> may hold only its terms and values. -->
+    <div class="rows">
       @for (row of rows(); track row.label) {
         <div class="row">
-          <dt>{{ row.label }}</dt>
-          <dd>{{ row.value }}</dd>
+          <dl>
+            <dt>{{ row.label }}</dt>
+            <dd>{{ row.value }}</dd>
+          </dl>
           <duet-sparkline class="chart" [values]="row.series" />
         </div>
       }
-    </dl>
+    </div>
   `,
   styles: `
     :host { display: block; }
     .title { margin: 0 0 0.3rem; font-size: 1rem; }
     .pair { margin: 0 0 0.5rem; font-size: 0.85rem; }
-    dl { margin: 0; display: grid; gap: 0.35rem; }
-    .row { display: grid; grid-template-columns: 7.5rem 1fr; align-items: center; column-gap: 0.5rem; }
+    .rows { display: grid; gap: 0.35rem; }
+    dl { margin: 0; display: grid; grid-template-columns: 7.5rem 1fr; align-items: center; column-gap: 0.5rem; }
     dt { font-size: 0.8rem; opacity: 0.85; }
     dd { margin: 0; font-variant-numeric: tabular-nums; text-align: right; }
-    .chart { grid-column: 1 / -1; color: #6f8cff; }
+    .chart { color: #6f8cff; }
   `,
 })
 export class StatsPanelComponent {

@@ -45,6 +45,8 @@ import { SrcObjectDirective } from '../media/src-object.directive';
     :host { display: block; min-width: 0; }
     .preview { display: grid; gap: 0.75rem; }
     .head { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; }
+    /* The title may wrap, never the button: "Check them" on two lines reads as two buttons. */
+    .head button { flex: none; white-space: nowrap; }
     h2 { margin: 0; font-size: 1rem; }
     video { width: 100%; aspect-ratio: 4 / 3; background: #000; border-radius: calc(var(--radius) / 2); object-fit: cover; }
     .mirror { transform: scaleX(-1); }
