@@ -276,13 +276,18 @@ export function transferPercent(transfer: FileTransfer): number {
   return transfer.size === 0 ? 0 : Math.floor((transfer.bytes / transfer.size) * 100);
 }
 
+/** An incoming offer, where the person is looking: who, what, how big. */
+export function fileOfferSentence(sender: string, name: string, size: number): string {
+  return `${sender || 'They'} want${sender ? 's' : ''} to send you “${name}” (${fileSize(size)}).`;
+}
+
 /** What is happening to a transfer: status, and while bytes flow, speed and time left. */
-export function transferLine(transfer: FileTransfer): string {
+export function transferLine(transfer: FileTransfer, peer = ''): string {
   switch (transfer.status) {
     case 'offered':
       return 'Waiting for them to accept…';
     case 'incoming':
-      return 'They want to send you this file.';
+      return `${peer || 'They'} want${peer ? 's' : ''} to send you this file.`;
     case 'sending':
     case 'receiving': {
       const speed = transfer.bytesPerSecond;

@@ -17,6 +17,7 @@ import { SIGNALING_LOST_IN_CALL, callStatusSentence, initialOf, peerReconnecting
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import { ChatService, FileTransferService } from '@duet/web/rtc';
+import { FileOfferNoticeComponent } from '../in-call/file-offer-notice.component';
 import { FilesPanelComponent } from '../in-call/files-panel.component';
 import { ChatPanelComponent } from '../in-call/chat-panel.component';
 import { QualityIndicatorComponent } from '../in-call/quality-indicator.component';
@@ -37,6 +38,7 @@ import { Corner, SelfViewComponent } from './self-view.component';
     ChatPanelComponent,
     CallTimerComponent,
     DeviceSettingsComponent,
+    FileOfferNoticeComponent,
     FilesPanelComponent,
     QualityIndicatorComponent,
     SelfViewComponent,
@@ -121,8 +123,12 @@ import { Corner, SelfViewComponent } from './self-view.component';
       }
       <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
       <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
-        <duet-files-panel />
+        <duet-files-panel [open]="panel() === 'files'" />
       </aside>
+      <!-- Their offers where the person looks; the open files panel answers them itself. -->
+      @if (panel() !== 'files') {
+        <duet-file-offer-notice />
+      }
       @if (panel() === 'stats') {
         <aside id="call-stats" class="side" data-testid="stats-panel" aria-label="Call quality">
           <duet-stats-panel />

@@ -1,0 +1,58 @@
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { FileTransferService } from '@duet/web/rtc';
+import { CallFacade } from '../call-facade.service';
+import { fileOfferSentence } from '../words';
+
+/**
+ * Their file offers on the call stage, where the person is looking: who sends what and how big,
+ * with Accept and Decline. The stage shows it while the files panel is closed (a badge on a closed
+ * panel's button was all there was before); the open panel answers offers itself.
+ */
+@Component({
+  selector: 'duet-file-offer-notice',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  template: `
+    <ul class="offers" aria-live="polite" aria-label="File offers">
+      @for (offer of offers(); track offer.key) {
+        <li class="offer" data-testid="file-offer">
+          <p class="sentence">{{ sentence(sender(), offer.name, offer.size) }}</p>
+          <span class="actions">
+            <button type="button" class="accept" data-testid="file-accept" (click)="files.accept(offer.key)">Accept</button>
+            <button type="button" data-testid="file-decline" (click)="files.decline(offer.key)">Decline</button>
+          </span>
+        </li>
+      }
+    </ul>
+  `,
+  styles: `
+    :host {
+      position: absolute;
+      left: 50%;
+      bottom: 5.2rem;
+      transform: translateX(-50%);
+      width: min(26rem, calc(100% - 1.5rem));
+      pointer-events: none;
+    }
+    .offers { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
+    .offer {
+      pointer-events: auto;
+      display: grid;
+      gap: 0.5rem;
+      padding: 0.7rem 0.8rem;
+      border-radius: var(--radius);
+      background: var(--surface);
+      color: var(--fg);
+      border: 1px solid var(--line);
+      box-shadow: 0 4px 16px rgb(0 0 0 / 35%);
+    }
+    .sentence { margin: 0; overflow-wrap: anywhere; }
+    .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+  `,
+})
+export class FileOfferNoticeComponent {
+  protected readonly files = inject(FileTransferService);
+  private readonly facade = inject(CallFacade);
+  protected readonly sender = computed(() => this.facade.remoteUser() ?? '');
+  protected readonly offers = computed(() => this.files.list().filter((transfer) => transfer.status === 'incoming'));
+  protected readonly sentence = fileOfferSentence;
+}
