@@ -298,7 +298,10 @@ export function transferLine(transfer: FileTransfer, peer = ''): string {
     case 'verifying':
       return 'Sent; they are checking it…';
     case 'done':
-      return transfer.outgoing ? 'Delivered and checked.' : 'Received and checked: ready to save.';
+      if (transfer.outgoing) return 'Delivered and checked.';
+      if (transfer.destination === 'downloads') return 'Received and checked: saved in your downloads.';
+      if (transfer.destination === 'chosen-file') return 'Received and checked: saved where you chose.';
+      return 'Received and checked: ready to save.';
     case 'declined':
       return transfer.outgoing ? 'They declined.' : 'Declined.';
     case 'cancelled':
@@ -311,6 +314,10 @@ export function transferLine(transfer: FileTransfer, peer = ''): string {
           return 'Arrived with the wrong size: not saved.';
         case 'read':
           return 'The file could not be read.';
+        case 'too-big':
+          return 'Too big for this browser to receive (it can only hold files in memory here, up to 2 GB).';
+        case 'write':
+          return 'It could not be written to disk: not saved.';
         default:
           return 'The connection closed before the file was complete.';
       }

@@ -7,7 +7,7 @@ import { FilesPanelComponent } from './files-panel.component';
 
 const offer: FileTransfer = {
   key: 'in-1', outgoing: false, name: 'notes.txt', size: 2_000_000, mime: 'text/plain',
-  status: 'incoming', failure: null, bytes: 0, bytesPerSecond: null, url: null,
+  status: 'incoming', failure: null, bytes: 0, bytesPerSecond: null, url: null, destination: null,
 };
 
 function setUp() {

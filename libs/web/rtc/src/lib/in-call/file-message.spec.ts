@@ -15,7 +15,7 @@ describe('file channel messages', () => {
 
   it('refuses offers without a name, over the size bound, and malformed hashes or ids', () => {
     expect(parseFileMessage(JSON.stringify({ type: 'file-offer', id: 1, name: '', size: 1, mime: '' }))).toBeNull();
-    expect(parseFileMessage(JSON.stringify({ type: 'file-offer', id: 1, name: 'x', size: 3 * 1024 ** 3, mime: '' }))).toBeNull();
+    expect(parseFileMessage(JSON.stringify({ type: 'file-offer', id: 1, name: 'x', size: 2 ** 40 + 1, mime: '' }))).toBeNull();
     expect(parseFileMessage(JSON.stringify({ type: 'file-end', id: 1, sha256: 'nothex' }))).toBeNull();
     expect(parseFileMessage(JSON.stringify({ type: 'file-accept', id: -1 }))).toBeNull();
     expect(parseFileMessage('[]')).toBeNull();

@@ -16,8 +16,12 @@ export type FileMessage =
 
 /** Bytes of file per binary frame; with the 4-byte header well under Chromium's 256 KiB message size. */
 export const FILE_CHUNK_BYTES = 64 * 1024;
-/** The receiver holds a file in memory until it is whole (a Blob assembled once): bound it. */
-export const FILE_MAX_BYTES = 2 * 1024 ** 3;
+/**
+ * The largest offer: 1 TiB. Receivers write files to disk as they arrive (file-sink.ts); one that
+ * can only hold them in memory declines above FILE_MEMORY_MAX_BYTES (2 GiB). Peers from before
+ * streaming drop offers over 2 GiB unanswered (their cap then): the sender can cancel them.
+ */
+export const FILE_MAX_BYTES = 2 ** 40;
 export const FILE_NAME_MAX_LENGTH = 255;
 export const FILE_MIME_MAX_LENGTH = 127;
 const FRAME_MAX_LENGTH = 2_048;
