@@ -7,8 +7,8 @@
  * streamed attachment, which the browser's download manager writes to disk as it arrives. The page
  * posts the bytes as `chunk`s; the worker acknowledges each once the download has taken it, so the
  * page never has more than a few MiB in flight. `end` (sent only after the receiver checked the
- * SHA-256) completes the download; `abort` fails it, and the browser then keeps no file under that
- * name. Every message is an event that keeps this worker alive; the page pings while a download is
+ * SHA-256) completes the download; `abort` errors it, and the browser marks it failed (Chromium
+ * deletes the partial file). Every message is an event that keeps this worker alive; the page pings while a download is
  * open and nothing else flows.
  */
 const downloads = new Map();

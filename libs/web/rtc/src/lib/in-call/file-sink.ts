@@ -10,7 +10,7 @@ import { DownloadWorker } from './download-worker-sink';
  *   `commit`; `discard` aborts the write and removes the empty file the picker created.
  * - `downloads`: a download streamed through a service worker (duet-download-sw.js), for browsers
  *   without that API. The browser writes a partial download; `commit` completes it, `discard`
- *   fails it (the browser shows it as failed and keeps nothing under the name).
+ *   errors it (the browser marks it failed; Chromium deletes the partial file).
  * - `memory`: neither is available (e.g. plain http on a LAN address: no secure context). The
  *   file is held in memory and assembled into one Blob on `commit`, so it is capped.
  */

@@ -2,7 +2,7 @@ import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
 import { CallController } from '../call-controller.service';
-import { FILE_CHUNK_BYTES } from './file-message';
+import { FILE_CHUNK_BYTES, FILE_RECEIVE_WINDOW_BYTES } from './file-message';
 import { FILE_SINKS, FileSink, FileSinks, FileTooBigError, IncomingFile, memorySink } from './file-sink';
 import { FileTransferService, TransferStatus } from './file-transfer.service';
 
@@ -42,6 +42,8 @@ class RecordingSinks implements FileSinks {
   discarded = false;
   answer: 'sink' | 'cancelled' | 'too-big' | 'memory' = 'sink';
   failWrites = false;
+  /** While set, writes wait for it: a disk slower than the channel. */
+  gate: Promise<void> | null = null;
   offered: IncomingFile | null = null;
   prepare(): void {
     this.prepared++;
@@ -55,6 +57,7 @@ class RecordingSinks implements FileSinks {
       destination: 'chosen-file',
       write: async (bytes) => {
         if (this.failWrites) throw new Error('disk full');
+        await this.gate;
         this.written.push(bytes.slice());
       },
       commit: async () => {
@@ -138,6 +141,23 @@ describe(FileTransferService.name, () => {
     expect(bob.sinks).toMatchObject({ committed: true, discarded: false });
     expect(bob.service.list()[0]).toMatchObject({ status: 'done', url: null, destination: 'chosen-file' });
   });
+
+  it('keeps the sender within the window the receiver asked for while its disk is slow', async () => {
+    let open: () => void = () => undefined;
+    bob.sinks.gate = new Promise((resolve) => (open = resolve));
+    const big = new Uint8Array(FILE_RECEIVE_WINDOW_BYTES + 4 * 1024 * 1024).map((_, i) => i % 251);
+    alice.service.offer(fileOf(big));
+    await until(() => status(bob) === 'incoming');
+    await bob.service.accept(bob.service.list()[0].key);
+    await until(() => alice.service.list()[0]?.bytes >= FILE_RECEIVE_WINDOW_BYTES);
+    for (let i = 0; i < 50; i++) await new Promise((tick) => setTimeout(tick, 0));
+    // Nothing is on bob's disk yet: alice stops one window (and the chunk in hand) ahead of it.
+    expect(alice.service.list()[0].bytes).toBeLessThanOrEqual(FILE_RECEIVE_WINDOW_BYTES + FILE_CHUNK_BYTES);
+    expect(status(alice)).toBe('sending');
+    open();
+    await until(() => status(alice) === 'done');
+    expect(Buffer.concat(bob.sinks.written).equals(Buffer.from(big))).toBe(true);
+  }, 30_000);
 
   it('leaves the offer open when the person cancels the save dialog', async () => {
     bob.sinks.answer = 'cancelled';

@@ -5,6 +5,8 @@ import { CallController } from '../call-controller.service';
 import {
   FILE_CHUNK_BYTES,
   FILE_MAX_BYTES,
+  FILE_RECEIVE_WINDOW_BYTES,
+  FILE_WRITTEN_EVERY_BYTES,
   FileMessage,
   decodeChunk,
   encodeChunk,
@@ -58,6 +60,14 @@ interface Transfer extends FileTransfer {
   /** The sink's writes, in order; a failed write stops the transfer. */
   writing?: Promise<void>;
   answering?: boolean;
+  /** Receiver: bytes on disk, and the count last reported with `file-written`. */
+  written?: number;
+  reported?: number;
+  /** Sender: how far it may run ahead of the receiver's disk (none from older receivers), what was written. */
+  window?: number;
+  acked?: number;
+  /** Sender: wakes the pump waiting for the receiver's disk. */
+  wake?: () => void;
   stopped?: boolean;
 }
 
@@ -134,9 +144,10 @@ export class FileTransferService {
         transfer.destination = sink.destination;
         transfer.writing = Promise.resolve();
         transfer.hasher = sha256.create();
+        transfer.written = transfer.reported = 0;
         transfer.startedAt = Date.now();
         this.setStatus(transfer, 'receiving');
-        this.send({ type: 'file-accept', id: transfer.id });
+        this.send({ type: 'file-accept', id: transfer.id, window: FILE_RECEIVE_WINDOW_BYTES });
       },
       (error: unknown) => {
         transfer.answering = false;
@@ -210,18 +221,24 @@ export class FileTransferService {
       this.sinks.prepare();
       return;
     }
-    const outgoing = ['file-accept', 'file-decline', 'file-abort', 'file-result'].includes(message.type);
+    const outgoing = ['file-accept', 'file-decline', 'file-abort', 'file-result', 'file-written'].includes(message.type);
     const transfer = this.transfers.get(`${outgoing ? 'out' : 'in'}-${message.id}`);
     if (!transfer) return;
     switch (message.type) {
       case 'file-accept':
         if (transfer.status !== 'offered') return;
+        transfer.window = message.window;
+        transfer.acked = 0;
         transfer.startedAt = Date.now();
         this.setStatus(transfer, 'sending');
         void this.pump(transfer);
         return;
       case 'file-decline':
         if (transfer.status === 'offered') this.setStatus(transfer, 'declined');
+        return;
+      case 'file-written':
+        transfer.acked = Math.max(transfer.acked ?? 0, message.bytes);
+        transfer.wake?.();
         return;
       case 'file-abort':
       case 'file-cancel':
@@ -248,9 +265,21 @@ export class FileTransferService {
     }
     transfer.hasher.update(chunk.bytes);
     transfer.bytes += chunk.bytes.byteLength;
-    transfer.writing = transfer.writing?.then(() => (transfer.stopped ? undefined : sink.write(chunk.bytes)));
+    const length = chunk.bytes.byteLength;
+    transfer.writing = transfer.writing
+      ?.then(() => (transfer.stopped ? undefined : sink.write(chunk.bytes)))
+      .then(() => this.reportWritten(transfer, length));
     transfer.writing?.catch((error: unknown) => this.failWriting(transfer, error));
     this.publish();
+  }
+
+  /** Tells the sender how much is on disk, every few MiB and at the end, so it never runs far ahead. */
+  private reportWritten(transfer: Transfer, length: number): void {
+    if (transfer.stopped) return;
+    const written = (transfer.written = (transfer.written ?? 0) + length);
+    if (written - (transfer.reported ?? 0) < FILE_WRITTEN_EVERY_BYTES && written !== transfer.size) return;
+    transfer.reported = written;
+    this.send({ type: 'file-written', id: transfer.id, bytes: written });
   }
 
   private failWriting(transfer: Transfer, error: unknown): void {
@@ -297,6 +326,11 @@ export class FileTransferService {
         hasher.update(block);
         for (let at = 0; at < block.byteLength; at += FILE_CHUNK_BYTES) {
           if (channel.bufferedAmount > FILE_HIGH_WATER_BYTES) await drained(channel);
+          while (transfer.window && !transfer.stopped && transfer.bytes - (transfer.acked ?? 0) > transfer.window) {
+            // Show how far it got before waiting for the receiver's disk.
+            this.publish(true);
+            await new Promise<void>((wake) => (transfer.wake = wake));
+          }
           if (transfer.stopped || channel.readyState !== 'open') return;
           const bytes = block.subarray(at, at + FILE_CHUNK_BYTES);
           channel.send(encodeChunk(transfer.id, bytes));
@@ -317,6 +351,7 @@ export class FileTransferService {
 
   private stop(transfer: Transfer, status: TransferStatus, failure: TransferFailure | null = null): void {
     transfer.stopped = true;
+    transfer.wake?.();
     // Whatever was written of a file that did not check out, or stopped half-way, goes (once the
     // writes under way have settled; the ones still queued see `stopped` and skip).
     const sink = transfer.sink;
