@@ -107,7 +107,10 @@ describe('file transfer in real Chromium', () => {
     await openFiles(alice.page);
     // The browser's raw "Choose Files / No file chosen" is out of sight; "Send a file" opens the picker.
     const input = alice.page.getByTestId('file-input');
-    expect((await input.boundingBox())?.width).toBeLessThanOrEqual(1);
+    expect((await input.boundingBox())?.width ?? 0).toBe(0);
+    // Still the control a keyboard reaches: focused, it marks the button drawn for it.
+    await input.focus();
+    expect(await alice.page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('file-input');
     const [chooser] = await Promise.all([alice.page.waitForEvent('filechooser'), alice.page.getByText('Send a file', { exact: true }).click()]);
     await chooser.setFiles(fileOf('notes.txt', 1_000).path);
 

@@ -54,8 +54,8 @@ import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPe
     .title { margin: 0; font-size: 1rem; }
     .drop { position: relative; display: grid; justify-items: start; gap: 0.3rem; padding: 0.6rem; border: 1px dashed var(--line); border-radius: 0.6rem; font-size: 0.85rem; cursor: pointer; }
     .drop.over { border-color: #6f8cff; }
-    /* Out of sight, still in the tab order and the accessibility tree (not display: none). */
-    .picker { position: absolute; width: 1px; height: 1px; min-height: 0; padding: 0; border: 0; opacity: 0; overflow: hidden; clip: rect(0 0 0 0); }
+    /* Out of sight and of the way (no box to hit), still in the tab order and the accessibility tree (not display: none). */
+    .picker { position: absolute; width: 0; height: 0; min-height: 0; padding: 0; border: 0; opacity: 0; overflow: hidden; clip: rect(0 0 0 0); }
     .picker:focus-visible + .button { outline: 2px solid var(--accent); outline-offset: 2px; }
     .picker:disabled + .button { opacity: 0.5; cursor: not-allowed; }
     /* Links and labels that act as buttons look like the app's buttons (styles.css). */
