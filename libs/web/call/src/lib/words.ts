@@ -276,13 +276,18 @@ export function transferPercent(transfer: FileTransfer): number {
   return transfer.size === 0 ? 0 : Math.floor((transfer.bytes / transfer.size) * 100);
 }
 
+/** An incoming offer, where the person is looking: who, what, how big. */
+export function fileOfferSentence(sender: string, name: string, size: number): string {
+  return `${sender || 'They'} want${sender ? 's' : ''} to send you “${name}” (${fileSize(size)}).`;
+}
+
 /** What is happening to a transfer: status, and while bytes flow, speed and time left. */
-export function transferLine(transfer: FileTransfer): string {
+export function transferLine(transfer: FileTransfer, peer = ''): string {
   switch (transfer.status) {
     case 'offered':
       return 'Waiting for them to accept…';
     case 'incoming':
-      return 'They want to send you this file.';
+      return `${peer || 'They'} want${peer ? 's' : ''} to send you this file.`;
     case 'sending':
     case 'receiving': {
       const speed = transfer.bytesPerSecond;
@@ -293,7 +298,10 @@ export function transferLine(transfer: FileTransfer): string {
     case 'verifying':
       return 'Sent; they are checking it…';
     case 'done':
-      return transfer.outgoing ? 'Delivered and checked.' : 'Received and checked: ready to save.';
+      if (transfer.outgoing) return 'Delivered and checked.';
+      if (transfer.destination === 'downloads') return 'Received and checked: saved in your downloads.';
+      if (transfer.destination === 'chosen-file') return 'Received and checked: saved where you chose.';
+      return 'Received and checked: ready to save.';
     case 'declined':
       return transfer.outgoing ? 'They declined.' : 'Declined.';
     case 'cancelled':
@@ -306,6 +314,10 @@ export function transferLine(transfer: FileTransfer): string {
           return 'Arrived with the wrong size: not saved.';
         case 'read':
           return 'The file could not be read.';
+        case 'too-big':
+          return 'Too big for this browser to receive (it can only hold files in memory here, up to 2 GB).';
+        case 'write':
+          return 'It could not be written to disk: not saved.';
         default:
           return 'The connection closed before the file was complete.';
       }

@@ -226,7 +226,7 @@ describe(CallPageComponent.name, () => {
   it('lists file offers to accept or decline, progress with speed and time left, and a save link only once checked', async () => {
     const transfer = {
       key: 'in-1', outgoing: false, name: 'notes.txt', size: 2_000_000, mime: 'text/plain',
-      status: 'incoming' as const, failure: null, bytes: 0, bytesPerSecond: null, url: null,
+      status: 'incoming' as const, failure: null, bytes: 0, bytesPerSecond: null, url: null, destination: null,
     };
     stubs.files.list.set([transfer]);
     await loggedIn('connected', 'bob');

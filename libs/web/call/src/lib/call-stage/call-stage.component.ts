@@ -17,6 +17,7 @@ import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence } from '../
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import { ChatService, FileTransferService } from '@duet/web/rtc';
+import { FileOfferNoticeComponent } from '../in-call/file-offer-notice.component';
 import { FilesPanelComponent } from '../in-call/files-panel.component';
 import { ChatPanelComponent } from '../in-call/chat-panel.component';
 import { QualityIndicatorComponent } from '../in-call/quality-indicator.component';
@@ -39,6 +40,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     ChatPanelComponent,
     CallTimerComponent,
     DeviceSettingsComponent,
+    FileOfferNoticeComponent,
     FilesPanelComponent,
     QualityIndicatorComponent,
     SelfViewComponent,
@@ -131,7 +133,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
         }
         <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
         <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
-          <duet-files-panel />
+          <duet-files-panel [open]="panel() === 'files'" />
         </aside>
         @if (panel() === 'stats') {
           <!-- It scrolls on a small screen with nothing in it to Tab to: it takes focus itself, so keys scroll it. -->
@@ -140,6 +142,12 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
           </aside>
         }
       </div>
+
+      <!-- Their file offers where the person looks, in a row of their own above the controls (it
+           covers nothing); the open files panel answers them itself. -->
+      @if (panel() !== 'files') {
+        <duet-file-offer-notice />
+      }
 
       <duet-call-controls
         class="bottom"

@@ -9,15 +9,27 @@ export type FileMessage =
   | { type: 'file-offer'; id: number; name: string; size: number; mime: string }
   | { type: 'file-end'; id: number; sha256: string }
   | { type: 'file-cancel'; id: number }
-  | { type: 'file-accept'; id: number }
+  /** `window`: the receiver writes to disk and wants at most this many bytes unwritten (below). */
+  | { type: 'file-accept'; id: number; window?: number }
+  /** The receiver has written this many bytes of the file: the sender may run `window` ahead of it. */
+  | { type: 'file-written'; id: number; bytes: number }
   | { type: 'file-decline'; id: number }
   | { type: 'file-abort'; id: number }
   | { type: 'file-result'; id: number; ok: boolean };
 
 /** Bytes of file per binary frame; with the 4-byte header well under Chromium's 256 KiB message size. */
 export const FILE_CHUNK_BYTES = 64 * 1024;
-/** The receiver holds a file in memory until it is whole (a Blob assembled once): bound it. */
-export const FILE_MAX_BYTES = 2 * 1024 ** 3;
+/**
+ * The largest offer: 1 TiB. Receivers write files to disk as they arrive (file-sink.ts); one that
+ * can only hold them in memory declines above FILE_MEMORY_MAX_BYTES (2 GiB). Peers from before
+ * streaming drop offers over 2 GiB unanswered (their cap then): the sender can cancel them.
+ */
+export const FILE_MAX_BYTES = 2 ** 40;
+/** Flow control from the receiver's disk: how far the sender may run ahead, how often it hears back. */
+export const FILE_RECEIVE_WINDOW_BYTES = 16 * 1024 * 1024;
+/** Well under the window, or the sender would stop before hearing that it may go on. */
+export const FILE_WRITTEN_EVERY_BYTES = FILE_RECEIVE_WINDOW_BYTES / 8;
+const WINDOW_MIN_BYTES = 1024 * 1024;
 export const FILE_NAME_MAX_LENGTH = 255;
 export const FILE_MIME_MAX_LENGTH = 127;
 const FRAME_MAX_LENGTH = 2_048;
@@ -53,8 +65,18 @@ export function parseFileMessage(data: string): FileMessage | null {
         : null;
     case 'file-result':
       return typeof value['ok'] === 'boolean' ? { type, id, ok: value['ok'] } : null;
+    case 'file-written': {
+      const bytes = value['bytes'];
+      return typeof bytes === 'number' && Number.isInteger(bytes) && bytes >= 0 && bytes <= FILE_MAX_BYTES ? { type, id, bytes } : null;
+    }
+    case 'file-accept': {
+      // A window out of bounds is ignored, as an older receiver's accept has none.
+      const window = value['window'];
+      return typeof window === 'number' && Number.isInteger(window) && window >= WINDOW_MIN_BYTES && window <= FILE_MAX_BYTES
+        ? { type, id, window }
+        : { type, id };
+    }
     case 'file-cancel':
-    case 'file-accept':
     case 'file-decline':
     case 'file-abort':
       return { type, id };

@@ -2,7 +2,8 @@ import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
 import { CallController } from '../call-controller.service';
-import { FILE_CHUNK_BYTES } from './file-message';
+import { FILE_CHUNK_BYTES, FILE_RECEIVE_WINDOW_BYTES } from './file-message';
+import { FILE_SINKS, FileSink, FileSinks, FileTooBigError, IncomingFile, memorySink } from './file-sink';
 import { FileTransferService, TransferStatus } from './file-transfer.service';
 
 /** One end of an in-memory, ordered channel; `tamper` may change frames on the way. */
@@ -33,17 +34,55 @@ class LinkedChannel {
   }
 }
 
+/** A disk stand-in: records what was written, and whether the file was made final or dropped. */
+class RecordingSinks implements FileSinks {
+  prepared = 0;
+  written: Uint8Array[] = [];
+  committed = false;
+  discarded = false;
+  answer: 'sink' | 'cancelled' | 'too-big' | 'memory' = 'sink';
+  failWrites = false;
+  /** While set, writes wait for it: a disk slower than the channel. */
+  gate: Promise<void> | null = null;
+  offered: IncomingFile | null = null;
+  prepare(): void {
+    this.prepared++;
+  }
+  async open(file: IncomingFile): Promise<FileSink | null> {
+    this.offered = file;
+    if (this.answer === 'cancelled') return null;
+    if (this.answer === 'too-big') throw new FileTooBigError();
+    if (this.answer === 'memory') return memorySink(file);
+    return {
+      destination: 'chosen-file',
+      write: async (bytes) => {
+        if (this.failWrites) throw new Error('disk full');
+        await this.gate;
+        this.written.push(bytes.slice());
+      },
+      commit: async () => {
+        this.committed = true;
+        return null;
+      },
+      discard: async () => {
+        this.discarded = true;
+      },
+    };
+  }
+}
+
 function side() {
   const pc$ = new BehaviorSubject<RTCPeerConnection | null>(null);
+  const sinks = new RecordingSinks();
   const injector = createEnvironmentInjector(
-    [{ provide: CallController, useValue: { peerConnection$: pc$ } }, FileTransferService],
+    [{ provide: CallController, useValue: { peerConnection$: pc$ } }, { provide: FILE_SINKS, useValue: sinks }, FileTransferService],
     TestBed.inject(EnvironmentInjector),
   );
   let channel: LinkedChannel | null = null;
   const pc = { createDataChannel: () => (channel = new LinkedChannel()) } as unknown as RTCPeerConnection;
   const service = injector.get(FileTransferService);
   pc$.next(pc);
-  return { service, channel: channel as unknown as LinkedChannel, end: () => pc$.next(null) };
+  return { service, sinks, channel: channel as unknown as LinkedChannel, end: () => pc$.next(null) };
 }
 
 function fileOf(bytes: Uint8Array, name = 'a.bin'): File {
@@ -78,14 +117,76 @@ describe(FileTransferService.name, () => {
 
   const payload = Uint8Array.from({ length: 3 * FILE_CHUNK_BYTES + 123 }, (_, i) => (i * 7) % 256);
 
-  it('delivers a file in chunks after an accept, checks its hash, and offers it for saving', async () => {
+  it('delivers a file in chunks after an accept, checks its hash, and offers it for saving (held in memory)', async () => {
+    bob.sinks.answer = 'memory';
     expect(alice.service.offer(fileOf(payload))).toBe(true);
     await until(() => status(bob) === 'incoming');
     expect(bob.service.list()[0]).toMatchObject({ name: 'a.bin', size: payload.byteLength, outgoing: false });
     bob.service.accept(bob.service.list()[0].key);
     await until(() => status(alice) === 'done');
-    expect(bob.service.list()[0]).toMatchObject({ status: 'done', bytes: payload.byteLength, url: 'blob:test' });
+    expect(bob.service.list()[0]).toMatchObject({ status: 'done', bytes: payload.byteLength, url: 'blob:test', destination: 'memory' });
     expect(alice.service.list()[0].bytes).toBe(payload.byteLength);
+  });
+
+  it('writes each chunk to disk as it arrives and makes the file final only after the hash matched', async () => {
+    alice.service.offer(fileOf(payload, 'big.bin'));
+    await until(() => status(bob) === 'incoming');
+    expect(bob.sinks.prepared).toBe(1);
+    await bob.service.accept(bob.service.list()[0].key);
+    expect(bob.sinks.offered).toMatchObject({ name: 'big.bin', size: payload.byteLength });
+    await until(() => status(alice) === 'done');
+    // One write per chunk as it came, not one file assembled at the end.
+    expect(bob.sinks.written.map((chunk) => chunk.byteLength)).toEqual([FILE_CHUNK_BYTES, FILE_CHUNK_BYTES, FILE_CHUNK_BYTES, 123]);
+    expect(Buffer.concat(bob.sinks.written).equals(Buffer.from(payload))).toBe(true);
+    expect(bob.sinks).toMatchObject({ committed: true, discarded: false });
+    expect(bob.service.list()[0]).toMatchObject({ status: 'done', url: null, destination: 'chosen-file' });
+  });
+
+  it('keeps the sender within the window the receiver asked for while its disk is slow', async () => {
+    let open: () => void = () => undefined;
+    bob.sinks.gate = new Promise((resolve) => (open = resolve));
+    const big = new Uint8Array(FILE_RECEIVE_WINDOW_BYTES + 4 * 1024 * 1024).map((_, i) => i % 251);
+    alice.service.offer(fileOf(big));
+    await until(() => status(bob) === 'incoming');
+    await bob.service.accept(bob.service.list()[0].key);
+    await until(() => alice.service.list()[0]?.bytes >= FILE_RECEIVE_WINDOW_BYTES);
+    for (let i = 0; i < 50; i++) await new Promise((tick) => setTimeout(tick, 0));
+    // Nothing is on bob's disk yet: alice stops one window (and the chunk in hand) ahead of it.
+    expect(alice.service.list()[0].bytes).toBeLessThanOrEqual(FILE_RECEIVE_WINDOW_BYTES + FILE_CHUNK_BYTES);
+    expect(status(alice)).toBe('sending');
+    open();
+    await until(() => status(alice) === 'done');
+    expect(Buffer.concat(bob.sinks.written).equals(Buffer.from(big))).toBe(true);
+  }, 30_000);
+
+  it('leaves the offer open when the person cancels the save dialog', async () => {
+    bob.sinks.answer = 'cancelled';
+    alice.service.offer(fileOf(payload));
+    await until(() => status(bob) === 'incoming');
+    await bob.service.accept(bob.service.list()[0].key);
+    expect(status(bob)).toBe('incoming');
+    expect(status(alice)).toBe('offered');
+  });
+
+  it('declines what it could only hold in memory and is too big, saying why', async () => {
+    bob.sinks.answer = 'too-big';
+    alice.service.offer(fileOf(payload));
+    await until(() => status(bob) === 'incoming');
+    await bob.service.accept(bob.service.list()[0].key);
+    expect(bob.service.list()[0]).toMatchObject({ status: 'failed', failure: 'too-big' });
+    await until(() => status(alice) === 'declined');
+  });
+
+  it('stops both sides when the disk refuses a write, and drops what was written', async () => {
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    bob.sinks.failWrites = true;
+    alice.service.offer(fileOf(payload));
+    await until(() => status(bob) === 'incoming');
+    await bob.service.accept(bob.service.list()[0].key);
+    await until(() => status(alice) === 'cancelled');
+    expect(bob.service.list()[0]).toMatchObject({ status: 'failed', failure: 'write' });
+    await until(() => bob.sinks.discarded);
+    expect(bob.sinks.committed).toBe(false);
   });
 
   it('reports a damaged chunk as a mismatch on both sides and offers nothing', async () => {
@@ -100,6 +201,9 @@ describe(FileTransferService.name, () => {
     await until(() => status(alice) === 'failed');
     expect(bob.service.list()[0]).toMatchObject({ status: 'failed', failure: 'mismatch', url: null });
     expect(alice.service.list()[0].failure).toBe('mismatch');
+    // Written as it came, then dropped: never made final.
+    await until(() => bob.sinks.discarded);
+    expect(bob.sinks.committed).toBe(false);
   });
 
   it('declines, and cancels from the receiver', async () => {
@@ -111,7 +215,7 @@ describe(FileTransferService.name, () => {
     alice.service.offer(fileOf(payload, 'two'));
     await until(() => bob.service.list()[1]?.status === 'incoming');
     const key = bob.service.list()[1].key;
-    bob.service.accept(key);
+    await bob.service.accept(key);
     bob.service.cancel(key);
     await until(() => alice.service.list()[1]?.status === 'cancelled');
     expect(bob.service.list()[1].status).toBe('cancelled');
@@ -128,8 +232,13 @@ describe(FileTransferService.name, () => {
     await until(() => status(alice) === 'cancelled');
   });
 
-  it('forgets every transfer when the call ends', async () => {
+  it('forgets every transfer when the call ends, dropping a half-written file', async () => {
     alice.service.offer(fileOf(payload));
+    await until(() => status(bob) === 'incoming');
+    await bob.service.accept(bob.service.list()[0].key);
+    bob.end();
+    await until(() => bob.sinks.discarded);
+    expect(bob.sinks.committed).toBe(false);
     alice.end();
     expect(alice.service.list()).toEqual([]);
     expect(alice.service.ready()).toBe(false);

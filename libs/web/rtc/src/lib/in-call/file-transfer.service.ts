@@ -5,6 +5,8 @@ import { CallController } from '../call-controller.service';
 import {
   FILE_CHUNK_BYTES,
   FILE_MAX_BYTES,
+  FILE_RECEIVE_WINDOW_BYTES,
+  FILE_WRITTEN_EVERY_BYTES,
   FileMessage,
   decodeChunk,
   encodeChunk,
@@ -13,6 +15,9 @@ import {
   toHex,
 } from './file-message';
 import { FILES_CHANNEL, openNegotiatedChannel } from './in-call-channels';
+import { FILE_SINKS, FileDestination, FileSink, FileTooBigError } from './file-sink';
+
+export type { FileDestination } from './file-sink';
 
 export type TransferStatus =
   | 'offered' // ours, waiting for their answer
@@ -25,7 +30,8 @@ export type TransferStatus =
   | 'cancelled'
   | 'failed';
 
-export type TransferFailure = 'mismatch' | 'size' | 'closed' | 'read';
+/** `too-big`: over what this browser can hold in memory; `write`: the disk or download refused the bytes. */
+export type TransferFailure = 'mismatch' | 'size' | 'closed' | 'read' | 'too-big' | 'write';
 
 /** One transfer as the UI shows it (a snapshot; the service publishes a new one on change). */
 export interface FileTransfer {
@@ -39,8 +45,10 @@ export interface FileTransfer {
   bytes: number;
   /** Average since the bytes started flowing; null before. */
   bytesPerSecond: number | null;
-  /** A `blob:` URL of the received, verified file. */
+  /** A `blob:` URL of the received, verified file, when it was held in memory. */
   url: string | null;
+  /** Where a received file is written as it arrives (file-sink.ts); null until accepted. */
+  destination: FileDestination | null;
 }
 
 interface Transfer extends FileTransfer {
@@ -48,7 +56,18 @@ interface Transfer extends FileTransfer {
   startedAt: number | null;
   file?: File;
   hasher?: ReturnType<typeof sha256.create>;
-  chunks?: Uint8Array[];
+  sink?: FileSink;
+  /** The sink's writes, in order; a failed write stops the transfer. */
+  writing?: Promise<void>;
+  answering?: boolean;
+  /** Receiver: bytes on disk, and the count last reported with `file-written`. */
+  written?: number;
+  reported?: number;
+  /** Sender: how far it may run ahead of the receiver's disk (none from older receivers), what was written. */
+  window?: number;
+  acked?: number;
+  /** Sender: wakes the pump waiting for the receiver's disk. */
+  wake?: () => void;
   stopped?: boolean;
 }
 
@@ -66,14 +85,17 @@ const PUBLISH_EVERY_MS = 100;
  * Files over the call's `files` channel (file-message.ts): offer with name, size and type; the
  * receiver accepts or declines; 64 KiB frames with backpressure (`bufferedAmountLowThreshold`);
  * SHA-256 computed incrementally on both sides (crypto.subtle cannot hash incrementally) and
- * checked by the receiver, which assembles the Blob once and offers it for saving only when the
- * hash matches. Either side may cancel. Several transfers may run at once, both ways.
+ * checked by the receiver. The receiver writes each chunk as it arrives to a sink (file-sink.ts:
+ * a file the person chose, a streamed download, or memory as the last resort) and makes the file
+ * final only when the hash matches; otherwise the sink discards it. Either side may cancel.
+ * Several transfers may run at once, both ways.
  */
 @Injectable({ providedIn: 'root' })
 export class FileTransferService {
   private readonly transfersState = signal<readonly FileTransfer[]>([]);
   private readonly readyState = signal(false);
   private readonly transfers = new Map<string, Transfer>();
+  private readonly sinks = inject(FILE_SINKS);
   private channel: RTCDataChannel | null = null;
   private nextId = 1;
   private publishedAt = 0;
@@ -99,14 +121,42 @@ export class FileTransferService {
     return true;
   }
 
-  accept(key: string): void {
+  /**
+   * Accepts their offer once there is somewhere to write it: call it from the click, since the
+   * save dialog (where there is one) needs that click. Cancelling the dialog leaves the offer open.
+   */
+  accept(key: string): Promise<void> {
     const transfer = this.transfers.get(key);
-    if (transfer?.status !== 'incoming') return;
-    transfer.hasher = sha256.create();
-    transfer.chunks = [];
-    transfer.startedAt = Date.now();
-    this.setStatus(transfer, 'receiving');
-    this.send({ type: 'file-accept', id: transfer.id });
+    if (transfer?.status !== 'incoming' || transfer.answering) return Promise.resolve();
+    transfer.answering = true;
+    const { name, size, mime } = transfer;
+    const onAbandoned = () => this.cancel(key);
+    return this.sinks.open({ name, size, mime, onAbandoned }).then(
+      (sink) => {
+        transfer.answering = false;
+        if (!sink) return;
+        if (transfer.status !== 'incoming') {
+          // They cancelled while the person was choosing where to save.
+          void sink.discard().catch(() => undefined);
+          return;
+        }
+        transfer.sink = sink;
+        transfer.destination = sink.destination;
+        transfer.writing = Promise.resolve();
+        transfer.hasher = sha256.create();
+        transfer.written = transfer.reported = 0;
+        transfer.startedAt = Date.now();
+        this.setStatus(transfer, 'receiving');
+        this.send({ type: 'file-accept', id: transfer.id, window: FILE_RECEIVE_WINDOW_BYTES });
+      },
+      (error: unknown) => {
+        transfer.answering = false;
+        if (transfer.status !== 'incoming') return;
+        if (!(error instanceof FileTooBigError)) console.warn('[files] cannot write the file', error);
+        this.stop(transfer, 'failed', error instanceof FileTooBigError ? 'too-big' : 'write');
+        this.send({ type: 'file-decline', id: transfer.id });
+      },
+    );
   }
 
   decline(key: string): void {
@@ -130,7 +180,7 @@ export class FileTransferService {
     this.channel = null;
     this.readyState.set(false);
     for (const transfer of this.transfers.values()) {
-      transfer.stopped = true;
+      if (!isFinished(transfer.status)) this.stop(transfer, 'failed', 'closed');
       if (transfer.url) URL.revokeObjectURL(transfer.url);
     }
     this.transfers.clear();
@@ -168,20 +218,27 @@ export class FileTransferService {
         return;
       }
       this.add({ ...blank(key, false, message.name, message.size, message.mime, 'incoming'), id: message.id });
+      this.sinks.prepare();
       return;
     }
-    const outgoing = ['file-accept', 'file-decline', 'file-abort', 'file-result'].includes(message.type);
+    const outgoing = ['file-accept', 'file-decline', 'file-abort', 'file-result', 'file-written'].includes(message.type);
     const transfer = this.transfers.get(`${outgoing ? 'out' : 'in'}-${message.id}`);
     if (!transfer) return;
     switch (message.type) {
       case 'file-accept':
         if (transfer.status !== 'offered') return;
+        transfer.window = message.window;
+        transfer.acked = 0;
         transfer.startedAt = Date.now();
         this.setStatus(transfer, 'sending');
         void this.pump(transfer);
         return;
       case 'file-decline':
         if (transfer.status === 'offered') this.setStatus(transfer, 'declined');
+        return;
+      case 'file-written':
+        transfer.acked = Math.max(transfer.acked ?? 0, message.bytes);
+        transfer.wake?.();
         return;
       case 'file-abort':
       case 'file-cancel':
@@ -199,27 +256,62 @@ export class FileTransferService {
   private receiveChunk(frame: ArrayBuffer): void {
     const chunk = decodeChunk(frame);
     const transfer = chunk && this.transfers.get(`in-${chunk.id}`);
-    if (!chunk || transfer?.status !== 'receiving' || !transfer.hasher || !transfer.chunks) return;
+    const sink = transfer?.sink;
+    if (!chunk || transfer?.status !== 'receiving' || !transfer.hasher || !sink) return;
     if (transfer.bytes + chunk.bytes.byteLength > transfer.size) {
       this.stop(transfer, 'failed', 'size');
       this.send({ type: 'file-abort', id: transfer.id });
       return;
     }
     transfer.hasher.update(chunk.bytes);
-    transfer.chunks.push(chunk.bytes);
     transfer.bytes += chunk.bytes.byteLength;
+    const length = chunk.bytes.byteLength;
+    transfer.writing = transfer.writing
+      ?.then(() => (transfer.stopped ? undefined : sink.write(chunk.bytes)))
+      .then(() => this.reportWritten(transfer, length));
+    transfer.writing?.catch((error: unknown) => this.failWriting(transfer, error));
     this.publish();
   }
 
-  private finishReceiving(transfer: Transfer, expected: string): void {
-    if (transfer.status !== 'receiving' || !transfer.hasher || !transfer.chunks) return;
-    const ok = transfer.bytes === transfer.size && toHex(transfer.hasher.digest()) === expected;
-    if (ok) {
-      // The one copy of the file: the chunk list is dropped right after.
-      transfer.url = URL.createObjectURL(new Blob(transfer.chunks as BlobPart[], { type: transfer.mime }));
+  /** Tells the sender how much is on disk, every few MiB and at the end, so it never runs far ahead. */
+  private reportWritten(transfer: Transfer, length: number): void {
+    if (transfer.stopped) return;
+    const written = (transfer.written = (transfer.written ?? 0) + length);
+    if (written - (transfer.reported ?? 0) < FILE_WRITTEN_EVERY_BYTES && written !== transfer.size) return;
+    transfer.reported = written;
+    this.send({ type: 'file-written', id: transfer.id, bytes: written });
+  }
+
+  private failWriting(transfer: Transfer, error: unknown): void {
+    if (isFinished(transfer.status)) return;
+    console.warn('[files] could not write the file', error);
+    this.stop(transfer, 'failed', 'write');
+    this.send({ type: 'file-abort', id: transfer.id });
+  }
+
+  /** Every byte is in: the file becomes final only when its hash matches; success is reported after that. */
+  private async finishReceiving(transfer: Transfer, expected: string): Promise<void> {
+    const { hasher, sink } = transfer;
+    if (transfer.status !== 'receiving' || !hasher || !sink) return;
+    transfer.hasher = undefined;
+    const ok = transfer.bytes === transfer.size && toHex(hasher.digest()) === expected;
+    if (!ok) {
+      this.stop(transfer, 'failed', transfer.bytes === transfer.size ? 'mismatch' : 'size');
+      this.send({ type: 'file-result', id: transfer.id, ok: false });
+      return;
     }
-    this.stop(transfer, ok ? 'done' : 'failed', ok ? null : transfer.bytes === transfer.size ? 'mismatch' : 'size');
-    this.send({ type: 'file-result', id: transfer.id, ok });
+    try {
+      await transfer.writing;
+      if (transfer.stopped) return;
+      transfer.sink = undefined;
+      transfer.url = await sink.commit();
+    } catch (error) {
+      this.failWriting(transfer, error);
+      void sink.discard().catch(() => undefined);
+      return;
+    }
+    this.stop(transfer, 'done');
+    this.send({ type: 'file-result', id: transfer.id, ok: true });
   }
 
   /** Reads the file a megabyte at a time, hashing and sending it in frames, waiting while the channel is full. */
@@ -234,6 +326,11 @@ export class FileTransferService {
         hasher.update(block);
         for (let at = 0; at < block.byteLength; at += FILE_CHUNK_BYTES) {
           if (channel.bufferedAmount > FILE_HIGH_WATER_BYTES) await drained(channel);
+          while (transfer.window && !transfer.stopped && transfer.bytes - (transfer.acked ?? 0) > transfer.window) {
+            // Show how far it got before waiting for the receiver's disk.
+            this.publish(true);
+            await new Promise<void>((wake) => (transfer.wake = wake));
+          }
           if (transfer.stopped || channel.readyState !== 'open') return;
           const bytes = block.subarray(at, at + FILE_CHUNK_BYTES);
           channel.send(encodeChunk(transfer.id, bytes));
@@ -254,7 +351,12 @@ export class FileTransferService {
 
   private stop(transfer: Transfer, status: TransferStatus, failure: TransferFailure | null = null): void {
     transfer.stopped = true;
-    transfer.chunks = undefined;
+    transfer.wake?.();
+    // Whatever was written of a file that did not check out, or stopped half-way, goes (once the
+    // writes under way have settled; the ones still queued see `stopped` and skip).
+    const sink = transfer.sink;
+    if (sink) void (transfer.writing ?? Promise.resolve()).catch(() => undefined).then(() => sink.discard()).catch(() => undefined);
+    transfer.sink = undefined;
     transfer.hasher = undefined;
     transfer.file = undefined;
     transfer.failure = failure;
@@ -291,13 +393,14 @@ export class FileTransferService {
         bytes: t.bytes,
         bytesPerSecond: t.startedAt !== null && time > t.startedAt ? (t.bytes * 1_000) / (time - t.startedAt) : null,
         url: t.url,
+        destination: t.destination,
       })),
     );
   }
 }
 
 function blank(key: string, outgoing: boolean, name: string, size: number, mime: string, status: TransferStatus) {
-  return { key, outgoing, name, size, mime, status, failure: null, bytes: 0, bytesPerSecond: null, url: null, startedAt: null };
+  return { key, outgoing, name, size, mime, status, failure: null, bytes: 0, bytesPerSecond: null, url: null, destination: null, startedAt: null };
 }
 
 function isFinished(status: TransferStatus): boolean {
