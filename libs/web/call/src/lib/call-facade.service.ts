@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { isValidUsername } from '@duet/shared/protocol';
+import { isValidUsername, usernameKey } from '@duet/shared/protocol';
 import {
   CallClosedError,
   DeviceKind,
@@ -9,24 +9,33 @@ import {
   PeerService,
   PresenceService,
   SignalingClient,
+  TAB_STORAGE,
   isInCall,
   readPreference,
   writePreference,
 } from '@duet/web/rtc';
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
+import { LoginProblem } from './login-form/login-form.component';
 import {
   CALL_ALREADY_ENDED,
   INVALID_NAME,
   SOMETHING_WENT_WRONG,
   connectionProblemSentence,
   invalidCallee,
+  loginFailureBlamesName,
   loginFailureSentence,
+  nameInUseElsewhere,
   noticeSentence,
 } from './words';
 
-/** The name last logged in with, so a reload logs in again by itself. */
+/** The name last logged in with in this browser: the login form offers it, in any tab. */
 export const REMEMBERED_NAME_KEY = 'duet.username';
+/**
+ * The name this tab logged in with (sessionStorage), so a reload logs in again by itself. Per tab:
+ * a second tab that logged in by itself with the first tab's name would only be told it is taken.
+ */
+export const TAB_NAME_KEY = 'duet.tab-username';
 
 /**
  * An outage shorter than this (a resume after a blip, a server that restarts at once) is not
@@ -47,8 +56,12 @@ export class CallFacade {
   private readonly presence = inject(PresenceService);
   private readonly alerts = inject(CallAlertsService);
   private readonly storage = inject(PREFERENCE_STORAGE);
+  private readonly tabStorage = inject(TAB_STORAGE);
 
   private readonly lastNotice = signal<string | null>(null);
+  private readonly loginProblemState = signal<LoginProblem | null>(null);
+  /** The login this tab started by itself on load, until the server answers it. */
+  private automaticLogin: string | null = null;
   /** The ✕ on a connection banner hides it until the connection problem changes. */
   private readonly connectionBannerDismissed = signal(false);
   private readonly shownProblem = toSignal(
@@ -66,7 +79,11 @@ export class CallFacade {
   /** The server refuses us (401/403): only the user can change that, by trying again. */
   readonly refused = computed(() => this.connectionState() === 'refused');
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
-  readonly rememberedName = readPreference(this.storage, REMEMBERED_NAME_KEY);
+  private readonly tabName = readPreference(this.tabStorage, TAB_NAME_KEY);
+  /** What the login form offers: this tab's name, else the one last used in this browser. */
+  readonly rememberedName = this.tabName ?? readPreference(this.storage, REMEMBERED_NAME_KEY);
+  /** Why the last login failed, said in the login form (not in the notice). */
+  readonly loginProblem = this.loginProblemState.asReadonly();
   readonly users = this.presence.onlineUsers;
   readonly usersSampleOf = this.presence.sampleOf;
   readonly userMatches = computed(() => this.presence.matches()?.users ?? null);
@@ -104,15 +121,26 @@ export class CallFacade {
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((notice) => this.lastNotice.set(noticeSentence(notice)));
-    this.signaling.loginFailures$
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((failure) => this.lastNotice.set(loginFailureSentence(failure)));
-    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
-      if (session) writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
+    this.signaling.loginFailures$.pipe(takeUntilDestroyed(destroyRef)).subscribe((failure) => {
+      const automatic = this.automaticLogin;
+      this.automaticLogin = null;
+      this.loginProblemState.set({
+        text: automatic !== null && failure.reason === 'taken' ? nameInUseElsewhere(automatic) : loginFailureSentence(failure),
+        blamesName: loginFailureBlamesName(failure.reason),
+      });
     });
-    this.signaling.problem$
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe(() => this.connectionBannerDismissed.set(false));
+    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
+      if (!session) return;
+      this.automaticLogin = null;
+      this.loginProblemState.set(null);
+      writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
+      writePreference(this.tabStorage, TAB_NAME_KEY, session.username);
+    });
+    this.signaling.problem$.pipe(takeUntilDestroyed(destroyRef)).subscribe((problem) => {
+      this.connectionBannerDismissed.set(false);
+      // The connection problem is what is wrong now; the banner says it, once.
+      if (problem) this.loginProblemState.set(null);
+    });
     this.peer.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // Last call's "bob hung up." must not hang over the next one.
       if (state === 'calling' || state === 'ringing') this.lastNotice.set(null);
@@ -120,12 +148,15 @@ export class CallFacade {
   }
 
   /**
-   * With a name remembered from last time, logs in with it. Without one, opens nothing: the server
-   * closes a socket that does not log in, and an idle login page must stay quiet.
+   * With a name this tab logged in with before (a reload), logs in with it. Without one, opens
+   * nothing: the server closes a socket that does not log in, and an idle login page must stay quiet.
+   * A name from another tab is only offered in the form: that tab may well be using it.
    */
   start(): void {
-    const name = this.rememberedName;
-    if (name && isValidUsername(name)) this.signaling.logIn(name);
+    const name = this.tabName;
+    if (!name || !isValidUsername(name)) return;
+    this.automaticLogin = name;
+    this.signaling.logIn(name);
   }
 
   /** Looks people up by the start of their name (the search box of the user list). */
@@ -137,11 +168,13 @@ export class CallFacade {
   logIn(name: string): void {
     const username = name.trim();
     if (!isValidUsername(username)) {
-      this.lastNotice.set(INVALID_NAME);
+      this.loginProblemState.set({ text: INVALID_NAME, blamesName: true });
       return;
     }
     this.alerts.prepare();
     this.lastNotice.set(null);
+    this.loginProblemState.set(null);
+    this.automaticLogin = null;
     this.signaling.logIn(username);
   }
 
@@ -150,6 +183,7 @@ export class CallFacade {
     this.peer.hangUp();
     this.media.stopPreview();
     writePreference(this.storage, REMEMBERED_NAME_KEY, null);
+    writePreference(this.tabStorage, TAB_NAME_KEY, null);
     this.signaling.disconnect();
   }
 
@@ -165,7 +199,7 @@ export class CallFacade {
       return;
     }
     this.lastNotice.set(null);
-    this.peer.call(target).catch((error: unknown) => this.lastNotice.set(describe(error)));
+    this.peer.call(this.knownSpelling(target)).catch((error: unknown) => this.lastNotice.set(describe(error)));
   }
 
   accept(): void {
@@ -209,6 +243,17 @@ export class CallFacade {
   /** Device labels only appear once access was granted; called when a chooser opens. */
   refreshDevices(): void {
     void this.media.refreshDevices();
+  }
+
+  /**
+   * The name as the online list has it when the typed one differs only in letter case ("Bob" for
+   * bob), so the call shows the person's own spelling from the start; the server confirms it when
+   * the call rings.
+   */
+  private knownSpelling(typed: string): string {
+    const key = usernameKey(typed);
+    const listed = [...this.presence.onlineUsers(), ...(this.presence.matches()?.users ?? [])];
+    return listed.find((name) => usernameKey(name) === key) ?? typed;
   }
 
   dismissNotice(): void {

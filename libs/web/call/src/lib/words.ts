@@ -1,4 +1,4 @@
-import { LoginFailureMessage } from '@duet/shared/protocol';
+import { LoginFailureMessage, LoginFailureReason, USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
 import {
   CallNotice,
   CallState,
@@ -15,8 +15,13 @@ import {
 // Every sentence the call UI shows people lives here, so wording is reviewed (and one day
 // translated) in one place. The rtc library only hands over codes and names.
 
-export const INVALID_NAME =
-  'Invalid name: use 1–32 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+/**
+ * The server's naming rule (USERNAME_PATTERN in libs/shared/protocol), said once: the login hint,
+ * the login error and the call box's error all quote this, so they cannot disagree.
+ */
+export const NAME_RULE = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_” or “-”, starting with a letter or digit`;
+export const NAME_HINT = `A name is ${NAME_RULE}.`;
+export const INVALID_NAME = `Invalid name: a name is ${NAME_RULE}.`;
 
 export const SERVER_UNREACHABLE = 'Server unreachable: reconnecting…';
 export const SERVER_UNREACHABLE_IN_CALL = 'Server unreachable: your call goes on while Duet reconnects…';
@@ -32,7 +37,7 @@ export const SOMETHING_WENT_WRONG = 'Something went wrong.';
 export const LEAVE_CALL_WARNING = 'Leaving this page ends your call.';
 
 export function invalidCallee(name: string): string {
-  return `“${name}” is not a valid name: names are 1–32 letters, digits, ".", "_" or "-".`;
+  return `“${name}” is not a valid name: a name is ${NAME_RULE}.`;
 }
 
 /** What `call-status` shows; its `data-state` keeps the exact state. */
@@ -93,15 +98,29 @@ export function peerReconnectingSentence(peer: string): string {
   return `${peer} is reconnecting…`;
 }
 
-export function loginFailureSentence(message: LoginFailureMessage): string {
-  switch (message.reason) {
-    case 'taken':
-      return 'That name is taken: pick another.';
-    case 'forbidden':
-      return `You are signed in under another name: ${message.message}.`;
-    default:
-      return INVALID_NAME;
-  }
+/**
+ * Each reason the server gives for refusing a login (LoginFailureReasonSchema), in words. A Record, so
+ * a reason added to the protocol without words here does not compile.
+ */
+const LOGIN_FAILURES: Record<LoginFailureReason, (serverMessage: string) => string> = {
+  taken: () => 'That name is taken: someone online has it (capitals do not count). Pick another.',
+  invalid: () => INVALID_NAME,
+  forbidden: (serverMessage) => `You are signed in under another name: ${serverMessage}.`,
+  unavailable: () => 'The server cannot reach its directory of users just now: try again in a moment.',
+};
+
+export function loginFailureSentence(message: Pick<LoginFailureMessage, 'reason' | 'message'>): string {
+  return LOGIN_FAILURES[message.reason](message.message);
+}
+
+/** A name this tab tried by itself on load (it had used it before) is held by someone: likely another tab. */
+export function nameInUseElsewhere(name: string): string {
+  return `“${name}” is logged in already, perhaps in another tab of this browser: pick another name for this tab.`;
+}
+
+/** Whether a refused login is the name's fault (so the name field is marked invalid), not the server's. */
+export function loginFailureBlamesName(reason: LoginFailureReason): boolean {
+  return reason !== 'unavailable';
 }
 
 const MEDIA_PROBLEMS: Record<MediaProblem, string> = {

@@ -43,6 +43,7 @@ export class CallPageComponent {
 
   protected readonly currentUser = this.facade.currentUser;
   protected readonly rememberedName = this.facade.rememberedName;
+  protected readonly loginProblem = this.facade.loginProblem;
   protected readonly users = this.facade.users;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
   protected readonly userMatches = this.facade.userMatches;
