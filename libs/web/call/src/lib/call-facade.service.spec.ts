@@ -2,6 +2,7 @@ import { TestBed } from '@angular/core/testing';
 import { CallClosedError } from '@duet/web/rtc';
 import { stubServices } from '../testing/stub-services';
 import { CallFacade, OUTAGE_NOTICE_DELAY_MS, REMEMBERED_NAME_KEY, TAB_NAME_KEY } from './call-facade.service';
+import { LOGIN_RETRY_FIRST_MS, LOGIN_RETRY_MAX_MS } from './login-retry';
 import { INVALID_NAME } from './words';
 
 describe(CallFacade.name, () => {
@@ -34,13 +35,37 @@ describe(CallFacade.name, () => {
     expect(facade.loginProblem()).toBeNull();
   });
 
-  it('says an unreachable directory is the server’s trouble, not the name’s (Redis down is not "Invalid name")', () => {
-    setUp();
-    facade.logIn('alice');
-    const message = 'the server cannot reach its directory of users just now; try again in a moment';
-    stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'unavailable', message });
-    expect(facade.loginProblem()).toEqual({ text: expect.stringContaining('try again in a moment'), blamesName: false });
-    expect(facade.loginProblem()?.text).not.toContain('Invalid');
+  it('says an unreachable directory is the server’s trouble, not the name’s (Redis down is not "Invalid name"), and tries again by itself', () => {
+    jest.useFakeTimers();
+    try {
+      setUp();
+      facade.logIn('alice');
+      const message = 'the server cannot reach its directory of users just now; try again in a moment';
+      const unavailable = () =>
+        stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'unavailable', message });
+      unavailable();
+      expect(facade.loginProblem()).toEqual({ text: expect.stringContaining('trying again by itself'), blamesName: false });
+      expect(facade.loginProblem()?.text).not.toContain('Invalid');
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 1.25);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(2);
+      expect(stubs.signaling.logIn).toHaveBeenLastCalledWith('alice');
+      // Backs off: the second wait is longer than the first could be.
+      unavailable();
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 1.25);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(2);
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 2 * 1.25);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(3);
+      stubs.logInAs('alice');
+      expect(facade.loginProblem()).toBeNull();
+      // Logged out while one is scheduled: nothing more is tried.
+      unavailable();
+      facade.logOut();
+      jest.advanceTimersByTime(LOGIN_RETRY_MAX_MS * 2);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(3);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('gives way to a connection problem, so only one thing is said at a time', () => {

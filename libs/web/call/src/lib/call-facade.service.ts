@@ -17,6 +17,7 @@ import {
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
 import { LoginProblem } from './login-form/login-form.component';
+import { LoginRetry } from './login-retry';
 import {
   CALL_ALREADY_ENDED,
   INVALID_NAME,
@@ -60,8 +61,9 @@ export class CallFacade {
 
   private readonly lastNotice = signal<string | null>(null);
   private readonly loginProblemState = signal<LoginProblem | null>(null);
-  /** The login this tab started by itself on load, until the server answers it. */
-  private automaticLogin: string | null = null;
+  /** The last login sent, and whether this tab sent it by itself on load (not a click). */
+  private lastLogin: { name: string; automatic: boolean } | null = null;
+  private readonly loginRetry = new LoginRetry();
   /** The ✕ on a connection banner hides it until the connection problem changes. */
   private readonly connectionBannerDismissed = signal(false);
   private readonly shownProblem = toSignal(
@@ -121,17 +123,19 @@ export class CallFacade {
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((notice) => this.lastNotice.set(noticeSentence(notice)));
+    destroyRef.onDestroy(() => this.loginRetry.reset());
     this.signaling.loginFailures$.pipe(takeUntilDestroyed(destroyRef)).subscribe((failure) => {
-      const automatic = this.automaticLogin;
-      this.automaticLogin = null;
+      const last = this.lastLogin;
       this.loginProblemState.set({
-        text: automatic !== null && failure.reason === 'taken' ? nameInUseElsewhere(automatic) : loginFailureSentence(failure),
+        text: last?.automatic && failure.reason === 'taken' ? nameInUseElsewhere(last.name) : loginFailureSentence(failure),
         blamesName: loginFailureBlamesName(failure.reason),
       });
+      // The server's trouble, not the person's: try again by itself (the words say so).
+      if (failure.reason === 'unavailable' && last) this.loginRetry.schedule(() => this.signaling.logIn(last.name));
     });
     this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
       if (!session) return;
-      this.automaticLogin = null;
+      this.loginRetry.reset();
       this.loginProblemState.set(null);
       writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
       writePreference(this.tabStorage, TAB_NAME_KEY, session.username);
@@ -155,7 +159,7 @@ export class CallFacade {
   start(): void {
     const name = this.tabName;
     if (!name || !isValidUsername(name)) return;
-    this.automaticLogin = name;
+    this.lastLogin = { name, automatic: true };
     this.signaling.logIn(name);
   }
 
@@ -167,6 +171,7 @@ export class CallFacade {
   /** From the log-in click (a user gesture): also readies ringing and notifications. */
   logIn(name: string): void {
     const username = name.trim();
+    this.loginRetry.reset();
     if (!isValidUsername(username)) {
       this.loginProblemState.set({ text: INVALID_NAME, blamesName: true });
       return;
@@ -174,12 +179,13 @@ export class CallFacade {
     this.alerts.prepare();
     this.lastNotice.set(null);
     this.loginProblemState.set(null);
-    this.automaticLogin = null;
+    this.lastLogin = { name: username, automatic: false };
     this.signaling.logIn(username);
   }
 
   /** Forgets the name and closes the connection (the next login opens a new one). */
   logOut(): void {
+    this.loginRetry.reset();
     this.peer.hangUp();
     this.media.stopPreview();
     writePreference(this.storage, REMEMBERED_NAME_KEY, null);

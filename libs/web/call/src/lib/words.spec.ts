@@ -55,7 +55,7 @@ describe('words', () => {
     expect(sentenceFor('taken')).toContain('taken');
     expect(sentenceFor('forbidden')).toContain('the server’s own words');
     // Redis down: the server's trouble, said as such, never "Invalid name".
-    expect(sentenceFor('unavailable')).toMatch(/cannot reach .*try again/);
+    expect(sentenceFor('unavailable')).toMatch(/cannot reach .*trying again by itself/);
     expect(reasons.filter((reason) => !loginFailureBlamesName(reason))).toEqual(['unavailable']);
   });
 

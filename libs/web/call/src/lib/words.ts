@@ -106,7 +106,8 @@ const LOGIN_FAILURES: Record<LoginFailureReason, (serverMessage: string) => stri
   taken: () => 'That name is taken: someone online has it (capitals do not count). Pick another.',
   invalid: () => INVALID_NAME,
   forbidden: (serverMessage) => `You are signed in under another name: ${serverMessage}.`,
-  unavailable: () => 'The server cannot reach its directory of users just now: try again in a moment.',
+  // The app tries again by itself (login-retry.ts).
+  unavailable: () => 'The server cannot reach its directory of users just now: trying again by itself in a moment…',
 };
 
 export function loginFailureSentence(message: Pick<LoginFailureMessage, 'reason' | 'message'>): string {
