@@ -124,14 +124,27 @@ export function loginFailureBlamesName(reason: LoginFailureReason): boolean {
   return reason !== 'unavailable';
 }
 
+const OPEN_OVER_HTTPS =
+  'Open Duet over https (run "npm run start:lan" on the server machine and open the https:// address it prints), ' +
+  'or at http://localhost on the server machine itself.';
+
+/**
+ * Shown from the login page on when the page is not a secure context: what works, what does not
+ * and how to fix it, before anyone finds out by trying.
+ */
+export const INSECURE_CONTEXT_BANNER =
+  'This page is not a secure context (plain http on a network address). Here the browser offers no camera, ' +
+  'microphone or screen sharing, and no notifications of incoming calls while the tab is hidden. ' +
+  'Calls, chat, files and the verification code still work, and you see and hear the other side. ' +
+  `To send your own camera and microphone: ${OPEN_OVER_HTTPS.charAt(0).toLowerCase()}${OPEN_OVER_HTTPS.slice(1)}`;
+
 const MEDIA_PROBLEMS: Record<MediaProblem, string> = {
   'permission-denied': 'Camera/microphone permission denied.',
   'not-found': 'No camera/microphone found.',
   'in-use': 'The camera or microphone is in use by another application.',
   'insecure-context':
     'This page is not a secure context (plain http on a network address), so the browser offers no camera or microphone. ' +
-    'Open Duet over https (run "npm run start:lan" on the server machine and open the https:// address it prints), ' +
-    'or at http://localhost on the server machine itself.',
+    OPEN_OVER_HTTPS,
   failed: 'The camera or microphone could not be started.',
 };
 
@@ -252,6 +265,8 @@ export function qualitySentence({ quality, reason }: QualityVerdict): string {
       return `${level}: uneven delivery`;
     case 'no-media':
       return `${level}: nothing is arriving`;
+    case 'nothing-sent':
+      return `${level}: they send no sound or picture (no camera or microphone)`;
   }
 }
 

@@ -8,6 +8,7 @@ import { LoginFormComponent } from '../login-form/login-form.component';
 import { DeviceSelection } from '../media/device-settings.component';
 import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
+import { SecureContextBannerComponent } from '../secure-context/secure-context-banner.component';
 import { UserListComponent } from '../user-list/user-list.component';
 import {
   CALLS_NEED_CONNECTION,
@@ -29,6 +30,7 @@ import {
     LobbyPreviewComponent,
     LoginFormComponent,
     NoticeComponent,
+    SecureContextBannerComponent,
     UserListComponent,
   ],
   host: {
