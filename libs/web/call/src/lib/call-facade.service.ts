@@ -3,13 +3,16 @@ import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { isValidUsername, usernameKey } from '@duet/shared/protocol';
 import {
   CallClosedError,
+  ChatService,
   DeviceKind,
+  FileTransferService,
   LocalMediaService,
   PREFERENCE_STORAGE,
   PeerService,
   PresenceService,
   SignalingClient,
   TAB_STORAGE,
+  VerificationService,
   isInCall,
   readPreference,
   writePreference,
@@ -119,6 +122,12 @@ export class CallFacade {
   });
 
   constructor() {
+    // The in-call features open their data channels on the connection as soon as it exists, before
+    // the first offer or answer: they must not wait for the call screen to be drawn. (Without a
+    // camera, as on a page that is not a secure context, a call connects before the next frame.)
+    inject(ChatService);
+    inject(FileTransferService);
+    inject(VerificationService);
     const destroyRef = inject(DestroyRef);
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))

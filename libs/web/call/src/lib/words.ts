@@ -1,6 +1,7 @@
 import { LoginFailureMessage, LoginFailureReason, USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
 import {
   CallNotice,
+  ChatDelivery,
   CallState,
   ConnectionProblem,
   ConnectionState,
@@ -238,6 +239,18 @@ export const CHAT_PLACEHOLDER = 'Message';
 export const CHAT_SEND = 'Send';
 export const CHAT_EMPTY = 'Messages stay between the two of you and are gone when the call ends.';
 export const CHAT_YOU = 'You';
+/** Under the message box while the chat channel is not open (the call is still connecting, or it broke). */
+export const CHAT_NOT_CONNECTED = 'Chat is not connected: messages can be sent once the call’s connection is up.';
+
+const CHAT_DELIVERY: Record<ChatDelivery, string> = {
+  sending: 'Sending…',
+  delivered: 'Delivered',
+  'not-delivered': 'Not delivered: they have not confirmed it',
+};
+
+export function chatDeliveryWords(delivery: ChatDelivery): string {
+  return CHAT_DELIVERY[delivery];
+}
 
 export function chatButtonLabel(open: boolean, unread: number): string {
   if (open) return 'Close chat';

@@ -9,7 +9,16 @@ import {
   viewChild,
 } from '@angular/core';
 import { ChatService } from '@duet/web/rtc';
-import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime } from '../words';
+import {
+  CHAT_EMPTY,
+  CHAT_NOT_CONNECTED,
+  CHAT_PLACEHOLDER,
+  CHAT_SEND,
+  CHAT_TITLE,
+  CHAT_YOU,
+  chatDeliveryWords,
+  chatTime,
+} from '../words';
 
 /**
  * The call's chat: who wrote each message and when, newest at the bottom. Text is interpolated,
@@ -25,6 +34,9 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
         <li data-testid="chat-message" [class.mine]="entry.mine">
           <span class="meta">{{ entry.mine ? you : remoteUser() }} · <time>{{ time(entry.at) }}</time></span>
           <span class="text">{{ entry.text }}</span>
+          @if (entry.delivery; as delivery) {
+            <span class="delivery" data-testid="chat-delivery" [attr.data-delivery]="delivery">{{ deliveryWords(delivery) }}</span>
+          }
         </li>
       } @empty {
         <li class="empty">{{ empty }}</li>
@@ -43,6 +55,9 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
       />
       <button type="submit" data-testid="chat-send" [disabled]="!ready() || !draft().trim()">{{ sendLabel }}</button>
     </form>
+    @if (!ready()) {
+      <p class="note" data-testid="chat-not-connected">{{ notConnected }}</p>
+    }
   `,
   styles: `
     :host { display: flex; flex-direction: column; gap: 0.5rem; min-height: 0; }
@@ -52,7 +67,9 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
       border-radius: 0.6rem; background: var(--line); overflow-wrap: anywhere; white-space: pre-wrap; }
     .log li.mine { justify-self: end; background: #3b4f9a; color: #fff; }
     .log li.empty { max-width: none; background: none; opacity: 0.75; font-size: 0.85rem; }
-    .meta { font-size: 0.7rem; opacity: 0.8; }
+    .meta, .delivery { font-size: 0.7rem; opacity: 0.8; }
+    .delivery[data-delivery='not-delivered'] { opacity: 1; font-weight: 600; }
+    .note { margin: 0; font-size: 0.8rem; opacity: 0.8; }
     .compose { display: flex; gap: 0.4rem; }
     .compose input { flex: 1; min-width: 0; }
   `,
@@ -72,6 +89,8 @@ export class ChatPanelComponent {
   protected readonly empty = CHAT_EMPTY;
   protected readonly you = CHAT_YOU;
   protected readonly time = chatTime;
+  protected readonly deliveryWords = chatDeliveryWords;
+  protected readonly notConnected = CHAT_NOT_CONNECTED;
 
   constructor() {
     // Keep the newest message in view.
