@@ -35,7 +35,14 @@ import {
           <span class="meta">{{ entry.mine ? you : remoteUser() }} · <time>{{ time(entry.at) }}</time></span>
           <span class="text">{{ entry.text }}</span>
           @if (entry.delivery; as delivery) {
-            <span class="delivery" data-testid="chat-delivery" [attr.data-delivery]="delivery">{{ deliveryWords(delivery) }}</span>
+            <!-- Only a failure is worth announcing; "Sending…" and "Delivered" on every message would be noise. -->
+            <span
+              class="delivery"
+              data-testid="chat-delivery"
+              [attr.data-delivery]="delivery"
+              [attr.aria-live]="delivery === 'not-delivered' ? null : 'off'"
+              >{{ deliveryWords(delivery) }}</span
+            >
           }
         </li>
       } @empty {
