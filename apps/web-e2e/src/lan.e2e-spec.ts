@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
+import { seriousAxeViolations } from './support/axe';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
@@ -78,6 +79,7 @@ describe('calling across a LAN, in real Chromium', () => {
       expect(text).toContain('not a secure context');
       expect(text).toContain('chat, files and the verification code still work');
       expect(text).toContain('npm run start:lan');
+      expect(await seriousAxeViolations(dave.page)).toEqual([]);
       // Still there in the lobby, after login.
       await dave.submitLogin(dave.name);
       await dave.page.getByTestId('current-user').waitFor();

@@ -1,4 +1,5 @@
 import { Page } from 'playwright-core';
+import { seriousAxeViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { RedisServer, startRedisServer } from './support/redis-server';
@@ -34,6 +35,7 @@ describe('logging in, in real Chromium', () => {
     const after = await nameField(user.page);
     expect(after.invalid).toBe('true');
     expect(after.described).toEqual([await user.errorMessage(), before.described[0]]);
+    expect(await seriousAxeViolations(user.page)).toEqual([]);
     // Nothing was sent: the rule is the server's, checked here first.
     expect(user.sentTypes).not.toContain('login');
 
