@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
+import { seriousViolations } from './support/axe';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
@@ -12,6 +13,23 @@ const isSecureContext = (user: DuetUser) => user.page.evaluate(() => window.isSe
 
 async function startPreview(user: DuetUser): Promise<void> {
   await user.page.getByRole('button', { name: 'Check them' }).click();
+}
+
+/** The "not a secure context" banner, which must show before anyone tries a camera or a call. */
+function insecureBanner(user: DuetUser) {
+  return user.page.getByTestId('insecure-context');
+}
+
+async function openChatAndSay(user: DuetUser, text: string): Promise<void> {
+  if ((await user.page.getByTestId('chat-input').count()) === 0) await user.page.getByTestId('chat-button').click();
+  await user.page.getByTestId('chat-input').fill(text);
+  await user.page.locator('[data-testid="chat-send"]:not([disabled])').click();
+}
+
+async function shownCode(user: DuetUser): Promise<string> {
+  const code = user.page.getByTestId('verification-code');
+  await code.waitFor({ timeout: 15_000 });
+  return (await code.textContent())?.trim() ?? '';
 }
 
 /**
@@ -50,6 +68,56 @@ describe('calling across a LAN, in real Chromium', () => {
       await server?.stop();
     });
 
+    it('says so on the login page already, before anyone tries a camera or a call', async () => {
+      const dave = await DuetUser.open(browser, lanUrl, 'dave-http');
+      open.push(dave);
+      expect(await isSecureContext(dave)).toBe(false);
+      await dave.page.getByTestId('username-input').waitFor();
+      const banner = insecureBanner(dave);
+      await banner.waitFor();
+      const text = (await banner.textContent()) ?? '';
+      expect(text).toContain('not a secure context');
+      expect(text).toContain('chat, files and the verification code still work');
+      expect(text).toContain('npm run start:lan');
+      expect(await seriousViolations(dave.page)).toEqual([]);
+      // Still there in the lobby, after login.
+      await dave.submitLogin(dave.name);
+      await dave.page.getByTestId('current-user').waitFor();
+      expect(await banner.count()).toBe(1);
+    }, 30_000);
+
+    it('two people on plain http: chat crosses both ways with receipts, both see the same code, and the indicator blames no path', async () => {
+      const alice = await DuetUser.logIn(browser, lanUrl, 'alice-http2');
+      const bob = await DuetUser.logIn(browser, lanUrl, 'bob-http2');
+      open.push(alice, bob);
+      await alice.callByName(bob.name);
+      await bob.accept();
+      await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
+
+      await openChatAndSay(alice, 'hello over http');
+      await bob.page.getByTestId('chat-unread').waitFor();
+      await openChatAndSay(bob, 'hello back');
+      await bob.page.getByTestId('chat-message').filter({ hasText: 'hello over http' }).waitFor();
+      await alice.page.getByTestId('chat-message').filter({ hasText: 'hello back' }).waitFor();
+      for (const user of [alice, bob]) {
+        // The other side confirmed it: a message that did not arrive would say so here.
+        await user.page.locator('[data-testid="chat-delivery"][data-delivery="delivered"]').waitFor();
+      }
+
+      const [aliceCode, bobCode] = await Promise.all([shownCode(alice), shownCode(bob)]);
+      expect(aliceCode).toMatch(/^\d{3} \d{3}$/);
+      expect(bobCode).toBe(aliceCode);
+      expect(alice.consoleLog()).not.toContain('digest');
+
+      // Neither has a camera or microphone here: the indicator says that, not "nothing is arriving".
+      for (const user of [alice, bob]) {
+        const indicator = user.page.getByTestId('quality-indicator');
+        await indicator.filter({ hasText: 'they send no sound or picture' }).waitFor({ timeout: 15_000 });
+        expect(await indicator.getAttribute('data-quality')).not.toBe('poor');
+      }
+      await alice.hangUp();
+    }, 90_000);
+
     it('says the page is not a secure context and how to fix it (not "permission denied"); the call still shows the other side', async () => {
       const alice = await DuetUser.logIn(browser, lanUrl, 'alice-http');
       const bob = await DuetUser.logIn(browser, server.baseUrl, 'bob-http');
@@ -69,6 +137,12 @@ describe('calling across a LAN, in real Chromium', () => {
       // Alice sends nothing (no devices on an insecure page), but sees and hears Bob.
       expect((await alice.waitForRemoteVideo()).videoWidth).toBeGreaterThan(0);
       expect(await alice.errorMessage()).toContain('You can still see and hear the other side.');
+      // Bob, on a secure page with a camera, is told why nothing comes from Alice.
+      await bob.page
+        .getByTestId('quality-indicator')
+        .filter({ hasText: 'they send no sound or picture' })
+        .waitFor({ timeout: 15_000 });
+      expect(await insecureBanner(bob).count()).toBe(0);
       await alice.hangUp();
     }, 90_000);
 
@@ -84,6 +158,7 @@ describe('calling across a LAN, in real Chromium', () => {
           { polling: 50, timeout: 15_000 },
         );
         expect(await carol.page.getByTestId('error-message').count()).toBe(0);
+        expect(await insecureBanner(carol).count()).toBe(0);
       } finally {
         await trusting.close();
       }

@@ -1,47 +1,123 @@
 import { TestBed } from '@angular/core/testing';
 import { CallClosedError } from '@duet/web/rtc';
 import { stubServices } from '../testing/stub-services';
-import { CallFacade, OUTAGE_NOTICE_DELAY_MS, REMEMBERED_NAME_KEY } from './call-facade.service';
+import { CallFacade, OUTAGE_NOTICE_DELAY_MS, REMEMBERED_NAME_KEY, TAB_NAME_KEY } from './call-facade.service';
+import { LOGIN_RETRY_FIRST_MS, LOGIN_RETRY_MAX_MS } from './login-retry';
+import { INVALID_NAME } from './words';
 
 describe(CallFacade.name, () => {
   let stubs: ReturnType<typeof stubServices>;
   let facade: CallFacade;
 
-  function setUp(saved: Record<string, string> = {}) {
-    stubs = stubServices(saved);
+  function setUp(saved: Record<string, string> = {}, savedInTab: Record<string, string> = {}) {
+    stubs = stubServices(saved, savedInTab);
     TestBed.configureTestingModule({ providers: stubs.providers });
     facade = TestBed.inject(CallFacade);
   }
 
   afterEach(() => TestBed.resetTestingModule());
 
-  it('refuses an invalid name without asking the server, and says why', () => {
+  it('refuses an invalid name without asking the server, and says why in the login form', () => {
     setUp();
     facade.logIn('not valid!');
     expect(stubs.signaling.logIn).not.toHaveBeenCalled();
-    expect(facade.notice()).toContain('Invalid name');
+    expect(facade.loginProblem()).toEqual({ text: INVALID_NAME, blamesName: true });
+    expect(facade.notice()).toBeNull();
   });
 
-  it('logs in with the trimmed name and reports a taken name in words', () => {
+  it('logs in with the trimmed name and reports a taken name in words, in the login form', () => {
     setUp();
     facade.logIn('  alice ');
     expect(stubs.signaling.logIn).toHaveBeenCalledWith('alice');
     stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'taken', message: 'taken' });
-    expect(facade.notice()).toBe('That name is taken: pick another.');
+    expect(facade.loginProblem()).toEqual({ text: expect.stringContaining('That name is taken'), blamesName: true });
+    stubs.logInAs('alice2');
+    expect(facade.loginProblem()).toBeNull();
   });
 
-  it('remembers the name the server accepted and logs in with it by itself next time', () => {
+  it('says an unreachable directory is the server’s trouble, not the name’s (Redis down is not "Invalid name"), and tries again by itself', () => {
+    jest.useFakeTimers();
+    try {
+      setUp();
+      facade.logIn('alice');
+      const message = 'the server cannot reach its directory of users just now; try again in a moment';
+      const unavailable = () =>
+        stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'unavailable', message });
+      unavailable();
+      expect(facade.loginProblem()).toEqual({ text: expect.stringContaining('trying again by itself'), blamesName: false });
+      expect(facade.loginProblem()?.text).not.toContain('Invalid');
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(1);
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 1.25);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(2);
+      expect(stubs.signaling.logIn).toHaveBeenLastCalledWith('alice');
+      // Backs off: the second wait is longer than the first could be.
+      unavailable();
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 1.25);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(2);
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 2 * 1.25);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(3);
+      stubs.logInAs('alice');
+      expect(facade.loginProblem()).toBeNull();
+      // Logged out while one is scheduled: nothing more is tried.
+      unavailable();
+      facade.logOut();
+      jest.advanceTimersByTime(LOGIN_RETRY_MAX_MS * 2);
+      expect(stubs.signaling.logIn).toHaveBeenCalledTimes(3);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('gives way to a connection problem, so only one thing is said at a time', () => {
+    setUp();
+    facade.logIn('not valid!');
+    stubs.connectionDown('refused', { kind: 'sign-in-required' });
+    expect(facade.loginProblem()).toBeNull();
+    expect(facade.notice()).toContain('sign in again');
+  });
+
+  it('remembers the name per tab: logs in by itself after a reload of this tab, and only offers it in another tab', () => {
     setUp();
     stubs.logInAs('alice');
     expect(stubs.storage.get(REMEMBERED_NAME_KEY)).toBe('alice');
+    expect(stubs.tabStorage.get(TAB_NAME_KEY)).toBe('alice');
     TestBed.resetTestingModule();
 
-    setUp({ [REMEMBERED_NAME_KEY]: 'alice' });
+    // A reload of the same tab: its sessionStorage survives.
+    setUp({ [REMEMBERED_NAME_KEY]: 'alice' }, { [TAB_NAME_KEY]: 'alice' });
     facade.start();
     expect(stubs.signaling.logIn).toHaveBeenCalledWith('alice');
     facade.logOut();
     expect(stubs.storage.has(REMEMBERED_NAME_KEY)).toBe(false);
+    expect(stubs.tabStorage.has(TAB_NAME_KEY)).toBe(false);
     expect(stubs.signaling.disconnect).toHaveBeenCalled();
+    TestBed.resetTestingModule();
+
+    // A second tab: the first one is likely using the name, so it is offered, not used.
+    setUp({ [REMEMBERED_NAME_KEY]: 'alice' });
+    facade.start();
+    expect(stubs.signaling.logIn).not.toHaveBeenCalled();
+    expect(facade.rememberedName).toBe('alice');
+  });
+
+  it('says "in use, perhaps in another tab" when this tab’s own name is taken on start (a duplicated tab)', () => {
+    setUp({}, { [TAB_NAME_KEY]: 'alice' });
+    facade.start();
+    stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'taken', message: 'alice is taken' });
+    expect(facade.loginProblem()?.text).toContain('another tab');
+    // Typed by the person, the same refusal is the plain one.
+    facade.logIn('bob');
+    stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'taken', message: 'bob is taken' });
+    expect(facade.loginProblem()?.text).toContain('That name is taken');
+  });
+
+  it('calls a listed person by the name as listed when the typed one differs only in letter case', () => {
+    setUp();
+    stubs.presence.onlineUsers.set(['alice', 'bob']);
+    facade.call('BOB');
+    expect(stubs.peer.call).toHaveBeenCalledWith('bob');
+    facade.call('Carol');
+    expect(stubs.peer.call).toHaveBeenLastCalledWith('Carol');
   });
 
   it('checks a callee name with the protocol rule before calling', () => {

@@ -1,20 +1,26 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { isValidUsername } from '@duet/shared/protocol';
+import { isValidUsername, usernameKey } from '@duet/shared/protocol';
 import {
   CallClosedError,
+  ChatService,
   DeviceKind,
+  FileTransferService,
   LocalMediaService,
   PREFERENCE_STORAGE,
   PeerService,
   PresenceService,
   SignalingClient,
+  TAB_STORAGE,
+  VerificationService,
   isInCall,
   readPreference,
   writePreference,
 } from '@duet/web/rtc';
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
+import { LoginProblem } from './login-form/login-form.component';
+import { LoginRetry } from './login-retry';
 import {
   CALL_ALREADY_ENDED,
   INVALID_NAME,
@@ -22,12 +28,19 @@ import {
   callStatusSentence,
   connectionProblemSentence,
   invalidCallee,
+  loginFailureBlamesName,
   loginFailureSentence,
+  nameInUseElsewhere,
   noticeSentence,
 } from './words';
 
-/** The name last logged in with, so a reload logs in again by itself. */
+/** The name last logged in with in this browser: the login form offers it, in any tab. */
 export const REMEMBERED_NAME_KEY = 'duet.username';
+/**
+ * The name this tab logged in with (sessionStorage), so a reload logs in again by itself. Per tab:
+ * a second tab that logged in by itself with the first tab's name would only be told it is taken.
+ */
+export const TAB_NAME_KEY = 'duet.tab-username';
 
 /**
  * An outage shorter than this (a resume after a blip, a server that restarts at once) is not
@@ -48,8 +61,13 @@ export class CallFacade {
   private readonly presence = inject(PresenceService);
   private readonly alerts = inject(CallAlertsService);
   private readonly storage = inject(PREFERENCE_STORAGE);
+  private readonly tabStorage = inject(TAB_STORAGE);
 
   private readonly lastNotice = signal<string | null>(null);
+  private readonly loginProblemState = signal<LoginProblem | null>(null);
+  /** The last login sent, and whether this tab sent it by itself on load (not a click). */
+  private lastLogin: { name: string; automatic: boolean } | null = null;
+  private readonly loginRetry = new LoginRetry();
   /** The ✕ on a connection banner hides it until the connection problem changes. */
   private readonly connectionBannerDismissed = signal(false);
   private readonly shownProblem = toSignal(
@@ -67,7 +85,11 @@ export class CallFacade {
   /** The server refuses us (401/403): only the user can change that, by trying again. */
   readonly refused = computed(() => this.connectionState() === 'refused');
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
-  readonly rememberedName = readPreference(this.storage, REMEMBERED_NAME_KEY);
+  private readonly tabName = readPreference(this.tabStorage, TAB_NAME_KEY);
+  /** What the login form offers: this tab's name, else the one last used in this browser. */
+  readonly rememberedName = this.tabName ?? readPreference(this.storage, REMEMBERED_NAME_KEY);
+  /** Why the last login failed, said in the login form (not in the notice). */
+  readonly loginProblem = this.loginProblemState.asReadonly();
   readonly users = this.presence.onlineUsers;
   readonly usersSampleOf = this.presence.sampleOf;
   readonly userMatches = computed(() => this.presence.matches()?.users ?? null);
@@ -114,19 +136,38 @@ export class CallFacade {
   });
 
   constructor() {
+    // The in-call features open their data channels on the connection as soon as it exists, before
+    // the first offer or answer: they must not wait for the call screen to be drawn. (Without a
+    // camera, as on a page that is not a secure context, a call connects before the next frame.)
+    inject(ChatService);
+    inject(FileTransferService);
+    inject(VerificationService);
     const destroyRef = inject(DestroyRef);
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((notice) => this.lastNotice.set(noticeSentence(notice)));
-    this.signaling.loginFailures$
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((failure) => this.lastNotice.set(loginFailureSentence(failure)));
-    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
-      if (session) writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
+    destroyRef.onDestroy(() => this.loginRetry.reset());
+    this.signaling.loginFailures$.pipe(takeUntilDestroyed(destroyRef)).subscribe((failure) => {
+      const last = this.lastLogin;
+      this.loginProblemState.set({
+        text: last?.automatic && failure.reason === 'taken' ? nameInUseElsewhere(last.name) : loginFailureSentence(failure),
+        blamesName: loginFailureBlamesName(failure.reason),
+      });
+      // The server's trouble, not the person's: try again by itself (the words say so).
+      if (failure.reason === 'unavailable' && last) this.loginRetry.schedule(() => this.signaling.logIn(last.name));
     });
-    this.signaling.problem$
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe(() => this.connectionBannerDismissed.set(false));
+    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
+      if (!session) return;
+      this.loginRetry.reset();
+      this.loginProblemState.set(null);
+      writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
+      writePreference(this.tabStorage, TAB_NAME_KEY, session.username);
+    });
+    this.signaling.problem$.pipe(takeUntilDestroyed(destroyRef)).subscribe((problem) => {
+      this.connectionBannerDismissed.set(false);
+      // The connection problem is what is wrong now; the banner says it, once.
+      if (problem) this.loginProblemState.set(null);
+    });
     this.peer.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // Last call's "bob hung up." must not hang over the next one.
       if (state === 'calling' || state === 'ringing') this.lastNotice.set(null);
@@ -136,12 +177,15 @@ export class CallFacade {
   }
 
   /**
-   * With a name remembered from last time, logs in with it. Without one, opens nothing: the server
-   * closes a socket that does not log in, and an idle login page must stay quiet.
+   * With a name this tab logged in with before (a reload), logs in with it. Without one, opens
+   * nothing: the server closes a socket that does not log in, and an idle login page must stay quiet.
+   * A name from another tab is only offered in the form: that tab may well be using it.
    */
   start(): void {
-    const name = this.rememberedName;
-    if (name && isValidUsername(name)) this.signaling.logIn(name);
+    const name = this.tabName;
+    if (!name || !isValidUsername(name)) return;
+    this.lastLogin = { name, automatic: true };
+    this.signaling.logIn(name);
   }
 
   /** Looks people up by the start of their name (the search box of the user list). */
@@ -152,20 +196,25 @@ export class CallFacade {
   /** From the log-in click (a user gesture): also readies ringing and notifications. */
   logIn(name: string): void {
     const username = name.trim();
+    this.loginRetry.reset();
     if (!isValidUsername(username)) {
-      this.lastNotice.set(INVALID_NAME);
+      this.loginProblemState.set({ text: INVALID_NAME, blamesName: true });
       return;
     }
     this.alerts.prepare();
     this.lastNotice.set(null);
+    this.loginProblemState.set(null);
+    this.lastLogin = { name: username, automatic: false };
     this.signaling.logIn(username);
   }
 
   /** Forgets the name and closes the connection (the next login opens a new one). */
   logOut(): void {
+    this.loginRetry.reset();
     this.peer.hangUp();
     this.media.stopPreview();
     writePreference(this.storage, REMEMBERED_NAME_KEY, null);
+    writePreference(this.tabStorage, TAB_NAME_KEY, null);
     this.signaling.disconnect();
   }
 
@@ -181,7 +230,7 @@ export class CallFacade {
       return;
     }
     this.lastNotice.set(null);
-    this.peer.call(target).catch((error: unknown) => this.lastNotice.set(describe(error)));
+    this.peer.call(this.knownSpelling(target)).catch((error: unknown) => this.lastNotice.set(describe(error)));
   }
 
   accept(): void {
@@ -225,6 +274,17 @@ export class CallFacade {
   /** Device labels only appear once access was granted; called when a chooser opens. */
   refreshDevices(): void {
     void this.media.refreshDevices();
+  }
+
+  /**
+   * The name as the online list has it when the typed one differs only in letter case ("Bob" for
+   * bob), so the call shows the person's own spelling from the start; the server confirms it when
+   * the call rings.
+   */
+  private knownSpelling(typed: string): string {
+    const key = usernameKey(typed);
+    const listed = [...this.presence.onlineUsers(), ...(this.presence.matches()?.users ?? [])];
+    return listed.find((name) => usernameKey(name) === key) ?? typed;
   }
 
   dismissNotice(): void {

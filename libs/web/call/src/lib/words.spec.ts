@@ -1,4 +1,18 @@
-import { callStatusSentence, connectionLabel, connectionProblemSentence, formatDuration, noticeSentence } from './words';
+import { LoginFailureReasonSchema, USERNAME_MAX_LENGTH, isValidUsername } from '@duet/shared/protocol';
+import {
+  INVALID_NAME,
+  NAME_HINT,
+  NAME_RULE,
+  callStatusSentence,
+  connectionLabel,
+  connectionProblemSentence,
+  formatDuration,
+  invalidCallee,
+  loginFailureBlamesName,
+  loginFailureSentence,
+  noticeSentence,
+  qualitySentence,
+} from './words';
 
 describe('words', () => {
   it('says each call state as a sentence with the other person in it', () => {
@@ -27,6 +41,39 @@ describe('words', () => {
     expect(sentences[2]).toBe('Too many connections from your network: trying again in about 7 s.');
     expect(sentences[3]).toContain('in about 30 s');
     expect(sentences[4]).toContain('sign in again');
+  });
+
+  it('words every login failure reason of the protocol on its own, so a new reason without words fails here', () => {
+    const reasons = LoginFailureReasonSchema.options;
+    const sentences = reasons.map((reason) => loginFailureSentence({ reason, message: 'the server’s own words' }));
+    for (const sentence of sentences) {
+      expect(typeof sentence).toBe('string');
+      expect(sentence.length).toBeGreaterThan(10);
+    }
+    expect(new Set(sentences).size).toBe(reasons.length);
+    const sentenceFor = (reason: (typeof reasons)[number]) => sentences[reasons.indexOf(reason)];
+    expect(sentenceFor('invalid')).toBe(INVALID_NAME);
+    expect(sentenceFor('taken')).toContain('taken');
+    expect(sentenceFor('forbidden')).toContain('the server’s own words');
+    // Redis down: the server's trouble, said as such, never "Invalid name".
+    expect(sentenceFor('unavailable')).toMatch(/cannot reach .*trying again by itself/);
+    expect(reasons.filter((reason) => !loginFailureBlamesName(reason))).toEqual(['unavailable']);
+  });
+
+  it('states the naming rule the server applies, the same way in the hint and in every error', () => {
+    expect(NAME_RULE).toBe(`1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_” or “-”, starting with a letter or digit`);
+    for (const sentence of [NAME_HINT, INVALID_NAME, invalidCallee('x y')]) expect(sentence).toContain(NAME_RULE);
+    // What the rule says, checked against the protocol's own pattern.
+    expect(isValidUsername('a'.repeat(USERNAME_MAX_LENGTH))).toBe(true);
+    expect(isValidUsername('a'.repeat(USERNAME_MAX_LENGTH + 1))).toBe(false);
+    expect(['Ann.b_c-9', '9lives'].every(isValidUsername)).toBe(true);
+    expect(['.ann', '_ann', '-ann', 'ann!', 'ann b', 'änn'].some(isValidUsername)).toBe(false);
+  });
+
+  it('tells a silent other side (no camera or microphone) from a path where nothing arrives', () => {
+    expect(qualitySentence({ quality: 'poor', reason: 'no-media' })).toBe('Poor connection: nothing is arriving');
+    const silent = qualitySentence({ quality: 'good', reason: 'nothing-sent' });
+    expect(silent).toBe('Good connection: they send no sound or picture (no camera or microphone)');
   });
 
   it('formats durations as m:ss, then h:mm:ss', () => {

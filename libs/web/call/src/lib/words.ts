@@ -1,6 +1,7 @@
-import { LoginFailureMessage } from '@duet/shared/protocol';
+import { LoginFailureMessage, LoginFailureReason, USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
 import {
   CallNotice,
+  ChatDelivery,
   CallState,
   ConnectionProblem,
   ConnectionState,
@@ -15,8 +16,13 @@ import {
 // Every sentence the call UI shows people lives here, so wording is reviewed (and one day
 // translated) in one place. The rtc library only hands over codes and names.
 
-export const INVALID_NAME =
-  'Invalid name: use 1–32 letters, digits, ".", "_" or "-", starting with a letter or digit.';
+/**
+ * The server's naming rule (USERNAME_PATTERN in libs/shared/protocol), said once: the login hint,
+ * the login error and the call box's error all quote this, so they cannot disagree.
+ */
+export const NAME_RULE = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_” or “-”, starting with a letter or digit`;
+export const NAME_HINT = `A name is ${NAME_RULE}.`;
+export const INVALID_NAME = `Invalid name: a name is ${NAME_RULE}.`;
 
 export const SERVER_UNREACHABLE = 'Server unreachable: reconnecting…';
 export const SERVER_UNREACHABLE_IN_CALL = 'Server unreachable: your call goes on while Duet reconnects…';
@@ -32,7 +38,7 @@ export const SOMETHING_WENT_WRONG = 'Something went wrong.';
 export const LEAVE_CALL_WARNING = 'Leaving this page ends your call.';
 
 export function invalidCallee(name: string): string {
-  return `“${name}” is not a valid name: names are 1–32 letters, digits, ".", "_" or "-".`;
+  return `“${name}” is not a valid name: a name is ${NAME_RULE}.`;
 }
 
 /** What `call-status` shows; its `data-state` keeps the exact state. */
@@ -93,16 +99,45 @@ export function peerReconnectingSentence(peer: string): string {
   return `${peer} is reconnecting…`;
 }
 
-export function loginFailureSentence(message: LoginFailureMessage): string {
-  switch (message.reason) {
-    case 'taken':
-      return 'That name is taken: pick another.';
-    case 'forbidden':
-      return `You are signed in under another name: ${message.message}.`;
-    default:
-      return INVALID_NAME;
-  }
+/**
+ * Each reason the server gives for refusing a login (LoginFailureReasonSchema), in words. A Record, so
+ * a reason added to the protocol without words here does not compile.
+ */
+const LOGIN_FAILURES: Record<LoginFailureReason, (serverMessage: string) => string> = {
+  taken: () => 'That name is taken: someone online has it (capitals do not count). Pick another.',
+  invalid: () => INVALID_NAME,
+  forbidden: (serverMessage) => `You are signed in under another name: ${serverMessage}.`,
+  // The app tries again by itself (login-retry.ts).
+  unavailable: () => 'The server cannot reach its directory of users just now: trying again by itself in a moment…',
+};
+
+export function loginFailureSentence(message: Pick<LoginFailureMessage, 'reason' | 'message'>): string {
+  return LOGIN_FAILURES[message.reason](message.message);
 }
+
+/** A name this tab tried by itself on load (it had used it before) is held by someone: likely another tab. */
+export function nameInUseElsewhere(name: string): string {
+  return `“${name}” is logged in already, perhaps in another tab of this browser: pick another name for this tab.`;
+}
+
+/** Whether a refused login is the name's fault (so the name field is marked invalid), not the server's. */
+export function loginFailureBlamesName(reason: LoginFailureReason): boolean {
+  return reason !== 'unavailable';
+}
+
+const OPEN_OVER_HTTPS =
+  'Open Duet over https (run "npm run start:lan" on the server machine and open the https:// address it prints), ' +
+  'or at http://localhost on the server machine itself.';
+
+/**
+ * Shown from the login page on when the page is not a secure context: what works, what does not
+ * and how to fix it, before anyone finds out by trying.
+ */
+export const INSECURE_CONTEXT_BANNER =
+  'This page is not a secure context (plain http on a network address). Here the browser offers no camera, ' +
+  'microphone or screen sharing, and no notifications of incoming calls while the tab is hidden. ' +
+  'Calls, chat, files and the verification code still work, and you see and hear the other side. ' +
+  `To send your own camera and microphone: ${OPEN_OVER_HTTPS.charAt(0).toLowerCase()}${OPEN_OVER_HTTPS.slice(1)}`;
 
 const MEDIA_PROBLEMS: Record<MediaProblem, string> = {
   'permission-denied': 'Camera/microphone permission denied.',
@@ -110,8 +145,7 @@ const MEDIA_PROBLEMS: Record<MediaProblem, string> = {
   'in-use': 'The camera or microphone is in use by another application.',
   'insecure-context':
     'This page is not a secure context (plain http on a network address), so the browser offers no camera or microphone. ' +
-    'Open Duet over https (run "npm run start:lan" on the server machine and open the https:// address it prints), ' +
-    'or at http://localhost on the server machine itself.',
+    OPEN_OVER_HTTPS,
   failed: 'The camera or microphone could not be started.',
 };
 
@@ -205,6 +239,18 @@ export const CHAT_PLACEHOLDER = 'Message';
 export const CHAT_SEND = 'Send';
 export const CHAT_EMPTY = 'Messages stay between the two of you and are gone when the call ends.';
 export const CHAT_YOU = 'You';
+/** Under the message box while the chat channel is not open (the call is still connecting, or it broke). */
+export const CHAT_NOT_CONNECTED = 'Chat is not connected: messages can be sent once the call’s connection is up.';
+
+const CHAT_DELIVERY: Record<ChatDelivery, string> = {
+  sending: 'Sending…',
+  delivered: 'Delivered',
+  'not-delivered': 'Not delivered: they have not confirmed it',
+};
+
+export function chatDeliveryWords(delivery: ChatDelivery): string {
+  return CHAT_DELIVERY[delivery];
+}
 
 export function chatButtonLabel(open: boolean, unread: number): string {
   if (open) return 'Close chat';
@@ -232,6 +278,8 @@ export function qualitySentence({ quality, reason }: QualityVerdict): string {
       return `${level}: uneven delivery`;
     case 'no-media':
       return `${level}: nothing is arriving`;
+    case 'nothing-sent':
+      return `${level}: they send no sound or picture (no camera or microphone)`;
   }
 }
 

@@ -23,12 +23,25 @@ import {
   RemoteMediaState,
   SignalingClient,
   SignalingSession,
+  TAB_STORAGE,
 } from '@duet/web/rtc';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { AUDIO_CONTEXT_FACTORY } from '../lib/alerts/call-alerts.service';
 
-/** Stand-ins for the rtc services: the UI tests drive their signals and watch the calls made. */
-export function stubServices(saved: Record<string, string> = {}) {
+/** A Storage over a Map the test can read. */
+function mapStorage(map: Map<string, string>): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> {
+  return {
+    getItem: (key: string) => map.get(key) ?? null,
+    setItem: (key: string, value: string) => void map.set(key, value),
+    removeItem: (key: string) => void map.delete(key),
+  };
+}
+
+/**
+ * Stand-ins for the rtc services: the UI tests drive their signals and watch the calls made.
+ * `saved` is what localStorage holds, `savedInTab` what this tab's sessionStorage holds.
+ */
+export function stubServices(saved: Record<string, string> = {}, savedInTab: Record<string, string> = {}) {
   const session = new BehaviorSubject<SignalingSession | null>(null);
   const signaling = {
     connectionState: signal<ConnectionState>('open'),
@@ -110,6 +123,7 @@ export function stubServices(saved: Record<string, string> = {}) {
     cancel: jest.fn(),
   };
   const storage = new Map<string, string>(Object.entries(saved));
+  const tabStorage = new Map<string, string>(Object.entries(savedInTab));
   const providers = [
     { provide: SignalingClient, useValue: signaling },
     { provide: PeerService, useValue: peer },
@@ -120,14 +134,8 @@ export function stubServices(saved: Record<string, string> = {}) {
     { provide: CallStatsService, useValue: stats },
     { provide: FileTransferService, useValue: files },
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
-    {
-      provide: PREFERENCE_STORAGE,
-      useValue: {
-        getItem: (key: string) => storage.get(key) ?? null,
-        setItem: (key: string, value: string) => storage.set(key, value),
-        removeItem: (key: string) => storage.delete(key),
-      },
-    },
+    { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
+    { provide: TAB_STORAGE, useValue: mapStorage(tabStorage) },
   ];
   /** Logs in as `username` the way the real client would after the server said yes. */
   const logInAs = (username: string) => {
@@ -148,5 +156,5 @@ export function stubServices(saved: Record<string, string> = {}) {
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, peer, media, presence, chat, verification, stats, files, storage, providers, logInAs, callIn, connectionDown };
+  return { signaling, peer, media, presence, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
 }

@@ -191,6 +191,8 @@ export class CallController {
     switch (message.type) {
       case 'ringing':
         this.callId = message.callId;
+        // The name as the server has it, not as typed in the call box ("Bob" rings bob).
+        this.remoteUserState.set(message.username);
         return;
       case 'answer':
         if (this.callStateSubject.value === 'calling') this.setCallState('connecting');

@@ -16,6 +16,22 @@ export const PREFERENCE_STORAGE = new InjectionToken<Storage | null>('PREFERENCE
   },
 });
 
+/**
+ * What belongs to this tab alone and survives its reloads (the name this tab logged in with):
+ * the page's sessionStorage, or null where it is unavailable. Two tabs of one browser share
+ * localStorage, so anything a tab acts on by itself on start must come from here.
+ */
+export const TAB_STORAGE = new InjectionToken<Storage | null>('TAB_STORAGE', {
+  providedIn: 'root',
+  factory: () => {
+    try {
+      return inject(DOCUMENT).defaultView?.sessionStorage ?? null;
+    } catch {
+      return null; // reading sessionStorage throws when the browser blocks it
+    }
+  },
+});
+
 export function readPreference(storage: Storage | null, key: string): string | null {
   try {
     return storage?.getItem(key) ?? null;

@@ -38,6 +38,15 @@ export function secureMediaDevices(scope: MediaScope): MediaDevices | null {
   return scope.navigator?.mediaDevices ?? null;
 }
 
+/**
+ * Whether the page is a secure context (https, or http on localhost). Outside one the browser offers
+ * no camera, microphone, screen capture or notifications; the app says so from the first page on.
+ */
+export const SECURE_CONTEXT = new InjectionToken<boolean>('SECURE_CONTEXT', {
+  providedIn: 'root',
+  factory: () => inject(DOCUMENT).defaultView?.isSecureContext !== false,
+});
+
 function mediaDevices(): MediaDevices | null {
   return secureMediaDevices(globalThis as MediaScope);
 }

@@ -8,6 +8,7 @@ import { LoginFormComponent } from '../login-form/login-form.component';
 import { DeviceSelection } from '../media/device-settings.component';
 import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
+import { SecureContextBannerComponent } from '../secure-context/secure-context-banner.component';
 import { UserListComponent } from '../user-list/user-list.component';
 import {
   CALLS_NEED_CONNECTION,
@@ -29,6 +30,7 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
     LobbyPreviewComponent,
     LoginFormComponent,
     NoticeComponent,
+    SecureContextBannerComponent,
     UserListComponent,
   ],
   host: {
@@ -43,6 +45,7 @@ export class CallPageComponent {
 
   protected readonly currentUser = this.facade.currentUser;
   protected readonly rememberedName = this.facade.rememberedName;
+  protected readonly loginProblem = this.facade.loginProblem;
   protected readonly users = this.facade.users;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
   protected readonly userMatches = this.facade.userMatches;

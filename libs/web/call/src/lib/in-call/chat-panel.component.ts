@@ -9,7 +9,16 @@ import {
   viewChild,
 } from '@angular/core';
 import { ChatService } from '@duet/web/rtc';
-import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime } from '../words';
+import {
+  CHAT_EMPTY,
+  CHAT_NOT_CONNECTED,
+  CHAT_PLACEHOLDER,
+  CHAT_SEND,
+  CHAT_TITLE,
+  CHAT_YOU,
+  chatDeliveryWords,
+  chatTime,
+} from '../words';
 
 /**
  * The call's chat: who wrote each message and when, newest at the bottom. Text is interpolated,
@@ -25,6 +34,16 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
         <li data-testid="chat-message" [class.mine]="entry.mine">
           <span class="meta">{{ entry.mine ? you : remoteUser() }} · <time>{{ time(entry.at) }}</time></span>
           <span class="text">{{ entry.text }}</span>
+          @if (entry.delivery; as delivery) {
+            <!-- Only a failure is worth announcing; "Sending…" and "Delivered" on every message would be noise. -->
+            <span
+              class="delivery"
+              data-testid="chat-delivery"
+              [attr.data-delivery]="delivery"
+              [attr.aria-live]="delivery === 'not-delivered' ? null : 'off'"
+              >{{ deliveryWords(delivery) }}</span
+            >
+          }
         </li>
       } @empty {
         <li class="empty">{{ empty }}</li>
@@ -43,6 +62,9 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
       />
       <button type="submit" data-testid="chat-send" [disabled]="!ready() || !draft().trim()">{{ sendLabel }}</button>
     </form>
+    @if (!ready()) {
+      <p class="note" data-testid="chat-not-connected">{{ notConnected }}</p>
+    }
   `,
   styles: `
     /* It fills its panel, so the input sits at the bottom, under the newest message, as in every chat. */
@@ -53,7 +75,9 @@ import { CHAT_EMPTY, CHAT_PLACEHOLDER, CHAT_SEND, CHAT_TITLE, CHAT_YOU, chatTime
       border-radius: 0.6rem; background: var(--line); overflow-wrap: anywhere; white-space: pre-wrap; }
     .log li.mine { justify-self: end; background: #3b4f9a; color: #fff; }
     .log li.empty { max-width: none; background: none; opacity: 0.75; font-size: 0.85rem; }
-    .meta { font-size: 0.7rem; opacity: 0.8; }
+    .meta, .delivery { font-size: 0.7rem; opacity: 0.8; }
+    .delivery[data-delivery='not-delivered'] { opacity: 1; font-weight: 600; }
+    .note { margin: 0; font-size: 0.8rem; opacity: 0.8; }
     .compose { display: flex; gap: 0.4rem; }
     .compose input { flex: 1; min-width: 0; }
   `,
@@ -73,6 +97,8 @@ export class ChatPanelComponent {
   protected readonly empty = CHAT_EMPTY;
   protected readonly you = CHAT_YOU;
   protected readonly time = chatTime;
+  protected readonly deliveryWords = chatDeliveryWords;
+  protected readonly notConnected = CHAT_NOT_CONNECTED;
 
   constructor() {
     // Keep the newest message in view.

@@ -28,6 +28,7 @@ describe('summarizeStats', () => {
     expect(second.jitterMs).toBe(12);
     expect([second.fps, second.width, second.height]).toEqual([30, 640, 480]);
     expect([second.localCandidateType, second.remoteCandidateType]).toEqual(['host', 'srflx']);
+    expect(second.inboundStreams).toBe(2);
   });
 });
 
@@ -35,6 +36,7 @@ describe('judgeQuality', () => {
   const sample = (overrides: Partial<StatsSample>): StatsSample => ({
     ...summarizeStats(report([]), null, 0),
     inboundKbps: 900,
+    inboundStreams: 2,
     ...overrides,
   });
 
@@ -45,5 +47,15 @@ describe('judgeQuality', () => {
     expect(judgeQuality(sample({ jitterMs: 45 }))).toEqual({ quality: 'fair', reason: 'jitter' });
     expect(judgeQuality(sample({ lossPercent: 8, rttMs: 350 }))).toEqual({ quality: 'poor', reason: 'loss' });
     expect(judgeQuality(sample({ inboundKbps: 0 }))).toEqual({ quality: 'poor', reason: 'no-media' });
+  });
+
+  it('does not call a path poor because the other side sends nothing (no camera or microphone): judges its round trip', () => {
+    const silent = (rttMs: number) => judgeQuality(sample({ inboundKbps: 0, inboundStreams: 0, rttMs }));
+    expect(silent(20)).toEqual({ quality: 'good', reason: 'nothing-sent' });
+    expect(silent(350)).toEqual({ quality: 'fair', reason: 'nothing-sent' });
+    expect(silent(700)).toEqual({ quality: 'poor', reason: 'nothing-sent' });
+    // Media that did arrive and stopped is still "nothing is arriving".
+    expect(judgeQuality(sample({ inboundKbps: 0, inboundStreams: 1 }))).toEqual({ quality: 'poor', reason: 'no-media' });
+    expect(summarizeStats(report([]), null, 0).inboundStreams).toBe(0);
   });
 });

@@ -8,6 +8,12 @@ export interface StatsSample {
   /** kbit/s sent and received, audio and video together; null on the first sample. */
   outboundKbps: number | null;
   inboundKbps: number | null;
+  /**
+   * How many streams (audio, video) have ever delivered a packet: browsers create an `inbound-rtp`
+   * entry at a stream's first packet. None, on a connected call, means the other side sends nothing
+   * (no camera or microphone, e.g. a page that is not a secure context), not that the path is bad.
+   */
+  inboundStreams: number;
   /** The selected candidate pair's current round-trip time. */
   rttMs: number | null;
   /** Inbound packets lost in this interval, in percent of those expected. */
@@ -42,9 +48,11 @@ export function summarizeStats(report: StatsReportLike, previous: StatsSample | 
   const totals = { bytesSent: 0, bytesReceived: 0, packetsReceived: 0, packetsLost: 0 };
   let jitter: number | null = null;
   let video: Stats | undefined;
+  let inboundStreams = 0;
   for (const stats of all) {
     if (stats.type === 'outbound-rtp') totals.bytesSent += num(stats['bytesSent']);
     if (stats.type !== 'inbound-rtp') continue;
+    inboundStreams += 1;
     totals.bytesReceived += num(stats['bytesReceived']);
     totals.packetsReceived += num(stats['packetsReceived']);
     totals.packetsLost += Math.max(0, num(stats['packetsLost']));
@@ -62,6 +70,7 @@ export function summarizeStats(report: StatsReportLike, previous: StatsSample | 
     at,
     outboundKbps: rate(totals.bytesSent, previous?.totals.bytesSent),
     inboundKbps: rate(totals.bytesReceived, previous?.totals.bytesReceived),
+    inboundStreams,
     rttMs: typeof pair?.['currentRoundTripTime'] === 'number' ? pair['currentRoundTripTime'] * 1_000 : null,
     lossPercent: previous && received + lost > 0 ? (Math.max(0, lost) / (received + Math.max(0, lost))) * 100 : null,
     jitterMs: jitter,
@@ -95,7 +104,7 @@ function str(value: unknown): string | null {
 
 export type Quality = 'good' | 'fair' | 'poor';
 /** The worst thing about the call right now, for the words beside the indicator. */
-export type QualityReason = 'ok' | 'loss' | 'latency' | 'jitter' | 'no-media';
+export type QualityReason = 'ok' | 'loss' | 'latency' | 'jitter' | 'no-media' | 'nothing-sent';
 
 export interface QualityVerdict {
   quality: Quality;
@@ -108,6 +117,11 @@ export interface QualityVerdict {
  */
 export function judgeQuality(sample: StatsSample): QualityVerdict {
   const { lossPercent: loss, rttMs: rtt, jitterMs: jitter } = sample;
+  if (sample.inboundKbps === 0 && sample.inboundStreams === 0) {
+    // Nothing was ever sent to us: the path can only be judged by its round trip.
+    const quality = rtt !== null && rtt >= 600 ? 'poor' : rtt !== null && rtt >= 300 ? 'fair' : 'good';
+    return { quality, reason: 'nothing-sent' };
+  }
   if (sample.inboundKbps === 0) return { quality: 'poor', reason: 'no-media' };
   if (loss !== null && loss >= 5) return { quality: 'poor', reason: 'loss' };
   if (rtt !== null && rtt >= 600) return { quality: 'poor', reason: 'latency' };

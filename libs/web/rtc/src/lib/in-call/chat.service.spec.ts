@@ -2,8 +2,8 @@ import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
 import { CallController } from '../call-controller.service';
-import { CHAT_TEXT_MAX_LENGTH, encodeChatMessage } from './chat-message';
-import { ChatService } from './chat.service';
+import { CHAT_TEXT_MAX_LENGTH, encodeChatMessage, encodeChatReceipt } from './chat-message';
+import { CHAT_RECEIPT_TIMEOUT_MS, ChatService } from './chat.service';
 
 class Channel {
   readyState: RTCDataChannelState = 'connecting';
@@ -41,7 +41,7 @@ describe(ChatService.name, () => {
     expect(chat.send('  ')).toBe(false);
     expect(chat.send('x'.repeat(CHAT_TEXT_MAX_LENGTH + 1))).toBe(false);
     expect(chat.send('hi')).toBe(true);
-    expect(channel.sent).toEqual([encodeChatMessage('hi')]);
+    expect(channel.sent).toEqual([encodeChatMessage('hi', 1)]);
     expect(chat.entries().map(({ mine, text }) => ({ mine, text }))).toEqual([{ mine: true, text: 'hi' }]);
     channel.readyState = 'closed';
     channel.onclose?.();
@@ -58,6 +58,65 @@ describe(ChatService.name, () => {
     channel.onmessage?.({ data: encodeChatMessage('two') });
     expect(chat.unread()).toBe(0);
     expect(chat.entries().map((entry) => entry.text)).toEqual(['one', 'two']);
+  });
+
+  describe('receipts', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
+
+    const delivery = () => chat.entries().filter((entry) => entry.mine).map((entry) => entry.delivery);
+
+    it('confirms what arrives with a receipt, and marks its own message delivered by the other side’s', () => {
+      channel.onmessage?.({ data: encodeChatMessage('from them', 7) });
+      expect(channel.sent).toEqual([encodeChatReceipt(7)]);
+      // A peer without receipts asks for none.
+      channel.onmessage?.({ data: encodeChatMessage('from an older peer') });
+      expect(channel.sent).toHaveLength(1);
+
+      chat.send('hi');
+      const id = chat.entries().at(-1)?.id ?? 0;
+      expect(delivery()).toEqual(['sending']);
+      channel.onmessage?.({ data: encodeChatReceipt(id) });
+      expect(delivery()).toEqual(['delivered']);
+      jest.advanceTimersByTime(CHAT_RECEIPT_TIMEOUT_MS);
+      expect(delivery()).toEqual(['delivered']);
+      // A receipt is not a message.
+      expect(chat.entries().filter((entry) => !entry.mine)).toHaveLength(2);
+    });
+
+    it('says a message was not delivered when no receipt comes in time, and corrects itself on a late one', () => {
+      chat.send('anyone?');
+      jest.advanceTimersByTime(CHAT_RECEIPT_TIMEOUT_MS - 1);
+      expect(delivery()).toEqual(['sending']);
+      jest.advanceTimersByTime(1);
+      expect(delivery()).toEqual(['not-delivered']);
+      channel.onmessage?.({ data: encodeChatReceipt(chat.entries()[0].id) });
+      expect(delivery()).toEqual(['delivered']);
+    });
+
+    it('says messages still waiting were not delivered when the channel closes', () => {
+      chat.send('one');
+      chat.send('two');
+      channel.readyState = 'closed';
+      channel.onclose?.();
+      expect(delivery()).toEqual(['not-delivered', 'not-delivered']);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
+    it('says a message the channel refused was not delivered', () => {
+      channel.send = () => {
+        throw new Error('InvalidStateError');
+      };
+      jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+      expect(chat.send('hi')).toBe(true);
+      expect(delivery()).toEqual(['not-delivered']);
+    });
+
+    it('leaves no deadline behind when the call ends', () => {
+      chat.send('hi');
+      pc$.next(null);
+      expect(jest.getTimerCount()).toBe(0);
+    });
   });
 
   it('forgets the conversation when the call ends', () => {

@@ -1,7 +1,5 @@
-import { webcrypto } from 'node:crypto';
 import { sdpFingerprints, verificationCode } from './verification-code';
 
-const subtle = webcrypto.subtle as unknown as SubtleCrypto;
 const A = 'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
 const B = '11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00';
 const sdp = (fingerprint: string) =>
@@ -14,19 +12,31 @@ describe('verificationCode', () => {
     expect(sdpFingerprints('v=0\r\n')).toEqual([]);
   });
 
-  it('gives both sides the same six digits, grouped', async () => {
-    const caller = await verificationCode(sdp(A), sdp(B), subtle);
-    const callee = await verificationCode(sdp(B), sdp(A), subtle);
+  it('gives both sides the same six digits, grouped', () => {
+    const caller = verificationCode(sdp(A), sdp(B));
+    const callee = verificationCode(sdp(B), sdp(A));
     expect(caller).toMatch(/^\d{3} \d{3}$/);
     expect(callee).toBe(caller);
   });
 
-  it('differs when a fingerprint was swapped on the way', async () => {
-    const forged = B.replace(/^11/, '12');
-    expect(await verificationCode(sdp(A), sdp(forged), subtle)).not.toBe(await verificationCode(sdp(B), sdp(A), subtle));
+  it('is the code Web Crypto’s SHA-256 gave (peers on an older version agree), and needs no crypto.subtle (plain http)', () => {
+    const subtle = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+    // Outside a secure context browsers have no crypto.subtle at all.
+    Object.defineProperty(globalThis, 'crypto', { value: {}, configurable: true });
+    try {
+      // 862 552: SHA-256 of the canonical bytes, as crypto.subtle.digest computed it before.
+      expect(verificationCode(sdp(A), sdp(B))).toBe('862 552');
+    } finally {
+      if (subtle) Object.defineProperty(globalThis, 'crypto', subtle);
+    }
   });
 
-  it('has no code without fingerprints', async () => {
-    expect(await verificationCode('v=0\r\n', sdp(A), subtle)).toBeNull();
+  it('differs when a fingerprint was swapped on the way', () => {
+    const forged = B.replace(/^11/, '12');
+    expect(verificationCode(sdp(A), sdp(forged))).not.toBe(verificationCode(sdp(B), sdp(A)));
+  });
+
+  it('has no code without fingerprints', () => {
+    expect(verificationCode('v=0\r\n', sdp(A))).toBeNull();
   });
 });

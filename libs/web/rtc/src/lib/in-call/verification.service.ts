@@ -27,13 +27,10 @@ export class VerificationService {
       const local = pc.currentLocalDescription?.sdp;
       const remote = pc.currentRemoteDescription?.sdp;
       if (!local || !remote) return;
-      verificationCode(local, remote)
-        .then((code) => {
-          // The call may have ended (or another begun) while hashing.
-          if (pc.connectionState === 'connected') this.codeState.set(code);
-        })
-        .catch((error: unknown) => console.warn('[verify] could not compute the verification code', error));
+      this.codeState.set(verificationCode(local, remote));
     };
     pc.addEventListener('connectionstatechange', update);
+    // Whoever injected this service first may have done so after the connection was up.
+    update();
   }
 }
