@@ -104,7 +104,7 @@ export class CallController {
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
       const session = this.session;
       if (!session) return;
-      console.debug(`[call] sending another ${kind} track (${track.label})`);
+      console.debug(track ? `[call] sending another ${kind} track (${track.label})` : `[call] sending no ${kind}`);
       session
         .replaceTrack(kind, track)
         .then((sent) => {

@@ -223,10 +223,11 @@ export class CallSession {
   }
 
   /**
-   * Sends `track` instead of the current one of its kind, without renegotiating. False when this
-   * side sends nothing of that kind (it joined without that device), or the call is not open yet.
+   * Sends `track` instead of the current one of its kind, without renegotiating; null sends nothing
+   * and keeps the sender for later. False when this side has no sender of that kind (it joined
+   * without that device).
    */
-  async replaceTrack(kind: Kind, track: MediaStreamTrack): Promise<boolean> {
+  async replaceTrack(kind: Kind, track: MediaStreamTrack | null): Promise<boolean> {
     this.assertOpen('replace a track');
     // Not open yet: open() sends the tracks it is given, nothing to swap.
     if (!this.pc) return true;
