@@ -289,13 +289,17 @@ describe(CallController.name, () => {
     channel.open();
     const media = TestBed.inject(LocalMediaService);
     media.setMicMuted(true);
-    media.setCameraOff(true);
+    await media.setCameraOff(true);
     expect(channel.sent.map((frame) => JSON.parse(frame))).toEqual([
       { type: 'media-state', micMuted: false, cameraOff: false, screenSharing: false },
       { type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false },
       { type: 'media-state', micMuted: true, cameraOff: true, screenSharing: false },
     ]);
-    expect((peer.localStream() as unknown as FakeMediaStream).getTracks().map((track) => track.enabled)).toEqual([false, false]);
+    // Muted: the microphone's track is disabled. Camera off: no camera track, and the sender sends nothing.
+    const local = (peer.localStream() as unknown as FakeMediaStream).getTracks();
+    expect(local.map((track) => [track.kind, track.enabled])).toEqual([['audio', false]]);
+    await settle();
+    expect(pc.senders.map((sender) => sender.track?.kind ?? null)).toEqual(['audio', null]);
 
     channel.receive(JSON.stringify({ type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false }));
     expect(peer.remoteMedia()).toEqual({ micMuted: true, cameraOff: false, screenSharing: false });

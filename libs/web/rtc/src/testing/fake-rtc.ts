@@ -178,12 +178,12 @@ export class FakePeerConnection {
 }
 
 export class FakeSender {
-  replaced: FakeTrack[] = [];
+  replaced: (FakeTrack | null)[] = [];
   constructor(
-    public track: FakeTrack,
+    public track: FakeTrack | null,
     readonly stream: FakeMediaStream,
   ) {}
-  async replaceTrack(track: FakeTrack): Promise<void> {
+  async replaceTrack(track: FakeTrack | null): Promise<void> {
     this.track = track;
     this.replaced.push(track);
   }
