@@ -52,7 +52,7 @@ describe(CallSession.name, () => {
     expect(pc.remoteDescription).toEqual({ type: 'offer', sdp: 'their-offer' });
     expect(pc.addedCandidates).toEqual([candidate(1), candidate(2)]);
     expect(signals.map((signal) => signal.type)).toEqual(['answer']);
-    expect(pc.senders.map((sender) => sender.track.kind)).toEqual(['audio', 'video']);
+    expect(pc.senders.map((sender) => sender.track?.kind)).toEqual(['audio', 'video']);
 
     await session.receiveCandidate(candidate(3));
     expect(pc.addedCandidates).toEqual([candidate(1), candidate(2), candidate(3)]);
@@ -130,7 +130,7 @@ describe(CallSession.name, () => {
     expect(politePc.remoteDescription).toEqual(impolitePc.localDescription);
     expect(impolitePc.remoteDescription).toEqual(politePc.localDescription);
     expect(politePc.localDescription?.type).toBe('answer');
-    expect(politePc.senders.map((sender) => sender.track.kind)).toEqual(['audio', 'video']);
+    expect(politePc.senders.map((sender) => sender.track?.kind)).toEqual(['audio', 'video']);
     expect(politePc.dataChannels.map((channel) => channel.label)).toEqual(firstPolitePc.dataChannels.map((channel) => channel.label));
   });
 

@@ -142,9 +142,10 @@ describe(LocalMediaService.name, () => {
     let grant: () => void = () => undefined;
     const granted = new Promise<void>((resolve) => (grant = resolve));
     const real = fake.getUserMedia.getMockImplementation();
+    if (!real) throw new Error('no getUserMedia to wrap');
     fake.getUserMedia.mockImplementationOnce(async (constraints) => {
       await granted;
-      return real!(constraints);
+      return real(constraints);
     });
     const acquiring = media.acquireForCall();
     await media.setCameraOff(true);
