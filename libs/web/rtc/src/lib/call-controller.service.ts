@@ -94,6 +94,8 @@ export class CallController {
   private readonly rejoinMemory = new CallRejoinMemory(inject(TAB_STORAGE));
   /** Whose call just ended because they left (their page closed or reloaded), and until when we take their call back. */
   private rejoinable: { peerKey: string; until: number } | null = null;
+  /** The call a reloaded page ended on the server (rejoinAfterReload): what is still kept for it is void. */
+  private leftCallId: string | null = null;
 
   constructor() {
     const destroyRef = inject(DestroyRef);
@@ -189,6 +191,10 @@ export class CallController {
   }
 
   private receive(message: CallMessage): void {
+    if ('callId' in message && message.callId !== undefined && message.callId === this.leftCallId) {
+      console.debug(`[call] ignored "${message.type}" of the call the old page was in`);
+      return;
+    }
     if (message.type === 'error') {
       this.receiveError(message);
       return;
@@ -349,9 +355,10 @@ export class CallController {
       // The server still held our session (its socket had dropped before the reload), call and
       // all; that call's connection went with the old page, so end it (a rejoin calls anew).
       this.signaling.send({ type: 'close', otherUsername: login.call.otherUsername, callId: login.call.callId });
+      this.leftCallId = login.call.callId;
     }
     const record = this.rejoinMemory.take(this.timing.rejoinWindowMs);
-    if (!record || usernameKey(record.otherUsername) === usernameKey(login.username)) return;
+    if (!record || usernameKey(record.username) !== usernameKey(login.username)) return;
     console.debug('[call] the page reloaded during a call; calling back');
     this.call(record.otherUsername).catch((error: unknown) => this.logStepFailure(error));
     // After call(): a new call clears the last notice, and this one is about the new call.
@@ -521,7 +528,8 @@ export class CallController {
     }
     console.debug(`[call] ${previous} -> ${next}`);
     if (next === 'connected' && this.connectedAtState() === null) this.connectedAtState.set(Date.now());
-    if (next === 'connected' && this.session) this.rejoinMemory.remember(this.session.remoteUser);
+    const self = this.signaling.session()?.username;
+    if (next === 'connected' && this.session && self) this.rejoinMemory.remember(self, this.session.remoteUser);
     if (next === 'ended') this.rejoinMemory.forget();
     this.callStateSubject.next(next);
     this.armDeadline(next);

@@ -1,7 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 import { TIMING as timing, answer, logIn, offer, setUpCall } from '../testing/call-harness';
 import { FakePeerConnection, settle } from '../testing/fake-rtc';
+import { FakeWebSocket } from '../testing/fake-web-socket';
 import { CALL_RECORD_KEY } from './call-rejoin';
+import { SignalingClient } from './signaling-client.service';
 
 /** A Storage over a Map: the tab's sessionStorage, surviving a "reload" (a new TestBed) when shared. */
 function tabStorage(entries: Record<string, string> = {}): Storage & { map: Map<string, string> } {
@@ -39,7 +41,7 @@ describe('a reload during a call', () => {
 
     FakePeerConnection.latest().becomes('connected');
     const connectedAt = JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}').at;
-    expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}')).toEqual({ otherUsername: 'bob', at: Date.now() });
+    expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}')).toEqual({ username: 'alice', otherUsername: 'bob', at: Date.now() });
     jest.advanceTimersByTime(60_000);
     window.dispatchEvent(new Event('pagehide'));
     expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}').at).toBe(connectedAt + 60_000);
@@ -49,7 +51,7 @@ describe('a reload during a call', () => {
   });
 
   it('calls the same person back once the reloaded page is logged in, and says why', async () => {
-    const storage = tabStorage({ [CALL_RECORD_KEY]: JSON.stringify({ otherUsername: 'bob', at: Date.now() - 3_000 }) });
+    const storage = tabStorage({ [CALL_RECORD_KEY]: JSON.stringify({ username: 'alice', otherUsername: 'bob', at: Date.now() - 3_000 }) });
     const { peer, notices } = setUpCall(['audio', 'video'], 'NotFoundError', storage);
     const socket = await logIn('alice');
     await settle();
@@ -61,14 +63,47 @@ describe('a reload during a call', () => {
     expect(storage.map.has(CALL_RECORD_KEY)).toBe(false);
   });
 
-  it('calls nobody back when the call was last alive longer ago than the rejoin window', async () => {
-    const stale = { otherUsername: 'bob', at: Date.now() - timing.rejoinWindowMs - 1 };
-    const { peer, notices } = setUpCall(['audio', 'video'], 'NotFoundError', tabStorage({ [CALL_RECORD_KEY]: JSON.stringify(stale) }));
-    const socket = await logIn('alice');
+  it.each([
+    ['the call was last alive longer ago than the rejoin window', 'alice', -timing.rejoinWindowMs - 1],
+    ['someone else logs in on the reloaded page', 'carol', -1_000],
+  ])('calls nobody back when %s', async (_when, name, age) => {
+    const record = { username: 'alice', otherUsername: 'bob', at: Date.now() + age };
+    const { peer, notices } = setUpCall(['audio', 'video'], 'NotFoundError', tabStorage({ [CALL_RECORD_KEY]: JSON.stringify(record) }));
+    const socket = await logIn(name);
     await settle();
     expect(peer.callState()).toBe('idle');
     expect(socket.messages()).toEqual([]);
     expect(notices).toEqual([]);
+  });
+
+  it('ends the call a held session was still in, then calls back, when the socket had dropped before the reload', async () => {
+    const storage = tabStorage({ [CALL_RECORD_KEY]: JSON.stringify({ username: 'alice', otherUsername: 'bob', at: Date.now() }) });
+    const { peer } = setUpCall(['audio', 'video'], 'NotFoundError', storage);
+    const signaling = TestBed.inject(SignalingClient);
+    signaling.logIn('alice');
+    await settle();
+    const socket = FakeWebSocket.latest();
+    socket.acceptConnection();
+    socket.sent.length = 0;
+    socket.deliver({
+      type: 'login',
+      success: true,
+      username: 'alice',
+      iceServers: [],
+      resumeToken: 'token-2',
+      resumed: true,
+      call: { callId: 'call-1', otherUsername: 'bob', state: 'active' },
+    });
+    await settle();
+    // What the server kept for the held session (the peer's ICE restart of the old call) is void.
+    socket.deliver({ type: 'offer', offer: offer('old-restart'), username: 'bob', callId: 'call-1' });
+    await settle();
+    expect(socket.messages()).toEqual([
+      { type: 'close', otherUsername: 'bob', callId: 'call-1' },
+      { type: 'offer', offer: { type: 'offer', sdp: 'sdp-1' }, otherUsername: 'bob' },
+    ]);
+    expect(peer.callState()).toBe('calling');
+    expect(FakePeerConnection.latest().remoteDescription).toBeNull();
   });
 
   async function connectedCallee() {

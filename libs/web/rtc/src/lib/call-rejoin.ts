@@ -2,6 +2,8 @@ import { readPreference, writePreference } from './preference-storage';
 
 /** The call a tab was in, kept in the tab's storage so that a reload can call the same person back. */
 export interface RejoinRecord {
+  /** Who this tab was logged in as: another name logging in after the reload calls nobody back. */
+  username: string;
   otherUsername: string;
   /** When the call was last known alive in this tab (epoch ms): connected, or the page hidden. */
   at: number;
@@ -22,8 +24,8 @@ export class CallRejoinMemory {
     private readonly now: () => number = Date.now,
   ) {}
 
-  remember(otherUsername: string): void {
-    this.write({ otherUsername, at: this.now() });
+  remember(username: string, otherUsername: string): void {
+    this.write({ username, otherUsername, at: this.now() });
   }
 
   /** The page is being hidden (reload, navigation, closing): the call was alive until now. */
@@ -48,8 +50,8 @@ export class CallRejoinMemory {
     if (!saved) return null;
     try {
       const value = JSON.parse(saved) as Partial<RejoinRecord>;
-      return typeof value.otherUsername === 'string' && typeof value.at === 'number'
-        ? { otherUsername: value.otherUsername, at: value.at }
+      return typeof value.username === 'string' && typeof value.otherUsername === 'string' && typeof value.at === 'number'
+        ? { username: value.username, otherUsername: value.otherUsername, at: value.at }
         : null;
     } catch {
       return null;
