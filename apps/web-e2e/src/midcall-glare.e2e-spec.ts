@@ -77,6 +77,18 @@ describe('glare in the middle of a call, in real Chromium', () => {
       throw new Error(`${(error as Error).message}\n--- ${alice.name} ---\n${alice.consoleLog()}\n--- ${bob.name} ---\n${bob.consoleLog()}`);
     }
 
+    // The data channels came back with the fresh connections: control (camera off), chat, and the
+    // verification code over the new certificates.
+    await bob.page.getByTestId('camera-button').click();
+    await alice.page.getByTestId('remote-camera-off').waitFor({ timeout: 10_000 });
+    await alice.page.getByTestId('chat-button').click();
+    await alice.page.getByTestId('chat-input').fill('still here?');
+    await alice.page.locator('[data-testid="chat-send"]:not([disabled])').click();
+    await bob.page.getByTestId('chat-unread').waitFor({ timeout: 10_000 });
+    const codes = await Promise.all([alice, bob].map((user) => user.page.getByTestId('verification-code').textContent()));
+    expect(codes[0]?.trim()).toMatch(/\d/);
+    expect(codes[0]).toBe(codes[1]);
+
     // alice sorts first, so she is the polite side.
     expect(alice.consoleLog()).toContain('offer collision in the call: offering on a fresh connection');
     expect(bob.consoleLog()).toContain('offer from a fresh connection of theirs: answering on a fresh one');
