@@ -74,7 +74,7 @@ describe('Duet calls in real Chromium', () => {
     await bob.page.close();
     await alice.waitForStatus('idle');
     expect(await alice.statusHistory()).toEqual(['connected', 'ended', 'idle']);
-    expect(await alice.errorMessage()).toBe(`${bob.name} disconnected.`);
+    expect(await alice.errorMessage()).toBe(`${bob.name} left the call: their page closed, reloaded or lost its connection.`);
   }, 30_000);
 
   it('glare: both press Call on each other at the same moment and end up in one connected call', async () => {

@@ -254,7 +254,7 @@ export class CallFacade {
   }
 
   toggleCamera(): void {
-    this.media.setCameraOff(!this.media.cameraOff());
+    void this.media.setCameraOff(!this.media.cameraOff());
   }
 
   toggleScreenShare(): void {

@@ -173,7 +173,11 @@ export function noticeSentence(notice: CallNotice): string {
     case 'cancelled':
       return `${notice.peer} cancelled the call.`;
     case 'peer-disconnected':
-      return `${notice.peer} disconnected.`;
+      return `${notice.peer} left the call: their page closed, reloaded or lost its connection.`;
+    case 'rejoining':
+      return `This page reloaded during your call with ${notice.peer}, which ended it: calling ${notice.peer} back.`;
+    case 'peer-rejoined':
+      return `${notice.peer} reloaded their page and is back: the call goes on.`;
     case 'peer-lost':
       return `${notice.peer} lost their connection and did not come back in time, so the call ended.`;
     case 'call-not-restored':

@@ -202,7 +202,7 @@ describe(CallController.name, () => {
     await peer.call('bob');
     await settle();
     const pc = FakePeerConnection.latest();
-    expect(pc.senders.map((sender) => sender.track.kind)).toEqual(['audio']);
+    expect(pc.senders.map((sender) => sender.track?.kind)).toEqual(['audio']);
     expect(pc.transceivers).toEqual([{ kind: 'video', direction: 'recvonly' }]);
     expect(notices[0]).toEqual({ code: 'media', reason: 'not-found', fallback: 'audio-only' });
   });
@@ -289,13 +289,17 @@ describe(CallController.name, () => {
     channel.open();
     const media = TestBed.inject(LocalMediaService);
     media.setMicMuted(true);
-    media.setCameraOff(true);
+    await media.setCameraOff(true);
     expect(channel.sent.map((frame) => JSON.parse(frame))).toEqual([
       { type: 'media-state', micMuted: false, cameraOff: false, screenSharing: false },
       { type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false },
       { type: 'media-state', micMuted: true, cameraOff: true, screenSharing: false },
     ]);
-    expect((peer.localStream() as unknown as FakeMediaStream).getTracks().map((track) => track.enabled)).toEqual([false, false]);
+    // Muted: the microphone's track is disabled. Camera off: no camera track, and the sender sends nothing.
+    const local = (peer.localStream() as unknown as FakeMediaStream).getTracks();
+    expect(local.map((track) => [track.kind, track.enabled])).toEqual([['audio', false]]);
+    await settle();
+    expect(pc.senders.map((sender) => sender.track?.kind ?? null)).toEqual(['audio', null]);
 
     channel.receive(JSON.stringify({ type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false }));
     expect(peer.remoteMedia()).toEqual({ micMuted: true, cameraOff: false, screenSharing: false });
@@ -310,20 +314,20 @@ describe(CallController.name, () => {
     socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
     await settle();
     const pc = FakePeerConnection.latest();
-    const video = pc.senders.find((sender) => sender.track.kind === 'video');
+    const video = pc.senders.find((sender) => sender.track?.kind === 'video');
     const media = TestBed.inject(LocalMediaService);
 
     await media.startScreenShare();
     await settle();
-    expect(video?.track.deviceId).toBe('screen');
-    expect(video?.track.contentHint).toBe('detail');
+    expect(video?.track?.deviceId).toBe('screen');
+    expect(video?.track?.contentHint).toBe('detail');
     expect(media.screenSharing()).toBe(true);
 
     // The browser's own "Stop sharing" ends the track: back to the camera.
-    video?.track.unplug();
+    video?.track?.unplug();
     await settle();
     expect(media.screenSharing()).toBe(false);
-    expect(video?.track.deviceId).toBe('video-default');
+    expect(video?.track?.deviceId).toBe('video-default');
     expect(socket.messages().filter((message) => message['type'] === 'offer')).toHaveLength(1);
   });
 

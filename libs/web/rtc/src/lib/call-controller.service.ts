@@ -1,8 +1,9 @@
-import { DestroyRef, Injectable, inject, signal } from '@angular/core';
+import { DOCUMENT, DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { CallClaim, DeclineReason, ErrorMessage, usernameKey } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { CallNotice } from './call-notice';
+import { CallRejoinMemory } from './call-rejoin';
 import { CallSession, OutboundSignal } from './call-session';
 import { CallState, canTransition, isInCall } from './call-state';
 import { RemoteMediaState, UNKNOWN_REMOTE_MEDIA } from './control-channel';
@@ -11,6 +12,7 @@ import { CALL_TIMING } from './call-timing';
 import { IceRecovery } from './ice-recovery';
 import { SignalingGap } from './signaling-gap';
 import { LocalMediaService } from './local-media.service';
+import { TAB_STORAGE } from './preference-storage';
 import { RTC_ENVIRONMENT } from './rtc-environment';
 import { ServerMessageOf, SignalingClient, SignalingSession } from './signaling-client.service';
 
@@ -35,6 +37,11 @@ type CallMessage = ServerMessageOf<
  * SignalingClient resumes the session, or claims the call on a server that restarted; SignalingGap
  * follows that for the call, and once the server has us back, negotiation is recovered (anything
  * we sent meanwhile is presumed lost).
+ *
+ * A reload ends the page's call (its RTCPeerConnection is gone, and the server hears the tab leave).
+ * The tab remembers a connected call (CallRejoinMemory), and the reloaded page calls the same
+ * person back once logged in; the peer, whose call just ended because we left, takes a call from
+ * us within `rejoinWindowMs` by itself. Both sides say what happened.
  *
  * It owns the server's `offer`, `answer`, `candidate`, `close`, `decline`, `error`, `ringing`,
  * `reconnecting` and `reconnected` messages (login belongs to SignalingClient, users and presence to
@@ -84,6 +91,11 @@ export class CallController {
   private unsentHangUp: CallClaim | null = null;
   private deadline: ReturnType<typeof setTimeout> | null = null;
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly rejoinMemory = new CallRejoinMemory(inject(TAB_STORAGE));
+  /** Whose call just ended because they left (their page closed or reloaded), and until when we take their call back. */
+  private rejoinable: { peerKey: string; until: number } | null = null;
+  /** The call a reloaded page ended on the server (rejoinAfterReload): what is still kept for it is void. */
+  private leftCallId: string | null = null;
 
   constructor() {
     const destroyRef = inject(DestroyRef);
@@ -104,7 +116,7 @@ export class CallController {
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => {
       const session = this.session;
       if (!session) return;
-      console.debug(`[call] sending another ${kind} track (${track.label})`);
+      console.debug(track ? `[call] sending another ${kind} track (${track.label})` : `[call] sending no ${kind}`);
       session
         .replaceTrack(kind, track)
         .then((sent) => {
@@ -113,7 +125,11 @@ export class CallController {
         .catch((error: unknown) => this.logStepFailure(error));
     });
     this.media.state$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => this.sendMediaState());
+    const view = inject(DOCUMENT).defaultView;
+    const onPageHide = () => this.rejoinMemory.touch();
+    view?.addEventListener('pagehide', onPageHide);
     destroyRef.onDestroy(() => {
+      view?.removeEventListener('pagehide', onPageHide);
       this.endCall(null);
       this.clearTimer('ended');
     });
@@ -139,6 +155,7 @@ export class CallController {
       return;
     }
     this.returnToIdle();
+    this.rejoinable = null;
     const session = this.startSession(target, self, null);
     this.setCallState('calling');
     await this.openWithMedia(session);
@@ -174,6 +191,10 @@ export class CallController {
   }
 
   private receive(message: CallMessage): void {
+    if ('callId' in message && message.callId !== undefined && message.callId === this.leftCallId) {
+      console.debug(`[call] ignored "${message.type}" of the call the old page was in`);
+      return;
+    }
     if (message.type === 'error') {
       this.receiveError(message);
       return;
@@ -229,9 +250,15 @@ export class CallController {
     }
     const session = this.session;
     if (!session) {
+      const rejoin = this.isRejoin(from);
       const incoming = this.startSession(from, self, callId ?? null);
       this.setCallState('ringing');
       this.track(incoming.receiveDescription(offer));
+      if (rejoin) {
+        // They left our call a moment ago (a reload) and call back: the call goes on without a click.
+        this.notify({ code: 'peer-rejoined', peer: from });
+        this.accept().catch((error: unknown) => this.logStepFailure(error));
+      }
       return;
     }
     if (usernameKey(session.remoteUser) !== usernameKey(from)) {
@@ -248,6 +275,9 @@ export class CallController {
   private receiveClose(message: ServerMessageOf<'close'>): void {
     const peer = message.username;
     const ringing = this.callStateSubject.value === 'ringing';
+    if (message.reason === 'disconnected' && this.connectedAtState() !== null) {
+      this.rejoinable = { peerKey: usernameKey(peer), until: Date.now() + this.timing.rejoinWindowMs };
+    }
     if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
     else if (message.reason === 'hangup') this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
     // Disconnected: they were gone for the whole resume window, or our own claim found no partner.
@@ -307,6 +337,7 @@ export class CallController {
       if (session) this.endCall({ code: 'server-lost' });
       return;
     }
+    if (!session) this.rejoinAfterReload(login);
     const unsent = this.unsentHangUp;
     this.unsentHangUp = null;
     if (unsent && login.resumed && login.call?.callId === unsent.callId) {
@@ -318,6 +349,29 @@ export class CallController {
     if (this.gap.loggedIn(login.resumed, login.call?.callId ?? null, this.callId) === 'lost') {
       this.endCall({ code: 'server-lost' });
     }
+  }
+
+  /** The first login after a reload that cut a connected call short: call the same person back. */
+  private rejoinAfterReload(login: SignalingSession): void {
+    if (login.call) {
+      // The server still held our session (its socket had dropped before the reload), call and
+      // all; that call's connection went with the old page, so end it (a rejoin calls anew).
+      this.signaling.send({ type: 'close', otherUsername: login.call.otherUsername, callId: login.call.callId });
+      this.leftCallId = login.call.callId;
+    }
+    const record = this.rejoinMemory.take(this.timing.rejoinWindowMs);
+    if (!record || usernameKey(record.username) !== usernameKey(login.username)) return;
+    console.debug('[call] the page reloaded during a call; calling back');
+    this.call(record.otherUsername).catch((error: unknown) => this.logStepFailure(error));
+    // After call(): a new call clears the last notice, and this one is about the new call.
+    if (this.session) this.notify({ code: 'rejoining', peer: record.otherUsername });
+  }
+
+  /** An offer from someone whose call with us ended a moment ago because they left. */
+  private isRejoin(from: string): boolean {
+    const rejoin = this.rejoinable;
+    this.rejoinable = null;
+    return rejoin !== null && rejoin.peerKey === usernameKey(from) && Date.now() <= rejoin.until;
   }
 
   /** Hangs up the current call on the server; offline, remembers to do so once the server has us back. */
@@ -476,6 +530,9 @@ export class CallController {
     }
     console.debug(`[call] ${previous} -> ${next}`);
     if (next === 'connected' && this.connectedAtState() === null) this.connectedAtState.set(Date.now());
+    const self = this.signaling.session()?.username;
+    if (next === 'connected' && this.session && self) this.rejoinMemory.remember(self, this.session.remoteUser);
+    if (next === 'ended') this.rejoinMemory.forget();
     this.callStateSubject.next(next);
     this.armDeadline(next);
   }

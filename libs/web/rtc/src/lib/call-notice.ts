@@ -10,6 +10,8 @@ export type InputKind = 'camera' | 'microphone';
 export type CallNotice =
   | { code: 'declined' | 'busy' | 'offline' | 'no-answer' | 'missed' | 'hung-up' | 'cancelled'; peer: string }
   | { code: 'peer-disconnected' | 'peer-lost' | 'connection-failed' | 'media-lost' | 'call-not-restored'; peer: string }
+  /** `rejoining`: this page reloaded during a call and calls back; `peer-rejoined`: the peer did, and the call goes on. */
+  | { code: 'rejoining' | 'peer-rejoined'; peer: string }
   | { code: 'setup-failed' | 'server-lost' | 'self-call' | 'already-in-call' | 'server-busy-in-call' | 'signaling-offline' }
   | { code: 'not-logged-in' | 'rate-limited' | 'server-error' }
   | { code: 'media'; reason: MediaProblem; fallback: MediaFallback }

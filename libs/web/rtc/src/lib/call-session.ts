@@ -42,11 +42,18 @@ const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
 
 /**
- * One RTCPeerConnection, negotiated with the "perfect negotiation" pattern (W3C / webrtc samples):
- * either side may offer at any time; on a collision the impolite side ignores the incoming offer and
- * the polite side rolls back its own (implicitly, inside setRemoteDescription) and answers. When the
- * collision is the call's very first offer (both dialled at once), the polite side answers on a
- * fresh connection instead of rolling back (see receiveDescription).
+ * One RTCPeerConnection at a time, negotiated with the "perfect negotiation" pattern (W3C / webrtc
+ * samples): either side may offer at any time; on a collision the impolite side ignores the
+ * incoming offer. The polite side never rolls back its own offer: Chromium sometimes leaves a
+ * connection whose offer was rolled back gathering nothing, for good (2 glares in 25 under load).
+ * Instead it moves to a fresh connection (see receiveDescription):
+ *   - a collision with the call's very first offer (both dialled at once): it answers the
+ *     incoming offer on a fresh connection;
+ *   - a collision later in the call (both restarted ICE at once): it offers on a fresh
+ *     connection, and the other side, seeing an offer from a new connection (a DTLS fingerprint
+ *     it has not agreed to), answers it on a fresh connection of its own, whatever it was doing.
+ * A fresh connection sends the tracks being sent now and reopens the control channel; in-call
+ * features follow it through `peerConnection`.
  *
  * Inbound signals run one at a time in arrival order. Candidates that arrive before a remote
  * description are queued and applied right after it. Once closed, every operation rejects with
@@ -67,8 +74,12 @@ export class CallSession {
   /** An offer that arrived before this side created its connection (ringing, or glare while dialling). */
   private pendingOffer: RTCSessionDescriptionInit | null = null;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
-  /** What `open()` was given to send; a replacement connection sends it too. */
+  /** What `open()` was given to send (its stream id labels our tracks on the other side). */
   private stream: MediaStream | null = null;
+  /** The track each kind sends now (null: a sender with nothing on it, the camera off); a fresh connection sends these. */
+  private readonly sending = new Map<Kind, MediaStreamTrack | null>();
+  /** The fingerprint of their connection we left in glare: its late offers are void. */
+  private abandonedFingerprint: string | null = null;
   private remoteStreamFallback: MediaStream | null = null;
   private controlChannel: RTCDataChannel | null = null;
   private readonly senders = new Map<Kind, RTCRtpSender>();
@@ -113,11 +124,16 @@ export class CallSession {
     return this.enqueue('open the call', async () => {
       if (this.pc) throw new Error('the call is already open');
       this.stream = stream;
+      for (const track of stream?.getTracks() ?? []) {
+        const kind = track.kind as Kind;
+        // One sender per kind: a second track of a kind is not something a 1:1 call sends.
+        if (!this.sending.has(kind)) this.sending.set(kind, track);
+      }
       const pc = this.createPeerConnection();
       const offer = this.pendingOffer;
       this.pendingOffer = null;
       if (offer) await this.answer(pc, offer);
-      else this.attachMedia(pc, stream, true);
+      else this.attachMedia(pc, true);
     });
   }
 
@@ -133,6 +149,19 @@ export class CallSession {
         `[peer] remote ${description.type} in ${pc.signalingState}${this.makingOffer ? ', making an offer' : ''}` +
           ` (${this.options.polite ? 'polite' : 'impolite'})`,
       );
+      if (description.type === 'offer' && this.abandonedFingerprint !== null && fingerprintOf(description) === this.abandonedFingerprint) {
+        console.debug('[peer] ignored an offer from the connection we left in glare');
+        return;
+      }
+      if (description.type === 'offer' && isFromAnotherConnection(description, pc.currentRemoteDescription)) {
+        // They dropped the connection we agreed on and offer a new one (glare later in the call):
+        // whatever we were negotiating on ours is void.
+        console.debug('[peer] offer from a fresh connection of theirs: answering on a fresh one');
+        await this.offerInFlight;
+        this.assertOpen('apply a remote description');
+        await this.answer(this.replaceConnection(pc), description);
+        return;
+      }
       const readyForOffer =
         !this.makingOffer && (pc.signalingState === 'stable' || this.isSettingRemoteAnswerPending);
       const offerCollision = description.type === 'offer' && !readyForOffer;
@@ -153,6 +182,12 @@ export class CallSession {
           await this.answer(this.replaceConnection(pc), description);
           return;
         }
+        // Later in the call (both restarted ICE at once): offer on a fresh connection instead of
+        // rolling back; the other side answers it on a fresh one of its own (above).
+        console.debug('[peer] offer collision in the call: offering on a fresh connection');
+        this.abandonedFingerprint = fingerprintOf(pc.currentRemoteDescription);
+        this.attachMedia(this.replaceConnection(pc), true);
+        return;
       }
       await this.applyRemoteDescription(pc, description);
       if (description.type === 'offer') {
@@ -223,15 +258,17 @@ export class CallSession {
   }
 
   /**
-   * Sends `track` instead of the current one of its kind, without renegotiating. False when this
-   * side sends nothing of that kind (it joined without that device), or the call is not open yet.
+   * Sends `track` instead of the current one of its kind, without renegotiating; null sends nothing
+   * and keeps the sender for later. False when this side has no sender of that kind (it joined
+   * without that device).
    */
-  async replaceTrack(kind: Kind, track: MediaStreamTrack): Promise<boolean> {
+  async replaceTrack(kind: Kind, track: MediaStreamTrack | null): Promise<boolean> {
     this.assertOpen('replace a track');
     // Not open yet: open() sends the tracks it is given, nothing to swap.
     if (!this.pc) return true;
     const sender = this.senders.get(kind);
     if (!sender) return false;
+    this.sending.set(kind, track);
     await sender.replaceTrack(track);
     return true;
   }
@@ -252,6 +289,7 @@ export class CallSession {
     this.pendingOffer = null;
     this.pendingCandidates.length = 0;
     this.stream = null;
+    this.sending.clear();
     const pc = this.pc;
     this.pc = null;
     this.senders.clear();
@@ -291,14 +329,14 @@ export class CallSession {
   private async answer(pc: RTCPeerConnection, offer: RTCSessionDescriptionInit): Promise<void> {
     await this.applyRemoteDescription(pc, offer);
     // After the remote offer, so the tracks reuse the transceivers it created.
-    this.attachMedia(pc, this.stream, false);
+    this.attachMedia(pc, false);
     await pc.setLocalDescription();
     this.assertOpen('answer');
     this.sendLocalDescription(pc);
     this.iceStartWatch.arm();
   }
 
-  /** Drops `old` (its offer never got an answer) for a new connection; in-call features follow the new one. */
+  /** Drops `old` (glare: its negotiation is void) for a new connection; in-call features follow the new one. */
   private replaceConnection(old: RTCPeerConnection): RTCPeerConnection {
     this.detach(old);
     old.close();
@@ -370,18 +408,29 @@ export class CallSession {
     };
   }
 
-  /** Sends our tracks; when offering, asks to receive any kind we cannot send (no camera, no mic). */
-  private attachMedia(pc: RTCPeerConnection, stream: MediaStream | null, offering: boolean): void {
-    const tracks = stream?.getTracks() ?? [];
-    for (const track of tracks) {
-      const kind = track.kind as Kind;
-      // One sender per kind: a second track of a kind is not something a 1:1 call sends.
-      if (!this.senders.has(kind)) this.senders.set(kind, pc.addTrack(track, stream as MediaStream));
-    }
-    if (!offering) return;
+  /** Sends what we send now; when offering, asks to receive any kind we cannot send (no camera, no mic). */
+  private attachMedia(pc: RTCPeerConnection, offering: boolean): void {
     for (const kind of KINDS) {
-      if (!tracks.some((track) => track.kind === kind)) pc.addTransceiver(kind, { direction: 'recvonly' });
+      if (this.senders.has(kind)) continue;
+      if (this.sending.has(kind)) this.senders.set(kind, this.addSender(pc, kind, this.sending.get(kind) ?? null, offering));
+      else if (offering) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
+  }
+
+  /** A sender of `kind`, with `track` on it, or none yet (the camera is off) but ready for one. */
+  private addSender(pc: RTCPeerConnection, kind: Kind, track: MediaStreamTrack | null, offering: boolean): RTCRtpSender {
+    const streams = this.stream ? [this.stream] : [];
+    if (track) return pc.addTrack(track, ...streams);
+    // Answering: take the transceiver their offer made for this kind, as addTrack would.
+    const offered = offering
+      ? undefined
+      : pc.getTransceivers().find((each) => each.receiver.track.kind === kind && each.sender.track === null && each.direction === 'recvonly');
+    if (offered) {
+      offered.direction = 'sendrecv';
+      offered.sender.setStreams(...streams);
+      return offered.sender;
+    }
+    return pc.addTransceiver(kind, { direction: 'sendrecv', streams }).sender;
   }
 
   private async applyRemoteDescription(pc: RTCPeerConnection, description: RTCSessionDescriptionInit): Promise<void> {
@@ -415,6 +464,18 @@ export class CallSession {
       this.options.signal({ type: 'answer', answer: { type: 'answer', sdp: description.sdp } });
     }
   }
+}
+
+/** The DTLS certificate fingerprint an SDP announces: a new one means a new RTCPeerConnection. */
+function fingerprintOf(description: RTCSessionDescriptionInit | null): string | null {
+  return description?.sdp?.match(/^a=fingerprint:(.+)$/m)?.[1]?.trim().toLowerCase() ?? null;
+}
+
+/** An offer from a connection other than the one whose description we agreed on last. */
+function isFromAnotherConnection(offer: RTCSessionDescriptionInit, agreed: RTCSessionDescriptionInit | null): boolean {
+  const theirs = fingerprintOf(offer);
+  const before = fingerprintOf(agreed);
+  return theirs !== null && before !== null && theirs !== before;
 }
 
 function toCandidateInit(candidate: RTCIceCandidate): IceCandidate {

@@ -19,6 +19,11 @@ export interface CallTiming {
    * offer may be among them) before concluding that what we sent meanwhile was lost. Default 1 s.
    */
   restoreSettleMs: number;
+  /**
+   * A reload during a call: how long the reloaded page may take to call back, and how long the
+   * peer takes such a call without a click (call-rejoin.ts). Default 30 s.
+   */
+  rejoinWindowMs: number;
 }
 
 export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
@@ -31,5 +36,6 @@ export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
     stalledIceStartMs: 4_000,
     iceRecovery: DEFAULT_ICE_RECOVERY,
     restoreSettleMs: 1_000,
+    rejoinWindowMs: 30_000,
   }),
 });

@@ -79,6 +79,84 @@ describe(LocalMediaService.name, () => {
     expect(tracks().find((track) => track.kind === 'audio')).toMatchObject({ deviceId: 'mic-2', enabled: false });
   });
 
+  it('turns the camera off by stopping it (its light goes off) and sending nothing, and on with the chosen camera', async () => {
+    const { media, fake, swaps, tracks } = setUp();
+    const states: boolean[] = [];
+    media.state$.subscribe((state) => states.push(state.cameraOff));
+    await media.acquireForCall();
+    const first = tracks().find((track) => track.kind === 'video') as FakeTrack;
+
+    await media.setCameraOff(true);
+    expect(first.stopped).toBe(true);
+    expect(tracks().map((track) => track.kind)).toEqual(['audio']);
+    expect(swaps).toEqual([{ kind: 'video', track: null }]);
+    expect(media.cameraOff()).toBe(true);
+
+    // Chosen while off: remembered, nothing opened until the camera is turned on.
+    await media.selectDevice('camera', 'cam-2');
+    expect(tracks().map((track) => track.kind)).toEqual(['audio']);
+
+    await media.setCameraOff(false);
+    const second = tracks().find((track) => track.kind === 'video') as FakeTrack;
+    expect(second).toMatchObject({ deviceId: 'cam-2', stopped: false, enabled: true });
+    expect(fake.getUserMedia).toHaveBeenLastCalledWith({ video: { deviceId: { exact: 'cam-2' } } });
+    expect(swaps.at(-1)).toEqual({ kind: 'video', track: second });
+    expect(media.cameraOff()).toBe(false);
+    expect(states).toEqual([false, true, false]);
+  });
+
+  it('keeps the camera off, with a notice, when it cannot be opened again', async () => {
+    const { media, fake, notices, swaps } = setUp();
+    await media.acquireForCall();
+    await media.setCameraOff(true);
+    fake.getUserMedia.mockRejectedValueOnce(new DOMException('busy', 'NotReadableError'));
+    await media.setCameraOff(false);
+    expect(media.cameraOff()).toBe(true);
+    expect(notices).toEqual([{ code: 'device-failed', kind: 'camera', reason: 'in-use' }]);
+    expect(swaps).toEqual([{ kind: 'video', track: null }]);
+  });
+
+  it('drops a camera that opens after it was turned off again', async () => {
+    const { media, tracks } = setUp();
+    await media.acquireForCall();
+    await media.setCameraOff(true);
+    const opening = media.setCameraOff(false);
+    await media.setCameraOff(true);
+    await opening;
+    expect(media.cameraOff()).toBe(true);
+    expect(tracks().map((track) => track.kind)).toEqual(['audio']);
+  });
+
+  it('keeps the screen on the wire when the camera goes off while sharing, and sends nothing once sharing ends', async () => {
+    const { media, swaps } = setUp();
+    await media.acquireForCall();
+    await media.startScreenShare();
+    await media.setCameraOff(true);
+    expect(swaps.map((swap) => swap.track?.deviceId ?? null)).toEqual(['screen']);
+    media.stopScreenShare();
+    expect(swaps.at(-1)).toEqual({ kind: 'video', track: null });
+  });
+
+  it('stops a camera turned off while the call was still opening it, yet hands it to the call to hold a video sender', async () => {
+    const { media, fake } = setUp();
+    let grant: () => void = () => undefined;
+    const granted = new Promise<void>((resolve) => (grant = resolve));
+    const real = fake.getUserMedia.getMockImplementation();
+    if (!real) throw new Error('no getUserMedia to wrap');
+    fake.getUserMedia.mockImplementationOnce(async (constraints) => {
+      await granted;
+      return real(constraints);
+    });
+    const acquiring = media.acquireForCall();
+    await media.setCameraOff(true);
+    grant();
+    const stream = (await acquiring) as unknown as FakeMediaStream;
+    const camera = stream.getVideoTracks()[0];
+    expect(camera.stopped).toBe(true);
+    expect(media.cameraOff()).toBe(true);
+    expect((media.stream() as unknown as FakeMediaStream).getVideoTracks()).toEqual([]);
+  });
+
   it('falls back to the default device, with a notice, when the one in use is unplugged', async () => {
     const { media, fake, notices, swaps, tracks } = setUp({ [DEVICE_CHOICES_KEY]: JSON.stringify({ camera: 'cam-2' }) });
     await media.acquireForCall();

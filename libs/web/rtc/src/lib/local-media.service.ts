@@ -17,10 +17,13 @@ export type DeviceLists = Readonly<Record<DeviceKind, readonly DeviceOption[]>>;
 /** The chosen device per kind; null means the browser's default. */
 export type DeviceChoices = Readonly<Record<DeviceKind, string | null>>;
 
-/** The track to send instead of the current one of its kind (a switch, or screen share on/off). */
+/**
+ * The track to send instead of the current one of its kind (a switch, screen share on/off, camera
+ * on/off); null sends nothing on the kept sender (the camera is off).
+ */
 export interface TrackSwap {
   kind: 'audio' | 'video';
-  track: MediaStreamTrack;
+  track: MediaStreamTrack | null;
 }
 
 export type LocalMediaState = Omit<MediaStateMessage, 'type'>;
@@ -40,8 +43,10 @@ const BROWSER_KINDS: Record<MediaDeviceKind, DeviceKind> = {
  *
  * Tracks are live while `previewing` or in a call (`acquireForCall` .. `release`). A switch of
  * device or a screen share never renegotiates: it emits a TrackSwap, and the call swaps the track
- * on its sender. Mute and camera-off disable the track (`enabled = false`: silence, black frames),
- * so turning them back on is instant; the other side learns of it over the control channel.
+ * on its sender. Mute disables the microphone's track (`enabled = false`: silence), so unmuting is
+ * instant. Camera-off stops the camera's track (the camera light goes off: people read it as "it
+ * is recording") and the sender sends nothing; camera-on opens the chosen camera again and swaps
+ * it in. The other side learns of both over the control channel.
  */
 @Injectable({ providedIn: 'root' })
 export class LocalMediaService {
@@ -63,6 +68,10 @@ export class LocalMediaService {
   private readonly recovering = new Set<InputKind>();
   /** Bumped by release(): an acquisition that finishes after it must not bring tracks back. */
   private generation = 0;
+  /** Bumped by each camera off/on: a camera that opens after a later click is not wanted. */
+  private cameraRequest = 0;
+  private cameraOpening = false;
+  private acquiring = false;
 
   /** What the self-view shows: the microphone and the video being sent (the screen while sharing). */
   readonly stream = computed(() => {
@@ -114,7 +123,11 @@ export class LocalMediaService {
     this.previewingState.set(false);
     if (!this.audio() && !this.camera()) await this.acquire();
     const tracks = [this.audio(), this.camera()].filter((track) => track !== null);
-    return tracks.length > 0 ? this.environment.createMediaStream(tracks) : null;
+    const stream = tracks.length > 0 ? this.environment.createMediaStream(tracks) : null;
+    // Turned off while the camera was opening: the call still gets its track (stopped, it holds a
+    // video sender for when the camera comes back on), and the light goes off now.
+    if (this.cameraOffState()) this.releaseCamera();
+    return stream;
   }
 
   /** Stops every track (the camera light goes off) and resets mute, camera-off and sharing. */
@@ -138,10 +151,34 @@ export class LocalMediaService {
     this.publishState();
   }
 
-  setCameraOff(off: boolean): void {
-    this.cameraOffState.set(off);
-    const track = this.camera();
-    if (track) track.enabled = !off;
+  /**
+   * Off stops the camera (its light goes off) and sends nothing in its place. On opens the chosen
+   * camera again and sends it; until it is open the camera still counts as off, and if it cannot
+   * be opened it stays off, with a notice.
+   */
+  async setCameraOff(off: boolean): Promise<void> {
+    if (off) {
+      this.cameraRequest += 1;
+      this.cameraOpening = false;
+      this.cameraOffState.set(true);
+      this.releaseCamera();
+      this.publishState();
+      return;
+    }
+    if (!this.cameraOffState() || this.cameraOpening) return;
+    // Nothing to open (outside a call), or the call's first acquisition is still opening the camera.
+    if ((!this.inCall && !this.previewingState()) || this.acquiring) {
+      this.cameraOffState.set(false);
+      this.publishState();
+      return;
+    }
+    const request = ++this.cameraRequest;
+    this.cameraOpening = true;
+    try {
+      await this.reopen('camera', this.constraintFor('camera'), () => request === this.cameraRequest, () => this.cameraOffState.set(false));
+    } finally {
+      if (request === this.cameraRequest) this.cameraOpening = false;
+    }
     this.publishState();
   }
 
@@ -150,8 +187,9 @@ export class LocalMediaService {
     this.deviceChoices.update((choices) => ({ ...choices, [kind]: deviceId || null }));
     writePreference(this.storage, DEVICE_CHOICES_KEY, JSON.stringify(this.deviceChoices()));
     if (kind === 'speaker') return;
+    // A camera that is off opens the chosen one when it is turned on again.
     if (!this.liveTrack(kind)) return;
-    await this.reopen(kind, deviceId ? { exact: deviceId } : undefined);
+    await this.reopen(kind, deviceId ? { deviceId: { exact: deviceId } } : true);
   }
 
   async startScreenShare(): Promise<void> {
@@ -186,8 +224,8 @@ export class LocalMediaService {
     const track = this.screen();
     if (!track) return;
     this.screen.set(null);
-    const camera = this.camera();
-    if (camera) this.trackSwapsSubject.next({ kind: 'video', track: camera });
+    // The camera again, or nothing while it is off.
+    this.trackSwapsSubject.next({ kind: 'video', track: this.camera() });
     track.stop();
     this.publishState();
   }
@@ -211,6 +249,15 @@ export class LocalMediaService {
   }
 
   private async acquire(): Promise<boolean> {
+    this.acquiring = true;
+    try {
+      return await this.acquireTracks();
+    } finally {
+      this.acquiring = false;
+    }
+  }
+
+  private async acquireTracks(): Promise<boolean> {
     const generation = this.generation;
     // The lists only decide how to ask for a remembered device (exact or ideal, constraintFor).
     // Without a remembered one, reading them first would hold up the camera on a call's critical
@@ -245,10 +292,18 @@ export class LocalMediaService {
     return { deviceId: listed ? { exact: id } : { ideal: id } };
   }
 
-  /** Opens `kind` again (another device, or the default after a loss) and swaps it in. */
-  private async reopen(kind: InputKind, deviceId?: ConstrainDOMString): Promise<boolean> {
+  /**
+   * Opens `kind` again (another device, the default after a loss, or the camera turned back on) and
+   * swaps it in. `wanted` is asked once it is open (a later click may have made it unwanted);
+   * `adopting` runs just before the track becomes the live one.
+   */
+  private async reopen(
+    kind: InputKind,
+    constraint: MediaTrackConstraints | true,
+    wanted: () => boolean = () => true,
+    adopting: () => void = () => undefined,
+  ): Promise<boolean> {
     const generation = this.generation;
-    const constraint = deviceId ? { deviceId } : true;
     let track: MediaStreamTrack | undefined;
     try {
       const stream = await this.environment.getUserMedia(kind === 'camera' ? { video: constraint } : { audio: constraint });
@@ -258,11 +313,12 @@ export class LocalMediaService {
       return false;
     }
     if (!track) return false;
-    if (generation !== this.generation) {
+    if (generation !== this.generation || !wanted()) {
       track.stop();
       return false;
     }
     const previous = this.liveTrack(kind);
+    adopting();
     this.adopt(kind, track);
     // While sharing, the screen stays on the wire; the new camera waits for the share to end.
     if (kind === 'microphone') this.trackSwapsSubject.next({ kind: 'audio', track });
@@ -273,7 +329,8 @@ export class LocalMediaService {
   }
 
   private adopt(kind: InputKind, track: MediaStreamTrack): void {
-    track.enabled = !(kind === 'camera' ? this.cameraOffState() : this.micMutedState());
+    // A camera that is off holds no track at all (releaseCamera).
+    if (kind === 'microphone') track.enabled = !this.micMutedState();
     // A device unplugged mid-call ends its track; stop() of our own never fires `ended`.
     track.addEventListener('ended', () => {
       if (this.liveTrack(kind) === track) void this.recoverLostDevice(kind);
@@ -287,7 +344,7 @@ export class LocalMediaService {
     this.recovering.add(kind);
     try {
       this.noticesSubject.next({ code: 'device-lost', kind });
-      await this.reopen(kind);
+      await this.reopen(kind, true);
     } finally {
       this.recovering.delete(kind);
     }
@@ -308,6 +365,15 @@ export class LocalMediaService {
   private rememberedInputChoice(): boolean {
     const { camera, microphone } = this.deviceChoices();
     return camera !== null || microphone !== null;
+  }
+
+  /** Stops the camera; the call sends nothing in its place (the screen, while sharing, stays). */
+  private releaseCamera(): void {
+    const track = this.camera();
+    if (!track) return;
+    this.camera.set(null);
+    if (!this.screen()) this.trackSwapsSubject.next({ kind: 'video', track: null });
+    track.stop();
   }
 
   private liveTrack(kind: InputKind): MediaStreamTrack | null {

@@ -49,3 +49,18 @@ export function writePreference(storage: Storage | null, key: string, value: str
     // Not worth bothering the user: the choice simply is not remembered.
   }
 }
+
+/**
+ * What lives only as long as the tab (it survives a reload, not a closed tab): the session's resume
+ * token and the call it was in. The page's sessionStorage, or null where it is unavailable.
+ */
+export const TAB_STORAGE = new InjectionToken<Storage | null>('TAB_STORAGE', {
+  providedIn: 'root',
+  factory: () => {
+    try {
+      return inject(DOCUMENT).defaultView?.sessionStorage ?? null;
+    } catch {
+      return null; // reading sessionStorage throws when the browser blocks it
+    }
+  },
+});

@@ -2,10 +2,11 @@ import { TestBed } from '@angular/core/testing';
 import { settle } from '../testing/fake-rtc';
 import { FakeWebSocket } from '../testing/fake-web-socket';
 import { ADMISSION_CHECK } from './admission';
+import { TAB_STORAGE } from './preference-storage';
 import { AUTH_TOKEN_SOURCE } from './auth-token';
 import { AdmissionVerdict, RECONNECT_POLICY } from './reconnect-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY, signalingUrlFor } from './rtc-environment';
-import { ConnectionState, SignalingClient } from './signaling-client.service';
+import { ConnectionState, SignalingClient, TAB_SESSION_KEY } from './signaling-client.service';
 
 const policy = { initialDelayMs: 100, maxDelayMs: 1_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
 
@@ -15,6 +16,8 @@ describe(SignalingClient.name, () => {
   let verdict: AdmissionVerdict;
   let admissionAsked: (string | null)[];
   let tokens: string[];
+  /** The tab's sessionStorage; a test that "reloads" sets up a second client over the same one. */
+  let tab: Map<string, string>;
 
   function setUp(): SignalingClient {
     FakeWebSocket.instances = [];
@@ -26,6 +29,14 @@ describe(SignalingClient.name, () => {
           useValue: (url: string, protocols?: string[]) => new FakeWebSocket(url, protocols) as unknown as WebSocket,
         },
         { provide: RECONNECT_POLICY, useValue: policy },
+        {
+          provide: TAB_STORAGE,
+          useValue: {
+            getItem: (key: string) => tab.get(key) ?? null,
+            setItem: (key: string, value: string) => tab.set(key, value),
+            removeItem: (key: string) => tab.delete(key),
+          },
+        },
         { provide: AUTH_TOKEN_SOURCE, useValue: async () => tokens.shift() ?? null },
         {
           provide: ADMISSION_CHECK,
@@ -79,6 +90,7 @@ describe(SignalingClient.name, () => {
     verdict = { kind: 'unreachable' };
     admissionAsked = [];
     tokens = [];
+    tab = new Map();
     client = setUp();
     states = [];
     client.connectionState$.subscribe((state) => states.push(state));
@@ -88,6 +100,32 @@ describe(SignalingClient.name, () => {
     TestBed.resetTestingModule();
     jest.useRealTimers();
     jest.restoreAllMocks();
+  });
+
+  it('keeps the newest resume token in the tab, so a reloaded page resumes with it under the same name only', async () => {
+    await loggedIn('Alice', 'token-1');
+    expect(JSON.parse(tab.get(TAB_SESSION_KEY) ?? '{}')).toEqual({ username: 'Alice', token: 'token-1' });
+
+    // The reload: a new page in the same tab, with the tab's storage as the old page left it (a
+    // reload destroys no Angular app; TestBed's reset does, and its clean close ends the session).
+    const leftBehind = new Map(tab);
+    TestBed.resetTestingModule();
+    tab = leftBehind;
+    client = setUp();
+    client.logIn('alice');
+    const again = await nextSocket();
+    again.acceptConnection();
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+
+    TestBed.resetTestingModule();
+    client = setUp();
+    client.logIn('carol');
+    const other = await nextSocket();
+    other.acceptConnection();
+    expect(other.messages()).toEqual([{ type: 'login', username: 'carol' }]);
+    // Logging out forgets it.
+    client.disconnect();
+    expect(tab.has(TAB_SESSION_KEY)).toBe(false);
   });
 
   it('derives ws: or wss: from the page protocol, on the page host, at /ws', () => {

@@ -9,9 +9,11 @@ import {
   LoginSuccessMessage,
   ServerMessage,
   parseServerFrame,
+  usernameKey,
 } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ADMISSION_CHECK } from './admission';
+import { TAB_STORAGE, readPreference, writePreference } from './preference-storage';
 import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
 import { ConnectionProblem, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from './reconnect-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
@@ -54,6 +56,9 @@ export interface SignalingSession {
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
 
+/** The tab's newest resume token and its name (sessionStorage: it survives a reload, not a closed tab). */
+export const TAB_SESSION_KEY = 'duet.session';
+
 /**
  * The one WebSocket to the server, opened only for a login (an idle login page keeps none).
  * Connection states (`setConnectionState` is the only writer):
@@ -73,6 +78,9 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
  * The login reply's ICE servers carry TURN credentials that expire; the server renews them with
  * `ice-servers` before they do. `iceConfiguration` is always the newest of the two.
  *
+ * The newest resume token also lives in the tab's storage, so a reloaded page's first login with
+ * the same name resumes the session when the server still holds it (its socket had dropped).
+ *
  * Every server message type has exactly one owner: this client owns `login` and `ice-servers`; other services
  * `claim()` theirs (a second claim of a type throws), so no message is handled in two places.
  */
@@ -83,6 +91,7 @@ export class SignalingClient {
   private readonly tokenSource = inject(AUTH_TOKEN_SOURCE);
   private readonly checkAdmission = inject(ADMISSION_CHECK);
   private readonly policy = inject(RECONNECT_POLICY);
+  private readonly tabStorage = inject(TAB_STORAGE);
 
   private readonly messagesSubject = new Subject<ServerMessage>();
   private readonly connectionStateSubject = new BehaviorSubject<ConnectionState>('closed');
@@ -162,7 +171,7 @@ export class SignalingClient {
 
   /** Logs in now if the socket is open, else as soon as it opens. */
   logIn(username: string): void {
-    if (this.sessionSubject.value === null) this.resumeToken = null;
+    if (this.sessionSubject.value === null) this.resumeToken = this.tabResumeToken(username);
     this.username = username;
     this.loginStateSubject.next('logging-in');
     if (this.isOpen()) this.sendLogin();
@@ -181,7 +190,7 @@ export class SignalingClient {
   disconnect(): void {
     this.generation += 1;
     this.username = null;
-    this.resumeToken = null;
+    this.setResumeToken(null);
     this.busy = false;
     this.clearRetryTimer();
     const socket = this.socket;
@@ -299,7 +308,7 @@ export class SignalingClient {
     }
     if (message.success) {
       this.username = message.username;
-      this.resumeToken = message.resumeToken ?? null;
+      this.setResumeToken(message.resumeToken ?? null);
       if (message.resumed) console.debug('[signaling] resumed the session');
       this.iceConfigurationSubject.next({
         iceServers: message.iceServers,
@@ -315,11 +324,29 @@ export class SignalingClient {
       this.loginStateSubject.next('logged-in');
     } else {
       this.username = null;
-      this.resumeToken = null;
+      this.setResumeToken(null);
       this.sessionSubject.next(null);
       this.iceConfigurationSubject.next(null);
       this.loginStateSubject.next('logged-out');
       this.loginFailuresSubject.next(message);
+    }
+  }
+
+  /** Kept in memory and in the tab's storage, for a login after a reload. */
+  private setResumeToken(token: string | null): void {
+    this.resumeToken = token;
+    const username = this.username;
+    writePreference(this.tabStorage, TAB_SESSION_KEY, token && username ? JSON.stringify({ username, token }) : null);
+  }
+
+  /** The token this tab last had for `username`, if any (a reloaded page logging in again). */
+  private tabResumeToken(username: string): string | null {
+    try {
+      const saved = JSON.parse(readPreference(this.tabStorage, TAB_SESSION_KEY) ?? 'null') as { username?: unknown; token?: unknown } | null;
+      const sameName = typeof saved?.username === 'string' && usernameKey(saved.username) === usernameKey(username);
+      return sameName && typeof saved?.token === 'string' ? saved.token : null;
+    } catch {
+      return null;
     }
   }
 

@@ -4,7 +4,7 @@ import { CALL_TIMING, CallTiming } from '../lib/call-timing';
 import { CallNotice } from '../lib/call-notice';
 import { CallState } from '../lib/call-state';
 import { PeerService } from '../lib/peer.service';
-import { PREFERENCE_STORAGE } from '../lib/preference-storage';
+import { PREFERENCE_STORAGE, TAB_STORAGE } from '../lib/preference-storage';
 import { RECONNECT_POLICY } from '../lib/reconnect-policy';
 import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from '../lib/rtc-environment';
 import { SignalingClient } from '../lib/signaling-client.service';
@@ -20,6 +20,7 @@ export const TIMING: CallTiming = {
   stalledIceStartMs: 4_000,
   iceRecovery: { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 8_000 },
   restoreSettleMs: 1_000,
+  rejoinWindowMs: 30_000,
 };
 
 /** Reconnects after 100 ms (Math.random is whatever the test makes it). */
@@ -33,7 +34,11 @@ export const candidate = (n: number) => ({
   sdpMLineIndex: 0,
 });
 
-export function setUpCall(devices: ('audio' | 'video')[] = ['audio', 'video'], mediaError = 'NotFoundError') {
+export function setUpCall(
+  devices: ('audio' | 'video')[] = ['audio', 'video'],
+  mediaError = 'NotFoundError',
+  tabStorage: Storage | null = null,
+) {
   FakeWebSocket.instances = [];
   FakePeerConnection.instances = [];
   const fake = fakeEnvironment(devices, mediaError);
@@ -46,6 +51,7 @@ export function setUpCall(devices: ('audio' | 'video')[] = ['audio', 'video'], m
       { provide: RECONNECT_POLICY, useValue: POLICY },
       { provide: ADMISSION_CHECK, useValue: async () => ({ kind: 'unreachable' }) },
       { provide: PREFERENCE_STORAGE, useValue: null },
+      { provide: TAB_STORAGE, useValue: tabStorage },
     ],
   });
   // The controller through its public face, as the UI uses it.

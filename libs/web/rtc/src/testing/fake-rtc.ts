@@ -7,6 +7,8 @@ import { RtcEnvironment } from '../lib/rtc-environment';
  */
 export class FakePeerConnection {
   static instances: FakePeerConnection[] = [];
+  /** When set, descriptions announce a DTLS fingerprint of their own per connection, as real ones do. */
+  static withCertificates = false;
 
   signalingState: RTCSignalingState = 'stable';
   connectionState: RTCPeerConnectionState = 'new';
@@ -33,6 +35,7 @@ export class FakePeerConnection {
   localDescriptionGate: Promise<void> | null = null;
   private negotiationQueued = false;
   private descriptions = 0;
+  private readonly certificate = `FP${FakePeerConnection.instances.length}`;
 
   /** Every setConfiguration() call, in order. */
   readonly setConfigurations: RTCConfiguration[] = [];
@@ -73,10 +76,17 @@ export class FakePeerConnection {
     return channel;
   }
 
-  addTransceiver(kind: string, init: { direction: string }): object {
+  addTransceiver(kind: string, init: { direction: string; streams?: FakeMediaStream[] }): { sender: FakeSender } {
     this.transceivers.push({ kind, direction: init.direction });
+    const sender = new FakeSender(null, init.streams?.[0] ?? new FakeMediaStream(), kind);
+    if (init.direction === 'sendrecv') this.senders.push(sender);
     this.needNegotiation();
-    return {};
+    return { sender };
+  }
+
+  /** The transceivers an applied remote offer made are not modelled: none to reuse. */
+  getTransceivers(): RTCRtpTransceiver[] {
+    return [];
   }
 
   async setLocalDescription(description?: RTCSessionDescriptionInit): Promise<void> {
@@ -91,7 +101,9 @@ export class FakePeerConnection {
       if (this.iceRestartPending) this.needNegotiation();
       return;
     }
-    const sdp = `sdp-${++this.descriptions}`;
+    const sdp = FakePeerConnection.withCertificates
+      ? `a=fingerprint:sha-256 ${this.certificate}\nsdp-${++this.descriptions}`
+      : `sdp-${++this.descriptions}`;
     if (this.signalingState === 'stable') {
       this.iceRestartPending = false;
       this.localDescription = { type: 'offer', sdp };
@@ -178,12 +190,14 @@ export class FakePeerConnection {
 }
 
 export class FakeSender {
-  replaced: FakeTrack[] = [];
+  replaced: (FakeTrack | null)[] = [];
   constructor(
-    public track: FakeTrack,
+    public track: FakeTrack | null,
     readonly stream: FakeMediaStream,
+    /** The transceiver's kind, for a sender made with no track. */
+    readonly kind = track?.kind ?? 'none',
   ) {}
-  async replaceTrack(track: FakeTrack): Promise<void> {
+  async replaceTrack(track: FakeTrack | null): Promise<void> {
     this.track = track;
     this.replaced.push(track);
   }
