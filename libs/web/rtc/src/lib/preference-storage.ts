@@ -17,9 +17,10 @@ export const PREFERENCE_STORAGE = new InjectionToken<Storage | null>('PREFERENCE
 });
 
 /**
- * What belongs to this tab alone and survives its reloads (the name this tab logged in with):
- * the page's sessionStorage, or null where it is unavailable. Two tabs of one browser share
- * localStorage, so anything a tab acts on by itself on start must come from here.
+ * What belongs to this tab alone and survives its reloads, not its closing (the name this tab
+ * logged in with, the session's resume token, the call it was in): the page's sessionStorage, or
+ * null where it is unavailable. Two tabs of one browser share localStorage, so anything a tab acts
+ * on by itself on start must come from here.
  */
 export const TAB_STORAGE = new InjectionToken<Storage | null>('TAB_STORAGE', {
   providedIn: 'root',
@@ -50,17 +51,3 @@ export function writePreference(storage: Storage | null, key: string, value: str
   }
 }
 
-/**
- * What lives only as long as the tab (it survives a reload, not a closed tab): the session's resume
- * token and the call it was in. The page's sessionStorage, or null where it is unavailable.
- */
-export const TAB_STORAGE = new InjectionToken<Storage | null>('TAB_STORAGE', {
-  providedIn: 'root',
-  factory: () => {
-    try {
-      return inject(DOCUMENT).defaultView?.sessionStorage ?? null;
-    } catch {
-      return null; // reading sessionStorage throws when the browser blocks it
-    }
-  },
-});
