@@ -153,6 +153,13 @@ describe(SignalingService.name, () => {
     expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice', callId: (alice.sent[0] as { callId: string }).callId }]);
   });
 
+  it('relays the rejoin key of a page calling back after a reload, as sent', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob', rejoin: 'k'.repeat(32) });
+    expect(bob.sent).toEqual([{ type: 'offer', offer: OFFER, username: 'alice', callId: expect.any(String), rejoin: 'k'.repeat(32) }]);
+  });
+
   it('sends busy to a caller whose callee is in another call', async () => {
     const alice = await loggedIn('alice');
     await loggedIn('bob');

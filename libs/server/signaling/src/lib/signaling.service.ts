@@ -102,7 +102,7 @@ export class SignalingService {
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
   }
 
-  async offer(session: Session, { offer, otherUsername, callId }: OfferMessage): Promise<void> {
+  async offer(session: Session, { offer, otherUsername, callId, rejoin }: OfferMessage): Promise<void> {
     const from = this.requireLogin(session, 'offer');
     if (from === undefined) return;
     if (usernameKey(from) === usernameKey(otherUsername)) {
@@ -124,7 +124,13 @@ export class SignalingService {
         this.rings.arm(result.callId);
         this.metrics.callRinging(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
-        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
+        // `rejoin` is the callee's business (a page calling back after a reload): relayed as sent.
+        return this.relay(
+          session,
+          result.callee.sink,
+          { type: 'offer', offer, username: from, callId: result.callId, ...(rejoin === undefined ? {} : { rejoin }) },
+          'offer',
+        );
       case 'in-call':
         // Renegotiation, or glare: both called each other; the call they share carries it.
         return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');

@@ -53,11 +53,18 @@ export const LoginMessageSchema = z.object({
   /** The call this client was in, for when the server no longer has the session (restart). */
   call: z.optional(CallClaimSchema),
 });
+/**
+ * Opaque to the server, relayed with the offer: what a page that reloaded mid-call got from its
+ * peer (over their data channel) to be taken back without a click. Web clients send 32 hex digits.
+ */
+export const REJOIN_KEY_MAX_LENGTH = 64;
+export const RejoinKeySchema = z.string().check(z.minLength(1), z.maxLength(REJOIN_KEY_MAX_LENGTH));
 export const OfferMessageSchema = z.object({
   type: z.literal('offer'),
   offer: OfferDescriptionSchema,
   otherUsername: TargetSchema,
   callId,
+  rejoin: z.optional(RejoinKeySchema),
 });
 export const AnswerMessageSchema = z.object({
   type: z.literal('answer'),

@@ -5,6 +5,7 @@ import {
   IceCandidateSchema,
   OfferDescriptionSchema,
   CallIdSchema,
+  RejoinKeySchema,
 } from './client-messages';
 import { CloseReasonSchema, ErrorCodeSchema, LoginFailureReasonSchema } from './error-codes';
 
@@ -63,6 +64,8 @@ export const RelayedOfferMessageSchema = z.object({
   offer: OfferDescriptionSchema,
   username: Username,
   callId,
+  /** As the caller sent it (client-messages.ts, OfferMessageSchema). */
+  rejoin: z.optional(RejoinKeySchema),
 });
 export const RelayedAnswerMessageSchema = z.object({
   type: z.literal('answer'),

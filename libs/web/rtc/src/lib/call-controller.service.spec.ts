@@ -290,7 +290,10 @@ describe(CallController.name, () => {
     const media = TestBed.inject(LocalMediaService);
     media.setMicMuted(true);
     await media.setCameraOff(true);
-    expect(channel.sent.map((frame) => JSON.parse(frame))).toEqual([
+    const frames = channel.sent.map((frame) => JSON.parse(frame));
+    // On open: our media state, and the key a reload of the other side's page will need (call-rejoin.spec.ts).
+    expect(frames.filter((frame) => frame.type === 'rejoin-key')).toEqual([{ type: 'rejoin-key', key: expect.stringMatching(/^[0-9a-f]{32}$/) }]);
+    expect(frames.filter((frame) => frame.type === 'media-state')).toEqual([
       { type: 'media-state', micMuted: false, cameraOff: false, screenSharing: false },
       { type: 'media-state', micMuted: true, cameraOff: false, screenSharing: false },
       { type: 'media-state', micMuted: true, cameraOff: true, screenSharing: false },

@@ -6,7 +6,7 @@ import { CallNotice } from './call-notice';
 import { CallRejoinMemory } from './call-rejoin';
 import { CallSession, OutboundSignal } from './call-session';
 import { CallState, canTransition, isInCall } from './call-state';
-import { RemoteMediaState, UNKNOWN_REMOTE_MEDIA } from './control-channel';
+import { RemoteMediaState, UNKNOWN_REMOTE_MEDIA, makeRejoinKey } from './control-channel';
 import { CallClosedError, NotLoggedInError } from './errors';
 import { CALL_TIMING } from './call-timing';
 import { IceRecovery } from './ice-recovery';
@@ -93,7 +93,11 @@ export class CallController {
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly rejoinMemory = new CallRejoinMemory(inject(TAB_STORAGE));
   /** Whose call just ended because they left (their page closed or reloaded), and until when we take their call back. */
-  private rejoinable: { peerKey: string; until: number } | null = null;
+  private rejoinable: { peerKey: string; until: number; key: string } | null = null;
+  /** The key we gave the other side of this call, and the one it gave us (control-channel.ts, rejoin-key). */
+  private rejoinKeys: { ours: string; theirs: string | null } | null = null;
+  /** The key our next offer carries: we reloaded mid-call and call the same person back. */
+  private callbackKey: string | null = null;
   /** The call a reloaded page ended on the server (rejoinAfterReload): what is still kept for it is void. */
   private leftCallId: string | null = null;
 
@@ -239,7 +243,7 @@ export class CallController {
     }
   }
 
-  private receiveOffer({ username: from, offer, callId }: ServerMessageOf<'offer'>): void {
+  private receiveOffer({ username: from, offer, callId, rejoin: rejoinKey }: ServerMessageOf<'offer'>): void {
     const self = this.signaling.session()?.username;
     if (!self) return;
     this.returnToIdle();
@@ -250,7 +254,7 @@ export class CallController {
     }
     const session = this.session;
     if (!session) {
-      const rejoin = this.isRejoin(from);
+      const rejoin = this.isRejoin(from, rejoinKey);
       const incoming = this.startSession(from, self, callId ?? null);
       this.setCallState('ringing');
       this.track(incoming.receiveDescription(offer));
@@ -275,8 +279,8 @@ export class CallController {
   private receiveClose(message: ServerMessageOf<'close'>): void {
     const peer = message.username;
     const ringing = this.callStateSubject.value === 'ringing';
-    if (message.reason === 'disconnected' && this.connectedAtState() !== null) {
-      this.rejoinable = { peerKey: usernameKey(peer), until: Date.now() + this.timing.rejoinWindowMs };
+    if (message.reason === 'disconnected' && this.connectedAtState() !== null && this.rejoinKeys) {
+      this.rejoinable = { peerKey: usernameKey(peer), until: Date.now() + this.timing.rejoinWindowMs, key: this.rejoinKeys.ours };
     }
     if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
     else if (message.reason === 'hangup') this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
@@ -362,16 +366,39 @@ export class CallController {
     const record = this.rejoinMemory.take(this.timing.rejoinWindowMs);
     if (!record || usernameKey(record.username) !== usernameKey(login.username)) return;
     console.debug('[call] the page reloaded during a call; calling back');
+    this.callbackKey = record.key;
     this.call(record.otherUsername).catch((error: unknown) => this.logStepFailure(error));
+    if (!this.session) this.callbackKey = null; // the call did not start: no later call carries the key
     // After call(): a new call clears the last notice, and this one is about the new call.
     if (this.session) this.notify({ code: 'rejoining', peer: record.otherUsername });
   }
 
-  /** An offer from someone whose call with us ended a moment ago because they left. */
-  private isRejoin(from: string): boolean {
+  /**
+   * An offer from the page whose call with us ended a moment ago because it left: the same name,
+   * in time, and the key we gave that page (whoever took the name since has not got it).
+   */
+  private isRejoin(from: string, key: string | undefined): boolean {
     const rejoin = this.rejoinable;
     this.rejoinable = null;
-    return rejoin !== null && rejoin.peerKey === usernameKey(from) && Date.now() <= rejoin.until;
+    return rejoin !== null && rejoin.peerKey === usernameKey(from) && Date.now() <= rejoin.until && key === rejoin.key;
+  }
+
+  private receiveRejoinKey(key: string): void {
+    if (!this.rejoinKeys) return;
+    this.rejoinKeys.theirs = key;
+    if (this.callStateSubject.value === 'connected') this.rememberForRejoin();
+  }
+
+  /** The connected call, for this tab to call back after a reload (with the other side's key). */
+  private rememberForRejoin(): void {
+    const self = this.signaling.session()?.username;
+    if (this.session && self) this.rejoinMemory.remember(self, this.session.remoteUser, this.rejoinKeys?.theirs ?? null);
+  }
+
+  private takeCallbackKey(): { rejoin?: string } {
+    const key = this.callbackKey;
+    this.callbackKey = null;
+    return key === null ? {} : { rejoin: key };
   }
 
   /** Hangs up the current call on the server; offline, remembers to do so once the server has us back. */
@@ -409,7 +436,9 @@ export class CallController {
       stalledIceStartMs: this.timing.stalledIceStartMs,
       environment: this.environment,
       signal: (message: OutboundSignal) => {
-        if (this.session === session) this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField() });
+        if (this.session !== session) return;
+        const rejoin = message.type === 'offer' ? this.takeCallbackKey() : {};
+        this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField(), ...rejoin });
       },
       remoteStream: (stream) => {
         if (this.session === session) this.remoteStreamSubject.next(stream);
@@ -418,10 +447,16 @@ export class CallController {
         if (this.session === session) this.onConnectionState(state);
       },
       controlOpen: () => {
-        if (this.session === session) this.sendMediaState();
+        if (this.session !== session) return;
+        this.sendMediaState();
+        if (this.rejoinKeys) session.sendControl({ type: 'rejoin-key', key: this.rejoinKeys.ours });
       },
       control: (message) => {
         if (this.session !== session) return;
+        if (message.type === 'rejoin-key') {
+          this.receiveRejoinKey(message.key);
+          return;
+        }
         const { micMuted, cameraOff, screenSharing } = message;
         this.remoteMediaState.set({ micMuted, cameraOff, screenSharing });
       },
@@ -431,6 +466,7 @@ export class CallController {
     });
     this.session = session;
     this.callId = callId;
+    this.rejoinKeys = { ours: makeRejoinKey(), theirs: null };
     this.gap = new SignalingGap(this.timing.restoreSettleMs, () => {
       // Signaling is back; an offer still unanswered, or a path still broken, starts over.
       if (this.session !== session || (!session.awaitingAnswer && !this.recovery?.isBroken)) return;
@@ -494,6 +530,8 @@ export class CallController {
     if (!session) return;
     this.session = null;
     this.callId = null;
+    this.rejoinKeys = null;
+    this.callbackKey = null;
     this.gap?.dispose();
     this.gap = null;
     this.recovery?.stop();
@@ -531,7 +569,7 @@ export class CallController {
     console.debug(`[call] ${previous} -> ${next}`);
     if (next === 'connected' && this.connectedAtState() === null) this.connectedAtState.set(Date.now());
     const self = this.signaling.session()?.username;
-    if (next === 'connected' && this.session && self) this.rejoinMemory.remember(self, this.session.remoteUser);
+    if (next === 'connected') this.rememberForRejoin();
     if (next === 'ended') this.rejoinMemory.forget();
     this.callStateSubject.next(next);
     this.armDeadline(next);

@@ -16,6 +16,9 @@ function tabStorage(entries: Record<string, string> = {}): Storage & { map: Map<
   } as unknown as Storage & { map: Map<string, string> };
 }
 
+/** The key bob's page gave alice's over their control channel. */
+const BOB_KEY = '0123456789abcdef0123456789abcdef';
+
 describe('a reload during a call', () => {
   beforeEach(() => {
     jest.useFakeTimers();
@@ -41,7 +44,12 @@ describe('a reload during a call', () => {
 
     FakePeerConnection.latest().becomes('connected');
     const connectedAt = JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}').at;
-    expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}')).toEqual({ username: 'alice', otherUsername: 'bob', at: Date.now() });
+    expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}')).toEqual({ username: 'alice', otherUsername: 'bob', key: null, at: Date.now() });
+    // Bob's page gives us the key that lets our reloaded page be taken back: it is kept with the call.
+    const [control] = FakePeerConnection.latest().dataChannels;
+    control.open();
+    control.receive(JSON.stringify({ type: 'rejoin-key', key: BOB_KEY }));
+    expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}')).toMatchObject({ otherUsername: 'bob', key: BOB_KEY });
     jest.advanceTimersByTime(60_000);
     window.dispatchEvent(new Event('pagehide'));
     expect(JSON.parse(storage.map.get(CALL_RECORD_KEY) ?? '{}').at).toBe(connectedAt + 60_000);
@@ -50,14 +58,15 @@ describe('a reload during a call', () => {
     expect(storage.map.has(CALL_RECORD_KEY)).toBe(false);
   });
 
-  it('calls the same person back once the reloaded page is logged in, and says why', async () => {
-    const storage = tabStorage({ [CALL_RECORD_KEY]: JSON.stringify({ username: 'alice', otherUsername: 'bob', at: Date.now() - 3_000 }) });
+  it('calls the same person back once the reloaded page is logged in, with their key, and says why', async () => {
+    const record = { username: 'alice', otherUsername: 'bob', key: BOB_KEY, at: Date.now() - 3_000 };
+    const storage = tabStorage({ [CALL_RECORD_KEY]: JSON.stringify(record) });
     const { peer, notices } = setUpCall(['audio', 'video'], 'NotFoundError', storage);
     const socket = await logIn('alice');
     await settle();
     expect(peer.callState()).toBe('calling');
     expect(peer.remoteUser()).toBe('bob');
-    expect(socket.messages()).toEqual([{ type: 'offer', offer: { type: 'offer', sdp: 'sdp-1' }, otherUsername: 'bob' }]);
+    expect(socket.messages()).toEqual([{ type: 'offer', offer: { type: 'offer', sdp: 'sdp-1' }, otherUsername: 'bob', rejoin: BOB_KEY }]);
     expect(notices).toEqual([{ code: 'rejoining', peer: 'bob' }]);
     // Taken once: a later login in this page calls nobody.
     expect(storage.map.has(CALL_RECORD_KEY)).toBe(false);
@@ -113,17 +122,22 @@ describe('a reload during a call', () => {
     await call.peer.accept();
     await settle();
     FakePeerConnection.latest().becomes('connected');
+    const [control] = FakePeerConnection.latest().dataChannels;
+    control.open();
+    const sent = control.sent.map((frame) => JSON.parse(frame) as { type: string; key?: string });
+    const key = sent.find((frame) => frame.type === 'rejoin-key')?.key ?? '';
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
     socket.sent.length = 0;
-    return { ...call, socket };
+    return { ...call, socket, key };
   }
 
   it('the peer, whose call ended because the other left, takes their call back without a click', async () => {
-    const { peer, notices, socket, states } = await connectedCallee();
+    const { peer, notices, socket, states, key } = await connectedCallee();
     socket.deliver({ type: 'close', username: 'alice', reason: 'disconnected', callId: 'call-1' });
     expect(notices).toEqual([{ code: 'peer-disconnected', peer: 'alice' }]);
 
     jest.advanceTimersByTime(5_000);
-    socket.deliver({ type: 'offer', offer: offer('again'), username: 'alice', callId: 'call-2' });
+    socket.deliver({ type: 'offer', offer: offer('again'), username: 'alice', callId: 'call-2', rejoin: key });
     await settle();
     expect(peer.callState()).toBe('connecting');
     expect(notices.at(-1)).toEqual({ code: 'peer-rejoined', peer: 'alice' });
@@ -132,13 +146,17 @@ describe('a reload during a call', () => {
   });
 
   it.each([
-    ['after the rejoin window', { type: 'close', username: 'alice', reason: 'disconnected' }, timing.rejoinWindowMs + 1],
-    ['after a hang-up', { type: 'close', username: 'alice', reason: 'hangup' }, 1_000],
-  ])('rings as usual for a call %s', async (_when, close, waitMs) => {
-    const { peer, socket, notices } = await connectedCallee();
+    ['after the rejoin window', { type: 'close', username: 'alice', reason: 'disconnected' }, timing.rejoinWindowMs + 1, 'ours'],
+    ['after a hang-up', { type: 'close', username: 'alice', reason: 'hangup' }, 1_000, 'ours'],
+    // Without sign-in a name is first come, first served: whoever takes it after alice left has not got the key.
+    ['from the same name without the key', { type: 'close', username: 'alice', reason: 'disconnected' }, 1_000, 'none'],
+    ['from the same name with another key', { type: 'close', username: 'alice', reason: 'disconnected' }, 1_000, 'other'],
+  ])('rings as usual for a call %s', async (_when, close, waitMs, carried) => {
+    const { peer, socket, notices, key } = await connectedCallee();
     socket.deliver(close);
     jest.advanceTimersByTime(waitMs);
-    socket.deliver({ type: 'offer', offer: offer('again'), username: 'alice', callId: 'call-2' });
+    const rejoin = { ours: { rejoin: key }, none: {}, other: { rejoin: 'f'.repeat(32) } }[carried];
+    socket.deliver({ type: 'offer', offer: offer('again'), username: 'alice', callId: 'call-2', ...rejoin });
     await settle();
     expect(peer.callState()).toBe('ringing');
     expect(notices.map((notice) => notice.code)).not.toContain('peer-rejoined');

@@ -5,6 +5,8 @@ export interface RejoinRecord {
   /** Who this tab was logged in as: another name logging in after the reload calls nobody back. */
   username: string;
   otherUsername: string;
+  /** What the other side gave us to prove it is us calling back (control-channel.ts, rejoin-key). */
+  key: string | null;
   /** When the call was last known alive in this tab (epoch ms): connected, or the page hidden. */
   at: number;
 }
@@ -24,8 +26,8 @@ export class CallRejoinMemory {
     private readonly now: () => number = Date.now,
   ) {}
 
-  remember(username: string, otherUsername: string): void {
-    this.write({ username, otherUsername, at: this.now() });
+  remember(username: string, otherUsername: string, key: string | null): void {
+    this.write({ username, otherUsername, key, at: this.now() });
   }
 
   /** The page is being hidden (reload, navigation, closing): the call was alive until now. */
@@ -50,9 +52,11 @@ export class CallRejoinMemory {
     if (!saved) return null;
     try {
       const value = JSON.parse(saved) as Partial<RejoinRecord>;
-      return typeof value.username === 'string' && typeof value.otherUsername === 'string' && typeof value.at === 'number'
-        ? { username: value.username, otherUsername: value.otherUsername, at: value.at }
-        : null;
+      if (typeof value.username !== 'string' || typeof value.otherUsername !== 'string' || typeof value.at !== 'number') {
+        return null;
+      }
+      const key = typeof value.key === 'string' ? value.key : null;
+      return { username: value.username, otherUsername: value.otherUsername, key, at: value.at };
     } catch {
       return null;
     }

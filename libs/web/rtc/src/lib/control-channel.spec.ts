@@ -1,4 +1,4 @@
-import { CONTROL_MESSAGE_MAX_LENGTH, encodeControlMessage, parseControlMessage } from './control-channel';
+import { CONTROL_MESSAGE_MAX_LENGTH, encodeControlMessage, makeRejoinKey, parseControlMessage } from './control-channel';
 
 describe('control channel messages', () => {
   const state = { type: 'media-state', micMuted: true, cameraOff: false, screenSharing: true } as const;
@@ -11,7 +11,16 @@ describe('control channel messages', () => {
     expect(parseControlMessage(JSON.stringify({ ...state, extra: 'x' }))).toEqual(state);
   });
 
+  it('round-trips a rejoin key, 128 random bits in hex, new each time', () => {
+    const key = makeRejoinKey();
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(makeRejoinKey()).not.toBe(key);
+    expect(parseControlMessage(encodeControlMessage({ type: 'rejoin-key', key }))).toEqual({ type: 'rejoin-key', key });
+  });
+
   it.each([
+    ['a rejoin key that is not 32 hex digits', JSON.stringify({ type: 'rejoin-key', key: 'guess' })],
+    ['a rejoin key that is not text', JSON.stringify({ type: 'rejoin-key', key: 42 })],
     ['binary data', new ArrayBuffer(4)],
     ['text that is not JSON', '{nope'],
     ['JSON null', 'null'],

@@ -17,7 +17,26 @@ export interface MediaStateMessage {
   screenSharing: boolean;
 }
 
-export type ControlMessage = MediaStateMessage;
+/**
+ * The proof a page needs to be taken back without a click after it reloaded mid-call: each side
+ * makes one per call and gives it to the other over this channel, which the server never sees. A
+ * callback that carries it comes from the page that was in the call, not from whoever took the
+ * name after it left (names are first come, first served without sign-in).
+ */
+export interface RejoinKeyMessage {
+  type: 'rejoin-key';
+  key: string;
+}
+
+export type ControlMessage = MediaStateMessage | RejoinKeyMessage;
+
+/** 128 bits as 32 hex digits, made by makeRejoinKey. */
+const REJOIN_KEY = /^[0-9a-f]{32}$/;
+
+export function makeRejoinKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
 
 /** The other side's media as its last `media-state` said; all false until one arrives. */
 export type RemoteMediaState = Omit<MediaStateMessage, 'type'>;
@@ -45,7 +64,8 @@ export function parseControlMessage(data: unknown): ControlMessage | null {
     return null;
   }
   if (typeof value !== 'object' || value === null) return null;
-  const { type, micMuted, cameraOff, screenSharing } = value as Record<string, unknown>;
+  const { type, micMuted, cameraOff, screenSharing, key } = value as Record<string, unknown>;
+  if (type === 'rejoin-key') return typeof key === 'string' && REJOIN_KEY.test(key) ? { type, key } : null;
   if (type !== 'media-state') return null;
   if (typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean' || typeof screenSharing !== 'boolean') {
     return null;
