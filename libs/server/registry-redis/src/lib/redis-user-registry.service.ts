@@ -36,9 +36,12 @@ const NOT_IN_CALL = { outcome: 'not-in-call' } as const;
 /** A sink for a route Redis names but no session answers for (a race with its end): drops everything. */
 const DETACHED: MessageSink = { send: () => undefined, relay: () => true };
 
-/** The resume token as Redis keeps it: hashed, so a copy of Redis' data resumes nobody. */
+/**
+ * The resume token as Redis keeps it: hashed, so a copy of Redis' data resumes nobody; '' for a
+ * session that cannot be resumed (its client did not opt in), which no token takes over.
+ */
 function tokenHashOf(sink: MessageSink): string {
-  return sink instanceof Session ? createHash('sha256').update(sink.resumeToken).digest('base64url') : '';
+  return sink instanceof Session && sink.resumable ? createHash('sha256').update(sink.resumeToken).digest('base64url') : '';
 }
 
 interface Outcome {

@@ -54,7 +54,7 @@ export class SignalingService {
     });
   }
 
-  async login(session: Session, { username, resumeToken, call }: LoginMessage): Promise<void> {
+  async login(session: Session, { username, resume, resumeToken, call }: LoginMessage): Promise<void> {
     if (session.username !== undefined) {
       return this.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
     }
@@ -68,12 +68,14 @@ export class SignalingService {
       });
     }
     const { iceServers, iceTransportPolicy, renewAfterMs } = this.ice.issue(username);
+    // Resume is an addition: only a client that says it can resume is held after a drop.
+    session.resumable = resume === true || resumeToken !== undefined;
     const reply: LoginReply = {
       type: 'login',
       success: true,
       iceServers,
       iceTransportPolicy,
-      resumeWindowMs: this.options.limits.resumeWindowMs,
+      ...(session.resumable && { resumeWindowMs: this.options.limits.resumeWindowMs }),
     };
     try {
       if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
@@ -96,7 +98,7 @@ export class SignalingService {
     session.username = username;
     this.logger.log({ msg: 'logged in', connection: session.id, user: username });
     this.metrics.userLoggedIn();
-    session.send({ ...reply, username, resumeToken: session.resumeToken, resumed: false });
+    session.send({ ...reply, username, ...(session.resumable && { resumeToken: session.resumeToken }), resumed: false });
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
@@ -195,14 +197,13 @@ export class SignalingService {
 
   /**
    * The socket closed. A clean close ends the session at once; a drop (`dropped`) holds it for a
-   * resume, when resuming is on.
+   * resume when the client opted in and resuming is on (see `ResumeService.park`), else ends it.
    */
   async disconnect(session: Session, { dropped }: { dropped: boolean }): Promise<void> {
     if (session.username === undefined || session.isRetired) return;
-    if (dropped && this.resumption.enabled) {
-      // Runs from a timer, where nobody awaits it: a registry outage then must not crash the process.
-      return this.resumption.park(session, () => this.end(session).catch((error: unknown) => this.logFailure('ending an unresumed session', error)));
-    }
+    // Runs from a timer, where nobody awaits it: a registry outage then must not crash the process.
+    const endLater = () => this.end(session).catch((error: unknown) => this.logFailure('ending an unresumed session', error));
+    if (dropped && (await this.resumption.park(session, endLater))) return;
     return this.end(session);
   }
 
