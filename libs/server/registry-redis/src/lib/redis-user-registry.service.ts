@@ -86,6 +86,11 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     await this.upkeep.leave();
   }
 
+  /** How many names of ended sessions wait for Redis to release them (retried with backoff). */
+  get pendingReleases(): number {
+    return this.upkeep.pendingReleaseCount;
+  }
+
   /** Resolves once this instance serves (tests, and tools that must not start before Redis answers). */
   serving(): Promise<void> {
     return this.upkeep.serving();
@@ -168,8 +173,11 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     try {
       result = JSON.parse(await this.link.run<string>('release', member.key, this.cluster.id, member.sid));
     } catch (error) {
-      // Released when Redis is back (`ClusterUpkeep.releaseOrphans`), and the partner told then.
-      if (error instanceof RegistryUnavailableError) return undefined;
+      // Retried until Redis answers (`PendingReleases`); the partner is told then.
+      if (error instanceof RegistryUnavailableError) {
+        this.upkeep.releaseLater(member.key, this.cluster.id, member.sid);
+        return undefined;
+      }
       throw error;
     }
     this.routes.apply(result.updates);
