@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createDuetApp, explainListenError, startupBanner } from '@duet/server/app';
+import { createDuetApp, explainListenError, registryInUse, startupBanner } from '@duet/server/app';
 import { ConfigError, describeSettings, ignoredSettings, loadConfig } from '@duet/server/config';
 import { Logger } from '@nestjs/common';
 
@@ -7,7 +7,7 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createDuetApp(config);
   const logger = new Logger('Duet');
-  logger.log(`settings: ${describeSettings(config, 'in-memory')}`);
+  logger.log(`settings: ${describeSettings(config, registryInUse(app))}`);
   for (const warning of ignoredSettings(process.env, config)) logger.warn(warning);
   // Ctrl-C / SIGTERM: stop accepting, tell clients to reconnect elsewhere (1001), then exit.
   app.enableShutdownHooks();
