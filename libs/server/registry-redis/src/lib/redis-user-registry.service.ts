@@ -204,6 +204,15 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     return { users, total: page.total };
   }
 
+  async busyAmong(usernames: readonly string[]): Promise<readonly string[]> {
+    if (usernames.length === 0) return [];
+    this.upkeep.requireSettled();
+    const pipeline = this.link.commands.pipeline();
+    for (const username of usernames) pipeline.hexists(this.link.key(`u:${usernameKey(username)}`), 'call');
+    const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
+    return usernames.filter((_, index) => replies[index]?.[1] === 1);
+  }
+
   async search(prefix: string, limit: number): Promise<SearchResult> {
     this.upkeep.requireSettled();
     const key = usernameKey(prefix);

@@ -135,7 +135,7 @@ export class ResumeService implements OnModuleDestroy {
       case 'restored':
         session.send({ type: 'reconnected', username: result.peer.username, callId });
         result.peer.sink.send({ type: 'reconnected', username, callId });
-        return;
+        return this.presence.callChanged([username, result.peer.username], true);
       case 'waiting': {
         const timer = setTimeout(() => {
           this.claimTimers.delete(session);

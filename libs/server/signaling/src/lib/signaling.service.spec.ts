@@ -166,7 +166,37 @@ describe(SignalingService.name, () => {
     const carol = await loggedIn('carol');
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
     await service.offer(carol.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    expect(carol.sent).toEqual([{ type: 'decline', username: 'bob', reason: 'busy' }]);
+    expect(carol.sent).toEqual([
+      // Told when the call started: both are busy now.
+      { type: 'presence', username: 'alice', online: true, busy: true },
+      { type: 'presence', username: 'bob', online: true, busy: true },
+      { type: 'decline', username: 'bob', reason: 'busy' },
+    ]);
+  });
+
+  it('tells the others who is in a call, in the list, in search answers and as calls start and end, never the parties themselves', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const carol = await loggedIn('carol');
+    alice.sent.length = 0;
+    bob.sent.length = 0;
+    const callId = await inCall(alice, bob);
+    expect(carol.sent).toEqual([
+      { type: 'presence', username: 'alice', online: true, busy: true },
+      { type: 'presence', username: 'bob', online: true, busy: true },
+    ]);
+    expect(alice.sent.concat(bob.sent).filter((message) => message.type === 'presence')).toEqual([]);
+    const dave = fakeSession();
+    await service.login(dave.session, { type: 'login', username: 'dave' });
+    expect(dave.sent[1]).toEqual({ type: 'users', users: ['alice', 'bob', 'carol', 'dave'], total: 4, truncated: false, busy: ['alice', 'bob'] });
+    await service.search(dave.session, { type: 'search', prefix: '' });
+    expect(dave.sent.at(-1)).toEqual({ type: 'search', prefix: '', users: ['alice', 'bob', 'carol', 'dave'], more: false, busy: ['alice', 'bob'] });
+    carol.sent.length = 0;
+    await service.close(alice.session, { type: 'close', otherUsername: 'bob', callId });
+    expect(carol.sent).toEqual([
+      { type: 'presence', username: 'alice', online: true, busy: false },
+      { type: 'presence', username: 'bob', online: true, busy: false },
+    ]);
   });
 
   it('tells the peer when a user in a call closes its socket', async () => {
@@ -381,7 +411,7 @@ describe(SignalingService.name, () => {
           resumed: true,
           call: { callId, otherUsername: 'alice', state: 'active' },
         },
-        { type: 'users', users: ['alice', 'bob'], total: 2, truncated: false },
+        { type: 'users', users: ['alice', 'bob'], total: 2, truncated: false, busy: ['alice', 'bob'] },
         { type: 'candidate', candidate: { candidate: 'c1' }, username: 'alice', callId },
         { type: 'candidate', candidate: { candidate: 'c2' }, username: 'alice', callId },
       ]);

@@ -126,7 +126,8 @@ export class SignalingService {
         this.rings.arm(result.callId);
         this.metrics.callRinging(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
-        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
+        this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
+        return this.presence.callChanged([from, result.callee.username], true);
       case 'in-call':
         // Renegotiation, or glare: both called each other; the call they share carries it.
         return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
@@ -175,6 +176,7 @@ export class SignalingService {
     this.rings.disarm(result.callId);
     this.metrics.callEnded(result.callId);
     (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
+    await this.presence.callChanged([from, result.peer], false);
   }
 
   async decline(session: Session, { otherUsername, reason, callId }: DeclineMessage): Promise<void> {
@@ -193,6 +195,7 @@ export class SignalingService {
       reason: reason ?? 'declined',
       callId: result.callId,
     });
+    await this.presence.callChanged([from, otherUsername], false);
   }
 
   /**
@@ -220,6 +223,7 @@ export class SignalingService {
       this.rings.disarm(ended.callId);
       this.metrics.callEnded(ended.callId);
       (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
+      await this.presence.callChanged([ended.peer], false);
     }
     await this.presence.withdraw(username);
   }
@@ -242,6 +246,7 @@ export class SignalingService {
       const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
       caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
       callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
+      await this.presence.callChanged([parties.caller, parties.callee], false);
     } catch (error) {
       this.logFailure('ring timeout', error);
     }
@@ -251,7 +256,8 @@ export class SignalingService {
   async search(session: Session, { prefix }: SearchMessage): Promise<void> {
     if (this.requireLogin(session, 'search') === undefined) return;
     const { users, more } = await this.registry.search(prefix, SEARCH_LIMIT);
-    session.send({ type: 'search', prefix, users: [...users], more });
+    const busy = await this.registry.busyAmong(users);
+    session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
   }
 
   private logFailure(what: string, error: unknown): void {
