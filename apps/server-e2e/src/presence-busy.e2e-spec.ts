@@ -54,7 +54,7 @@ describe('who is busy (in a call), in presence', () => {
 
   it('is bounded like presence: past PRESENCE_LIMIT nothing is pushed, and search answers still say who is busy', async () => {
     server = await startTestServer({ presenceLimit: 2 });
-    const [alice, aliceName] = await pool.login('alice');
+    const [alice] = await pool.login('alice');
     const [bob, bobName] = await pool.login('bob');
     const [carol] = await pool.login('carol');
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
