@@ -69,6 +69,8 @@ export class CallFacade {
   readonly rememberedName = readPreference(this.storage, REMEMBERED_NAME_KEY);
   readonly users = this.presence.onlineUsers;
   readonly usersSampleOf = this.presence.sampleOf;
+  /** Who is in a call (`usernameKey`s), for the online list. */
+  readonly busyUsers = this.presence.busy;
   readonly userMatches = computed(() => this.presence.matches()?.users ?? null);
   readonly moreUserMatches = computed(() => this.presence.matches()?.more ?? false);
   readonly loginPending = computed(() => this.signaling.loginState() === 'logging-in');

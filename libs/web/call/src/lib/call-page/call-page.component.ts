@@ -45,6 +45,7 @@ export class CallPageComponent {
   protected readonly rememberedName = this.facade.rememberedName;
   protected readonly users = this.facade.users;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
+  protected readonly busyUsers = this.facade.busyUsers;
   protected readonly userMatches = this.facade.userMatches;
   protected readonly moreUserMatches = this.facade.moreUserMatches;
   protected readonly loginPending = this.facade.loginPending;
