@@ -117,7 +117,7 @@ describe('a cluster of three instances on one Redis', () => {
     const [a, aName] = await on(0).login('alice');
     const bName = uniqueName('bob');
     const b = on(1).track(await TestClient.connect(instances[1].wsUrl));
-    b.send({ type: 'login', username: bName });
+    b.send({ type: 'login', username: bName, resume: true });
     const { resumeToken } = await b.next('login');
     const callId = await callUp(a, aName, b, bName);
 

@@ -78,7 +78,7 @@ describe('limits', () => {
     const [aliceName, bobName] = [uniqueName('alice'), uniqueName('bob')];
     const alice = await TestClient.loggedIn(server.wsUrl, aliceName);
     // A half-open connection: the socket is there, but nothing answers the server's pings.
-    const bob = await TestClient.loggedIn(server.wsUrl, bobName, { autoPong: false });
+    const bob = await TestClient.loggedIn(server.wsUrl, bobName, { autoPong: false, resume: true });
     alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
     await bob.next('offer');
     bob.send({ type: 'answer', answer: ANSWER, otherUsername: aliceName });

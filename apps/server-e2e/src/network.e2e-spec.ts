@@ -3,7 +3,7 @@ import { createProxyServer } from 'http-proxy';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, get as httpGet, Server } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import { AddressInfo } from 'node:net';
+import { AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
@@ -107,7 +107,10 @@ describe('HTTPS and WSS on one port', () => {
     });
     writeFileSync(join(dir, 'cert.pem'), pems.cert);
     writeFileSync(join(dir, 'key.pem'), pems.private);
-    server = await startTestServer({ tls: { mode: 'files', certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') } });
+    server = await startTestServer({
+      tls: { mode: 'files', certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') },
+      limits: { httpHeadersTimeoutMs: 1_000 },
+    });
     expect(server.httpUrl).toMatch(/^https:/);
     const status = await new Promise<number | undefined>((resolve, reject) =>
       httpsGet(server.httpUrl, { ca: pems.cert, agent: false }, (response) => {
@@ -116,13 +119,25 @@ describe('HTTPS and WSS on one port', () => {
       }).once('error', reject),
     );
     expect(status).toBe(200);
-    // Plain http on the same port gets no page.
-    const plain = await new Promise<string>((resolve) =>
-      httpGet(server.httpUrl.replace('https', 'http'), { agent: false }, (response) => resolve(String(response.statusCode))).once('error', (error) =>
-        resolve(error.message),
-      ),
+    // Plain http on the same port is sent to https, same host and path, with a page that says so.
+    const plainUrl = `${server.httpUrl.replace('https', 'http')}/call/bob?x=1`;
+    const plain = await new Promise<{ status?: number; location?: string; body: string }>((resolve, reject) =>
+      httpGet(plainUrl, { agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode, location: response.headers.location, body }));
+      }).once('error', reject),
     );
-    expect(plain).not.toBe('200');
+    expect(plain.status).toBe(301);
+    expect(plain.location).toBe(`${server.httpUrl}/call/bob?x=1`);
+    expect(plain.body).toContain('https</strong> only');
+    // A connection that says nothing at all (neither TLS nor HTTP) is closed at the header deadline.
+    const silent = connect(Number(new URL(server.httpUrl).port), '127.0.0.1');
+    const closedAfter = await new Promise<number>((resolve) => {
+      const openedAt = Date.now();
+      silent.once('close', () => resolve(Date.now() - openedAt));
+    });
+    expect(closedAfter).toBeGreaterThanOrEqual(900);
     const [aliceName, bobName] = [uniqueName('alice'), uniqueName('bob')];
     const secure = { ca: pems.cert } as const;
     const alice = await TestClient.loggedIn(server.wsUrl, aliceName, secure);
@@ -158,6 +173,14 @@ describe('npm run start:lan (TLS=self-signed)', () => {
           }).once('error', reject),
         );
         expect(status).toBe(200);
+        // `http://` typed before the address, as people do: sent to https, not an empty response.
+        const plain = await new Promise<{ status?: number; location?: string }>((resolve, reject) =>
+          httpGet(`http://127.0.0.1:${server.port}/`, { agent: false }, (response) => {
+            response.resume();
+            resolve({ status: response.statusCode, location: response.headers.location });
+          }).once('error', reject),
+        );
+        expect(plain).toEqual({ status: 301, location: `https://127.0.0.1:${server.port}/` });
       } finally {
         await server.stop();
       }

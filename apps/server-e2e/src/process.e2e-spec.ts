@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { completeCall, OFFER } from './support/call-flow';
 import { freePort, requireBuiltServer, runServer, startServerProcess, waitFor, waitForOutput } from './support/server-process';
 import { signToken } from './support/tokens';
@@ -24,6 +27,30 @@ describe('the production server process', () => {
     expect(Date.now() - signalledAt).toBeLessThan(3_000 + 7_000);
     expect(code === 0 || code === null).toBe(true);
   });
+
+  it('keeps serving through SIGUSR2 (a profiler\'s signal: here a heap snapshot), and still shuts down on SIGHUP', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'duet-sigusr2-'));
+    const server = await startServerProcess({ NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' }, undefined, { cwd: dir });
+    try {
+      const url = `ws://127.0.0.1:${server.port}/ws`;
+      const alice = await TestClient.loggedIn(url, 'alice');
+      server.child.kill('SIGUSR2');
+      await waitFor(() => readdirSync(dir).some((file) => file.endsWith('.heapsnapshot')), 30_000, () => `no heap snapshot: ${server.output()}`);
+      // The process answers again once the snapshot is written: the open socket and a new one both work.
+      const bob = await TestClient.loggedIn(url, 'bob');
+      await completeCall(alice, 'alice', bob, 'bob');
+      expect(alice.isOpen).toBe(true);
+      expect(server.child.exitCode).toBeNull();
+
+      server.child.kill('SIGHUP');
+      expect((await alice.closed).code).toBe(1001);
+      expect((await bob.closed).code).toBe(1001);
+      await server.exited;
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 
   it('refuses to start on a bad variable and names it', async () => {
     const server = runServer({ PORT: 'eighty' });

@@ -14,9 +14,10 @@ async function callUp(alice: TestClient, aliceName: string, bob: TestClient, bob
   return callId;
 }
 
+/** Logs in opted in to resume, as the web app does; the client and its resume token. */
 async function loggedInWithToken(url: string, name: string): Promise<[TestClient, string]> {
   const client = await TestClient.connect(url);
-  client.send({ type: 'login', username: name });
+  client.send({ type: 'login', username: name, resume: true });
   const reply = await client.next('login');
   await client.next('users');
   return [client, reply['resumeToken']];
@@ -85,7 +86,7 @@ describe('signaling resume', () => {
     server = await startTestServer();
     const [aliceName, bobName] = [uniqueName('alice'), uniqueName('bob')];
     const alice = track(await TestClient.loggedIn(server.wsUrl, aliceName));
-    const bob = await TestClient.loggedIn(server.wsUrl, bobName);
+    const bob = await TestClient.loggedIn(server.wsUrl, bobName, { resume: true });
     await callUp(alice, aliceName, bob, bobName);
     bob.terminate();
     // Once alice hears it, the server has parked bob's session.

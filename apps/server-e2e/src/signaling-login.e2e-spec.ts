@@ -33,6 +33,15 @@ describe('signaling: login and presence', () => {
       username: name,
       iceServers: [{ urls: 'turn:turn.example.test:3478', username: 'u', credential: 'c' }],
       iceTransportPolicy: 'all',
+      resumed: false,
+    });
+  });
+
+  it('adds a resume token and the window for a client that opts in to resume', async () => {
+    const client = await connect();
+    client.send({ type: 'login', username: uniqueName('alice'), resume: true });
+    expect(await client.next('login')).toMatchObject({
+      success: true,
       resumeToken: expect.stringMatching(/^[\w-]{22}$/),
       resumeWindowMs: 30_000,
       resumed: false,

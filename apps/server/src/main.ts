@@ -1,17 +1,21 @@
 import 'reflect-metadata';
-import { createDuetApp, explainListenError, startupBanner } from '@duet/server/app';
+import { createDuetApp, explainListenError, registryInUse, startupBanner } from '@duet/server/app';
 import { ConfigError, describeSettings, ignoredSettings, loadConfig } from '@duet/server/config';
 import { Logger } from '@nestjs/common';
+
+const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const app = await createDuetApp(config);
   const logger = new Logger('Duet');
-  logger.log(`settings: ${describeSettings(config, 'in-memory')}`);
+  logger.log(`settings: ${describeSettings(config, registryInUse(app))}`);
   for (const warning of ignoredSettings(process.env, config)) logger.warn(warning);
-  // Ctrl-C / SIGTERM: stop accepting, tell clients to reconnect elsewhere (1001), then exit.
-  app.enableShutdownHooks();
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  // Ctrl-C / SIGTERM / a closed terminal: stop accepting, tell clients to reconnect elsewhere
+  // (1001), then exit. Only these: Nest's default list includes SIGUSR2, which profilers (e.g.
+  // `--heapsnapshot-signal=SIGUSR2`) and nodemon use, and SIGUSR1, Node's debugger.
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
+  for (const signal of SHUTDOWN_SIGNALS) {
     process.once(signal, () => {
       // However the shutdown goes, the process is gone within the bound.
       setTimeout(() => {

@@ -7,10 +7,10 @@ export class ClientPool {
 
   constructor(private readonly wsUrl: () => string) {}
 
-  /** A client logged in as a fresh name starting with `prefix`, and that name. */
-  async login(prefix: string): Promise<readonly [TestClient, string]> {
+  /** A client logged in as a fresh name starting with `prefix` (opted in to resume, or not), and that name. */
+  async login(prefix: string, { resume = false } = {}): Promise<readonly [TestClient, string]> {
     const name = uniqueName(prefix);
-    return [this.track(await TestClient.loggedIn(this.wsUrl(), name)), name];
+    return [this.track(await TestClient.loggedIn(this.wsUrl(), name, { resume })), name];
   }
 
   /** Closes `client` with the others. */

@@ -54,10 +54,17 @@ export class TestClient {
     });
   }
 
-  /** Connects and logs in; resolves after the `login` reply and the `users` list. */
-  static async loggedIn(url: string, username: string, options: Parameters<typeof TestClient.connect>[1] = {}): Promise<TestClient> {
+  /**
+   * Connects and logs in; resolves after the `login` reply and the `users` list. `resume`: opt in
+   * to resume, as the web app does (the tutorial's clients do not).
+   */
+  static async loggedIn(
+    url: string,
+    username: string,
+    { resume, ...options }: Parameters<typeof TestClient.connect>[1] & { resume?: boolean } = {},
+  ): Promise<TestClient> {
     const client = await TestClient.connect(url, options);
-    client.send({ type: 'login', username });
+    client.send({ type: 'login', username, ...(resume && { resume }) });
     const reply = await client.next('login');
     if (reply['success'] !== true) throw new Error(`login ${username} failed: ${JSON.stringify(reply)}`);
     await client.next('users');

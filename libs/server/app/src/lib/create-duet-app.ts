@@ -8,6 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DuetAppExtensions, DuetAppModule } from './duet-app.module';
 import { hardenHttpServer } from './http-hardening';
+import { redirectPlainHttpToHttps } from './plain-http-redirect';
 import { loadTls } from './tls';
 
 export interface CreateDuetAppOptions extends DuetAppExtensions {
@@ -33,6 +34,7 @@ export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOp
     // Idle keep-alive HTTP connections must not hold a shutdown open.
     forceCloseConnections: true,
   });
+  if (tls !== undefined) redirectPlainHttpToHttps(app.getHttpServer(), config.limits.httpHeadersTimeoutMs);
   if (structuredLogs) app.useLogger(new QuietNestLogger(app.get(PinoLogger)));
   app.use(securityHeaders());
   hardenHttpServer(app.getHttpServer(), config.limits, config.trustProxy);

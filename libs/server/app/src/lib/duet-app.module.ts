@@ -1,6 +1,5 @@
 import { DuetConfig } from '@duet/server/config';
 import { OpsModule, PrometheusSignalingMetrics } from '@duet/server/ops';
-import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
 import { WebHostModule } from '@duet/server/web-host';
 import { DynamicModule, Module } from '@nestjs/common';
 import { DuetExtensions, DuetModule } from './duet.module';
@@ -19,25 +18,9 @@ export class DuetAppModule {
       module: DuetAppModule,
       imports: [
         OpsModule.forRoot({ ops: config.ops, structuredLogs }),
-        DuetModule.forRoot({ config, metrics: PrometheusSignalingMetrics, ...extensions, ...registryOf(config, extensions) }),
+        DuetModule.forRoot({ config, metrics: PrometheusSignalingMetrics, ...extensions }),
         WebHostModule.forRoot(config.webRoot),
       ],
     };
   }
-}
-
-/** In memory by default; Redis when `REDIS_URL` is set; a registry of your own over either. */
-function registryOf(config: DuetConfig, extensions: DuetAppExtensions): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'registryImports'> {
-  if (extensions.registry !== undefined || config.redis === undefined) return {};
-  return {
-    registry: RedisUserRegistry,
-    ringTimer: RedisRingTimer,
-    registryImports: [
-      RedisRegistryModule.forRoot({
-        redis: config.redis,
-        heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
-        ringTimeoutMs: config.limits.ringTimeoutMs,
-      }),
-    ],
-  };
 }

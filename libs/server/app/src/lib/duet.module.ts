@@ -1,14 +1,25 @@
 import { builtInAuthenticator, ConnectionAuthenticator } from '@duet/server/auth';
 import { DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
-import { NoSignalingMetrics, RingTimer, SignalingMetrics, SignalingModule, UserRegistryService } from '@duet/server/signaling';
-import { DynamicModule, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
+import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
+import {
+  InMemoryUserRegistry,
+  NoSignalingMetrics,
+  RingTimer,
+  SignalingMetrics,
+  SignalingModule,
+  UserRegistryService,
+} from '@duet/server/signaling';
+import { DynamicModule, INestApplicationContext, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 
 /** What an application may replace. Each is a Nest provider class: it may inject anything `imports` provide. */
 export interface DuetExtensions {
   /** Who may open `/ws`, and as whom (default: `AUTH_MODE`'s). See docs/auth.md. */
   readonly authenticator?: Type<ConnectionAuthenticator>;
-  /** Who is online and in which call (default: in memory; `RedisUserRegistry` to share it between instances). */
+  /**
+   * Who is online and in which call (default: in memory, or Redis when the settings name one:
+   * `config.redis`, from `REDIS_URL`). Yours, when given, is used whatever the settings say.
+   */
   readonly registry?: Type<UserRegistryService>;
   /** Ends unanswered calls (default: a timer in this process; `RedisRingTimer` beside `RedisUserRegistry`). */
   readonly ringTimer?: Type<RingTimer>;
@@ -42,11 +53,19 @@ export interface DuetModuleAsyncOptions extends DuetExtensions {
 @Module({})
 export class DuetModule {
   static forRoot(options: DuetModuleOptions = {}): DynamicModule {
-    return DuetModule.with({ provide: DUET_CONFIG, useValue: options.config ?? loadConfig() }, options);
+    const config = options.config ?? loadConfig();
+    return DuetModule.with({ provide: DUET_CONFIG, useValue: config }, { ...options, ...registryOf(config, options) });
   }
 
+  /**
+   * The registry is chosen when the module is defined, before `useFactory` has made the settings:
+   * settings that name a Redis (`config.redis`) need the Redis registry passed in as well, or the
+   * start is refused with a message that says so (never an in-memory registry without a word).
+   */
   static forRootAsync(options: DuetModuleAsyncOptions): DynamicModule {
-    return DuetModule.with({ provide: DUET_CONFIG, useFactory: options.useFactory, inject: options.inject ?? [] }, options);
+    const module = DuetModule.with({ provide: DUET_CONFIG, useFactory: options.useFactory, inject: options.inject ?? [] }, options);
+    if (options.registry !== undefined) return module;
+    return { ...module, providers: [...(module.providers ?? []), { provide: REGISTRY_MATCHES_SETTINGS, useFactory: refuseUnappliedRedis, inject: [DUET_CONFIG] }] };
   }
 
   private static with(
@@ -70,4 +89,39 @@ export class DuetModule {
       exports: [DUET_CONFIG, ConnectionAuthenticator, IceServerIssuer, SignalingMetrics, SignalingModule],
     };
   }
+}
+
+const REGISTRY_MATCHES_SETTINGS = Symbol('REGISTRY_MATCHES_SETTINGS');
+
+function refuseUnappliedRedis(config: DuetConfig): true {
+  if (config.redis === undefined) return true;
+  throw new Error(
+    'DuetModule.forRootAsync: the settings name a Redis (config.redis), but no registry was passed, so users would stay in memory on this ' +
+      'instance alone. Pass registry: RedisUserRegistry, ringTimer: RedisRingTimer and registryImports: [RedisRegistryModule.forRoot(...)] ' +
+      '(from @duet/server/registry-redis), or use DuetModule.forRoot({ config }), which applies config.redis itself.',
+  );
+}
+
+/** In memory by default; Redis when the settings name one; a registry of your own over either. */
+export function registryOf(config: DuetConfig, extensions: DuetExtensions): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'registryImports'> {
+  if (extensions.registry !== undefined || config.redis === undefined) return {};
+  return {
+    registry: RedisUserRegistry,
+    ringTimer: RedisRingTimer,
+    registryImports: [
+      RedisRegistryModule.forRoot({
+        redis: config.redis,
+        heartbeatIntervalMs: config.limits.heartbeatIntervalMs,
+        ringTimeoutMs: config.limits.ringTimeoutMs,
+      }),
+    ],
+  };
+}
+
+/** What holds the users of a running app, for its start-up line: `redis`, `in-memory`, or your registry's class. */
+export function registryInUse(app: INestApplicationContext): string {
+  const registry = app.get(UserRegistryService);
+  if (registry instanceof RedisUserRegistry) return 'redis';
+  if (registry instanceof InMemoryUserRegistry) return 'in-memory';
+  return registry.constructor.name;
 }

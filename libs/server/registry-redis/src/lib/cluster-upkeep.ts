@@ -4,6 +4,7 @@ import { Logger } from '@nestjs/common';
 import { CachedCall } from './envelopes';
 import { list, MemberRoutes, Route } from './member-routes';
 import { Member } from './members';
+import { PendingReleases } from './pending-releases';
 import { leaseTiming, randomId, RedisCluster } from './redis-cluster';
 
 /**
@@ -40,6 +41,7 @@ export class ClusterUpkeep {
   private restoring: Promise<void> | undefined;
   private sweeping = false;
   private readonly servingWaiters: (() => void)[] = [];
+  private readonly pendingReleases = new PendingReleases((key, inst, sid) => this.releaseAbandoned(key, inst, sid, { retry: true }));
 
   constructor(
     private readonly cluster: RedisCluster,
@@ -100,6 +102,8 @@ export class ClusterUpkeep {
     const wasServing = this.standing === 'serving';
     this.setStanding('leaving', 'shutting down');
     this.timers.forEach((timer) => clearInterval(timer));
+    // Whatever this instance still holds is released below, all at once.
+    this.pendingReleases.close();
     this.routes.handover.close();
     await this.restoring?.catch(() => undefined);
     if (wasServing && this.link.isUp) {
@@ -278,15 +282,26 @@ export class ClusterUpkeep {
     }
   }
 
+  /** Session `sid` ended but Redis did not answer its release: retried until it does (`PendingReleases`). */
+  releaseLater(key: string, inst: string, sid: string): void {
+    this.pendingReleases.add(key, inst, sid);
+  }
+
+  /** How many names wait for Redis to release them. */
+  get pendingReleaseCount(): number {
+    return this.pendingReleases.size;
+  }
+
   /**
    * Releases a name whose session is gone without having released it (`sid` '' for any session of
-   * `inst`), as its session's end would have: its partner told, everyone else too.
+   * `inst`), as its session's end would have: its partner told, everyone else too. A `retry` of a
+   * session's own release: everyone else was told when the session ended; only its partner is left.
    */
-  async releaseAbandoned(key: string, inst: string, sid: string): Promise<void> {
-    const result = JSON.parse(await this.link.run<string>('release', key, inst, sid));
+  async releaseAbandoned(key: string, inst: string, sid: string, { retry = false } = {}): Promise<void> {
+    const result = JSON.parse(await this.link.run<string>('release', key, inst, sid, retry ? '1' : '0'));
     this.routes.apply(result.updates);
     if (result.name === undefined) return;
-    this.routes.released(result.name);
+    if (!retry) this.routes.released(result.name);
     if (result.ended) await this.tellEnded(result.name, result.ended.peer, result.ended.callId);
   }
 

@@ -36,9 +36,12 @@ const NOT_IN_CALL = { outcome: 'not-in-call' } as const;
 /** A sink for a route Redis names but no session answers for (a race with its end): drops everything. */
 const DETACHED: MessageSink = { send: () => undefined, relay: () => true };
 
-/** The resume token as Redis keeps it: hashed, so a copy of Redis' data resumes nobody. */
+/**
+ * The resume token as Redis keeps it: hashed, so a copy of Redis' data resumes nobody; '' for a
+ * session that cannot be resumed (its client did not opt in), which no token takes over.
+ */
 function tokenHashOf(sink: MessageSink): string {
-  return sink instanceof Session ? createHash('sha256').update(sink.resumeToken).digest('base64url') : '';
+  return sink instanceof Session && sink.resumable ? createHash('sha256').update(sink.resumeToken).digest('base64url') : '';
 }
 
 interface Outcome {
@@ -81,6 +84,11 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
 
   async onApplicationShutdown(): Promise<void> {
     await this.upkeep.leave();
+  }
+
+  /** How many names of ended sessions wait for Redis to release them (retried with backoff). */
+  get pendingReleases(): number {
+    return this.upkeep.pendingReleaseCount;
   }
 
   /** Resolves once this instance serves (tests, and tools that must not start before Redis answers). */
@@ -165,8 +173,11 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     try {
       result = JSON.parse(await this.link.run<string>('release', member.key, this.cluster.id, member.sid));
     } catch (error) {
-      // Released when Redis is back (`ClusterUpkeep.releaseOrphans`), and the partner told then.
-      if (error instanceof RegistryUnavailableError) return undefined;
+      // Retried until Redis answers (`PendingReleases`); the partner is told then.
+      if (error instanceof RegistryUnavailableError) {
+        this.upkeep.releaseLater(member.key, this.cluster.id, member.sid);
+        return undefined;
+      }
       throw error;
     }
     this.routes.apply(result.updates);
@@ -191,6 +202,15 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
       if (user) users.push(user);
     }
     return { users, total: page.total };
+  }
+
+  async busyAmong(usernames: readonly string[]): Promise<readonly string[]> {
+    if (usernames.length === 0) return [];
+    this.upkeep.requireSettled();
+    const pipeline = this.link.commands.pipeline();
+    for (const username of usernames) pipeline.hexists(this.link.key(`u:${usernameKey(username)}`), 'call');
+    const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
+    return usernames.filter((_, index) => replies[index]?.[1] === 1);
   }
 
   async search(prefix: string, limit: number): Promise<SearchResult> {

@@ -22,6 +22,10 @@ export interface RedisServer {
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port, empty (nothing is persisted). */
   start(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered, until `resume`. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT): it then handles what was sent to it meanwhile. */
+  resume(): void;
   output(): string;
 }
 
@@ -70,6 +74,8 @@ export async function startRedisServer(port?: number): Promise<RedisServer> {
     url: `redis://127.0.0.1:${chosen}`,
     output: () => output,
     start: () => start(),
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
       if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
       await exited;

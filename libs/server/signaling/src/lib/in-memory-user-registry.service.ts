@@ -96,6 +96,10 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return { users, total: this.users.size };
   }
 
+  async busyAmong(usernames: readonly string[]): Promise<readonly string[]> {
+    return usernames.filter((username) => this.calls.has(usernameKey(username)));
+  }
+
   async search(prefix: string, limit: number): Promise<SearchResult> {
     return this.names.startingWith(usernameKey(prefix), limit);
   }

@@ -1,4 +1,4 @@
-import { ServerMessage } from '@duet/shared/protocol';
+import { ServerMessage, usernameKey } from '@duet/shared/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { MessageSink } from './message-sink';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
@@ -25,16 +25,28 @@ export class PresenceService {
     }
   }
 
-  /** Sends `to` the list of who is online (a resumed session gets it afresh). */
+  /** Sends `to` the list of who is online, and who of them is in a call (a resumed session gets it afresh). */
   async list(to: MessageSink): Promise<{ users: readonly { sink: MessageSink }[]; total: number }> {
     const { users, total } = await this.registry.online(this.options.presenceLimit);
-    to.send({
-      type: 'users',
-      users: users.map((user) => user.username),
-      total,
-      truncated: total > users.length,
-    });
+    const names = users.map((user) => user.username);
+    const busy = await this.registry.busyAmong(names);
+    to.send({ type: 'users', users: names, total, truncated: total > users.length, ...(busy.length > 0 && { busy: [...busy] }) });
     return { users, total };
+  }
+
+  /**
+   * The call of `usernames` (its two parties) started (`busy`) or ended: the others are told, under
+   * the same bound as joins and leaves. The parties know already.
+   */
+  async callChanged(usernames: readonly string[], busy: boolean): Promise<void> {
+    const { users, total } = await this.registry.online(this.options.presenceLimit);
+    if (total > this.options.presenceLimit) return;
+    const parties = new Set(usernames.map(usernameKey));
+    for (const username of usernames) {
+      for (const user of users) {
+        if (!parties.has(usernameKey(user.username))) user.sink.send({ type: 'presence', username, online: true, busy });
+      }
+    }
   }
 
   /** Tells the others `username` left (it is already out of the registry). */

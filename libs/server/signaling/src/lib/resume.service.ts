@@ -4,6 +4,7 @@ import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
+import { ConnectionCounter } from './transport/connection-counter';
 import { OnlineUser, UserRegistryService } from './user-registry.service';
 
 /**
@@ -11,6 +12,10 @@ import { OnlineUser, UserRegistryService } from './user-registry.service';
  * not end a call:
  * - `park`: a session whose socket dropped keeps its name and call for `resumeWindowMs`; the peer
  *   is told `reconnecting`; messages for the user are kept in order (bounded, `ParkedMessages`).
+ *   Only sessions whose client opted in at login are held (a tutorial client cannot resume), and
+ *   at most as many per address and in total as the connection caps allow live connections: a
+ *   drop past that bound ends its session at once, so dropping and reconnecting in a loop cannot
+ *   pile up held sessions beyond what `docs/security.md` states.
  * - `resume`: a new connection that logs in with the session's single-use `resumeToken` takes it
  *   over (name, call, kept messages); the peer is told `reconnected`.
  * - `rejoin`: after a restart the server knows nothing; clients that were in a call log in
@@ -24,29 +29,46 @@ export class ResumeService implements OnModuleDestroy {
   /** Parked sessions and waiting claims, so shutdown can stop their timers. */
   private readonly parked = new Set<Session>();
   private readonly claimTimers = new Map<MessageSink, ReturnType<typeof setTimeout>>();
+  /** Held sessions, per address and in total, against the same figures as live connections. */
+  private readonly held: ConnectionCounter;
 
   constructor(
     private readonly registry: UserRegistryService,
     private readonly presence: PresenceService,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
-  ) {}
+  ) {
+    this.held = new ConnectionCounter(options.limits.maxConnections, options.limits.maxConnectionsPerIp);
+  }
 
   get enabled(): boolean {
     return this.options.limits.resumeWindowMs > 0;
   }
 
-  /** Holds `session` for a resume; `end` runs if nobody takes it over in time. */
-  async park(session: Session, end: () => Promise<void>): Promise<void> {
+  /** How many sessions are held for a resume right now. */
+  get heldSessions(): number {
+    return this.held.open;
+  }
+
+  /**
+   * Holds `session` for a resume; `end` runs if nobody takes it over in time. False (nothing
+   * held) when its client did not opt in, resume is off, or the bound on held sessions is reached.
+   */
+  async park(session: Session, end: () => Promise<void>): Promise<boolean> {
     const username = session.username;
-    if (username === undefined) return;
+    if (username === undefined || !this.enabled || !session.isResumable) return false;
+    if (this.held.reserve(session.address) !== 'ok') return false;
     this.parked.add(session);
-    session.onRetire(() => this.parked.delete(session));
+    session.onRetire(() => {
+      this.parked.delete(session);
+      this.held.release(session.address);
+    });
     session.park(this.options.limits.resumeWindowMs, () => {
       this.parked.delete(session);
       void end();
     });
     const call = await this.registry.callOf(username);
     if (call) (await this.registry.find(call.peer))?.sink.send({ type: 'reconnecting', username, callId: call.callId });
+    return true;
   }
 
   /**
@@ -113,7 +135,7 @@ export class ResumeService implements OnModuleDestroy {
       case 'restored':
         session.send({ type: 'reconnected', username: result.peer.username, callId });
         result.peer.sink.send({ type: 'reconnected', username, callId });
-        return;
+        return this.presence.callChanged([username, result.peer.username], true);
       case 'waiting': {
         const timer = setTimeout(() => {
           this.claimTimers.delete(session);

@@ -35,6 +35,11 @@ export class Session implements MessageSink {
   readonly id = randomToken(6);
   /** Shown once to the client (login reply); proves a later connection is the same client. */
   readonly resumeToken = randomToken(16);
+  /**
+   * The client said at login that it can resume (`resume: true`, or it showed a token): only such
+   * a session is held when its socket drops. A tutorial client's drop ends its session at once.
+   */
+  resumable = false;
   private name: string | undefined;
   private parked: ParkedMessages | undefined;
   private retired = false;
@@ -52,6 +57,8 @@ export class Session implements MessageSink {
     private readonly socket: WebSocket,
     /** Who authenticated at the upgrade; `identity.username` is the only name it may take. */
     readonly identity: Identity = {},
+    /** The client's address as the connection caps count it (never logged). */
+    readonly address = '',
   ) {}
 
   /** Set once, by a successful `login`; setting it lifts the login deadline. */
@@ -124,7 +131,7 @@ export class Session implements MessageSink {
 
   /** Whether some connection could still take this session over (by its token, checked apart). */
   get isResumable(): boolean {
-    return !this.retired && this.name !== undefined && !this.parked?.overflowed;
+    return this.resumable && !this.retired && this.name !== undefined && !this.parked?.overflowed;
   }
 
   /** Runs `listener` once this session is retired (one listener: the service that parked it). */

@@ -16,7 +16,10 @@ const limits = loadConfig({}).limits;
 const options = { presenceLimit: 10, publicOrigin: undefined, allowedOrigins: undefined, limits, trustProxy: { mode: 'off' as const } };
 const request = {} as IncomingMessage;
 /** The guard's verdict is what the gateway trusts; here every upgrade passed as anonymous. */
-const guard = { identityOf: (req: IncomingMessage | undefined) => (req === request ? {} : undefined) } as UpgradeGuard;
+const guard = {
+  identityOf: (req: IncomingMessage | undefined) => (req === request ? {} : undefined),
+  addressOf: () => '127.0.0.1',
+} as unknown as UpgradeGuard;
 
 /** Behaves like a `ws` socket where the gateway can tell: `close()` and `terminate()` emit `'close'`. */
 class FakeSocket extends EventEmitter {

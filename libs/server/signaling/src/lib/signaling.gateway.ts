@@ -46,7 +46,7 @@ export class SignalingGateway implements OnGatewayConnection {
       socket.terminate();
       return;
     }
-    const session = new Session(socket, identity);
+    const session = new Session(socket, identity, this.guard.addressOf(request));
     this.sessions.set(socket, session);
     this.metrics.connectionOpened();
     session.requireLoginWithin(this.options.limits.loginTimeoutMs, () =>

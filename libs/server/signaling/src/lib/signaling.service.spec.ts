@@ -16,7 +16,7 @@ import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { RegistryUnavailableError } from './user-registry.service';
 
 /** A session whose socket records what it is sent: the only fake here. */
-function fakeSession(identity: Identity = {}) {
+function fakeSession(identity: Identity = {}, address = '') {
   const sent: ServerMessage[] = [];
   const socket: { readyState: number; bufferedAmount: number; send: (frame: string) => void; terminate: jest.Mock } = {
     readyState: WebSocket.OPEN,
@@ -27,7 +27,7 @@ function fakeSession(identity: Identity = {}) {
       socket.readyState = WebSocket.CLOSED;
     }),
   };
-  return { session: new Session(socket as unknown as WebSocket, identity), sent, socket };
+  return { session: new Session(socket as unknown as WebSocket, identity, address), sent, socket };
 }
 type Client = ReturnType<typeof fakeSession>;
 
@@ -64,9 +64,10 @@ describe(SignalingService.name, () => {
     expect(registry.violations()).toEqual([]);
   });
 
-  async function loggedIn(username: string): Promise<Client> {
-    const client = fakeSession();
-    await service.login(client.session, { type: 'login', username });
+  /** `resume`: the client opts in to resume, as the web app does; the tutorial's clients do not. */
+  async function loggedIn(username: string, { resume = false, address = '' } = {}): Promise<Client> {
+    const client = fakeSession({}, address);
+    await service.login(client.session, { type: 'login', username, ...(resume && { resume }) });
     client.sent.length = 0;
     return client;
   }
@@ -81,23 +82,29 @@ describe(SignalingService.name, () => {
     return callId;
   }
 
-  it('logs a user in, hands over the ICE servers, a resume token and the list of who is online', async () => {
+  it('logs a user in, hands over the ICE servers and the list of who is online', async () => {
     const { session, sent } = fakeSession();
     await service.login(session, { type: 'login', username: 'alice' });
     expect(sent).toEqual([
-      {
-        type: 'login',
-        success: true,
-        username: 'alice',
-        iceServers: [{ urls: 'stun:stun.test' }],
-        iceTransportPolicy: 'all',
-        resumeWindowMs: 1_000,
-        resumeToken: session.resumeToken,
-        resumed: false,
-      },
+      { type: 'login', success: true, username: 'alice', iceServers: [{ urls: 'stun:stun.test' }], iceTransportPolicy: 'all', resumed: false },
       { type: 'users', users: ['alice'], total: 1, truncated: false },
     ]);
     expect(session.username).toBe('alice');
+  });
+
+  it('hands a resume token and the window to a client that opts in to resume', async () => {
+    const { session, sent } = fakeSession();
+    await service.login(session, { type: 'login', username: 'alice', resume: true });
+    expect(sent[0]).toEqual({
+      type: 'login',
+      success: true,
+      username: 'alice',
+      iceServers: [{ urls: 'stun:stun.test' }],
+      iceTransportPolicy: 'all',
+      resumeWindowMs: 1_000,
+      resumeToken: session.resumeToken,
+      resumed: false,
+    });
   });
 
   it('tells the others when someone logs in and when they leave', async () => {
@@ -166,7 +173,37 @@ describe(SignalingService.name, () => {
     const carol = await loggedIn('carol');
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
     await service.offer(carol.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
-    expect(carol.sent).toEqual([{ type: 'decline', username: 'bob', reason: 'busy' }]);
+    expect(carol.sent).toEqual([
+      // Told when the call started: both are busy now.
+      { type: 'presence', username: 'alice', online: true, busy: true },
+      { type: 'presence', username: 'bob', online: true, busy: true },
+      { type: 'decline', username: 'bob', reason: 'busy' },
+    ]);
+  });
+
+  it('tells the others who is in a call, in the list, in search answers and as calls start and end, never the parties themselves', async () => {
+    const alice = await loggedIn('alice');
+    const bob = await loggedIn('bob');
+    const carol = await loggedIn('carol');
+    alice.sent.length = 0;
+    bob.sent.length = 0;
+    const callId = await inCall(alice, bob);
+    expect(carol.sent).toEqual([
+      { type: 'presence', username: 'alice', online: true, busy: true },
+      { type: 'presence', username: 'bob', online: true, busy: true },
+    ]);
+    expect(alice.sent.concat(bob.sent).filter((message) => message.type === 'presence')).toEqual([]);
+    const dave = fakeSession();
+    await service.login(dave.session, { type: 'login', username: 'dave' });
+    expect(dave.sent[1]).toEqual({ type: 'users', users: ['alice', 'bob', 'carol', 'dave'], total: 4, truncated: false, busy: ['alice', 'bob'] });
+    await service.search(dave.session, { type: 'search', prefix: '' });
+    expect(dave.sent.at(-1)).toEqual({ type: 'search', prefix: '', users: ['alice', 'bob', 'carol', 'dave'], more: false, busy: ['alice', 'bob'] });
+    carol.sent.length = 0;
+    await service.close(alice.session, { type: 'close', otherUsername: 'bob', callId });
+    expect(carol.sent).toEqual([
+      { type: 'presence', username: 'alice', online: true, busy: false },
+      { type: 'presence', username: 'bob', online: true, busy: false },
+    ]);
   });
 
   it('tells the peer when a user in a call closes its socket', async () => {
@@ -316,9 +353,50 @@ describe(SignalingService.name, () => {
   });
 
   describe('resume', () => {
-    it('holds a dropped session: the peer hears "reconnecting", messages wait, and the token takes it all back', async () => {
+    it("ends a dropped session at once when its client did not opt in (the tutorial's clients)", async () => {
       const alice = await loggedIn('alice');
       const bob = await loggedIn('bob');
+      const callId = await inCall(alice, bob);
+      await service.disconnect(bob.session, { dropped: true });
+      expect(alice.sent).toEqual([
+        { type: 'close', username: 'bob', reason: 'disconnected', callId },
+        { type: 'presence', username: 'bob', online: false },
+      ]);
+      const again = fakeSession();
+      await service.login(again.session, { type: 'login', username: 'bob' });
+      expect(again.sent[0]).toMatchObject({ success: true, resumed: false });
+      expect(resumption.heldSessions).toBe(0);
+    });
+
+    it('takes no token from a session that did not opt in, even while its socket looks alive', async () => {
+      const bob = await loggedIn('bob');
+      const thief = fakeSession();
+      await service.login(thief.session, { type: 'login', username: 'bob', resumeToken: bob.session.resumeToken });
+      expect(thief.sent[0]).toMatchObject({ success: false, reason: 'taken' });
+      expect(bob.socket.terminate).not.toHaveBeenCalled();
+    });
+
+    it('holds no more dropped sessions per address than the per-address connection cap; past that a drop ends at once', async () => {
+      const held = { ...options, limits: { ...options.limits, maxConnectionsPerIp: 2 } };
+      resumption.onModuleDestroy();
+      const presence = new PresenceService(registry, held);
+      resumption = new ResumeService(registry, presence, held);
+      service = new SignalingService(registry, presence, resumption, new ConfiguredIceServerIssuer({ servers: [], turn: undefined, transportPolicy: 'all' }), new NoSignalingMetrics(), held, rings);
+      const fromOne = await Promise.all(['a1', 'a2', 'a3'].map((name) => loggedIn(name, { resume: true, address: '192.0.2.1' })));
+      const fromOther = await loggedIn('b1', { resume: true, address: '192.0.2.2' });
+      for (const { session } of [...fromOne, fromOther]) await service.disconnect(session, { dropped: true });
+      expect(resumption.heldSessions).toBe(3);
+      expect(registry.inspect().users).toEqual(['a1', 'a2', 'b1']);
+      // A held session taken over frees its place.
+      const back = fakeSession({}, '192.0.2.1');
+      await service.login(back.session, { type: 'login', username: 'a1', resumeToken: fromOne[0].session.resumeToken });
+      expect(back.sent[0]).toMatchObject({ success: true, resumed: true });
+      expect(resumption.heldSessions).toBe(2);
+    });
+
+    it('holds a dropped session: the peer hears "reconnecting", messages wait, and the token takes it all back', async () => {
+      const alice = await loggedIn('alice');
+      const bob = await loggedIn('bob', { resume: true });
       const callId = await inCall(alice, bob);
       const token = bob.session.resumeToken;
       await service.disconnect(bob.session, { dropped: true });
@@ -340,7 +418,7 @@ describe(SignalingService.name, () => {
           resumed: true,
           call: { callId, otherUsername: 'alice', state: 'active' },
         },
-        { type: 'users', users: ['alice', 'bob'], total: 2, truncated: false },
+        { type: 'users', users: ['alice', 'bob'], total: 2, truncated: false, busy: ['alice', 'bob'] },
         { type: 'candidate', candidate: { candidate: 'c1' }, username: 'alice', callId },
         { type: 'candidate', candidate: { candidate: 'c2' }, username: 'alice', callId },
       ]);
@@ -352,7 +430,7 @@ describe(SignalingService.name, () => {
     });
 
     it('takes over a session whose old socket is not yet seen to be dead, and drops that socket', async () => {
-      const bob = await loggedIn('bob');
+      const bob = await loggedIn('bob', { resume: true });
       const back = fakeSession();
       await service.login(back.session, { type: 'login', username: 'bob', resumeToken: bob.session.resumeToken });
       expect(back.sent[0]).toMatchObject({ success: true, resumed: true });
@@ -363,7 +441,7 @@ describe(SignalingService.name, () => {
     });
 
     it('accepts a token once, and only for its own name', async () => {
-      const bob = await loggedIn('bob');
+      const bob = await loggedIn('bob', { resume: true });
       await loggedIn('carol');
       const token = bob.session.resumeToken;
       await service.disconnect(bob.session, { dropped: true });
@@ -381,7 +459,7 @@ describe(SignalingService.name, () => {
     it('ends the session when the window passes: name freed, the peer told the call ended', async () => {
       jest.useFakeTimers();
       const alice = await loggedIn('alice');
-      const bob = await loggedIn('bob');
+      const bob = await loggedIn('bob', { resume: true });
       const callId = await inCall(alice, bob);
       await service.disconnect(bob.session, { dropped: true });
       alice.sent.length = 0;
@@ -402,7 +480,7 @@ describe(SignalingService.name, () => {
       process.on('unhandledRejection', record);
       const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
       try {
-        const bob = await loggedIn('bob');
+        const bob = await loggedIn('bob', { resume: true });
         await service.disconnect(bob.session, { dropped: true });
         jest.spyOn(registry, 'unregister').mockRejectedValue(new RegistryUnavailableError('Redis did not answer'));
         await jest.advanceTimersByTimeAsync(options.limits.resumeWindowMs);

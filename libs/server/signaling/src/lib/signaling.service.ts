@@ -54,7 +54,7 @@ export class SignalingService {
     });
   }
 
-  async login(session: Session, { username, resumeToken, call }: LoginMessage): Promise<void> {
+  async login(session: Session, { username, resume, resumeToken, call }: LoginMessage): Promise<void> {
     if (session.username !== undefined) {
       return this.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
     }
@@ -68,12 +68,14 @@ export class SignalingService {
       });
     }
     const { iceServers, iceTransportPolicy, renewAfterMs } = this.ice.issue(username);
+    // Resume is an addition: only a client that says it can resume is held after a drop.
+    session.resumable = resume === true || resumeToken !== undefined;
     const reply: LoginReply = {
       type: 'login',
       success: true,
       iceServers,
       iceTransportPolicy,
-      resumeWindowMs: this.options.limits.resumeWindowMs,
+      ...(session.resumable && { resumeWindowMs: this.options.limits.resumeWindowMs }),
     };
     try {
       if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
@@ -96,7 +98,7 @@ export class SignalingService {
     session.username = username;
     this.logger.log({ msg: 'logged in', connection: session.id, user: username });
     this.metrics.userLoggedIn();
-    session.send({ ...reply, username, resumeToken: session.resumeToken, resumed: false });
+    session.send({ ...reply, username, ...(session.resumable && { resumeToken: session.resumeToken }), resumed: false });
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
@@ -125,12 +127,13 @@ export class SignalingService {
         this.metrics.callRinging(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
         // `rejoin` is the callee's business (a page calling back after a reload): relayed as sent.
-        return this.relay(
+        this.relay(
           session,
           result.callee.sink,
           { type: 'offer', offer, username: from, callId: result.callId, ...(rejoin === undefined ? {} : { rejoin }) },
           'offer',
         );
+        return this.presence.callChanged([from, result.callee.username], true);
       case 'in-call':
         // Renegotiation, or glare: both called each other; the call they share carries it.
         return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
@@ -179,6 +182,7 @@ export class SignalingService {
     this.rings.disarm(result.callId);
     this.metrics.callEnded(result.callId);
     (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
+    await this.presence.callChanged([from, result.peer], false);
   }
 
   async decline(session: Session, { otherUsername, reason, callId }: DeclineMessage): Promise<void> {
@@ -197,18 +201,18 @@ export class SignalingService {
       reason: reason ?? 'declined',
       callId: result.callId,
     });
+    await this.presence.callChanged([from, otherUsername], false);
   }
 
   /**
    * The socket closed. A clean close ends the session at once; a drop (`dropped`) holds it for a
-   * resume, when resuming is on.
+   * resume when the client opted in and resuming is on (see `ResumeService.park`), else ends it.
    */
   async disconnect(session: Session, { dropped }: { dropped: boolean }): Promise<void> {
     if (session.username === undefined || session.isRetired) return;
-    if (dropped && this.resumption.enabled) {
-      // Runs from a timer, where nobody awaits it: a registry outage then must not crash the process.
-      return this.resumption.park(session, () => this.end(session).catch((error: unknown) => this.logFailure('ending an unresumed session', error)));
-    }
+    // Runs from a timer, where nobody awaits it: a registry outage then must not crash the process.
+    const endLater = () => this.end(session).catch((error: unknown) => this.logFailure('ending an unresumed session', error));
+    if (dropped && (await this.resumption.park(session, endLater))) return;
     return this.end(session);
   }
 
@@ -225,6 +229,7 @@ export class SignalingService {
       this.rings.disarm(ended.callId);
       this.metrics.callEnded(ended.callId);
       (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
+      await this.presence.callChanged([ended.peer], false);
     }
     await this.presence.withdraw(username);
   }
@@ -247,6 +252,7 @@ export class SignalingService {
       const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
       caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
       callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
+      await this.presence.callChanged([parties.caller, parties.callee], false);
     } catch (error) {
       this.logFailure('ring timeout', error);
     }
@@ -256,7 +262,8 @@ export class SignalingService {
   async search(session: Session, { prefix }: SearchMessage): Promise<void> {
     if (this.requireLogin(session, 'search') === undefined) return;
     const { users, more } = await this.registry.search(prefix, SEARCH_LIMIT);
-    session.send({ type: 'search', prefix, users: [...users], more });
+    const busy = await this.registry.busyAmong(users);
+    session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
   }
 
   private logFailure(what: string, error: unknown): void {

@@ -136,6 +136,9 @@ export abstract class UserRegistryService {
   /** Up to `limit` online users (cost bounded by `limit`, not by how many are online). */
   abstract online(limit: number): Promise<OnlineUsers>;
 
+  /** Those of `usernames` who are in a call, ringing or active (cost bounded by how many are given). */
+  abstract busyAmong(usernames: readonly string[]): Promise<readonly string[]>;
+
   /**
    * `caller` sends an offer to `callee`: starts a ringing call when both are free, or carries a
    * renegotiation (or glare) offer inside the call they share. Either way `callee` now holds an

@@ -101,6 +101,17 @@ export function describeRegistryContract(name: string, create: () => Promise<Reg
       expect(await registry.search('al', 10)).toEqual({ users: ['al-x', 'alan', 'Albert'], more: false });
     });
 
+    it('tells which of the given names are in a call, ringing or active, in any letter case', async () => {
+      expect(await registry.busyAmong(['alice', 'bob', 'carol', 'nobody'])).toEqual([]);
+      const callId = await ring();
+      expect(await registry.busyAmong(['ALICE', 'bob', 'carol', 'nobody'])).toEqual(['ALICE', 'bob']);
+      await registry.accept('bob', 'alice', callId);
+      expect(await registry.busyAmong(['carol', 'Bob'])).toEqual(['Bob']);
+      await registry.hangUp('alice');
+      expect(await registry.busyAmong(['alice', 'bob'])).toEqual([]);
+      expect(await registry.busyAmong([])).toEqual([]);
+    });
+
     it('rings a free callee under a fresh unguessable id, then reports each reason a second call cannot start', async () => {
       const result = await registry.offer('Alice', 'BOB');
       expect(result).toEqual({ outcome: 'ringing', callId: expect.stringMatching(/^[\w-]{16}$/), callee: { username: 'bob', sink: bob } });

@@ -48,6 +48,12 @@ export const CallClaimSchema = z.object({
 export const LoginMessageSchema = z.object({
   type: z.literal('login'),
   username: UsernameSchema,
+  /**
+   * The client can resume (it keeps the reply's `resumeToken` and logs in with it after a drop):
+   * only then does the server hold its session when the socket drops. Without it (the tutorial's
+   * clients) a drop ends the session at once. A login that shows a `resumeToken` opts in too.
+   */
+  resume: z.optional(z.boolean()),
   /** The token of a session whose socket dropped: take it over, call and queued messages included. */
   resumeToken: z.optional(z.string().check(z.minLength(1), z.maxLength(RESUME_TOKEN_MAX_LENGTH))),
   /** The call this client was in, for when the server no longer has the session (restart). */

@@ -131,11 +131,18 @@ export const UsersMessageSchema = z.object({
   users: z.array(Username),
   total: z.number().check(z.int(), z.minimum(0)),
   truncated: z.boolean(),
+  /** Those of `users` who are in a call (ringing or active); absent when nobody is. */
+  busy: z.optional(z.array(Username)),
 });
+/**
+ * `username` logged in or left (`online`), or, still online, started or ended a call (`busy`, set
+ * only on those updates). Pushed only while at most `PRESENCE_LIMIT` users are online.
+ */
 export const PresenceMessageSchema = z.object({
   type: z.literal('presence'),
   username: Username,
   online: z.boolean(),
+  busy: z.optional(z.boolean()),
 });
 /** The answer to `search`: at most `SEARCH_LIMIT` names starting with `prefix` (any case), in name order. */
 export const SearchResultsMessageSchema = z.object({
@@ -144,6 +151,8 @@ export const SearchResultsMessageSchema = z.object({
   users: z.array(Username),
   /** More names start with `prefix` than were sent: type more of the name. */
   more: z.boolean(),
+  /** Those of `users` who are in a call; absent when nobody is. */
+  busy: z.optional(z.array(Username)),
 });
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),

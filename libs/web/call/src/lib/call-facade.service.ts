@@ -92,6 +92,8 @@ export class CallFacade {
   readonly loginProblem = this.loginProblemState.asReadonly();
   readonly users = this.presence.onlineUsers;
   readonly usersSampleOf = this.presence.sampleOf;
+  /** Who is in a call (`usernameKey`s), for the online list. */
+  readonly busyUsers = this.presence.busy;
   readonly userMatches = computed(() => this.presence.matches()?.users ?? null);
   readonly moreUserMatches = computed(() => this.presence.matches()?.more ?? false);
   readonly loginPending = computed(() => this.signaling.loginState() === 'logging-in');

@@ -98,6 +98,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     onlineUsers: signal<readonly string[]>([]),
     sampleOf: signal<number | null>(null),
     matches: signal<{ prefix: string; users: readonly string[]; more: boolean } | null>(null),
+    busy: signal<ReadonlySet<string>>(new Set()),
     search: jest.fn(),
   };
   const chat = {

@@ -167,7 +167,7 @@ describe('CallController through network faults', () => {
     const again = await dropAndReconnect(socket);
     expect(peer.callState()).toBe('connected');
     expect(again.messages()).toEqual([
-      { type: 'login', username: 'alice', resumeToken: 'token-1', call: { callId: CALL, otherUsername: 'bob' } },
+      { type: 'login', username: 'alice', resume: true, resumeToken: 'token-1', call: { callId: CALL, otherUsername: 'bob' } },
     ]);
     again.deliver(resumedLogin({ callId: CALL, otherUsername: 'bob' }));
     jest.advanceTimersByTime(TIMING.restoreSettleMs);
@@ -232,7 +232,7 @@ describe('CallController through network faults', () => {
     peer.hangUp();
     expect(peer.callState()).toBe('ended');
     const again = await dropAndReconnect(FakeWebSocket.latest());
-    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);
     again.deliver(resumedLogin({ callId: CALL, otherUsername: 'bob' }));
     expect(again.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob', callId: CALL });
   });

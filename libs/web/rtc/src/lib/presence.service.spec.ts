@@ -37,6 +37,20 @@ describe(PresenceService.name, () => {
     expect(presence.onlineUsers()).toEqual(['carol', 'dave']);
   });
 
+  it('knows who is in a call from the list, from search answers and from presence, in any letter case', async () => {
+    const { presence, socket } = await loggedInAsAlice();
+    socket.deliver({ type: 'users', users: ['alice', 'Bob', 'carol'], total: 3, truncated: false, busy: ['Bob'] });
+    expect([...presence.busy()]).toEqual(['bob']);
+    socket.deliver({ type: 'presence', username: 'carol', online: true, busy: true });
+    socket.deliver({ type: 'presence', username: 'bob', online: true, busy: false });
+    expect([...presence.busy()]).toEqual(['carol']);
+    presence.search('d');
+    socket.deliver({ type: 'search', prefix: 'd', users: ['dave', 'Dora'], more: false, busy: ['Dora'] });
+    expect([...presence.busy()].sort()).toEqual(['carol', 'dora']);
+    socket.deliver({ type: 'presence', username: 'CAROL', online: false });
+    expect([...presence.busy()]).toEqual(['dora']);
+  });
+
   it('searches the directory by the start of a name, keeps only the answer to the latest text, and says when the list is a sample', async () => {
     const { presence, socket } = await loggedInAsAlice();
     socket.deliver({ type: 'users', users: ['alice', 'bob'], total: 5000, truncated: true });

@@ -24,6 +24,7 @@ export class PresenceService {
   private readonly others = signal<readonly string[]>([]);
   private readonly everyone = signal<number | null>(null);
   private readonly found = signal<SearchMatches | null>(null);
+  private readonly busyKeys = signal<ReadonlySet<string>>(new Set());
   private query = '';
 
   /** Everyone online but me (in any spelling), sorted for people. */
@@ -32,6 +33,8 @@ export class PresenceService {
   readonly sampleOf = this.everyone.asReadonly();
   /** The matches for the current search, null when nothing is being searched for. */
   readonly matches = this.found.asReadonly();
+  /** Who is in a call, as far as the server said (`usernameKey`s): from the list, searches and presence. */
+  readonly busy = this.busyKeys.asReadonly();
 
   constructor() {
     this.signaling
@@ -42,11 +45,13 @@ export class PresenceService {
           case 'users':
             this.others.set(sorted(message.users.filter((name) => !this.isSelf(name))));
             this.everyone.set(message.truncated ? message.total : null);
+            this.busyKeys.set(new Set((message.busy ?? []).map(usernameKey)));
             return;
           case 'search':
             // Answers to what was typed before the latest keystroke are stale.
             if (message.prefix !== this.query) return;
             this.found.set({ prefix: message.prefix, users: message.users.filter((name) => !this.isSelf(name)), more: message.more });
+            this.markBusy(message.users, message.busy ?? []);
             return;
           case 'presence':
             if (this.isSelf(message.username)) return;
@@ -55,6 +60,7 @@ export class PresenceService {
               return message.online ? sorted([...rest, message.username]) : rest;
             });
             if (!message.online) this.dropFromMatches(message.username);
+            this.markBusy([message.username], message.online && message.busy ? [message.username] : []);
         }
       });
   }
@@ -72,6 +78,19 @@ export class PresenceService {
       return;
     }
     this.signaling.send({ type: 'search', prefix });
+  }
+
+  /** What the server just said of `names`: those in `busy` are in a call, the others are not. */
+  private markBusy(names: readonly string[], busy: readonly string[]): void {
+    const now = new Set(busy.map(usernameKey));
+    this.busyKeys.update((keys) => {
+      const next = new Set(keys);
+      for (const name of names) {
+        if (now.has(usernameKey(name))) next.add(usernameKey(name));
+        else next.delete(usernameKey(name));
+      }
+      return next;
+    });
   }
 
   private dropFromMatches(username: string): void {

@@ -194,7 +194,7 @@ describe(SignalingClient.name, () => {
     const socket = await nextSocket();
     expect(socket.sent).toEqual([]);
     socket.acceptConnection();
-    expect(socket.messages()).toEqual([{ type: 'login', username: 'alice' }]);
+    expect(socket.messages()).toEqual([{ type: 'login', username: 'alice', resume: true }]);
     const iceServers = [{ urls: 'turn:turn.duet.test:3478', username: 'u', credential: 'c' }];
     expect(client.loginState()).toBe('logging-in');
     socket.deliver({ type: 'login', success: true, username: 'alice', iceServers, iceTransportPolicy: 'relay', resumeToken: 't' });
@@ -234,7 +234,7 @@ describe(SignalingClient.name, () => {
     expect(states).toEqual(['closed', 'connecting', 'open', 'reconnecting', 'open']);
     // The server's spelling of the name, as confirmed at the last login.
     expect(second.messages()).toEqual([
-      { type: 'login', username: 'Alice', resumeToken: 'token-2', call: { callId: 'call-7', otherUsername: 'bob' } },
+      { type: 'login', username: 'Alice', resume: true, resumeToken: 'token-2', call: { callId: 'call-7', otherUsername: 'bob' } },
     ]);
     expect(client.problem()).toBeNull();
     second.deliver({
@@ -295,7 +295,7 @@ describe(SignalingClient.name, () => {
     expect(client.loginState()).toBe('logging-in');
 
     FakeWebSocket.latest().acceptConnection();
-    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'login', username: 'alice' }]);
+    expect(FakeWebSocket.latest().messages()).toEqual([{ type: 'login', username: 'alice', resume: true }]);
     FakeWebSocket.latest().drop();
     expect(await waitForNextSocket()).toBe(100);
   });
@@ -307,7 +307,7 @@ describe(SignalingClient.name, () => {
     jest.advanceTimersByTime(0);
     const again = await nextSocket();
     again.acceptConnection();
-    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);
   });
 
   it('fetches a fresh token and resumes at once when the server closes for an expired token (4401)', async () => {
@@ -320,7 +320,7 @@ describe(SignalingClient.name, () => {
     const again = await nextSocket();
     expect(again.protocols).toEqual(['duet', 'access_token.fresh.jwt']);
     again.acceptConnection();
-    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);
   });
 
   it('stops and says "sign in again" when the upgrade is refused with 401, and tries again on the next login', async () => {
@@ -361,7 +361,7 @@ describe(SignalingClient.name, () => {
     client.retry();
     const again = await nextSocket();
     again.acceptConnection();
-    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);
   });
 
   it('backs off for seconds, and says so, when the server refuses for load (429, 503)', async () => {

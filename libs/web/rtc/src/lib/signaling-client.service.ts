@@ -277,7 +277,8 @@ export class SignalingClient {
     if (!username) return;
     const resumeToken = this.resumeToken;
     const call = this.callClaim();
-    this.send({ type: 'login', username, ...(resumeToken && { resumeToken }), ...(call && { call }) });
+    // `resume: true`: this client can resume, so the server holds its session through a drop.
+    this.send({ type: 'login', username, resume: true, ...(resumeToken && { resumeToken }), ...(call && { call }) });
   }
 
   private receive(data: unknown): void {

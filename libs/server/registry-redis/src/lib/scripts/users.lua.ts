@@ -16,21 +16,44 @@ redis.call('ZADD', NAMES, 0, k .. ' ' .. name)
 return 'ok'
 `;
 
-/** ARGV: P, key, inst, sid. Releases the name if that session holds it; ends its call. */
+/** How long Redis remembers what a session's release did, for a retry whose first reply was lost. */
+export const RELEASED_TTL_SECONDS = 300;
+
+/**
+ * ARGV: P, key, inst, sid, replay. Releases the name if that session holds it; ends its call.
+ * What a session's release did is kept for `RELEASED_TTL_SECONDS` under `released:<sid>`: a retry
+ * (`replay` '1') after an attempt that timed out, but ran, is told what it did (and the partner's
+ * current call view), so the partner can still be told its call ended.
+ */
 export const RELEASE = `
-local k, inst, sid = ARGV[2], ARGV[3], ARGV[4]
-if not owns(k, inst, sid) then return reply({}) end
+local k, inst, sid, replay = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if not owns(k, inst, sid) then
+  if replay == '1' and sid ~= '' then
+    local done = redis.call('GET', P .. 'released:' .. sid)
+    if done then
+      local result = cjson.decode(done)
+      if result.peerKey then note(result.peerKey) end
+      result.peerKey = nil
+      return reply(result)
+    end
+  end
+  return reply({})
+end
 local u = redis.call('HMGET', U(k), 'name', 'call')
-local ended
+local ended, peerKey
 if u[2] then
   local c = end_call(u[2])
   if c then
     local peer = c[3]
-    if c[1] == k then peer = c[4] end
+    peerKey = c[1]
+    if c[1] == k then peer, peerKey = c[4], c[2] end
     ended = { callId = u[2], peer = peer }
   end
 end
 forget(k, u[1], redis.call('HGET', U(k), 'inst') or inst)
+if sid ~= '' then
+  redis.call('SET', P .. 'released:' .. sid, cjson.encode({ name = u[1], ended = ended, peerKey = peerKey }), 'EX', ${RELEASED_TTL_SECONDS})
+end
 return reply({ name = u[1], ended = ended })
 `;
 

@@ -90,6 +90,11 @@ export class UpgradeGuard {
     return identity === undefined ? refuse(401, 'authentication required') : { accepted: true };
   }
 
+  /** The address this upgrade was counted under by the per-address cap ('' if it never was). */
+  addressOf(request: IncomingMessage | undefined): string {
+    return (request?.socket as Counted | undefined)?.[COUNTED_AS] ?? '';
+  }
+
   /** The identity `verify` established for this upgrade; undefined if it never passed `verify`. */
   identityOf(request: IncomingMessage | undefined): Identity | undefined {
     return request && this.identities.get(request);

@@ -48,6 +48,7 @@ export class CallPageComponent {
   protected readonly loginProblem = this.facade.loginProblem;
   protected readonly users = this.facade.users;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
+  protected readonly busyUsers = this.facade.busyUsers;
   protected readonly userMatches = this.facade.userMatches;
   protected readonly moreUserMatches = this.facade.moreUserMatches;
   protected readonly loginPending = this.facade.loginPending;

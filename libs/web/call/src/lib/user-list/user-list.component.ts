@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
+import { usernameKey } from '@duet/shared/protocol';
 
 @Component({
   selector: 'duet-user-list',
@@ -29,17 +30,24 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
       [attr.data-stale]="staleNote() !== null ? 'true' : null"
       [attr.aria-describedby]="staleNote() ? 'online-stale' : null"
     >
-      @for (user of shown(); track user) {
-        <li>
+      @for (user of shown(); track user; let index = $index) {
+        @let busyNow = isBusy(user);
+        <!-- The badge sits beside the button, never in it: an item's text is its name alone. -->
+        <li class="entry">
           <button
             type="button"
             data-testid="user-item"
             class="user"
             [attr.data-initial]="user.charAt(0).toUpperCase()"
             [attr.aria-label]="'Call ' + user"
+            [attr.aria-describedby]="busyNow ? 'user-busy-' + index : null"
+            [title]="'Call ' + user"
             [disabled]="disabled()"
             (click)="callUser.emit(user)"
           >{{ user }}</button>
+          @if (busyNow) {
+            <span class="busy" data-testid="user-busy" [id]="'user-busy-' + index">In a call</span>
+          }
         </li>
       }
     </ul>
@@ -71,7 +79,30 @@ import { ChangeDetectionStrategy, Component, computed, input, output } from '@an
       color: var(--fg);
       border: 1px solid transparent;
     }
-    .user:hover:not(:disabled) { border-color: var(--accent); }
+    .entry { display: flex; align-items: center; gap: 0.5rem; }
+    .entry > .user { flex: 1; min-width: 0; }
+    /* A name calls at once: hover and keyboard focus say so, in words, not only with a border. */
+    .user:not(:disabled) { cursor: pointer; }
+    .user:hover:not(:disabled), .user:focus-visible { border-color: var(--accent); }
+    .user:not(:disabled):is(:hover, :focus-visible)::after {
+      content: 'Call';
+      margin-left: auto;
+      padding: 0.1rem 0.6rem;
+      border-radius: 999px;
+      background: var(--accent);
+      color: var(--accent-fg);
+      font-size: 0.8rem;
+      font-weight: 600;
+    }
+    .busy {
+      flex: none;
+      padding: 0.1rem 0.5rem;
+      border: 1px solid currentColor;
+      border-radius: 999px;
+      font-size: 0.8rem;
+      color: var(--muted);
+      white-space: nowrap;
+    }
     .user::before {
       content: attr(data-initial);
       display: inline-grid;
@@ -96,6 +127,8 @@ export class UserListComponent {
   readonly matches = input<readonly string[] | null>(null);
   readonly moreMatches = input(false);
   readonly disabled = input(false);
+  /** Who is in a call (`usernameKey`s): shown beside their name, in words. */
+  readonly busy = input<ReadonlySet<string>>(new Set());
   /** Set while offline: the list may no longer be true, and says so. */
   readonly staleNote = input<string | null>(null);
   readonly callUser = output<string>();
@@ -104,6 +137,10 @@ export class UserListComponent {
 
   protected readonly shown = computed(() => this.matches() ?? this.users());
   protected readonly onlineCount = computed(() => this.sampleOf() ?? this.users().length);
+
+  protected isBusy(user: string): boolean {
+    return this.busy().has(usernameKey(user));
+  }
 
   protected searchFor(event: Event): void {
     this.lookUp.emit((event.target as HTMLInputElement).value);
