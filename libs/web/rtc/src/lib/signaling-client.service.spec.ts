@@ -115,14 +115,14 @@ describe(SignalingClient.name, () => {
     client.logIn('alice');
     const again = await nextSocket();
     again.acceptConnection();
-    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resumeToken: 'token-1' }]);
+    expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);
 
     TestBed.resetTestingModule();
     client = setUp();
     client.logIn('carol');
     const other = await nextSocket();
     other.acceptConnection();
-    expect(other.messages()).toEqual([{ type: 'login', username: 'carol' }]);
+    expect(other.messages()).toEqual([{ type: 'login', username: 'carol', resume: true }]);
     // Logging out forgets it.
     client.disconnect();
     expect(tab.has(TAB_SESSION_KEY)).toBe(false);
