@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { useDuetSignaling } from '@duet/server/app';
+import { SHUTDOWN_SIGNALS, useDuetSignaling } from '@duet/server/app';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app/app.module';
 
@@ -7,7 +7,8 @@ import { AppModule } from './app/app.module';
 async function bootstrap(): Promise<void> {
   const app = await NestFactory.create(AppModule);
   useDuetSignaling(app);
-  app.enableShutdownHooks();
+  // Not Nest's default list, which stops on SIGUSR2 (profilers and nodemon use it).
+  app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   await app.listen(Number(process.env['PORT'] ?? 3001));
 }
 

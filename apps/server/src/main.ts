@@ -1,9 +1,7 @@
 import 'reflect-metadata';
-import { createDuetApp, explainListenError, registryInUse, startupBanner } from '@duet/server/app';
+import { SHUTDOWN_SIGNALS, createDuetApp, explainListenError, registryInUse, startupBanner } from '@duet/server/app';
 import { ConfigError, describeSettings, ignoredSettings, loadConfig } from '@duet/server/config';
 import { Logger } from '@nestjs/common';
-
-const SHUTDOWN_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -12,8 +10,7 @@ async function bootstrap(): Promise<void> {
   logger.log(`settings: ${describeSettings(config, registryInUse(app))}`);
   for (const warning of ignoredSettings(process.env, config)) logger.warn(warning);
   // Ctrl-C / SIGTERM / a closed terminal: stop accepting, tell clients to reconnect elsewhere
-  // (1001), then exit. Only these: Nest's default list includes SIGUSR2, which profilers (e.g.
-  // `--heapsnapshot-signal=SIGUSR2`) and nodemon use, and SIGUSR1, Node's debugger.
+  // (1001), then exit. Not SIGUSR2 or SIGUSR1 (see SHUTDOWN_SIGNALS).
   app.enableShutdownHooks([...SHUTDOWN_SIGNALS]);
   for (const signal of SHUTDOWN_SIGNALS) {
     process.once(signal, () => {
