@@ -133,7 +133,8 @@ describe('file transfer in real Chromium', () => {
     expect(await bob.page.getByTestId('file-offer').count()).toBe(1);
     await notice.getByTestId('file-decline').click();
     await transfer(alice.page, 'declined').waitFor({ timeout: 10_000 });
-    expect(await bob.page.getByTestId('file-offer').count()).toBe(0);
+    // Gone from bob's stage (waited for: bob's page draws on its own schedule, not alice's).
+    await bob.page.getByTestId('file-offer').waitFor({ state: 'detached', timeout: 10_000 });
   }, 120_000);
 
   it('streams 50 MB into a download that starts mid-way and completes only once checked: SHA-256 equal', async () => {
