@@ -32,7 +32,8 @@ async function dropsLikeTheTutorial(peer: TestClient, peerName: string, dropper:
   const back = again.track(await TestClient.connect(againUrl));
   back.send({ type: 'login', username: dropperName });
   expect(await back.next('login')).toMatchObject({ success: true, username: dropperName, resumed: false });
-  expect(Date.now() - droppedAt).toBeLessThan(3_000);
+  // Not a speed check: a held session would have kept the name for the whole 30 s resume window.
+  expect(Date.now() - droppedAt).toBeLessThan(15_000);
   await back.next('users');
   // And it is a full user again: a new call works both ways.
   await completeCall(back, dropperName, peer, peerName);
