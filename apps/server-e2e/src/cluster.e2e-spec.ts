@@ -1,4 +1,4 @@
-import { ANSWER, CALL_ID, candidate, completeCall, OFFER } from './support/call-flow';
+import { CALL_ID, callUp, candidate, completeCall, OFFER } from './support/call-flow';
 import { ClientPool } from './support/client-pool';
 import { Cluster, Instance, readiness, startCluster, waitUntilReady } from './support/cluster';
 import { uniqueName } from './support/names';
@@ -6,16 +6,6 @@ import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 import { TestClient } from './support/test-client';
 
 const HEARTBEAT_MS = 1_000;
-
-/** `caller` calls `callee`, who answers: the call is active; its id. */
-async function callUp(caller: TestClient, callerName: string, callee: TestClient, calleeName: string): Promise<string> {
-  caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-  const { callId } = await caller.next('ringing');
-  await callee.next('offer');
-  callee.send({ type: 'answer', answer: ANSWER, otherUsername: callerName, callId });
-  await caller.next('answer');
-  return callId;
-}
 
 /** What reached `client` after its login, presence aside: the types, in order. */
 function callTypes(client: TestClient): string[] {

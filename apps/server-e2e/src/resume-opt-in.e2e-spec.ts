@@ -1,4 +1,4 @@
-import { ANSWER, candidate, completeCall, OFFER } from './support/call-flow';
+import { callUp, candidate, completeCall } from './support/call-flow';
 import { ClientPool } from './support/client-pool';
 import { Cluster, startCluster } from './support/cluster';
 import { startTestServer, TestServer } from './support/test-server';
@@ -8,16 +8,6 @@ import { TestClient } from './support/test-client';
  * Resume is an addition to the tutorial's protocol, so a client must ask for it. These tests run
  * with the default 30 s resume window: "at once" below means within the client's 3 s wait.
  */
-
-/** `caller` calls `callee`, who answers: the call is active; its id. */
-async function callUp(caller: TestClient, callerName: string, callee: TestClient, calleeName: string): Promise<string> {
-  caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-  const { callId } = await caller.next('ringing');
-  await callee.next('offer');
-  callee.send({ type: 'answer', answer: ANSWER, otherUsername: callerName, callId });
-  await caller.next('answer');
-  return callId;
-}
 
 /**
  * `dropper`, a tutorial client in a call with `peer`, loses its TCP connection (no close frame):

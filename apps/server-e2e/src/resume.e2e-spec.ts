@@ -1,18 +1,8 @@
-import { ANSWER, CALL_ID, candidate, OFFER } from './support/call-flow';
+import { CALL_ID, callUp, candidate } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer, startServerProcess } from './support/server-process';
 import { Received, TestClient } from './support/test-client';
 import { startTestServer, TestServer } from './support/test-server';
-
-/** alice calls bob, bob answers; returns the call's id. */
-async function callUp(alice: TestClient, aliceName: string, bob: TestClient, bobName: string): Promise<string> {
-  alice.send({ type: 'offer', offer: OFFER, otherUsername: bobName });
-  const { callId } = await alice.next('ringing');
-  await bob.next('offer');
-  bob.send({ type: 'answer', answer: ANSWER, otherUsername: aliceName, callId });
-  await alice.next('answer');
-  return callId;
-}
 
 /** Logs in opted in to resume, as the web app does; the client and its resume token. */
 async function loggedInWithToken(url: string, name: string): Promise<[TestClient, string]> {

@@ -12,6 +12,16 @@ export const candidate = (n: number) => ({
   usernameFragment: 'ufrag',
 });
 
+/** `caller` calls `callee`, who answers: the call is active; its id. */
+export async function callUp(caller: TestClient, callerName: string, callee: TestClient, calleeName: string): Promise<string> {
+  caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
+  const { callId } = await caller.next('ringing');
+  await callee.next('offer');
+  callee.send({ type: 'answer', answer: ANSWER, otherUsername: callerName, callId });
+  await caller.next('answer');
+  return callId;
+}
+
 /**
  * A whole call the way the tutorial's client makes one: offer, candidates trickled by the caller
  * while it rings, answer, candidates both ways, close. Asserts every hop.
