@@ -1,0 +1,160 @@
+import type { Page as PlaywrightPage } from 'playwright-core';
+import type * as PuppeteerModule from 'puppeteer-core';
+
+export type Engine = 'chromium' | 'firefox';
+
+/**
+ * One page of one browser, whatever drives it: Playwright for Chromium, puppeteer-core over
+ * WebDriver BiDi for Firefox. Only what a cross-browser test needs, so each engine's quirks stay here.
+ */
+export interface PageDriver {
+  readonly engine: Engine;
+  goto(url: string): Promise<void>;
+  /** Runs `script` in every document of this page before the app's own scripts (a test's probe). */
+  addInitScript(script: () => void): Promise<void>;
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R>;
+  /** Resolves with `fn`'s first truthy result, polled every `pollMs`. */
+  waitForFunction<R, A>(fn: (arg: A) => R | false | null | undefined, arg: A, timeoutMs: number, pollMs?: number): Promise<R>;
+  /** Types into the element with this data-testid (replacing what was there). */
+  fill(testId: string, text: string): Promise<void>;
+  /** Clicks it as a person would: visible, enabled, and the element at its own centre (nothing over it). */
+  click(testId: string): Promise<void>;
+  /** Chooses files in the file input with this data-testid (what a person's file picker does). */
+  setInputFiles(testId: string, paths: string[]): Promise<void>;
+  screenshot(path: string): Promise<void>;
+  onConsole(listener: (line: string) => void): void;
+  close(): Promise<void>;
+}
+
+const byTestId = (testId: string) => `[data-testid="${testId}"]`;
+
+/**
+ * Waits until the element is shown, enabled and is what a person's pointer would hit at its centre.
+ * Puppeteer's click does not check what covers its target, so both drivers check it here, alike.
+ */
+function waitUntilClickable(driver: Pick<PageDriver, 'waitForFunction'>, testId: string, timeoutMs: number): Promise<true> {
+  return driver.waitForFunction(
+    (selector) => {
+      const element = document.querySelector<HTMLElement>(selector);
+      if (!element || !element.checkVisibility() || (element as HTMLButtonElement).disabled) return false;
+      element.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+      const box = element.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      return hit !== null && (hit === element || element.contains(hit));
+    },
+    byTestId(testId),
+    timeoutMs,
+  ).catch((error: Error) => {
+    throw new Error(`${testId} was never clickable (missing, hidden, disabled or covered): ${error.message}`);
+  }) as Promise<true>;
+}
+
+export class PlaywrightDriver implements PageDriver {
+  readonly engine = 'chromium';
+
+  constructor(readonly page: PlaywrightPage) {}
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  async addInitScript(script: () => void): Promise<void> {
+    await this.page.addInitScript(script);
+  }
+
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+    return this.page.evaluate(fn as never, arg) as Promise<R>;
+  }
+
+  async waitForFunction<R, A>(fn: (arg: A) => R | false | null | undefined, arg: A, timeoutMs: number, pollMs = 50): Promise<R> {
+    const handle = await this.page.waitForFunction(fn as never, arg, { timeout: timeoutMs, polling: pollMs });
+    return (await handle.jsonValue()) as R;
+  }
+
+  fill(testId: string, text: string): Promise<void> {
+    return this.page.locator(byTestId(testId)).fill(text);
+  }
+
+  async click(testId: string): Promise<void> {
+    await waitUntilClickable(this, testId, 15_000);
+    await this.page.locator(byTestId(testId)).click();
+  }
+
+  setInputFiles(testId: string, paths: string[]): Promise<void> {
+    return this.page.locator(byTestId(testId)).setInputFiles(paths);
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path });
+  }
+
+  onConsole(listener: (line: string) => void): void {
+    this.page.on('console', (message) => listener(`[${message.type()}] ${message.text()}`));
+  }
+
+  close(): Promise<void> {
+    return this.page.context().close();
+  }
+}
+
+/**
+ * `fn(arg)` as source text. Puppeteer was loaded outside Jest's sandbox (support/firefox.ts), and
+ * its BiDi serializer refuses the sandbox's objects as "custom objects": so the argument travels as
+ * JSON inside the expression, which is what serialization amounts to anyway.
+ */
+function call<A>(fn: (arg: A) => unknown, arg: A): string {
+  return `(${fn.toString()})(${JSON.stringify(arg) ?? 'undefined'})`;
+}
+
+export class PuppeteerDriver implements PageDriver {
+  readonly engine = 'firefox';
+
+  constructor(
+    readonly page: PuppeteerModule.Page,
+    private readonly context: PuppeteerModule.BrowserContext,
+  ) {}
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+  }
+
+  async addInitScript(script: () => void): Promise<void> {
+    await this.page.evaluateOnNewDocument(script);
+  }
+
+  evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+    return this.page.evaluate(call(fn, arg)) as Promise<R>;
+  }
+
+  async waitForFunction<R, A>(fn: (arg: A) => R | false | null | undefined, arg: A, timeoutMs: number, pollMs = 50): Promise<R> {
+    const handle = await this.page.waitForFunction(call(fn, arg), { timeout: timeoutMs, polling: pollMs });
+    return (await handle.jsonValue()) as R;
+  }
+
+  async fill(testId: string, text: string): Promise<void> {
+    await this.page.locator(byTestId(testId)).fill(text);
+  }
+
+  async click(testId: string): Promise<void> {
+    await waitUntilClickable(this, testId, 15_000);
+    await this.page.locator(byTestId(testId)).click();
+  }
+
+  async setInputFiles(testId: string, paths: string[]): Promise<void> {
+    const input = await this.page.waitForSelector(byTestId(testId));
+    if (!input) throw new Error(`no ${testId}`);
+    await (input as PuppeteerModule.ElementHandle<HTMLInputElement>).uploadFile(...paths);
+  }
+
+  async screenshot(path: string): Promise<void> {
+    await this.page.screenshot({ path: path as `${string}.png` });
+  }
+
+  onConsole(listener: (line: string) => void): void {
+    this.page.on('console', (message) => listener(`[${message.type()}] ${message.text()}`));
+  }
+
+  close(): Promise<void> {
+    return this.context.close();
+  }
+}

@@ -1,0 +1,147 @@
+import { Browser } from 'playwright-core';
+import { FirefoxBrowser } from './firefox';
+import { Engine, PageDriver, PlaywrightDriver, PuppeteerDriver } from './page-driver';
+import { CallState } from './duet-user';
+
+/** A person using Duet in one engine: what they do and see, in the page's terms, engine-neutral. */
+export class Person {
+  private readonly consoleLines: string[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly driver: PageDriver,
+  ) {
+    driver.onConsole((line) => this.consoleLines.push(line));
+  }
+
+  get engine(): Engine {
+    return this.driver.engine;
+  }
+
+  /** A Chromium person in their own context (own storage, camera allowed), on a phone-sized screen. */
+  static async inChromium(browser: Browser, name: string): Promise<Person> {
+    const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 375, height: 740 } });
+    return new Person(name, new PlaywrightDriver(await context.newPage()));
+  }
+
+  /** A Firefox person in their own user context. The first tab ignores the default viewport: set it. */
+  static async inFirefox(browser: FirefoxBrowser, name: string): Promise<Person> {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width: 375, height: 740 });
+    return new Person(name, new PuppeteerDriver(page, context));
+  }
+
+  /** Opens the app at `url` and logs in; resolves once the app shows the name as the current user. */
+  async logIn(url: string): Promise<void> {
+    await this.driver.goto(url);
+    await this.driver.fill('username-input', this.name);
+    await this.driver.click('login-button');
+    await this.waitForText('current-user', this.name);
+  }
+
+  async callByName(name: string): Promise<void> {
+    await this.driver.fill('callee-input', name);
+    await this.driver.click('call-button');
+  }
+
+  async accept(): Promise<void> {
+    await this.driver.click('accept-button');
+  }
+
+  async hangUp(): Promise<void> {
+    await this.driver.click('hangup-button');
+  }
+
+  click(testId: string): Promise<void> {
+    return this.driver.click(testId);
+  }
+
+  fill(testId: string, text: string): Promise<void> {
+    return this.driver.fill(testId, text);
+  }
+
+  async waitForStatus(state: CallState, timeoutMs = 20_000): Promise<void> {
+    try {
+      await this.driver.waitForFunction(
+        (expected) => document.querySelector('[data-testid="call-status"]')?.getAttribute('data-state') === expected,
+        state,
+        timeoutMs,
+      );
+    } catch (error) {
+      const now = await this.attribute('call-status', 'data-state').catch(() => 'unknown');
+      throw this.failure(`call-status never became "${state}" (it is "${now}"): ${(error as Error).message}`);
+    }
+  }
+
+  /** Waits until the element's text contains `text`; returns the whole text. */
+  async waitForText(testId: string, text: string, timeoutMs = 15_000): Promise<string> {
+    try {
+      return await this.driver.waitForFunction(
+        ({ selector, text }) => {
+          const shown = document.querySelector(selector)?.textContent ?? '';
+          return shown.includes(text) ? shown.trim() : false;
+        },
+        { selector: `[data-testid="${testId}"]`, text },
+        timeoutMs,
+      );
+    } catch (error) {
+      const shown = await this.text(testId);
+      throw this.failure(`${testId} never said "${text}" (it says "${shown}"): ${(error as Error).message}`);
+    }
+  }
+
+  /** The element's visible text ('' when it is not there). */
+  text(testId: string): Promise<string> {
+    return this.driver.evaluate((selector) => document.querySelector(selector)?.textContent?.trim() ?? '', `[data-testid="${testId}"]`);
+  }
+
+  attribute(testId: string, name: string): Promise<string | null> {
+    return this.driver.evaluate(
+      ({ selector, name }) => document.querySelector(selector)?.getAttribute(name) ?? null,
+      { selector: `[data-testid="${testId}"]`, name },
+    );
+  }
+
+  /**
+   * Waits until the <video> with this data-testid presents `count` new frames after now, counted
+   * with requestVideoFrameCallback (Firefox never counts MediaStream frames in
+   * getVideoPlaybackQuality). Returns the picture's size as the element reports it.
+   */
+  async waitForNewFrames(testId: 'remote-video' | 'local-video', count = 10, timeoutMs = 20_000): Promise<{ width: number; height: number }> {
+    try {
+      return await this.driver.evaluate(
+        ({ selector, count, timeoutMs }) =>
+          new Promise<{ width: number; height: number }>((resolve, reject) => {
+            const video = document.querySelector<HTMLVideoElement>(selector);
+            if (!video) return reject(new Error(`no ${selector}`));
+            let seen = 0;
+            const timer = setTimeout(() => reject(new Error(`${seen} of ${count} new frames`)), timeoutMs);
+            const onFrame = () => {
+              seen += 1;
+              if (seen < count) return void video.requestVideoFrameCallback(onFrame);
+              clearTimeout(timer);
+              resolve({ width: video.videoWidth, height: video.videoHeight });
+            };
+            video.requestVideoFrameCallback(onFrame);
+          }),
+        { selector: `video[data-testid="${testId}"]`, count, timeoutMs },
+      );
+    } catch (error) {
+      throw this.failure(`${testId} did not play: ${(error as Error).message}`);
+    }
+  }
+
+  consoleLog(): string {
+    return this.consoleLines.join('\n');
+  }
+
+  /** An error that carries who, in which engine, and what their page logged. */
+  failure(message: string): Error {
+    return new Error(`${this.name} (${this.engine}): ${message}\n--- ${this.name}'s console ---\n${this.consoleLog()}`);
+  }
+
+  close(): Promise<void> {
+    return this.driver.close();
+  }
+}
