@@ -2,7 +2,8 @@
  * What the encoder gives up first when CPU or bandwidth run short, for the track a sender carries.
  * A shared screen (its track says `contentHint` `detail` or `text`: LocalMediaService sets it) keeps
  * its resolution so text stays legible, and drops frames instead; anything else (the camera) gets
- * the browser's own default back, which balances both. Undefined means that default.
+ * the browser's own default back, which balances both. Undefined means that default. (Firefox has
+ * no `contentHint`: the assignment leaves a plain property on the track, read here all the same.)
  */
 export function degradationPreferenceFor(track: MediaStreamTrack | null): RTCDegradationPreference | undefined {
   const detail = track?.contentHint === 'detail' || track?.contentHint === 'text';
