@@ -1,5 +1,6 @@
+import { Page } from 'playwright-core';
 import { browserSuite } from './support/browser-suite';
-import { DuetUser } from './support/duet-user';
+import { DuetUser, UserOptions } from './support/duet-user';
 import { inCall } from './support/in-call';
 import {
   localTrackLabel,
@@ -10,15 +11,32 @@ import {
   waitForSamePicture,
   waitForSound,
 } from './support/observe';
+import { keepPeerConnections } from './support/peer-connections';
+
+/**
+ * Whether the page's video sender reports `wanted` as what it gives up under CPU or bandwidth
+ * pressure (`getParameters().degradationPreference`; null: not set, the browser's default).
+ */
+function videoSenderPrefers(wanted: string | null): boolean {
+  const pc = window.__testPeerConnections?.filter((each) => each.connectionState !== 'closed').at(-1);
+  const sender = pc?.getSenders().find((each) => each.track?.kind === 'video');
+  if (!sender) throw new Error('no open RTCPeerConnection sending video (is keepPeerConnections an init script?)');
+  return (sender.getParameters().degradationPreference ?? null) === wanted;
+}
+
+/** Waits until the page's video sender prefers `wanted` (the app sets it right after swapping the track). */
+async function waitForDegradationPreference(page: Page, wanted: string | null): Promise<void> {
+  await page.waitForFunction(videoSenderPrefers, wanted, { timeout: 5_000, polling: 100 });
+}
 
 /** Mute, camera off, device switch and screen share between two real Chromium users. */
 describe('in-call controls in real Chromium', () => {
   const suite = browserSuite();
   let run = 0;
 
-  async function pair(): Promise<[DuetUser, DuetUser]> {
+  async function pair(options: UserOptions = {}): Promise<[DuetUser, DuetUser]> {
     run += 1;
-    const users = await inCall(suite.browser, suite.server.baseUrl, [`alice-c${run}`, `bob-c${run}`]);
+    const users = await inCall(suite.browser, suite.server.baseUrl, [`alice-c${run}`, `bob-c${run}`], options);
     suite.open.push(...users);
     return users;
   }
@@ -116,8 +134,11 @@ describe('in-call controls in real Chromium', () => {
   }, 60_000);
 
   it('shares the screen: bob sees the screen, then the camera again after the browser stops sharing', async () => {
-    const [alice, bob] = await pair();
+    const [alice, bob] = await pair({ initScripts: [keepPeerConnections] });
     const offersBefore = alice.offersSent();
+    // The camera is left to the browser's default (balanced); a screen keeps its resolution so
+    // text stays legible when the CPU or the network cannot keep up.
+    expect(await alice.page.evaluate(videoSenderPrefers, null)).toBe(true);
     // What the camera captures; bob may receive it smaller (see waitForRemoteCamera).
     const camera = await sentVideoSize(alice.page);
     const share = alice.page.getByTestId('screen-share-button');
@@ -126,6 +147,7 @@ describe('in-call controls in real Chromium', () => {
     // Headless Chromium's synthetic screen is sized after the window: whatever alice sees of it,
     // bob sees too (an odd width arrives rounded to an even one).
     const screen = await waitForSamePicture(alice.page, bob.page, camera);
+    await waitForDegradationPreference(alice.page, 'maintain-resolution');
 
     // The browser's own "Stop sharing" ends the screen track.
     await alice.page.evaluate(() => {
@@ -136,13 +158,16 @@ describe('in-call controls in real Chromium', () => {
     });
     await alice.page.locator('[data-testid="screen-share-button"][aria-pressed="false"]').waitFor();
     await waitForRemoteCamera(bob.page, camera, screen);
+    await waitForDegradationPreference(alice.page, null);
     expect(alice.offersSent()).toBe(offersBefore);
 
     // And once more with the button, both ways.
     await share.click();
     await waitForSamePicture(alice.page, bob.page, camera);
+    await waitForDegradationPreference(alice.page, 'maintain-resolution');
     await share.click();
     await waitForRemoteCamera(bob.page, camera, screen);
+    await waitForDegradationPreference(alice.page, null);
     expect(alice.offersSent()).toBe(offersBefore);
   }, 60_000);
 

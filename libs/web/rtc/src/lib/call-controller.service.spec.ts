@@ -334,6 +334,27 @@ describe(CallController.name, () => {
     expect(socket.messages().filter((message) => message['type'] === 'offer')).toHaveLength(1);
   });
 
+  it('shares the screen at its full resolution under pressure and gives the camera the browser default back', async () => {
+    const { peer } = setUp();
+    const socket = await logIn('alice');
+    await peer.call('bob');
+    socket.deliver({ type: 'answer', answer: { type: 'answer', sdp: 'a' }, username: 'bob' });
+    await settle();
+    const video = FakePeerConnection.latest().senders.find((sender) => sender.track?.kind === 'video');
+    // A camera call leaves the browser's default alone.
+    expect(video?.parameterChanges).toEqual([]);
+    const media = TestBed.inject(LocalMediaService);
+
+    await media.startScreenShare();
+    await settle();
+    expect(video?.getParameters().degradationPreference).toBe('maintain-resolution');
+
+    media.stopScreenShare();
+    await settle();
+    expect(video?.track?.deviceId).toBe('video-default');
+    expect(video?.parameterChanges.map((each) => each.degradationPreference)).toEqual(['maintain-resolution', undefined]);
+  });
+
   it('ends the call with a notice on every call-related server error, and warns on the others', async () => {
     const { peer, notices } = setUp();
     const socket = await logIn('alice');

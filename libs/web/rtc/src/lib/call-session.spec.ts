@@ -188,6 +188,25 @@ describe(CallSession.name, () => {
     expect(freshPolite.signalingState).toBe('stable');
   });
 
+  it('keeps a shared screen at its resolution on the fresh connection that glare later in a call makes', async () => {
+    const { polite, impolite, deliver, politePc } = await connectedPair();
+    const screen = new FakeTrack('video', 'screen');
+    screen.contentHint = 'detail';
+    await polite.replaceTrack('video', screen as unknown as MediaStreamTrack);
+    const video = (pc: FakePeerConnection) => pc.senders.find((sender) => sender.kind === 'video');
+    expect(video(politePc)?.getParameters().degradationPreference).toBe('maintain-resolution');
+
+    polite.restartIce();
+    impolite.restartIce();
+    await settle();
+    await deliver();
+    await settle();
+
+    const freshPolite = FakePeerConnection.instances[2];
+    expect(video(freshPolite)?.track?.deviceId).toBe('screen');
+    expect(video(freshPolite)?.getParameters().degradationPreference).toBe('maintain-resolution');
+  });
+
   it('keeps one connection for an ICE restart without glare', async () => {
     const { polite, deliver } = await connectedPair();
     polite.restartIce();

@@ -3,6 +3,7 @@ import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMess
 import { CallClosedError } from './errors';
 import { IceStartWatch } from './ice-start-watch';
 import { RtcEnvironment } from './rtc-environment';
+import { applyDegradationPreference } from './sender-preference';
 
 /** What a session asks the signaling channel to carry to the other party. */
 export type OutboundSignal =
@@ -60,7 +61,9 @@ type Kind = (typeof KINDS)[number];
  * CallClosedError.
  *
  * Besides media it carries the control data channel (control-channel.ts). A device switch or screen
- * share swaps the track on the existing sender (`replaceTrack`), which needs no new offer.
+ * share swaps the track on the existing sender (`replaceTrack`), which needs no new offer; the video
+ * sender's degradation preference follows what it carries (a screen keeps its resolution:
+ * sender-preference.ts).
  */
 export class CallSession {
   readonly remoteUser: string;
@@ -84,6 +87,8 @@ export class CallSession {
   private controlChannel: RTCDataChannel | null = null;
   private readonly senders = new Map<Kind, RTCRtpSender>();
   private queue: Promise<void> = Promise.resolve();
+  /** setParameters calls, one at a time: each reads the parameters the last one left. */
+  private preferenceUpdates: Promise<void> = Promise.resolve();
   private iceServers: RTCIceServer[];
   private iceTransportPolicy: RTCIceTransportPolicy;
   private readonly iceStartWatch: IceStartWatch;
@@ -270,6 +275,7 @@ export class CallSession {
     if (!sender) return false;
     this.sending.set(kind, track);
     await sender.replaceTrack(track);
+    if (kind === 'video') await this.updateDegradationPreference();
     return true;
   }
 
@@ -415,6 +421,18 @@ export class CallSession {
       if (this.sending.has(kind)) this.senders.set(kind, this.addSender(pc, kind, this.sending.get(kind) ?? null, offering));
       else if (offering) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
+    // A fresh connection while sharing: its new sender keeps the screen's resolution too.
+    void this.updateDegradationPreference();
+  }
+
+  /** Sets the video sender's degradation preference for the track it sends now (never rejects). */
+  private updateDegradationPreference(): Promise<void> {
+    this.preferenceUpdates = this.preferenceUpdates.then(() => {
+      const sender = this.senders.get('video');
+      if (this.closed || !sender) return;
+      return applyDegradationPreference(sender, this.sending.get('video') ?? null);
+    });
+    return this.preferenceUpdates;
   }
 
   /** A sender of `kind`, with `track` on it, or none yet (the camera is off) but ready for one. */

@@ -191,6 +191,9 @@ export class FakePeerConnection {
 
 export class FakeSender {
   replaced: (FakeTrack | null)[] = [];
+  /** What setParameters was given, in order (a browser's real parameters carry more). */
+  readonly parameterChanges: RTCRtpSendParameters[] = [];
+  private parameters: RTCRtpSendParameters = { encodings: [{ active: true }], transactionId: 'fake-1' };
   constructor(
     public track: FakeTrack | null,
     readonly stream: FakeMediaStream,
@@ -200,6 +203,13 @@ export class FakeSender {
   async replaceTrack(track: FakeTrack | null): Promise<void> {
     this.track = track;
     this.replaced.push(track);
+  }
+  getParameters(): RTCRtpSendParameters {
+    return { ...this.parameters };
+  }
+  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    this.parameterChanges.push({ ...parameters });
+    this.parameters = { ...parameters };
   }
 }
 

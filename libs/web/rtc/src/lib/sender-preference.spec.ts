@@ -1,0 +1,56 @@
+import { FakeMediaStream, FakeSender, FakeTrack } from '../testing/fake-rtc';
+import { applyDegradationPreference, degradationPreferenceFor } from './sender-preference';
+
+function track(kind: 'audio' | 'video', contentHint = ''): MediaStreamTrack {
+  const fake = new FakeTrack(kind);
+  fake.contentHint = contentHint;
+  return fake as unknown as MediaStreamTrack;
+}
+
+function videoSender(): FakeSender {
+  return new FakeSender(new FakeTrack('video'), new FakeMediaStream());
+}
+
+describe('degradationPreferenceFor', () => {
+  it('keeps the resolution of screen content and leaves everything else to the browser', () => {
+    expect(degradationPreferenceFor(track('video', 'detail'))).toBe('maintain-resolution');
+    expect(degradationPreferenceFor(track('video', 'text'))).toBe('maintain-resolution');
+    expect(degradationPreferenceFor(track('video'))).toBeUndefined();
+    expect(degradationPreferenceFor(track('video', 'motion'))).toBeUndefined();
+    expect(degradationPreferenceFor(track('audio', 'speech'))).toBeUndefined();
+    expect(degradationPreferenceFor(null)).toBeUndefined();
+  });
+});
+
+describe(applyDegradationPreference.name, () => {
+  beforeEach(() => jest.spyOn(console, 'debug').mockImplementation(() => undefined));
+  afterEach(() => jest.restoreAllMocks());
+
+  it('sets maintain-resolution for a screen and gives the camera the browser default back', async () => {
+    const sender = videoSender();
+    await applyDegradationPreference(sender as unknown as RTCRtpSender, track('video', 'detail'));
+    await applyDegradationPreference(sender as unknown as RTCRtpSender, track('video'));
+    expect(sender.parameterChanges.map((each) => each.degradationPreference)).toEqual(['maintain-resolution', undefined]);
+    expect('degradationPreference' in sender.getParameters()).toBe(false);
+    // The rest of the parameters (encodings, the transaction) go back as the browser gave them.
+    expect(sender.parameterChanges[0]).toMatchObject({ transactionId: 'fake-1', encodings: [{ active: true }] });
+  });
+
+  it('leaves a sender alone when it already has the wanted preference', async () => {
+    const sender = videoSender();
+    await applyDegradationPreference(sender as unknown as RTCRtpSender, track('video'));
+    await applyDegradationPreference(sender as unknown as RTCRtpSender, null);
+    expect(sender.parameterChanges).toEqual([]);
+  });
+
+  it('goes on sending when the browser refuses the parameter', async () => {
+    const sender = videoSender();
+    sender.setParameters = () => Promise.reject(new DOMException('not supported', 'InvalidModificationError'));
+    await expect(applyDegradationPreference(sender as unknown as RTCRtpSender, track('video', 'detail'))).resolves.toBeUndefined();
+    sender.getParameters = () => {
+      throw new TypeError('getParameters is not a function');
+    };
+    await expect(applyDegradationPreference(sender as unknown as RTCRtpSender, track('video', 'detail'))).resolves.toBeUndefined();
+    expect(console.debug).toHaveBeenCalledTimes(2);
+  });
+});
