@@ -43,6 +43,22 @@ describe('logging in, in real Chromium', () => {
     await user.page.getByTestId('current-user').filter({ hasText: 'dots.are.fine' }).waitFor();
   }, 30_000);
 
+  it('in a browser without WebRTC (as Debian\'s WebKitGTK) says so from the first page, and a login rings nobody', async () => {
+    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, 'no-webrtc-1', '/', {
+      initScripts: [() => delete (window as { RTCPeerConnection?: unknown }).RTCPeerConnection],
+    });
+    suite.open.push(user);
+    const banner = user.page.getByTestId('no-webrtc');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('cannot make or take video calls');
+    await user.submitLogin('no-webrtc-1');
+    expect(await user.errorMessage()).toContain('cannot make or take video calls');
+    expect(await nameField(user.page)).toMatchObject({ invalid: null });
+    // Nobody can ring this page: it never said its name to the server.
+    expect(user.sentTypes).not.toContain('login');
+    expect(await user.page.getByTestId('current-user').count()).toBe(0);
+  });
+
   it('a second tab of the same browser offers the first tab’s name instead of logging in with it and failing', async () => {
     const ann = await DuetUser.logIn(suite.browser, suite.server.baseUrl, 'ann-tabs');
     suite.open.push(ann);

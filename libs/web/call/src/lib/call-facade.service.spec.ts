@@ -3,19 +3,27 @@ import { CallClosedError } from '@duet/web/rtc';
 import { stubServices } from '../testing/stub-services';
 import { CallFacade, OUTAGE_NOTICE_DELAY_MS, REMEMBERED_NAME_KEY, TAB_NAME_KEY } from './call-facade.service';
 import { LOGIN_RETRY_FIRST_MS, LOGIN_RETRY_MAX_MS } from './login-retry';
-import { INVALID_NAME } from './words';
+import { INVALID_NAME, NO_WEBRTC } from './words';
 
 describe(CallFacade.name, () => {
   let stubs: ReturnType<typeof stubServices>;
   let facade: CallFacade;
 
-  function setUp(saved: Record<string, string> = {}, savedInTab: Record<string, string> = {}) {
-    stubs = stubServices(saved, savedInTab);
+  function setUp(saved: Record<string, string> = {}, savedInTab: Record<string, string> = {}, webrtc = true) {
+    stubs = stubServices(saved, savedInTab, webrtc);
     TestBed.configureTestingModule({ providers: stubs.providers });
     facade = TestBed.inject(CallFacade);
   }
 
   afterEach(() => TestBed.resetTestingModule());
+
+  it('in a browser without WebRTC, logs in neither by itself nor on the click, and says why', () => {
+    setUp({}, { [TAB_NAME_KEY]: 'alice' }, false);
+    facade.start();
+    facade.logIn('alice');
+    expect(stubs.signaling.logIn).not.toHaveBeenCalled();
+    expect(facade.loginProblem()).toEqual({ text: NO_WEBRTC, blamesName: false });
+  });
 
   it('refuses an invalid name without asking the server, and says why in the login form', () => {
     setUp();

@@ -13,6 +13,7 @@ import {
   SignalingClient,
   TAB_STORAGE,
   VerificationService,
+  WEBRTC_AVAILABLE,
   isInCall,
   readPreference,
   writePreference,
@@ -24,6 +25,7 @@ import { LoginRetry } from './login-retry';
 import {
   CALL_ALREADY_ENDED,
   INVALID_NAME,
+  NO_WEBRTC,
   SOMETHING_WENT_WRONG,
   callStatusSentence,
   connectionProblemSentence,
@@ -62,6 +64,7 @@ export class CallFacade {
   private readonly alerts = inject(CallAlertsService);
   private readonly storage = inject(PREFERENCE_STORAGE);
   private readonly tabStorage = inject(TAB_STORAGE);
+  private readonly webrtc = inject(WEBRTC_AVAILABLE);
 
   private readonly lastNotice = signal<string | null>(null);
   private readonly loginProblemState = signal<LoginProblem | null>(null);
@@ -185,7 +188,7 @@ export class CallFacade {
    */
   start(): void {
     const name = this.tabName;
-    if (!name || !isValidUsername(name)) return;
+    if (!this.webrtc || !name || !isValidUsername(name)) return;
     this.lastLogin = { name, automatic: true };
     this.signaling.logIn(name);
   }
@@ -199,6 +202,11 @@ export class CallFacade {
   logIn(name: string): void {
     const username = name.trim();
     this.loginRetry.reset();
+    if (!this.webrtc) {
+      // Online here, this page would be rung and could never answer: the caller would hear "hung up".
+      this.loginProblemState.set({ text: NO_WEBRTC, blamesName: false });
+      return;
+    }
     if (!isValidUsername(username)) {
       this.loginProblemState.set({ text: INVALID_NAME, blamesName: true });
       return;

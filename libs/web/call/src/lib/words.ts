@@ -139,6 +139,11 @@ export const INSECURE_CONTEXT_BANNER =
   'Calls, chat, files and the verification code still work, and you see and hear the other side. ' +
   `To send your own camera and microphone: ${OPEN_OVER_HTTPS.charAt(0).toLowerCase()}${OPEN_OVER_HTTPS.slice(1)}`;
 
+/** Shown from the first page on, and as the login's answer, where the browser has no WebRTC. */
+export const NO_WEBRTC =
+  'This browser cannot make or take video calls: it has no WebRTC. ' +
+  'Open Duet in a current Chrome, Edge, Firefox or Safari.';
+
 const MEDIA_PROBLEMS: Record<MediaProblem, string> = {
   'permission-denied': 'Camera/microphone permission denied.',
   'not-found': 'No camera/microphone found.',

@@ -24,6 +24,7 @@ import {
   SignalingClient,
   SignalingSession,
   TAB_STORAGE,
+  WEBRTC_AVAILABLE,
 } from '@duet/web/rtc';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { AUDIO_CONTEXT_FACTORY } from '../lib/alerts/call-alerts.service';
@@ -41,7 +42,8 @@ function mapStorage(map: Map<string, string>): Pick<Storage, 'getItem' | 'setIte
  * Stand-ins for the rtc services: the UI tests drive their signals and watch the calls made.
  * `saved` is what localStorage holds, `savedInTab` what this tab's sessionStorage holds.
  */
-export function stubServices(saved: Record<string, string> = {}, savedInTab: Record<string, string> = {}) {
+/** `webrtc`: whether the browser stands for one with RTCPeerConnection (jsdom has none). */
+export function stubServices(saved: Record<string, string> = {}, savedInTab: Record<string, string> = {}, webrtc = true) {
   const session = new BehaviorSubject<SignalingSession | null>(null);
   const signaling = {
     connectionState: signal<ConnectionState>('open'),
@@ -137,6 +139,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
     { provide: TAB_STORAGE, useValue: mapStorage(tabStorage) },
+    { provide: WEBRTC_AVAILABLE, useValue: webrtc },
   ];
   /** Logs in as `username` the way the real client would after the server said yes. */
   const logInAs = (username: string) => {

@@ -47,6 +47,16 @@ export const SECURE_CONTEXT = new InjectionToken<boolean>('SECURE_CONTEXT', {
   factory: () => inject(DOCUMENT).defaultView?.isSecureContext !== false,
 });
 
+/**
+ * Whether the browser has WebRTC at all. Some engines ship without it (Debian's WebKitGTK build:
+ * no `RTCPeerConnection`, see docs/browsers.md); there a login would only let people ring a page
+ * that can never answer, so the app says so instead.
+ */
+export const WEBRTC_AVAILABLE = new InjectionToken<boolean>('WEBRTC_AVAILABLE', {
+  providedIn: 'root',
+  factory: () => typeof inject(DOCUMENT).defaultView?.RTCPeerConnection === 'function',
+});
+
 function mediaDevices(): MediaDevices | null {
   return secureMediaDevices(globalThis as MediaScope);
 }

@@ -1,17 +1,22 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
-import { SECURE_CONTEXT } from '@duet/web/rtc';
-import { INSECURE_CONTEXT_BANNER } from '../words';
+import { SECURE_CONTEXT, WEBRTC_AVAILABLE } from '@duet/web/rtc';
+import { INSECURE_CONTEXT_BANNER, NO_WEBRTC } from '../words';
 
 /**
  * Says, from the first page on, that a page opened over plain http on a network address has no
  * camera, microphone, screen sharing or notifications, what still works, and how to fix it.
- * Nothing where the page is a secure context.
+ * Nothing where the page is a secure context. Likewise a browser without WebRTC, where nothing works.
  */
 @Component({
   selector: 'duet-secure-context-banner',
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
-    @if (!secure) {
+    @if (!webrtc) {
+      <aside class="banner" role="note" aria-label="No video calls in this browser" data-testid="no-webrtc">
+        <span class="icon" aria-hidden="true">⚠</span>
+        <p>{{ noWebrtc }}</p>
+      </aside>
+    } @else if (!secure) {
       <aside class="banner" role="note" aria-label="Not a secure context" data-testid="insecure-context">
         <span class="icon" aria-hidden="true">🔓</span>
         <p>{{ text }}</p>
@@ -37,4 +42,6 @@ import { INSECURE_CONTEXT_BANNER } from '../words';
 export class SecureContextBannerComponent {
   protected readonly secure = inject(SECURE_CONTEXT);
   protected readonly text = INSECURE_CONTEXT_BANNER;
+  protected readonly webrtc = inject(WEBRTC_AVAILABLE);
+  protected readonly noWebrtc = NO_WEBRTC;
 }
