@@ -6,6 +6,8 @@ export type FirefoxBrowser = PuppeteerModule.Browser;
 /**
  * Fake camera and microphone with no permission prompt (TOOLCHAIN.md, Firefox). Firefox's fake
  * camera is 640×480 at 30 fps here; its host candidates are mDNS `.local` names whatever the prefs.
+ * `media.navigator.permission.disabled` also skips getDisplayMedia's picker (the first screen is
+ * shared), but no pref fakes a screen: screen share needs an X display (`FirefoxOptions.display`).
  */
 export const FIREFOX_PREFS: Record<string, unknown> = {
   'media.navigator.streams.fake': true,
@@ -36,12 +38,18 @@ function loadPuppeteer(): typeof PuppeteerModule.default {
 }
 
 /** Stock Firefox driven over WebDriver BiDi (Playwright's Firefox needs a patched build). */
-export function launchFirefox(): Promise<FirefoxBrowser> {
+export function launchFirefox(options: FirefoxOptions = {}): Promise<FirefoxBrowser> {
   return loadPuppeteer().launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
     executablePath: firefoxPath(),
     headless: true,
     extraPrefsFirefox: FIREFOX_PREFS,
+    ...(options.display ? { env: { ...process.env, DISPLAY: options.display } } : {}),
   });
+}
+
+export interface FirefoxOptions {
+  /** An X display (support/virtual-screen.ts) for getDisplayMedia to capture; headless has none. */
+  display?: string;
 }

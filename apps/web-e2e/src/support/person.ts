@@ -144,4 +144,34 @@ export class Person {
   close(): Promise<void> {
     return this.driver.close();
   }
+
+  /** Waits until an element matching the CSS `selector` is in the page (`present`) or gone (!`present`). */
+  async waitForElement(selector: string, present = true, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.driver.waitForFunction(
+        ({ selector, present }) => (document.querySelector(selector) !== null) === present,
+        { selector, present },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw this.failure(`${selector} was never ${present ? 'there' : 'gone'}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Before the app opens: saved files go where the test can read them (PageDriver.prepareToSaveFiles). */
+  prepareToSaveFiles(): Promise<void> {
+    return this.driver.prepareToSaveFiles();
+  }
+
+  /** Waits until the file this person saved as `name` is complete; returns its SHA-256 (hex). */
+  async waitForSavedFileSha256(name: string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const sha256 = await this.driver.savedFileSha256(name);
+      if (sha256 !== null) return sha256;
+      if (Date.now() > deadline) throw this.failure(`${name} was never saved completely`);
+      // Polling the disk (or the page's storage); a condition, not a sleep for its own sake.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 }
