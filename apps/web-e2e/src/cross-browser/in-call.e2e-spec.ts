@@ -7,19 +7,35 @@ import { Person } from '../support/person';
 
 const MB = 1024 * 1024;
 
-/** `who` presses a toggle; `other` sees the flag it raises, then sees it go when it is pressed again. */
-async function toggleSeenAcross(who: Person, other: Person, button: string, flag: string, text: string): Promise<void> {
-  await who.click(button);
-  await who.waitForElement(`[data-testid="${button}"][aria-pressed="true"]`);
-  expect(await other.waitForText(flag, text, 10_000)).toBe(text);
-  if (flag === 'remote-camera-off') {
-    // Instead of a frozen picture: the initial of who turned the camera off.
-    await other.waitForElement('.placeholder .avatar');
-    expect(await other.driver.evaluate(() => document.querySelector('.avatar')?.textContent?.trim(), undefined)).toBe(who.name[0].toUpperCase());
-  }
-  await who.click(button);
-  await who.waitForElement(`[data-testid="${button}"][aria-pressed="false"]`);
-  await other.waitForElement(`[data-testid="${flag}"]`, false, 10_000);
+/** `who` mutes: `other` sees the flag and hears silence; unmuting brings both back. */
+async function muteSeenAndHeard(who: Person, other: Person): Promise<void> {
+  await other.startListening();
+  await other.waitForSound(false);
+  await who.click('mute-button');
+  await who.waitForElement('[data-testid="mute-button"][aria-pressed="true"]');
+  expect(await other.waitForText('remote-muted', `${who.name} is muted`, 10_000)).toBe(`${who.name} is muted`);
+  await other.waitForSound(true);
+
+  await who.click('mute-button');
+  await who.waitForElement('[data-testid="mute-button"][aria-pressed="false"]');
+  await other.waitForElement('[data-testid="remote-muted"]', false, 10_000);
+  await other.waitForSound(false);
+  await other.stopListening();
+}
+
+/** `who` turns the camera off: `other` sees the flag and the initial as the picture stops; then video again. */
+async function cameraOffSeen(who: Person, other: Person): Promise<void> {
+  await who.click('camera-button');
+  await who.waitForElement('[data-testid="camera-button"][aria-pressed="true"]');
+  const flag = `${who.name} turned their camera off`;
+  expect(await other.waitForText('remote-camera-off', flag, 10_000)).toBe(flag);
+  await other.waitForElement('.placeholder .avatar');
+  expect(await other.driver.evaluate(() => document.querySelector('.avatar')?.textContent?.trim(), undefined)).toBe(who.name[0].toUpperCase());
+  await other.waitForFramesToStop('remote-video');
+
+  await who.click('camera-button');
+  await who.waitForElement('[data-testid="camera-button"][aria-pressed="false"]');
+  await other.waitForElement('[data-testid="remote-camera-off"]', false, 10_000);
   await other.waitForElement('.placeholder .avatar', false);
   await other.waitForNewFrames('remote-video');
 }
@@ -62,15 +78,15 @@ describe('cross-browser in-call features', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   describe.each(DIRECTIONS)('%s calls %s', (callerEngine, calleeEngine) => {
-    it('mute and camera off show on the other side and clear again; a shared screen replaces the camera and gives it back', async () => {
+    it('mute silences and camera off stops the picture on the other side, each flagged, and both come back; a shared screen replaces the camera and gives it back', async () => {
       run += 1;
       const caller = await suite.logIn(callerEngine, `${callerEngine}-m${run}`);
       const callee = await suite.logIn(calleeEngine, `${calleeEngine}-m${run}`);
       await callAndAnswer(caller, callee);
 
       for (const [who, other] of [[caller, callee], [callee, caller]]) {
-        await toggleSeenAcross(who, other, 'mute-button', 'remote-muted', `${who.name} is muted`);
-        await toggleSeenAcross(who, other, 'camera-button', 'remote-camera-off', `${who.name} turned their camera off`);
+        await muteSeenAndHeard(who, other);
+        await cameraOffSeen(who, other);
       }
 
       // Screen share, both ways: the receiver sees the screen, then the camera again.
@@ -88,7 +104,7 @@ describe('cross-browser in-call features', () => {
         await waitForPicture(viewer, { like: camera, unlike: screen, scaled: true });
         await viewer.waitForNewFrames('remote-video');
       }
-    }, 120_000);
+    }, 180_000);
 
     it('both see the same verification code, chat crosses each way, and a 5 MB file arrives intact', async () => {
       run += 1;
@@ -121,7 +137,7 @@ describe('cross-browser in-call features', () => {
       await callee.waitForElement('[data-testid="file-transfer"][data-status="done"]', true, 60_000);
       await caller.waitForElement('[data-testid="file-transfer"][data-status="done"]', true, 10_000);
       expect(await callee.waitForSavedFileSha256(name)).toBe(createHash('sha256').update(data).digest('hex'));
-    }, 120_000);
+    }, 180_000);
   });
 });
 

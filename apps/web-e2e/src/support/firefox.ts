@@ -12,6 +12,10 @@ export type FirefoxBrowser = PuppeteerModule.Browser;
 export const FIREFOX_PREFS: Record<string, unknown> = {
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
+  // Headless here has no sound server, and without an audio device every AudioContext stays
+  // suspended: a test's own ear (Person.startListening) would hear nothing. Firefox's mock audio
+  // backend (its own tests use it) plays into nothing, as Chromium's --mute-audio does.
+  'media.cubeb.force_mock_context': true,
 };
 
 /** Debian's Firefox ESR; missing Firefox is a failure, never a skip (as for Chromium). */

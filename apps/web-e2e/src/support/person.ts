@@ -174,4 +174,110 @@ export class Person {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+
+  /**
+   * Listens to the remote <video>'s sound as a person hears it: an AudioContext analyser the TEST
+   * makes on the element's stream, keeping the loudest sample of each 50 ms slice.
+   */
+  async startListening(): Promise<void> {
+    await this.driver.evaluate(() => {
+      const page = window as unknown as { __testEar?: { peaks: number[]; state(): string; stop(): void } };
+      page.__testEar?.stop();
+      const stream = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.srcObject;
+      if (!(stream instanceof MediaStream)) throw new Error('the remote video has no stream');
+      const context = new AudioContext();
+      // Not awaited: a browser that blocks it keeps the promise pending (then nothing is heard, and
+      // waitForSound says the context's state).
+      void context.resume();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 2048;
+      const source = context.createMediaStreamSource(stream);
+      source.connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      const peaks: number[] = [];
+      const timer = setInterval(() => {
+        analyser.getFloatTimeDomainData(samples);
+        let peak = 0;
+        for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+        peaks.push(peak);
+        if (peaks.length > 400) peaks.shift();
+      }, 50);
+      page.__testEar = {
+        peaks,
+        state: () => context.state,
+        stop: () => {
+          clearInterval(timer);
+          source.disconnect();
+          void context.close();
+        },
+      };
+    }, undefined);
+  }
+
+  /**
+   * Waits until the last `windowMs` of what startListening() hears were all silent (`silent`) or
+   * had a clearly audible moment. Chromium's fake microphone beeps in bursts: a window is judged.
+   */
+  async waitForSound(silent: boolean, windowMs = 1_500, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.driver.waitForFunction(
+        ({ silent, slices }) => {
+          const peaks = (window as unknown as { __testEar?: { peaks: number[] } }).__testEar?.peaks ?? [];
+          if (peaks.length < slices) return false;
+          const loudest = Math.max(...peaks.slice(-slices));
+          return silent ? loudest < 0.01 : loudest > 0.05;
+        },
+        { silent, slices: Math.ceil(windowMs / 50) },
+        timeoutMs,
+        100,
+      );
+    } catch (error) {
+      const recent = await this.driver.evaluate(() => {
+        const ear = (window as unknown as { __testEar?: { peaks: number[]; state(): string } }).__testEar;
+        return `${(ear?.peaks ?? []).slice(-40).map((peak) => peak.toFixed(3)).join(' ')} (audio context ${ear?.state()})`;
+      }, undefined);
+      throw this.failure(`never ${silent ? 'silent' : 'audible'}; last peaks: ${recent}: ${(error as Error).message}`);
+    }
+  }
+
+  async stopListening(): Promise<void> {
+    await this.driver.evaluate(() => {
+      const page = window as unknown as { __testEar?: { stop(): void } };
+      page.__testEar?.stop();
+      delete page.__testEar;
+    }, undefined);
+  }
+
+  /** Waits until the <video> has presented no new frame for `quietMs` (the sender stopped sending). */
+  async waitForFramesToStop(testId: 'remote-video' | 'local-video', quietMs = 1_500, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.driver.evaluate(
+        ({ selector, quietMs, timeoutMs }) =>
+          new Promise<void>((resolve, reject) => {
+            const video = document.querySelector<HTMLVideoElement>(selector);
+            if (!video) return reject(new Error(`no ${selector}`));
+            let open = true;
+            const finish = (error?: Error) => {
+              open = false;
+              clearTimeout(quiet);
+              clearTimeout(deadline);
+              if (error) reject(error);
+              else resolve();
+            };
+            let quiet = setTimeout(finish, quietMs);
+            const deadline = setTimeout(() => finish(new Error(`frames kept coming for ${timeoutMs} ms`)), timeoutMs);
+            const onFrame = () => {
+              if (!open) return;
+              clearTimeout(quiet);
+              quiet = setTimeout(finish, quietMs);
+              video.requestVideoFrameCallback(onFrame);
+            };
+            video.requestVideoFrameCallback(onFrame);
+          }),
+        { selector: `video[data-testid="${testId}"]`, quietMs, timeoutMs },
+      );
+    } catch (error) {
+      throw this.failure(`${testId} did not stop: ${(error as Error).message}`);
+    }
+  }
 }
