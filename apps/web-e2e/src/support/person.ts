@@ -247,37 +247,4 @@ export class Person {
       delete page.__testEar;
     }, undefined);
   }
-
-  /** Waits until the <video> has presented no new frame for `quietMs` (the sender stopped sending). */
-  async waitForFramesToStop(testId: 'remote-video' | 'local-video', quietMs = 1_500, timeoutMs = 15_000): Promise<void> {
-    try {
-      await this.driver.evaluate(
-        ({ selector, quietMs, timeoutMs }) =>
-          new Promise<void>((resolve, reject) => {
-            const video = document.querySelector<HTMLVideoElement>(selector);
-            if (!video) return reject(new Error(`no ${selector}`));
-            let open = true;
-            const finish = (error?: Error) => {
-              open = false;
-              clearTimeout(quiet);
-              clearTimeout(deadline);
-              if (error) reject(error);
-              else resolve();
-            };
-            let quiet = setTimeout(finish, quietMs);
-            const deadline = setTimeout(() => finish(new Error(`frames kept coming for ${timeoutMs} ms`)), timeoutMs);
-            const onFrame = () => {
-              if (!open) return;
-              clearTimeout(quiet);
-              quiet = setTimeout(finish, quietMs);
-              video.requestVideoFrameCallback(onFrame);
-            };
-            video.requestVideoFrameCallback(onFrame);
-          }),
-        { selector: `video[data-testid="${testId}"]`, quietMs, timeoutMs },
-      );
-    } catch (error) {
-      throw this.failure(`${testId} did not stop: ${(error as Error).message}`);
-    }
-  }
 }
