@@ -25,8 +25,8 @@ async function muteSeenAndHeard(who: Person, other: Person): Promise<void> {
 
 /**
  * `who` turns the camera off: `other` sees the flag and `who`'s initial instead of the video; then
- * the video again. (Not that frames stop: Firefox's sender still sends about one a second after
- * replaceTrack(null): its framesSent keeps rising by about one a second. The initial covers it.)
+ * the video again. (Not that frames stop: after replaceTrack(null) Firefox's sender goes on sending
+ * about one frame a second, its framesSent rising; the initial covers them.)
  */
 async function cameraOffSeen(who: Person, other: Person): Promise<void> {
   await who.click('camera-button');
