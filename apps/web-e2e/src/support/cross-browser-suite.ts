@@ -4,6 +4,7 @@ import { FirefoxBrowser, launchFirefox } from './firefox';
 import { Engine } from './page-driver';
 import { Person } from './person';
 import { RunningServer, ServerOptions, startServer } from './server';
+import { VirtualScreen, startVirtualScreen } from './virtual-screen';
 
 /** Every pair of engines a cross-browser flow runs in, each way round: [caller, callee]. */
 export const DIRECTIONS: [Engine, Engine][] = [
@@ -23,13 +24,19 @@ export interface CrossBrowserSuite {
   readonly stopAfterTest: (() => Promise<void>)[];
 }
 
+export interface SuiteExtras {
+  /** Gives Firefox an X display to share (support/virtual-screen.ts): only screen-share tests need it. */
+  firefoxScreen?: boolean;
+}
+
 /**
  * One real server, one Chromium (Playwright) and one Firefox ESR (puppeteer-core over WebDriver
  * BiDi) for the whole file; each test's people closed after it. Call it inside `describe`.
  */
-export function crossBrowserSuite(options: ServerOptions = {}): CrossBrowserSuite {
+export function crossBrowserSuite(options: ServerOptions = {}, extras: SuiteExtras = {}): CrossBrowserSuite {
   const people: Person[] = [];
   const suite = { stopAfterTest: [] as (() => Promise<void>)[] } as unknown as CrossBrowserSuite;
+  let screen: VirtualScreen | undefined;
 
   suite.open = async (engine, name) => {
     const person = engine === 'chromium' ? await Person.inChromium(suite.chromium, name) : await Person.inFirefox(suite.firefox, name);
@@ -47,7 +54,9 @@ export function crossBrowserSuite(options: ServerOptions = {}): CrossBrowserSuit
     await Promise.all([
       startServer(options).then((server) => (suite.server = server)),
       launchChromium().then((browser) => (suite.chromium = browser)),
-      launchFirefox().then((browser) => (suite.firefox = browser)),
+      (extras.firefoxScreen ? startVirtualScreen().then((started) => (screen = started)) : Promise.resolve(undefined))
+        .then((started) => launchFirefox({ display: started?.display }))
+        .then((browser) => (suite.firefox = browser)),
     ]);
   }, 60_000);
 
@@ -58,6 +67,7 @@ export function crossBrowserSuite(options: ServerOptions = {}): CrossBrowserSuit
 
   afterAll(async () => {
     await Promise.all([suite.chromium?.close(), suite.firefox?.close(), suite.server?.stop()]);
+    await screen?.stop();
   });
 
   return suite;

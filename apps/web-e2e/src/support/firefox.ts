@@ -6,10 +6,16 @@ export type FirefoxBrowser = PuppeteerModule.Browser;
 /**
  * Fake camera and microphone with no permission prompt (TOOLCHAIN.md, Firefox). Firefox's fake
  * camera is 640×480 at 30 fps here; its host candidates are mDNS `.local` names whatever the prefs.
+ * `media.navigator.permission.disabled` also skips getDisplayMedia's picker (the first screen is
+ * shared), but no pref fakes a screen: screen share needs an X display (`FirefoxOptions.display`).
  */
 export const FIREFOX_PREFS: Record<string, unknown> = {
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
+  // Headless here has no sound server, and without an audio device every AudioContext stays
+  // suspended: a test's own ear (Person.startListening) would hear nothing. Firefox's mock audio
+  // backend (its own tests use it) plays into nothing, as Chromium's --mute-audio does.
+  'media.cubeb.force_mock_context': true,
 };
 
 /** Debian's Firefox ESR; missing Firefox is a failure, never a skip (as for Chromium). */
@@ -36,12 +42,18 @@ function loadPuppeteer(): typeof PuppeteerModule.default {
 }
 
 /** Stock Firefox driven over WebDriver BiDi (Playwright's Firefox needs a patched build). */
-export function launchFirefox(): Promise<FirefoxBrowser> {
+export function launchFirefox(options: FirefoxOptions = {}): Promise<FirefoxBrowser> {
   return loadPuppeteer().launch({
     browser: 'firefox',
     protocol: 'webDriverBiDi',
     executablePath: firefoxPath(),
     headless: true,
     extraPrefsFirefox: FIREFOX_PREFS,
+    ...(options.display ? { env: { ...process.env, DISPLAY: options.display } } : {}),
   });
+}
+
+export interface FirefoxOptions {
+  /** An X display (support/virtual-screen.ts) for getDisplayMedia to capture; headless has none. */
+  display?: string;
 }

@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
 import type * as PuppeteerModule from 'puppeteer-core';
 
@@ -24,6 +28,13 @@ export interface PageDriver {
   screenshot(path: string): Promise<void>;
   onConsole(listener: (line: string) => void): void;
   close(): Promise<void>;
+  /**
+   * Before the app opens: received files go where the test can read them, the way this browser
+   * saves them (Chromium: the save dialog, answered with a file; Firefox: its downloads folder).
+   */
+  prepareToSaveFiles(): Promise<void>;
+  /** The SHA-256 (hex) of the saved file called `name`, or null while it is not complete there. */
+  savedFileSha256(name: string): Promise<string | null>;
 }
 
 const byTestId = (testId: string) => `[data-testid="${testId}"]`;
@@ -95,6 +106,28 @@ export class PlaywrightDriver implements PageDriver {
   close(): Promise<void> {
     return this.page.context().close();
   }
+
+  async prepareToSaveFiles(): Promise<void> {
+    // Headless Chromium cannot show the save dialog (it answers AbortError, as a cancel). The person
+    // answers it with a file in the origin's private file system: a real FileSystemFileHandle that
+    // the app writes through createWritable() as it would any file a person picked.
+    await this.page.addInitScript(() => {
+      (window as { showSaveFilePicker?: unknown }).showSaveFilePicker = async ({ suggestedName }: { suggestedName: string }) =>
+        (await navigator.storage.getDirectory()).getFileHandle(suggestedName, { create: true });
+    });
+  }
+
+  savedFileSha256(name: string): Promise<string | null> {
+    return this.page.evaluate(async (fileName) => {
+      try {
+        const handle = await (await navigator.storage.getDirectory()).getFileHandle(fileName);
+        const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
+        return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+      } catch {
+        return null;
+      }
+    }, name);
+  }
 }
 
 /**
@@ -154,7 +187,37 @@ export class PuppeteerDriver implements PageDriver {
     this.page.on('console', (message) => listener(`[${message.type()}] ${message.text()}`));
   }
 
-  close(): Promise<void> {
-    return this.context.close();
+  async close(): Promise<void> {
+    await this.context.close();
+    if (this.downloads) rmSync(this.downloads, { recursive: true, force: true });
   }
+
+  private downloads: string | null = null;
+
+  /**
+   * Firefox has no save dialog for the app to open: its service worker streams the file into a
+   * download (duet-download-sw.js). Downloads of this person's user context go to a fresh folder.
+   */
+  async prepareToSaveFiles(): Promise<void> {
+    const folder = (this.downloads ??= mkdtempSync(join(tmpdir(), 'duet-firefox-downloads-')));
+    // Puppeteer sets download behaviour only when it creates a context: send BiDi's own command.
+    const { userContext } = this.context as unknown as BidiContext;
+    await userContext.browser.setDownloadBehavior({ policy: 'allow', downloadPath: folder }, [userContext.id]);
+  }
+
+  async savedFileSha256(name: string): Promise<string | null> {
+    if (!this.downloads) throw new Error('prepareToSaveFiles() was not called');
+    const path = join(this.downloads, name);
+    // Firefox writes `<name>.part` and renames it to `<name>` once the download completed.
+    if (!existsSync(path) || existsSync(`${path}.part`)) return null;
+    return createHash('sha256').update(readFileSync(path)).digest('hex');
+  }
+}
+
+/** What puppeteer-core's BiDi BrowserContext holds (not in its public types). */
+interface BidiContext {
+  userContext: {
+    id: string;
+    browser: { setDownloadBehavior(behavior: { policy: 'allow'; downloadPath: string }, userContexts: string[]): Promise<void> };
+  };
 }

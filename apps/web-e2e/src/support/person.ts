@@ -144,4 +144,107 @@ export class Person {
   close(): Promise<void> {
     return this.driver.close();
   }
+
+  /** Waits until an element matching the CSS `selector` is in the page (`present`) or gone (!`present`). */
+  async waitForElement(selector: string, present = true, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.driver.waitForFunction(
+        ({ selector, present }) => (document.querySelector(selector) !== null) === present,
+        { selector, present },
+        timeoutMs,
+      );
+    } catch (error) {
+      throw this.failure(`${selector} was never ${present ? 'there' : 'gone'}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Before the app opens: saved files go where the test can read them (PageDriver.prepareToSaveFiles). */
+  prepareToSaveFiles(): Promise<void> {
+    return this.driver.prepareToSaveFiles();
+  }
+
+  /** Waits until the file this person saved as `name` is complete; returns its SHA-256 (hex). */
+  async waitForSavedFileSha256(name: string, timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const sha256 = await this.driver.savedFileSha256(name);
+      if (sha256 !== null) return sha256;
+      if (Date.now() > deadline) throw this.failure(`${name} was never saved completely`);
+      // Polling the disk (or the page's storage); a condition, not a sleep for its own sake.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /**
+   * Listens to the remote <video>'s sound as a person hears it: an AudioContext analyser the TEST
+   * makes on the element's stream, keeping the loudest sample of each 50 ms slice.
+   */
+  async startListening(): Promise<void> {
+    await this.driver.evaluate(() => {
+      const page = window as unknown as { __testEar?: { peaks: number[]; state(): string; stop(): void } };
+      page.__testEar?.stop();
+      const stream = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.srcObject;
+      if (!(stream instanceof MediaStream)) throw new Error('the remote video has no stream');
+      const context = new AudioContext();
+      // Not awaited: a browser that blocks it keeps the promise pending (then nothing is heard, and
+      // waitForSound says the context's state).
+      void context.resume();
+      const analyser = context.createAnalyser();
+      analyser.fftSize = 2048;
+      const source = context.createMediaStreamSource(stream);
+      source.connect(analyser);
+      const samples = new Float32Array(analyser.fftSize);
+      const peaks: number[] = [];
+      const timer = setInterval(() => {
+        analyser.getFloatTimeDomainData(samples);
+        let peak = 0;
+        for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+        peaks.push(peak);
+        if (peaks.length > 400) peaks.shift();
+      }, 50);
+      page.__testEar = {
+        peaks,
+        state: () => context.state,
+        stop: () => {
+          clearInterval(timer);
+          source.disconnect();
+          void context.close();
+        },
+      };
+    }, undefined);
+  }
+
+  /**
+   * Waits until the last `windowMs` of what startListening() hears were all silent (`silent`) or
+   * had a clearly audible moment. Chromium's fake microphone beeps in bursts: a window is judged.
+   */
+  async waitForSound(silent: boolean, windowMs = 1_500, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.driver.waitForFunction(
+        ({ silent, slices }) => {
+          const peaks = (window as unknown as { __testEar?: { peaks: number[] } }).__testEar?.peaks ?? [];
+          if (peaks.length < slices) return false;
+          const loudest = Math.max(...peaks.slice(-slices));
+          return silent ? loudest < 0.01 : loudest > 0.05;
+        },
+        { silent, slices: Math.ceil(windowMs / 50) },
+        timeoutMs,
+        100,
+      );
+    } catch (error) {
+      const recent = await this.driver.evaluate(() => {
+        const ear = (window as unknown as { __testEar?: { peaks: number[]; state(): string } }).__testEar;
+        return `${(ear?.peaks ?? []).slice(-40).map((peak) => peak.toFixed(3)).join(' ')} (audio context ${ear?.state()})`;
+      }, undefined);
+      throw this.failure(`never ${silent ? 'silent' : 'audible'}; last peaks: ${recent}: ${(error as Error).message}`);
+    }
+  }
+
+  async stopListening(): Promise<void> {
+    await this.driver.evaluate(() => {
+      const page = window as unknown as { __testEar?: { stop(): void } };
+      page.__testEar?.stop();
+      delete page.__testEar;
+    }, undefined);
+  }
 }
