@@ -24,9 +24,9 @@ async function muteSeenAndHeard(who: Person, other: Person): Promise<void> {
 }
 
 /**
- * `who` turns the camera off: `other` sees the flag and `who`'s initial instead of the video; then
- * the video again. (Not that frames stop: after replaceTrack(null) Firefox's sender goes on sending
- * about one frame a second, its framesSent rising; the initial covers them.)
+ * `who` turns the camera off: `other` sees the flag and `who`'s initial instead of the video, and no
+ * frame arrives any more (Firefox went on sending one a second after replaceTrack(null) until the
+ * sender's encodings were switched off too); then the video again.
  */
 async function cameraOffSeen(who: Person, other: Person): Promise<void> {
   await who.click('camera-button');
@@ -35,6 +35,7 @@ async function cameraOffSeen(who: Person, other: Person): Promise<void> {
   expect(await other.waitForText('remote-camera-off', flag, 10_000)).toBe(flag);
   await other.waitForElement('.placeholder .avatar');
   expect(await other.driver.evaluate(() => document.querySelector('.avatar')?.textContent?.trim(), undefined)).toBe(who.name[0].toUpperCase());
+  await other.waitForVideoToStop();
 
   await who.click('camera-button');
   await who.waitForElement('[data-testid="camera-button"][aria-pressed="false"]');

@@ -247,4 +247,47 @@ export class Person {
       delete page.__testEar;
     }, undefined);
   }
+
+  /**
+   * Waits until the other side's video sends no new frame for `quietMs`: the test's own tiny
+   * <video> on the remote stream counts them (the app's element may be hidden behind an initial,
+   * where browsers stop presenting frames, which would prove nothing).
+   */
+  async waitForVideoToStop(quietMs = 2_500, timeoutMs = 15_000): Promise<void> {
+    try {
+      await this.driver.evaluate(
+        ({ quietMs, timeoutMs }) =>
+          new Promise<void>((resolve, reject) => {
+            const stream = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.srcObject;
+            if (!(stream instanceof MediaStream)) return reject(new Error('the remote video has no stream'));
+            const counter = document.createElement('video');
+            counter.muted = true;
+            counter.style.cssText = 'position:fixed;left:0;top:0;width:4px;height:4px;pointer-events:none';
+            counter.srcObject = new MediaStream(stream.getVideoTracks());
+            document.body.append(counter);
+            let last = performance.now();
+            let frames = 0;
+            const done = (error?: Error) => {
+              clearInterval(check);
+              clearTimeout(limit);
+              counter.remove();
+              if (error) reject(error);
+              else resolve();
+            };
+            const onFrame = () => {
+              frames += 1;
+              last = performance.now();
+              counter.requestVideoFrameCallback(onFrame);
+            };
+            counter.requestVideoFrameCallback(onFrame);
+            void counter.play();
+            const check = setInterval(() => performance.now() - last >= quietMs && done(), 100);
+            const limit = setTimeout(() => done(new Error(`still moving: ${frames} frames, the last ${Math.round(performance.now() - last)} ms ago`)), timeoutMs);
+          }),
+        { quietMs, timeoutMs },
+      );
+    } catch (error) {
+      throw this.failure(`the remote video never stopped: ${(error as Error).message}`);
+    }
+  }
 }

@@ -3,7 +3,7 @@ import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMess
 import { CallClosedError } from './errors';
 import { IceStartWatch } from './ice-start-watch';
 import { RtcEnvironment } from './rtc-environment';
-import { applyDegradationPreference } from './sender-preference';
+import { applySenderParameters } from './sender-preference';
 
 /** What a session asks the signaling channel to carry to the other party. */
 export type OutboundSignal =
@@ -275,7 +275,7 @@ export class CallSession {
     if (!sender) return false;
     this.sending.set(kind, track);
     await sender.replaceTrack(track);
-    if (kind === 'video') await this.updateDegradationPreference();
+    await this.updateSenderParameters(kind);
     return true;
   }
 
@@ -422,15 +422,15 @@ export class CallSession {
       else if (offering) pc.addTransceiver(kind, { direction: 'recvonly' });
     }
     // A fresh connection while sharing: its new sender keeps the screen's resolution too.
-    void this.updateDegradationPreference();
+    void this.updateSenderParameters('video');
   }
 
-  /** Sets the video sender's degradation preference for the track it sends now (never rejects). */
-  private updateDegradationPreference(): Promise<void> {
+  /** Fits the sender of `kind` to the track it sends now, one change at a time (never rejects). */
+  private updateSenderParameters(kind: Kind): Promise<void> {
     this.preferenceUpdates = this.preferenceUpdates.then(() => {
-      const sender = this.senders.get('video');
+      const sender = this.senders.get(kind);
       if (this.closed || !sender) return;
-      return applyDegradationPreference(sender, this.sending.get('video') ?? null);
+      return applySenderParameters(sender, this.sending.get(kind) ?? null);
     });
     return this.preferenceUpdates;
   }

@@ -1,5 +1,5 @@
 import { FakeMediaStream, FakeSender, FakeTrack } from '../testing/fake-rtc';
-import { applyDegradationPreference, degradationPreferenceFor } from './sender-preference';
+import { applySenderParameters, degradationPreferenceFor } from './sender-preference';
 
 function track(kind: 'audio' | 'video', contentHint = ''): MediaStreamTrack {
   const fake = new FakeTrack(kind);
@@ -22,35 +22,44 @@ describe('degradationPreferenceFor', () => {
   });
 });
 
-describe(applyDegradationPreference.name, () => {
+describe(applySenderParameters.name, () => {
   beforeEach(() => jest.spyOn(console, 'debug').mockImplementation(() => undefined));
   afterEach(() => jest.restoreAllMocks());
 
   it('sets maintain-resolution for a screen and gives the camera the browser default back', async () => {
     const sender = videoSender();
-    await applyDegradationPreference(sender as unknown as RTCRtpSender, track('video', 'detail'));
-    await applyDegradationPreference(sender as unknown as RTCRtpSender, track('video'));
+    await applySenderParameters(sender as unknown as RTCRtpSender, track('video', 'detail'));
+    await applySenderParameters(sender as unknown as RTCRtpSender, track('video'));
     expect(sender.parameterChanges.map((each) => each.degradationPreference)).toEqual(['maintain-resolution', undefined]);
     expect('degradationPreference' in sender.getParameters()).toBe(false);
     // The rest of the parameters (encodings, the transaction) go back as the browser gave them.
     expect(sender.parameterChanges[0]).toMatchObject({ transactionId: 'fake-1', encodings: [{ active: true }] });
   });
 
-  it('leaves a sender alone when it already has the wanted preference', async () => {
+  it('leaves a sender alone when it already has what its track needs', async () => {
     const sender = videoSender();
-    await applyDegradationPreference(sender as unknown as RTCRtpSender, track('video'));
-    await applyDegradationPreference(sender as unknown as RTCRtpSender, null);
+    await applySenderParameters(sender as unknown as RTCRtpSender, track('video'));
+    await applySenderParameters(sender as unknown as RTCRtpSender, track('video', 'motion'));
     expect(sender.parameterChanges).toEqual([]);
+  });
+
+  it('stops the encodings while no track is on the sender, and starts them with the next one', async () => {
+    const sender = videoSender();
+    await applySenderParameters(sender as unknown as RTCRtpSender, null);
+    expect(sender.getParameters().encodings).toEqual([{ active: false }]);
+    await applySenderParameters(sender as unknown as RTCRtpSender, track('video'));
+    expect(sender.getParameters().encodings).toEqual([{ active: true }]);
+    expect(sender.parameterChanges).toHaveLength(2);
   });
 
   it('goes on sending when the browser refuses the parameter', async () => {
     const sender = videoSender();
     sender.setParameters = () => Promise.reject(new DOMException('not supported', 'InvalidModificationError'));
-    await expect(applyDegradationPreference(sender as unknown as RTCRtpSender, track('video', 'detail'))).resolves.toBeUndefined();
+    await expect(applySenderParameters(sender as unknown as RTCRtpSender, track('video', 'detail'))).resolves.toBeUndefined();
     sender.getParameters = () => {
       throw new TypeError('getParameters is not a function');
     };
-    await expect(applyDegradationPreference(sender as unknown as RTCRtpSender, track('video', 'detail'))).resolves.toBeUndefined();
+    await expect(applySenderParameters(sender as unknown as RTCRtpSender, track('video', 'detail'))).resolves.toBeUndefined();
     expect(console.debug).toHaveBeenCalledTimes(2);
   });
 });

@@ -11,18 +11,26 @@ export function degradationPreferenceFor(track: MediaStreamTrack | null): RTCDeg
 }
 
 /**
- * Sets `sender`'s degradation preference for `track` when it differs from what the sender has.
- * Never throws: a browser that refuses the parameter still sends the track, only with its default.
+ * Fits `sender`'s parameters to `track`, changing only what differs: its degradation preference
+ * (above), and its encodings active only while it has a track. Without the latter, Firefox keeps
+ * sending about a frame a second after `replaceTrack(null)` (measured: camera off, framesSent
+ * 42→44→46 over 6 s); Chromium stops by itself. Never throws: a browser that refuses the parameters
+ * still sends the track, with its defaults.
  */
-export async function applyDegradationPreference(sender: RTCRtpSender, track: MediaStreamTrack | null): Promise<void> {
+export async function applySenderParameters(sender: RTCRtpSender, track: MediaStreamTrack | null): Promise<void> {
   const wanted = degradationPreferenceFor(track);
+  const active = track !== null;
   try {
     const parameters = sender.getParameters();
-    if (parameters.degradationPreference === wanted) return;
+    // Before negotiation there may be no encodings yet: nothing to switch, and nothing is sent.
+    const encodings = parameters.encodings ?? [];
+    const activeChanges = encodings.some((encoding) => (encoding.active ?? true) !== active);
+    if (parameters.degradationPreference === wanted && !activeChanges) return;
     if (wanted) parameters.degradationPreference = wanted;
     else delete parameters.degradationPreference;
+    for (const encoding of encodings) encoding.active = active;
     await sender.setParameters(parameters);
   } catch (error) {
-    console.debug(`[peer] kept the browser's degradation preference (${wanted ?? 'default'} refused)`, error);
+    console.debug(`[peer] kept the browser's sender parameters (${wanted ?? 'default'}, active ${active} refused)`, error);
   }
 }

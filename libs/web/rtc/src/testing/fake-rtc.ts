@@ -205,7 +205,8 @@ export class FakeSender {
     this.replaced.push(track);
   }
   getParameters(): RTCRtpSendParameters {
-    return { ...this.parameters };
+    // A copy down to the encodings, as a browser hands out: changing it changes nothing until set.
+    return { ...this.parameters, encodings: this.parameters.encodings.map((encoding) => ({ ...encoding })) };
   }
   async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
     this.parameterChanges.push({ ...parameters });
