@@ -10,6 +10,9 @@ export type FirefoxBrowser = PuppeteerModule.Browser;
 export const FIREFOX_PREFS: Record<string, unknown> = {
   'media.navigator.streams.fake': true,
   'media.navigator.permission.disabled': true,
+  // The tests' coturn listens on 127.0.0.1. Without this Firefox never sends to a loopback TURN
+  // server: no relay candidate, an icecandidateerror 701, and coturn sees no request at all.
+  'media.peerconnection.ice.loopback': true,
 };
 
 /** Debian's Firefox ESR; missing Firefox is a failure, never a skip (as for Chromium). */
