@@ -35,12 +35,17 @@ function evaluateIn<R, A>(target: PageOrDriver, fn: (arg: A) => R | Promise<R>, 
   return 'engine' in target ? target.evaluate(fn, arg) : (target.evaluate(fn as never, arg) as Promise<R>);
 }
 
+export interface SelectedCandidate {
+  /** host, srflx, prflx or relay. */
+  type: string;
+  address: string;
+}
+
 /**
- * The candidate types (host, srflx, prflx, relay) of the pair the page's current call uses.
- * Chromium names it in its transport stats; Firefox has no transport stats and flags the pair
- * itself (`selected`, non-standard).
+ * The two candidates of the pair the page's current call uses. Chromium names the pair in its
+ * transport stats; Firefox has no transport stats and flags the pair itself (`selected`, non-standard).
  */
-export function selectedCandidatePair(target: PageOrDriver): Promise<SelectedPair> {
+export function selectedCandidates(target: PageOrDriver): Promise<{ local: SelectedCandidate; remote: SelectedCandidate }> {
   return evaluateIn(target, async () => {
     const pc = window.__testPeerConnections?.filter((each) => each.connectionState !== 'closed').at(-1);
     if (!pc) throw new Error('no open RTCPeerConnection (is keepPeerConnections among the init scripts?)');
@@ -52,11 +57,18 @@ export function selectedCandidatePair(target: PageOrDriver): Promise<SelectedPai
       ? byId.get(String(transport['selectedCandidatePairId']))
       : stats.find((report) => report.type === 'candidate-pair' && report['selected'] === true);
     if (!pair) throw new Error(`no selected candidate pair; connection ${pc.connectionState}`);
-    return {
-      local: String(byId.get(String(pair['localCandidateId']))?.['candidateType']),
-      remote: String(byId.get(String(pair['remoteCandidateId']))?.['candidateType']),
+    const candidate = (id: unknown) => {
+      const report = byId.get(String(id));
+      return { type: String(report?.['candidateType']), address: String(report?.['address']) };
     };
+    return { local: candidate(pair['localCandidateId']), remote: candidate(pair['remoteCandidateId']) };
   }, undefined);
+}
+
+/** The candidate types (host, srflx, prflx, relay) of the pair the page's current call uses. */
+export async function selectedCandidatePair(target: PageOrDriver): Promise<SelectedPair> {
+  const { local, remote } = await selectedCandidates(target);
+  return { local: local.type, remote: remote.type };
 }
 
 /** The ICE servers the page's current RTCPeerConnection is configured with now (getConfiguration). */
