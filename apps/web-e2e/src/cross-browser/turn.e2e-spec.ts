@@ -91,6 +91,33 @@ describe('cross-browser TURN: relay-only calls, credential renewal, ICE restart 
   const suite = crossBrowserSuite(serverOptions);
   afterAll(() => turn?.stop());
 
+  it('Firefox calls Chromium, then Chromium restarts ICE: the answer Firefox gives (the other DTLS role) does not wedge the call', async () => {
+    const [caller, callee] = await relayCall(suite, ['firefox', 'chromium']);
+    const agreed = await callee.driver.evaluate(() => window.__testPeerConnections?.at(-1)?.currentRemoteDescription?.sdp ?? '', undefined);
+    // What Chromium's ICE recovery does when the path breaks: restart ICE on the live connection.
+    await callee.driver.evaluate(() => window.__testPeerConnections?.at(-1)?.restartIce(), undefined);
+    // A new negotiation completes: Chromium refused Firefox's answer ("Failed to set SSL role for
+    // the transport") and stayed in have-local-offer until CallSession started over on a fresh connection.
+    await callee.driver
+      .waitForFunction(
+        (agreed) => {
+          const pc = window.__testPeerConnections?.filter((each) => each.connectionState !== 'closed').at(-1);
+          const sdp = pc?.currentRemoteDescription?.sdp;
+          return pc?.signalingState === 'stable' && pc.connectionState === 'connected' && sdp !== undefined && sdp !== agreed;
+        },
+        agreed,
+        30_000,
+      )
+      .catch((error: Error) => {
+        throw callee.failure(`no new negotiation completed after the ICE restart: ${error.message}`);
+      });
+    await Promise.all([caller, callee].map((person) => person.waitForNewFrames('remote-video')));
+    for (const person of [caller, callee]) {
+      await expectRelayed(person);
+      expect(person.consoleLog()).not.toContain('a signaling step failed');
+    }
+  }, 60_000);
+
   it('Chromium calls Firefox and Firefox calls Chromium through coturn: relay/relay with Duet\'s credentials; the renewal reaches each live connection; after coturn restarts, ICE restarts on it', async () => {
     // Firefox runs animation frames and video frame callbacks in its front tab only: the second
     // call's Firefox person gets a Firefox of their own (closing it closes them).
