@@ -16,6 +16,9 @@ export const FIREFOX_PREFS: Record<string, unknown> = {
   // suspended: a test's own ear (Person.startListening) would hear nothing. Firefox's mock audio
   // backend (its own tests use it) plays into nothing, as Chromium's --mute-audio does.
   'media.cubeb.force_mock_context': true,
+  // The tests' coturn listens on 127.0.0.1. Without this Firefox never sends to a loopback TURN
+  // server: no relay candidate, an icecandidateerror 701, and coturn sees no request at all.
+  'media.peerconnection.ice.loopback': true,
 };
 
 /** Debian's Firefox ESR; missing Firefox is a failure, never a skip (as for Chromium). */

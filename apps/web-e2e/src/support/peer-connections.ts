@@ -1,4 +1,5 @@
 import { Page } from 'playwright-core';
+import { PageDriver } from './page-driver';
 
 declare global {
   interface Window {
@@ -27,31 +28,56 @@ export interface SelectedPair {
   remote: string;
 }
 
-/** The candidate types (host, srflx, prflx, relay) of the pair the page's current call uses. */
-export function selectedCandidatePair(page: Page): Promise<SelectedPair> {
-  return page.evaluate(async () => {
+/** A Chromium-only spec's Playwright page, or a cross-browser spec's PageDriver (any engine). */
+export type PageOrDriver = Page | PageDriver;
+
+function evaluateIn<R, A>(target: PageOrDriver, fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
+  return 'engine' in target ? target.evaluate(fn, arg) : (target.evaluate(fn as never, arg) as Promise<R>);
+}
+
+export interface SelectedCandidate {
+  /** host, srflx, prflx or relay. */
+  type: string;
+  address: string;
+}
+
+/**
+ * The two candidates of the pair the page's current call uses. Chromium names the pair in its
+ * transport stats; Firefox has no transport stats and flags the pair itself (`selected`, non-standard).
+ */
+export function selectedCandidates(target: PageOrDriver): Promise<{ local: SelectedCandidate; remote: SelectedCandidate }> {
+  return evaluateIn(target, async () => {
     const pc = window.__testPeerConnections?.filter((each) => each.connectionState !== 'closed').at(-1);
     if (!pc) throw new Error('no open RTCPeerConnection (is keepPeerConnections among the init scripts?)');
     const stats: (Record<string, unknown> & { id: string; type: string })[] = [];
     (await pc.getStats()).forEach((report) => stats.push(report));
     const byId = new Map(stats.map((report) => [report.id, report]));
     const transport = stats.find((report) => report.type === 'transport' && report['selectedCandidatePairId']);
-    const pair = transport ? byId.get(String(transport['selectedCandidatePairId'])) : undefined;
+    const pair = transport
+      ? byId.get(String(transport['selectedCandidatePairId']))
+      : stats.find((report) => report.type === 'candidate-pair' && report['selected'] === true);
     if (!pair) throw new Error(`no selected candidate pair; connection ${pc.connectionState}`);
-    return {
-      local: String(byId.get(String(pair['localCandidateId']))?.['candidateType']),
-      remote: String(byId.get(String(pair['remoteCandidateId']))?.['candidateType']),
+    const candidate = (id: unknown) => {
+      const report = byId.get(String(id));
+      return { type: String(report?.['candidateType']), address: String(report?.['address']) };
     };
-  });
+    return { local: candidate(pair['localCandidateId']), remote: candidate(pair['remoteCandidateId']) };
+  }, undefined);
+}
+
+/** The candidate types (host, srflx, prflx, relay) of the pair the page's current call uses. */
+export async function selectedCandidatePair(target: PageOrDriver): Promise<SelectedPair> {
+  const { local, remote } = await selectedCandidates(target);
+  return { local: local.type, remote: remote.type };
 }
 
 /** The ICE servers the page's current RTCPeerConnection is configured with now (getConfiguration). */
-export function configuredIceServers(page: Page): Promise<RTCIceServer[]> {
-  return page.evaluate(() => {
+export function configuredIceServers(target: PageOrDriver): Promise<RTCIceServer[]> {
+  return evaluateIn(target, () => {
     const pc = window.__testPeerConnections?.filter((each) => each.connectionState !== 'closed').at(-1);
     if (!pc) throw new Error('no open RTCPeerConnection');
     return pc.getConfiguration().iceServers ?? [];
-  });
+  }, undefined);
 }
 
 export interface Gathering {
@@ -64,9 +90,10 @@ export interface Gathering {
  * Gathers candidates in the page with a fresh RTCPeerConnection that may only use `turn` (policy
  * relay), until gathering completes: what a browser gets from coturn for these credentials.
  */
-export function gatherWithTurn(page: Page, turn: RTCIceServer): Promise<Gathering> {
-  return page.evaluate(
-    (server) =>
+export function gatherWithTurn(target: PageOrDriver, turn: RTCIceServer): Promise<Gathering> {
+  return evaluateIn(
+    target,
+    (server: RTCIceServer) =>
       new Promise<Gathering>((resolve, reject) => {
         const pc = new RTCPeerConnection({ iceServers: [server], iceTransportPolicy: 'relay' });
         const result: Gathering = { candidateTypes: [], errors: [] };

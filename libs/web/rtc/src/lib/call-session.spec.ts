@@ -207,6 +207,27 @@ describe(CallSession.name, () => {
     expect(video(freshPolite)?.getParameters().degradationPreference).toBe('maintain-resolution');
   });
 
+  it('offers on a fresh connection when the answer to its ICE restart is refused (Firefox answering Chromium with the other DTLS role)', async () => {
+    const { impolite, deliver, politePc, impolitePc } = await connectedPair();
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    // The side that answered the first offer restarts ICE; the browser refuses the answer it gets back.
+    impolitePc.refuseNextAnswer = new DOMException('Failed to set SSL role for the transport.', 'InvalidAccessError');
+    impolite.restartIce();
+    await settle();
+    await deliver();
+
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('offering on a fresh connection'), expect.any(DOMException));
+    const [, , freshImpolite, freshPolite] = FakePeerConnection.instances;
+    expect(FakePeerConnection.instances).toHaveLength(4);
+    expect([politePc.closed, impolitePc.closed]).toEqual([true, true]);
+    // Not stuck in have-local-offer: a whole new negotiation, offered by the side whose answer was refused.
+    expect(freshImpolite.localDescription?.type).toBe('offer');
+    expect(freshPolite.remoteDescription).toEqual(freshImpolite.localDescription);
+    expect(freshImpolite.remoteDescription).toEqual(freshPolite.localDescription);
+    expect([freshImpolite.signalingState, freshPolite.signalingState]).toEqual(['stable', 'stable']);
+    expect(freshImpolite.dataChannels.map((channel) => channel.label)).toEqual(['control']);
+  });
+
   it('keeps one connection for an ICE restart without glare', async () => {
     const { polite, deliver } = await connectedPair();
     polite.restartIce();

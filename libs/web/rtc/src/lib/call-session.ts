@@ -194,7 +194,19 @@ export class CallSession {
         this.attachMedia(this.replaceConnection(pc), true);
         return;
       }
-      await this.applyRemoteDescription(pc, description);
+      try {
+        await this.applyRemoteDescription(pc, description);
+      } catch (error) {
+        if (description.type !== 'answer' || !pc.currentRemoteDescription || this.closed) throw error;
+        // The answer to our re-offer is refused, and this connection would stay in have-local-offer.
+        // Firefox answers a re-offer (an ICE restart) from a Chromium that answered its first offer
+        // with the other DTLS role, and Chromium refuses that ("Failed to set SSL role for the
+        // transport"): start over on a fresh connection; the other side answers on a fresh one.
+        console.warn('[peer] the answer to our re-offer was refused; offering on a fresh connection', error);
+        this.abandonedFingerprint = fingerprintOf(pc.currentRemoteDescription);
+        this.attachMedia(this.replaceConnection(pc), true);
+        return;
+      }
       if (description.type === 'offer') {
         await pc.setLocalDescription();
         this.assertOpen('answer');

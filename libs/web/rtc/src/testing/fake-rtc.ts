@@ -31,6 +31,8 @@ export class FakePeerConnection {
   ontrack: ((event: { track: FakeTrack; streams: FakeMediaStream[] }) => void) | null = null;
   onconnectionstatechange: (() => void) | null = null;
 
+  /** When set, the next remote answer is refused with it (as Chromium refuses an answer that flips the DTLS role). */
+  refuseNextAnswer: DOMException | null = null;
   /** While set, setLocalDescription waits for it: lets a test hold an offer "in flight". */
   localDescriptionGate: Promise<void> | null = null;
   private negotiationQueued = false;
@@ -132,6 +134,9 @@ export class FakePeerConnection {
       this.remoteDescription = description;
       this.signalingState = 'have-remote-offer';
     } else {
+      const refusal = this.refuseNextAnswer;
+      this.refuseNextAnswer = null;
+      if (refusal) throw refusal;
       if (this.signalingState !== 'have-local-offer') {
         throw new DOMException(`remote answer in ${this.signalingState}`, 'InvalidStateError');
       }
