@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, Download, Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
+import { privateFileSha256 } from './support/page-driver';
 import { DuetUser, UserOptions } from './support/duet-user';
 import { inCall } from './support/in-call';
 import { rawChannelThroughput } from './support/raw-channel';
@@ -60,15 +61,7 @@ function sha256Of(path: string): string {
 
 /** What a file in the origin's private file system holds (its SHA-256), or null when there is none. */
 function chosenFileHash(page: Page, name: string): Promise<string | null> {
-  return page.evaluate(async (fileName) => {
-    try {
-      const handle = await (await navigator.storage.getDirectory()).getFileHandle(fileName);
-      const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
-      return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-    } catch {
-      return null;
-    }
-  }, name);
+  return page.evaluate(privateFileSha256, name);
 }
 
 /** Files over the call's data channel between two real Chromium users. */

@@ -3,43 +3,50 @@ import { Page } from 'playwright-core';
 declare global {
   interface Window {
     /** The test's own ear on the remote <video>: the loudest sample of each 50 ms slice. */
-    __testEar?: { peaks: number[]; stop(): void };
+    __testEar?: { peaks: number[]; state(): string; stop(): void };
   }
 }
 
 /**
- * Listens to the remote <video>'s sound the way a person hears it: an AudioContext analyser that
- * the TEST creates on the element's `srcObject` (the app has no probe for this).
+ * Runs IN THE PAGE (pass it to evaluate): listens to the remote <video>'s sound the way a person
+ * hears it, through an AudioContext analyser that the TEST creates on the element's `srcObject` (the
+ * app has no probe for this), keeping the loudest sample of each 50 ms slice in `window.__testEar`.
  */
+export function installTestEar(): void {
+  window.__testEar?.stop();
+  const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
+  const stream = video?.srcObject;
+  if (!(stream instanceof MediaStream)) throw new Error('the remote video has no stream');
+  const context = new AudioContext();
+  // Not awaited: a browser that blocks it keeps the promise pending (then nothing is heard, and the
+  // ear's state() says why).
+  void context.resume();
+  const analyser = context.createAnalyser();
+  analyser.fftSize = 2048;
+  const source = context.createMediaStreamSource(stream);
+  source.connect(analyser);
+  const samples = new Float32Array(analyser.fftSize);
+  const peaks: number[] = [];
+  const timer = setInterval(() => {
+    analyser.getFloatTimeDomainData(samples);
+    let peak = 0;
+    for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+    peaks.push(peak);
+    if (peaks.length > 400) peaks.shift();
+  }, 50);
+  window.__testEar = {
+    peaks,
+    state: () => context.state,
+    stop: () => {
+      clearInterval(timer);
+      source.disconnect();
+      void context.close();
+    },
+  };
+}
+
 export async function startListening(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    window.__testEar?.stop();
-    const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
-    const stream = video?.srcObject;
-    if (!(stream instanceof MediaStream)) throw new Error('the remote video has no stream');
-    const context = new AudioContext();
-    const analyser = context.createAnalyser();
-    analyser.fftSize = 2048;
-    const source = context.createMediaStreamSource(stream);
-    source.connect(analyser);
-    const samples = new Float32Array(analyser.fftSize);
-    const peaks: number[] = [];
-    const timer = setInterval(() => {
-      analyser.getFloatTimeDomainData(samples);
-      let peak = 0;
-      for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
-      peaks.push(peak);
-      if (peaks.length > 400) peaks.shift();
-    }, 50);
-    window.__testEar = {
-      peaks,
-      stop: () => {
-        clearInterval(timer);
-        source.disconnect();
-        void context.close();
-      },
-    };
-  });
+  await page.evaluate(installTestEar);
 }
 
 /**

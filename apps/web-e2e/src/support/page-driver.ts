@@ -37,6 +37,20 @@ export interface PageDriver {
   savedFileSha256(name: string): Promise<string | null>;
 }
 
+/**
+ * Runs IN THE PAGE: the SHA-256 of a file in the origin's private file system (where a Chromium
+ * test's stand-in save dialog puts what a person saves), or null when there is none.
+ */
+export async function privateFileSha256(fileName: string): Promise<string | null> {
+  try {
+    const handle = await (await navigator.storage.getDirectory()).getFileHandle(fileName);
+    const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
+    return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  } catch {
+    return null;
+  }
+}
+
 const byTestId = (testId: string) => `[data-testid="${testId}"]`;
 
 /**
@@ -118,15 +132,7 @@ export class PlaywrightDriver implements PageDriver {
   }
 
   savedFileSha256(name: string): Promise<string | null> {
-    return this.page.evaluate(async (fileName) => {
-      try {
-        const handle = await (await navigator.storage.getDirectory()).getFileHandle(fileName);
-        const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
-        return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
-      } catch {
-        return null;
-      }
-    }, name);
+    return this.page.evaluate(privateFileSha256, name);
   }
 }
 

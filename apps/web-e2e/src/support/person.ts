@@ -2,6 +2,7 @@ import { Browser } from 'playwright-core';
 import { FirefoxBrowser } from './firefox';
 import { Engine, PageDriver, PlaywrightDriver, PuppeteerDriver } from './page-driver';
 import { CallState } from './duet-user';
+import { installTestEar } from './observe';
 
 /** A person using Duet in one engine: what they do and see, in the page's terms, engine-neutral. */
 export class Person {
@@ -176,42 +177,10 @@ export class Person {
   }
 
   /**
-   * Listens to the remote <video>'s sound as a person hears it: an AudioContext analyser the TEST
-   * makes on the element's stream, keeping the loudest sample of each 50 ms slice.
+   * Listens to the remote <video>'s sound as a person hears it (observe.ts, installTestEar).
    */
   async startListening(): Promise<void> {
-    await this.driver.evaluate(() => {
-      const page = window as unknown as { __testEar?: { peaks: number[]; state(): string; stop(): void } };
-      page.__testEar?.stop();
-      const stream = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]')?.srcObject;
-      if (!(stream instanceof MediaStream)) throw new Error('the remote video has no stream');
-      const context = new AudioContext();
-      // Not awaited: a browser that blocks it keeps the promise pending (then nothing is heard, and
-      // waitForSound says the context's state).
-      void context.resume();
-      const analyser = context.createAnalyser();
-      analyser.fftSize = 2048;
-      const source = context.createMediaStreamSource(stream);
-      source.connect(analyser);
-      const samples = new Float32Array(analyser.fftSize);
-      const peaks: number[] = [];
-      const timer = setInterval(() => {
-        analyser.getFloatTimeDomainData(samples);
-        let peak = 0;
-        for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
-        peaks.push(peak);
-        if (peaks.length > 400) peaks.shift();
-      }, 50);
-      page.__testEar = {
-        peaks,
-        state: () => context.state,
-        stop: () => {
-          clearInterval(timer);
-          source.disconnect();
-          void context.close();
-        },
-      };
-    }, undefined);
+    await this.driver.evaluate(installTestEar, undefined);
   }
 
   /**
@@ -222,7 +191,7 @@ export class Person {
     try {
       await this.driver.waitForFunction(
         ({ silent, slices }) => {
-          const peaks = (window as unknown as { __testEar?: { peaks: number[] } }).__testEar?.peaks ?? [];
+          const peaks = window.__testEar?.peaks ?? [];
           if (peaks.length < slices) return false;
           const loudest = Math.max(...peaks.slice(-slices));
           return silent ? loudest < 0.01 : loudest > 0.05;
@@ -233,7 +202,7 @@ export class Person {
       );
     } catch (error) {
       const recent = await this.driver.evaluate(() => {
-        const ear = (window as unknown as { __testEar?: { peaks: number[]; state(): string } }).__testEar;
+        const ear = window.__testEar;
         return `${(ear?.peaks ?? []).slice(-40).map((peak) => peak.toFixed(3)).join(' ')} (audio context ${ear?.state()})`;
       }, undefined);
       throw this.failure(`never ${silent ? 'silent' : 'audible'}; last peaks: ${recent}: ${(error as Error).message}`);
@@ -242,9 +211,8 @@ export class Person {
 
   async stopListening(): Promise<void> {
     await this.driver.evaluate(() => {
-      const page = window as unknown as { __testEar?: { stop(): void } };
-      page.__testEar?.stop();
-      delete page.__testEar;
+      window.__testEar?.stop();
+      delete window.__testEar;
     }, undefined);
   }
 
