@@ -11,10 +11,10 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js'],
   // Two files at once, each with its own server, Chromium and (where used) coturn and redis-server
-  // on free ports (coturn's relay ports per worker: support/turn-server.ts). On this 2-core machine
-  // one file at a time left a core idle while a test waited on timers and ICE: the suite took
-  // 7 min 40 s serially and about half that with two workers; three would only queue for the CPU.
-  // Tests wait on conditions, never on a time, so the load of the other file slows them, never fails them.
+  // on free ports (coturn's relay ports per worker: support/turn-server.ts). One file at a time left
+  // one of CI's two cores idle while a test waited on ICE, timers and page loads (7 min 40 s on an
+  // idle machine); more workers than cores would only queue for the CPU, as each file already runs
+  // a server and several renderers. Tests wait on conditions, never on a time.
   maxWorkers: 2,
   // The leak check fails a file that leaves a handle open; exiting then keeps CI from hanging on it.
   forceExit: true,
