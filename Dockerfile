@@ -2,7 +2,7 @@
 # CI lints this file (tools/containers); it does not build it: these machines run no Docker engine.
 
 # --- build: the whole workspace, then the server's own package.json and lockfile (Nx prune) ---
-FROM node:20.20.2-bookworm-slim AS build
+FROM node:24.22.3-bookworm-slim AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
@@ -11,7 +11,7 @@ ENV NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
 RUN npx nx run-many -t build -p server web && npx nx run server:prune
 
 # --- runtime: production dependencies of the server only, as the unprivileged node user ---
-FROM node:20.20.2-bookworm-slim AS runtime
+FROM node:24.22.3-bookworm-slim AS runtime
 ENV NODE_ENV=production PORT=3000
 WORKDIR /app
 COPY --from=build /src/dist/apps/server/package.json /src/dist/apps/server/package-lock.json ./

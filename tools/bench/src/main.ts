@@ -14,7 +14,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, freemem, hostname, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ClusterRoundResult, measureCluster, renderCluster, summarizeCluster } from './cluster-round';
-import { parseArgs } from './options';
+import { BrowserTimings, measureBrowser } from './browser-phase';
+import { measuresBrowser, parseArgs, roundPhases } from './options';
 import { canPin, LoadGenerator, SERVER_KINDS, ServerKind } from './processes';
 import { CpuProfile, ProfileSummary, summarizeProfile } from './profile';
 import { problemsOf, renderMarkdownTable, renderRoundsMarkdown, renderTable, RoundResult, summarizeRounds } from './report';
@@ -322,7 +323,7 @@ async function main(): Promise<void> {
     smoke ? join(tmpdir(), `duet-bench-smoke-${process.pid}.json`) : join(RESULTS, 'latest.json'),
   );
   // Every phase is bounded on its own; this bounds the whole run, whatever happens.
-  const limitMs = options.smoke ? 150_000 : 10 * 60_000 + options.rounds * 8 * 60_000;
+  const limitMs = options.smoke ? 150_000 : 15 * 60_000 + options.rounds * 8 * 60_000;
   setTimeout(() => {
     console.error(`bench: gave up after ${limitMs / 60_000} min`);
     process.exit(2);
@@ -352,9 +353,10 @@ async function main(): Promise<void> {
   const clusterRounds: ClusterRoundResult[] = [];
   const profiles: Record<string, ProfileSummary> = {};
   const timelines: Partial<Record<ServerKind, TimelineSecond[]>> = {};
+  let browser: BrowserTimings | undefined;
   let failed = false;
   try {
-    for (let round = 1; round <= options.rounds; round++) {
+    for (let round = 1; round <= options.rounds && roundPhases(options.phases).length > 0; round++) {
       rounds.push(...(await measureRound(run, round)));
       if (options.phases.includes('cluster')) clusterRounds.push(await measureCluster(run, round));
     }
@@ -372,6 +374,11 @@ async function main(): Promise<void> {
         log(`profile written to ${file}`);
       }
     }
+    if (measuresBrowser(options)) {
+      // The load generators idle by now; Chromium gets the machine to itself.
+      browser = await measureBrowser(Number(process.env['CONNECT_TIME_CALLS'] ?? 7));
+      writeFileSync(join(dirname(options.out), 'browser.txt'), `${startedAt.toISOString()}\n${browser.lines.join('\n')}\n`);
+    }
   } catch (error) {
     failed = true;
     console.error(`bench failed: ${error instanceof Error ? error.stack : String(error)}\nserver logs: ${scratch}`);
@@ -383,6 +390,7 @@ async function main(): Promise<void> {
     if (options.updateDocs) updateDocs('profile', renderProfilesMarkdown(profiles, startedAt, options.pin));
     writeFileSync(join(dirname(options.out), 'profile.json'), `${JSON.stringify({ at: startedAt.toISOString(), machine: machine(), pinned: options.pin, options, profiles }, null, 2)}\n`);
   }
+  if (browser) console.log(`\nin Chromium:\n  ${browser.lines.join('\n  ')}\n`);
   if (rounds.length === 0) process.exit(failed ? 1 : 0);
 
   const report = buildReport(run, rounds, clusterRounds, startedAt, load, profiles, measuredSource);

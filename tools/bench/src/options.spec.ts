@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { FULL, parseArgs, PHASES, SMOKE } from './options';
+import { FULL, measuresBrowser, parseArgs, PHASES, SMOKE } from './options';
 
 const out = (smoke: boolean) => (smoke ? 'smoke.json' : 'latest.json');
 
@@ -18,7 +18,12 @@ describe('parseArgs', () => {
   it('measures only the phases asked for, in run order', () => {
     expect(parseArgs(['--phases', 'latency,throughput'], true, out).phases).toEqual(['throughput', 'latency']);
     expect(parseArgs(['--phases=calls'], true, out).phases).toEqual(['calls']);
-    expect(parseArgs(['--no-cluster'], true, out).phases).toEqual(['idle', 'calls', 'throughput', 'latency']);
+    expect(parseArgs(['--no-cluster'], true, out).phases).toEqual(['idle', 'calls', 'throughput', 'latency', 'browser']);
+    expect(parseArgs(['--phases', 'browser', '--rounds', '0'], true, out).phases).toEqual(['browser']);
+    expect(measuresBrowser(parseArgs(['--phases', 'browser', '--rounds', '0'], true, out))).toBe(true);
+    expect(measuresBrowser(parseArgs(['--rounds', '0', '--profile'], true, out))).toBe(false);
+    expect(measuresBrowser(parseArgs([], true, out))).toBe(true);
+    expect(parseArgs(['--smoke'], true, out).phases).not.toContain('browser');
     expect(() => parseArgs(['--phases', 'throughput,speed'], true, out)).toThrow(/--phases takes a list/);
     expect(() => parseArgs(['--phases', ''], true, out)).toThrow(/--phases takes a list/);
   });

@@ -1,9 +1,17 @@
 /** What a run measures and how hard; `--smoke` is the few-second correctness check `npm test` runs. */
 import { resolve } from 'node:path';
 
-/** The phases of a round, in the order they run; `cluster` runs after each round, Duet only. */
-export const PHASES = ['idle', 'calls', 'throughput', 'latency', 'cluster'] as const;
+/**
+ * The phases of a round, in the order they run; `cluster` runs after each round, Duet only;
+ * `browser` (Chromium timings, browser-phase.ts) once after all rounds.
+ */
+export const PHASES = ['idle', 'calls', 'throughput', 'latency', 'cluster', 'browser'] as const;
 export type Phase = (typeof PHASES)[number];
+/** What a round measures: every phase but `browser`. */
+export const roundPhases = (phases: readonly Phase[]): Phase[] => phases.filter((phase) => phase !== 'browser');
+/** The browser phase runs with the rounds, or alone when it is all `--phases` asked for (`--rounds 0 --profile` stays profiles only). */
+export const measuresBrowser = (o: Pick<BenchOptions, 'phases' | 'rounds'>): boolean =>
+  o.phases.includes('browser') && (o.rounds > 0 || roundPhases(o.phases).length === 0);
 
 export interface BenchOptions {
   readonly smoke: boolean;
@@ -115,6 +123,8 @@ export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
   clusterLatencySlices: 1,
   // Small blocks: a few hundred sockets still spread over several source addresses.
   perAddress: 50,
+  // npm test's check of the benchmark itself: browser timings are no check (and need a web build).
+  phases: roundPhases(PHASES),
 };
 
 const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run bench -- [options])
@@ -127,7 +137,8 @@ const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run ben
   --latency-rate R      fixed offered rate for the latency run, msg/s (default 5000)
   --procs K             load-generator processes (default 1)
   --no-pin              do not pin with taskset
-  --phases LIST         comma-separated subset of ${PHASES.join(',')} (default: all)
+  --phases LIST         comma-separated subset of ${PHASES.join(',')} (default: all; browser:
+                        Chromium's click-Call-to-frame and relay-only vs host-only connect times)
   --no-cluster          skip the cluster phase (two instances on Redis: pairs within one vs split)
   --profile             also profile each server under the throughput load
   --timeline            also: per-second latency for 40 s with the idle sockets held (spans a heartbeat)
@@ -227,11 +238,11 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
   }
   if (options.updateDocs && Object.keys(options.duetEnv).length > 0) throw new Error('--docs shows the default config only: drop --duet-env');
   if (options.updateDocs && options.duetMain !== undefined) throw new Error("--docs shows this checkout's build only: drop --duet-main");
-  if (options.updateDocs && options.rounds > 0 && PHASES.some((p) => p !== 'cluster' && !options.phases.includes(p))) {
+  if (options.updateDocs && options.rounds > 0 && roundPhases(PHASES).some((p) => p !== 'cluster' && !options.phases.includes(p))) {
     throw new Error('--docs needs every phase of a round measured: drop --phases (--no-cluster is fine)');
   }
-  if (options.rounds === 0 && !options.profile && !options.latencyTimeline) {
-    throw new Error(`--rounds 0 only makes sense with --profile or --timeline\n${USAGE}`);
+  if (options.rounds === 0 && !options.profile && !options.latencyTimeline && !measuresBrowser(options)) {
+    throw new Error(`--rounds 0 only makes sense with --profile, --timeline or --phases browser\n${USAGE}`);
   }
   if (!options.out) options.out = defaultOut(smoke);
   return options;

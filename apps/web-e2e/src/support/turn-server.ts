@@ -8,6 +8,21 @@ import { freePort } from './server';
 
 const TURNSERVER = process.env['TURNSERVER_PATH'] ?? '/usr/bin/turnserver';
 
+/*
+ * Relay ports: 40 blocks of 100 in 61000-64999, above Linux's ephemeral range (32768-60999), so no
+ * browser socket or freePort() lands in a relay range. Jest runs two files at once (one per worker),
+ * so each worker has its own lane of blocks (JEST_WORKER_ID mod 4) and a process moves to its lane's
+ * next block for each coturn: two coturns of one run never share a block. The random start keeps
+ * runs of other checkouts on the same machine mostly apart too (coturn skips a port in use anyway).
+ */
+const RELAY_BLOCKS_PER_LANE = 10;
+const lane = Number(process.env['JEST_WORKER_ID'] ?? 1) % 4;
+let relayBlock = Math.floor(Math.random() * RELAY_BLOCKS_PER_LANE);
+function nextRelayBlock(): number {
+  relayBlock = (relayBlock + 1) % RELAY_BLOCKS_PER_LANE;
+  return 61_000 + (lane + 4 * relayBlock) * 100;
+}
+
 export interface TurnCredentials {
   urls: string;
   username: string;
@@ -25,8 +40,7 @@ export class TurnServer {
   private output = '';
   private readonly secret = randomBytes(16).toString('hex');
   private readonly dir = mkdtempSync(join(tmpdir(), 'duet-turn-'));
-  // Relay ports of our own, so parallel runs on one machine do not collide.
-  private readonly minRelayPort = 50_000 + Math.floor(Math.random() * 150) * 100;
+  private readonly minRelayPort = nextRelayBlock();
 
   private constructor(readonly port: number) {}
 

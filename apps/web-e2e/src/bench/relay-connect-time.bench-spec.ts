@@ -1,11 +1,11 @@
 import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
-import { autoAnswer, summarize, timeCallUntil } from './support/timing';
-import { TurnServer } from './support/turn-server';
+import { launchChromium } from '../support/browser';
+import { DuetUser } from '../support/duet-user';
+import { RunningServer, startServer } from '../support/server';
+import { autoAnswer, summarize, timeCallUntil } from './timing';
+import { TurnServer } from '../support/turn-server';
 
-// Enough for a median in the test log (a shared CI machine is no place for precise figures; 7 or more when measuring by hand).
+// `npm run bench` asks for 7 of each kind (CONNECT_TIME_CALLS); 3 when this file is run alone.
 const CALLS = Number(process.env['CONNECT_TIME_CALLS'] ?? 3);
 
 /**

@@ -1,8 +1,8 @@
 import { Browser } from 'playwright-core';
-import { launchChromium } from './support/browser';
-import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
-import { autoAnswer, summarize } from './support/timing';
+import { launchChromium } from '../support/browser';
+import { DuetUser } from '../support/duet-user';
+import { RunningServer, startServer } from '../support/server';
+import { autoAnswer, summarize } from './timing';
 
 const CALLS = 10;
 

@@ -1,4 +1,4 @@
-import { CallState, DuetUser } from './duet-user';
+import { CallState, DuetUser } from '../support/duet-user';
 
 /** The callee's page clicks Accept the moment the prompt appears: set-up time without a person's delay. */
 export async function autoAnswer(callee: DuetUser): Promise<void> {
