@@ -61,9 +61,9 @@ type Kind = (typeof KINDS)[number];
  * CallClosedError.
  *
  * Besides media it carries the control data channel (control-channel.ts). A device switch or screen
- * share swaps the track on the existing sender (`replaceTrack`), which needs no new offer; the video
- * sender's degradation preference follows what it carries (a screen keeps its resolution:
- * sender-preference.ts).
+ * share swaps the track on the existing sender (`replaceTrack`), which needs no new offer; each
+ * sender's parameters follow what it carries (a screen keeps its resolution, a sender with no track
+ * sends nothing: sender-preference.ts).
  */
 export class CallSession {
   readonly remoteUser: string;
@@ -88,7 +88,7 @@ export class CallSession {
   private readonly senders = new Map<Kind, RTCRtpSender>();
   private queue: Promise<void> = Promise.resolve();
   /** setParameters calls, one at a time: each reads the parameters the last one left. */
-  private preferenceUpdates: Promise<void> = Promise.resolve();
+  private senderParameterUpdates: Promise<void> = Promise.resolve();
   private iceServers: RTCIceServer[];
   private iceTransportPolicy: RTCIceTransportPolicy;
   private readonly iceStartWatch: IceStartWatch;
@@ -190,8 +190,7 @@ export class CallSession {
         // Later in the call (both restarted ICE at once): offer on a fresh connection instead of
         // rolling back; the other side answers it on a fresh one of its own (above).
         console.debug('[peer] offer collision in the call: offering on a fresh connection');
-        this.abandonedFingerprint = fingerprintOf(pc.currentRemoteDescription);
-        this.attachMedia(this.replaceConnection(pc), true);
+        this.offerOnFreshConnection(pc, pc.currentRemoteDescription);
         return;
       }
       try {
@@ -203,8 +202,7 @@ export class CallSession {
         // with the other DTLS role, and Chromium refuses that ("Failed to set SSL role for the
         // transport"): start over on a fresh connection; the other side answers on a fresh one.
         console.warn('[peer] the answer to our re-offer was refused; offering on a fresh connection', error);
-        this.abandonedFingerprint = fingerprintOf(pc.currentRemoteDescription);
-        this.attachMedia(this.replaceConnection(pc), true);
+        this.offerOnFreshConnection(pc, pc.currentRemoteDescription);
         return;
       }
       if (description.type === 'offer') {
@@ -437,14 +435,24 @@ export class CallSession {
     void this.updateSenderParameters('video');
   }
 
+  /**
+   * Gives up `pc`, whose agreed remote description was `agreed`, and offers on a fresh connection.
+   * The other side answers it on a fresh one of its own; the old peer's fingerprint is remembered so
+   * an offer still coming from the connection left behind is ignored.
+   */
+  private offerOnFreshConnection(pc: RTCPeerConnection, agreed: RTCSessionDescription): void {
+    this.abandonedFingerprint = fingerprintOf(agreed);
+    this.attachMedia(this.replaceConnection(pc), true);
+  }
+
   /** Fits the sender of `kind` to the track it sends now, one change at a time (never rejects). */
   private updateSenderParameters(kind: Kind): Promise<void> {
-    this.preferenceUpdates = this.preferenceUpdates.then(() => {
+    this.senderParameterUpdates = this.senderParameterUpdates.then(() => {
       const sender = this.senders.get(kind);
       if (this.closed || !sender) return;
       return applySenderParameters(sender, this.sending.get(kind) ?? null);
     });
-    return this.preferenceUpdates;
+    return this.senderParameterUpdates;
   }
 
   /** A sender of `kind`, with `track` on it, or none yet (the camera is off) but ready for one. */
