@@ -3,7 +3,7 @@ import nx from '@nx/eslint-plugin';
 /**
  * The testing libs (@duet/testing/*) start real processes: tests may import them, product code
  * never. A project's own files are matched relative to its eslint.config.mjs, so this holds in every
- * project except the test suites and tools, which switch it off (ALLOW_TEST_ONLY_IMPORTS).
+ * project except the e2e suites and the testing libs, which switch it off (ALLOW_TEST_ONLY_IMPORTS).
  */
 const TEST_ONLY_IMPORTS = {
   files: ['**/*.ts'],
@@ -23,7 +23,7 @@ const TEST_ONLY_IMPORTS = {
   },
 };
 
-/** For the e2e suites, the benchmark and the testing libs themselves: every file there is test code. */
+/** For the e2e suites and the testing libs themselves: every file there is test code. */
 export const ALLOW_TEST_ONLY_IMPORTS = { rules: { 'no-restricted-imports': 'off' } };
 
 export default [
@@ -42,9 +42,9 @@ export default [
           enforceBuildableLibDependency: true,
           allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
           depConstraints: [
-            // The shared protocol is the only code both sides import.
-            // scope:testing (real processes for tests: redis-server, coturn, a TCP proxy, the built
-            // server) may be imported from any side, by tests only: see TEST_ONLY_IMPORTS below.
+            // The shared protocol is the only code both sides import. scope:testing (real processes
+            // for tests: redis-server, coturn, a TCP proxy, the built server) is imported by both
+            // sides' tests, and only by tests: TEST_ONLY_IMPORTS.
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
             { sourceTag: 'scope:server', onlyDependOnLibsWithTags: ['scope:server', 'scope:shared', 'scope:testing'] },
             { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', 'scope:testing'] },

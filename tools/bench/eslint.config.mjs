@@ -1,3 +1,3 @@
-import baseConfig, { ALLOW_TEST_ONLY_IMPORTS } from '../../eslint.config.mjs';
+import baseConfig from '../../eslint.config.mjs';
 
-export default [...baseConfig, ALLOW_TEST_ONLY_IMPORTS, { ignores: ['results/**'] }];
+export default [...baseConfig, { ignores: ['results/**'] }];
