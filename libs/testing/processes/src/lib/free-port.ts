@@ -1,9 +1,6 @@
 import { createServer } from 'node:net';
 
-/**
- * A loopback TCP port the OS just handed out. The tiny window before the caller's process binds it
- * is acceptable for tests; above Linux's ephemeral range nothing is handed out (see turn-server.ts).
- */
+/** A loopback TCP port the OS just handed out; the tiny window before the caller binds it is acceptable for tests. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();

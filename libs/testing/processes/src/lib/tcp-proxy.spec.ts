@@ -61,19 +61,21 @@ describe(TcpProxy.name, () => {
     expect(await client().echo('hello')).toBe('hello');
   });
 
-  it('cut() drops every open connection and still lets new ones through', async () => {
+  /** A connection that works, then `breakIt()`: resolves once that connection is closed. */
+  async function dropsAnOpenConnection(breakIt: () => void): Promise<void> {
     const first = client();
     expect(await first.echo('before')).toBe('before');
-    proxy.cut();
+    breakIt();
     await first.closed;
+  }
+
+  it('cut() drops every open connection and still lets new ones through', async () => {
+    await dropsAnOpenConnection(() => proxy.cut());
     expect(await client().echo('after')).toBe('after');
   });
 
   it('block() drops open connections and refuses new ones until unblock()', async () => {
-    const first = client();
-    expect(await first.echo('before')).toBe('before');
-    proxy.block();
-    await first.closed;
+    await dropsAnOpenConnection(() => proxy.block());
     const refused = client();
     await refused.closed;
     expect(refused.socket.bytesRead).toBe(0);
