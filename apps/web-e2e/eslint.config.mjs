@@ -1,3 +1,3 @@
-import baseConfig from '../../eslint.config.mjs';
+import baseConfig, { ALLOW_TEST_ONLY_IMPORTS } from '../../eslint.config.mjs';
 
-export default [...baseConfig];
+export default [...baseConfig, ALLOW_TEST_ONLY_IMPORTS];

@@ -11,7 +11,7 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js'],
   // Two files at once, each with its own server, Chromium and (where used) coturn and redis-server
-  // on free ports (coturn's relay ports per worker: support/turn-server.ts). One file at a time left
+  // on free ports (coturn's relay ports per worker: libs/testing/processes turn-server.ts). One file at a time left
   // one of CI's two cores idle while a test waited on ICE, timers and page loads (7 min 40 s on an
   // idle machine); more workers than cores would only queue for the CPU, as each file already runs
   // a server and several renderers. Tests wait on conditions, never on a time.

@@ -1,8 +1,8 @@
+import { TcpProxy } from '@duet/testing/processes';
 import { CALL_ID, callUp, candidate, completeCall, OFFER } from './support/call-flow';
 import { ClientPool } from './support/client-pool';
 import { Cluster, Instance, readiness, startCluster, waitUntilReady } from './support/cluster';
 import { uniqueName } from './support/names';
-import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 import { TestClient } from './support/test-client';
 
 const HEARTBEAT_MS = 1_000;
@@ -251,7 +251,7 @@ describe('an instance split from Redis', () => {
   beforeAll(async () => {
     cluster = await startCluster(2, { HEARTBEAT_INTERVAL_MS: String(HEARTBEAT_MS), RESUME_WINDOW_MS: '3000' }, async (redis, index) => {
       if (index === 1) return redis.url;
-      proxy = await startTcpProxy(redis.port);
+      proxy = await TcpProxy.start(redis.port);
       return `redis://127.0.0.1:${proxy.port}`;
     });
   }, 120_000);
@@ -267,7 +267,7 @@ describe('an instance split from Redis', () => {
     const [peer, peerName] = await pools[1].login('peer');
     const callId = await callUp(peer, peerName, kept, keptName);
 
-    proxy?.cut();
+    proxy?.block();
     await waitUntilReady(cluster.instances[0], 503);
     const refused = pools[0].track(await TestClient.connect(cluster.instances[0].wsUrl));
     refused.send({ type: 'login', username: uniqueName('refused') });
@@ -276,7 +276,7 @@ describe('an instance split from Redis', () => {
     expect(await peer.next('reconnecting', 2 * HEARTBEAT_MS + 1_000)).toEqual({ type: 'reconnecting', username: keptName, callId });
     const thief = pools[1].track(await TestClient.loggedIn(cluster.instances[1].wsUrl, lostName));
 
-    proxy?.heal();
+    proxy?.unblock();
     // Back: the name someone else holds now is given up (its session closed), the others reclaimed.
     expect(await lost.closed).toEqual({ code: 4409, reason: 'your name was taken while this server was cut off; log in again' });
     await waitUntilReady(cluster.instances[0], 200);

@@ -1,8 +1,8 @@
 import { DuetModule, registryInUse, useDuetSignaling } from '@duet/server/app';
 import { loadConfig } from '@duet/server/config';
 import { RedisUserRegistry } from '@duet/server/registry-redis';
-import { RedisServer, startRedisServer } from '@duet/server/registry-redis/testing';
 import { UserRegistryService } from '@duet/server/signaling';
+import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { INestApplication, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';

@@ -1,8 +1,8 @@
+import { TurnServer } from '@duet/testing/processes';
 import { Page } from 'playwright-core';
 import { browserSuite } from './support/browser-suite';
 import { inCall } from './support/in-call';
 import { startServer } from './support/server';
-import { TurnServer } from './support/turn-server';
 
 async function openChat(page: Page): Promise<void> {
   await page.getByTestId('chat-button').click();

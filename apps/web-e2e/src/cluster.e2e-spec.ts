@@ -1,7 +1,7 @@
+import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
-import { RedisServer, startRedisServer } from './support/redis-server';
 import { RunningServer, startServer } from './support/server';
 
 /** Two instances of the real server sharing a real redis-server, as `npm run start:cluster` runs them. */

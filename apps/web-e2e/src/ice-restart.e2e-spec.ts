@@ -1,10 +1,10 @@
+import { TurnServer } from '@duet/testing/processes';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
 import { longestFrameGap, startFrameLog } from './support/observe';
 import { RunningServer, startServer } from './support/server';
-import { TurnServer } from './support/turn-server';
 
 /**
  * A relay-only call (ICE_TRANSPORT_POLICY=relay) through a real coturn. Killing coturn is a real

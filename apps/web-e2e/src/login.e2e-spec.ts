@@ -1,8 +1,8 @@
+import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { Page } from 'playwright-core';
 import { seriousViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RedisServer, startRedisServer } from './support/redis-server';
 import { startServer } from './support/server';
 
 /** The name field as assistive technology meets it: invalid or not, and what describes it. */

@@ -1,10 +1,10 @@
+import { TurnServer } from '@duet/testing/processes';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
 import { RunningServer, startServer } from './support/server';
 import { SignalingMitm } from './support/signaling-mitm';
-import { TurnServer } from './support/turn-server';
 
 /**
  * Glare later in a call: both sides restart ICE at once (as when both changed network). A

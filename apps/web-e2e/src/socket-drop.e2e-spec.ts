@@ -1,8 +1,8 @@
+import { TcpProxy } from '@duet/testing/processes';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { RunningServer, startServer } from './support/server';
-import { TcpProxy } from './support/tcp-proxy';
 
 type Received = Record<string, unknown>;
 const isType = (type: string) => (message: Received) => message['type'] === type;

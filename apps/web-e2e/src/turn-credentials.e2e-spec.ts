@@ -1,10 +1,10 @@
+import { TurnServer } from '@duet/testing/processes';
 import { Browser } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { inCall } from './support/in-call';
 import { configuredIceServers, gatherWithTurn, keepPeerConnections, selectedCandidatePair } from './support/peer-connections';
 import { RunningServer, startServer } from './support/server';
-import { TurnServer } from './support/turn-server';
 
 interface IssuedServer {
   urls: string[];

@@ -1,9 +1,7 @@
-import { RedisServer, startRedisServer } from '@duet/server/registry-redis/testing';
-import { requireBuiltServer, ServerProcess, startServerProcess, waitFor } from './server-process';
+import { RedisServer, StartedServer, startRedisServer } from '@duet/testing/processes';
+import { requireBuiltServer, startServerProcess, waitFor } from './server-process';
 
-export interface Instance extends ServerProcess {
-  readonly port: number;
-  readonly wsUrl: string;
+export interface Instance extends StartedServer {
   readonly httpUrl: string;
 }
 
@@ -44,7 +42,7 @@ export async function startCluster(
     for (const result of started) {
       if (result.status === 'rejected') continue;
       const server = result.value;
-      instances.push({ ...server, wsUrl: `ws://127.0.0.1:${server.port}/ws`, httpUrl: `http://127.0.0.1:${server.port}` });
+      instances.push({ ...server, httpUrl: server.baseUrl });
     }
     const failed = started.find((result) => result.status === 'rejected');
     if (failed !== undefined) throw failed.reason;

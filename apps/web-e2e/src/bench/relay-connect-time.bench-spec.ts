@@ -1,9 +1,9 @@
+import { TurnServer } from '@duet/testing/processes';
 import { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser';
 import { DuetUser } from '../support/duet-user';
 import { RunningServer, startServer } from '../support/server';
 import { autoAnswer, summarize, timeCallUntil } from './timing';
-import { TurnServer } from '../support/turn-server';
 
 // `npm run bench` asks for 7 of each kind (CONNECT_TIME_CALLS); 3 when this file is run alone.
 const CALLS = Number(process.env['CONNECT_TIME_CALLS'] ?? 3);

@@ -1,10 +1,10 @@
+import { TurnServer } from '@duet/testing/processes';
 import { CrossBrowserSuite, DIRECTIONS, callAndAnswer, crossBrowserSuite } from '../support/cross-browser-suite';
 import { launchFirefox } from '../support/firefox';
 import { Engine } from '../support/page-driver';
 import { configuredIceServers, keepPeerConnections, selectedCandidates } from '../support/peer-connections';
 import { Person } from '../support/person';
 import { ServerOptions } from '../support/server';
-import { TurnServer } from '../support/turn-server';
 
 /** The TURN username (`<expiry>:<user>`) of the person's live RTCPeerConnection, read with getConfiguration. */
 async function liveTurnUsername(person: Person): Promise<string> {

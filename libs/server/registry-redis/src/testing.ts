@@ -1,3 +1,3 @@
 // Test support, imported by specs, integration tests and the benchmark only: never by the server.
-export * from './testing/redis-server';
+// The redis-server itself comes from @duet/testing/processes.
 export * from './testing/redis-probes';

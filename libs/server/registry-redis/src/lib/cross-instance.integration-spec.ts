@@ -2,7 +2,7 @@ import { Departures, MessageSink, OnlineUser } from '@duet/server/signaling';
 import { ServerMessage } from '@duet/shared/protocol';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { RedisServer, startRedisServer } from '../testing/redis-server';
+import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { RedisCluster } from './redis-cluster';
 import { RedisRingTimer } from './redis-ring-timer';
 import { RedisUserRegistry } from './redis-user-registry.service';

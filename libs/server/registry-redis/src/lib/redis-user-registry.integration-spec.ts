@@ -2,7 +2,7 @@ import { describeRegistryContract } from '@duet/server/signaling/testing';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
 import { inspectRedis, redisViolations } from '../testing/redis-probes';
-import { RedisServer, startRedisServer } from '../testing/redis-server';
+import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { RedisCluster } from './redis-cluster';
 import { RedisUserRegistry } from './redis-user-registry.service';
 

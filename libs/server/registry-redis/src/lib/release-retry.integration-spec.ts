@@ -1,7 +1,7 @@
 import { MessageSink } from '@duet/server/signaling';
 import { ServerMessage } from '@duet/shared/protocol';
 import { Logger } from '@nestjs/common';
-import { RedisServer, startRedisServer } from '../testing/redis-server';
+import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { RedisCluster } from './redis-cluster';
 import { RedisUserRegistry } from './redis-user-registry.service';
 

@@ -1,10 +1,10 @@
 import { Server, Socket, createConnection, createServer } from 'node:net';
 
 /**
- * A TCP relay between one browser page and the server, so a test can break that page's network
- * for real: `cut()` destroys every connection through it (the WebSocket dies without a close
- * frame, exactly as on a lost network), `block()` refuses new ones until `unblock()`.
- * Open the page at `http://127.0.0.1:<proxy.port>/` and everything it loads goes through here.
+ * A loopback TCP relay to one port, so a test can break a network path for real: between a browser
+ * page and the server (open the page at `proxy.baseUrl`), or between a server and Redis (give the
+ * server `redis://127.0.0.1:<proxy.port>`). `cut()` destroys every connection through it (a
+ * WebSocket dies without a close frame, exactly as on a lost network); `block()` also refuses new ones until `unblock()`: a network split that heals.
  */
 export class TcpProxy {
   private readonly live = new Set<Socket>();

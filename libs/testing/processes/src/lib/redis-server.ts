@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { captureOutput, CapturedOutput, isRunning, stopChild } from './child';
+import { freePort } from './free-port';
 
 /** Debian's redis-server (`apt-get install redis-server`); `REDIS_SERVER_PATH` points elsewhere. */
 export function redisServerPath(): string {
@@ -18,6 +19,8 @@ export function redisServerPath(): string {
 export interface RedisServer {
   readonly port: number;
   readonly url: string;
+  /** The running process' id (it changes with each `start`). */
+  pid(): number | undefined;
   /** Stops it (SIGTERM, or SIGKILL to crash it) and waits until it has exited. */
   stop(signal?: NodeJS.Signals): Promise<void>;
   /** Starts it again on the same port, empty (nothing is persisted). */
@@ -26,59 +29,46 @@ export interface RedisServer {
   pause(): void;
   /** Lets a paused server go on (SIGCONT): it then handles what was sent to it meanwhile. */
   resume(): void;
+  /** Everything it printed since the last `start`. */
   output(): string;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 /**
- * A real redis-server on a free loopback port, for tests and benchmarks: no persistence, so a
- * restart starts empty, like a cache that lost its data. Stop it in `afterAll`.
+ * A real redis-server on a free loopback port (or `port`), for tests: no persistence, so a restart
+ * starts empty, like a cache that lost its data. Stop it in `afterAll`.
  */
 export async function startRedisServer(port?: number): Promise<RedisServer> {
   const binary = redisServerPath();
   const chosen = port ?? (await freePort());
   let child: ChildProcess | undefined;
-  let exited: Promise<void> = Promise.resolve();
-  let output = '';
+  let output: CapturedOutput | undefined;
 
   const start = async (): Promise<void> => {
-    const process = spawn(binary, ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child = process;
-    exited = new Promise((resolve) => process.once('exit', () => resolve()));
-    await new Promise<void>((resolve, reject) => {
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes('Ready to accept connections')) resolve();
-      };
-      process.stdout?.on('data', onData);
-      process.stderr?.on('data', onData);
-      process.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)));
-    });
+    const args = ['--port', String(chosen), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'no'];
+    child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    output = captureOutput(child, 'redis-server');
+    try {
+      await output.waitFor('Ready to accept connections', 20_000);
+    } catch (error) {
+      await stopChild(child, 'SIGKILL');
+      throw error;
+    }
   };
 
   await start();
   return {
     port: chosen,
     url: `redis://127.0.0.1:${chosen}`,
-    output: () => output,
-    start: () => start(),
+    pid: () => child?.pid,
+    output: () => output?.text() ?? '',
+    start,
     pause: () => void child?.kill('SIGSTOP'),
     resume: () => void child?.kill('SIGCONT'),
+    // A paused server would never see the signal: let it go on first.
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (child && child.exitCode === null && child.signalCode === null) child.kill(signal);
-      await exited;
+      if (!child || !isRunning(child)) return;
+      if (signal !== 'SIGKILL') child.kill('SIGCONT');
+      await stopChild(child, signal);
     },
   };
 }
