@@ -1,13 +1,13 @@
 import { TestBed } from '@angular/core/testing';
-import { ADMISSION_CHECK } from '../lib/admission';
-import { CALL_TIMING, CallTiming } from '../lib/call-timing';
-import { CallNotice } from '../lib/call-notice';
-import { CallState } from '../lib/call-state';
-import { PeerService } from '../lib/peer.service';
-import { PREFERENCE_STORAGE, TAB_STORAGE } from '../lib/preference-storage';
-import { RECONNECT_POLICY } from '../lib/reconnect-policy';
-import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from '../lib/rtc-environment';
-import { SignalingClient } from '../lib/signaling-client.service';
+import { ADMISSION_CHECK } from '../lib/signaling/admission';
+import { CALL_TIMING, CallTiming } from '../lib/call/call-timing';
+import { CallNotice } from '../lib/call/call-notice';
+import { CallState } from '../lib/call/call-state';
+import { PeerService } from '../lib/call/peer.service';
+import { PREFERENCE_STORAGE, TAB_STORAGE } from '../lib/media/preference-storage';
+import { RECONNECT_POLICY } from '../lib/recovery/reconnect-policy';
+import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from '../lib/media/rtc-environment';
+import { SignalingClient } from '../lib/signaling/signaling-client.service';
 import { FakePeerConnection, fakeEnvironment, settle } from './fake-rtc';
 import { FakeWebSocket } from './fake-web-socket';
 

@@ -1,9 +1,9 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING as timing, answer, logIn, offer, setUpCall } from '../testing/call-harness';
-import { FakePeerConnection, settle } from '../testing/fake-rtc';
-import { FakeWebSocket } from '../testing/fake-web-socket';
+import { TIMING as timing, answer, logIn, offer, setUpCall } from '../../testing/call-harness';
+import { FakePeerConnection, settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { CALL_RECORD_KEY } from './call-rejoin';
-import { SignalingClient } from './signaling-client.service';
+import { SignalingClient } from '../signaling/signaling-client.service';
 
 /** A Storage over a Map: the tab's sessionStorage, surviving a "reload" (a new TestBed) when shared. */
 function tabStorage(entries: Record<string, string> = {}): Storage & { map: Map<string, string> } {

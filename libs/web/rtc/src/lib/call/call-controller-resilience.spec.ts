@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING, answer, logIn, offer, setUpCall } from '../testing/call-harness';
-import { FakePeerConnection, settle } from '../testing/fake-rtc';
-import { FakeWebSocket } from '../testing/fake-web-socket';
+import { TIMING, answer, logIn, offer, setUpCall } from '../../testing/call-harness';
+import { FakePeerConnection, settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { PeerService } from './peer.service';
 
 const CALL = 'call-1';

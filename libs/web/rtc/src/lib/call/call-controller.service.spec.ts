@@ -1,10 +1,10 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../testing/call-harness';
-import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../testing/fake-rtc';
-import { CallController } from './call-controller.service';
+import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../../testing/call-harness';
+import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../../testing/fake-rtc';
+import { CallController } from '../engine/call-controller.service';
 import { CallClosedError, NotLoggedInError } from './errors';
-import { LocalMediaService } from './local-media.service';
-import { classifyMediaError } from './media';
+import { LocalMediaService } from '../media/local-media.service';
+import { classifyMediaError } from '../media/media';
 
 describe(CallController.name, () => {
   beforeEach(() => {

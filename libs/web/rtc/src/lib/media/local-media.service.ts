@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { CallNotice, InputKind } from './call-notice';
-import { MediaStateMessage } from './control-channel';
+import { CallNotice, InputKind } from '../call/call-notice';
+import { MediaStateMessage } from '../engine/control-channel';
 import { acquireLocalMedia, classifyMediaError } from './media';
 import { PREFERENCE_STORAGE, readPreference, writePreference } from './preference-storage';
 import { RTC_ENVIRONMENT } from './rtc-environment';

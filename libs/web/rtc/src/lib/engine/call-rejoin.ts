@@ -1,4 +1,4 @@
-import { readPreference, writePreference } from './preference-storage';
+import { readPreference, writePreference } from '../media/preference-storage';
 
 /** The call a tab was in, kept in the tab's storage so that a reload can call the same person back. */
 export interface RejoinRecord {

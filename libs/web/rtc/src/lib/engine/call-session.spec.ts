@@ -1,6 +1,6 @@
-import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../testing/fake-rtc';
+import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../../testing/fake-rtc';
 import { CallSession, OutboundSignal } from './call-session';
-import { CallClosedError } from './errors';
+import { CallClosedError } from '../call/errors';
 
 /** Every session a test made: closed after it, so no watch timer outlives the test. */
 const made: CallSession[] = [];

@@ -1,8 +1,8 @@
 import { AnswerDescription, IceCandidate, OfferDescription } from '@duet/shared/protocol';
 import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
-import { CallClosedError } from './errors';
-import { IceStartWatch } from './ice-start-watch';
-import { RtcEnvironment } from './rtc-environment';
+import { CallClosedError } from '../call/errors';
+import { IceStartWatch } from '../recovery/ice-start-watch';
+import { RtcEnvironment } from '../media/rtc-environment';
 import { applySenderParameters } from './sender-preference';
 
 /** What a session asks the signaling channel to carry to the other party. */

@@ -13,10 +13,10 @@ import {
 } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ADMISSION_CHECK } from './admission';
-import { TAB_STORAGE, readPreference, writePreference } from './preference-storage';
+import { TAB_STORAGE, readPreference, writePreference } from '../media/preference-storage';
 import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
-import { ConnectionProblem, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from './reconnect-policy';
-import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
+import { ConnectionProblem, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from '../recovery/reconnect-policy';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
 
 /**
  * `closed`: no socket and none wanted (before logging in, after logging out, or after the server

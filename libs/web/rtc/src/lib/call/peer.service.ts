@@ -2,10 +2,10 @@ import { Injectable, inject } from '@angular/core';
 import { toObservable } from '@angular/core/rxjs-interop';
 import { DeclineReason } from '@duet/shared/protocol';
 import { Observable, merge } from 'rxjs';
-import { CallController } from './call-controller.service';
+import { CallController } from '../engine/call-controller.service';
 import { CallNotice } from './call-notice';
 import { CallState } from './call-state';
-import { LocalMediaService } from './local-media.service';
+import { LocalMediaService } from '../media/local-media.service';
 
 /**
  * The call as the UI sees it: state, the other party, both streams, and what to tell the user.

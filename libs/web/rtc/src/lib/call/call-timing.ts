@@ -1,5 +1,5 @@
 import { InjectionToken } from '@angular/core';
-import { DEFAULT_ICE_RECOVERY, IceRecoveryTiming } from './ice-recovery';
+import { DEFAULT_ICE_RECOVERY, IceRecoveryTiming } from '../recovery/ice-recovery';
 
 export interface CallTiming {
   /** How long `ended` stays visible before `idle`. Default 1.5 s. */

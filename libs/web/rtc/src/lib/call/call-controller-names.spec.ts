@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { logIn, setUpCall } from '../testing/call-harness';
-import { settle } from '../testing/fake-rtc';
-import { CallController } from './call-controller.service';
+import { logIn, setUpCall } from '../../testing/call-harness';
+import { settle } from '../../testing/fake-rtc';
+import { CallController } from '../engine/call-controller.service';
 
 describe(`${CallController.name}: the other person's name`, () => {
   beforeEach(() => {
