@@ -3,6 +3,7 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import {
   CallClaim,
   ClientMessage,
+  CloseCode,
   IceServer,
   IceTransportPolicy,
   LoginFailureMessage,
@@ -197,7 +198,7 @@ export class SignalingClient {
     this.socket = null;
     if (socket) {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      socket.close(1000);
+      socket.close(CloseCode.normal);
     }
     this.loginStateSubject.next('logged-out');
     this.sessionSubject.next(null);
