@@ -14,7 +14,7 @@ export * from './lib/presence/presence.service';
 export * from './lib/engine/call-session';
 export * from './lib/media/local-media.service';
 export * from './lib/call/call-timing';
-export * from './lib/engine/call-controller.service';
+export * from './lib/call-controller.service';
 export * from './lib/call/peer.service';
 export * from './lib/in-call/verification-code';
 export * from './lib/in-call/verification.service';

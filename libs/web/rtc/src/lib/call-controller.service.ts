@@ -1,2 +1,5 @@
-/** Where the in-call features (`in-call/`) find the call's connection; the class lives in engine/. */
-export { CallController } from './engine/call-controller.service';
+/**
+ * The in-call features (`in-call/`) inject `CallController` for the call's `peerConnection$`: the
+ * call the app sees is PeerService now (call/peer.service.ts), under this name as well.
+ */
+export { PeerService as CallController } from './call/peer.service';

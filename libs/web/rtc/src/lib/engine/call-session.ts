@@ -1,7 +1,7 @@
 import { AnswerDescription, IceCandidate, OfferDescription } from '@duet/shared/protocol';
 import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
 import { CallClosedError } from '../call/errors';
-import { IceStartWatch } from '../recovery/ice-start-watch';
+import type { IceStartWatch } from '../recovery/ice-start-watch';
 import { RtcEnvironment } from '../media/rtc-environment';
 import { applySenderParameters } from './sender-preference';
 
@@ -18,8 +18,11 @@ export interface CallSessionOptions {
   iceServers: RTCIceServer[];
   /** `relay` when the operator forces TURN; `all` by default. */
   iceTransportPolicy?: RTCIceTransportPolicy;
-  /** After a negotiation, how long ICE may stay `new` before it is restarted (ice-start-watch.ts). Default 4 s. */
-  stalledIceStartMs?: number;
+  /**
+   * Restarts ICE when a negotiation finished and ICE never started (the call's recovery decides
+   * when: RecoveryPolicy, ice-start-watch.ts); without it, nothing watches.
+   */
+  watchIceStart?(stalled: () => boolean, restart: () => void): IceStartWatch;
   environment: RtcEnvironment;
   signal(message: OutboundSignal): void;
   remoteStream(stream: MediaStream): void;
@@ -36,8 +39,6 @@ export interface CallSessionOptions {
 
 /** Candidates kept while no remote description exists; a peer that floods more is misbehaving. */
 export const MAX_QUEUED_CANDIDATES = 200;
-
-const DEFAULT_STALLED_ICE_START_MS = 4_000;
 
 const KINDS = ['audio', 'video'] as const;
 type Kind = (typeof KINDS)[number];
@@ -91,21 +92,20 @@ export class CallSession {
   private senderParameterUpdates: Promise<void> = Promise.resolve();
   private iceServers: RTCIceServer[];
   private iceTransportPolicy: RTCIceTransportPolicy;
-  private readonly iceStartWatch: IceStartWatch;
+  private readonly iceStartWatch: IceStartWatch | null;
 
   constructor(private readonly options: CallSessionOptions) {
     this.remoteUser = options.remoteUser;
     this.iceServers = options.iceServers;
     this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
-    this.iceStartWatch = new IceStartWatch(
-      options.stalledIceStartMs ?? DEFAULT_STALLED_ICE_START_MS,
-      options.polite,
-      () => this.iceStalled(),
-      () => {
-        console.warn('[peer] ICE never started after the negotiation; restarting it');
-        this.pc?.restartIce();
-      },
-    );
+    this.iceStartWatch =
+      options.watchIceStart?.(
+        () => this.iceStalled(),
+        () => {
+          console.warn('[peer] ICE never started after the negotiation; restarting it');
+          this.pc?.restartIce();
+        },
+      ) ?? null;
   }
 
   get isClosed(): boolean {
@@ -211,7 +211,7 @@ export class CallSession {
         this.sendLocalDescription(pc);
       }
       // Either way this side's negotiation is complete: ICE should start checking now.
-      this.iceStartWatch.arm();
+      this.iceStartWatch?.arm();
     });
   }
 
@@ -301,7 +301,7 @@ export class CallSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.iceStartWatch.disarm();
+    this.iceStartWatch?.disarm();
     this.pendingOffer = null;
     this.pendingCandidates.length = 0;
     this.stream = null;
@@ -349,7 +349,7 @@ export class CallSession {
     await pc.setLocalDescription();
     this.assertOpen('answer');
     this.sendLocalDescription(pc);
-    this.iceStartWatch.arm();
+    this.iceStartWatch?.arm();
   }
 
   /** Drops `old` (glare: its negotiation is void) for a new connection; in-call features follow the new one. */

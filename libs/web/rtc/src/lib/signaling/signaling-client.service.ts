@@ -16,7 +16,8 @@ import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ADMISSION_CHECK } from './admission';
 import { TAB_STORAGE, readPreference, writePreference } from '../media/preference-storage';
 import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
-import { ConnectionProblem, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from '../recovery/reconnect-policy';
+import { ConnectionProblem, ReconnectDecision } from '../recovery/reconnect-policy';
+import { RecoveryPolicy } from '../recovery/recovery-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
 
 /**
@@ -53,6 +54,10 @@ export interface SignalingSession {
   resumed: boolean;
   /** The call that session is in, when it resumed into one. */
   call: ResumedCall | null;
+  /** How long the server holds this session after a drop (RecoveryPolicy follows it), when it says. */
+  resumeWindowMs?: number;
+  /** How long the server lets a call ring (a dialled call gives up a little later), when it says. */
+  ringTimeoutMs?: number;
 }
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
@@ -71,8 +76,8 @@ export const TAB_SESSION_KEY = 'duet.session';
  *   open ──1008 with nobody logged in (the server's login deadline)──> closed
  *   any ──disconnect()──> closed
  *
- * reconnect-policy.ts decides between "retry in n ms" and "stop". Each (re)connect asks
- * AUTH_TOKEN_SOURCE for a token. Once open again it logs back in with the last accepted name, the
+ * RecoveryPolicy decides between "retry in n ms" and "stop", and runs the retry timer. Each
+ * (re)connect asks AUTH_TOKEN_SOURCE for a token. Once open again it logs back in with the last accepted name, the
  * newest resume token (the server then hands back the session, call and kept messages) and, for a
  * server that restarted and knows nothing, the call this client is in.
  *
@@ -91,7 +96,7 @@ export class SignalingClient {
   private readonly createSocket = inject(WEB_SOCKET_FACTORY);
   private readonly tokenSource = inject(AUTH_TOKEN_SOURCE);
   private readonly checkAdmission = inject(ADMISSION_CHECK);
-  private readonly policy = inject(RECONNECT_POLICY);
+  private readonly recovery = inject(RecoveryPolicy);
   private readonly tabStorage = inject(TAB_STORAGE);
 
   private readonly messagesSubject = new Subject<ServerMessage>();
@@ -119,12 +124,10 @@ export class SignalingClient {
   readonly iceConfiguration = toSignal(this.iceConfiguration$, { requireSync: true });
 
   private socket: WebSocket | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** A token fetch or admission check is in flight: a (re)connect is under way without a socket. */
   private busy = false;
   /** Bumped by disconnect(): whatever an in-flight fetch resolves to is then thrown away. */
   private generation = 0;
-  private failedAttempts = 0;
   /** The name to (re-)login with; cleared when the server refuses it. */
   private username: string | null = null;
   /** The newest one; single-use, each login reply brings the next. */
@@ -137,7 +140,7 @@ export class SignalingClient {
 
   /** Opens the socket unless one is open, opening, or scheduled. */
   connect(): void {
-    if (this.socket || this.retryTimer || this.busy) return;
+    if (this.socket || this.recovery.reconnectScheduled || this.busy) return;
     const state = this.connectionStateSubject.value;
     void this.openSocket(state === 'closed' || state === 'refused' ? 'connecting' : 'reconnecting');
   }
@@ -145,8 +148,7 @@ export class SignalingClient {
   /** Reconnects now instead of at the scheduled retry, or after a refusal (the user tries again). */
   retry(): void {
     if (this.socket || this.busy) return;
-    this.clearRetryTimer();
-    this.failedAttempts = 0;
+    this.recovery.cancelReconnect(true);
     this.connect();
   }
 
@@ -176,7 +178,7 @@ export class SignalingClient {
     this.username = username;
     this.loginStateSubject.next('logging-in');
     if (this.isOpen()) this.sendLogin();
-    else if (this.retryTimer) this.retry();
+    else if (this.recovery.reconnectScheduled) this.retry();
     else this.connect();
   }
 
@@ -193,7 +195,7 @@ export class SignalingClient {
     this.username = null;
     this.setResumeToken(null);
     this.busy = false;
-    this.clearRetryTimer();
+    this.recovery.cancelReconnect();
     const socket = this.socket;
     this.socket = null;
     if (socket) {
@@ -226,7 +228,7 @@ export class SignalingClient {
     let opened = false;
     socket.onopen = () => {
       opened = true;
-      this.failedAttempts = 0;
+      this.recovery.socketOpened();
       this.setProblem(null);
       this.setConnectionState('open');
       this.sendLogin();
@@ -238,7 +240,7 @@ export class SignalingClient {
       console.debug(`[signaling] socket closed (${event.code})`);
       if (opened) {
         const loggedIn = this.loginStateSubject.value === 'logged-in';
-        this.apply(afterClose(event.code, loggedIn, this.failedAttempts++, this.policy));
+        this.apply(this.recovery.afterSocketClosed(event.code, loggedIn));
       } else {
         void this.askWhyOpenFailed(token);
       }
@@ -254,17 +256,14 @@ export class SignalingClient {
     const verdict = await this.checkAdmission(token);
     if (generation !== this.generation) return;
     this.busy = false;
-    this.apply(afterFailedOpen(verdict, this.failedAttempts++, this.policy));
+    this.apply(this.recovery.afterFailedOpen(verdict));
   }
 
   private apply(decision: ReconnectDecision): void {
     this.setProblem(decision.problem);
     if (decision.action === 'retry') {
       this.setConnectionState('reconnecting');
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        void this.openSocket('reconnecting');
-      }, decision.delayMs);
+      this.recovery.scheduleReconnect(decision.delayMs, () => void this.openSocket('reconnecting'));
       return;
     }
     // Stopped: whoever was waiting to log in is not any more. A logged-in session stays known (a
@@ -322,6 +321,9 @@ export class SignalingClient {
         iceTransportPolicy: message.iceTransportPolicy ?? 'all',
         resumed: message.resumed ?? false,
         call: message.call ?? null,
+        // The timings this server hands out, when it does (an older one does not).
+        ...(message.resumeWindowMs !== undefined && { resumeWindowMs: message.resumeWindowMs }),
+        ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
       });
       this.loginStateSubject.next('logged-in');
     } else {
@@ -355,11 +357,6 @@ export class SignalingClient {
   private setProblem(next: ConnectionProblem | null): void {
     const previous = this.problemSubject.value;
     if (JSON.stringify(previous) !== JSON.stringify(next)) this.problemSubject.next(next);
-  }
-
-  private clearRetryTimer(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
   }
 
   private setConnectionState(next: ConnectionState): void {

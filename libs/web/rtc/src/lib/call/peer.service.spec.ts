@@ -1,12 +1,12 @@
 import { TestBed } from '@angular/core/testing';
 import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../../testing/call-harness';
 import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../../testing/fake-rtc';
-import { CallController } from '../engine/call-controller.service';
+import { PeerService } from './peer.service';
 import { CallClosedError, NotLoggedInError } from './errors';
 import { LocalMediaService } from '../media/local-media.service';
 import { classifyMediaError } from '../media/media';
 
-describe(CallController.name, () => {
+describe(PeerService.name, () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
@@ -51,7 +51,7 @@ describe(CallController.name, () => {
     const { peer } = setUp();
     await logIn('alice');
     const seen: (RTCPeerConnection | null)[] = [];
-    const subscription = TestBed.inject(CallController).peerConnection$.subscribe((pc) => seen.push(pc));
+    const subscription = TestBed.inject(PeerService).peerConnection$.subscribe((pc) => seen.push(pc));
     await peer.call('bob');
     await settle();
     const pc = FakePeerConnection.latest();
@@ -143,7 +143,7 @@ describe(CallController.name, () => {
   it('treats an offer from the callee while calling as glare: polite alice answers it on a fresh connection', async () => {
     const { peer, states } = setUp();
     const connections: (RTCPeerConnection | null)[] = [];
-    TestBed.inject(CallController).peerConnection$.subscribe((pc) => connections.push(pc));
+    TestBed.inject(PeerService).peerConnection$.subscribe((pc) => connections.push(pc));
     const socket = await logIn('alice');
     await peer.call('Bob');
     await settle();

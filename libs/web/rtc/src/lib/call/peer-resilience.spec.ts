@@ -44,7 +44,7 @@ function resumedLogin(call: { callId: string; otherUsername: string } | null) {
   };
 }
 
-describe('CallController through network faults', () => {
+describe('PeerService through network faults', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
