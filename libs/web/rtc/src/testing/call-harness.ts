@@ -63,14 +63,21 @@ export function setUpCall(
   return { peer, states, notices, getUserMedia: fake.getUserMedia };
 }
 
-/** Logs in as `username` over a fake socket; returns the socket for the "server" side of the test. */
-export async function logIn(username: string, resumeToken = 'token-1'): Promise<FakeWebSocket> {
+/**
+ * Logs in as `username` over a fake socket; returns the socket for the "server" side of the test.
+ * `timings`: what the login reply hands out besides (an older server sends none).
+ */
+export async function logIn(
+  username: string,
+  resumeToken = 'token-1',
+  timings: { resumeWindowMs?: number; ringTimeoutMs?: number } = {},
+): Promise<FakeWebSocket> {
   const signaling = TestBed.inject(SignalingClient);
   signaling.logIn(username);
   await settle();
   const socket = FakeWebSocket.latest();
   socket.acceptConnection();
-  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }], resumeToken });
+  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }], resumeToken, ...timings });
   socket.sent.length = 0;
   return socket;
 }
