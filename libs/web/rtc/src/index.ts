@@ -12,6 +12,7 @@ export * from './lib/recovery/ice-recovery';
 export * from './lib/signaling/signaling-client.service';
 export * from './lib/presence/presence.service';
 export * from './lib/engine/call-session';
+export * from './lib/media/devices';
 export * from './lib/media/local-media.service';
 export * from './lib/call/call-timing';
 export * from './lib/call-controller.service';

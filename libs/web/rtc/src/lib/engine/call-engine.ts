@@ -12,17 +12,13 @@ import { TAB_STORAGE } from '../media/preference-storage';
 import { RTC_ENVIRONMENT } from '../media/rtc-environment';
 import { CallRecovery } from '../recovery/call-recovery';
 import { RecoveryPolicy } from '../recovery/recovery-policy';
-import { ServerMessageOf, SignalingClient, SignalingSession } from '../signaling/signaling-client.service';
+import { SignalingClient } from '../signaling/signaling-client.service';
 import { CallRejoin } from './call-rejoin';
+import { CallMessages } from './call-messages';
 import { CallSession, OutboundSignal } from './call-session';
-import { errorOutcome } from './server-error';
-
-type CallMessage = ServerMessageOf<
-  'offer' | 'answer' | 'candidate' | 'close' | 'decline' | 'error' | 'ringing' | 'reconnecting' | 'reconnected'
->;
 
 /** The call in progress: its connection, the server's name for it, and its recovery. */
-interface ActiveCall {
+export interface ActiveCall {
   session: CallSession;
   recovery: CallRecovery;
   /** The server's name for the call; null until it has named it. */
@@ -30,22 +26,16 @@ interface ActiveCall {
 }
 
 /**
- * The engine under PeerService (livekit's RTCEngine to its Room): it owns the server's `offer`,
- * `answer`, `candidate`, `close`, `decline`, `error`, `ringing`, `reconnecting` and `reconnected`
- * messages (login belongs to SignalingClient, users and presence to PresenceService), one
- * CallSession at a time, and writes what the app sees into the CallStatus it is given.
+ * The engine under PeerService (livekit's RTCEngine to its Room): one CallSession at a time, the
+ * commands' work, deadlines (CALL_TIMING; a dialled call follows the server's ring timeout), track
+ * swaps, renewed ICE servers, and what the app sees, written into the CallStatus it is given. Its
+ * CallMessages owns the call's nine server message types; every call message we send carries the
+ * server's `callId` once it has named the call.
  *
- * The server names each call (`callId`, from `ringing`, the offer, or a resumed login); we send it
- * back on everything about the call and ignore messages that name another one. Deadlines bound
- * every waiting state (CALL_TIMING; a dialled call follows the server's ring timeout).
- *
- * The call outlives the signaling socket (media is peer to peer). When the socket drops, the
- * SignalingClient resumes the session, or claims the call on a server that restarted (`claim()`);
- * the call's recovery (RecoveryPolicy.forCall) follows that, restarts ICE, and recovers
- * negotiation once the server has us back. A hang-up that could not be sent is sent then.
- *
- * A reload ends the page's call; the reloaded page calls the same person back and the peer takes
- * that call by itself (CallRejoin). Roles: the side whose usernameKey sorts first is polite.
+ * The call outlives the signaling socket (media is peer to peer): on a re-login the
+ * SignalingClient claims it (`claim()`) for a server that restarted, the call's recovery
+ * (RecoveryPolicy.forCall) restarts ICE and recovers negotiation, and a hang-up that could not be
+ * sent is sent then. A reload's callback is CallRejoin's. The lexically smaller usernameKey is polite.
  */
 export class CallEngine {
   private readonly signaling = inject(SignalingClient);
@@ -53,7 +43,7 @@ export class CallEngine {
   private readonly environment = inject(RTC_ENVIRONMENT);
   private readonly timing = inject(CALL_TIMING);
   private readonly policy = inject(RecoveryPolicy);
-  private readonly rejoin = new CallRejoin(inject(TAB_STORAGE));
+  readonly rejoin = new CallRejoin(inject(TAB_STORAGE));
   private readonly deadlines = new CallDeadlines(
     (state) => (state === 'calling' ? ringGiveUpMs(this.timing, this.signaling.session()) : state === 'connecting' ? this.timing.connectTimeoutMs : this.timing.reconnectGraceMs),
     (state) => (state === 'calling' ? this.giveUpRinging() : this.failCall(state === 'connecting' ? 'connection-failed' : 'media-lost')),
@@ -62,18 +52,14 @@ export class CallEngine {
   /** A hang-up (or decline) that could not be sent: the server may still hold that call for us. */
   private unsentHangUp: CallClaim | null = null;
 
-  constructor(private readonly status: CallStatus) {
+  constructor(readonly status: CallStatus) {
     const destroyRef = inject(DestroyRef);
-    this.signaling
-      .claim('offer', 'answer', 'candidate', 'close', 'decline', 'error', 'ringing', 'reconnecting', 'reconnected')
-      .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((message) => this.receive(message));
+    new CallMessages(this);
     this.signaling.setCallClaimSource(() => this.claim());
     this.signaling.connectionState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // The call goes on peer to peer; what we send until the server has us back is lost.
       if (state !== 'open') this.call?.recovery.socketDown();
     });
-    this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((login) => this.onLogin(login));
     // Renewed TURN credentials: a running call's next ICE restart must not use expired ones.
     this.signaling.iceConfiguration$.pipe(takeUntilDestroyed(destroyRef)).subscribe((ice) => {
       if (ice) this.call?.session.setIceConfiguration(ice.iceServers, ice.iceTransportPolicy);
@@ -91,9 +77,16 @@ export class CallEngine {
     });
   }
 
-  /** A call (ringing, dialling or live) exists. */
-  get inCall(): boolean {
-    return this.call !== null;
+  /** The call (ringing, dialling or live), if any. */
+  get current(): ActiveCall | null {
+    return this.call;
+  }
+
+  /** A hang-up made while offline, to send once the server has us back; taken once. */
+  takeUnsentHangUp(): CallClaim | null {
+    const unsent = this.unsentHangUp;
+    this.unsentHangUp = null;
+    return unsent;
   }
 
   /** Dials `target` as `self` (PeerService checked the request). Resolves once the offer is on its way. */
@@ -133,144 +126,6 @@ export class CallEngine {
     this.endCall(null);
   }
 
-  private receive(message: CallMessage): void {
-    if ('callId' in message && this.rejoin.isLeftCall(message.callId)) {
-      console.debug(`[call] ignored "${message.type}" of the call the old page was in`);
-      return;
-    }
-    if (message.type === 'error') {
-      const outcome = errorOutcome(message, this.call?.session.remoteUser ?? null, this.status.state === 'calling');
-      if (outcome.action === 'end') this.endCall(outcome.notice);
-      else if (outcome.action === 'fail-setup') this.failCall('setup-failed');
-      else if (outcome.action === 'notify') this.status.notify(outcome.notice);
-      return;
-    }
-    if (message.type === 'offer') {
-      this.receiveOffer(message);
-      return;
-    }
-    const call = this.callWith(message.username);
-    if (!call) return;
-    if (message.callId !== undefined && call.callId !== null && message.callId !== call.callId) {
-      console.debug(`[call] ignored "${message.type}" of another call`);
-      return;
-    }
-    switch (message.type) {
-      case 'ringing':
-        call.callId = message.callId;
-        this.status.setRemoteUser(message.username);
-        return;
-      case 'answer':
-        if (this.status.state === 'calling') this.status.setCallState('connecting');
-        this.track(call.session.receiveDescription(message.answer));
-        return;
-      case 'candidate':
-        this.track(call.session.receiveCandidate(message.candidate));
-        return;
-      case 'close':
-        this.receiveClose(message, call);
-        return;
-      case 'decline':
-        this.endCall({ code: message.reason === 'busy' ? 'busy' : 'declined', peer: message.username });
-        return;
-      case 'reconnecting':
-        this.status.setPeerReconnecting(true);
-        return;
-      case 'reconnected':
-        this.status.setPeerReconnecting(false);
-        // After a server restart, this is when our claim was matched and the call relays again.
-        call.recovery.peerClaimMatched();
-        return;
-    }
-  }
-
-  private receiveOffer({ username: from, offer, callId, rejoin: rejoinKey }: ServerMessageOf<'offer'>): void {
-    const self = this.signaling.session()?.username;
-    if (!self) return;
-    this.status.returnToIdle();
-    const same = this.callWith(from);
-    if (same && callId !== undefined && same.callId !== null && callId !== same.callId) {
-      // A new call from the same person: the server ended ours, whatever we missed of that.
-      this.endCall(null);
-      this.status.returnToIdle();
-    }
-    const call = this.call;
-    if (!call) {
-      const rejoin = this.rejoin.isRejoin(from, rejoinKey);
-      const incoming = this.startCall(from, self, callId ?? null);
-      this.status.setCallState('ringing');
-      this.track(incoming.receiveDescription(offer));
-      if (rejoin) {
-        // They left our call a moment ago (a reload) and call back: the call goes on without a click.
-        this.status.notify({ code: 'peer-rejoined', peer: from });
-        this.accept().catch((error: unknown) => this.logStepFailure(error));
-      }
-      return;
-    }
-    if (usernameKey(call.session.remoteUser) !== usernameKey(from)) {
-      // The server answers "busy" itself; this only guards against a relay that does not.
-      this.signaling.send({ type: 'decline', otherUsername: from, reason: 'busy' });
-      return;
-    }
-    call.callId ??= callId ?? null;
-    // Glare: they called us while we called them. Their offer means yes; negotiation sorts out who answers.
-    if (this.status.state === 'calling') this.status.setCallState('connecting');
-    this.track(call.session.receiveDescription(offer));
-  }
-
-  private receiveClose(message: ServerMessageOf<'close'>, call: ActiveCall): void {
-    const peer = message.username;
-    const ringing = this.status.state === 'ringing';
-    if (message.reason === 'disconnected' && this.status.connectedAt() !== null) {
-      this.rejoin.peerLeft(peer, this.policy.rejoinWindowMs(this.signaling.session()));
-    }
-    if (message.reason === 'timeout') this.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
-    else if (message.reason === 'hangup') this.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
-    // Disconnected: they were gone for the whole resume window, or our own claim found no partner.
-    else if (call.recovery.claimed) this.endCall({ code: 'call-not-restored', peer });
-    else if (this.status.peerReconnecting()) this.endCall({ code: 'peer-lost', peer });
-    else this.endCall({ code: 'peer-disconnected', peer });
-  }
-
-  /** Every accepted login; after a signaling gap, it says whether the server still had us. */
-  private onLogin(login: SignalingSession | null): void {
-    const call = this.call;
-    if (!login) {
-      if (call) this.endCall({ code: 'server-lost' });
-      return;
-    }
-    if (!call) this.rejoinAfterReload(login);
-    const unsent = this.unsentHangUp;
-    this.unsentHangUp = null;
-    if (unsent && login.resumed && login.call?.callId === unsent.callId) {
-      // We hung up while offline and the server kept the call for us: say it now.
-      this.signaling.send({ type: 'close', otherUsername: unsent.otherUsername, callId: unsent.callId });
-    }
-    if (!call) return;
-    // After a fresh login the server knows nothing of a call it never named: that call is gone.
-    if (call.recovery.loggedIn(login.resumed, login.call?.callId ?? null, call.callId) === 'lost') {
-      this.endCall({ code: 'server-lost' });
-    }
-  }
-
-  /** The first login after a reload that cut a connected call short: call the same person back. */
-  private rejoinAfterReload(login: SignalingSession): void {
-    if (login.call) {
-      // The server still held our session (its socket had dropped before the reload), call and
-      // all; that call's connection went with the old page, so end it (a rejoin calls anew).
-      this.signaling.send({ type: 'close', otherUsername: login.call.otherUsername, callId: login.call.callId });
-      this.rejoin.leftCall(login.call.callId);
-    }
-    const record = this.rejoin.takeRecord(login.username, this.policy.rejoinWindowMs(login));
-    if (!record) return;
-    console.debug('[call] the page reloaded during a call; calling back');
-    this.rejoin.setCallbackKey(record.key);
-    this.dial(record.otherUsername, login.username).catch((error: unknown) => this.logStepFailure(error));
-    if (!this.call) this.rejoin.setCallbackKey(null); // the call did not start: no later call carries the key
-    // After dial(): a new call clears the last notice, and this one is about the new call.
-    if (this.call) this.status.notify({ code: 'rejoining', peer: record.otherUsername });
-  }
-
   /** What a re-login claims: the call we are in, once the server has named it. */
   private claim(): CallClaim | null {
     const call = this.call;
@@ -296,7 +151,7 @@ export class CallEngine {
     return callId === null ? {} : { callId };
   }
 
-  private startCall(remoteUser: string, self: string, callId: string | null): CallSession {
+  startCall(remoteUser: string, self: string, callId: string | null): CallSession {
     const ice = this.signaling.iceConfiguration();
     const polite = usernameKey(self) < usernameKey(remoteUser);
     const current = () => this.call?.session === session;
@@ -420,14 +275,14 @@ export class CallEngine {
   }
 
   /** Ends the call for both sides because the media path could not be made or kept. */
-  private failCall(code: 'connection-failed' | 'media-lost' | 'setup-failed' = 'connection-failed'): void {
+  failCall(code: 'connection-failed' | 'media-lost' | 'setup-failed' = 'connection-failed'): void {
     const session = this.call?.session;
     if (!session) return;
     this.sendClose();
     this.endCall(code === 'setup-failed' ? { code } : { code, peer: session.remoteUser });
   }
 
-  private endCall(notice: CallNotice | null): void {
+  endCall(notice: CallNotice | null): void {
     const call = this.call;
     if (!call) return;
     this.call = null;
@@ -439,17 +294,17 @@ export class CallEngine {
     this.status.ended(notice);
   }
 
-  private callWith(username: string): ActiveCall | null {
+  callWith(username: string): ActiveCall | null {
     const call = this.call;
     return call && usernameKey(call.session.remoteUser) === usernameKey(username) ? call : null;
   }
 
   /** Signaling steps run in the background; a step on a call that has since ended is not an error. */
-  private track(step: Promise<void>): void {
+  track(step: Promise<void>): void {
     step.catch((error: unknown) => this.logStepFailure(error));
   }
 
-  private logStepFailure(error: unknown): void {
+  logStepFailure(error: unknown): void {
     if (error instanceof CallClosedError) console.debug(`[call] ${error.message}`);
     else console.warn('[call] a signaling step failed', error);
   }
