@@ -1,3 +1,4 @@
+// Over 300 lines on purpose: the camera, microphone and screen swap into the same two senders, and their rules need one owner.
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { CallNotice, InputKind } from '../call/call-notice';
