@@ -1,69 +1,21 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import {
-  CallClaim,
-  ClientMessage,
-  CloseCode,
-  IceServer,
-  IceTransportPolicy,
-  LoginFailureMessage,
-  LoginSuccessMessage,
-  ServerMessage,
-  parseServerFrame,
-  usernameKey,
-} from '@duet/shared/protocol';
+import { CallClaim, ClientMessage, CloseCode, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ADMISSION_CHECK } from './admission';
-import { TAB_STORAGE, readPreference, writePreference } from '../media/preference-storage';
+import { TAB_STORAGE } from '../media/preference-storage';
 import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
 import { ConnectionProblem, ReconnectDecision } from '../recovery/reconnect-policy';
 import { RecoveryPolicy } from '../recovery/recovery-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
+import { ConnectionState, IceConfiguration, LoginState, ServerMessageOf, ServerMessageType, SignalingSession } from './signaling-types';
+import { saveTabResumeToken, tabResumeToken } from './tab-session';
 
-/**
- * `closed`: no socket and none wanted (before logging in, after logging out, or after the server
- * closed a socket nobody logged in on). `refused`: the server will not take us (401/403); stopped
- * until the user acts. `reconnecting`: lost, or could not open; a retry is scheduled or under way.
- */
-export type ConnectionState = 'closed' | 'connecting' | 'open' | 'reconnecting' | 'refused';
-
-/** `logging-in` from sending a name until the server answers; a refusal goes back to `logged-out`. */
-export type LoginState = 'logged-out' | 'logging-in' | 'logged-in';
-
-export type ServerMessageType = ServerMessage['type'];
-export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
-
-/** The call a resumed session is in, as the server says. */
-export type ResumedCall = NonNullable<LoginSuccessMessage['call']>;
-
-/** What an RTCPeerConnection is configured with: the operator's STUN/TURN servers and policy. */
-export interface IceConfiguration {
-  iceServers: IceServer[];
-  iceTransportPolicy: IceTransportPolicy;
-}
-
-/**
- * Who the server says we are, what it handed out at login, and whether the login resumed a session.
- * Its ICE servers are the login's; `SignalingClient.iceConfiguration` has the newest (renewed).
- */
-export interface SignalingSession {
-  username: string;
-  iceServers: IceServer[];
-  iceTransportPolicy: IceTransportPolicy;
-  /** This login took over the session of a dropped socket. */
-  resumed: boolean;
-  /** The call that session is in, when it resumed into one. */
-  call: ResumedCall | null;
-  /** How long the server holds this session after a drop (RecoveryPolicy follows it), when it says. */
-  resumeWindowMs?: number;
-  /** How long the server lets a call ring (a dialled call gives up a little later), when it says. */
-  ringTimeoutMs?: number;
-}
+export * from './signaling-types';
+export { TAB_SESSION_KEY } from './tab-session';
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
 
-/** The tab's newest resume token and its name (sessionStorage: it survives a reload, not a closed tab). */
-export const TAB_SESSION_KEY = 'duet.session';
 
 /**
  * The one WebSocket to the server, opened only for a login (an idle login page keeps none).
@@ -174,7 +126,7 @@ export class SignalingClient {
 
   /** Logs in now if the socket is open, else as soon as it opens. */
   logIn(username: string): void {
-    if (this.sessionSubject.value === null) this.resumeToken = this.tabResumeToken(username);
+    if (this.sessionSubject.value === null) this.resumeToken = tabResumeToken(this.tabStorage, username);
     this.username = username;
     this.loginStateSubject.next('logging-in');
     if (this.isOpen()) this.sendLogin();
@@ -339,19 +291,7 @@ export class SignalingClient {
   /** Kept in memory and in the tab's storage, for a login after a reload. */
   private setResumeToken(token: string | null): void {
     this.resumeToken = token;
-    const username = this.username;
-    writePreference(this.tabStorage, TAB_SESSION_KEY, token && username ? JSON.stringify({ username, token }) : null);
-  }
-
-  /** The token this tab last had for `username`, if any (a reloaded page logging in again). */
-  private tabResumeToken(username: string): string | null {
-    try {
-      const saved = JSON.parse(readPreference(this.tabStorage, TAB_SESSION_KEY) ?? 'null') as { username?: unknown; token?: unknown } | null;
-      const sameName = typeof saved?.username === 'string' && usernameKey(saved.username) === usernameKey(username);
-      return sameName && typeof saved?.token === 'string' ? saved.token : null;
-    } catch {
-      return null;
-    }
+    saveTabResumeToken(this.tabStorage, this.username, token);
   }
 
   private setProblem(next: ConnectionProblem | null): void {
