@@ -115,9 +115,9 @@ describe('a reload during a call', () => {
     expect(FakePeerConnection.latest().remoteDescription).toBeNull();
   });
 
-  async function connectedCallee() {
+  async function connectedCallee(timings: { resumeWindowMs?: number } = {}) {
     const call = setUpCall();
-    const socket = await logIn('bob');
+    const socket = await logIn('bob', 'token-1', timings);
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: 'call-1' });
     await call.peer.accept();
     await settle();
@@ -143,6 +143,28 @@ describe('a reload during a call', () => {
     expect(notices.at(-1)).toEqual({ code: 'peer-rejoined', peer: 'alice' });
     expect(socket.messages().at(-1)).toMatchObject({ type: 'answer', otherUsername: 'alice', callId: 'call-2' });
     expect(states.slice(-4)).toEqual(['ended', 'idle', 'ringing', 'connecting']);
+  });
+
+  it("calls back after a reload within the server's resume window, not a local one", async () => {
+    const age = timing.rejoinWindowMs + 10_000;
+    const record = { username: 'alice', otherUsername: 'bob', key: null, at: Date.now() - age };
+    const { peer, notices } = setUpCall(['audio', 'video'], 'NotFoundError', tabStorage({ [CALL_RECORD_KEY]: JSON.stringify(record) }));
+    await logIn('alice', 'token-1', { resumeWindowMs: age + 1_000 });
+    await settle();
+    expect(peer.callState()).toBe('calling');
+    expect(notices).toEqual([{ code: 'rejoining', peer: 'bob' }]);
+  });
+
+  it.each([
+    ['within', 4_000, 'connecting'],
+    ['after', 5_001, 'ringing'],
+  ])("a peer's callback %s the server's resume window: the call is %s", async (_when, waitMs, state) => {
+    const { peer, socket, key } = await connectedCallee({ resumeWindowMs: 5_000 });
+    socket.deliver({ type: 'close', username: 'alice', reason: 'disconnected', callId: 'call-1' });
+    jest.advanceTimersByTime(waitMs);
+    socket.deliver({ type: 'offer', offer: offer('again'), username: 'alice', callId: 'call-2', rejoin: key });
+    await settle();
+    expect(peer.callState()).toBe(state);
   });
 
   it.each([
