@@ -11,7 +11,7 @@ import { SignalingClient } from '../lib/signaling/signaling-client.service';
 import { FakePeerConnection, fakeEnvironment, settle } from './fake-rtc';
 import { FakeWebSocket } from './fake-web-socket';
 
-/** The call controller's unit-test world: fake sockets, fake RTC, fake devices. Unit tier only. */
+/** The call's unit-test world (PeerService and its engine): fake sockets, fake RTC, fake devices. Unit tier only. */
 export const TIMING: CallTiming = {
   endedLingerMs: 1_500,
   ringTimeoutMs: 45_000,
@@ -54,7 +54,7 @@ export function setUpCall(
       { provide: TAB_STORAGE, useValue: tabStorage },
     ],
   });
-  // The controller through its public face, as the UI uses it.
+  // The call through its public face, as the UI uses it.
   const peer = TestBed.inject(PeerService);
   const states: CallState[] = [];
   const notices: CallNotice[] = [];

@@ -210,7 +210,7 @@ describe(SignalingClient.name, () => {
     const renewed = [{ urls: 'turn:turn.duet.test:3478', username: '1700003600:alice', credential: 'fresh' }];
     socket.deliver({ type: 'ice-servers', iceServers: renewed, iceTransportPolicy: 'relay' });
     expect(client.iceConfiguration()).toEqual({ iceServers: renewed, iceTransportPolicy: 'relay' });
-    // A renewal is not a login: the call controller must not treat it as one.
+    // A renewal is not a login: the call engine must not treat it as one.
     expect(sessions).toHaveLength(1);
     expect(() => client.claim('ice-servers')).toThrow('already has an owner');
 
