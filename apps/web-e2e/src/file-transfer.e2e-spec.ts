@@ -13,7 +13,7 @@ import { RunningServer, startServer } from './support/server';
 const MB = 1024 * 1024;
 
 /**
- * Where a received file goes depends on the browser (libs/web/rtc .../file-sink.ts). Headless
+ * Where a received file goes depends on the browser (libs/web/in-call .../files/file-sink.ts). Headless
  * Chromium has the File System Access API but cannot show its save dialog (it answers AbortError,
  * as if the person cancelled, and CDP has no way to answer it), so each test says which browser it
  * plays: these scripts run before the app and only take away or stand in for what a person or

@@ -1,7 +1,7 @@
 /*
  * Streamed downloads of received files, for browsers without the File System Access API.
  *
- * The page (libs/web/rtc .../in-call/download-worker-sink.ts) registers this worker with the scope
+ * The page (libs/web/in-call .../files/download-worker-sink.ts) registers this worker with the scope
  * /duet-download/ only, so it never controls the app's own pages. For each file the page posts
  * `start`, then opens /duet-download/<id> in a hidden frame: the worker answers that navigation with a
  * streamed attachment, which the browser's download manager writes to disk as it arrives. The page

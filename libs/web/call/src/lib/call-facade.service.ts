@@ -3,21 +3,19 @@ import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { isValidUsername, usernameKey } from '@duet/shared/protocol';
 import {
   CallClosedError,
-  ChatService,
   DeviceKind,
-  FileTransferService,
   LocalMediaService,
   PREFERENCE_STORAGE,
   PeerService,
   PresenceService,
   SignalingClient,
   TAB_STORAGE,
-  VerificationService,
   WEBRTC_AVAILABLE,
   isInCall,
   readPreference,
   writePreference,
 } from '@duet/web/rtc';
+import { ChatService, FileTransferService, VerificationService } from '@duet/web/in-call';
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
 import { LoginProblem } from './login-form/login-form.component';

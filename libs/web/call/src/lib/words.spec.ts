@@ -11,7 +11,6 @@ import {
   loginFailureBlamesName,
   loginFailureSentence,
   noticeSentence,
-  qualitySentence,
 } from './words';
 
 describe('words', () => {
@@ -68,12 +67,6 @@ describe('words', () => {
     expect(isValidUsername('a'.repeat(USERNAME_MAX_LENGTH + 1))).toBe(false);
     expect(['Ann.b_c-9', '9lives'].every(isValidUsername)).toBe(true);
     expect(['.ann', '_ann', '-ann', 'ann!', 'ann b', 'änn'].some(isValidUsername)).toBe(false);
-  });
-
-  it('tells a silent other side (no camera or microphone) from a path where nothing arrives', () => {
-    expect(qualitySentence({ quality: 'poor', reason: 'no-media' })).toBe('Poor connection: nothing is arriving');
-    const silent = qualitySentence({ quality: 'good', reason: 'nothing-sent' });
-    expect(silent).toBe('Good connection: they send no sound or picture (no camera or microphone)');
   });
 
   it('formats durations as m:ss, then h:mm:ss', () => {

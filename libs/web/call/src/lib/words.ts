@@ -1,20 +1,17 @@
 import { LoginFailureMessage, LoginFailureReason, USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
 import {
   CallNotice,
-  ChatDelivery,
   CallState,
   ConnectionProblem,
   ConnectionState,
   InputKind,
   MediaFallback,
-  FileTransfer,
   MediaProblem,
-  QualityVerdict,
-  StatsSample,
 } from '@duet/web/rtc';
 
 // Every sentence the call UI shows people lives here, so wording is reviewed (and one day
-// translated) in one place. The rtc library only hands over codes and names.
+// translated) in one place. The rtc library only hands over codes and names. The in-call features
+// (libs/web/in-call) keep theirs beside their panels, one `*-words.ts` per feature.
 
 /**
  * The server's naming rule (USERNAME_PATTERN in libs/shared/protocol), said once: the login hint,
@@ -238,145 +235,3 @@ export function initialOf(name: string): string {
 export const INCOMING_TITLE = (caller: string) => `📞 ${caller} is calling – Duet`;
 export const NOTIFICATION_TITLE = (caller: string) => `${caller} is calling you`;
 export const NOTIFICATION_BODY = 'Open Duet to answer.';
-
-export const VERIFICATION_CODE_LABEL = 'Code';
-export const VERIFICATION_CODE_HINT =
-  'Read this code to each other: if it is the same on both screens, nobody between you swapped the encryption keys of this call.';
-
-export const CHAT_TITLE = 'Chat';
-export const CHAT_PLACEHOLDER = 'Message';
-export const CHAT_SEND = 'Send';
-export const CHAT_EMPTY = 'Messages stay between the two of you and are gone when the call ends.';
-export const CHAT_YOU = 'You';
-/** Under the message box while the chat channel is not open (the call is still connecting, or it broke). */
-export const CHAT_NOT_CONNECTED = 'Chat is not connected: messages can be sent once the call’s connection is up.';
-
-const CHAT_DELIVERY: Record<ChatDelivery, string> = {
-  sending: 'Sending…',
-  delivered: 'Delivered',
-  'not-delivered': 'Not delivered: they have not confirmed it',
-};
-
-export function chatDeliveryWords(delivery: ChatDelivery): string {
-  return CHAT_DELIVERY[delivery];
-}
-
-export function chatButtonLabel(open: boolean, unread: number): string {
-  if (open) return 'Close chat';
-  if (unread === 0) return 'Open chat';
-  return `Open chat, ${unread} unread message${unread === 1 ? '' : 's'}`;
-}
-
-/** `14:05`, in the reader's own clock and locale. */
-export function chatTime(at: number): string {
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-}
-
-export const STATS_TITLE = 'Call quality';
-
-export function qualitySentence({ quality, reason }: QualityVerdict): string {
-  const level = quality === 'good' ? 'Good connection' : quality === 'fair' ? 'Fair connection' : 'Poor connection';
-  switch (reason) {
-    case 'ok':
-      return level;
-    case 'loss':
-      return `${level}: packets are being lost`;
-    case 'latency':
-      return `${level}: long delay`;
-    case 'jitter':
-      return `${level}: uneven delivery`;
-    case 'no-media':
-      return `${level}: nothing is arriving`;
-    case 'nothing-sent':
-      return `${level}: they send no sound or picture (no camera or microphone)`;
-  }
-}
-
-/** One figure of the stats panel, or a dash while there is no reading. */
-export function statsFigure(value: number | null, unit: string): string {
-  if (value === null) return '–';
-  const digits = value >= 100 ? 0 : 1;
-  return `${value.toFixed(digits)} ${unit}`;
-}
-
-const CANDIDATE_WORDS: Record<string, string> = {
-  host: 'host (direct)',
-  srflx: 'srflx (through NAT)',
-  prflx: 'prflx (through NAT)',
-  relay: 'relay (through TURN)',
-};
-
-export function candidatePairWords(sample: StatsSample | null): string {
-  if (!sample?.localCandidateType) return 'Path: finding out…';
-  const name = (type: string | null) => (type ? (CANDIDATE_WORDS[type] ?? type) : '?');
-  return `Path: ${name(sample.localCandidateType)} ↔ ${name(sample.remoteCandidateType)}`;
-}
-
-export const FILES_TITLE = 'Files';
-export const FILES_PICK = 'Send a file';
-export const FILES_DROP = 'or drop files here. They go straight to the other person, checked on arrival.';
-
-export function filesButtonLabel(open: boolean, waiting: number): string {
-  if (open) return 'Close files';
-  return waiting === 0 ? 'Files' : `Files, ${waiting} waiting for your answer`;
-}
-
-export function fileSize(bytes: number): string {
-  if (bytes < 1_000) return `${bytes} B`;
-  if (bytes < 1_000_000) return `${(bytes / 1_000).toFixed(1)} kB`;
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
-}
-
-export function transferPercent(transfer: FileTransfer): number {
-  if (transfer.status === 'done') return 100;
-  return transfer.size === 0 ? 0 : Math.floor((transfer.bytes / transfer.size) * 100);
-}
-
-/** An incoming offer, where the person is looking: who, what, how big. */
-export function fileOfferSentence(sender: string, name: string, size: number): string {
-  return `${sender || 'They'} want${sender ? 's' : ''} to send you “${name}” (${fileSize(size)}).`;
-}
-
-/** What is happening to a transfer: status, and while bytes flow, speed and time left. */
-export function transferLine(transfer: FileTransfer, peer = ''): string {
-  switch (transfer.status) {
-    case 'offered':
-      return 'Waiting for them to accept…';
-    case 'incoming':
-      return `${peer || 'They'} want${peer ? 's' : ''} to send you this file.`;
-    case 'sending':
-    case 'receiving': {
-      const speed = transfer.bytesPerSecond;
-      if (!speed) return 'Starting…';
-      const left = Math.ceil((transfer.size - transfer.bytes) / speed);
-      return `${fileSize(speed)}/s · ${left < 60 ? `${left} s` : `${Math.ceil(left / 60)} min`} left`;
-    }
-    case 'verifying':
-      return 'Sent; they are checking it…';
-    case 'done':
-      if (transfer.outgoing) return 'Delivered and checked.';
-      if (transfer.destination === 'downloads') return 'Received and checked: saved in your downloads.';
-      if (transfer.destination === 'chosen-file') return 'Received and checked: saved where you chose.';
-      return 'Received and checked: ready to save.';
-    case 'declined':
-      return transfer.outgoing ? 'They declined.' : 'Declined.';
-    case 'cancelled':
-      return 'Cancelled.';
-    case 'failed':
-      switch (transfer.failure) {
-        case 'mismatch':
-          return 'Damaged on the way (checksum mismatch): not saved.';
-        case 'size':
-          return 'Arrived with the wrong size: not saved.';
-        case 'read':
-          return 'The file could not be read.';
-        case 'too-big':
-          return 'Too big for this browser to receive (it can only hold files in memory here, up to 2 GB).';
-        case 'write':
-          return 'It could not be written to disk: not saved.';
-        default:
-          return 'The connection closed before the file was complete.';
-      }
-  }
-}

@@ -2,14 +2,6 @@ import { signal } from '@angular/core';
 import { LoginFailureMessage } from '@duet/shared/protocol';
 import {
   CallNotice,
-  CallStatsService,
-  ChatEntry,
-  ChatService,
-  FileTransfer,
-  FileTransferService,
-  QualityVerdict,
-  StatsSample,
-  VerificationService,
   CallState,
   ConnectionProblem,
   ConnectionState,
@@ -26,6 +18,7 @@ import {
   TAB_STORAGE,
   WEBRTC_AVAILABLE,
 } from '@duet/web/rtc';
+import { stubInCallServices } from '@duet/web/in-call/testing';
 import { BehaviorSubject, Subject } from 'rxjs';
 import { AUDIO_CONTEXT_FACTORY } from '../lib/alerts/call-alerts.service';
 
@@ -103,28 +96,8 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     busy: signal<ReadonlySet<string>>(new Set()),
     search: jest.fn(),
   };
-  const chat = {
-    entries: signal<readonly ChatEntry[]>([]),
-    unread: signal(0),
-    ready: signal(true),
-    maxLength: 2_000,
-    send: jest.fn(() => true),
-    setPanelOpen: jest.fn(),
-  };
-  const verification = { code: signal<string | null>(null) };
-  const stats = {
-    verdict: signal<QualityVerdict | null>(null),
-    history: signal<readonly StatsSample[]>([]),
-    setPanelOpen: jest.fn(),
-  };
-  const files = {
-    list: signal<readonly FileTransfer[]>([]),
-    ready: signal(true),
-    offer: jest.fn(() => true),
-    accept: jest.fn(),
-    decline: jest.fn(),
-    cancel: jest.fn(),
-  };
+  const inCall = stubInCallServices();
+  const { chat, verification, stats, files } = inCall;
   const storage = new Map<string, string>(Object.entries(saved));
   const tabStorage = new Map<string, string>(Object.entries(savedInTab));
   const providers = [
@@ -132,10 +105,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     { provide: PeerService, useValue: peer },
     { provide: LocalMediaService, useValue: media },
     { provide: PresenceService, useValue: presence },
-    { provide: ChatService, useValue: chat },
-    { provide: VerificationService, useValue: verification },
-    { provide: CallStatsService, useValue: stats },
-    { provide: FileTransferService, useValue: files },
+    ...inCall.providers,
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
     { provide: TAB_STORAGE, useValue: mapStorage(tabStorage) },

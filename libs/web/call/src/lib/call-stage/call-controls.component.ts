@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { chatButtonLabel, filesButtonLabel } from '../words';
+import { chatButtonLabel, filesButtonLabel } from '@duet/web/in-call';
 import { IconComponent } from './icon.component';
 
 /**

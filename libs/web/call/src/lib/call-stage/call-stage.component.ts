@@ -16,13 +16,16 @@ import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence } from '../words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
-import { ChatService, FileTransferService } from '@duet/web/rtc';
-import { FileOfferNoticeComponent } from '../in-call/file-offer-notice.component';
-import { FilesPanelComponent } from '../in-call/files-panel.component';
-import { ChatPanelComponent } from '../in-call/chat-panel.component';
-import { QualityIndicatorComponent } from '../in-call/quality-indicator.component';
-import { StatsPanelComponent } from '../in-call/stats-panel.component';
-import { VerificationCodeComponent } from '../in-call/verification-code.component';
+import {
+  ChatPanelComponent,
+  ChatService,
+  FileOfferNoticeComponent,
+  FileTransferService,
+  FilesPanelComponent,
+  QualityIndicatorComponent,
+  StatsPanelComponent,
+  VerificationCodeComponent,
+} from '@duet/web/in-call';
 import { Corner, SelfViewComponent } from './self-view.component';
 
 type Panel = 'chat' | 'stats' | 'files' | 'devices';
@@ -133,7 +136,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
         }
         <!-- Kept in the DOM while closed (hidden), so a save link or a running transfer survives closing it. -->
         <aside id="call-files" class="side" aria-label="Files" [hidden]="panel() !== 'files'">
-          <duet-files-panel [open]="panel() === 'files'" />
+          <duet-files-panel [open]="panel() === 'files'" [remoteUser]="remoteUser()" />
         </aside>
         @if (panel() === 'stats') {
           <!-- It scrolls on a small screen with nothing in it to Tab to: it takes focus itself, so keys scroll it. -->
@@ -146,7 +149,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
       <!-- Their file offers where the person looks, in a row of their own above the controls (it
            covers nothing); the open files panel answers them itself. -->
       @if (panel() !== 'files') {
-        <duet-file-offer-notice />
+        <duet-file-offer-notice [remoteUser]="remoteUser()" />
       }
 
       <duet-call-controls

@@ -1,7 +1,7 @@
-import { ChangeDetectionStrategy, Component, computed, inject, input, signal } from '@angular/core';
-import { FileTransfer, FileTransferService } from '@duet/web/rtc';
-import { CallFacade } from '../call-facade.service';
-import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPercent } from '../words';
+import { ChangeDetectionStrategy, Component, inject, input, signal } from '@angular/core';
+import { FileTransfer } from './file-transfer';
+import { FileTransferService } from './file-transfer.service';
+import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPercent } from './file-words';
 
 /**
  * Send files (pick or drop), answer their offers, follow progress, save what arrived and checked out.
@@ -32,7 +32,7 @@ import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPe
           <span class="name">{{ transfer.name }}</span>
           <span class="meta">{{ size(transfer.size) }}{{ transfer.mime ? ' · ' + transfer.mime : '' }}</span>
           <progress data-testid="file-progress" max="100" [value]="percent(transfer)"></progress>
-          <span class="meta" aria-live="polite">{{ line(transfer, peer()) }}</span>
+          <span class="meta" aria-live="polite">{{ line(transfer, remoteUser()) }}</span>
           <span class="actions">
             @if (transfer.status === 'incoming' && open()) {
               <button type="button" class="accept" data-testid="file-accept" (click)="files.accept(transfer.key)">Accept</button>
@@ -74,9 +74,9 @@ import { FILES_DROP, FILES_PICK, FILES_TITLE, fileSize, transferLine, transferPe
 export class FilesPanelComponent {
   /** Whether the panel is on screen: only then are offers answered here. */
   readonly open = input(false);
+  /** Who is on the other side of the call, for the sentences. */
+  readonly remoteUser = input('');
   protected readonly files = inject(FileTransferService);
-  private readonly facade = inject(CallFacade);
-  protected readonly peer = computed(() => this.facade.remoteUser() ?? '');
   protected readonly transfers = this.files.list;
   protected readonly ready = this.files.ready;
   protected readonly dragging = signal(false);

@@ -1,7 +1,6 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { FileTransferService } from '@duet/web/rtc';
-import { CallFacade } from '../call-facade.service';
-import { fileOfferSentence } from '../words';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
+import { FileTransferService } from './file-transfer.service';
+import { fileOfferSentence } from './file-words';
 
 /**
  * Their file offers on the call stage, where the person is looking: who sends what and how big,
@@ -15,7 +14,7 @@ import { fileOfferSentence } from '../words';
     <ul class="offers" aria-live="polite" aria-label="File offers">
       @for (offer of offers(); track offer.key) {
         <li class="offer" data-testid="file-offer">
-          <p class="sentence">{{ sentence(sender(), offer.name, offer.size) }}</p>
+          <p class="sentence">{{ sentence(remoteUser(), offer.name, offer.size) }}</p>
           <span class="actions">
             <button type="button" class="accept" data-testid="file-accept" (click)="files.accept(offer.key)">Accept</button>
             <button type="button" data-testid="file-decline" (click)="files.decline(offer.key)">Decline</button>
@@ -46,9 +45,9 @@ import { fileOfferSentence } from '../words';
   `,
 })
 export class FileOfferNoticeComponent {
+  /** Who sends the offers: the other side of the call. */
+  readonly remoteUser = input('');
   protected readonly files = inject(FileTransferService);
-  private readonly facade = inject(CallFacade);
-  protected readonly sender = computed(() => this.facade.remoteUser() ?? '');
   protected readonly offers = computed(() => this.files.list().filter((transfer) => transfer.status === 'incoming'));
   protected readonly sentence = fileOfferSentence;
 }

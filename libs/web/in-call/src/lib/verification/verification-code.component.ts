@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
-import { VerificationService } from '@duet/web/rtc';
-import { VERIFICATION_CODE_HINT, VERIFICATION_CODE_LABEL } from '../words';
+import { VerificationService } from './verification.service';
+import { VERIFICATION_CODE_HINT, VERIFICATION_CODE_LABEL } from './verification-words';
 
 /**
  * The call's verification code, for the two people to compare by voice. Nothing until the call

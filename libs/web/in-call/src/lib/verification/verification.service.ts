@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { CallController } from '../call-controller.service';
+import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { verificationCode } from './verification-code';
 
 /**
@@ -14,7 +14,7 @@ export class VerificationService {
   readonly code = this.codeState.asReadonly();
 
   constructor() {
-    inject(CallController)
+    inject(IN_CALL_CONNECTION)
       .peerConnection$.pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe((pc) => this.follow(pc));
   }

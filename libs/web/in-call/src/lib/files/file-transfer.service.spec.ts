@@ -1,7 +1,7 @@
 import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
-import { CallController } from '../call-controller.service';
+import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { FILE_CHUNK_BYTES, FILE_RECEIVE_WINDOW_BYTES } from './file-message';
 import { FILE_SINKS, FileSink, FileSinks, FileTooBigError, IncomingFile, memorySink } from './file-sink';
 import { FileTransferService, TransferStatus } from './file-transfer.service';
@@ -75,7 +75,7 @@ function side() {
   const pc$ = new BehaviorSubject<RTCPeerConnection | null>(null);
   const sinks = new RecordingSinks();
   const injector = createEnvironmentInjector(
-    [{ provide: CallController, useValue: { peerConnection$: pc$ } }, { provide: FILE_SINKS, useValue: sinks }, FileTransferService],
+    [{ provide: IN_CALL_CONNECTION, useValue: { peerConnection$: pc$ } }, { provide: FILE_SINKS, useValue: sinks }, FileTransferService],
     TestBed.inject(EnvironmentInjector),
   );
   let channel: LinkedChannel | null = null;

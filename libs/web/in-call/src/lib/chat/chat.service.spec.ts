@@ -1,7 +1,7 @@
 import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
-import { CallController } from '../call-controller.service';
+import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { CHAT_TEXT_MAX_LENGTH, encodeChatMessage, encodeChatReceipt } from './chat-message';
 import { CHAT_RECEIPT_TIMEOUT_MS, ChatService } from './chat.service';
 
@@ -30,7 +30,7 @@ describe(ChatService.name, () => {
   beforeEach(() => {
     pc$ = new BehaviorSubject<RTCPeerConnection | null>(null);
     const injector = createEnvironmentInjector(
-      [{ provide: CallController, useValue: { peerConnection$: pc$ } }, ChatService],
+      [{ provide: IN_CALL_CONNECTION, useValue: { peerConnection$: pc$ } }, ChatService],
       TestBed.inject(EnvironmentInjector),
     );
     chat = injector.get(ChatService);

@@ -1,6 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { CallController } from '../call-controller.service';
+import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { QualityVerdict, StatsSample, judgeQuality, summarizeStats } from './call-stats';
 
 /** The panel reads stats this often, and keeps this many samples (60 s). */
@@ -29,7 +29,7 @@ export class CallStatsService {
   readonly history = this.historyState.asReadonly();
 
   constructor() {
-    inject(CallController)
+    inject(IN_CALL_CONNECTION)
       .peerConnection$.pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe((pc) => this.follow(pc));
     inject(DestroyRef).onDestroy(() => this.follow(null));

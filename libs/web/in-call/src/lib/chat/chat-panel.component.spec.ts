@@ -1,12 +1,12 @@
 import { TestBed } from '@angular/core/testing';
-import { ChatEntry } from '@duet/web/rtc';
-import { stubServices } from '../../testing/stub-services';
-import { CHAT_NOT_CONNECTED } from '../words';
+import { stubInCallServices } from '../../testing/in-call-stubs';
+import { CHAT_NOT_CONNECTED } from './chat-words';
+import { ChatEntry } from './chat.service';
 import { ChatPanelComponent } from './chat-panel.component';
 
 describe(ChatPanelComponent.name, () => {
   function render() {
-    const stubs = stubServices();
+    const stubs = stubInCallServices();
     TestBed.configureTestingModule({ providers: stubs.providers });
     const fixture = TestBed.createComponent(ChatPanelComponent);
     fixture.componentRef.setInput('remoteUser', 'bob');

@@ -8,7 +8,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
-import { ChatService } from '@duet/web/rtc';
+import { ChatService } from './chat.service';
 import {
   CHAT_EMPTY,
   CHAT_NOT_CONNECTED,
@@ -18,7 +18,7 @@ import {
   CHAT_YOU,
   chatDeliveryWords,
   chatTime,
-} from '../words';
+} from './chat-words';
 
 /**
  * The call's chat: who wrote each message and when, newest at the bottom. Text is interpolated,

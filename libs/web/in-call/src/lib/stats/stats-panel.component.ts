@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, DestroyRef, computed, inject } from '@angular/core';
-import { CallStatsService, StatsSample } from '@duet/web/rtc';
-import { STATS_TITLE, candidatePairWords, statsFigure } from '../words';
+import { StatsSample } from './call-stats';
+import { CallStatsService } from './call-stats.service';
+import { STATS_TITLE, candidatePairWords, statsFigure } from './stats-words';
 import { SparklineComponent } from './sparkline.component';
 
 interface Row {

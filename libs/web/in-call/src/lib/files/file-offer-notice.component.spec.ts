@@ -1,8 +1,8 @@
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { FileTransfer, FileTransferService } from '@duet/web/rtc';
-import { CallFacade } from '../call-facade.service';
 import { FileOfferNoticeComponent } from './file-offer-notice.component';
+import { FileTransfer } from './file-transfer';
+import { FileTransferService } from './file-transfer.service';
 import { FilesPanelComponent } from './files-panel.component';
 
 const offer: FileTransfer = {
@@ -19,12 +19,7 @@ function setUp() {
     cancel: jest.fn(),
     offer: jest.fn(),
   };
-  TestBed.configureTestingModule({
-    providers: [
-      { provide: FileTransferService, useValue: files },
-      { provide: CallFacade, useValue: { remoteUser: signal('ann') } },
-    ],
-  });
+  TestBed.configureTestingModule({ providers: [{ provide: FileTransferService, useValue: files }] });
   return files;
 }
 
@@ -32,6 +27,7 @@ describe(FileOfferNoticeComponent.name, () => {
   it('says who sends which file and how big, and answers it', async () => {
     const files = setUp();
     const fixture = TestBed.createComponent(FileOfferNoticeComponent);
+    fixture.componentRef.setInput('remoteUser', 'ann');
     await fixture.whenStable();
     const element: HTMLElement = fixture.nativeElement;
     expect(element.querySelector('[data-testid="file-offer"]')?.textContent).toContain('ann wants to send you “notes.txt” (2.0 MB).');
@@ -50,6 +46,7 @@ describe(FilesPanelComponent.name, () => {
   it('keeps the file input as the one control behind a button-like label, and answers offers only while open', async () => {
     setUp();
     const fixture = TestBed.createComponent(FilesPanelComponent);
+    fixture.componentRef.setInput('remoteUser', 'ann');
     await fixture.whenStable();
     const element: HTMLElement = fixture.nativeElement;
     const input = element.querySelector<HTMLInputElement>('input[type="file"][data-testid="file-input"]');
@@ -67,6 +64,7 @@ describe(FilesPanelComponent.name, () => {
     const files = setUp();
     files.list.set([{ ...offer, status: 'done', bytes: offer.size, url: 'blob:http://localhost/x' }]);
     const fixture = TestBed.createComponent(FilesPanelComponent);
+    fixture.componentRef.setInput('remoteUser', 'ann');
     await fixture.whenStable();
     const save = (fixture.nativeElement as HTMLElement).querySelector('[data-testid="file-save"]');
     expect(save?.classList).toContain('button');

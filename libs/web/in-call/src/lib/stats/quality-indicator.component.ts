@@ -1,6 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
-import { CallStatsService } from '@duet/web/rtc';
-import { qualitySentence } from '../words';
+import { CallStatsService } from './call-stats.service';
+import { qualitySentence } from './stats-words';
 
 /**
  * Good, fair or poor at a glance, with the reason in words; nothing until the call has a reading.

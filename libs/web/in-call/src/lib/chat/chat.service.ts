@@ -1,8 +1,8 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { CallController } from '../call-controller.service';
+import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { CHAT_TEXT_MAX_LENGTH, encodeChatMessage, encodeChatReceipt, isSendable, parseChatFrame } from './chat-message';
-import { CHAT_CHANNEL, openNegotiatedChannel } from './in-call-channels';
+import { CHAT_CHANNEL, openNegotiatedChannel } from '../in-call-channels';
 
 /**
  * What became of a message this side sent: on its way, confirmed by the other side's receipt, or
@@ -54,7 +54,7 @@ export class ChatService {
   readonly maxLength = CHAT_TEXT_MAX_LENGTH;
 
   constructor() {
-    inject(CallController)
+    inject(IN_CALL_CONNECTION)
       .peerConnection$.pipe(takeUntilDestroyed(inject(DestroyRef)))
       .subscribe((pc) => this.follow(pc));
     inject(DestroyRef).onDestroy(() => this.clearDeadlines());
