@@ -37,13 +37,14 @@ describe('signaling: login and presence', () => {
     });
   });
 
-  it('adds a resume token and the window for a client that opts in to resume', async () => {
+  it('adds a resume token, the resume window and the ring timeout for a client that opts in to resume', async () => {
     const client = await connect();
     client.send({ type: 'login', username: uniqueName('alice'), resume: true });
     expect(await client.next('login')).toMatchObject({
       success: true,
       resumeToken: expect.stringMatching(/^[\w-]{22}$/),
       resumeWindowMs: 30_000,
+      ringTimeoutMs: 30_000,
       resumed: false,
     });
   });

@@ -3,3 +3,4 @@ export * from './lib/client-messages';
 export * from './lib/server-messages';
 export * from './lib/error-codes';
 export * from './lib/parse';
+export * from './lib/close-codes';

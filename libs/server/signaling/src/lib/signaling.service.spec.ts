@@ -102,6 +102,7 @@ describe(SignalingService.name, () => {
       iceServers: [{ urls: 'stun:stun.test' }],
       iceTransportPolicy: 'all',
       resumeWindowMs: 1_000,
+      ringTimeoutMs: 50,
       resumeToken: session.resumeToken,
       resumed: false,
     });
@@ -414,6 +415,7 @@ describe(SignalingService.name, () => {
           iceServers: [{ urls: 'stun:stun.test' }],
           iceTransportPolicy: 'all',
           resumeWindowMs: 1_000,
+          ringTimeoutMs: 50,
           resumeToken: back.session.resumeToken,
           resumed: true,
           call: { callId, otherUsername: 'alice', state: 'active' },

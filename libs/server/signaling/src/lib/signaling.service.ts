@@ -75,7 +75,10 @@ export class SignalingService {
       success: true,
       iceServers,
       iceTransportPolicy,
-      ...(session.resumable && { resumeWindowMs: this.options.limits.resumeWindowMs }),
+      ...(session.resumable && {
+        resumeWindowMs: this.options.limits.resumeWindowMs,
+        ringTimeoutMs: this.options.limits.ringTimeoutMs,
+      }),
     };
     try {
       if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {

@@ -40,6 +40,11 @@ export const LoginSuccessMessageSchema = z.object({
    */
   resumeToken: z.optional(z.string()),
   resumeWindowMs: z.optional(z.number()),
+  /**
+   * How long the server lets a call ring before it ends it with `close` reason `timeout`
+   * (`RING_TIMEOUT_MS`); sent with `resumeWindowMs`. A client giving up on its own waits longer.
+   */
+  ringTimeoutMs: z.optional(z.number()),
   /** True when this login took over a dropped session. */
   resumed: z.optional(z.boolean()),
   /** The call the session is in, when it resumed into one. */

@@ -1,17 +1,17 @@
 import { TestBed } from '@angular/core/testing';
-import { ADMISSION_CHECK } from '../lib/admission';
-import { CALL_TIMING, CallTiming } from '../lib/call-timing';
-import { CallNotice } from '../lib/call-notice';
-import { CallState } from '../lib/call-state';
-import { PeerService } from '../lib/peer.service';
-import { PREFERENCE_STORAGE, TAB_STORAGE } from '../lib/preference-storage';
-import { RECONNECT_POLICY } from '../lib/reconnect-policy';
-import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from '../lib/rtc-environment';
-import { SignalingClient } from '../lib/signaling-client.service';
+import { ADMISSION_CHECK } from '../lib/signaling/admission';
+import { CALL_TIMING, CallTiming } from '../lib/call/call-timing';
+import { CallNotice } from '../lib/call/call-notice';
+import { CallState } from '../lib/call/call-state';
+import { PeerService } from '../lib/call/peer.service';
+import { PREFERENCE_STORAGE, TAB_STORAGE } from '../lib/media/preference-storage';
+import { RECONNECT_POLICY } from '../lib/recovery/reconnect-policy';
+import { RTC_ENVIRONMENT, SIGNALING_URL, WEB_SOCKET_FACTORY } from '../lib/media/rtc-environment';
+import { SignalingClient } from '../lib/signaling/signaling-client.service';
 import { FakePeerConnection, fakeEnvironment, settle } from './fake-rtc';
 import { FakeWebSocket } from './fake-web-socket';
 
-/** The call controller's unit-test world: fake sockets, fake RTC, fake devices. Unit tier only. */
+/** The call's unit-test world (PeerService and its engine): fake sockets, fake RTC, fake devices. Unit tier only. */
 export const TIMING: CallTiming = {
   endedLingerMs: 1_500,
   ringTimeoutMs: 45_000,
@@ -54,7 +54,7 @@ export function setUpCall(
       { provide: TAB_STORAGE, useValue: tabStorage },
     ],
   });
-  // The controller through its public face, as the UI uses it.
+  // The call through its public face, as the UI uses it.
   const peer = TestBed.inject(PeerService);
   const states: CallState[] = [];
   const notices: CallNotice[] = [];
@@ -63,14 +63,21 @@ export function setUpCall(
   return { peer, states, notices, getUserMedia: fake.getUserMedia };
 }
 
-/** Logs in as `username` over a fake socket; returns the socket for the "server" side of the test. */
-export async function logIn(username: string, resumeToken = 'token-1'): Promise<FakeWebSocket> {
+/**
+ * Logs in as `username` over a fake socket; returns the socket for the "server" side of the test.
+ * `timings`: what the login reply hands out besides (an older server sends none).
+ */
+export async function logIn(
+  username: string,
+  resumeToken = 'token-1',
+  timings: { resumeWindowMs?: number; ringTimeoutMs?: number } = {},
+): Promise<FakeWebSocket> {
   const signaling = TestBed.inject(SignalingClient);
   signaling.logIn(username);
   await settle();
   const socket = FakeWebSocket.latest();
   socket.acceptConnection();
-  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }], resumeToken });
+  socket.deliver({ type: 'login', success: true, username, iceServers: [{ urls: 'stun:ice.duet.test' }], resumeToken, ...timings });
   socket.sent.length = 0;
   return socket;
 }

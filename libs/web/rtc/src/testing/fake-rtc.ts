@@ -1,4 +1,4 @@
-import { RtcEnvironment } from '../lib/rtc-environment';
+import { RtcEnvironment } from '../lib/media/rtc-environment';
 
 /**
  * Just enough of RTCPeerConnection's signaling state machine (JSEP) to test negotiation logic:

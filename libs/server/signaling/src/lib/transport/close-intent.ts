@@ -1,17 +1,11 @@
+import { CloseCode } from '@duet/shared/protocol';
 import { WebSocket } from 'ws';
 
-/** Close codes: RFC 6455 1001 "going away" (shutdown), 1008 "policy violation" (abuse). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_POLICY_VIOLATION = 1008;
-
-/** Application close code (4000-4999): the token that opened the socket expired; reconnect with a fresh one. */
-export const CLOSE_CREDENTIALS_EXPIRED = 4401;
-
-/**
- * Application close code: this connection's name was given to another session while its server
- * was cut off from the shared directory (a cluster split); log in again.
- */
-export const CLOSE_NAME_TAKEN = 4409;
+/** Close codes (their numbers and meaning: `CloseCode` in the protocol lib). */
+export const CLOSE_GOING_AWAY = CloseCode.goingAway;
+export const CLOSE_POLICY_VIOLATION = CloseCode.policyViolation;
+export const CLOSE_CREDENTIALS_EXPIRED = CloseCode.credentialsExpired;
+export const CLOSE_NAME_TAKEN = CloseCode.nameTaken;
 
 /** Sockets the server closed on purpose (policy, protocol breach, shutdown): their users are not coming back. */
 const closedOnPurpose = new WeakSet<WebSocket>();
@@ -34,5 +28,5 @@ export function markClosedOnPurpose(socket: WebSocket): void {
  * (1000 log out, 1001 tab closed) ends the session.
  */
 export function wasDropped(socket: WebSocket, code: number): boolean {
-  return code === CLOSE_CREDENTIALS_EXPIRED || (code === 1006 && !closedOnPurpose.has(socket));
+  return code === CLOSE_CREDENTIALS_EXPIRED || (code === CloseCode.abnormal && !closedOnPurpose.has(socket));
 }

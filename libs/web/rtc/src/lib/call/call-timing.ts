@@ -1,10 +1,13 @@
 import { InjectionToken } from '@angular/core';
-import { DEFAULT_ICE_RECOVERY, IceRecoveryTiming } from './ice-recovery';
+import { DEFAULT_ICE_RECOVERY, IceRecoveryTiming } from '../recovery/ice-recovery';
 
 export interface CallTiming {
   /** How long `ended` stays visible before `idle`. Default 1.5 s. */
   endedLingerMs: number;
-  /** A dialled call nobody answers is given up after this. Default 45 s. */
+  /**
+   * A dialled call nobody answers is given up after this, when the server did not say how long it
+   * lets a call ring (an older server); otherwise that, plus RING_TIMEOUT_MARGIN_MS. Default 45 s.
+   */
   ringTimeoutMs: number;
   /** From accept/answer to a working media path. Default 20 s. */
   connectTimeoutMs: number;
@@ -21,7 +24,8 @@ export interface CallTiming {
   restoreSettleMs: number;
   /**
    * A reload during a call: how long the reloaded page may take to call back, and how long the
-   * peer takes such a call without a click (call-rejoin.ts). Default 30 s.
+   * peer takes such a call without a click (call-rejoin.ts), when the server did not hand out its
+   * resume window (RecoveryPolicy.rejoinWindowMs). Default 30 s.
    */
   rejoinWindowMs: number;
 }
@@ -39,3 +43,16 @@ export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
     rejoinWindowMs: 30_000,
   }),
 });
+
+/**
+ * The server ends an unanswered call itself (`close`, reason `timeout`) and says when at login
+ * (`ringTimeoutMs`); the caller waits this much longer before giving up on its own, so the
+ * server's decision, which both sides hear, comes first.
+ */
+export const RING_TIMEOUT_MARGIN_MS = 2_000;
+
+/** How long a dialled call rings before this side gives up: the server's ring timeout and a margin, or CALL_TIMING's. */
+export function ringGiveUpMs(timing: CallTiming, login: { ringTimeoutMs?: number | null } | null): number {
+  const server = login?.ringTimeoutMs;
+  return typeof server === 'number' && server > 0 ? server + RING_TIMEOUT_MARGIN_MS : timing.ringTimeoutMs;
+}

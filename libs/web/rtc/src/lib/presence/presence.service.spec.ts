@@ -1,9 +1,9 @@
 import { TestBed } from '@angular/core/testing';
-import { settle } from '../testing/fake-rtc';
-import { FakeWebSocket } from '../testing/fake-web-socket';
+import { settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { PresenceService } from './presence.service';
-import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
-import { SignalingClient } from './signaling-client.service';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
+import { SignalingClient } from '../signaling/signaling-client.service';
 
 describe(PresenceService.name, () => {
   afterEach(() => TestBed.resetTestingModule());

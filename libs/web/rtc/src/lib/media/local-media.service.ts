@@ -1,21 +1,12 @@
+// Over 300 lines on purpose: the camera, microphone and screen swap into the same two senders, and their rules need one owner.
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import { CallNotice, InputKind } from './call-notice';
-import { MediaStateMessage } from './control-channel';
+import { CallNotice, InputKind } from '../call/call-notice';
+import { MediaStateMessage } from '../engine/control-channel';
 import { acquireLocalMedia, classifyMediaError } from './media';
-import { PREFERENCE_STORAGE, readPreference, writePreference } from './preference-storage';
+import { DEVICE_CHOICES_KEY, DeviceChoices, DeviceKind, DeviceLists, NO_DEVICES, deviceListsOf, loadDeviceChoices } from './devices';
+import { PREFERENCE_STORAGE, writePreference } from './preference-storage';
 import { RTC_ENVIRONMENT } from './rtc-environment';
-
-export type DeviceKind = InputKind | 'speaker';
-
-export interface DeviceOption {
-  id: string;
-  label: string;
-}
-
-export type DeviceLists = Readonly<Record<DeviceKind, readonly DeviceOption[]>>;
-/** The chosen device per kind; null means the browser's default. */
-export type DeviceChoices = Readonly<Record<DeviceKind, string | null>>;
 
 /**
  * The track to send instead of the current one of its kind (a switch, screen share on/off, camera
@@ -27,15 +18,6 @@ export interface TrackSwap {
 }
 
 export type LocalMediaState = Omit<MediaStateMessage, 'type'>;
-
-export const DEVICE_CHOICES_KEY = 'duet.devices';
-const NO_DEVICES: DeviceLists = { camera: [], microphone: [], speaker: [] };
-const DEFAULT_CHOICES: DeviceChoices = { camera: null, microphone: null, speaker: null };
-const BROWSER_KINDS: Record<MediaDeviceKind, DeviceKind> = {
-  videoinput: 'camera',
-  audioinput: 'microphone',
-  audiooutput: 'speaker',
-};
 
 /**
  * This side's camera, microphone and screen: the tracks, mute and camera-off, the device choices
@@ -60,7 +42,7 @@ export class LocalMediaService {
   private readonly cameraOffState = signal(false);
   private readonly previewingState = signal(false);
   private readonly deviceLists = signal<DeviceLists>(NO_DEVICES);
-  private readonly deviceChoices = signal<DeviceChoices>(this.loadChoices());
+  private readonly deviceChoices = signal<DeviceChoices>(loadDeviceChoices(this.storage));
   private readonly noticesSubject = new Subject<CallNotice>();
   private readonly trackSwapsSubject = new Subject<TrackSwap>();
   private readonly stateSubject = new BehaviorSubject<LocalMediaState>(this.snapshot());
@@ -238,14 +220,7 @@ export class LocalMediaService {
     } catch {
       return;
     }
-    const lists: Record<DeviceKind, DeviceOption[]> = { camera: [], microphone: [], speaker: [] };
-    for (const device of devices) {
-      const kind = BROWSER_KINDS[device.kind];
-      if (!kind || !device.deviceId) continue;
-      const list = lists[kind];
-      list.push({ id: device.deviceId, label: device.label || `${kind} ${list.length + 1}` });
-    }
-    this.deviceLists.set(lists);
+    this.deviceLists.set(deviceListsOf(devices));
   }
 
   private async acquire(): Promise<boolean> {
@@ -395,18 +370,6 @@ export class LocalMediaService {
       return;
     }
     this.stateSubject.next(next);
-  }
-
-  private loadChoices(): DeviceChoices {
-    const saved = readPreference(this.storage, DEVICE_CHOICES_KEY);
-    if (!saved) return DEFAULT_CHOICES;
-    try {
-      const value = JSON.parse(saved) as Record<string, unknown>;
-      const pick = (kind: DeviceKind) => (typeof value[kind] === 'string' ? (value[kind] as string) : null);
-      return { camera: pick('camera'), microphone: pick('microphone'), speaker: pick('speaker') };
-    } catch {
-      return DEFAULT_CHOICES;
-    }
   }
 }
 

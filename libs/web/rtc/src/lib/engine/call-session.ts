@@ -1,46 +1,15 @@
-import { AnswerDescription, IceCandidate, OfferDescription } from '@duet/shared/protocol';
+// Over 300 lines on purpose: perfect negotiation and its glare escapes are one algorithm over one connection.
+import { CallClosedError } from '../call/errors';
+import type { IceStartWatch } from '../recovery/ice-start-watch';
+import { CallSenders, Kind } from './call-senders';
+import { CallSessionOptions } from './call-session-options';
 import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
-import { CallClosedError } from './errors';
-import { IceStartWatch } from './ice-start-watch';
-import { RtcEnvironment } from './rtc-environment';
-import { applySenderParameters } from './sender-preference';
+import { fingerprintOf, isFromAnotherConnection, toCandidateInit } from './sdp';
 
-/** What a session asks the signaling channel to carry to the other party. */
-export type OutboundSignal =
-  | { type: 'offer'; offer: OfferDescription }
-  | { type: 'answer'; answer: AnswerDescription }
-  | { type: 'candidate'; candidate: IceCandidate };
-
-export interface CallSessionOptions {
-  remoteUser: string;
-  /** The polite side yields (rolls back its own offer) when both offer at once. */
-  polite: boolean;
-  iceServers: RTCIceServer[];
-  /** `relay` when the operator forces TURN; `all` by default. */
-  iceTransportPolicy?: RTCIceTransportPolicy;
-  /** After a negotiation, how long ICE may stay `new` before it is restarted (ice-start-watch.ts). Default 4 s. */
-  stalledIceStartMs?: number;
-  environment: RtcEnvironment;
-  signal(message: OutboundSignal): void;
-  remoteStream(stream: MediaStream): void;
-  connectionStateChange(state: RTCPeerConnectionState): void;
-  /** The control channel opened: a good moment to tell the other side our media state. */
-  controlOpen(): void;
-  control(message: ControlMessage): void;
-  /**
-   * The connection exists (before its first offer): in-call features (chat, files, stats, the
-   * verification code) attach their own pre-negotiated channels and listeners here.
-   */
-  peerConnection?(pc: RTCPeerConnection): void;
-}
+export type { CallSessionOptions, OutboundSignal } from './call-session-options';
 
 /** Candidates kept while no remote description exists; a peer that floods more is misbehaving. */
 export const MAX_QUEUED_CANDIDATES = 200;
-
-const DEFAULT_STALLED_ICE_START_MS = 4_000;
-
-const KINDS = ['audio', 'video'] as const;
-type Kind = (typeof KINDS)[number];
 
 /**
  * One RTCPeerConnection at a time, negotiated with the "perfect negotiation" pattern (W3C / webrtc
@@ -77,35 +46,28 @@ export class CallSession {
   /** An offer that arrived before this side created its connection (ringing, or glare while dialling). */
   private pendingOffer: RTCSessionDescriptionInit | null = null;
   private readonly pendingCandidates: RTCIceCandidateInit[] = [];
-  /** What `open()` was given to send (its stream id labels our tracks on the other side). */
-  private stream: MediaStream | null = null;
-  /** The track each kind sends now (null: a sender with nothing on it, the camera off); a fresh connection sends these. */
-  private readonly sending = new Map<Kind, MediaStreamTrack | null>();
+  private readonly media = new CallSenders(() => this.closed);
   /** The fingerprint of their connection we left in glare: its late offers are void. */
   private abandonedFingerprint: string | null = null;
   private remoteStreamFallback: MediaStream | null = null;
   private controlChannel: RTCDataChannel | null = null;
-  private readonly senders = new Map<Kind, RTCRtpSender>();
   private queue: Promise<void> = Promise.resolve();
-  /** setParameters calls, one at a time: each reads the parameters the last one left. */
-  private senderParameterUpdates: Promise<void> = Promise.resolve();
   private iceServers: RTCIceServer[];
   private iceTransportPolicy: RTCIceTransportPolicy;
-  private readonly iceStartWatch: IceStartWatch;
+  private readonly iceStartWatch: IceStartWatch | null;
 
   constructor(private readonly options: CallSessionOptions) {
     this.remoteUser = options.remoteUser;
     this.iceServers = options.iceServers;
     this.iceTransportPolicy = options.iceTransportPolicy ?? 'all';
-    this.iceStartWatch = new IceStartWatch(
-      options.stalledIceStartMs ?? DEFAULT_STALLED_ICE_START_MS,
-      options.polite,
-      () => this.iceStalled(),
-      () => {
-        console.warn('[peer] ICE never started after the negotiation; restarting it');
-        this.pc?.restartIce();
-      },
-    );
+    this.iceStartWatch =
+      options.watchIceStart?.(
+        () => this.iceStalled(),
+        () => {
+          console.warn('[peer] ICE never started after the negotiation; restarting it');
+          this.pc?.restartIce();
+        },
+      ) ?? null;
   }
 
   get isClosed(): boolean {
@@ -128,17 +90,12 @@ export class CallSession {
   open(stream: MediaStream | null): Promise<void> {
     return this.enqueue('open the call', async () => {
       if (this.pc) throw new Error('the call is already open');
-      this.stream = stream;
-      for (const track of stream?.getTracks() ?? []) {
-        const kind = track.kind as Kind;
-        // One sender per kind: a second track of a kind is not something a 1:1 call sends.
-        if (!this.sending.has(kind)) this.sending.set(kind, track);
-      }
+      this.media.open(stream);
       const pc = this.createPeerConnection();
       const offer = this.pendingOffer;
       this.pendingOffer = null;
       if (offer) await this.answer(pc, offer);
-      else this.attachMedia(pc, true);
+      else this.media.attach(pc, true);
     });
   }
 
@@ -211,7 +168,7 @@ export class CallSession {
         this.sendLocalDescription(pc);
       }
       // Either way this side's negotiation is complete: ICE should start checking now.
-      this.iceStartWatch.arm();
+      this.iceStartWatch?.arm();
     });
   }
 
@@ -281,12 +238,7 @@ export class CallSession {
     this.assertOpen('replace a track');
     // Not open yet: open() sends the tracks it is given, nothing to swap.
     if (!this.pc) return true;
-    const sender = this.senders.get(kind);
-    if (!sender) return false;
-    this.sending.set(kind, track);
-    await sender.replaceTrack(track);
-    await this.updateSenderParameters(kind);
-    return true;
+    return this.media.replaceTrack(kind, track);
   }
 
   /** Sends a control message if the channel is open; false otherwise (the open handler resends state). */
@@ -301,14 +253,12 @@ export class CallSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.iceStartWatch.disarm();
+    this.iceStartWatch?.disarm();
     this.pendingOffer = null;
     this.pendingCandidates.length = 0;
-    this.stream = null;
-    this.sending.clear();
+    this.media.clear();
     const pc = this.pc;
     this.pc = null;
-    this.senders.clear();
     if (!pc) return;
     this.detach(pc);
     pc.close();
@@ -345,18 +295,18 @@ export class CallSession {
   private async answer(pc: RTCPeerConnection, offer: RTCSessionDescriptionInit): Promise<void> {
     await this.applyRemoteDescription(pc, offer);
     // After the remote offer, so the tracks reuse the transceivers it created.
-    this.attachMedia(pc, false);
+    this.media.attach(pc, false);
     await pc.setLocalDescription();
     this.assertOpen('answer');
     this.sendLocalDescription(pc);
-    this.iceStartWatch.arm();
+    this.iceStartWatch?.arm();
   }
 
   /** Drops `old` (glare: its negotiation is void) for a new connection; in-call features follow the new one. */
   private replaceConnection(old: RTCPeerConnection): RTCPeerConnection {
     this.detach(old);
     old.close();
-    this.senders.clear();
+    this.media.forgetSenders();
     this.remoteStreamFallback = null;
     return this.createPeerConnection();
   }
@@ -424,17 +374,6 @@ export class CallSession {
     };
   }
 
-  /** Sends what we send now; when offering, asks to receive any kind we cannot send (no camera, no mic). */
-  private attachMedia(pc: RTCPeerConnection, offering: boolean): void {
-    for (const kind of KINDS) {
-      if (this.senders.has(kind)) continue;
-      if (this.sending.has(kind)) this.senders.set(kind, this.addSender(pc, kind, this.sending.get(kind) ?? null, offering));
-      else if (offering) pc.addTransceiver(kind, { direction: 'recvonly' });
-    }
-    // A fresh connection while sharing: its new sender keeps the screen's resolution too.
-    void this.updateSenderParameters('video');
-  }
-
   /**
    * Gives up `pc`, whose agreed remote description was `agreed`, and offers on a fresh connection.
    * The other side answers it on a fresh one of its own; the old peer's fingerprint is remembered so
@@ -442,33 +381,7 @@ export class CallSession {
    */
   private offerOnFreshConnection(pc: RTCPeerConnection, agreed: RTCSessionDescription): void {
     this.abandonedFingerprint = fingerprintOf(agreed);
-    this.attachMedia(this.replaceConnection(pc), true);
-  }
-
-  /** Fits the sender of `kind` to the track it sends now, one change at a time (never rejects). */
-  private updateSenderParameters(kind: Kind): Promise<void> {
-    this.senderParameterUpdates = this.senderParameterUpdates.then(() => {
-      const sender = this.senders.get(kind);
-      if (this.closed || !sender) return;
-      return applySenderParameters(sender, this.sending.get(kind) ?? null);
-    });
-    return this.senderParameterUpdates;
-  }
-
-  /** A sender of `kind`, with `track` on it, or none yet (the camera is off) but ready for one. */
-  private addSender(pc: RTCPeerConnection, kind: Kind, track: MediaStreamTrack | null, offering: boolean): RTCRtpSender {
-    const streams = this.stream ? [this.stream] : [];
-    if (track) return pc.addTrack(track, ...streams);
-    // Answering: take the transceiver their offer made for this kind, as addTrack would.
-    const offered = offering
-      ? undefined
-      : pc.getTransceivers().find((each) => each.receiver.track.kind === kind && each.sender.track === null && each.direction === 'recvonly');
-    if (offered) {
-      offered.direction = 'sendrecv';
-      offered.sender.setStreams(...streams);
-      return offered.sender;
-    }
-    return pc.addTransceiver(kind, { direction: 'sendrecv', streams }).sender;
+    this.media.attach(this.replaceConnection(pc), true);
   }
 
   private async applyRemoteDescription(pc: RTCPeerConnection, description: RTCSessionDescriptionInit): Promise<void> {
@@ -502,26 +415,4 @@ export class CallSession {
       this.options.signal({ type: 'answer', answer: { type: 'answer', sdp: description.sdp } });
     }
   }
-}
-
-/** The DTLS certificate fingerprint an SDP announces: a new one means a new RTCPeerConnection. */
-function fingerprintOf(description: RTCSessionDescriptionInit | null): string | null {
-  return description?.sdp?.match(/^a=fingerprint:(.+)$/m)?.[1]?.trim().toLowerCase() ?? null;
-}
-
-/** An offer from a connection other than the one whose description we agreed on last. */
-function isFromAnotherConnection(offer: RTCSessionDescriptionInit, agreed: RTCSessionDescriptionInit | null): boolean {
-  const theirs = fingerprintOf(offer);
-  const before = fingerprintOf(agreed);
-  return theirs !== null && before !== null && theirs !== before;
-}
-
-function toCandidateInit(candidate: RTCIceCandidate): IceCandidate {
-  const init = typeof candidate.toJSON === 'function' ? candidate.toJSON() : candidate;
-  return {
-    candidate: init.candidate ?? '',
-    sdpMid: init.sdpMid ?? null,
-    sdpMLineIndex: init.sdpMLineIndex ?? null,
-    usernameFragment: init.usernameFragment ?? null,
-  };
 }

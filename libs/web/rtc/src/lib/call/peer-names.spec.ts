@@ -1,9 +1,9 @@
 import { TestBed } from '@angular/core/testing';
-import { logIn, setUpCall } from '../testing/call-harness';
-import { settle } from '../testing/fake-rtc';
-import { CallController } from './call-controller.service';
+import { logIn, setUpCall } from '../../testing/call-harness';
+import { settle } from '../../testing/fake-rtc';
+import { PeerService } from './peer.service';
 
-describe(`${CallController.name}: the other person's name`, () => {
+describe(`${PeerService.name}: the other person's name`, () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);

@@ -1,4 +1,5 @@
 import { InjectionToken } from '@angular/core';
+import { CloseCode } from '@duet/shared/protocol';
 
 /**
  * Why the signaling connection is down when nobody asked for that. Codes, not words:
@@ -39,11 +40,6 @@ export const RECONNECT_POLICY = new InjectionToken<ReconnectPolicy>('RECONNECT_P
   factory: () => ({ initialDelayMs: 300, maxDelayMs: 10_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 }),
 });
 
-/** Server close codes the client acts on (docs/protocol.md). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_POLICY = 1008;
-export const CLOSE_CREDENTIALS_EXPIRED = 4401;
-
 /**
  * Exponential backoff with "equal jitter": a random delay in the upper half of the attempt's
  * ceiling, so clients dropped by one server restart do not all come back in the same instant.
@@ -66,8 +62,8 @@ export function afterClose(
   policy: ReconnectPolicy,
   random: () => number = Math.random,
 ): ReconnectDecision {
-  if (code === CLOSE_POLICY && !loggedIn) return { action: 'stop', problem: null };
-  if (code === CLOSE_GOING_AWAY || code === CLOSE_CREDENTIALS_EXPIRED) {
+  if (code === CloseCode.policyViolation && !loggedIn) return { action: 'stop', problem: null };
+  if (code === CloseCode.goingAway || code === CloseCode.credentialsExpired) {
     return { action: 'retry', delayMs: 0, problem: { kind: 'unreachable' } };
   }
   return outage(attempt, policy, random);

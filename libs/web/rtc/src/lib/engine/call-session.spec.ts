@@ -1,6 +1,7 @@
-import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../testing/fake-rtc';
+import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../../testing/fake-rtc';
 import { CallSession, OutboundSignal } from './call-session';
-import { CallClosedError } from './errors';
+import { CallClosedError } from '../call/errors';
+import { IceStartWatch } from '../recovery/ice-start-watch';
 
 /** Every session a test made: closed after it, so no watch timer outlives the test. */
 const made: CallSession[] = [];
@@ -10,7 +11,7 @@ function makeSession(polite: boolean, signals: OutboundSignal[] = []) {
     remoteUser: 'peer',
     polite,
     iceServers: [],
-    stalledIceStartMs: 4_000,
+    watchIceStart: (stalled: () => boolean, restart: () => void) => new IceStartWatch(4_000, polite, stalled, restart),
     environment: fakeEnvironment().environment,
     signal: (message) => signals.push(message),
     remoteStream: () => undefined,

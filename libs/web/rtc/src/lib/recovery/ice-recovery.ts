@@ -11,7 +11,7 @@ export const DEFAULT_ICE_RECOVERY: IceRecoveryTiming = { disconnectedGraceMs: 2_
 
 /**
  * Restarts ICE while a call's media path is broken, until it works again; the call's own
- * reconnect deadline bounds the whole effort (CallController ends the call then).
+ * reconnect deadline bounds the whole effort (the call engine ends the call then).
  *
  *   healthy ──disconnected──> broken: first restart after the grace
  *   healthy ──failed────────> broken: first restart at once

@@ -1,4 +1,4 @@
-import { MediaFallback, MediaProblem } from './media';
+import { MediaFallback, MediaProblem } from '../media/media';
 
 /** A local input device: what the device choosers offer. */
 export type InputKind = 'camera' | 'microphone';

@@ -1,9 +1,9 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING as timing, answer, logIn, offer, setUpCall } from '../testing/call-harness';
-import { FakePeerConnection, settle } from '../testing/fake-rtc';
-import { FakeWebSocket } from '../testing/fake-web-socket';
+import { TIMING as timing, answer, logIn, offer, setUpCall } from '../../testing/call-harness';
+import { FakePeerConnection, settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { CALL_RECORD_KEY } from './call-rejoin';
-import { SignalingClient } from './signaling-client.service';
+import { SignalingClient } from '../signaling/signaling-client.service';
 
 /** A Storage over a Map: the tab's sessionStorage, surviving a "reload" (a new TestBed) when shared. */
 function tabStorage(entries: Record<string, string> = {}): Storage & { map: Map<string, string> } {
@@ -115,9 +115,9 @@ describe('a reload during a call', () => {
     expect(FakePeerConnection.latest().remoteDescription).toBeNull();
   });
 
-  async function connectedCallee() {
+  async function connectedCallee(timings: { resumeWindowMs?: number } = {}) {
     const call = setUpCall();
-    const socket = await logIn('bob');
+    const socket = await logIn('bob', 'token-1', timings);
     socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: 'call-1' });
     await call.peer.accept();
     await settle();
@@ -143,6 +143,28 @@ describe('a reload during a call', () => {
     expect(notices.at(-1)).toEqual({ code: 'peer-rejoined', peer: 'alice' });
     expect(socket.messages().at(-1)).toMatchObject({ type: 'answer', otherUsername: 'alice', callId: 'call-2' });
     expect(states.slice(-4)).toEqual(['ended', 'idle', 'ringing', 'connecting']);
+  });
+
+  it("calls back after a reload within the server's resume window, not a local one", async () => {
+    const age = timing.rejoinWindowMs + 10_000;
+    const record = { username: 'alice', otherUsername: 'bob', key: null, at: Date.now() - age };
+    const { peer, notices } = setUpCall(['audio', 'video'], 'NotFoundError', tabStorage({ [CALL_RECORD_KEY]: JSON.stringify(record) }));
+    await logIn('alice', 'token-1', { resumeWindowMs: age + 1_000 });
+    await settle();
+    expect(peer.callState()).toBe('calling');
+    expect(notices).toEqual([{ code: 'rejoining', peer: 'bob' }]);
+  });
+
+  it.each([
+    ['within', 4_000, 'connecting'],
+    ['after', 5_001, 'ringing'],
+  ])("a peer's callback %s the server's resume window: the call is %s", async (_when, waitMs, state) => {
+    const { peer, socket, key } = await connectedCallee({ resumeWindowMs: 5_000 });
+    socket.deliver({ type: 'close', username: 'alice', reason: 'disconnected', callId: 'call-1' });
+    jest.advanceTimersByTime(waitMs);
+    socket.deliver({ type: 'offer', offer: offer('again'), username: 'alice', callId: 'call-2', rejoin: key });
+    await settle();
+    expect(peer.callState()).toBe(state);
   });
 
   it.each([

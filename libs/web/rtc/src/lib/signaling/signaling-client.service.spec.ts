@@ -1,11 +1,11 @@
 import { TestBed } from '@angular/core/testing';
-import { settle } from '../testing/fake-rtc';
-import { FakeWebSocket } from '../testing/fake-web-socket';
+import { settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { ADMISSION_CHECK } from './admission';
-import { TAB_STORAGE } from './preference-storage';
+import { TAB_STORAGE } from '../media/preference-storage';
 import { AUTH_TOKEN_SOURCE } from './auth-token';
-import { AdmissionVerdict, RECONNECT_POLICY } from './reconnect-policy';
-import { SIGNALING_URL, WEB_SOCKET_FACTORY, signalingUrlFor } from './rtc-environment';
+import { AdmissionVerdict, RECONNECT_POLICY } from '../recovery/reconnect-policy';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY, signalingUrlFor } from '../media/rtc-environment';
 import { ConnectionState, SignalingClient, TAB_SESSION_KEY } from './signaling-client.service';
 
 const policy = { initialDelayMs: 100, maxDelayMs: 1_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
@@ -210,7 +210,7 @@ describe(SignalingClient.name, () => {
     const renewed = [{ urls: 'turn:turn.duet.test:3478', username: '1700003600:alice', credential: 'fresh' }];
     socket.deliver({ type: 'ice-servers', iceServers: renewed, iceTransportPolicy: 'relay' });
     expect(client.iceConfiguration()).toEqual({ iceServers: renewed, iceTransportPolicy: 'relay' });
-    // A renewal is not a login: the call controller must not treat it as one.
+    // A renewal is not a login: the call engine must not treat it as one.
     expect(sessions).toHaveLength(1);
     expect(() => client.claim('ice-servers')).toThrow('already has an owner');
 

@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { settle } from '../testing/fake-rtc';
+import { settle } from '../../testing/fake-rtc';
 import { ACCESS_TOKEN, AUTH_TOKEN_SOURCE, provideAuthToken, signalingProtocols, takeAccessToken } from './auth-token';
-import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
 import { SignalingClient } from './signaling-client.service';
 
 describe('access token (JWT mode)', () => {

@@ -1,63 +1,21 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
-import {
-  CallClaim,
-  ClientMessage,
-  IceServer,
-  IceTransportPolicy,
-  LoginFailureMessage,
-  LoginSuccessMessage,
-  ServerMessage,
-  parseServerFrame,
-  usernameKey,
-} from '@duet/shared/protocol';
+import { CallClaim, ClientMessage, CloseCode, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ADMISSION_CHECK } from './admission';
-import { TAB_STORAGE, readPreference, writePreference } from './preference-storage';
+import { TAB_STORAGE } from '../media/preference-storage';
 import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
-import { ConnectionProblem, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from './reconnect-policy';
-import { SIGNALING_URL, WEB_SOCKET_FACTORY } from './rtc-environment';
+import { ConnectionProblem, ReconnectDecision } from '../recovery/reconnect-policy';
+import { RecoveryPolicy } from '../recovery/recovery-policy';
+import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
+import { ConnectionState, IceConfiguration, LoginState, ServerMessageOf, ServerMessageType, SignalingSession } from './signaling-types';
+import { saveTabResumeToken, tabResumeToken } from './tab-session';
 
-/**
- * `closed`: no socket and none wanted (before logging in, after logging out, or after the server
- * closed a socket nobody logged in on). `refused`: the server will not take us (401/403); stopped
- * until the user acts. `reconnecting`: lost, or could not open; a retry is scheduled or under way.
- */
-export type ConnectionState = 'closed' | 'connecting' | 'open' | 'reconnecting' | 'refused';
-
-/** `logging-in` from sending a name until the server answers; a refusal goes back to `logged-out`. */
-export type LoginState = 'logged-out' | 'logging-in' | 'logged-in';
-
-export type ServerMessageType = ServerMessage['type'];
-export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
-
-/** The call a resumed session is in, as the server says. */
-export type ResumedCall = NonNullable<LoginSuccessMessage['call']>;
-
-/** What an RTCPeerConnection is configured with: the operator's STUN/TURN servers and policy. */
-export interface IceConfiguration {
-  iceServers: IceServer[];
-  iceTransportPolicy: IceTransportPolicy;
-}
-
-/**
- * Who the server says we are, what it handed out at login, and whether the login resumed a session.
- * Its ICE servers are the login's; `SignalingClient.iceConfiguration` has the newest (renewed).
- */
-export interface SignalingSession {
-  username: string;
-  iceServers: IceServer[];
-  iceTransportPolicy: IceTransportPolicy;
-  /** This login took over the session of a dropped socket. */
-  resumed: boolean;
-  /** The call that session is in, when it resumed into one. */
-  call: ResumedCall | null;
-}
+export * from './signaling-types';
+export { TAB_SESSION_KEY } from './tab-session';
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
 
-/** The tab's newest resume token and its name (sessionStorage: it survives a reload, not a closed tab). */
-export const TAB_SESSION_KEY = 'duet.session';
 
 /**
  * The one WebSocket to the server, opened only for a login (an idle login page keeps none).
@@ -70,8 +28,8 @@ export const TAB_SESSION_KEY = 'duet.session';
  *   open ──1008 with nobody logged in (the server's login deadline)──> closed
  *   any ──disconnect()──> closed
  *
- * reconnect-policy.ts decides between "retry in n ms" and "stop". Each (re)connect asks
- * AUTH_TOKEN_SOURCE for a token. Once open again it logs back in with the last accepted name, the
+ * RecoveryPolicy decides between "retry in n ms" and "stop", and runs the retry timer. Each
+ * (re)connect asks AUTH_TOKEN_SOURCE for a token. Once open again it logs back in with the last accepted name, the
  * newest resume token (the server then hands back the session, call and kept messages) and, for a
  * server that restarted and knows nothing, the call this client is in.
  *
@@ -90,7 +48,7 @@ export class SignalingClient {
   private readonly createSocket = inject(WEB_SOCKET_FACTORY);
   private readonly tokenSource = inject(AUTH_TOKEN_SOURCE);
   private readonly checkAdmission = inject(ADMISSION_CHECK);
-  private readonly policy = inject(RECONNECT_POLICY);
+  private readonly recovery = inject(RecoveryPolicy);
   private readonly tabStorage = inject(TAB_STORAGE);
 
   private readonly messagesSubject = new Subject<ServerMessage>();
@@ -118,12 +76,10 @@ export class SignalingClient {
   readonly iceConfiguration = toSignal(this.iceConfiguration$, { requireSync: true });
 
   private socket: WebSocket | null = null;
-  private retryTimer: ReturnType<typeof setTimeout> | null = null;
   /** A token fetch or admission check is in flight: a (re)connect is under way without a socket. */
   private busy = false;
   /** Bumped by disconnect(): whatever an in-flight fetch resolves to is then thrown away. */
   private generation = 0;
-  private failedAttempts = 0;
   /** The name to (re-)login with; cleared when the server refuses it. */
   private username: string | null = null;
   /** The newest one; single-use, each login reply brings the next. */
@@ -136,7 +92,7 @@ export class SignalingClient {
 
   /** Opens the socket unless one is open, opening, or scheduled. */
   connect(): void {
-    if (this.socket || this.retryTimer || this.busy) return;
+    if (this.socket || this.recovery.reconnectScheduled || this.busy) return;
     const state = this.connectionStateSubject.value;
     void this.openSocket(state === 'closed' || state === 'refused' ? 'connecting' : 'reconnecting');
   }
@@ -144,8 +100,7 @@ export class SignalingClient {
   /** Reconnects now instead of at the scheduled retry, or after a refusal (the user tries again). */
   retry(): void {
     if (this.socket || this.busy) return;
-    this.clearRetryTimer();
-    this.failedAttempts = 0;
+    this.recovery.cancelReconnect(true);
     this.connect();
   }
 
@@ -171,11 +126,11 @@ export class SignalingClient {
 
   /** Logs in now if the socket is open, else as soon as it opens. */
   logIn(username: string): void {
-    if (this.sessionSubject.value === null) this.resumeToken = this.tabResumeToken(username);
+    if (this.sessionSubject.value === null) this.resumeToken = tabResumeToken(this.tabStorage, username);
     this.username = username;
     this.loginStateSubject.next('logging-in');
     if (this.isOpen()) this.sendLogin();
-    else if (this.retryTimer) this.retry();
+    else if (this.recovery.reconnectScheduled) this.retry();
     else this.connect();
   }
 
@@ -192,12 +147,12 @@ export class SignalingClient {
     this.username = null;
     this.setResumeToken(null);
     this.busy = false;
-    this.clearRetryTimer();
+    this.recovery.cancelReconnect();
     const socket = this.socket;
     this.socket = null;
     if (socket) {
       socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      socket.close(1000);
+      socket.close(CloseCode.normal);
     }
     this.loginStateSubject.next('logged-out');
     this.sessionSubject.next(null);
@@ -225,7 +180,7 @@ export class SignalingClient {
     let opened = false;
     socket.onopen = () => {
       opened = true;
-      this.failedAttempts = 0;
+      this.recovery.socketOpened();
       this.setProblem(null);
       this.setConnectionState('open');
       this.sendLogin();
@@ -237,7 +192,7 @@ export class SignalingClient {
       console.debug(`[signaling] socket closed (${event.code})`);
       if (opened) {
         const loggedIn = this.loginStateSubject.value === 'logged-in';
-        this.apply(afterClose(event.code, loggedIn, this.failedAttempts++, this.policy));
+        this.apply(this.recovery.afterSocketClosed(event.code, loggedIn));
       } else {
         void this.askWhyOpenFailed(token);
       }
@@ -253,17 +208,14 @@ export class SignalingClient {
     const verdict = await this.checkAdmission(token);
     if (generation !== this.generation) return;
     this.busy = false;
-    this.apply(afterFailedOpen(verdict, this.failedAttempts++, this.policy));
+    this.apply(this.recovery.afterFailedOpen(verdict));
   }
 
   private apply(decision: ReconnectDecision): void {
     this.setProblem(decision.problem);
     if (decision.action === 'retry') {
       this.setConnectionState('reconnecting');
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        void this.openSocket('reconnecting');
-      }, decision.delayMs);
+      this.recovery.scheduleReconnect(decision.delayMs, () => void this.openSocket('reconnecting'));
       return;
     }
     // Stopped: whoever was waiting to log in is not any more. A logged-in session stays known (a
@@ -321,6 +273,9 @@ export class SignalingClient {
         iceTransportPolicy: message.iceTransportPolicy ?? 'all',
         resumed: message.resumed ?? false,
         call: message.call ?? null,
+        // The timings this server hands out, when it does (an older one does not).
+        ...(message.resumeWindowMs !== undefined && { resumeWindowMs: message.resumeWindowMs }),
+        ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
       });
       this.loginStateSubject.next('logged-in');
     } else {
@@ -336,29 +291,12 @@ export class SignalingClient {
   /** Kept in memory and in the tab's storage, for a login after a reload. */
   private setResumeToken(token: string | null): void {
     this.resumeToken = token;
-    const username = this.username;
-    writePreference(this.tabStorage, TAB_SESSION_KEY, token && username ? JSON.stringify({ username, token }) : null);
-  }
-
-  /** The token this tab last had for `username`, if any (a reloaded page logging in again). */
-  private tabResumeToken(username: string): string | null {
-    try {
-      const saved = JSON.parse(readPreference(this.tabStorage, TAB_SESSION_KEY) ?? 'null') as { username?: unknown; token?: unknown } | null;
-      const sameName = typeof saved?.username === 'string' && usernameKey(saved.username) === usernameKey(username);
-      return sameName && typeof saved?.token === 'string' ? saved.token : null;
-    } catch {
-      return null;
-    }
+    saveTabResumeToken(this.tabStorage, this.username, token);
   }
 
   private setProblem(next: ConnectionProblem | null): void {
     const previous = this.problemSubject.value;
     if (JSON.stringify(previous) !== JSON.stringify(next)) this.problemSubject.next(next);
-  }
-
-  private clearRetryTimer(): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
   }
 
   private setConnectionState(next: ConnectionState): void {

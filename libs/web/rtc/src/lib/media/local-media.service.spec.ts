@@ -1,8 +1,9 @@
 import { TestBed } from '@angular/core/testing';
-import { FakeMediaStream, FakeTrack, fakeDevicesEnvironment, settle } from '../testing/fake-rtc';
-import { CallNotice } from './call-notice';
+import { FakeMediaStream, FakeTrack, fakeDevicesEnvironment, settle } from '../../testing/fake-rtc';
+import { CallNotice } from '../call/call-notice';
 import { InsecureContextError } from './media';
-import { DEVICE_CHOICES_KEY, LocalMediaService, TrackSwap } from './local-media.service';
+import { DEVICE_CHOICES_KEY } from './devices';
+import { LocalMediaService, TrackSwap } from './local-media.service';
 import { PREFERENCE_STORAGE } from './preference-storage';
 import { RTC_ENVIRONMENT } from './rtc-environment';
 

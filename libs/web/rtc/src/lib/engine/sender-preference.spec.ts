@@ -1,4 +1,4 @@
-import { FakeMediaStream, FakeSender, FakeTrack } from '../testing/fake-rtc';
+import { FakeMediaStream, FakeSender, FakeTrack } from '../../testing/fake-rtc';
 import { applySenderParameters, degradationPreferenceFor } from './sender-preference';
 
 function track(kind: 'audio' | 'video', contentHint = ''): MediaStreamTrack {

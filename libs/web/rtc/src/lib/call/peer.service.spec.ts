@@ -1,12 +1,13 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../testing/call-harness';
-import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../testing/fake-rtc';
-import { CallController } from './call-controller.service';
+import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../../testing/call-harness';
+import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../../testing/fake-rtc';
+import { RING_TIMEOUT_MARGIN_MS, ringGiveUpMs } from './call-timing';
+import { PeerService } from './peer.service';
 import { CallClosedError, NotLoggedInError } from './errors';
-import { LocalMediaService } from './local-media.service';
-import { classifyMediaError } from './media';
+import { LocalMediaService } from '../media/local-media.service';
+import { classifyMediaError } from '../media/media';
 
-describe(CallController.name, () => {
+describe(PeerService.name, () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);
@@ -51,7 +52,7 @@ describe(CallController.name, () => {
     const { peer } = setUp();
     await logIn('alice');
     const seen: (RTCPeerConnection | null)[] = [];
-    const subscription = TestBed.inject(CallController).peerConnection$.subscribe((pc) => seen.push(pc));
+    const subscription = TestBed.inject(PeerService).peerConnection$.subscribe((pc) => seen.push(pc));
     await peer.call('bob');
     await settle();
     const pc = FakePeerConnection.latest();
@@ -143,7 +144,7 @@ describe(CallController.name, () => {
   it('treats an offer from the callee while calling as glare: polite alice answers it on a fresh connection', async () => {
     const { peer, states } = setUp();
     const connections: (RTCPeerConnection | null)[] = [];
-    TestBed.inject(CallController).peerConnection$.subscribe((pc) => connections.push(pc));
+    TestBed.inject(PeerService).peerConnection$.subscribe((pc) => connections.push(pc));
     const socket = await logIn('alice');
     await peer.call('Bob');
     await settle();
@@ -245,6 +246,34 @@ describe(CallController.name, () => {
     expect(peer.callState()).toBe('ended');
     expect(notices.map((notice) => notice.code)).toEqual(['no-answer']);
     expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
+  });
+
+  it('gives up a dialled call just after the server would have ended it, so the server decides first', async () => {
+    const { peer, notices } = setUp();
+    const socket = await logIn('alice', 'token-1', { resumeWindowMs: 30_000, ringTimeoutMs: 10_000 });
+    await peer.call('bob');
+    jest.advanceTimersByTime(10_000 + RING_TIMEOUT_MARGIN_MS - 1);
+    expect(peer.callState()).toBe('calling');
+    jest.advanceTimersByTime(1);
+    expect(peer.callState()).toBe('ended');
+    expect(notices).toEqual([{ code: 'no-answer', peer: 'bob' }]);
+    expect(socket.messages().at(-1)).toEqual({ type: 'close', otherUsername: 'bob' });
+  });
+
+  it("ends a dialled call on the server's ring timeout when it comes first", async () => {
+    const { peer, notices } = setUp();
+    const socket = await logIn('alice', 'token-1', { ringTimeoutMs: 10_000 });
+    await peer.call('bob');
+    jest.advanceTimersByTime(10_000);
+    socket.deliver({ type: 'close', username: 'bob', reason: 'timeout' });
+    expect(peer.callState()).toBe('ended');
+    expect(notices).toEqual([{ code: 'no-answer', peer: 'bob' }]);
+  });
+
+  it('rings for CALL_TIMING.ringTimeoutMs only when the server names no ring timeout (an older server)', () => {
+    expect(ringGiveUpMs(timing, null)).toBe(timing.ringTimeoutMs);
+    expect(ringGiveUpMs(timing, {})).toBe(timing.ringTimeoutMs);
+    expect(ringGiveUpMs(timing, { ringTimeoutMs: 30_000 })).toBe(30_000 + RING_TIMEOUT_MARGIN_MS);
   });
 
   it('leaves ended at once when a new call starts', async () => {

@@ -1,6 +1,6 @@
 import { DOCUMENT, InjectionToken, inject } from '@angular/core';
-import { AdmissionVerdict } from './reconnect-policy';
-import { SIGNALING_URL } from './rtc-environment';
+import { AdmissionVerdict } from '../recovery/reconnect-policy';
+import { SIGNALING_URL } from '../media/rtc-environment';
 
 /** Asks the server whether an upgrade with `token` would be accepted now. Never rejects. */
 export type AdmissionCheck = (token: string | null) => Promise<AdmissionVerdict>;

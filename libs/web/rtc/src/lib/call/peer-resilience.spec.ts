@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING, answer, logIn, offer, setUpCall } from '../testing/call-harness';
-import { FakePeerConnection, settle } from '../testing/fake-rtc';
-import { FakeWebSocket } from '../testing/fake-web-socket';
+import { TIMING, answer, logIn, offer, setUpCall } from '../../testing/call-harness';
+import { FakePeerConnection, settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { PeerService } from './peer.service';
 
 const CALL = 'call-1';
@@ -44,7 +44,7 @@ function resumedLogin(call: { callId: string; otherUsername: string } | null) {
   };
 }
 
-describe('CallController through network faults', () => {
+describe('PeerService through network faults', () => {
   beforeEach(() => {
     jest.useFakeTimers();
     jest.spyOn(console, 'debug').mockImplementation(() => undefined);

@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
-import { SignalingClient } from './signaling-client.service';
+import { SignalingClient } from '../signaling/signaling-client.service';
 
 /** What a search may hold: the start of a name (anything else matches nobody, and is never sent). */
 const SEARCHABLE = /^[A-Za-z0-9._-]+$/;

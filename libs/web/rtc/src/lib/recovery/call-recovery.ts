@@ -1,0 +1,92 @@
+import { IceRecovery, IceRecoveryTiming } from './ice-recovery';
+import { IceStartWatch } from './ice-start-watch';
+import { LoginOutcome, SignalingGap } from './signaling-gap';
+
+/** What recovery asks of the call it looks after. */
+export interface CallRecoveryActions {
+  /** Restart ICE (attempt n of this broken spell). */
+  restartIce(attempt: number): void;
+  /** Signaling is back and what we sent meanwhile is presumed lost: take back our offer, restart ICE. */
+  recoverNegotiation(): void;
+  /** Our offer is out and its answer has not come. */
+  awaitingAnswer(): boolean;
+}
+
+export interface CallRecoveryTiming {
+  iceRecovery: IceRecoveryTiming;
+  stalledIceStartMs: number;
+  restoreSettleMs: number;
+}
+
+/**
+ * One call's recovery, handed out by RecoveryPolicy.forCall: every ICE-restart decision of the
+ * call, through three private parts with their timers:
+ *
+ * - IceRecovery (ice-recovery.ts): the media path broke (`disconnected`, `failed`): restart ICE
+ *   after a grace, with backoff, until it works;
+ * - IceStartWatch (ice-start-watch.ts): a negotiation finished but ICE never started: restart it;
+ * - SignalingGap (signaling-gap.ts): the signaling socket dropped during the call: what a login
+ *   means for it, and once the server relays for us again, recover negotiation when an offer is
+ *   unanswered or the path is broken.
+ */
+export class CallRecovery {
+  private readonly ice: IceRecovery;
+  private readonly gap: SignalingGap;
+  private readonly watches: IceStartWatch[] = [];
+
+  constructor(
+    private readonly timing: CallRecoveryTiming,
+    private readonly polite: boolean,
+    actions: CallRecoveryActions,
+  ) {
+    this.ice = new IceRecovery(timing.iceRecovery, polite, (attempt) => actions.restartIce(attempt));
+    this.gap = new SignalingGap(timing.restoreSettleMs, () => {
+      // Signaling is back; an offer still unanswered, or a path still broken, starts over.
+      if (actions.awaitingAnswer() || this.ice.isBroken) actions.recoverNegotiation();
+    });
+  }
+
+  /** Feed every `RTCPeerConnection.connectionState` change of a call that had connected. */
+  connectionState(state: RTCPeerConnectionState): void {
+    this.ice.onConnectionState(state);
+  }
+
+  /** The path works again: no restart is due. */
+  connected(): void {
+    this.ice.stop();
+  }
+
+  /** For CallSession: restarts ICE when a negotiation finished and ICE never started. */
+  watchIceStart(stalled: () => boolean, restart: () => void): IceStartWatch {
+    const watch = new IceStartWatch(this.timing.stalledIceStartMs, this.polite, stalled, restart);
+    this.watches.push(watch);
+    return watch;
+  }
+
+  /** The signaling socket is not open: whatever the call sends now is lost. */
+  socketDown(): void {
+    this.gap.socketDown();
+  }
+
+  /** A login was accepted during the call (see SignalingGap). */
+  loggedIn(resumed: boolean, resumedCallId: string | null, callId: string | null): LoginOutcome {
+    return this.gap.loggedIn(resumed, resumedCallId, callId);
+  }
+
+  /** After a server restart: the peer claimed the call too (`reconnected`). */
+  peerClaimMatched(): void {
+    this.gap.peerClaimMatched();
+  }
+
+  /** Our claim of the call waits for the peer's: a `close` now means it could not be restored. */
+  get claimed(): boolean {
+    return this.gap.claimed;
+  }
+
+  /** The call ended: no timer of it runs on. */
+  stop(): void {
+    this.gap.dispose();
+    this.ice.stop();
+    for (const watch of this.watches.splice(0)) watch.disarm();
+  }
+}
