@@ -17,5 +17,4 @@ export * from './lib/engine/call-session';
 export * from './lib/media/devices';
 export * from './lib/media/local-media.service';
 export * from './lib/call/call-timing';
-export * from './lib/call-controller.service';
 export * from './lib/call/peer.service';

@@ -1,5 +1,5 @@
 import { InjectionToken, inject } from '@angular/core';
-import { CallController } from '@duet/web/rtc';
+import { PeerService } from '@duet/web/rtc';
 import { Observable } from 'rxjs';
 
 /**
@@ -14,5 +14,5 @@ export interface InCallConnection {
 
 export const IN_CALL_CONNECTION = new InjectionToken<InCallConnection>('IN_CALL_CONNECTION', {
   providedIn: 'root',
-  factory: () => inject(CallController),
+  factory: () => inject(PeerService),
 });
