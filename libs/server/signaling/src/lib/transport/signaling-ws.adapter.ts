@@ -37,7 +37,8 @@ const RATE_LIMITED = JSON.stringify({
  * stock adapter drops such frames silently). Every frame a client sends, pings and pongs included,
  * counts against its rate limit, and everything written back counts against its send backlog
  * (`backlog.ts`). It also pings every socket and drops the silent ones (`heartbeat.ts`), and on
- * shutdown tells clients to go elsewhere (1001) before the process exits.
+ * shutdown tells clients to go elsewhere (1001) before the process exits. It knows the gateway
+ * only as the `SignalingEndpoint` the signaling module provides (see the lib's README).
  */
 export class SignalingWsAdapter extends WsAdapter {
   /** Computed at the first connection, once every decorator has run. */
