@@ -41,7 +41,8 @@ function uncorkAll(): void {
 /** `ws.send`, and in cork mode the first send to a socket in a tick corks its stream. */
 function send(socket: WebSocket, text: string): void {
   if (corkMode) {
-    // `ws` exposes the TCP stream only as `_socket` (as in Duet's session.ts). `ws` corks it
+    // `ws` exposes the TCP stream only as `_socket` (Duet reaches the same stream as the upgrade
+    // request's socket: its transport/tcp-stream.ts). `ws` corks it
     // itself only synchronously inside one send, so outside a send `writableCorked` is ours.
     const stream = (socket as unknown as { _socket: Duplex })._socket;
     if (stream.writableCorked === 0) {

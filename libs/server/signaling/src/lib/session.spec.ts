@@ -1,6 +1,8 @@
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { deferred } from '../testing/deferred';
 import { Session } from './session';
+import { keepTcpStream } from './transport/tcp-stream';
 
 const noError = () => {
   throw new Error('unexpected task failure');
@@ -101,10 +103,10 @@ describe(Session.name, () => {
     const socket = {
       readyState: WebSocket.OPEN,
       bufferedAmount: 0,
-      _socket: stream,
       send: (frame: string) => writes.push(JSON.parse(frame).username),
-    };
-    const session = new Session(socket as unknown as WebSocket);
+    } as unknown as WebSocket;
+    keepTcpStream(socket, { socket: stream } as unknown as IncomingMessage);
+    const session = new Session(socket);
     session.send({ type: 'presence', username: 'a', online: true });
     session.send({ type: 'presence', username: 'b', online: true });
     expect(stream.cork).toHaveBeenCalledTimes(1);

@@ -1,13 +1,13 @@
 import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
 import { timingSafeEqual } from 'node:crypto';
-import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { MessageSink } from './message-sink';
 import { ParkedMessages } from './parked-messages';
 import { randomToken } from './random-token';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { closeOnPurpose } from './transport/close-intent';
+import { tcpStreamOf } from './transport/tcp-stream';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -269,8 +269,7 @@ export class Session implements MessageSink {
    */
   private batchWritesThisTick(): void {
     if (this.writesBatched) return;
-    // `ws` exposes the TCP stream only as `_socket`, stable across ws 7 and 8.
-    const stream = (this.socket as unknown as { _socket?: Duplex })._socket;
+    const stream = tcpStreamOf(this.socket);
     if (stream === undefined) return;
     this.writesBatched = true;
     stream.cork();

@@ -9,6 +9,7 @@ import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
 import { CLOSE_POLICY_VIOLATION } from './transport/close-intent';
+import { PROTOCOL_VIOLATION } from './transport/protocol-violation';
 import { UpgradeGuard } from './transport/upgrade-guard';
 import { RegistryUnavailableError } from './user-registry.service';
 
@@ -163,6 +164,21 @@ describe(SignalingGateway.name, () => {
     expect(fake.readyState).toBe(WebSocket.CLOSED);
     gateway.login(ws, { type: 'login', username: 'alice' });
     expect(service.login).not.toHaveBeenCalled();
+  });
+
+  it('is the endpoint the adapter routes to directly: it owns its sockets and lists every handler', () => {
+    const service = { offer: jest.fn() } as unknown as SignalingService;
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const { ws } = connect(gateway);
+    expect(gateway.owns(ws)).toBe(true);
+    expect(gateway.owns(new FakeSocket() as unknown as WebSocket)).toBe(false);
+    const routes = gateway.directRoutes();
+    expect([...routes.keys()].sort()).toEqual(['answer', 'candidate', 'close', 'decline', 'login', 'offer', PROTOCOL_VIOLATION, 'search']);
+    const offer = { type: 'offer', otherUsername: 'bob' };
+    routes.get('offer')?.(ws, offer);
+    expect(service.offer).toHaveBeenCalledWith(expect.any(Session), offer);
+    // The adapter binds no Nest disconnect event to the sockets it owns: a `handleDisconnect` here would never run.
+    expect('handleDisconnect' in gateway).toBe(false);
   });
 
   describe('login deadline', () => {

@@ -17,7 +17,9 @@ import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling
 import { SignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { CLOSE_CREDENTIALS_EXPIRED, CLOSE_POLICY_VIOLATION, closeOnPurpose, wasDropped } from './transport/close-intent';
+import { directRoutesOf } from './transport/direct-routes';
 import { PROTOCOL_VIOLATION } from './transport/protocol-violation';
+import { Route, SignalingEndpoint } from './transport/signaling-endpoint';
 import { UpgradeGuard } from './transport/upgrade-guard';
 import { RegistryUnavailableError } from './user-registry.service';
 
@@ -25,10 +27,11 @@ import { RegistryUnavailableError } from './user-registry.service';
  * The WebSocket edge. Frames arrive here already validated (see `SignalingWsAdapter`); the gateway
  * only finds the caller's session and hands the message to `SignalingService`, in order.
  * Handlers take Nest's default arguments `(socket, message)`: parameter decorators would put a
- * pipe pass (several promises) on every relayed candidate for nothing.
+ * pipe pass (several promises) on every relayed candidate for nothing. The adapter knows it only
+ * as a `SignalingEndpoint` (the module provides it under that token).
  */
 @WebSocketGateway({ path: SIGNALING_PATH })
-export class SignalingGateway implements OnGatewayConnection {
+export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint {
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly sessions = new WeakMap<WebSocket, Session>();
 
@@ -115,6 +118,11 @@ export class SignalingGateway implements OnGatewayConnection {
   /** Whether `socket` is a connection of this gateway (its session is being kept here). */
   owns(socket: WebSocket): boolean {
     return this.sessions.has(socket);
+  }
+
+  /** Every handler above, called directly, unless a guard, interceptor, pipe or filter was bound to it. */
+  directRoutes(): ReadonlyMap<string, Route> {
+    return directRoutesOf(this);
   }
 
   /**

@@ -8,6 +8,7 @@ import { LocalRingTimer, RingTimer } from './ring-timer';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { SignalingGateway } from './signaling.gateway';
 import { SignalingService } from './signaling.service';
+import { SignalingEndpoint } from './transport/signaling-endpoint';
 import { UpgradeGuard } from './transport/upgrade-guard';
 import { UserRegistryService } from './user-registry.service';
 
@@ -40,6 +41,8 @@ export class SignalingModule {
         SignalingService,
         UpgradeGuard,
         SignalingGateway,
+        // How the ws adapter reaches the gateway without importing it.
+        { provide: SignalingEndpoint, useExisting: SignalingGateway },
       ],
       exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS],
     };

@@ -1,7 +1,8 @@
 import { CallHandler, CanActivate, NestInterceptor, UseGuards, UseInterceptors } from '@nestjs/common';
 import { MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
-import { directRoutes } from './direct-routes';
+import { readFileSync } from 'node:fs';
+import { directRoutesOf } from './direct-routes';
 
 class AllowAll implements CanActivate {
   canActivate(): boolean {
@@ -55,20 +56,32 @@ class InterceptedClass {
 
 const socket = {} as WebSocket;
 
-describe(directRoutes.name, () => {
+describe(directRoutesOf.name, () => {
   it('routes a plain handler to the method itself, on its instance, with (socket, message)', () => {
     const gateway = new Plain();
-    const routes = directRoutes(gateway);
+    const routes = directRoutesOf(gateway);
     expect([...routes.keys()]).toEqual(['hello']);
     routes.get('hello')?.(socket, { type: 'hello' });
     expect(gateway.calls).toEqual([[socket, { type: 'hello' }]]);
   });
 
   it('leaves out handlers with a guard or parameter decorators, and keeps the plain ones', () => {
-    expect([...directRoutes(new MixedEnhancers()).keys()]).toEqual(['plain']);
+    expect([...directRoutesOf(new MixedEnhancers()).keys()]).toEqual(['plain']);
   });
 
   it('routes nothing directly when the class has an interceptor', () => {
-    expect(directRoutes(new InterceptedClass()).size).toBe(0);
+    expect(directRoutesOf(new InterceptedClass()).size).toBe(0);
+  });
+
+  // The metadata keys read here and how Nest's wrapper treats them were checked in these versions'
+  // sources (`@nestjs/websockets` context/ws-context-creator.js, `@nestjs/core` helpers/context-creator.js).
+  // After an upgrade, reread those, then update the versions here.
+  it('was checked against @nestjs/common and core 11.2.10 and @nestjs/websockets 11.2.6', () => {
+    expect(['common', 'core', 'websockets'].map(installedVersion)).toEqual(['11.2.10', '11.2.10', '11.2.6']);
   });
 });
+
+function installedVersion(nestPackage: string): string {
+  const manifest = readFileSync(require.resolve(`@nestjs/${nestPackage}/package.json`), 'utf8');
+  return (JSON.parse(manifest) as { version: string }).version;
+}

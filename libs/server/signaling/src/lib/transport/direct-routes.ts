@@ -1,10 +1,15 @@
 import { EXCEPTION_FILTERS_METADATA, GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA } from '@nestjs/common/constants';
 import { MetadataScanner } from '@nestjs/core';
 import { MESSAGE_MAPPING_METADATA, MESSAGE_METADATA, PARAM_ARGS_METADATA } from '@nestjs/websockets/constants';
-import { WebSocket } from 'ws';
+import { Route } from './signaling-endpoint';
 
-/** Hands one validated message to a gateway handler: `(socket, message)`, Nest's default arguments. */
-export type Route = (socket: WebSocket, payload: unknown) => unknown;
+/**
+ * THE ONE PLACE that reads Nest's own metadata keys (exported by `@nestjs/common/constants` and
+ * `@nestjs/websockets/constants`, but outside their packages' entry points, so no semver promise).
+ * Nest has no public way to ask whether a handler has enhancers; this file is kept because the
+ * direct routes it finds are measurably faster (bench figures in the signaling README), and
+ * `direct-routes.spec.ts` names the Nest version it was checked against.
+ */
 
 const ENHANCERS = [GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA, EXCEPTION_FILTERS_METADATA];
 
@@ -18,7 +23,7 @@ const ENHANCERS = [GUARDS_METADATA, INTERCEPTORS_METADATA, PIPES_METADATA, EXCEP
  * `useGlobalGuards` and the like never reach gateways: Nest builds their context without the
  * application's config.)
  */
-export function directRoutes(gateway: object): ReadonlyMap<string, Route> {
+export function directRoutesOf(gateway: object): ReadonlyMap<string, Route> {
   const routes = new Map<string, Route>();
   const type = gateway.constructor;
   if (ENHANCERS.some((key) => isSet(Reflect.getMetadata(key, type)))) return routes;

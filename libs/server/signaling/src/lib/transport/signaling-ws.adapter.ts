@@ -9,12 +9,12 @@ import { RawData, WebSocket, WebSocketServer } from 'ws';
 import { SignalingMetrics } from '../signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from '../signaling-options';
 import { admitsWrite } from './backlog';
-import { SignalingGateway } from '../signaling.gateway';
 import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, closeOnPurpose, markClosedOnPurpose } from './close-intent';
-import { directRoutes, Route } from './direct-routes';
 import { FrameBudget } from './frame-budget';
 import { Heartbeat } from './heartbeat';
 import { PROTOCOL_VIOLATION } from './protocol-violation';
+import { Route, SignalingEndpoint } from './signaling-endpoint';
+import { keepTcpStream } from './tcp-stream';
 import { UpgradeGuard } from './upgrade-guard';
 
 /**
@@ -37,12 +37,13 @@ const RATE_LIMITED = JSON.stringify({
  * stock adapter drops such frames silently). Every frame a client sends, pings and pongs included,
  * counts against its rate limit, and everything written back counts against its send backlog
  * (`backlog.ts`). It also pings every socket and drops the silent ones (`heartbeat.ts`), and on
- * shutdown tells clients to go elsewhere (1001) before the process exits.
+ * shutdown tells clients to go elsewhere (1001) before the process exits. It knows the gateway
+ * only as the `SignalingEndpoint` the signaling module provides (see the lib's README).
  */
 export class SignalingWsAdapter extends WsAdapter {
   /** Computed at the first connection, once every decorator has run. */
   private direct: ReadonlyMap<string, Route> | undefined;
-  private signalingGateway: SignalingGateway | null | undefined;
+  private signalingEndpoint: SignalingEndpoint | null | undefined;
   private signalingMetrics: SignalingMetrics | undefined;
   private signalingOptions: SignalingOptions | undefined;
 
@@ -91,14 +92,18 @@ export class SignalingWsAdapter extends WsAdapter {
       // with the token) completes their handshake.
       handleProtocols: (protocols: Set<string>) => (protocols.has(DUET_SUBPROTOCOL) ? DUET_SUBPROTOCOL : false),
     });
-    this.startHeartbeat(server, limits.heartbeatIntervalMs);
+    const heartbeat = new Heartbeat(limits.heartbeatIntervalMs);
+    server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      keepTcpStream(socket, request);
+      heartbeat.watch(socket);
+    });
     return server;
   }
 
   /**
-   * Duet's handlers answer through their session, never by return value. Handlers with no guard,
-   * interceptor, pipe or filter are called directly (`direct-routes.ts`); the others go through
-   * Nest, whose result `transform` subscribes to (see `routesFor`).
+   * Duet's handlers answer through their session, never by return value. The handlers the
+   * endpoint lists as direct (none with a guard, interceptor, pipe or filter) are called directly;
+   * the others go through Nest, whose result `transform` subscribes to (see `routesFor`).
    */
   override bindMessageHandlers(
     client: WebSocket,
@@ -115,9 +120,12 @@ export class SignalingWsAdapter extends WsAdapter {
     client.on('pong', this.listeners.pong);
   }
 
-  /** Nest's disconnect event feeds only `handleDisconnect`, which the signaling gateway does not use. */
+  /**
+   * Nest's disconnect event feeds only `handleDisconnect`, which the signaling endpoint does not
+   * have (`SignalingEndpoint.owns`): its sockets are spared a listener and a closure each.
+   */
   override bindClientDisconnect(client: WebSocket, callback: () => void): void {
-    if (!this.gateway?.owns(client)) super.bindClientDisconnect(client, callback);
+    if (!this.endpoint?.owns(client)) super.bindClientDisconnect(client, callback);
   }
 
   private readonly listeners = inboundListeners({
@@ -147,15 +155,15 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   /**
-   * Shared direct routes when the signaling gateway owns `client` and every one of its handlers is
-   * plain (no per-connection closures); otherwise a map per client, through Nest where needed.
+   * Shared direct routes when the signaling endpoint owns `client` and lists every handler as
+   * direct (no per-connection closures); otherwise a map per client, through Nest where needed.
    */
   private routesFor(
     client: WebSocket,
     handlers: MessageMappingProperties[],
     transform: (result: unknown) => Observable<unknown>,
   ): ReadonlyMap<string, Route> {
-    const direct = this.gateway?.owns(client) ? this.directRoutes() : NO_ROUTES;
+    const direct = this.endpoint?.owns(client) ? this.directRoutes() : NO_ROUTES;
     if (handlers.every((handler) => direct.has(handler.message as string))) return direct;
     // Through Nest, a handler runs only once its result is subscribed to (interceptors make it a
     // cold observable); what it returns is not sent: Duet answers through sessions.
@@ -169,19 +177,19 @@ export class SignalingWsAdapter extends WsAdapter {
   }
 
   private directRoutes(): ReadonlyMap<string, Route> {
-    this.direct ??= this.gateway ? directRoutes(this.gateway) : NO_ROUTES;
+    this.direct ??= this.endpoint?.directRoutes() ?? NO_ROUTES;
     return this.direct;
   }
 
-  private get gateway(): SignalingGateway | undefined {
-    if (this.signalingGateway === undefined) {
+  private get endpoint(): SignalingEndpoint | undefined {
+    if (this.signalingEndpoint === undefined) {
       try {
-        this.signalingGateway = this.app.get(SignalingGateway, { strict: false });
+        this.signalingEndpoint = this.app.get(SignalingEndpoint, { strict: false });
       } catch {
-        this.signalingGateway = null;
+        this.signalingEndpoint = null;
       }
     }
-    return this.signalingGateway ?? undefined;
+    return this.signalingEndpoint ?? undefined;
   }
 
   /**
@@ -205,14 +213,9 @@ export class SignalingWsAdapter extends WsAdapter {
     const open = [...server.clients];
     const closed = Promise.all(open.map((socket) => new Promise((resolve) => socket.once('close', resolve))));
     open.forEach((socket) => closeOnPurpose(socket, CLOSE_GOING_AWAY, 'server shutting down'));
-    await Promise.race([closed, delay(this.options.limits.shutdownTimeoutMs / 2)]);
+    await atMost(closed, this.options.limits.shutdownTimeoutMs / 2);
     server.clients.forEach((socket) => socket.terminate());
     await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  private startHeartbeat(server: WebSocketServer, intervalMs: number): void {
-    const heartbeat = new Heartbeat(intervalMs);
-    server.on('connection', (socket: WebSocket) => heartbeat.watch(socket));
   }
 }
 
@@ -242,6 +245,13 @@ function inboundListeners(handle: {
   };
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+/** Waits for `promise`, or `ms` at most, and leaves no timer armed either way. */
+async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms).unref()));
+  try {
+    await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -1,4 +1,5 @@
-import { ConfigError, loadConfig } from './duet-config';
+import { ConfigError } from './duet-config';
+import { loadConfig } from './load-config';
 
 describe(loadConfig.name, () => {
   it('uses the documented defaults when nothing is set', () => {
