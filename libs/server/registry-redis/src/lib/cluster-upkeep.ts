@@ -1,4 +1,4 @@
-import { CLOSE_NAME_TAKEN, RegistryHealth, RegistryUnavailableError, Session } from '@duet/server/signaling';
+import { CLOSE_NAME_TAKEN, RegistryHealth, RegistryUnavailableError } from '@duet/server/signaling';
 import { usernameKey } from '@duet/shared/protocol';
 import { Logger } from '@nestjs/common';
 import { CachedCall } from './envelopes';
@@ -271,7 +271,7 @@ export class ClusterUpkeep {
   private evict(member: Member): void {
     this.routes.members.remove(member);
     this.logger.warn(`${member.username} was taken by another instance while this one was cut off: closing its session here`);
-    if (member.sink instanceof Session) member.sink.evict(CLOSE_NAME_TAKEN, 'your name was taken while this server was cut off; log in again');
+    member.sink.connection?.evict(CLOSE_NAME_TAKEN, 'your name was taken while this server was cut off; log in again');
   }
 
   /** Names Redis says this instance holds but no session here has any more (ended while cut off). */

@@ -16,7 +16,6 @@ import {
   RegistryUnavailableError,
   RejoinResult,
   SearchResult,
-  Session,
   UserRegistryService,
 } from '@duet/server/signaling';
 import { usernameKey } from '@duet/shared/protocol';
@@ -41,7 +40,7 @@ const DETACHED: MessageSink = { send: () => undefined, relay: () => true };
  * session that cannot be resumed (its client did not opt in), which no token takes over.
  */
 function tokenHashOf(sink: MessageSink): string {
-  return sink instanceof Session && sink.resumable ? createHash('sha256').update(sink.resumeToken).digest('base64url') : '';
+  return sink.connection?.resumable ? createHash('sha256').update(sink.connection.resumeToken).digest('base64url') : '';
 }
 
 interface Outcome {

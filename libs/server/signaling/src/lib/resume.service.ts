@@ -86,10 +86,11 @@ export class ResumeService implements OnModuleDestroy {
     if (!holder || previous === session) return false;
     let kept: string[];
     let name: string;
-    if (previous instanceof Session) {
-      if (!previous.acceptsResume(token) || !(await this.registry.replace(username, previous, session))) return false;
-      this.parked.delete(previous);
-      kept = previous.retire();
+    const connection = previous?.connection;
+    if (previous !== undefined && connection !== undefined) {
+      if (!connection.acceptsResume(token) || !(await this.registry.replace(username, previous, session))) return false;
+      // Retiring it runs the listener `park` set, which lets go of it here.
+      kept = connection.retire();
       name = holder.username;
     } else {
       // Parked on another instance of a cluster (the load balancer sent this socket elsewhere).
