@@ -11,13 +11,11 @@ import {
   EndedCall,
   HangUpResult,
   OfferResult,
-  OnlineUser,
-  OnlineUsers,
   PartnerResult,
   RejoinResult,
-  SearchResult,
-  UserRegistryService,
-} from './user-registry.service';
+} from './call-rules';
+import { OnlineUser, OnlineUsers, SearchResult } from './user-directory';
+import { UserRegistryService } from './user-registry.service';
 
 export interface Call {
   readonly id: string;

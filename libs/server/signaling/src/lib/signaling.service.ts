@@ -22,7 +22,9 @@ import { RingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingMetrics } from './signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { PartnerResult, RegistryUnavailableError, UserRegistryService } from './user-registry.service';
+import { CallRules, PartnerResult } from './call-rules';
+import { UserDirectory } from './user-directory';
+import { RegistryUnavailableError, UserRegistryService } from './user-registry.service';
 
 /** A successful login's reply, before it names the user and the session's token. */
 export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>;
@@ -35,9 +37,11 @@ export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 
 @Injectable()
 export class SignalingService {
   private readonly logger = new Logger(SignalingService.name);
+  private readonly directory: UserDirectory;
+  private readonly calls: CallRules;
 
   constructor(
-    private readonly registry: UserRegistryService,
+    registry: UserRegistryService,
     private readonly presence: PresenceService,
     private readonly resumption: ResumeService,
     private readonly ice: IceServerIssuer,
@@ -45,6 +49,8 @@ export class SignalingService {
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
     private readonly rings: RingTimer,
   ) {
+    this.directory = registry;
+    this.calls = registry;
     rings.onExpiry((callId) => this.timeOut(callId));
     // Users whose instance died are released by another one: the same news as a session ending.
     registry.onDeparture({
@@ -83,7 +89,7 @@ export class SignalingService {
         this.renewIceServers(session, username, renewAfterMs);
         return;
       }
-      if (!(await this.registry.register(username, session))) {
+      if (!(await this.directory.register(username, session))) {
         return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
       }
     } catch (error) {
@@ -110,7 +116,7 @@ export class SignalingService {
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
-    const result = await this.registry.offer(from, otherUsername, callId);
+    const result = await this.calls.offer(from, otherUsername, callId);
     switch (result.outcome) {
       case 'stale':
         return this.stale(session, 'offer');
@@ -143,7 +149,7 @@ export class SignalingService {
   async answer(session: Session, { answer, otherUsername, callId }: AnswerMessage): Promise<void> {
     const from = this.requireLogin(session, 'answer');
     if (from === undefined) return;
-    const result = await this.registry.accept(from, otherUsername, callId);
+    const result = await this.calls.accept(from, otherUsername, callId);
     switch (result.outcome) {
       case 'stale':
         return this.stale(session, 'answer');
@@ -162,7 +168,7 @@ export class SignalingService {
   candidate(session: Session, message: CandidateMessage): void | Promise<void> {
     const from = this.requireLogin(session, 'candidate');
     if (from === undefined) return;
-    const result = this.registry.partnerInCall(from, message.otherUsername, message.callId);
+    const result = this.calls.partnerInCall(from, message.otherUsername, message.callId);
     if (result instanceof Promise) return result.then((known) => this.relayCandidate(session, from, message, known));
     this.relayCandidate(session, from, message, result);
   }
@@ -176,26 +182,26 @@ export class SignalingService {
   async close(session: Session, { otherUsername, callId }: CloseMessage): Promise<void> {
     const from = this.requireLogin(session, 'close');
     if (from === undefined) return;
-    const result = await this.registry.hangUp(from, otherUsername, callId);
+    const result = await this.calls.hangUp(from, otherUsername, callId);
     if (result.outcome === 'stale') return this.stale(session, 'close');
     if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'close');
     this.rings.disarm(result.callId);
     this.metrics.callEnded(result.callId);
-    (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
+    (await this.directory.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
     await this.presence.callChanged([from, result.peer], false);
   }
 
   async decline(session: Session, { otherUsername, reason, callId }: DeclineMessage): Promise<void> {
     const from = this.requireLogin(session, 'decline');
     if (from === undefined) return;
-    const result = await this.registry.decline(from, otherUsername, callId);
+    const result = await this.calls.decline(from, otherUsername, callId);
     if (result.outcome === 'stale') return this.stale(session, 'decline');
     if (result.outcome === 'not-ringing') {
       return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
     this.rings.disarm(result.callId);
     this.metrics.callEnded(result.callId);
-    (await this.registry.find(otherUsername))?.sink.send({
+    (await this.directory.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
       reason: reason ?? 'declined',
@@ -222,13 +228,13 @@ export class SignalingService {
     if (username === undefined) return;
     session.retire();
     this.resumption.forget(session);
-    const ended = await this.registry.unregister(username, session);
+    const ended = await this.directory.unregister(username, session);
     this.logger.log({ msg: 'left', connection: session.id, user: username });
     this.metrics.userLeft();
     if (ended !== undefined) {
       this.rings.disarm(ended.callId);
       this.metrics.callEnded(ended.callId);
-      (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
+      (await this.directory.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
       await this.presence.callChanged([ended.peer], false);
     }
     await this.presence.withdraw(username);
@@ -246,10 +252,10 @@ export class SignalingService {
   /** The ring timer fired: ends the call if it still rings, and tells both sides. */
   private async timeOut(callId: string): Promise<void> {
     try {
-      const parties = await this.registry.expire(callId);
+      const parties = await this.calls.expire(callId);
       if (parties === undefined) return;
       this.metrics.callEnded(callId);
-      const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
+      const [caller, callee] = await Promise.all([this.directory.find(parties.caller), this.directory.find(parties.callee)]);
       caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
       callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
       await this.presence.callChanged([parties.caller, parties.callee], false);
@@ -261,8 +267,8 @@ export class SignalingService {
   /** Up to `SEARCH_LIMIT` online names starting with `prefix`: the directory past the presence list. */
   async search(session: Session, { prefix }: SearchMessage): Promise<void> {
     if (this.requireLogin(session, 'search') === undefined) return;
-    const { users, more } = await this.registry.search(prefix, SEARCH_LIMIT);
-    const busy = await this.registry.busyAmong(users);
+    const { users, more } = await this.directory.search(prefix, SEARCH_LIMIT);
+    const busy = await this.directory.busyAmong(users);
     session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
   }
 
