@@ -14,7 +14,7 @@ export interface CallSituation {
   /** The actor's call, and its part in it. For `expire`, the named call and its caller. */
   readonly call: 'none' | 'ringing' | 'active';
   readonly role: 'none' | 'caller' | 'callee';
-  /** Whether the actor, or the other party, holds an offer it has not answered. */
+  /** Whether the actor, or the other party of its call, holds an offer it has not answered. */
   readonly actorHolds: boolean;
   readonly peerHolds: boolean;
   /**

@@ -189,7 +189,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
       call: call?.state ?? 'none',
       role: call === undefined ? 'none' : usernameKey(call.caller) === key ? 'caller' : 'callee',
       actorHolds: call?.awaitingAnswer.has(key) ?? false,
-      peerHolds: peerKey !== undefined && (call?.awaitingAnswer.has(peerKey) ?? false),
+      peerHolds: call !== undefined && call.awaitingAnswer.has(this.otherParty(call, key)),
       peer: this.peerOf(key, call, peerKey, target),
       claim: !claim ? 'nobody' : claim.claimant === key ? 'actor' : claim.claimant === peerKey && claim.peer === key ? 'peer' : 'other',
     };
@@ -214,7 +214,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     else if (to.call !== undefined) (this.calls.get(found.key) as Call).state = to.call;
     const call = this.calls.get(found.key);
     if (call && to.actorHolds !== undefined) this.hold(call, found.key, to.actorHolds);
-    if (call && to.peerHolds !== undefined && found.peerKey !== undefined) this.hold(call, found.peerKey, to.peerHolds);
+    if (call && to.peerHolds !== undefined) this.hold(call, this.otherParty(call, found.key), to.peerHolds);
     if (to.claim === 'actor') this.claim(found);
     else if (to.claim === 'nobody' && found.claim === 'actor') this.dropClaimOf(found.key);
     return { outcome: rule.outcome, ended };
@@ -253,6 +253,11 @@ export class InMemoryUserRegistry extends UserRegistryService {
     this.calls.set(usernameKey(callee), call);
     this.callsById.set(id, call);
     return call;
+  }
+
+  private otherParty(call: Call, key: string): string {
+    const callerKey = usernameKey(call.caller);
+    return callerKey === key ? usernameKey(call.callee) : callerKey;
   }
 
   private isParty(call: Call, key: string): boolean {
