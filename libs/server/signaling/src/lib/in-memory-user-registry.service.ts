@@ -4,17 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { CallEvent, CallOutcomes, CallSituation, decideCall } from './call-table';
 import { MessageSink } from './message-sink';
 import { NameIndex } from './name-index';
-import {
-  AnswerResult,
-  CallParties,
-  CurrentCall,
-  DeclineResult,
-  EndedCall,
-  HangUpResult,
-  OfferResult,
-  PartnerResult,
-  RejoinResult,
-} from './call-rules';
+import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
 import { OnlineUser, OnlineUsers, SearchResult } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
