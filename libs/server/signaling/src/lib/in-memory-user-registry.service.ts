@@ -1,10 +1,10 @@
 import { usernameKey } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
 import { CallEvent, CallOutcomes, CallSituation, decideCall } from './call-table';
 import { MessageSink } from './message-sink';
 import { NameIndex } from './name-index';
-import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
 import { OnlineUser, OnlineUsers, SearchResult } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
@@ -112,6 +112,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
 
   async expire(callId: string): Promise<CallParties | undefined> {
     const call = this.callsById.get(callId);
+    // The call's caller is the actor; a call that is gone has none (nobody holds the name '').
     const found = call ? this.standing(call.caller, call.callee, callId) : this.standing('', undefined, callId);
     if (this.run('expire', found).outcome === 'not-ringing' || !call) return undefined;
     return { caller: call.caller, callee: call.callee };
