@@ -1,11 +1,11 @@
 import { CallClaim, LoginSuccessMessage } from '@duet/shared/protocol';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { CallRules } from './call-rules';
 import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { ConnectionCounter } from './transport/connection-counter';
-import { CallRules } from './call-rules';
 import { OnlineUser, UserDirectory } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
@@ -33,7 +33,6 @@ export class ResumeService implements OnModuleDestroy {
   private readonly claimTimers = new Map<MessageSink, ReturnType<typeof setTimeout>>();
   /** Held sessions, per address and in total, against the same figures as live connections. */
   private readonly held: ConnectionCounter;
-
   private readonly directory: UserDirectory;
   private readonly calls: CallRules;
 

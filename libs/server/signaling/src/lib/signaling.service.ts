@@ -13,6 +13,7 @@ import {
 } from '@duet/shared/protocol';
 import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CallRules, PartnerResult } from './call-rules';
 import { PresenceService } from './presence.service';
 import { Replies } from './replies';
 import { ResumeService } from './resume.service';
@@ -20,7 +21,6 @@ import { RingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingMetrics } from './signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { CallRules, PartnerResult } from './call-rules';
 import { UserDirectory } from './user-directory';
 import { RegistryUnavailableError, UserRegistryService } from './user-registry.service';
 
