@@ -1,5 +1,7 @@
 export * from './lib/message-sink';
 export * from './lib/session';
+export * from './lib/user-directory';
+export * from './lib/call-rules';
 export * from './lib/user-registry.service';
 export * from './lib/in-memory-user-registry.service';
 export * from './lib/name-index';

@@ -2,3 +2,4 @@
 export * from './testing/inspectable-registry';
 export * from './testing/deferred';
 export * from './testing/registry-contract';
+export * from './testing/call-table-contract';

@@ -1,10 +1,9 @@
-import { CLOSE_NAME_TAKEN, RegistryHealth, RegistryUnavailableError, Session } from '@duet/server/signaling';
-import { usernameKey } from '@duet/shared/protocol';
+import { CLOSE_NAME_TAKEN, RegistryHealth, RegistryUnavailableError } from '@duet/server/signaling';
 import { Logger } from '@nestjs/common';
 import { CachedCall } from './envelopes';
-import { list, MemberRoutes, Route } from './member-routes';
+import { list, MemberRoutes } from './member-routes';
 import { Member } from './members';
-import { PendingReleases } from './pending-releases';
+import { Releases } from './releases';
 import { leaseTiming, randomId, RedisCluster } from './redis-cluster';
 
 /**
@@ -26,7 +25,6 @@ import { leaseTiming, randomId, RedisCluster } from './redis-cluster';
 type Standing = 'joining' | 'serving' | 'cut-off' | 'restoring' | 'leaving';
 
 const REASSERT_BATCH = 200;
-const RELEASE_BATCH = 100;
 /** A tombstone outlives any plausible partition: the swept instance must learn it was swept. */
 const TOMBSTONE_SECONDS = 24 * 3_600;
 
@@ -41,13 +39,16 @@ export class ClusterUpkeep {
   private restoring: Promise<void> | undefined;
   private sweeping = false;
   private readonly servingWaiters: (() => void)[] = [];
-  private readonly pendingReleases = new PendingReleases((key, inst, sid) => this.releaseAbandoned(key, inst, sid, { retry: true }));
+
+  /** Names let go on behalf of sessions that cannot (dead instances, cut-offs, unanswered releases). */
+  readonly releases: Releases;
 
   constructor(
     private readonly cluster: RedisCluster,
     private readonly routes: MemberRoutes,
   ) {
     this.timing = leaseTiming(cluster.options.heartbeatIntervalMs);
+    this.releases = new Releases(cluster, routes);
   }
 
   private get link() {
@@ -90,10 +91,11 @@ export class ClusterUpkeep {
     return new Promise((resolve) => this.servingWaiters.push(resolve));
   }
 
-  /** A script found this instance's lease lapsed or a user's claim gone: rejoin now. */
-  lapsed(why: string): void {
+  /** A script found this instance's lease lapsed or a user's claim gone: rejoin now, and refuse meanwhile. */
+  lapsed(why: string): never {
     this.cutOff(why);
     if (this.link.isUp) void this.restore();
+    throw new RegistryUnavailableError(`${why}; rejoining the cluster`);
   }
 
   /** Shutdown: every user here is let go (their partners told, as when an instance dies), then the link closes. */
@@ -103,12 +105,12 @@ export class ClusterUpkeep {
     this.setStanding('leaving', 'shutting down');
     this.timers.forEach((timer) => clearInterval(timer));
     // Whatever this instance still holds is released below, all at once.
-    this.pendingReleases.close();
+    this.releases.close();
     this.routes.handover.close();
     await this.restoring?.catch(() => undefined);
     if (wasServing && this.link.isUp) {
       try {
-        await this.releaseAll(this.cluster.id);
+        await this.releases.releaseAll(this.cluster.id);
         await this.link.run('swept', this.cluster.id);
         await this.cluster.channel.drain();
       } catch (error) {
@@ -168,7 +170,7 @@ export class ClusterUpkeep {
       for (;;) {
         const dead = await this.link.run<string | null>('claimDead', TOMBSTONE_SECONDS, this.timing.leaseMs, this.cluster.id);
         if (!dead) return;
-        const released = await this.releaseAll(dead);
+        const released = await this.releases.releaseAll(dead);
         await this.link.run('swept', dead);
         this.logger.warn(`instance ${dead} stopped renewing its lease: released its ${released} users`);
       }
@@ -176,25 +178,6 @@ export class ClusterUpkeep {
       if (!(error instanceof RegistryUnavailableError)) this.logger.error(`sweep failed: ${error instanceof Error ? error.stack : String(error)}`);
     } finally {
       this.sweeping = false;
-    }
-  }
-
-  /** Releases every user of instance `inst`, telling each call partner; how many there were. */
-  private async releaseAll(inst: string): Promise<number> {
-    let count = 0;
-    for (;;) {
-      const batch = JSON.parse(await this.link.run<string>('releaseBatch', inst, RELEASE_BATCH));
-      this.routes.apply(batch.updates);
-      for (const entry of list<{ name: string; callId?: string; peer?: Route }>(batch.released)) {
-        count += 1;
-        if (inst === this.cluster.id) {
-          const member = this.routes.members.get(usernameKey(entry.name));
-          if (member) this.routes.members.remove(member);
-        }
-        const call = entry.callId !== undefined && entry.peer !== undefined ? { callId: entry.callId, peer: entry.peer } : undefined;
-        this.routes.released(entry.name, call, inst);
-      }
-      if (!batch.more) return count;
     }
   }
 
@@ -226,7 +209,7 @@ export class ClusterUpkeep {
       this.knownEpoch = lease.epoch;
       this.leaseValidUntil = sentAt + this.timing.leaseMs;
       const afterwards = await this.reassert(lost);
-      await this.releaseOrphans();
+      await this.releases.releaseOrphans();
       this.setStanding('serving', 'lease held');
       // Claims to lost calls are decisions of their own: taken once this instance serves again.
       afterwards.forEach((tell) => tell());
@@ -271,43 +254,6 @@ export class ClusterUpkeep {
   private evict(member: Member): void {
     this.routes.members.remove(member);
     this.logger.warn(`${member.username} was taken by another instance while this one was cut off: closing its session here`);
-    if (member.sink instanceof Session) member.sink.evict(CLOSE_NAME_TAKEN, 'your name was taken while this server was cut off; log in again');
-  }
-
-  /** Names Redis says this instance holds but no session here has any more (ended while cut off). */
-  private async releaseOrphans(): Promise<void> {
-    const held = await this.link.guard(() => this.link.commands.smembers(this.link.key(`i:${this.cluster.id}`)));
-    for (const key of held) {
-      if (!this.routes.members.get(key)) await this.releaseAbandoned(key, this.cluster.id, '');
-    }
-  }
-
-  /** Session `sid` ended but Redis did not answer its release: retried until it does (`PendingReleases`). */
-  releaseLater(key: string, inst: string, sid: string): void {
-    this.pendingReleases.add(key, inst, sid);
-  }
-
-  /** How many names wait for Redis to release them. */
-  get pendingReleaseCount(): number {
-    return this.pendingReleases.size;
-  }
-
-  /**
-   * Releases a name whose session is gone without having released it (`sid` '' for any session of
-   * `inst`), as its session's end would have: its partner told, everyone else too. A `retry` of a
-   * session's own release: everyone else was told when the session ended; only its partner is left.
-   */
-  async releaseAbandoned(key: string, inst: string, sid: string, { retry = false } = {}): Promise<void> {
-    const result = JSON.parse(await this.link.run<string>('release', key, inst, sid, retry ? '1' : '0'));
-    this.routes.apply(result.updates);
-    if (result.name === undefined) return;
-    if (!retry) this.routes.released(result.name);
-    if (result.ended) await this.tellEnded(result.name, result.ended.peer, result.ended.callId);
-  }
-
-  private async tellEnded(username: string, peer: string, callId: string): Promise<void> {
-    const [name, inst, sid] = await this.link.guard(() => this.link.commands.hmget(this.link.key(`u:${usernameKey(peer)}`), 'name', 'inst', 'sid'));
-    if (!name || !inst || !sid) return;
-    this.routes.sinkFor(usernameKey(peer), inst, sid)?.send({ type: 'close', username, reason: 'disconnected', callId });
+    member.sink.connection?.evict(CLOSE_NAME_TAKEN, 'your name was taken while this server was cut off; log in again');
   }
 }

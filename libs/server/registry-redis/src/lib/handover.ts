@@ -1,4 +1,3 @@
-import { Session } from '@duet/server/signaling';
 import { timingSafeEqual } from 'node:crypto';
 import { Envelope } from './envelopes';
 import { Member, Members } from './members';
@@ -119,8 +118,8 @@ export class Handover {
   /** On the old instance: hands the parked session over if the token is its own and nothing was lost. */
   private giveUp(request: Extract<Envelope, { k: 'q' }>): void {
     const member = this.members.session(request.to, request.sid);
-    const session = member?.sink;
-    if (member === undefined || !(session instanceof Session) || !session.isResumable || !sameHash(member.tokenHash, request.tok)) {
+    const session = member?.sink.connection;
+    if (member === undefined || session === undefined || !session.isResumable || !sameHash(member.tokenHash, request.tok)) {
       this.cluster.channel.post(request.from, { k: 'k', rid: request.rid, ok: false, frames: [] });
       return;
     }

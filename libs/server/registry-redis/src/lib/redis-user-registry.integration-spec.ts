@@ -1,7 +1,7 @@
 import { describeRegistryContract } from '@duet/server/signaling/testing';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import { inspectRedis, redisViolations } from '../testing/redis-probes';
+import { inspectRedis, redisCallRecord, redisClaimant, redisViolations } from '../testing/redis-probes';
 import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { RedisCluster } from './redis-cluster';
 import { RedisUserRegistry } from './redis-user-registry.service';
@@ -32,6 +32,8 @@ describeRegistryContract(RedisUserRegistry.name, async () => {
   return {
     registry,
     inspect: () => inspectRedis(probe, prefix),
+    callRecord: (username) => redisCallRecord(probe, prefix, username),
+    claimant: (callId) => redisClaimant(probe, prefix, callId),
     violations: () => redisViolations(probe, prefix),
     close: () => registry.onApplicationShutdown(),
   };

@@ -7,7 +7,6 @@ import {
   EndedCall,
   HangUpResult,
   MessageSink,
-  newCallId,
   OfferResult,
   OnlineUser,
   OnlineUsers,
@@ -16,7 +15,6 @@ import {
   RegistryUnavailableError,
   RejoinResult,
   SearchResult,
-  Session,
   UserRegistryService,
 } from '@duet/server/signaling';
 import { usernameKey } from '@duet/shared/protocol';
@@ -25,31 +23,18 @@ import { createHash } from 'node:crypto';
 import { ClusterUpkeep } from './cluster-upkeep';
 import { list, MemberRoutes, Route } from './member-routes';
 import { Member } from './members';
+import { RedisCallRules } from './redis-call-rules';
 import { randomId, RedisCluster } from './redis-cluster';
 
 /** How long start-up waits for Redis before listening anyway (not ready, refusing logins until it answers). */
 const STARTUP_WAIT_MS = 5_000;
-
-const STALE = { outcome: 'stale' } as const;
-const NOT_IN_CALL = { outcome: 'not-in-call' } as const;
-
-/** A sink for a route Redis names but no session answers for (a race with its end): drops everything. */
-const DETACHED: MessageSink = { send: () => undefined, relay: () => true };
 
 /**
  * The resume token as Redis keeps it: hashed, so a copy of Redis' data resumes nobody; '' for a
  * session that cannot be resumed (its client did not opt in), which no token takes over.
  */
 function tokenHashOf(sink: MessageSink): string {
-  return sink instanceof Session && sink.resumable ? createHash('sha256').update(sink.resumeToken).digest('base64url') : '';
-}
-
-interface Outcome {
-  readonly outcome: string;
-  readonly updates?: unknown;
-  readonly callId?: string;
-  readonly peer?: Route | string;
-  readonly callee?: Route;
+  return sink.connection?.resumable ? createHash('sha256').update(sink.connection.resumeToken).digest('base64url') : '';
 }
 
 /**
@@ -64,11 +49,13 @@ interface Outcome {
 export class RedisUserRegistry extends UserRegistryService implements OnModuleInit, OnApplicationShutdown {
   private readonly routes: MemberRoutes;
   private readonly upkeep: ClusterUpkeep;
+  private readonly callRules: RedisCallRules;
 
   constructor(private readonly cluster: RedisCluster) {
     super();
     this.routes = new MemberRoutes(cluster);
     this.upkeep = new ClusterUpkeep(cluster, this.routes);
+    this.callRules = new RedisCallRules(cluster, this.routes, this.upkeep);
   }
 
   async onModuleInit(): Promise<void> {
@@ -88,7 +75,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
 
   /** How many names of ended sessions wait for Redis to release them (retried with backoff). */
   get pendingReleases(): number {
-    return this.upkeep.pendingReleaseCount;
+    return this.upkeep.releases.pendingReleaseCount;
   }
 
   /** Resolves once this instance serves (tests, and tools that must not start before Redis answers). */
@@ -124,7 +111,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
       return true;
     }
     this.routes.members.remove(member);
-    if (outcome === 'fenced') return this.lapsed('this instance lost its lease');
+    if (outcome === 'fenced') return this.upkeep.lapsed('this instance lost its lease');
     return false;
   }
 
@@ -156,7 +143,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
       this.routes.members.remove(member);
       member.release();
       // The old instance gave its session up, but the claim did not move: nobody holds the name now.
-      if (answer.ok) await this.upkeep.releaseAbandoned(key, inst, sid).catch(() => undefined);
+      if (answer.ok) await this.upkeep.releases.releaseAbandoned(key, inst, sid).catch(() => undefined);
       return undefined;
     }
     this.routes.members.confirm(member);
@@ -175,7 +162,7 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     } catch (error) {
       // Retried until Redis answers (`PendingReleases`); the partner is told then.
       if (error instanceof RegistryUnavailableError) {
-        this.upkeep.releaseLater(member.key, this.cluster.id, member.sid);
+        this.upkeep.releases.releaseLater(member.key, this.cluster.id, member.sid);
         return undefined;
       }
       throw error;
@@ -222,103 +209,41 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     return { users: found.slice(0, limit).map((member) => member.slice(member.indexOf(' ') + 1)), more: found.length > limit };
   }
 
-  async offer(caller: string, callee: string, callId?: string): Promise<OfferResult> {
-    const result = await this.decide('offer', caller, usernameKey(callee), callId ?? '', newCallId(), this.cluster.options.ringTimeoutMs);
-    switch (result.outcome) {
-      case 'ringing':
-      case 'in-call': {
-        const route = result.callee as Route;
-        return { outcome: result.outcome, callId: result.callId as string, callee: this.routes.user(route) ?? { username: route.name, sink: DETACHED } };
-      }
-      case 'stale':
-        return STALE;
-      default:
-        return { outcome: result.outcome as 'offer-pending' | 'caller-busy' | 'callee-busy' | 'callee-offline' };
-    }
+  // The call rules: one Lua script each (`RedisCallRules`), held to CALL_TABLE by the contract.
+  offer(caller: string, callee: string, callId?: string): Promise<OfferResult> {
+    return this.callRules.offer(caller, callee, callId);
   }
 
-  async expire(callId: string): Promise<CallParties | undefined> {
-    const result = JSON.parse(await this.link.run<string>('expire', callId));
-    this.routes.apply(result.updates);
-    return result.caller === undefined ? undefined : { caller: result.caller, callee: result.callee };
+  expire(callId: string): Promise<CallParties | undefined> {
+    return this.callRules.expire(callId);
   }
 
-  async accept(username: string, peer: string, callId?: string): Promise<AnswerResult> {
-    const result = await this.decide('accept', username, usernameKey(peer), callId ?? '');
-    if (result.outcome !== 'accepted') return { outcome: result.outcome as 'not-in-call' | 'no-offer' | 'stale' };
-    const route = result.peer as Route;
-    return { outcome: 'accepted', callId: result.callId as string, peer: this.routes.user(route) ?? { username: route.name, sink: DETACHED } };
+  accept(username: string, peer: string, callId?: string): Promise<AnswerResult> {
+    return this.callRules.accept(username, peer, callId);
   }
 
-  /**
-   * The hot path: a user of this instance relays a candidate. Decided from the cache, which every
-   * script that changes a call keeps current (a late update can only let a message through that the
-   * partner's instance then drops, since it checks the call id against its own cache). Answered
-   * synchronously from the cache; only a user this instance does not hold costs a round trip.
-   */
+  /** The hot path: synchronous from this instance's cache (see `RedisCallRules.partnerInCall`). */
   partnerInCall(username: string, peer: string, callId?: string): PartnerResult | Promise<PartnerResult> {
-    const member = this.routes.members.get(usernameKey(username));
-    if (member === undefined) return this.partnerFromRedis(username, peer, callId);
-    const call = member.call;
-    if (callId !== undefined && call?.id !== callId) return STALE;
-    if (call === undefined || call.peerKey !== usernameKey(peer) || call.peerKey === member.key) return NOT_IN_CALL;
-    if (call.peerInst !== this.cluster.id && !this.link.isUp) throw new RegistryUnavailableError(this.link.problem);
-    const sink = this.routes.peerOf(member);
-    return sink ? { outcome: 'in-call', callId: call.id, peer: { username: call.peerName, sink } } : NOT_IN_CALL;
+    return this.callRules.partnerInCall(username, peer, callId);
   }
 
-  async hangUp(username: string, peer?: string, callId?: string): Promise<HangUpResult> {
-    const result = await this.decide('hangUp', username, peer === undefined ? '' : usernameKey(peer), callId ?? '');
-    if (result.outcome === 'ended') return { outcome: 'ended', callId: result.callId as string, peer: result.peer as string };
-    return result.outcome === 'stale' ? STALE : NOT_IN_CALL;
+  hangUp(username: string, peer?: string, callId?: string): Promise<HangUpResult> {
+    return this.callRules.hangUp(username, peer, callId);
   }
 
-  async decline(callee: string, caller: string, callId?: string): Promise<DeclineResult> {
-    const result = await this.decide('decline', callee, usernameKey(caller), callId ?? '');
-    if (result.outcome === 'declined') return { outcome: 'declined', callId: result.callId as string };
-    return result.outcome === 'stale' ? STALE : { outcome: 'not-ringing' };
+  decline(callee: string, caller: string, callId?: string): Promise<DeclineResult> {
+    return this.callRules.decline(callee, caller, callId);
   }
 
-  async callOf(username: string): Promise<CurrentCall | undefined> {
-    const found = await this.link.run<string | null>('callOf', usernameKey(username));
-    return found ? JSON.parse(found) : undefined;
+  callOf(username: string): Promise<CurrentCall | undefined> {
+    return this.callRules.callOf(username);
   }
 
-  async rejoin(username: string, peer: string, callId: string): Promise<RejoinResult> {
-    const result = await this.decide('rejoin', username, usernameKey(peer), callId);
-    if (result.outcome !== 'restored') return { outcome: result.outcome as 'waiting' | 'refused' };
-    const route = result.peer as Route;
-    return { outcome: 'restored', peer: this.routes.user(route) ?? { username: route.name, sink: DETACHED } };
+  rejoin(username: string, peer: string, callId: string): Promise<RejoinResult> {
+    return this.callRules.rejoin(username, peer, callId);
   }
 
-  async abandonClaim(username: string, callId: string): Promise<boolean> {
-    return (await this.link.run<number>('abandonClaim', usernameKey(username), callId)) === 1;
-  }
-
-  /**
-   * Runs a call script for `username`'s session here (scripts check that it still holds its
-   * name), applies what it reports about calls, and returns its outcome.
-   */
-  private async decide(script: 'offer' | 'accept' | 'hangUp' | 'decline' | 'rejoin', username: string, ...args: (string | number)[]): Promise<Outcome> {
-    this.upkeep.requireSettled();
-    const key = usernameKey(username);
-    const member = this.routes.members.get(key);
-    const result: Outcome = JSON.parse(await this.link.run<string>(script, key, ...args, member ? this.cluster.id : '', member?.sid ?? ''));
-    this.routes.apply(result.updates);
-    if (result.outcome === 'not-owner') return this.lapsed(`${username} is no longer held by this instance`);
-    return result;
-  }
-
-  private async partnerFromRedis(username: string, peer: string, callId?: string): Promise<PartnerResult> {
-    const result: Outcome = JSON.parse(await this.link.run<string>('partner', usernameKey(username), usernameKey(peer), callId ?? ''));
-    if (result.outcome !== 'in-call') return result.outcome === 'stale' ? STALE : NOT_IN_CALL;
-    const route = result.peer as Route;
-    return { outcome: 'in-call', callId: result.callId as string, peer: this.routes.user(route) ?? { username: route.name, sink: DETACHED } };
-  }
-
-  /** This instance's hold on its names is in doubt: rejoin, and refuse meanwhile. */
-  private lapsed(why: string): never {
-    this.upkeep.lapsed(why);
-    throw new RegistryUnavailableError(`${why}; rejoining the cluster`);
+  abandonClaim(username: string, callId: string): Promise<boolean> {
+    return this.callRules.abandonClaim(username, callId);
   }
 }

@@ -1,3 +1,4 @@
+import { usernameKey } from '@duet/shared/protocol';
 import Redis from 'ioredis';
 
 export interface RedisSnapshot {
@@ -28,6 +29,20 @@ export async function inspectRedis(redis: Redis, prefix: string): Promise<RedisS
     calls.push({ caller: caller ?? '?', callee: callee ?? '?', state: state ?? '?' });
   }
   return { users, calls };
+}
+
+/** `username`'s call as the scripts keep it, with the keys of the parties holding an offer not yet answered. */
+export async function redisCallRecord(redis: Redis, prefix: string, username: string) {
+  const id = await redis.hget(`${prefix}u:${usernameKey(username)}`, 'call');
+  if (!id) return undefined;
+  const [ck, ek, caller, callee, state, awc, awe] = await redis.hmget(`${prefix}c:${id}`, 'ck', 'ek', 'caller', 'callee', 'state', 'awc', 'awe');
+  const holding = [awc === '1' ? ck : null, awe === '1' ? ek : null].filter((key): key is string => key !== null);
+  return { id, caller: caller ?? '?', callee: callee ?? '?', state: state ?? '?', holding };
+}
+
+/** The key of the user whose claim to call `callId` waits, if any. */
+export async function redisClaimant(redis: Redis, prefix: string, callId: string): Promise<string | undefined> {
+  return (await redis.hget(`${prefix}j:${callId}`, 'claimant')) ?? undefined;
 }
 
 /** The invariants the scripts must keep, read from Redis: the broken ones, empty when all hold. */

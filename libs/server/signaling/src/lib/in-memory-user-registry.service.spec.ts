@@ -7,6 +7,8 @@ describeRegistryContract(InMemoryUserRegistry.name, async () => {
   return {
     registry,
     inspect: async () => registry.inspect(),
+    callRecord: async (username) => registry.callRecord(username),
+    claimant: async (callId) => registry.claimant(callId),
     violations: async () => registry.violations(),
     close: async () => undefined,
   };

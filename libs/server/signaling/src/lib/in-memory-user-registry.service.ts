@@ -1,23 +1,12 @@
 import { usernameKey } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
+import { CallEvent, CallOutcomes, CallSituation, decideCall } from './call-table';
 import { MessageSink } from './message-sink';
 import { NameIndex } from './name-index';
-import {
-  AnswerResult,
-  CallParties,
-  CurrentCall,
-  DeclineResult,
-  EndedCall,
-  HangUpResult,
-  OfferResult,
-  OnlineUser,
-  OnlineUsers,
-  PartnerResult,
-  RejoinResult,
-  SearchResult,
-  UserRegistryService,
-} from './user-registry.service';
+import { OnlineUser, OnlineUsers, SearchResult } from './user-directory';
+import { UserRegistryService } from './user-registry.service';
 
 export interface Call {
   readonly id: string;
@@ -35,8 +24,15 @@ export interface Claim {
   readonly peer: string;
 }
 
-const STALE = { outcome: 'stale' } as const;
-const NOT_IN_CALL = { outcome: 'not-in-call' } as const;
+/** A call event's situation (`CALL_TABLE`), with what this registry found on the way. */
+interface Standing extends CallSituation {
+  readonly key: string;
+  /** The actor's name as it logged in. */
+  readonly name: string;
+  readonly peerKey: string | undefined;
+  readonly target: OnlineUser | undefined;
+  readonly callId: string | undefined;
+}
 
 /** 96 random bits: a call id cannot be guessed, so it cannot be claimed by a stranger after a restart. */
 export function newCallId(): string {
@@ -45,7 +41,8 @@ export function newCallId(): string {
 
 /**
  * The registry of a single instance. Maps, never plain objects, so a name like `__proto__` is just
- * a name. A call is stored once and indexed under both parties' keys.
+ * a name. A call is stored once and indexed under both parties' keys. The call rules are not
+ * written here: each call event works out its situation and runs `CALL_TABLE` (`run`).
  */
 @Injectable()
 export class InMemoryUserRegistry extends UserRegistryService {
@@ -77,10 +74,12 @@ export class InMemoryUserRegistry extends UserRegistryService {
     const key = usernameKey(username);
     // A stale session must not evict whoever holds the name now.
     if (this.users.get(key)?.sink !== sink) return undefined;
+    const { ended } = this.run('leave', this.standing(username, undefined, undefined));
+    // A user who leaves holds nothing: its waiting claim goes with it.
+    this.dropClaimOf(key);
     this.users.delete(key);
     this.names.remove(key);
-    this.dropClaimOf(key);
-    return this.endCallOf(key);
+    return ended;
   }
 
   async find(username: string): Promise<OnlineUser | undefined> {
@@ -105,73 +104,42 @@ export class InMemoryUserRegistry extends UserRegistryService {
   }
 
   async offer(caller: string, callee: string, callId?: string): Promise<OfferResult> {
-    const callerKey = usernameKey(caller);
-    const calleeKey = usernameKey(callee);
-    const target = this.users.get(calleeKey);
-    const callersCall = this.calls.get(callerKey);
-    if (callId !== undefined && callersCall?.id !== callId) return STALE;
-    if (callersCall) {
-      if (!target || !this.isParty(callersCall, calleeKey)) return { outcome: 'caller-busy' };
-      // While it rings, one offer each way (the caller's, and the callee's in glare) is all
-      // that can be useful; later ones would only fill the callee's link.
-      if (callersCall.state === 'ringing' && callersCall.awaitingAnswer.has(calleeKey)) {
-        return { outcome: 'offer-pending' };
-      }
-      callersCall.awaitingAnswer.add(calleeKey);
-      return { outcome: 'in-call', callId: callersCall.id, callee: target };
-    }
-    if (this.calls.has(calleeKey)) return { outcome: 'callee-busy' };
-    if (!target) return { outcome: 'callee-offline' };
-    const call = this.startCall(newCallId(), caller, target.username, 'ringing');
-    call.awaitingAnswer.add(calleeKey);
-    return { outcome: 'ringing', callId: call.id, callee: target };
+    const found = this.standing(caller, callee, callId);
+    const { outcome } = this.run('offer', found);
+    if (outcome !== 'ringing' && outcome !== 'in-call') return { outcome };
+    return { outcome, callId: this.callIdOf(found.key), callee: found.target as OnlineUser };
   }
 
   async expire(callId: string): Promise<CallParties | undefined> {
     const call = this.callsById.get(callId);
-    if (!call || call.state !== 'ringing') return undefined;
-    this.endCallOf(usernameKey(call.caller));
+    // The call's caller is the actor; a call that is gone has none (nobody holds the name '').
+    const found = call ? this.standing(call.caller, call.callee, callId) : this.standing('', undefined, callId);
+    if (this.run('expire', found).outcome === 'not-ringing' || !call) return undefined;
     return { caller: call.caller, callee: call.callee };
   }
 
   async accept(username: string, peer: string, callId?: string): Promise<AnswerResult> {
-    const call = this.callBetween(username, peer, callId);
-    if (call === 'stale') return STALE;
-    const target = this.users.get(usernameKey(peer));
-    if (call === undefined || target === undefined) return NOT_IN_CALL;
-    const key = usernameKey(username);
-    if (!call.awaitingAnswer.has(key)) return { outcome: 'no-offer' };
-    // Answering leaves the answerer stable: under perfect negotiation any offer of its own was
-    // rolled back, so nothing is left for the peer to answer either.
-    call.awaitingAnswer.clear();
-    call.state = 'active';
-    return { outcome: 'accepted', callId: call.id, peer: target };
+    const found = this.standing(username, peer, callId);
+    const { outcome } = this.run('accept', found);
+    return outcome === 'accepted' ? { outcome, callId: this.callIdOf(found.key), peer: found.target as OnlineUser } : { outcome };
   }
 
   partnerInCall(username: string, peer: string, callId?: string): PartnerResult {
-    const call = this.callBetween(username, peer, callId);
-    if (call === 'stale') return STALE;
-    const target = call && this.users.get(usernameKey(peer));
-    return call && target ? { outcome: 'in-call', callId: call.id, peer: target } : NOT_IN_CALL;
+    const found = this.standing(username, peer, callId);
+    const { outcome } = decideCall('partner', found);
+    return outcome === 'in-call' ? { outcome, callId: this.callIdOf(found.key), peer: found.target as OnlineUser } : { outcome };
   }
 
   async hangUp(username: string, peer?: string, callId?: string): Promise<HangUpResult> {
-    const key = usernameKey(username);
-    const call = this.calls.get(key);
-    if (callId !== undefined && call?.id !== callId) return STALE;
-    if (!call || (peer !== undefined && !this.isParty(call, usernameKey(peer)))) return NOT_IN_CALL;
-    const ended = this.endCallOf(key);
-    return ended ? { outcome: 'ended', ...ended } : NOT_IN_CALL;
+    const found = this.standing(username, peer, callId);
+    const { outcome, ended } = this.run('hangUp', found);
+    return outcome === 'ended' && ended ? { outcome, ...ended } : { outcome: outcome === 'stale' ? 'stale' : 'not-in-call' };
   }
 
   async decline(callee: string, caller: string, callId?: string): Promise<DeclineResult> {
-    const call = this.callBetween(callee, caller, callId);
-    if (call === 'stale') return STALE;
-    if (!call || call.state !== 'ringing' || usernameKey(call.callee) !== usernameKey(callee)) {
-      return { outcome: 'not-ringing' };
-    }
-    this.endCallOf(usernameKey(callee));
-    return { outcome: 'declined', callId: call.id };
+    const found = this.standing(callee, caller, callId);
+    const { outcome, ended } = this.run('decline', found);
+    return outcome === 'declined' && ended ? { outcome, callId: ended.callId } : { outcome: outcome === 'stale' ? 'stale' : 'not-ringing' };
   }
 
   async callOf(username: string): Promise<CurrentCall | undefined> {
@@ -183,30 +151,88 @@ export class InMemoryUserRegistry extends UserRegistryService {
   }
 
   async rejoin(username: string, peer: string, callId: string): Promise<RejoinResult> {
-    const key = usernameKey(username);
-    const peerKey = usernameKey(peer);
-    if (key === peerKey || this.calls.has(key) || this.callsById.has(callId)) return { outcome: 'refused' };
-    const theirs = this.claims.get(callId);
-    if (theirs && theirs.claimant !== key) {
-      const target = this.users.get(peerKey);
-      if (theirs.claimant !== peerKey || theirs.peer !== key || !target || this.calls.has(peerKey)) {
-        return { outcome: 'refused' };
-      }
-      this.startCall(callId, target.username, this.users.get(key)?.username ?? username, 'active');
-      return { outcome: 'restored', peer: target };
-    }
-    // A peer already online may still be between its login and its claim: wait for it either way.
-    this.dropClaimOf(key);
-    this.claims.set(callId, { callId, claimant: key, peer: peerKey });
-    this.claimOf.set(key, callId);
-    return { outcome: 'waiting' };
+    const found = this.standing(username, peer, callId, true);
+    const { outcome } = this.run('rejoin', found);
+    return outcome === 'restored' ? { outcome, peer: found.target as OnlineUser } : { outcome };
   }
 
   async abandonClaim(username: string, callId: string): Promise<boolean> {
+    return this.run('abandonClaim', this.standing(username, undefined, callId, true)).outcome === 'abandoned';
+  }
+
+  /**
+   * Where `username`'s call event finds it, for `CALL_TABLE`: `peer` is the user it names, `callId`
+   * the call it names; claims are looked at only for the events that need them (`withClaim`).
+   */
+  private standing(username: string, peer: string | undefined, callId: string | undefined, withClaim = false): Standing {
     const key = usernameKey(username);
-    if (this.claimOf.get(key) !== callId) return false;
-    this.dropClaimOf(key);
-    return true;
+    const call = this.calls.get(key);
+    const peerKey = peer === undefined ? undefined : usernameKey(peer);
+    const target = peerKey === undefined ? undefined : this.users.get(peerKey);
+    const claim = withClaim && callId !== undefined ? this.claims.get(callId) : undefined;
+    return {
+      key,
+      name: this.users.get(key)?.username ?? username,
+      peerKey,
+      target,
+      callId,
+      given: callId === undefined ? 'none' : call?.id === callId ? 'current' : this.callsById.has(callId) ? 'live' : 'ended',
+      call: call?.state ?? 'none',
+      role: call === undefined ? 'none' : usernameKey(call.caller) === key ? 'caller' : 'callee',
+      actorHolds: call?.awaitingAnswer.has(key) ?? false,
+      peerHolds: call !== undefined && call.awaitingAnswer.has(this.otherParty(call, key)),
+      peer: this.peerOf(key, call, peerKey, target),
+      claim: !claim ? 'nobody' : claim.claimant === key ? 'actor' : claim.claimant === peerKey && claim.peer === key ? 'peer' : 'other',
+    };
+  }
+
+  private peerOf(key: string, call: Call | undefined, peerKey: string | undefined, target: OnlineUser | undefined): CallSituation['peer'] {
+    if (peerKey === undefined) return 'unnamed';
+    if (peerKey === key) return 'self';
+    if (!target) return 'offline';
+    if (call && this.isParty(call, peerKey)) return 'party';
+    return this.calls.has(peerKey) ? 'busy' : 'free';
+  }
+
+  /** Decides `event` by `CALL_TABLE` and makes its change; the call it ended, if it ended one. */
+  private run<E extends CallEvent>(event: E, found: Standing): { outcome: CallOutcomes[E]; ended?: EndedCall } {
+    const rule = decideCall(event, found);
+    const to = rule.to;
+    if (to === undefined) return { outcome: rule.outcome };
+    let ended: EndedCall | undefined;
+    if (to.call === 'none') ended = this.endCallOf(found.key);
+    else if (to.call !== undefined && found.call === 'none') this.startFor(found, to.call, to.role === 'callee');
+    else if (to.call !== undefined) (this.calls.get(found.key) as Call).state = to.call;
+    const call = this.calls.get(found.key);
+    if (call && to.actorHolds !== undefined) this.hold(call, found.key, to.actorHolds);
+    if (call && to.peerHolds !== undefined) this.hold(call, this.otherParty(call, found.key), to.peerHolds);
+    if (to.claim === 'actor') this.claim(found);
+    else if (to.claim === 'nobody' && found.claim === 'actor') this.dropClaimOf(found.key);
+    return { outcome: rule.outcome, ended };
+  }
+
+  /** A call starts for the actor and the user it named: a fresh id, or the one a rejoin claimed. */
+  private startFor(found: Standing, state: Call['state'], actorIsCallee: boolean): void {
+    const id = found.given === 'none' ? newCallId() : (found.callId as string);
+    const peer = (found.target as OnlineUser).username;
+    if (actorIsCallee) this.startCall(id, peer, found.name, state);
+    else this.startCall(id, found.name, peer, state);
+  }
+
+  private hold(call: Call, key: string, holding: boolean): void {
+    if (holding) call.awaitingAnswer.add(key);
+    else call.awaitingAnswer.delete(key);
+  }
+
+  private claim(found: Standing): void {
+    this.dropClaimOf(found.key);
+    const callId = found.callId as string;
+    this.claims.set(callId, { callId, claimant: found.key, peer: found.peerKey as string });
+    this.claimOf.set(found.key, callId);
+  }
+
+  private callIdOf(key: string): string {
+    return (this.calls.get(key) as Call).id;
   }
 
   private startCall(id: string, caller: string, callee: string, state: Call['state']): Call {
@@ -220,13 +246,9 @@ export class InMemoryUserRegistry extends UserRegistryService {
     return call;
   }
 
-  /** The call `username` shares with `peer`; `'stale'` when `callId` names another one. */
-  private callBetween(username: string, peer: string, callId?: string): Call | 'stale' | undefined {
-    const call = this.calls.get(usernameKey(username));
-    if (callId !== undefined && call?.id !== callId) return 'stale';
-    return call && this.isParty(call, usernameKey(peer)) && usernameKey(username) !== usernameKey(peer)
-      ? call
-      : undefined;
+  private otherParty(call: Call, key: string): string {
+    const callerKey = usernameKey(call.caller);
+    return callerKey === key ? usernameKey(call.callee) : callerKey;
   }
 
   private isParty(call: Call, key: string): boolean {

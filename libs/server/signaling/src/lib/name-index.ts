@@ -1,4 +1,4 @@
-import { SearchResult } from './user-registry.service';
+import { SearchResult } from './user-directory';
 
 /** One letter of a key: the name that ends here (if someone holds it) and the keys that go on. */
 interface Node {

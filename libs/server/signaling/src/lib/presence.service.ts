@@ -2,6 +2,7 @@ import { ServerMessage, usernameKey } from '@duet/shared/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { MessageSink } from './message-sink';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
+import { UserDirectory } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
 /**
@@ -13,7 +14,7 @@ import { UserRegistryService } from './user-registry.service';
 @Injectable()
 export class PresenceService {
   constructor(
-    private readonly registry: UserRegistryService,
+    @Inject(UserRegistryService) private readonly directory: UserDirectory,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
   ) {}
 
@@ -27,9 +28,9 @@ export class PresenceService {
 
   /** Sends `to` the list of who is online, and who of them is in a call (a resumed session gets it afresh). */
   async list(to: MessageSink): Promise<{ users: readonly { sink: MessageSink }[]; total: number }> {
-    const { users, total } = await this.registry.online(this.options.presenceLimit);
+    const { users, total } = await this.directory.online(this.options.presenceLimit);
     const names = users.map((user) => user.username);
-    const busy = await this.registry.busyAmong(names);
+    const busy = await this.directory.busyAmong(names);
     to.send({ type: 'users', users: names, total, truncated: total > users.length, ...(busy.length > 0 && { busy: [...busy] }) });
     return { users, total };
   }
@@ -39,7 +40,7 @@ export class PresenceService {
    * the same bound as joins and leaves. The parties know already.
    */
   async callChanged(usernames: readonly string[], busy: boolean): Promise<void> {
-    const { users, total } = await this.registry.online(this.options.presenceLimit);
+    const { users, total } = await this.directory.online(this.options.presenceLimit);
     if (total > this.options.presenceLimit) return;
     const parties = new Set(usernames.map(usernameKey));
     for (const username of usernames) {
@@ -51,7 +52,7 @@ export class PresenceService {
 
   /** Tells the others `username` left (it is already out of the registry). */
   async withdraw(username: string): Promise<void> {
-    const { users, total } = await this.registry.online(this.options.presenceLimit);
+    const { users, total } = await this.directory.online(this.options.presenceLimit);
     if (total <= this.options.presenceLimit) {
       this.broadcast({ type: 'presence', username, online: false }, users);
     }

@@ -1,11 +1,13 @@
 import { CallClaim, LoginSuccessMessage } from '@duet/shared/protocol';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { CallRules } from './call-rules';
 import { MessageSink } from './message-sink';
 import { PresenceService } from './presence.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
 import { ConnectionCounter } from './transport/connection-counter';
-import { OnlineUser, UserRegistryService } from './user-registry.service';
+import { OnlineUser, UserDirectory } from './user-directory';
+import { UserRegistryService } from './user-registry.service';
 
 /**
  * Calls outlive their signaling connection. Media flows peer to peer, so a dropped WebSocket need
@@ -31,12 +33,16 @@ export class ResumeService implements OnModuleDestroy {
   private readonly claimTimers = new Map<MessageSink, ReturnType<typeof setTimeout>>();
   /** Held sessions, per address and in total, against the same figures as live connections. */
   private readonly held: ConnectionCounter;
+  private readonly directory: UserDirectory;
+  private readonly calls: CallRules;
 
   constructor(
-    private readonly registry: UserRegistryService,
+    registry: UserRegistryService,
     private readonly presence: PresenceService,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
   ) {
+    this.directory = registry;
+    this.calls = registry;
     this.held = new ConnectionCounter(options.limits.maxConnections, options.limits.maxConnectionsPerIp);
   }
 
@@ -66,8 +72,8 @@ export class ResumeService implements OnModuleDestroy {
       this.parked.delete(session);
       void end();
     });
-    const call = await this.registry.callOf(username);
-    if (call) (await this.registry.find(call.peer))?.sink.send({ type: 'reconnecting', username, callId: call.callId });
+    const call = await this.calls.callOf(username);
+    if (call) (await this.directory.find(call.peer))?.sink.send({ type: 'reconnecting', username, callId: call.callId });
     return true;
   }
 
@@ -81,24 +87,25 @@ export class ResumeService implements OnModuleDestroy {
     token: string,
     reply: Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>,
   ): Promise<boolean> {
-    const holder = await this.registry.find(username);
+    const holder = await this.directory.find(username);
     const previous = holder?.sink;
     if (!holder || previous === session) return false;
     let kept: string[];
     let name: string;
-    if (previous instanceof Session) {
-      if (!previous.acceptsResume(token) || !(await this.registry.replace(username, previous, session))) return false;
-      this.parked.delete(previous);
-      kept = previous.retire();
+    const connection = previous?.connection;
+    if (previous !== undefined && connection !== undefined) {
+      if (!connection.acceptsResume(token) || !(await this.directory.replace(username, previous, session))) return false;
+      // Retiring it runs the listener `park` set, which lets go of it here.
+      kept = connection.retire();
       name = holder.username;
     } else {
       // Parked on another instance of a cluster (the load balancer sent this socket elsewhere).
-      const moved = await this.registry.takeOver(username, token, session);
+      const moved = await this.directory.takeOver(username, token, session);
       if (moved === undefined) return false;
       ({ kept, username: name } = moved);
     }
     session.username = name;
-    const call = await this.registry.callOf(username);
+    const call = await this.calls.callOf(username);
     session.send({
       ...reply,
       username: name,
@@ -109,7 +116,7 @@ export class ResumeService implements OnModuleDestroy {
     await this.presence.list(session);
     for (const frame of kept) session.sendFrame(frame);
     if (call) {
-      (await this.registry.find(call.peer))?.sink.send({ type: 'reconnected', username: name, callId: call.callId });
+      (await this.directory.find(call.peer))?.sink.send({ type: 'reconnected', username: name, callId: call.callId });
     }
     return true;
   }
@@ -128,7 +135,7 @@ export class ResumeService implements OnModuleDestroy {
   /** After a fresh login, `session` claims the call it was in before the server lost it. */
   async rejoin(session: MessageSink, username: string, { callId, otherUsername }: CallClaim): Promise<void> {
     const ended = () => session.send({ type: 'close', username: otherUsername, reason: 'disconnected', callId });
-    const result = await this.registry.rejoin(username, otherUsername, callId);
+    const result = await this.calls.rejoin(username, otherUsername, callId);
     switch (result.outcome) {
       case 'refused':
         return ended();
@@ -139,7 +146,7 @@ export class ResumeService implements OnModuleDestroy {
       case 'waiting': {
         const timer = setTimeout(() => {
           this.claimTimers.delete(session);
-          this.registry.abandonClaim(username, callId).then((abandoned) => abandoned && ended(), () => undefined);
+          this.calls.abandonClaim(username, callId).then((abandoned) => abandoned && ended(), () => undefined);
         }, this.options.limits.resumeWindowMs);
         timer.unref();
         this.claimTimers.set(session, timer);

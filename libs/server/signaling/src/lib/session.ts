@@ -2,7 +2,7 @@ import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { MessageSink } from './message-sink';
+import { ClientConnection, MessageSink } from './message-sink';
 import { ParkedMessages } from './parked-messages';
 import { randomToken } from './random-token';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
@@ -30,7 +30,7 @@ interface QueuedTask {
  * (`ParkedMessages`), and a new connection that shows `resumeToken` takes the session over
  * (`retire`: this object is then done). A parked session that is not taken over in time ends.
  */
-export class Session implements MessageSink {
+export class Session implements MessageSink, ClientConnection {
   /** Names this connection in logs: every line about it carries it, never the address. */
   readonly id = randomToken(6);
   /** Shown once to the client (login reply); proves a later connection is the same client. */
@@ -60,6 +60,11 @@ export class Session implements MessageSink {
     /** The client's address as the connection caps count it (never logged). */
     readonly address = '',
   ) {}
+
+  /** What registries may do with this sink beyond delivering (see `MessageSink.connection`). */
+  get connection(): ClientConnection {
+    return this;
+  }
 
   /** Set once, by a successful `login`; setting it lifts the login deadline. */
   get username(): string | undefined {

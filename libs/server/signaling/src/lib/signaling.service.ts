@@ -3,26 +3,26 @@ import {
   CandidateMessage,
   CloseMessage,
   DeclineMessage,
-  ErrorCode,
   LoginMessage,
   LoginSuccessMessage,
   OfferMessage,
   ProtocolViolation,
   SEARCH_LIMIT,
   SearchMessage,
-  ServerMessage,
   usernameKey,
 } from '@duet/shared/protocol';
 import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { MessageSink } from './message-sink';
+import { CallRules, PartnerResult } from './call-rules';
 import { PresenceService } from './presence.service';
+import { Replies } from './replies';
 import { ResumeService } from './resume.service';
 import { RingTimer } from './ring-timer';
 import { Session } from './session';
 import { SignalingMetrics } from './signaling-metrics';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { PartnerResult, RegistryUnavailableError, UserRegistryService } from './user-registry.service';
+import { UserDirectory } from './user-directory';
+import { RegistryUnavailableError, UserRegistryService } from './user-registry.service';
 
 /** A successful login's reply, before it names the user and the session's token. */
 export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 'resumed' | 'call'>;
@@ -35,9 +35,12 @@ export type LoginReply = Omit<LoginSuccessMessage, 'username' | 'resumeToken' | 
 @Injectable()
 export class SignalingService {
   private readonly logger = new Logger(SignalingService.name);
+  private readonly directory: UserDirectory;
+  private readonly calls: CallRules;
+  private readonly replies: Replies;
 
   constructor(
-    private readonly registry: UserRegistryService,
+    registry: UserRegistryService,
     private readonly presence: PresenceService,
     private readonly resumption: ResumeService,
     private readonly ice: IceServerIssuer,
@@ -45,6 +48,9 @@ export class SignalingService {
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
     private readonly rings: RingTimer,
   ) {
+    this.directory = registry;
+    this.calls = registry;
+    this.replies = new Replies(metrics);
     rings.onExpiry((callId) => this.timeOut(callId));
     // Users whose instance died are released by another one: the same news as a session ending.
     registry.onDeparture({
@@ -56,7 +62,7 @@ export class SignalingService {
 
   async login(session: Session, { username, resume, resumeToken, call }: LoginMessage): Promise<void> {
     if (session.username !== undefined) {
-      return this.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
+      return this.replies.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
     }
     const allowed = session.identity.username;
     if (allowed !== undefined && usernameKey(allowed) !== usernameKey(username)) {
@@ -86,7 +92,7 @@ export class SignalingService {
         this.renewIceServers(session, username, renewAfterMs);
         return;
       }
-      if (!(await this.registry.register(username, session))) {
+      if (!(await this.directory.register(username, session))) {
         return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
       }
     } catch (error) {
@@ -108,29 +114,29 @@ export class SignalingService {
   }
 
   async offer(session: Session, { offer, otherUsername, callId, rejoin }: OfferMessage): Promise<void> {
-    const from = this.requireLogin(session, 'offer');
+    const from = this.replies.requireLogin(session, 'offer');
     if (from === undefined) return;
     if (usernameKey(from) === usernameKey(otherUsername)) {
-      return this.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
+      return this.replies.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
-    const result = await this.registry.offer(from, otherUsername, callId);
+    const result = await this.calls.offer(from, otherUsername, callId);
     switch (result.outcome) {
       case 'stale':
-        return this.stale(session, 'offer');
+        return this.replies.stale(session, 'offer');
       case 'callee-offline':
-        return this.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
+        return this.replies.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
       case 'caller-busy':
-        return this.refuse(session, 'already-in-call', 'hang up your current call first', 'offer');
+        return this.replies.refuse(session, 'already-in-call', 'hang up your current call first', 'offer');
       case 'callee-busy':
         return session.send({ type: 'decline', username: otherUsername, reason: 'busy' });
       case 'offer-pending':
-        return this.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
+        return this.replies.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
         this.rings.arm(result.callId);
         this.metrics.callRinging(result.callId);
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
         // `rejoin` is the callee's business (a page calling back after a reload): relayed as sent.
-        this.relay(
+        this.replies.relay(
           session,
           result.callee.sink,
           { type: 'offer', offer, username: from, callId: result.callId, ...(rejoin === undefined ? {} : { rejoin }) },
@@ -139,66 +145,66 @@ export class SignalingService {
         return this.presence.callChanged([from, result.callee.username], true);
       case 'in-call':
         // Renegotiation, or glare: both called each other; the call they share carries it.
-        return this.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
+        return this.replies.relay(session, result.callee.sink, { type: 'offer', offer, username: from, callId: result.callId }, 'offer');
     }
   }
 
   async answer(session: Session, { answer, otherUsername, callId }: AnswerMessage): Promise<void> {
-    const from = this.requireLogin(session, 'answer');
+    const from = this.replies.requireLogin(session, 'answer');
     if (from === undefined) return;
-    const result = await this.registry.accept(from, otherUsername, callId);
+    const result = await this.calls.accept(from, otherUsername, callId);
     switch (result.outcome) {
       case 'stale':
-        return this.stale(session, 'answer');
+        return this.replies.stale(session, 'answer');
       case 'not-in-call':
-        return this.notInCall(session, otherUsername, 'answer');
+        return this.replies.notInCall(session, otherUsername, 'answer');
       case 'no-offer':
-        return this.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
+        return this.replies.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
       case 'accepted':
         this.rings.disarm(result.callId);
         this.metrics.callActive(result.callId);
-        return this.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
+        return this.replies.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
     }
   }
 
   /** The hottest path: synchronous when the registry knows the call locally (see `partnerInCall`). */
   candidate(session: Session, message: CandidateMessage): void | Promise<void> {
-    const from = this.requireLogin(session, 'candidate');
+    const from = this.replies.requireLogin(session, 'candidate');
     if (from === undefined) return;
-    const result = this.registry.partnerInCall(from, message.otherUsername, message.callId);
+    const result = this.calls.partnerInCall(from, message.otherUsername, message.callId);
     if (result instanceof Promise) return result.then((known) => this.relayCandidate(session, from, message, known));
     this.relayCandidate(session, from, message, result);
   }
 
   private relayCandidate(session: Session, from: string, { candidate, otherUsername }: CandidateMessage, result: PartnerResult): void {
-    if (result.outcome === 'stale') return this.stale(session, 'candidate');
-    if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'candidate');
-    this.relay(session, result.peer.sink, { type: 'candidate', candidate, username: from, callId: result.callId }, 'candidate');
+    if (result.outcome === 'stale') return this.replies.stale(session, 'candidate');
+    if (result.outcome === 'not-in-call') return this.replies.notInCall(session, otherUsername, 'candidate');
+    this.replies.relay(session, result.peer.sink, { type: 'candidate', candidate, username: from, callId: result.callId }, 'candidate');
   }
 
   async close(session: Session, { otherUsername, callId }: CloseMessage): Promise<void> {
-    const from = this.requireLogin(session, 'close');
+    const from = this.replies.requireLogin(session, 'close');
     if (from === undefined) return;
-    const result = await this.registry.hangUp(from, otherUsername, callId);
-    if (result.outcome === 'stale') return this.stale(session, 'close');
-    if (result.outcome === 'not-in-call') return this.notInCall(session, otherUsername, 'close');
+    const result = await this.calls.hangUp(from, otherUsername, callId);
+    if (result.outcome === 'stale') return this.replies.stale(session, 'close');
+    if (result.outcome === 'not-in-call') return this.replies.notInCall(session, otherUsername, 'close');
     this.rings.disarm(result.callId);
     this.metrics.callEnded(result.callId);
-    (await this.registry.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
+    (await this.directory.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
     await this.presence.callChanged([from, result.peer], false);
   }
 
   async decline(session: Session, { otherUsername, reason, callId }: DeclineMessage): Promise<void> {
-    const from = this.requireLogin(session, 'decline');
+    const from = this.replies.requireLogin(session, 'decline');
     if (from === undefined) return;
-    const result = await this.registry.decline(from, otherUsername, callId);
-    if (result.outcome === 'stale') return this.stale(session, 'decline');
+    const result = await this.calls.decline(from, otherUsername, callId);
+    if (result.outcome === 'stale') return this.replies.stale(session, 'decline');
     if (result.outcome === 'not-ringing') {
-      return this.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
+      return this.replies.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
     this.rings.disarm(result.callId);
     this.metrics.callEnded(result.callId);
-    (await this.registry.find(otherUsername))?.sink.send({
+    (await this.directory.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
       reason: reason ?? 'declined',
@@ -225,13 +231,13 @@ export class SignalingService {
     if (username === undefined) return;
     session.retire();
     this.resumption.forget(session);
-    const ended = await this.registry.unregister(username, session);
+    const ended = await this.directory.unregister(username, session);
     this.logger.log({ msg: 'left', connection: session.id, user: username });
     this.metrics.userLeft();
     if (ended !== undefined) {
       this.rings.disarm(ended.callId);
       this.metrics.callEnded(ended.callId);
-      (await this.registry.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
+      (await this.directory.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
       await this.presence.callChanged([ended.peer], false);
     }
     await this.presence.withdraw(username);
@@ -249,10 +255,10 @@ export class SignalingService {
   /** The ring timer fired: ends the call if it still rings, and tells both sides. */
   private async timeOut(callId: string): Promise<void> {
     try {
-      const parties = await this.registry.expire(callId);
+      const parties = await this.calls.expire(callId);
       if (parties === undefined) return;
       this.metrics.callEnded(callId);
-      const [caller, callee] = await Promise.all([this.registry.find(parties.caller), this.registry.find(parties.callee)]);
+      const [caller, callee] = await Promise.all([this.directory.find(parties.caller), this.directory.find(parties.callee)]);
       caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
       callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
       await this.presence.callChanged([parties.caller, parties.callee], false);
@@ -263,9 +269,9 @@ export class SignalingService {
 
   /** Up to `SEARCH_LIMIT` online names starting with `prefix`: the directory past the presence list. */
   async search(session: Session, { prefix }: SearchMessage): Promise<void> {
-    if (this.requireLogin(session, 'search') === undefined) return;
-    const { users, more } = await this.registry.search(prefix, SEARCH_LIMIT);
-    const busy = await this.registry.busyAmong(users);
+    if (this.replies.requireLogin(session, 'search') === undefined) return;
+    const { users, more } = await this.directory.search(prefix, SEARCH_LIMIT);
+    const busy = await this.directory.busyAmong(users);
     session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
   }
 
@@ -279,33 +285,6 @@ export class SignalingService {
     if (replyTo === 'login' && session.username === undefined && code === 'invalid-message') {
       return session.send({ type: 'login', success: false, reason: 'invalid', message });
     }
-    this.refuse(session, code, message, replyTo);
-  }
-
-  /** Delivers what one user sent another, unless the recipient is too far behind to take it. */
-  private relay(session: Session, to: MessageSink, message: ServerMessage, replyTo: string): void {
-    if (to.relay(message)) return;
-    this.refuse(session, 'peer-backlogged', 'the other side is not keeping up; this message was dropped', replyTo);
-  }
-
-  private requireLogin(session: Session, replyTo: string): string | undefined {
-    if (session.username === undefined) {
-      this.refuse(session, 'not-logged-in', 'log in first', replyTo);
-    }
-    return session.username;
-  }
-
-  private notInCall(session: Session, otherUsername: string | undefined, replyTo: string): void {
-    const whom = otherUsername === undefined ? 'anyone' : otherUsername;
-    this.refuse(session, 'not-in-call', `you are not in a call with ${whom}`, replyTo);
-  }
-
-  private stale(session: Session, replyTo: string): void {
-    this.refuse(session, 'stale-call', 'that message belongs to a call that has ended', replyTo);
-  }
-
-  private refuse(session: Session, code: ErrorCode, message: string, replyTo?: string): void {
-    this.metrics.errorSent(code);
-    session.send(replyTo === undefined ? { type: 'error', code, message } : { type: 'error', code, message, replyTo });
+    this.replies.refuse(session, code, message, replyTo);
   }
 }

@@ -7,6 +7,15 @@ export interface RegistrySnapshot {
   calls: { caller: string; callee: string; state: string }[];
 }
 
+/** A call as a registry stores it; `holding`: the keys of the parties holding an offer not yet answered. */
+export interface CallRecord {
+  readonly id: string;
+  readonly caller: string;
+  readonly callee: string;
+  readonly state: string;
+  readonly holding: readonly string[];
+}
+
 /**
  * The in-memory registry with read-only probes, for tests only (never imported by the server):
  * a test provides it in place of the real one (`createDuetApp(config, { registry })`).
@@ -19,6 +28,15 @@ export class InspectableRegistry extends InMemoryUserRegistry {
       users: [...this.users.values()].map((user) => user.username),
       calls: [...this.callsById.values()].map(({ caller, callee, state }) => ({ caller, callee, state })),
     };
+  }
+
+  callRecord(username: string): CallRecord | undefined {
+    const call = this.calls.get(usernameKey(username));
+    return call && { id: call.id, caller: call.caller, callee: call.callee, state: call.state, holding: [...call.awaitingAnswer] };
+  }
+
+  claimant(callId: string): string | undefined {
+    return this.claims.get(callId)?.claimant;
   }
 
   /** The invariants the registry must keep whatever clients send: the broken ones, empty when all hold. */

@@ -1,13 +1,18 @@
 /// <reference types="jest" />
 import { MessageSink } from '../lib/message-sink';
 import { UserRegistryService } from '../lib/user-registry.service';
-import { RegistrySnapshot } from './inspectable-registry';
+import { describeCallTableContract } from './call-table-contract';
+import { CallRecord, RegistrySnapshot } from './inspectable-registry';
 
 /** A registry to hold to the contract, with read-only probes into wherever it keeps its state. */
 export interface RegistryUnderTest {
   readonly registry: UserRegistryService;
   /** Users in login order, and calls. */
   inspect(): Promise<RegistrySnapshot>;
+  /** `username`'s call as stored, with the keys of the parties holding an offer not yet answered. */
+  callRecord(username: string): Promise<CallRecord | undefined>;
+  /** The key of the user whose claim to call `callId` waits (after a restart), if any. */
+  claimant(callId: string): Promise<string | undefined>;
   /** The invariants it must keep whatever clients send: the broken ones, empty when all hold. */
   violations(): Promise<string[]>;
   /** Stops whatever the registry started (connections, timers). */
@@ -18,7 +23,8 @@ const sink = (): MessageSink => ({ send: jest.fn(), relay: jest.fn(() => true) }
 
 /**
  * What every `UserRegistryService` must do, the same way, whatever keeps its state: the in-memory
- * registry and the Redis one both run this, so they cannot drift apart.
+ * registry and the Redis one both run this, so they cannot drift apart. The call rules are walked
+ * row by row against `CALL_TABLE` (`describeCallTableContract`); the cases here tell the stories.
  */
 export function describeRegistryContract(name: string, create: () => Promise<RegistryUnderTest>): void {
   describe(`${name} (registry contract)`, () => {
@@ -261,4 +267,6 @@ export function describeRegistryContract(name: string, create: () => Promise<Reg
       });
     });
   });
+
+  describeCallTableContract(name, create);
 }

@@ -1,5 +1,7 @@
 /**
- * Calls: the same decisions as `InMemoryUserRegistry`, one script each. A call is a hash
+ * Calls: one script per call event of `CALL_TABLE` (`@duet/server/signaling`, `call-table.ts`),
+ * which says what each decides in each situation (`leave` is RELEASE, in users.lua.ts);
+ * `describeCallTableContract` walks every row of it against these scripts on a real Redis. A call is a hash
  * `c:<id>` {ck, ek (party keys), caller, callee (names), state, awc/awe ('1' while the caller /
  * callee holds an offer it has not answered)}, and each party's `call` field points at it.
  * Arguments `given` (a callId the client named) and `peer` are '' when absent; `inst`/`sid` name
