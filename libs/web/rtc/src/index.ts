@@ -3,6 +3,7 @@ export * from './lib/call/call-notice';
 export * from './lib/call/errors';
 export * from './lib/media/media';
 export * from './lib/engine/control-channel';
+export * from './lib/engine/channel-frame';
 export * from './lib/media/preference-storage';
 export * from './lib/media/rtc-environment';
 export * from './lib/signaling/auth-token';

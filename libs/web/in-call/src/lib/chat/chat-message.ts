@@ -1,3 +1,5 @@
+import { parseChannelFrame } from '@duet/web/rtc';
+
 /** Longest chat message, in UTF-16 code units (what `maxlength` counts). */
 export const CHAT_TEXT_MAX_LENGTH = 2_000;
 /** Longest frame read: 2,000 characters escaped as `\uXXXX` each, and the envelope. */
@@ -27,15 +29,9 @@ function isMessageId(value: unknown): value is number {
 
 /** A valid chat frame, or null: anything else is dropped (a newer peer may send more). */
 export function parseChatFrame(data: unknown): ChatFrame | null {
-  if (typeof data !== 'string' || data.length > CHAT_FRAME_MAX_LENGTH) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { type, text, id } = value as Record<string, unknown>;
+  const frame = parseChannelFrame(data, CHAT_FRAME_MAX_LENGTH);
+  if (frame === null) return null;
+  const { type, text, id } = frame;
   if (type === 'chat-received') return isMessageId(id) ? { type, id } : null;
   if (type !== 'chat' || typeof text !== 'string' || !isSendable(text)) return null;
   return isMessageId(id) ? { type, text, id } : { type, text };

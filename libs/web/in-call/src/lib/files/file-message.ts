@@ -1,3 +1,5 @@
+import { parseChannelFrame } from '@duet/web/rtc';
+
 /**
  * The `files` channel (in-call-channels.ts): JSON text frames say what happens to a transfer,
  * binary frames carry its bytes. A transfer is named by the number its sender gave it; which
@@ -40,15 +42,8 @@ export function encodeFileMessage(message: FileMessage): string {
 
 /** A valid control frame of the files channel, or null (dropped: a newer peer may send more). */
 export function parseFileMessage(data: string): FileMessage | null {
-  if (data.length > FRAME_MAX_LENGTH) return null;
-  let value: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(data);
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    value = parsed as Record<string, unknown>;
-  } catch {
-    return null;
-  }
+  const value = parseChannelFrame(data, FRAME_MAX_LENGTH);
+  if (value === null) return null;
   const { type, id } = value;
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id > 0xffffffff) return null;
   switch (type) {

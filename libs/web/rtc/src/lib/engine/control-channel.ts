@@ -1,3 +1,5 @@
+import { parseChannelFrame } from './channel-frame';
+
 /**
  * The in-call control protocol: small JSON text messages on one RTCDataChannel, peer to peer (the
  * signaling server never sees them). The channel is pre-negotiated (`negotiated: true, id: 0`), so
@@ -56,15 +58,9 @@ export function encodeControlMessage(message: ControlMessage): string {
  * they are dropped quietly; only the fields named here are kept.
  */
 export function parseControlMessage(data: unknown): ControlMessage | null {
-  if (typeof data !== 'string' || data.length > CONTROL_MESSAGE_MAX_LENGTH) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const { type, micMuted, cameraOff, screenSharing, key } = value as Record<string, unknown>;
+  const frame = parseChannelFrame(data, CONTROL_MESSAGE_MAX_LENGTH);
+  if (frame === null) return null;
+  const { type, micMuted, cameraOff, screenSharing, key } = frame;
   if (type === 'rejoin-key') return typeof key === 'string' && REJOIN_KEY.test(key) ? { type, key } : null;
   if (type !== 'media-state') return null;
   if (typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean' || typeof screenSharing !== 'boolean') {
