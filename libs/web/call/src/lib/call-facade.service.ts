@@ -1,3 +1,4 @@
+// Just over 300 lines: the page's one view-model (login, presence, call, notice); its sentences live in words.ts, its decisions in the rtc services.
 import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { isValidUsername, usernameKey } from '@duet/shared/protocol';

@@ -1,3 +1,4 @@
+// Just over 300 lines: the commands and the call's lifecycle share one ActiveCall; what stands alone already left (CallMessages, CallRejoin, CallRecovery, CallDeadlines).
 import { DOCUMENT, DestroyRef, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { CallClaim, DeclineReason, usernameKey } from '@duet/shared/protocol';

@@ -1,3 +1,4 @@
+// Just over 300 lines: one socket's state machine (connect, log in, resume, back off) reads best whole; its types and tab session are split out.
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { CallClaim, ClientMessage, CloseCode, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
