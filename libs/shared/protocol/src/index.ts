@@ -4,3 +4,4 @@ export * from './lib/server-messages';
 export * from './lib/error-codes';
 export * from './lib/parse';
 export * from './lib/close-codes';
+export * from './lib/auth-settings';

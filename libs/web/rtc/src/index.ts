@@ -7,6 +7,7 @@ export * from './lib/engine/channel-frame';
 export * from './lib/media/preference-storage';
 export * from './lib/media/rtc-environment';
 export * from './lib/signaling/auth-token';
+export * from './lib/signaling/sign-in-flow';
 export * from './lib/recovery/reconnect-policy';
 export * from './lib/signaling/admission';
 export { DEFAULT_ICE_RECOVERY } from './lib/recovery/ice-recovery';
