@@ -2,6 +2,8 @@
 // suites only, never by product code (eslint.config.mjs enforces both).
 export * from './lib/child';
 export * from './lib/free-port';
+export * from './lib/headless-sign-in';
+export * from './lib/oidc-provider';
 export * from './lib/redis-server';
 export * from './lib/server-process';
 export * from './lib/tcp-proxy';
