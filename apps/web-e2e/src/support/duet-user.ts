@@ -33,6 +33,8 @@ export class DuetUser {
   readonly socketUrls: string[] = [];
   /** The `type` of every signaling frame the page sent, watched from outside the page. */
   readonly sentTypes: string[] = [];
+  /** Every signaling message the page sent (parsed), watched from outside the page. */
+  readonly sent: Record<string, unknown>[] = [];
   /** Every signaling message the page received, with when (epoch ms), watched from outside the page. */
   readonly received: { at: number; message: Record<string, unknown> }[] = [];
   private readonly receivedListeners = new Set<() => void>();
@@ -52,7 +54,9 @@ export class DuetUser {
       socket.on('framesent', ({ payload }) => {
         if (typeof payload !== 'string') return;
         try {
-          this.sentTypes.push(String(JSON.parse(payload).type));
+          const message = JSON.parse(payload);
+          this.sent.push(message);
+          this.sentTypes.push(String(message.type));
         } catch {
           this.sentTypes.push('(not JSON)');
         }

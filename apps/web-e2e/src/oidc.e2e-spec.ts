@@ -1,0 +1,129 @@
+import { decodeProtectedHeader } from 'jose';
+import { DuetUser } from './support/duet-user';
+import { fillProviderLogin, oidcSuite, renewalTokens, signIn, waitForAcceptedRenewals, waitForProviderLogin } from './support/oidc';
+
+/*
+ * ID and access tokens live 24 s: the app renews when 6 s are left (25 % of the lifetime), 18 s after
+ * each issue. The server refetches the provider's JWKS for an unknown key id at most every 30 s, so a
+ * token signed with a key rotated in seconds after its last fetch is refused until then: the rotation
+ * test rotates after the first renewals, and the second ones (36 s after sign-in) come past that.
+ */
+const TOKEN_TTL_S = 24;
+
+declare global {
+  interface Window {
+    __sawPeerReconnecting?: boolean;
+  }
+}
+
+/** Records, in the page, whether the "… is reconnecting" notice ever shows from now on. */
+function watchPeerReconnecting(user: DuetUser): Promise<void> {
+  return user.page.evaluate(() => {
+    const check = () => {
+      if (document.querySelector('[data-testid="peer-reconnecting"]')) window.__sawPeerReconnecting = true;
+    };
+    window.__sawPeerReconnecting = false;
+    new MutationObserver(check).observe(document.body, { subtree: true, childList: true });
+    check();
+  });
+}
+
+/** Every URL the page's main frame navigated to from now on. */
+function navigations(user: DuetUser): string[] {
+  const urls: string[] = [];
+  user.page.on('framenavigated', (frame) => frame === user.page.mainFrame() && urls.push(frame.url()));
+  return urls;
+}
+
+const userItem = (user: DuetUser, name: string) => user.page.getByTestId('user-item').filter({ hasText: new RegExp(`^\\s*${name}\\s*$`) });
+
+describe('company sign-in (OIDC) against a real provider, in real Chromium', () => {
+  const suite = oidcSuite({ idToken: TOKEN_TTL_S, accessToken: TOKEN_TTL_S });
+
+  it("signs in at the provider's page, lands in the lobby as the claim's name, and stays signed in across a reload", async () => {
+    const alice = await signIn(suite, 'oidc-alice');
+    // The callback's code and state are gone from the address.
+    expect(alice.page.url()).toBe(`${suite.web.server.baseUrl}/`);
+
+    const visited = navigations(alice);
+    await alice.page.reload();
+    await alice.page.getByTestId('current-user').filter({ hasText: 'oidc-alice' }).waitFor();
+    expect(visited.filter((url) => !url.startsWith(suite.web.server.baseUrl))).toEqual([]);
+  }, 60_000);
+
+  it('says in words that the person cancelled at the provider, and lets them try again', async () => {
+    const ivy = await DuetUser.open(suite.web.browser, suite.web.server.baseUrl, 'oidc-ivy');
+    suite.web.open.push(ivy);
+    await ivy.page.getByTestId('sign-in-button').click();
+    await waitForProviderLogin(ivy.page, suite.provider);
+    await ivy.page.getByRole('button', { name: 'Cancel' }).click();
+    await ivy.page.getByTestId('error-message').filter({ hasText: /cancel/i }).waitFor();
+    expect(await ivy.page.getByTestId('sign-in-button').isEnabled()).toBe(true);
+  }, 60_000);
+
+  it('logs out: the name leaves the other list at once, the provider session ends, the page is back at sign-in', async () => {
+    const fay = await signIn(suite, 'oidc-fay');
+    const gus = await signIn(suite, 'oidc-gus');
+    await userItem(gus, 'oidc-fay').waitFor();
+    const visited = navigations(fay);
+
+    await fay.page.getByTestId('logout-button').click();
+    // A clean close frees the name now; an unclean one would hold it for the 30 s resume window.
+    await userItem(gus, 'oidc-fay').waitFor({ state: 'detached', timeout: 10_000 });
+    await fay.page.getByTestId('sign-in-button').waitFor();
+    expect(visited.some((url) => url.startsWith(`${suite.provider.issuer}/session/end`))).toBe(true);
+    expect(fay.page.url()).toBe(`${suite.web.server.baseUrl}/`);
+
+    // Signed out at the provider too: signing in again asks for the login, and the name is free.
+    await fay.page.getByTestId('sign-in-button').click();
+    await waitForProviderLogin(fay.page, suite.provider);
+    await fillProviderLogin(fay.page, 'oidc-fay');
+    await fay.page.getByTestId('current-user').filter({ hasText: 'oidc-fay' }).waitFor();
+  }, 60_000);
+
+  it('keeps a call going through token renewals and a signing-key rotation: frames advance, nobody reconnects', async () => {
+    const carol = await signIn(suite, 'oidc-carol');
+    const dave = await signIn(suite, 'oidc-dave');
+    await Promise.all([watchPeerReconnecting(carol), watchPeerReconnecting(dave)]);
+    const sockets = [carol.socketUrls.length, dave.socketUrls.length];
+    await carol.callByName(dave.name);
+    await dave.accept();
+    await Promise.all([carol.waitForStatus('connected'), dave.waitForStatus('connected')]);
+    await Promise.all([carol.waitForRemoteVideo(), dave.waitForRemoteVideo()]);
+
+    await Promise.all([waitForAcceptedRenewals(carol, 1), waitForAcceptedRenewals(dave, 1)]);
+    const framesAtRenewal = await Promise.all([carol.remoteVideo(), dave.remoteVideo()]);
+    await Promise.all([carol.waitForFramesBeyond(framesAtRenewal[0].frames), dave.waitForFramesBeyond(framesAtRenewal[1].frames)]);
+
+    const { kid } = await suite.provider.rotateSigningKey();
+    await Promise.all([waitForAcceptedRenewals(carol, 2), waitForAcceptedRenewals(dave, 2)]);
+    for (const user of [carol, dave]) {
+      const [first, second] = renewalTokens(user);
+      expect(decodeProtectedHeader(first).kid).not.toBe(kid);
+      expect(decodeProtectedHeader(second).kid).toBe(kid);
+    }
+    const framesAtRotation = await Promise.all([carol.remoteVideo(), dave.remoteVideo()]);
+    await Promise.all([carol.waitForFramesBeyond(framesAtRotation[0].frames), dave.waitForFramesBeyond(framesAtRotation[1].frames)]);
+
+    for (const [index, user] of [carol, dave].entries()) {
+      expect(await user.status()).toBe('connected');
+      expect(await user.statusHistory()).not.toContain('reconnecting');
+      expect(await user.page.evaluate(() => window.__sawPeerReconnecting)).toBe(false);
+      // One socket for the whole session: renewed in place, never reconnected.
+      expect(user.socketUrls).toHaveLength(sockets[index]);
+    }
+    // A new sign-in gets a token from the new key, and the server admits it.
+    const erin = await signIn(suite, 'oidc-erin');
+    await userItem(erin, 'oidc-carol').waitFor();
+  }, 120_000);
+
+  it("sends the person back to the provider's login page once the refresh token has expired", async () => {
+    const hal = await signIn(suite, 'oidc-hal');
+    expect(await suite.provider.expireRefreshTokens()).toBeGreaterThan(0);
+    await suite.provider.endSessions();
+    // The next renewal is refused (invalid_grant): straight to the company's sign-in, no dead form.
+    await waitForProviderLogin(hal.page, suite.provider, 40_000);
+    await fillProviderLogin(hal.page, 'oidc-hal');
+    await hal.page.getByTestId('current-user').filter({ hasText: 'oidc-hal' }).waitFor();
+  }, 90_000);
+});
