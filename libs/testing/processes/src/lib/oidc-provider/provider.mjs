@@ -74,6 +74,10 @@ function makeProvider() {
       ctx.body = `<!doctype html><title>Error</title><h1>${escape(out.error)}</h1><p>${escape(out.error_description ?? '')}</p>`;
     },
   });
+  // What a failing test wants to read in output(): every error the provider answered with, and why.
+  for (const event of ['server_error', 'authorization.error', 'grant.error', 'end_session.error', 'backchannel.error']) {
+    created.on(event, (_ctx, error) => console.error(`${event}: ${error.error ?? error.name}: ${error.error_description ?? error.message}`));
+  }
   return created;
 }
 
