@@ -76,7 +76,7 @@ export async function startOidcProvider(options: OidcProviderOptions): Promise<O
     },
     { ...publicClient, client_id: OTHER_CLIENT_ID, redirect_uris: [OTHER_REDIRECT_URI] },
   ];
-  const settings = { port, adminKey, clients, ttl: options.ttl ?? {} };
+  const settings = { port, adminKey, clients, ttl: options.ttl ?? {}, parentPid: process.pid };
   const child = spawn(process.execPath, [PROVIDER_ENTRY], {
     env: { ...process.env, OIDC_TEST_PROVIDER: JSON.stringify(settings) },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,7 +54,10 @@ function makeProvider() {
       await grant.save();
       return grant;
     },
+    // Whatever the scopes (oidc-provider's default wants offline_access, which it drops from a request whose prompt lacks consent).
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // CORS: oidc-provider's default clientBasedCORS already lets a public client's redirect-URI
+    // origins (Duet's) call the token endpoint from the browser, as Keycloak's "Web origins" does.
     ttl: {
       AccessToken: ttl.accessToken ?? 300,
       IdToken: ttl.idToken ?? 300,
@@ -151,6 +154,14 @@ const server = createServer((req, res) => {
 });
 
 server.listen(settings.port, '127.0.0.1', () => console.log(`oidc test provider serving ${issuer}`));
+// An orphan (the test runner killed before it could stop us) ends itself rather than hold the port.
+setInterval(() => {
+  try {
+    process.kill(settings.parentPid, 0);
+  } catch {
+    process.exit(0);
+  }
+}, 2_000).unref();
 process.on('SIGTERM', () => {
   server.closeAllConnections();
   server.close(() => process.exit(0));
