@@ -63,11 +63,14 @@ export const LoginResultMessageSchema = z.discriminatedUnion('success', [
   LoginFailureMessageSchema,
 ]);
 
-/** The answer to `token`: the connection now ends at `expiresAt` (ms since the epoch)... */
+/**
+ * The answer to `token`: the connection now ends at `expiresAt` (ms since the epoch; absent only
+ * for credentials that never expire, which Duet's own authenticators never issue)...
+ */
 export const TokenSuccessMessageSchema = z.object({
   type: z.literal('token'),
   success: z.literal(true),
-  expiresAt: z.number(),
+  expiresAt: z.optional(z.number()),
 });
 /** ...or the token was refused and the old expiry stands. */
 export const TokenFailureMessageSchema = z.object({
