@@ -1,4 +1,9 @@
+import { DuetModule, useDuetSignaling } from '@duet/server/app';
+import { ConfigError, loadConfig } from '@duet/server/config';
 import { CloseCode } from '@duet/shared/protocol';
+import { INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AddressInfo } from 'node:net';
 import { CLIENT_ID, FakeIssuer, oidcAuth, startFakeIssuer } from './support/oidc-issuer';
 import { waitFor } from './support/server-process';
 import { TestClient } from './support/test-client';
@@ -127,5 +132,45 @@ describe('name-less login and in-band renewal in the other modes', () => {
     expect(response.headers.get('cache-control')).toBe('no-store');
     expect(await response.json()).toEqual({ mode: 'none' });
     expect((await fetch(`${server.httpUrl}/`)).headers.get('content-security-policy')).toContain("connect-src 'self';");
+  });
+});
+
+describe('company sign-in in an application of your own (DuetModule)', () => {
+  let issuer: FakeIssuer;
+  let app: INestApplication | undefined;
+  beforeAll(async () => {
+    issuer = await startFakeIssuer();
+  });
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  afterAll(async () => {
+    await issuer.close();
+  });
+  const settings = (oidcIssuer: string) =>
+    loadConfig({ PORT: '0', HOST: '127.0.0.1', AUTH_MODE: 'oidc', OIDC_ISSUER: oidcIssuer, OIDC_CLIENT_ID: CLIENT_ID });
+
+  it('fetches the discovery document while the application starts (forRootAsync), then signs people in', async () => {
+    @Module({ imports: [DuetModule.forRootAsync({ useFactory: () => settings(issuer.issuer) })] })
+    class EmbeddingModule {}
+    app = await NestFactory.create(EmbeddingModule, { logger: ['error'] });
+    useDuetSignaling(app);
+    await app.listen(0, '127.0.0.1');
+    const { port } = app.getHttpServer().address() as AddressInfo;
+    const client = await TestClient.connect(`ws://127.0.0.1:${port}/ws`, withToken(await issuer.sign({ preferred_username: 'judy' })));
+    client.send({ type: 'login' });
+    expect(await client.next('login')).toMatchObject({ success: true, username: 'judy' });
+    client.close();
+    expect(await (await fetch(`http://127.0.0.1:${port}/auth/settings`)).json()).toMatchObject({ mode: 'oidc', clientId: CLIENT_ID });
+  });
+
+  it('refuses to start (forRoot) when the provider\'s discovery document names another issuer', async () => {
+    const config = { ...settings(issuer.issuer), auth: { ...oidcAuth(`${issuer.issuer}-typo`) } };
+    @Module({ imports: [DuetModule.forRoot({ config })] })
+    class EmbeddingModule {}
+    await expect(NestFactory.create(EmbeddingModule, { logger: false, abortOnError: false })).rejects.toThrow(
+      new ConfigError(`Invalid OIDC_ISSUER="${issuer.issuer}-typo": discovery document ${issuer.issuer}-typo/.well-known/openid-configuration cannot be fetched (HTTP 404)`),
+    );
   });
 });

@@ -122,6 +122,24 @@ describe('start-up that explains itself', () => {
     // Four server processes, one after another.
   }, 120_000);
 
+  it('starts with a usable provider and says what to register there', async () => {
+    const provider = await startFakeIssuer();
+    try {
+      const env = { AUTH_MODE: 'oidc', OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, PUBLIC_URL: 'https://duet.example.com' };
+      const server = await startServerProcess(env);
+      try {
+        expect(server.output()).toContain(`auth oidc (issuer ${provider.issuer}, client ${CLIENT_ID})`);
+        expect(server.output()).toContain(
+          `Company sign-in at ${provider.issuer} as client ${CLIENT_ID}: register https://duet.example.com/auth/callback as its redirect URI and https://duet.example.com/ as its post-logout redirect URI`,
+        );
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await provider.close();
+    }
+  });
+
   it('logs one line of the settings it runs with, and warns about settings the mode ignores, never a secret', async () => {
     const secret = 's'.repeat(40);
     const server = await startServerProcess({ AUTH_JWT_SECRET: secret, LOG_FORMAT: 'json' });
