@@ -94,6 +94,13 @@ function isHttpsOrLoopback(text: string): boolean {
   return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
 }
 
+/** Where signing keys come from: https, or plain http on loopback. */
+const keysUrl = (notAUrl: string) =>
+  z
+    .url({ protocol: /^https?$/, error: notAUrl })
+    .refine(isHttpsOrLoopback, { error: 'must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way' })
+    .optional();
+
 /** An OpenID provider's scopes, space-separated; `openid` is what makes it OpenID Connect. */
 const oidcScopes = z
   .string()
@@ -133,18 +140,12 @@ export const EnvSchema = z.object({
   AUTH_MODE: z.enum(['none', 'jwt', 'oidc'], { error: 'must be "none", "jwt" or "oidc"' }).optional().transform((mode) => mode ?? 'none'),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWT_PUBLIC_KEY_FILE: text,
-  AUTH_JWT_JWKS_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an https:// URL of a JWKS (e.g. https://idp.example.com/.well-known/jwks.json)' })
-    .refine(isHttpsOrLoopback, { error: 'must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way' })
-    .optional(),
+  AUTH_JWT_JWKS_URL: keysUrl('must be an https:// URL of a JWKS (e.g. https://idp.example.com/.well-known/jwks.json)'),
   AUTH_JWT_ISSUER: text,
   AUTH_JWT_AUDIENCE: text,
   AUTH_JWT_USERNAME_CLAIM: text,
   // Company sign-in (AUTH_MODE=oidc): the provider's keys and endpoints come from its discovery document.
-  OIDC_ISSUER: z
-    .url({ protocol: /^https?$/, error: 'must be the https:// URL of your OpenID provider (e.g. https://login.example.com/realms/acme)' })
-    .refine(isHttpsOrLoopback, { error: 'must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way' })
-    .optional(),
+  OIDC_ISSUER: keysUrl('must be the https:// URL of your OpenID provider (e.g. https://login.example.com/realms/acme)'),
   OIDC_CLIENT_ID: text,
   OIDC_SCOPES: oidcScopes,
   OIDC_USERNAME_CLAIM: text,
