@@ -94,10 +94,7 @@ export class Session implements MessageSink, ClientConnection {
     this.loginDeadline.unref();
   }
 
-  /**
-   * Runs `onExpiry` when the identity's credentials expire, if they do: a connection must not
-   * outlive the token that opened it.
-   */
+  /** Runs `onExpiry` when the credentials expire, if they do: a connection must not outlive its token. */
   endWhenCredentialsExpire(onExpiry: () => void): void {
     this.credentialsExpiry.start(this.credentials.expiresAt, onExpiry);
   }
