@@ -103,6 +103,7 @@ describe(OidcSignInFlow.name, () => {
     const client = fakeClient(session('id.stored', T0 - 60_000));
     client.refresh.mockRejectedValue(new OidcFailure('refused', 'invalid_grant'));
     await started(client);
+    expect(client.forget).toHaveBeenCalled();
     expect(client.startSignIn).toHaveBeenCalledTimes(1);
     expect(flow.step()).toEqual({ kind: 'company', pending: true });
   });
@@ -240,6 +241,8 @@ describe(OidcSignInFlow.name, () => {
     await started(client);
     flow.startSignIn();
     expect(flow.step()).toEqual({ kind: 'company', pending: true });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.startSignIn).toHaveBeenCalled();
     fail(new OidcFailure('unreachable'));
     await jest.advanceTimersByTimeAsync(0);
     expect(flow.step()).toEqual({ kind: 'company', pending: false, error: UNREACHABLE_WORDS });

@@ -150,6 +150,8 @@ export class OidcSignInFlow implements SignInFlow {
     this.clearTimer();
     this.stepState.set({ kind: 'company', pending: true });
     try {
+      // A session the provider refused is of no use; the callback stores the next one.
+      await this.client.forget();
       await this.client.startSignIn();
     } catch (error) {
       this.showCompany(oidcFailureWords(asFailure(error)));
