@@ -84,6 +84,14 @@ describe(OidcSignInFlow.name, () => {
     expect(flow.step()).toEqual({ kind: 'company', pending: false, error: UNREACHABLE_WORDS });
   });
 
+  it('treats a callback address without a code or error (a bookmark) as a plain start', async () => {
+    const client = fakeClient(session('id.stored', T0 - 5_000));
+    await started(client, 'https://duet.example.com/auth/callback');
+    expect(client.completeSignIn).not.toHaveBeenCalled();
+    expect(replaceUrl).toHaveBeenCalledWith('/');
+    expect(flow.step()).toEqual({ kind: 'identity' });
+  });
+
   it('keeps a stored session that is still valid (a reload)', async () => {
     const client = fakeClient(session('id.stored', T0 - 5_000));
     await started(client);

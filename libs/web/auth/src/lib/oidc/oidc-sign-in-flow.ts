@@ -52,7 +52,10 @@ export class OidcSignInFlow implements SignInFlow {
 
   /** `replaceUrl` takes the single-use code and state out of the address bar and history. */
   async start(url: URL, replaceUrl: (path: string) => void): Promise<void> {
-    if (url.pathname === this.callbackPath) return this.completeSignIn(url, replaceUrl);
+    if (url.pathname === this.callbackPath) {
+      if (isProviderResponse(url)) return this.completeSignIn(url, replaceUrl);
+      replaceUrl('/'); // a bookmark or a reload of the callback: nothing to complete
+    }
     const stored = await this.client.storedSession();
     if (stored === null) return this.showCompany();
     if (stored.expiresAt > Date.now()) return this.signedIn(stored);
@@ -178,6 +181,11 @@ export class OidcSignInFlow implements SignInFlow {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
+}
+
+/** The provider's redirect back carries a code or an error (RFC 6749 4.1.2), with the state. */
+function isProviderResponse(url: URL): boolean {
+  return url.searchParams.has('code') || url.searchParams.has('error');
 }
 
 function asFailure(error: unknown): OidcFailure {
