@@ -1,4 +1,4 @@
-import { IceServer, IceTransportPolicy, LoginSuccessMessage, ServerMessage } from '@duet/shared/protocol';
+import { IceServer, IceTransportPolicy, LoginMessage, LoginSuccessMessage, ServerMessage } from '@duet/shared/protocol';
 
 /**
  * `closed`: no socket and none wanted (before logging in, after logging out, or after the server
@@ -39,3 +39,23 @@ export interface SignalingSession {
   /** How long the server lets a call ring (a dialled call gives up a little later), when it says. */
   ringTimeoutMs?: number;
 }
+
+/** What an accepted login hands out, as a session. */
+export function sessionOf(message: LoginSuccessMessage): SignalingSession {
+  return {
+    username: message.username,
+    iceServers: message.iceServers,
+    iceTransportPolicy: message.iceTransportPolicy ?? 'all',
+    resumed: message.resumed ?? false,
+    call: message.call ?? null,
+    // The timings this server hands out, when it does (an older one does not).
+    ...(message.resumeWindowMs !== undefined && { resumeWindowMs: message.resumeWindowMs }),
+    ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
+  };
+}
+
+/**
+ * `login` as this client sends it: without `username` it logs in as the name the connection's
+ * credentials carry (docs/protocol.md).
+ */
+export type LoginFrame = Omit<LoginMessage, 'username'> & { username?: string };
