@@ -117,6 +117,39 @@ export function nameInUseElsewhere(name: string): string {
   return `“${name}” is logged in already, perhaps in another tab of this browser: pick another name for this tab.`;
 }
 
+/** The "Sign in with your company" panel (OIDC). */
+export const COMPANY_SIGN_IN = {
+  title: 'Sign in with your company',
+  hint: 'Duet uses your company account: you sign in on your company’s page, then come back here.',
+  button: 'Sign in with your company',
+  pending: 'Opening your company’s sign-in…',
+} as const;
+
+/** The sign-in panel while the name comes from the credentials (a portal's token, a company sign-in). */
+export const IDENTITY_SIGN_IN = {
+  pending: 'Signing you in…',
+  failed: 'Could not sign you in',
+  retry: TRY_AGAIN,
+  signedOut: 'You are signed out',
+  again: 'Sign in again',
+  noCredentials: 'Sign in to Duet',
+} as const;
+
+/**
+ * A refused login with no name (the credentials' own): the same reasons, said without a name
+ * field to blame, since the person picked no name.
+ */
+const IDENTITY_LOGIN_FAILURES: Record<LoginFailureReason, (serverMessage: string) => string> = {
+  taken: () => 'You are online in Duet already, perhaps in another tab or browser: close Duet there, then try again.',
+  invalid: () => `Your sign-in carries no name Duet can use (a name is ${NAME_RULE}): ask whoever runs Duet.`,
+  forbidden: (serverMessage) => `The server refused your sign-in: ${serverMessage}.`,
+  unavailable: LOGIN_FAILURES.unavailable,
+};
+
+export function identityLoginFailureSentence(message: Pick<LoginFailureMessage, 'reason' | 'message'>): string {
+  return IDENTITY_LOGIN_FAILURES[message.reason](message.message);
+}
+
 /** Whether a refused login is the name's fault (so the name field is marked invalid), not the server's. */
 export function loginFailureBlamesName(reason: LoginFailureReason): boolean {
   return reason !== 'unavailable';

@@ -1,5 +1,6 @@
 import { TestBed } from '@angular/core/testing';
 import { settle } from '../../testing/fake-rtc';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
 import {
   ACCESS_TOKEN,
   ACCESS_TOKEN_KEY,
@@ -78,7 +79,7 @@ describe('access token (JWT mode)', () => {
           provide: WEB_SOCKET_FACTORY,
           useValue: (url: string, protocols?: string[]) => {
             opened.push({ url, protocols });
-            return { readyState: 0, close: () => undefined } as unknown as WebSocket;
+            return new FakeWebSocket(url, protocols) as unknown as WebSocket;
           },
         },
       ],

@@ -385,7 +385,8 @@ describe(SignalingClient.name, () => {
 
   it('stops for good on disconnect: closed, and no reconnect is scheduled', async () => {
     const socket = await loggedIn();
-    client.disconnect();
+    await client.disconnect();
+    expect(socket.closedWith).toBe(1000);
     expect(client.connectionState()).toBe('closed');
     expect(socket.readyState).toBe(3);
     jest.advanceTimersByTime(60_000);
@@ -485,5 +486,19 @@ describe(SignalingClient.name, () => {
       second.deliver({ type: 'login', success: true, username: 'alice', iceServers: [], resumeToken: 'token-2' });
       expect(second.messages().slice(1)).toEqual([{ type: 'token', token: 'before.relogin.jwt' }]);
     });
+  });
+
+  it('on disconnect, resolves once the closing handshake is done, or after 2 s when the server never answers', async () => {
+    const socket = await loggedIn();
+    // A link that died unnoticed: the close event comes only when the browser gives up.
+    socket.close = () => undefined;
+    let done = false;
+    void client.disconnect().then(() => (done = true));
+    jest.advanceTimersByTime(1_999);
+    await settle();
+    expect(done).toBe(false);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(done).toBe(true);
   });
 });

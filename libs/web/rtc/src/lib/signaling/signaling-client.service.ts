@@ -18,6 +18,8 @@ export * from './signaling-types';
 export { TAB_SESSION_KEY } from './tab-session';
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
+/** How long a log-out waits for the closing handshake before going on (a dead link never answers). */
+const CLOSE_WAIT_MS = 2_000;
 
 
 /**
@@ -44,7 +46,7 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
  * The newest resume token also lives in the tab's storage, so a reloaded page's first login with
  * the same name resumes the session when the server still holds it (its socket had dropped).
  *
- * Every server message type has exactly one owner: this client owns `login` and `ice-servers`; other services
+ * Every server message type has exactly one owner: this client owns `login`, `ice-servers` and `token`; other services
  * `claim()` theirs (a second claim of a type throws), so no message is handled in two places.
  */
 @Injectable({ providedIn: 'root' })
@@ -97,7 +99,7 @@ export class SignalingClient {
   private callClaim: () => CallClaim | null = () => null;
 
   constructor() {
-    inject(DestroyRef).onDestroy(() => this.disconnect());
+    inject(DestroyRef).onDestroy(() => void this.disconnect());
     inject(AUTH_TOKEN_RENEWALS)
       .pipe(takeUntilDestroyed())
       .subscribe((token) => this.renewal.renewed(token, this.loggedInHere));
@@ -172,8 +174,11 @@ export class SignalingClient {
     return true;
   }
 
-  /** Closes for good (a clean close ends the session on the server): no reconnect, no re-login. */
-  disconnect(): void {
+  /**
+   * Closes for good (a clean close ends the session on the server): no reconnect, no re-login.
+   * Resolves once the closing handshake is done (the server has freed the name), or after 2 s.
+   */
+  disconnect(): Promise<void> {
     this.generation += 1;
     this.username = null;
     this.asIdentity = false;
@@ -184,15 +189,13 @@ export class SignalingClient {
     this.recovery.cancelReconnect();
     const socket = this.socket;
     this.socket = null;
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      socket.close(CloseCode.normal);
-    }
+    const closed = socket ? closeCleanly(socket) : Promise.resolve();
     this.loginStateSubject.next('logged-out');
     this.sessionSubject.next(null);
     this.iceConfigurationSubject.next(null);
     this.setProblem(null);
     this.setConnectionState('closed');
+    return closed;
   }
 
   private isOpen(): boolean {
@@ -339,4 +342,17 @@ export class SignalingClient {
     console.debug(`[signaling] ${previous} -> ${next}`);
     this.connectionStateSubject.next(next);
   }
+}
+
+/** Closes with 1000 and resolves once the socket has closed, or after CLOSE_WAIT_MS. */
+function closeCleanly(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    socket.onopen = socket.onmessage = socket.onerror = null;
+    socket.onclose = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.close(CloseCode.normal);
+  });
 }
