@@ -54,12 +54,13 @@ export type PanelStep = Exclude<SignInStep, { kind: 'name-form' }>;
   `,
   styles: `
     :host { display: block; min-width: 0; }
-    .sign-in { max-width: 28rem; margin: 2rem auto; display: grid; gap: 0.75rem; justify-items: start; }
-    h2 { margin: 0; }
+    /* The login form's card, spacing and error box, so the two steps look alike. */
+    .sign-in { max-width: 28rem; margin: 2rem auto; }
+    h2 { margin: 0 0 0.25rem; }
     .busy { margin: 0; font-weight: 600; }
+    button { margin-top: 1rem; }
     .error {
-      margin: 0;
-      justify-self: stretch;
+      margin: 0.75rem 0 0;
       padding: 0.5rem 0.7rem;
       border-radius: var(--radius);
       background: var(--warn-bg);
