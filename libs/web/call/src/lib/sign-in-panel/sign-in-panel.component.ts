@@ -52,21 +52,10 @@ export type PanelStep = Exclude<SignInStep, { kind: 'name-form' }>;
       }
     </section>
   `,
+  styleUrl: '../sign-in-card.css',
   styles: `
-    :host { display: block; min-width: 0; }
-    /* The login form's card, spacing and error box, so the two steps look alike. */
-    .sign-in { max-width: 28rem; margin: 2rem auto; }
-    h2 { margin: 0 0 0.25rem; }
     .busy { margin: 0; font-weight: 600; }
     button { margin-top: 1rem; }
-    .error {
-      margin: 0.75rem 0 0;
-      padding: 0.5rem 0.7rem;
-      border-radius: var(--radius);
-      background: var(--warn-bg);
-      color: var(--warn-fg);
-      border: 1px solid var(--warn-border);
-    }
   `,
 })
 export class SignInPanelComponent {
