@@ -181,8 +181,6 @@ export class CallFacade {
       if (!session) return;
       this.loginRetry.reset();
       this.loginProblemState.set(null);
-      // A name the credentials gave is not one to offer in a name form.
-      if (this.lastLogin?.name === null) return;
       writePreference(this.storage, REMEMBERED_NAME_KEY, session.username);
       writePreference(this.tabStorage, TAB_NAME_KEY, session.username);
     });
