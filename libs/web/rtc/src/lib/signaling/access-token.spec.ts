@@ -11,6 +11,7 @@ import {
   takeAccessToken,
 } from './auth-token';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
+import { SIGN_IN_FLOW } from './sign-in-flow';
 import { SignalingClient } from './signaling-client.service';
 
 describe('access token (JWT mode)', () => {
@@ -57,6 +58,16 @@ describe('access token (JWT mode)', () => {
     expect(takeAccessToken(document, null)).toBe('no.storage.d');
     expect(takeAccessToken(document, null)).toBeNull();
     forgetAccessToken(null);
+  });
+
+  it('without a sign-in provider: the identity step while the tab has a token, forgotten at sign-out', async () => {
+    sessionStorage.setItem(ACCESS_TOKEN_KEY, 'kept.by.the.tab');
+    const flow = TestBed.inject(SIGN_IN_FLOW);
+    expect(flow.step()).toEqual({ kind: 'identity' });
+    await flow.signOut();
+    expect(sessionStorage.getItem(ACCESS_TOKEN_KEY)).toBeNull();
+    TestBed.resetTestingModule();
+    expect(TestBed.inject(SIGN_IN_FLOW).step()).toEqual({ kind: 'name-form' });
   });
 
   it('provides the kept token as ACCESS_TOKEN after a reload', () => {
