@@ -87,6 +87,8 @@ describe('Duet in JWT mode, in real Chromium', () => {
     const first = await openFromPortal('jwt-erin', token);
     await first.page.getByTestId('logout-button').click();
     await first.page.getByTestId('current-user').waitFor({ state: 'detached' });
+    // Signed out, the page offers no name form: the token, not a typed name, says who this is.
+    expect(await nameFormSeen(first)).toBe(false);
 
     // The same person elsewhere (another browser): signed in at once, not told the name is taken.
     const second = await openFromPortal('jwt-erin', token);
