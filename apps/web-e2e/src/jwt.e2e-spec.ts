@@ -53,7 +53,8 @@ describe('Duet in JWT mode, in real Chromium', () => {
   const nameFormSeen = (user: DuetUser) => user.page.evaluate(() => window.__nameFormSeen);
 
   it('signs in as the token’s name with no name form, hides the token, and completes a call', async () => {
-    const alice = await openFromPortal('jwt-alice');
+    // A company name: an e-mail address, as portals and providers often give.
+    const alice = await openFromPortal('jwt-alice@example.com');
     const bob = await openFromPortal('jwt-bob');
     expect(await nameFormSeen(alice)).toBe(false);
     expect(await nameFormSeen(bob)).toBe(false);
@@ -65,6 +66,7 @@ describe('Duet in JWT mode, in real Chromium', () => {
     await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
     const remote = await alice.waitForRemoteVideo();
     expect(remote.videoWidth).toBeGreaterThan(0);
+    expect(await bob.page.getByTestId('call-status').textContent()).toBe('In a call with jwt-alice@example.com');
   });
 
   it('stays signed in across a reload: the tab kept the token, the address has none', async () => {

@@ -17,7 +17,7 @@ import {
  * The server's naming rule (USERNAME_PATTERN in libs/shared/protocol), said once: the login hint,
  * the login error and the call box's error all quote this, so they cannot disagree.
  */
-export const NAME_RULE = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_” or “-”, starting with a letter or digit`;
+export const NAME_RULE = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_”, “-” or “@”, starting with a letter or digit`;
 export const NAME_HINT = `A name is ${NAME_RULE}.`;
 export const INVALID_NAME = `Invalid name: a name is ${NAME_RULE}.`;
 

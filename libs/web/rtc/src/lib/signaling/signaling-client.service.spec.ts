@@ -457,6 +457,7 @@ describe(SignalingClient.name, () => {
       expect(sessions).toHaveLength(1);
       expect(client.connectionState()).toBe('open');
       expect(FakeWebSocket.instances).toHaveLength(1);
+      expect(() => client.claim('token')).toThrow('"token" already has an owner');
     });
 
     it('sends a renewal that came before the login was accepted once it is, and none after log-out', async () => {

@@ -10,9 +10,9 @@ import { ConnectionProblem, ReconnectDecision } from '../recovery/reconnect-poli
 import { RecoveryPolicy } from '../recovery/recovery-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
 import { AUTH_TOKEN_RENEWALS } from './sign-in-flow';
-import { ConnectionState, IceConfiguration, LoginFrame, LoginState, ServerMessageOf, ServerMessageType, SignalingSession, sessionOf } from './signaling-types';
+import { ConnectionState, IceConfiguration, LoginState, ServerMessageOf, ServerMessageType, SignalingSession, sessionOf } from './signaling-types';
 import { saveTabResumeToken, tabResumeToken } from './tab-session';
-import { InBandTokenRenewal, TokenRenewalFrame, readTokenReply } from './token-renewal';
+import { InBandTokenRenewal } from './token-renewal';
 
 export * from './signaling-types';
 export { TAB_SESSION_KEY } from './tab-session';
@@ -65,8 +65,8 @@ export class SignalingClient {
   private readonly loginFailuresSubject = new Subject<LoginFailureMessage>();
   private readonly problemSubject = new BehaviorSubject<ConnectionProblem | null>(null);
   private readonly iceConfigurationSubject = new BehaviorSubject<IceConfiguration | null>(null);
-  private readonly owners = new Set<ServerMessageType>(['login', 'ice-servers']);
-  private readonly renewal = new InBandTokenRenewal((frame) => this.write(frame));
+  private readonly owners = new Set<ServerMessageType>(['login', 'ice-servers', 'token']);
+  private readonly renewal = new InBandTokenRenewal((message) => this.send(message));
 
   readonly connectionState$: Observable<ConnectionState> = this.connectionStateSubject.asObservable();
   /** Every accepted login, resumed or fresh; null once logged out or refused before any login. */
@@ -165,12 +165,8 @@ export class SignalingClient {
 
   /** Sends if the socket is open. Returns false (and sends nothing) otherwise: stale signaling is worthless. */
   send(message: ClientMessage): boolean {
-    return this.write(message);
-  }
-
-  private write(frame: ClientMessage | LoginFrame | TokenRenewalFrame): boolean {
     if (!this.socket || !this.isOpen()) return false;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(JSON.stringify(message));
     return true;
   }
 
@@ -270,7 +266,7 @@ export class SignalingClient {
     const resumeToken = this.resumeToken;
     const call = this.callClaim();
     // `resume: true`: this client can resume, so the server holds its session through a drop.
-    this.write({ type: 'login', ...name, resume: true, ...(resumeToken && { resumeToken }), ...(call && { call }) });
+    this.send({ type: 'login', ...name, resume: true, ...(resumeToken && { resumeToken }), ...(call && { call }) });
   }
 
   private receive(data: unknown): void {
@@ -280,11 +276,6 @@ export class SignalingClient {
     }
     const result = parseServerFrame(data);
     if (!result.ok) {
-      const tokenReply = readTokenReply(data);
-      if (tokenReply) {
-        this.renewal.reply(tokenReply);
-        return;
-      }
       console.warn(`[signaling] dropped an invalid frame: ${result.violation.message}`);
       return;
     }
@@ -297,6 +288,10 @@ export class SignalingClient {
         iceServers: message.iceServers,
         iceTransportPolicy: message.iceTransportPolicy ?? 'all',
       });
+      return;
+    }
+    if (message.type === 'token') {
+      this.renewal.reply(message);
       return;
     }
     if (message.type !== 'login') {

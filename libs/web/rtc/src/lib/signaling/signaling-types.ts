@@ -1,4 +1,4 @@
-import { IceServer, IceTransportPolicy, LoginMessage, LoginSuccessMessage, ServerMessage } from '@duet/shared/protocol';
+import { IceServer, IceTransportPolicy, LoginSuccessMessage, ServerMessage } from '@duet/shared/protocol';
 
 /**
  * `closed`: no socket and none wanted (before logging in, after logging out, or after the server
@@ -53,9 +53,3 @@ export function sessionOf(message: LoginSuccessMessage): SignalingSession {
     ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
   };
 }
-
-/**
- * `login` as this client sends it: without `username` it logs in as the name the connection's
- * credentials carry (docs/protocol.md).
- */
-export type LoginFrame = Omit<LoginMessage, 'username'> & { username?: string };

@@ -1,13 +1,4 @@
-/** `token` as this client sends it: a renewed JWT for the connection's credentials (docs/protocol.md). */
-export interface TokenRenewalFrame {
-  readonly type: 'token';
-  readonly token: string;
-}
-
-/** The server's answer to a `token`: the socket's new expiry, or why it kept the old one. */
-export type TokenRenewalReply =
-  | { readonly type: 'token'; readonly success: true; readonly expiresAt: number }
-  | { readonly type: 'token'; readonly success: false; readonly reason: string; readonly message: string };
+import { TokenMessage, TokenResultMessage } from '@duet/shared/protocol';
 
 /**
  * Hands each renewed token (AUTH_TOKEN_RENEWALS) to the server while logged in, so the session, and
@@ -19,7 +10,7 @@ export type TokenRenewalReply =
 export class InBandTokenRenewal {
   private unsent: string | null = null;
 
-  constructor(private readonly send: (frame: TokenRenewalFrame) => boolean) {}
+  constructor(private readonly send: (message: TokenMessage) => boolean) {}
 
   renewed(token: string, loggedIn: boolean): void {
     this.unsent = loggedIn && this.send({ type: 'token', token }) ? null : token;
@@ -35,31 +26,9 @@ export class InBandTokenRenewal {
     this.unsent = null;
   }
 
-  reply(reply: TokenRenewalReply): void {
-    if (reply.success) console.debug(`[signaling] renewed the token in place; it expires at ${new Date(reply.expiresAt).toISOString()}`);
-    else console.debug(`[signaling] the server kept the old token (${reply.reason}): ${reply.message}`);
+  reply(reply: TokenResultMessage): void {
+    if (!reply.success) console.debug(`[signaling] the server kept the old token (${reply.reason}): ${reply.message}`);
+    else if (reply.expiresAt === undefined) console.debug('[signaling] renewed the token in place');
+    else console.debug(`[signaling] renewed the token in place; it expires at ${new Date(reply.expiresAt).toISOString()}`);
   }
-}
-
-/**
- * A `token` reply, or null for any other frame. Until the shared protocol lists `token`, its
- * parser rejects the reply; this reads it instead of dropping it as invalid.
- */
-export function readTokenReply(frame: string): TokenRenewalReply | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(frame);
-  } catch {
-    return null;
-  }
-  const reply = value as Record<string, unknown> | null;
-  if (reply?.['type'] !== 'token') return null;
-  if (reply['success'] === true && typeof reply['expiresAt'] === 'number') {
-    return { type: 'token', success: true, expiresAt: reply['expiresAt'] };
-  }
-  if (reply['success'] === false && typeof reply['reason'] === 'string') {
-    const message = typeof reply['message'] === 'string' ? reply['message'] : '';
-    return { type: 'token', success: false, reason: reply['reason'], message };
-  }
-  return null;
 }
