@@ -1,4 +1,4 @@
-// Just over 300 lines: one socket's state machine (connect, log in, resume, back off) reads best whole; its types, tab session and token renewal are split out.
+// Over 300 lines: one socket's state machine (connect, log in, resume, back off) reads best whole; its types, tab session and token renewal are split out.
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { CallClaim, ClientMessage, CloseCode, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
