@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { completeCall, OFFER } from './support/call-flow';
 import { freePort, requireBuiltServer, runServer, startServerProcess, waitFor, waitForOutput } from './support/server-process';
+import { CLIENT_ID, DiscoveryDocument, STANDARD_DOCUMENT, startFakeIssuer } from './support/oidc-issuer';
 import { signToken } from './support/tokens';
 import { TestClient } from './support/test-client';
 
@@ -90,6 +91,54 @@ describe('start-up that explains itself', () => {
     expect(tooShort.join('\n')).not.toContain(secret);
     // Five server processes, one after another: each start takes seconds on a loaded machine.
   }, 120_000);
+
+  it('refuses company sign-in whose provider cannot be used, in one line naming OIDC_ISSUER', async () => {
+    const oidc = (issuer: string) => ({ PORT: '0', AUTH_MODE: 'oidc', OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CLIENT_ID });
+    const gone = `http://127.0.0.1:${await freePort()}/oidc`;
+    // The whole output: one line.
+    expect(await failure(oidc(gone))).toEqual([
+      `Invalid OIDC_ISSUER="${gone}": discovery document ${gone}/.well-known/openid-configuration cannot be fetched (ECONNREFUSED)`,
+    ]);
+    expect(await failure(oidc('http://idp.example.com/oidc'))).toEqual([
+      'Invalid OIDC_ISSUER="http://idp.example.com/oidc": must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way',
+    ]);
+    const documents: [DiscoveryDocument, string][] = [
+      [(issuer) => ({ ...STANDARD_DOCUMENT(issuer), jwks_uri: undefined }), "has no jwks_uri (the provider's signing keys)"],
+      [
+        (issuer) => ({ ...STANDARD_DOCUMENT(issuer), issuer: 'https://login.other.test' }),
+        'names the issuer "https://login.other.test": OIDC_ISSUER must be exactly the provider\'s issuer',
+      ],
+    ];
+    for (const [document, problem] of documents) {
+      const provider = await startFakeIssuer(document);
+      try {
+        expect(await failure(oidc(provider.issuer))).toEqual([
+          `Invalid OIDC_ISSUER="${provider.issuer}": discovery document ${provider.issuer}/.well-known/openid-configuration ${problem}`,
+        ]);
+      } finally {
+        await provider.close();
+      }
+    }
+    // Four server processes, one after another.
+  }, 120_000);
+
+  it('starts with a usable provider and says what to register there', async () => {
+    const provider = await startFakeIssuer();
+    try {
+      const env = { AUTH_MODE: 'oidc', OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: CLIENT_ID, PUBLIC_URL: 'https://duet.example.com' };
+      const server = await startServerProcess(env);
+      try {
+        expect(server.output()).toContain(`auth oidc (issuer ${provider.issuer}, client ${CLIENT_ID})`);
+        expect(server.output()).toContain(
+          `Company sign-in at ${provider.issuer} as client ${CLIENT_ID}: register https://duet.example.com/auth/callback as its redirect URI and https://duet.example.com/ as its post-logout redirect URI`,
+        );
+      } finally {
+        await server.stop();
+      }
+    } finally {
+      await provider.close();
+    }
+  });
 
   it('logs one line of the settings it runs with, and warns about settings the mode ignores, never a secret', async () => {
     const secret = 's'.repeat(40);

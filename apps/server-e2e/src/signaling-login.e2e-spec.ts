@@ -70,7 +70,7 @@ describe('signaling: login and presence', () => {
 
   it.each([
     ['empty', ''],
-    ['too long', 'x'.repeat(33)],
+    ['too long', 'x'.repeat(65)],
     ['with a space', 'a b'],
     ['with a look-alike Cyrillic letter', 'аlice'],
     ['a prototype key', '__proto__'],

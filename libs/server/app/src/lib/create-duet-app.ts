@@ -1,4 +1,4 @@
-import { builtInAuthenticator } from '@duet/server/auth';
+import { builtInAuthenticator, discoverOidc, oidcConnectOrigins } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
 import { SignalingWsAdapter } from '@duet/server/signaling';
 import { QuietNestLogger } from '@duet/server/ops';
@@ -24,9 +24,11 @@ export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOp
   // Files named by the settings are read now, so a bad one stops the start with one line naming
   // its variable, before Nest is half started.
   const tls = await loadTls(config.tls);
-  if (options.authenticator === undefined) builtInAuthenticator(config.auth);
+  // So is the OpenID provider's discovery document: a wrong issuer is one line too, not a Nest error.
+  const oidcDiscovery = config.auth.mode === 'oidc' ? await discoverOidc(config.auth.issuer) : undefined;
+  if (options.authenticator === undefined) builtInAuthenticator(config.auth, oidcDiscovery);
   const structuredLogs = options.logLevels === undefined;
-  const app = await NestFactory.create(DuetAppModule.forRoot(config, { ...options, structuredLogs }), {
+  const app = await NestFactory.create(DuetAppModule.forRoot(config, { ...options, structuredLogs, oidcDiscovery }), {
     // HTTPS and WSS on the one port, when TLS is on.
     httpsOptions: tls,
     // With pino, Nest's own start-up lines are held until pino takes over, then written through it.
@@ -36,7 +38,8 @@ export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOp
   });
   if (tls !== undefined) redirectPlainHttpToHttps(app.getHttpServer(), config.limits.httpHeadersTimeoutMs);
   if (structuredLogs) app.useLogger(new QuietNestLogger(app.get(PinoLogger)));
-  app.use(securityHeaders());
+  // The browser fetches the provider's endpoints itself (code exchange, renewal, log-out).
+  app.use(securityHeaders({ connectOrigins: oidcDiscovery ? oidcConnectOrigins(oidcDiscovery) : [] }));
   hardenHttpServer(app.getHttpServer(), config.limits, config.trustProxy);
   useDuetSignaling(app);
   return app;

@@ -1,3 +1,4 @@
+import { OidcDiscovery } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
 import { OpsModule, PrometheusSignalingMetrics } from '@duet/server/ops';
 import { WebHostModule } from '@duet/server/web-host';
@@ -10,10 +11,15 @@ export type DuetAppExtensions = Omit<DuetExtensions, 'imports' | 'metrics'> & {
   readonly structuredLogs?: boolean;
 };
 
+/** What `createDuetApp` fetched before building the module. */
+interface Prefetched {
+  readonly oidcDiscovery?: OidcDiscovery;
+}
+
 /** The whole standalone server: signaling on `/ws`, the web app on `/`, health, metrics, logs. Wiring only. */
 @Module({})
 export class DuetAppModule {
-  static forRoot(config: DuetConfig, { structuredLogs, ...extensions }: DuetAppExtensions = {}): DynamicModule {
+  static forRoot(config: DuetConfig, { structuredLogs, ...extensions }: DuetAppExtensions & Prefetched = {}): DynamicModule {
     return {
       module: DuetAppModule,
       imports: [

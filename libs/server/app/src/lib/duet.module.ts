@@ -1,4 +1,4 @@
-import { builtInAuthenticator, ConnectionAuthenticator } from '@duet/server/auth';
+import { AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, discoverOidc, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
 import { DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
 import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
@@ -36,6 +36,11 @@ export interface DuetExtensions {
 export interface DuetModuleOptions extends DuetExtensions {
   /** Settings; default: read and validated from the environment, like the standalone server. */
   readonly config?: DuetConfig;
+  /**
+   * With `AUTH_MODE=oidc`: the provider's discovery document, if already fetched (`discoverOidc`);
+   * default: fetched while the application starts.
+   */
+  readonly oidcDiscovery?: OidcDiscovery;
 }
 
 export interface DuetModuleAsyncOptions extends DuetExtensions {
@@ -54,11 +59,11 @@ export interface DuetModuleAsyncOptions extends DuetExtensions {
 export class DuetModule {
   static forRoot(options: DuetModuleOptions = {}): DynamicModule {
     const config = options.config ?? loadConfig();
-    return DuetModule.with({ provide: DUET_CONFIG, useValue: config }, { ...options, ...registryOf(config, options) });
+    return DuetModule.with({ provide: DUET_CONFIG, useValue: config }, { ...options, ...registryOf(config, options) }, options.oidcDiscovery);
   }
 
   /**
-   * The registry is chosen when the module is defined, before `useFactory` has made the settings:
+   * `/auth/settings` is served too. The registry is chosen when the module is defined, before `useFactory` has made the settings:
    * settings that name a Redis (`config.redis`) need the Redis registry passed in as well, or the
    * start is refused with a message that says so (never an in-memory registry without a word).
    */
@@ -71,24 +76,38 @@ export class DuetModule {
   private static with(
     config: Provider,
     { authenticator, registry, ringTimer, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
+    oidcDiscovery?: OidcDiscovery,
   ): DynamicModule {
     return {
       module: DuetModule,
       global: true,
       imports: [...imports, SignalingModule.forRoot({ registry, ringTimer, imports: registryImports })],
+      controllers: [AuthSettingsController],
       providers: [
         config,
+        oidcDiscovery
+          ? { provide: OIDC_DISCOVERY, useValue: oidcDiscovery }
+          : { provide: OIDC_DISCOVERY, useFactory: discoveryOf, inject: [DUET_CONFIG] },
         authenticator
           ? { provide: ConnectionAuthenticator, useClass: authenticator }
-          : { provide: ConnectionAuthenticator, useFactory: (duet: DuetConfig) => builtInAuthenticator(duet.auth), inject: [DUET_CONFIG] },
+          : {
+              provide: ConnectionAuthenticator,
+              useFactory: (duet: DuetConfig, discovery: OidcDiscovery | null) => builtInAuthenticator(duet.auth, discovery),
+              inject: [DUET_CONFIG, OIDC_DISCOVERY],
+            },
         iceServerIssuer
           ? { provide: IceServerIssuer, useClass: iceServerIssuer }
           : { provide: IceServerIssuer, useFactory: (duet: DuetConfig) => new ConfiguredIceServerIssuer(duet.ice), inject: [DUET_CONFIG] },
         { provide: SignalingMetrics, useClass: metrics },
       ],
-      exports: [DUET_CONFIG, ConnectionAuthenticator, IceServerIssuer, SignalingMetrics, SignalingModule],
+      exports: [DUET_CONFIG, OIDC_DISCOVERY, ConnectionAuthenticator, IceServerIssuer, SignalingMetrics, SignalingModule],
     };
   }
+}
+
+/** The provider's discovery document with `AUTH_MODE=oidc` (fetched while the application starts), else null. */
+async function discoveryOf(config: DuetConfig): Promise<OidcDiscovery | null> {
+  return config.auth.mode === 'oidc' ? discoverOidc(config.auth.issuer) : null;
 }
 
 const REGISTRY_MATCHES_SETTINGS = Symbol('REGISTRY_MATCHES_SETTINGS');

@@ -1,4 +1,5 @@
 import { DuetConfig } from '@duet/server/config';
+import { OIDC_CALLBACK_PATH } from '@duet/shared/protocol';
 import { isIP } from 'node:net';
 import { lanNames } from './tls';
 
@@ -10,6 +11,13 @@ export function startupBanner(config: DuetConfig, port: number): string[] {
   const scheme = config.tls.mode === 'off' ? 'http' : 'https';
   const shown = config.host && config.host !== '::' && config.host !== '0.0.0.0' ? config.host : 'localhost';
   const lines = [`Duet is serving on ${scheme}://${shown}:${port} (signaling at /ws)`];
+  if (config.auth.mode === 'oidc') {
+    // What the provider's administrator must register, or sign-in fails there with a redirect_uri error.
+    const origin = config.publicOrigin ?? `${scheme}://${shown}:${port}`;
+    lines.push(
+      `Company sign-in at ${config.auth.issuer} as client ${config.auth.clientId}: register ${origin}${OIDC_CALLBACK_PATH} as its redirect URI and ${origin}/ as its post-logout redirect URI (set PUBLIC_URL to the address people open)`,
+    );
+  }
   if (config.redis !== undefined) {
     // Host and port only: the URL may carry a password.
     const { host } = new URL(config.redis.url);

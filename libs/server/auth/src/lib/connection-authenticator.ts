@@ -24,6 +24,14 @@ export interface Identity {
  */
 export abstract class ConnectionAuthenticator {
   abstract authenticate(request: IncomingMessage): Promise<Identity | undefined>;
+
+  /**
+   * Optional: verifies fresh credentials a logged-in client sends in-band (the `token` message),
+   * so its connection outlives the token that opened it without reconnecting. Resolve with the
+   * identity they establish, or `undefined` if they are not valid. An authenticator without it
+   * answers `token` with reason `unsupported`; its clients reconnect at expiry (close 4401).
+   */
+  renew?(token: string): Promise<Identity | undefined>;
 }
 
 /** Anyone at all: one frozen object shared by every anonymous connection. */

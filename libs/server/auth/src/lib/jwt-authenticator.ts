@@ -1,7 +1,7 @@
 import { ConfigError } from '@duet/server/config';
 import { isValidUsername } from '@duet/shared/protocol';
 import { Logger } from '@nestjs/common';
-import { createRemoteJWKSet, JWTVerifyGetKey, jwtVerify, JWTVerifyOptions } from 'jose';
+import { createRemoteJWKSet, JWTPayload, JWTVerifyGetKey, jwtVerify, JWTVerifyOptions } from 'jose';
 import { createPublicKey, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
@@ -16,7 +16,8 @@ export interface JwtAuthOptions {
   readonly jwksCooldownMs?: number;
   readonly issuer?: string;
   readonly audience?: string;
-  readonly usernameClaim: string;
+  /** The claim that holds the username, or several: the first that holds a valid one is taken. */
+  readonly usernameClaim: string | readonly string[];
 }
 
 /**
@@ -36,7 +37,8 @@ const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', '
  * (Keycloak, Entra ID, Okta, Auth0, Google...), the key is picked by the token's `kid` from the
  * provider's published set, which is refetched when an unknown `kid` appears (key rotation);
  * issuer and audience are then required. `exp` is required; `nbf`, `iss` and `aud` are checked
- * when present or configured. The username is the configured claim.
+ * when present or configured. The username is the configured claim (or the first of several that
+ * holds a valid name: AUTH_MODE=oidc). The same checks verify a token sent in-band (`renew`).
  */
 export class JwtAuthenticator extends ConnectionAuthenticator {
   private readonly logger = new Logger(JwtAuthenticator.name);
@@ -65,15 +67,23 @@ export class JwtAuthenticator extends ConnectionAuthenticator {
 
   async authenticate(request: IncomingMessage): Promise<Identity | undefined> {
     const token = bearerToken(request);
-    if (token === undefined) return undefined;
+    return token === undefined ? undefined : this.verify(token);
+  }
+
+  /** A fresh token for a connection that is open: the same checks as at the upgrade. */
+  override async renew(token: string): Promise<Identity | undefined> {
+    return this.verify(token);
+  }
+
+  private async verify(token: string): Promise<Identity | undefined> {
     try {
       const { payload } =
         this.key instanceof Uint8Array || this.key instanceof KeyObject
           ? await jwtVerify(token, this.key, this.verifyOptions)
           : await jwtVerify(token, this.key, this.verifyOptions);
-      const username = payload[this.options.usernameClaim];
-      if (!isValidUsername(username)) {
-        this.logger.warn(`token refused: claim ${this.options.usernameClaim} is not a valid username`);
+      const username = usernameOf(payload, this.options.usernameClaim);
+      if (username === undefined) {
+        this.logger.warn(`token refused: claim ${[this.options.usernameClaim].flat().join(' / ')} is not a valid username`);
         return undefined;
       }
       // `exp` is required above, so every JWT connection ends when its token does.
@@ -84,6 +94,19 @@ export class JwtAuthenticator extends ConnectionAuthenticator {
       return undefined;
     }
   }
+}
+
+/**
+ * The first of `claims` that holds a valid username. An `email` the provider says it has not
+ * verified (`email_verified: false`) is skipped: anyone could have typed it.
+ */
+function usernameOf(payload: JWTPayload, claims: string | readonly string[]): string | undefined {
+  for (const claim of [claims].flat()) {
+    if (claim === 'email' && payload['email_verified'] === false) continue;
+    const value = payload[claim];
+    if (isValidUsername(value)) return value;
+  }
+  return undefined;
 }
 
 function loadPublicKey(file: string | undefined): { key: KeyObject; algorithms: string[] } {

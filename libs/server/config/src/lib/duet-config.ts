@@ -22,6 +22,20 @@ export type AuthConfig =
       readonly audience: string | undefined;
       /** The claim that holds the username. */
       readonly usernameClaim: string;
+    }
+  | {
+      /** Company sign-in: the web app signs people in at an OpenID provider and sends its ID tokens. */
+      readonly mode: 'oidc';
+      /** The provider (`iss` of its tokens); its discovery document is fetched at start-up. */
+      readonly issuer: string;
+      /** Duet's client id at the provider: the ID tokens' audience. */
+      readonly clientId: string;
+      /** Space-separated, with `openid`; what the web app asks for. */
+      readonly scopes: string;
+      /** The claim that holds the username; undefined: the first of preferred_username, email, sub that is a valid name. */
+      readonly usernameClaim: string | undefined;
+      /** Least time between JWKS fetches; not an environment variable (30 s), shortened by tests. */
+      readonly jwksCooldownMs?: number;
     };
 
 /** Bounds on what one client, or all of them, may cost. Every one has a finite default. */

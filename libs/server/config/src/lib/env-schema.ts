@@ -84,6 +84,30 @@ const redisUrl = z
     }
   }, 'must be a redis:// or rediss:// URL with a host, e.g. redis://127.0.0.1:6379')
   .optional();
+/**
+ * Keys or documents fetched in the clear could be forged on the way, except over loopback. zod runs
+ * this even after the URL check failed: a string that is no URL is left to that check's message.
+ */
+function isHttpsOrLoopback(text: string): boolean {
+  if (!URL.canParse(text)) return true;
+  const url = new URL(text);
+  return url.protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+/** Where signing keys come from: https, or plain http on loopback. */
+const keysUrl = (notAUrl: string) =>
+  z
+    .url({ protocol: /^https?$/, error: notAUrl })
+    .refine(isHttpsOrLoopback, { error: 'must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way' })
+    .optional();
+
+/** An OpenID provider's scopes, space-separated; `openid` is what makes it OpenID Connect. */
+const oidcScopes = z
+  .string()
+  .trim()
+  .refine((scopes) => scopes.split(/\s+/).includes('openid'), 'must contain "openid" (space-separated scopes, e.g. "openid profile email")')
+  .optional()
+  .transform((scopes) => scopes ?? 'openid profile email offline_access');
 const SECOND = 1_000;
 
 /** Variable name -> rule; the default is the value used when the variable is unset. */
@@ -113,18 +137,18 @@ export const EnvSchema = z.object({
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
-  AUTH_MODE: z.enum(['none', 'jwt']).optional().transform((mode) => mode ?? 'none'),
+  AUTH_MODE: z.enum(['none', 'jwt', 'oidc'], { error: 'must be "none", "jwt" or "oidc"' }).optional().transform((mode) => mode ?? 'none'),
   AUTH_JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   AUTH_JWT_PUBLIC_KEY_FILE: text,
-  AUTH_JWT_JWKS_URL: z
-    .url({ protocol: /^https?$/, error: 'must be an https:// URL of a JWKS (e.g. https://idp.example.com/.well-known/jwks.json)' })
-    .refine((url) => new URL(url).protocol === 'https:' || ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname), {
-      error: 'must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way',
-    })
-    .optional(),
+  AUTH_JWT_JWKS_URL: keysUrl('must be an https:// URL of a JWKS (e.g. https://idp.example.com/.well-known/jwks.json)'),
   AUTH_JWT_ISSUER: text,
   AUTH_JWT_AUDIENCE: text,
   AUTH_JWT_USERNAME_CLAIM: text,
+  // Company sign-in (AUTH_MODE=oidc): the provider's keys and endpoints come from its discovery document.
+  OIDC_ISSUER: keysUrl('must be the https:// URL of your OpenID provider (e.g. https://login.example.com/realms/acme)'),
+  OIDC_CLIENT_ID: text,
+  OIDC_SCOPES: oidcScopes,
+  OIDC_USERNAME_CLAIM: text,
   // 64 KiB: a video SDP is a few kB. ws's own default (100 MiB) would let one client pin memory.
   WS_MAX_PAYLOAD: integer(1_024, 1_048_576, 65_536),
   // A call's setup is a few dozen messages, most in the first second.

@@ -1,5 +1,6 @@
 import { ConfigError } from './duet-config';
 import { loadConfig } from './load-config';
+import { describeSettings, ignoredSettings } from './settings-report';
 
 describe(loadConfig.name, () => {
   it('uses the documented defaults when nothing is set', () => {
@@ -95,6 +96,57 @@ describe(loadConfig.name, () => {
     expect(() =>
       loadConfig({ AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWT_PUBLIC_KEY_FILE: '/k.pem' }),
     ).toThrow(ConfigError);
+  });
+
+  describe('company sign-in (AUTH_MODE=oidc)', () => {
+    const oidc = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://login.example.com/realms/acme', OIDC_CLIENT_ID: 'duet' };
+    const problem = (env: NodeJS.ProcessEnv) => {
+      try {
+        loadConfig(env);
+        return 'accepted';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+
+    it('reads the issuer and client id, with default scopes and the username claim chain', () => {
+      expect(loadConfig(oidc).auth).toEqual({
+        mode: 'oidc',
+        issuer: 'https://login.example.com/realms/acme',
+        clientId: 'duet',
+        scopes: 'openid profile email offline_access',
+        usernameClaim: undefined,
+      });
+      expect(loadConfig({ ...oidc, OIDC_SCOPES: 'openid email', OIDC_USERNAME_CLAIM: 'upn' }).auth).toMatchObject({ scopes: 'openid email', usernameClaim: 'upn' });
+    });
+
+    it('allows a plain http issuer on loopback only', () => {
+      expect(problem({ ...oidc, OIDC_ISSUER: 'http://127.0.0.1:9000' })).toBe('accepted');
+      expect(problem({ ...oidc, OIDC_ISSUER: 'http://localhost:9000/oidc' })).toBe('accepted');
+      expect(problem({ ...oidc, OIDC_ISSUER: 'http://login.example.com' })).toBe(
+        'Invalid OIDC_ISSUER="http://login.example.com": must be https:// (plain http only on loopback): keys fetched in the clear could be forged on the way',
+      );
+    });
+
+    it('refuses each bad or missing setting in one line naming its variable', () => {
+      expect(problem({ AUTH_MODE: 'oidc', OIDC_CLIENT_ID: 'duet' })).toMatch(/^Invalid OIDC_ISSUER: AUTH_MODE="oidc" needs it/);
+      expect(problem({ AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://login.example.com' })).toMatch(/^Invalid OIDC_CLIENT_ID: AUTH_MODE="oidc" needs it/);
+      expect(problem({ ...oidc, OIDC_ISSUER: 'login.example.com' })).toMatch(/^Invalid OIDC_ISSUER="login.example.com": must be the https:\/\/ URL/);
+      // Not a URL at all: the same kind of line, never a TypeError from deeper down.
+      expect(problem({ AUTH_MODE: 'jwt', AUTH_JWT_JWKS_URL: 'keys.json' })).toMatch(/^Invalid AUTH_JWT_JWKS_URL="keys.json": must be an https:\/\/ URL/);
+      expect(problem({ ...oidc, OIDC_SCOPES: 'profile email' })).toBe('Invalid OIDC_SCOPES="profile email": must contain "openid" (space-separated scopes, e.g. "openid profile email")');
+      expect(problem({ AUTH_MODE: 'sso' })).toBe('Invalid AUTH_MODE="sso": must be "none", "jwt" or "oidc"');
+      for (const message of [problem({ AUTH_MODE: 'oidc' }), problem({ ...oidc, OIDC_SCOPES: 'email' })]) expect(message).not.toContain('\n');
+    });
+
+    it('reports the mode in the settings line, and warns about settings of another mode', () => {
+      const config = loadConfig(oidc);
+      expect(describeSettings(config, 'in-memory')).toContain('auth oidc (issuer https://login.example.com/realms/acme, client duet)');
+      expect(ignoredSettings({ ...oidc, AUTH_JWT_SECRET: 'x' }, config)).toEqual(['AUTH_JWT_SECRET is set but AUTH_MODE is "oidc": the OIDC_* settings apply.']);
+      expect(ignoredSettings({ OIDC_ISSUER: 'https://x', OIDC_CLIENT_ID: 'duet' }, loadConfig({}))).toEqual([
+        'OIDC_ISSUER, OIDC_CLIENT_ID are set but AUTH_MODE is "none". Set AUTH_MODE=oidc for company sign-in.',
+      ]);
+    });
   });
 
   describe('ICE servers, checked as a browser would before any call fails on them', () => {

@@ -96,6 +96,7 @@ function tlsConfig(vars: Env): TlsConfig {
 
 function authConfig(vars: Env): AuthConfig {
   if (vars.AUTH_MODE === 'none') return { mode: 'none' };
+  if (vars.AUTH_MODE === 'oidc') return oidcConfig(vars);
   const keys = [vars.AUTH_JWT_SECRET, vars.AUTH_JWT_PUBLIC_KEY_FILE, vars.AUTH_JWT_JWKS_URL].filter((key) => key !== undefined);
   if (keys.length !== 1) {
     throw new ConfigError(
@@ -116,5 +117,21 @@ function authConfig(vars: Env): AuthConfig {
     issuer: vars.AUTH_JWT_ISSUER,
     audience: vars.AUTH_JWT_AUDIENCE,
     usernameClaim: vars.AUTH_JWT_USERNAME_CLAIM ?? 'sub',
+  };
+}
+
+function oidcConfig(vars: Env): AuthConfig {
+  if (vars.OIDC_ISSUER === undefined) {
+    throw new ConfigError('Invalid OIDC_ISSUER: AUTH_MODE="oidc" needs it (your OpenID provider, e.g. https://login.example.com/realms/acme)');
+  }
+  if (vars.OIDC_CLIENT_ID === undefined) {
+    throw new ConfigError('Invalid OIDC_CLIENT_ID: AUTH_MODE="oidc" needs it (the client id Duet is registered under at your provider)');
+  }
+  return {
+    mode: 'oidc',
+    issuer: vars.OIDC_ISSUER,
+    clientId: vars.OIDC_CLIENT_ID,
+    scopes: vars.OIDC_SCOPES,
+    usernameClaim: vars.OIDC_USERNAME_CLAIM,
   };
 }

@@ -8,7 +8,9 @@ export function describeSettings(config: DuetConfig, registry: string): string {
   const auth =
     config.auth.mode === 'none'
       ? 'none'
-      : `jwt (${config.auth.jwksUrl ? `JWKS ${config.auth.jwksUrl}` : config.auth.publicKeyFile ? 'public key file' : 'shared secret'})`;
+      : config.auth.mode === 'oidc'
+        ? `oidc (issuer ${config.auth.issuer}, client ${config.auth.clientId})`
+        : `jwt (${config.auth.jwksUrl ? `JWKS ${config.auth.jwksUrl}` : config.auth.publicKeyFile ? 'public key file' : 'shared secret'})`;
   const turn = config.ice.turn ? `on (${config.ice.turn.urls.join(', ')}, ttl ${config.ice.turn.ttlSeconds} s)` : 'off';
   const proxy = config.trustProxy.mode === 'off' ? 'off' : config.trustProxy.mode === 'hops' ? `${config.trustProxy.hops} hop(s)` : config.trustProxy.addresses.join(', ');
   return [
@@ -30,9 +32,15 @@ export function ignoredSettings(env: NodeJS.ProcessEnv, config: DuetConfig): str
   const set = (name: string) => env[name] !== undefined && env[name] !== '';
   const warnings: string[] = [];
   const jwtOnly = ['AUTH_JWT_SECRET', 'AUTH_JWT_PUBLIC_KEY_FILE', 'AUTH_JWT_JWKS_URL', 'AUTH_JWT_ISSUER', 'AUTH_JWT_AUDIENCE', 'AUTH_JWT_USERNAME_CLAIM'];
-  const ignoredJwt = config.auth.mode === 'none' ? jwtOnly.filter(set) : [];
+  const ignoredJwt = config.auth.mode !== 'jwt' ? jwtOnly.filter(set) : [];
   if (ignoredJwt.length > 0) {
-    warnings.push(`${ignoredJwt.join(', ')} ${ignoredJwt.length > 1 ? 'are' : 'is'} set but AUTH_MODE is "none": anyone may connect. Set AUTH_MODE=jwt to require tokens.`);
+    const why = config.auth.mode === 'none' ? 'anyone may connect. Set AUTH_MODE=jwt to require tokens.' : 'the OIDC_* settings apply.';
+    warnings.push(`${ignoredJwt.join(', ')} ${ignoredJwt.length > 1 ? 'are' : 'is'} set but AUTH_MODE is "${config.auth.mode}": ${why}`);
+  }
+  const oidcOnly = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_SCOPES', 'OIDC_USERNAME_CLAIM'];
+  const ignoredOidc = config.auth.mode !== 'oidc' ? oidcOnly.filter(set) : [];
+  if (ignoredOidc.length > 0) {
+    warnings.push(`${ignoredOidc.join(', ')} ${ignoredOidc.length > 1 ? 'are' : 'is'} set but AUTH_MODE is "${config.auth.mode}". Set AUTH_MODE=oidc for company sign-in.`);
   }
   if (set('TURN_TTL_SECONDS') && config.ice.turn === undefined) warnings.push('TURN_TTL_SECONDS is set without TURN_SECRET and TURN_URLS: no TURN credentials are issued.');
   if (config.trustProxy.mode !== 'off' && config.publicOrigin === undefined) {

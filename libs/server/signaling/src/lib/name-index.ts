@@ -13,9 +13,9 @@ const emptyNode = (): Node => ({ name: undefined, letters: [], next: [] });
 /**
  * Names by their lower-case key, for "starts with" lookups whose cost is bounded by how many names
  * are asked for, never by how many are indexed (a sorted array would move every later key on each
- * insert). A trie: adding or removing a name touches at most its 32 letters, and since empty
+ * insert). A trie: adding or removing a name touches at most its 64 letters, and since empty
  * branches are pruned, every branch a search walks ends in a name, so collecting `limit` names
- * visits at most `limit` × 32 nodes.
+ * visits at most `limit` × 64 nodes.
  */
 export class NameIndex {
   private readonly root = emptyNode();

@@ -160,6 +160,23 @@ describe(Session.name, () => {
       expect(expired).toHaveBeenCalledTimes(1);
     });
 
+    it('moves the end to the expiry of renewed credentials, and takes none once the socket is gone', () => {
+      const session = new Session({ readyState: WebSocket.OPEN } as unknown as WebSocket, { username: 'alice', expiresAt: 1_060_000 });
+      const expired = jest.fn();
+      session.endWhenCredentialsExpire(expired);
+      jest.advanceTimersByTime(50_000);
+      expect(session.renewCredentials({ username: 'alice', expiresAt: 1_120_000 })).toBe(true);
+      expect(session.identity.expiresAt).toBe(1_120_000);
+      jest.advanceTimersByTime(10_000);
+      expect(expired).not.toHaveBeenCalled();
+      jest.advanceTimersByTime(60_000);
+      expect(expired).toHaveBeenCalledTimes(1);
+      session.dispose();
+      expect(session.renewCredentials({ username: 'alice', expiresAt: 1_500_000 })).toBe(false);
+      expect(session.identity.expiresAt).toBe(1_120_000);
+      expect(jest.getTimerCount()).toBe(0);
+    });
+
     it('waits in steps past the longest timer, and never for identities that do not expire', () => {
       const far = new Session({} as WebSocket, { expiresAt: 1_000_000 + 30 * 24 * 3_600_000 });
       const forever = new Session({} as WebSocket, {});

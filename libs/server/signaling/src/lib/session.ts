@@ -2,14 +2,13 @@ import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
 import { timingSafeEqual } from 'node:crypto';
 import { WebSocket } from 'ws';
+import { CredentialsExpiry } from './credentials-expiry';
 import { ClientConnection, MessageSink } from './message-sink';
 import { ParkedMessages } from './parked-messages';
 import { randomToken } from './random-token';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { closeOnPurpose } from './transport/close-intent';
 import { tcpStreamOf } from './transport/tcp-stream';
-
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** One message's work: done when it returns, or when the promise it returns settles. */
 type Task = () => void | Promise<void>;
@@ -44,7 +43,7 @@ export class Session implements MessageSink, ClientConnection {
   private parked: ParkedMessages | undefined;
   private retired = false;
   private loginDeadline: ReturnType<typeof setTimeout> | undefined;
-  private credentialsExpiry: ReturnType<typeof setTimeout> | undefined;
+  private readonly credentialsExpiry = new CredentialsExpiry();
   private resumeWindow: ReturnType<typeof setTimeout> | undefined;
   private repeating: ReturnType<typeof setInterval> | undefined;
   private running = false;
@@ -56,10 +55,15 @@ export class Session implements MessageSink, ClientConnection {
   constructor(
     private readonly socket: WebSocket,
     /** Who authenticated at the upgrade; `identity.username` is the only name it may take. */
-    readonly identity: Identity = {},
+    private credentials: Identity = {},
     /** The client's address as the connection caps count it (never logged). */
     readonly address = '',
   ) {}
+
+  /** Who authenticated: at the upgrade, or by the last accepted `token` (the same user). */
+  get identity(): Identity {
+    return this.credentials;
+  }
 
   /** What registries may do with this sink beyond delivering (see `MessageSink.connection`). */
   get connection(): ClientConnection {
@@ -90,20 +94,19 @@ export class Session implements MessageSink, ClientConnection {
     this.loginDeadline.unref();
   }
 
-  /**
-   * Runs `onExpiry` when the identity's credentials expire, if they do: a connection must not
-   * outlive the token that opened it.
-   */
+  /** Runs `onExpiry` when the credentials expire, if they do: a connection must not outlive its token. */
   endWhenCredentialsExpire(onExpiry: () => void): void {
-    const expiresAt = this.identity.expiresAt;
-    if (expiresAt === undefined) return;
-    // Timers take at most 2^31-1 ms (~24.8 days); a longer wait is taken in steps.
-    const wait = Math.min(Math.max(0, expiresAt - Date.now()), MAX_TIMER_MS);
-    this.credentialsExpiry = setTimeout(() => {
-      if (Date.now() >= expiresAt) onExpiry();
-      else this.endWhenCredentialsExpire(onExpiry);
-    }, wait);
-    this.credentialsExpiry.unref();
+    this.credentialsExpiry.start(this.credentials.expiresAt, onExpiry);
+  }
+
+  /**
+   * Fresh credentials of the same user (the `token` message): the connection now ends at their
+   * expiry instead of the old one's. Ignored (false) once the socket is gone.
+   */
+  renewCredentials(identity: Identity): boolean {
+    if (!this.credentialsExpiry.move(identity.expiresAt)) return false;
+    this.credentials = identity;
+    return true;
   }
 
   /** Runs `task` every `ms` while the session lives (one such task per session). */
@@ -116,8 +119,7 @@ export class Session implements MessageSink, ClientConnection {
   /** The socket is gone: its deadlines may not fire. Idempotent. */
   dispose(): void {
     this.cancelLoginDeadline();
-    clearTimeout(this.credentialsExpiry);
-    this.credentialsExpiry = undefined;
+    this.credentialsExpiry.stop();
     clearInterval(this.repeating);
     this.repeating = undefined;
   }

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { deferred } from '../testing/deferred';
+import { CredentialsService } from './credentials.service';
 import { Session } from './session';
 import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingGateway } from './signaling.gateway';
@@ -21,6 +22,8 @@ const guard = {
   identityOf: (req: IncomingMessage | undefined) => (req === request ? {} : undefined),
   addressOf: () => '127.0.0.1',
 } as unknown as UpgradeGuard;
+/** No test here sends `token`. */
+const credentials = {} as CredentialsService;
 
 /** Behaves like a `ws` socket where the gateway can tell: `close()` and `terminate()` emit `'close'`. */
 class FakeSocket extends EventEmitter {
@@ -71,7 +74,7 @@ describe(SignalingGateway.name, () => {
         offered.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
     const { ws } = connect(gateway);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
@@ -94,7 +97,7 @@ describe(SignalingGateway.name, () => {
         closed.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
     jest.spyOn(gateway['logger'], 'error').mockImplementation(() => undefined);
     const { fake, ws } = connect(gateway);
     gateway.relayCandidate(ws, { type: 'candidate', candidate: { candidate: '' }, otherUsername: 'bob' });
@@ -115,7 +118,7 @@ describe(SignalingGateway.name, () => {
       }),
       close: jest.fn(async () => closed.resolve()),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
     jest.spyOn(gateway['logger'], 'warn').mockImplementation(() => undefined);
     const { fake, ws } = connect(gateway);
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
@@ -145,7 +148,7 @@ describe(SignalingGateway.name, () => {
         if (calls.length === 3) disconnected.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
     const first = connect(gateway);
     gateway.login(first.ws, { type: 'login', username: 'alice' });
     first.fake.close(1006);
@@ -159,7 +162,7 @@ describe(SignalingGateway.name, () => {
 
   it('terminates a socket whose upgrade never passed the guard, without a session', () => {
     const service = { login: jest.fn(), disconnect: jest.fn() } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
     const { fake, ws } = connect(gateway, {} as IncomingMessage);
     expect(fake.readyState).toBe(WebSocket.CLOSED);
     gateway.login(ws, { type: 'login', username: 'alice' });
@@ -168,15 +171,19 @@ describe(SignalingGateway.name, () => {
 
   it('is the endpoint the adapter routes to directly: it owns its sockets and lists every handler', () => {
     const service = { offer: jest.fn() } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+    const renewing = { renew: jest.fn() } as unknown as CredentialsService;
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, renewing);
     const { ws } = connect(gateway);
     expect(gateway.owns(ws)).toBe(true);
     expect(gateway.owns(new FakeSocket() as unknown as WebSocket)).toBe(false);
     const routes = gateway.directRoutes();
-    expect([...routes.keys()].sort()).toEqual(['answer', 'candidate', 'close', 'decline', 'login', 'offer', PROTOCOL_VIOLATION, 'search']);
+    expect([...routes.keys()].sort()).toEqual(['answer', 'candidate', 'close', 'decline', 'login', 'offer', PROTOCOL_VIOLATION, 'search', 'token']);
     const offer = { type: 'offer', otherUsername: 'bob' };
     routes.get('offer')?.(ws, offer);
     expect(service.offer).toHaveBeenCalledWith(expect.any(Session), offer);
+    const token = { type: 'token', token: 'a.b.c' };
+    routes.get('token')?.(ws, token);
+    expect(renewing.renew).toHaveBeenCalledWith(expect.any(Session), token);
     // The adapter binds no Nest disconnect event to the sockets it owns: a `handleDisconnect` here would never run.
     expect('handleDisconnect' in gateway).toBe(false);
   });
@@ -193,14 +200,14 @@ describe(SignalingGateway.name, () => {
     } as unknown as SignalingService;
 
     it('closes a socket that has not logged in in time with 1008', () => {
-      const { fake } = connect(new SignalingGateway(service, guard, new NoSignalingMetrics(), options));
+      const { fake } = connect(new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials));
       jest.advanceTimersByTime(limits.loginTimeoutMs);
       expect(fake.closedWith).toBe(CLOSE_POLICY_VIOLATION);
       expect(jest.getTimerCount()).toBe(0);
     });
 
     it('is lifted by a login', async () => {
-      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
       const { fake, ws } = connect(gateway);
       gateway.login(ws, { type: 'login', username: 'alice' });
       await jest.advanceTimersByTimeAsync(0);
@@ -210,7 +217,7 @@ describe(SignalingGateway.name, () => {
     });
 
     it('is lifted when the socket closes first', () => {
-      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options);
+      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
       connect(gateway).fake.close(1000);
       connect(gateway).fake.close(1006);
       expect(jest.getTimerCount()).toBe(0);

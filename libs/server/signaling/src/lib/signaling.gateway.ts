@@ -7,11 +7,13 @@ import {
   OfferMessage,
   ProtocolViolation,
   SearchMessage,
+  TokenMessage,
 } from '@duet/shared/protocol';
 import { Inject, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
+import { CredentialsService } from './credentials.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
 import { SignalingMetrics } from './signaling-metrics';
@@ -40,6 +42,7 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
     private readonly guard: UpgradeGuard,
     private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
+    private readonly credentials: CredentialsService,
   ) {}
 
   handleConnection(socket: WebSocket, request?: IncomingMessage): void {
@@ -108,6 +111,11 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
   @SubscribeMessage('search')
   search(socket: WebSocket, message: SearchMessage): void {
     this.dispatch(socket, 'search', (session) => this.signaling.search(session, message));
+  }
+
+  @SubscribeMessage('token')
+  renewCredentials(socket: WebSocket, message: TokenMessage): void {
+    this.dispatch(socket, 'token', (session) => this.credentials.renew(session, message));
   }
 
   @SubscribeMessage(PROTOCOL_VIOLATION)

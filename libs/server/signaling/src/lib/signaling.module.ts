@@ -1,6 +1,7 @@
 import { DUET_CONFIG, DuetConfig } from '@duet/server/config';
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
 import { AdmissionController } from './admission.controller';
+import { CredentialsService } from './credentials.service';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
@@ -39,6 +40,7 @@ export class SignalingModule {
         PresenceService,
         ResumeService,
         SignalingService,
+        CredentialsService,
         UpgradeGuard,
         SignalingGateway,
         // How the ws adapter reaches the gateway without importing it.

@@ -1,34 +1,17 @@
-import { Identity } from '@duet/server/auth';
 import { loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer } from '@duet/server/ice';
-import { ServerMessage } from '@duet/shared/protocol';
 import { Logger } from '@nestjs/common';
-import { WebSocket } from 'ws';
+import { fakeSession } from '../testing/fake-session';
 import { InspectableRegistry } from '../testing/inspectable-registry';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
 import { LocalRingTimer } from './ring-timer';
-import { Session } from './session';
 import { SignalingOptions } from './signaling-options';
 import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { RegistryUnavailableError } from './user-registry.service';
 
-/** A session whose socket records what it is sent: the only fake here. */
-function fakeSession(identity: Identity = {}, address = '') {
-  const sent: ServerMessage[] = [];
-  const socket: { readyState: number; bufferedAmount: number; send: (frame: string) => void; terminate: jest.Mock } = {
-    readyState: WebSocket.OPEN,
-    /** What the client has not read yet; a test raises it to play a stalled reader. */
-    bufferedAmount: 0,
-    send: (frame: string) => sent.push(JSON.parse(frame)),
-    terminate: jest.fn(() => {
-      socket.readyState = WebSocket.CLOSED;
-    }),
-  };
-  return { session: new Session(socket as unknown as WebSocket, identity, address), sent, socket };
-}
 type Client = ReturnType<typeof fakeSession>;
 
 const OFFER = { type: 'offer', sdp: 'v=0' } as const;
@@ -238,6 +221,24 @@ describe(SignalingService.name, () => {
     ]);
     await service.login(session, { type: 'login', username: 'alice' });
     expect(sent[1]).toMatchObject({ type: 'login', success: true, username: 'alice' });
+  });
+
+  it('logs a name-less login in as the name its credentials carry, and refuses one without such credentials', async () => {
+    const named = fakeSession({ username: 'alice@contoso.com' });
+    await service.login(named.session, { type: 'login' });
+    expect(named.sent[0]).toMatchObject({ type: 'login', success: true, username: 'alice@contoso.com' });
+    expect(registry.inspect().users).toEqual(['alice@contoso.com']);
+    const anonymous = fakeSession();
+    await service.login(anonymous.session, { type: 'login' });
+    expect(anonymous.sent).toEqual([
+      {
+        type: 'login',
+        success: false,
+        reason: 'invalid',
+        message: expect.stringMatching(/^username: required, as this connection's credentials name no user; it must be 1-64 characters/),
+      },
+    ]);
+    expect(anonymous.session.username).toBeUndefined();
   });
 
   it('ends a call nobody answers and tells both sides it timed out', async () => {

@@ -9,6 +9,7 @@ import {
   ProtocolViolation,
   SEARCH_LIMIT,
   SearchMessage,
+  USERNAME_RULE,
   usernameKey,
 } from '@duet/shared/protocol';
 import { IceServerIssuer } from '@duet/server/ice';
@@ -60,11 +61,17 @@ export class SignalingService {
     });
   }
 
-  async login(session: Session, { username, resume, resumeToken, call }: LoginMessage): Promise<void> {
+  async login(session: Session, { username: asked, resume, resumeToken, call }: LoginMessage): Promise<void> {
     if (session.username !== undefined) {
       return this.replies.refuse(session, 'already-logged-in', `already logged in as ${session.username}`, 'login');
     }
     const allowed = session.identity.username;
+    // Credentials that name the user make the name optional: the client need not know it.
+    const username = asked ?? allowed;
+    if (username === undefined) {
+      const message = `username: required, as this connection's credentials name no user; it ${USERNAME_RULE}`;
+      return session.send({ type: 'login', success: false, reason: 'invalid', message });
+    }
     if (allowed !== undefined && usernameKey(allowed) !== usernameKey(username)) {
       return session.send({
         type: 'login',

@@ -31,16 +31,25 @@ const CONTENT_SECURITY_POLICY = {
   },
 };
 
+export interface SecurityHeadersOptions {
+  /**
+   * Origins the app may fetch besides its own (`connect-src`): with company sign-in, the OpenID
+   * provider's (discovery, token, userinfo and revocation endpoints). Default: none.
+   */
+  readonly connectOrigins?: readonly string[];
+}
+
 /**
  * HTTP security headers for everything the server answers (helmet): the CSP above, no framing
  * (also as `X-Frame-Options` for old browsers), `nosniff`, no referrer, no `X-Powered-By`, and a
  * Permissions-Policy that grants camera, microphone and screen capture to this origin only.
  * HSTS is left to whoever terminates TLS: over plain http on a LAN it would do harm.
  */
-export function securityHeaders(): HttpMiddleware[] {
+export function securityHeaders({ connectOrigins = [] }: SecurityHeadersOptions = {}): HttpMiddleware[] {
+  const directives = { ...CONTENT_SECURITY_POLICY.directives, connectSrc: ["'self'", ...connectOrigins] };
   return [
     helmet({
-      contentSecurityPolicy: CONTENT_SECURITY_POLICY,
+      contentSecurityPolicy: { ...CONTENT_SECURITY_POLICY, directives },
       frameguard: { action: 'deny' },
       referrerPolicy: { policy: 'no-referrer' },
       strictTransportSecurity: false,

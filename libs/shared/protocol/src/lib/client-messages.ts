@@ -47,7 +47,11 @@ export const CallClaimSchema = z.object({
 
 export const LoginMessageSchema = z.object({
   type: z.literal('login'),
-  username: UsernameSchema,
+  /**
+   * Optional only on a connection whose credentials name the user (JWT, company sign-in): it then
+   * logs in as that name. Without such credentials the server refuses a name-less login as invalid.
+   */
+  username: z.optional(UsernameSchema),
   /**
    * The client can resume (it keeps the reply's `resumeToken` and logs in with it after a drop):
    * only then does the server hold its session when the socket drops. Without it (the tutorial's
@@ -111,8 +115,20 @@ export const SearchMessageSchema = z.object({
     .string()
     .check(
       z.maxLength(USERNAME_MAX_LENGTH),
-      z.regex(/^[A-Za-z0-9._-]*$/, 'may hold only what names hold: letters, digits, ".", "_" or "-"'),
+      z.regex(/^[A-Za-z0-9._@-]*$/, 'may hold only what names hold: letters, digits, ".", "_", "-" or "@"'),
     ),
+});
+
+/** A JWT is a few hundred bytes to a few kB (an ID token with groups); this bounds the rest. */
+export const TOKEN_MAX_LENGTH = 16_384;
+
+/**
+ * Fresh credentials for this connection (after login), verified like the upgrade's: they must
+ * name the same user. The socket then ends at their expiry instead of the old one's.
+ */
+export const TokenMessageSchema = z.object({
+  type: z.literal('token'),
+  token: z.string().check(z.minLength(1), z.maxLength(TOKEN_MAX_LENGTH)),
 });
 
 /** Every message a client may send. Unknown fields are dropped, never relayed. */
@@ -124,6 +140,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   CloseMessageSchema,
   DeclineMessageSchema,
   SearchMessageSchema,
+  TokenMessageSchema,
 ]);
 
 export type OfferDescription = z.infer<typeof OfferDescriptionSchema>;
@@ -138,6 +155,7 @@ export type CandidateMessage = z.infer<typeof CandidateMessageSchema>;
 export type CloseMessage = z.infer<typeof CloseMessageSchema>;
 export type DeclineMessage = z.infer<typeof DeclineMessageSchema>;
 export type SearchMessage = z.infer<typeof SearchMessageSchema>;
+export type TokenMessage = z.infer<typeof TokenMessageSchema>;
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
@@ -149,4 +167,5 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'close',
   'decline',
   'search',
+  'token',
 ];

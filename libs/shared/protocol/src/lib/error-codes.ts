@@ -30,6 +30,14 @@ export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const LoginFailureReasonSchema = z.enum(['taken', 'invalid', 'forbidden', 'unavailable']);
 export type LoginFailureReason = z.infer<typeof LoginFailureReasonSchema>;
 
+/**
+ * Why a `token` was refused: it did not verify or has expired (`invalid`), it names another user
+ * (`forbidden`), or this server's authenticator cannot take credentials in-band (`unsupported`:
+ * open mode, or an authenticator of the embedding application's own).
+ */
+export const TokenFailureReasonSchema = z.enum(['invalid', 'forbidden', 'unsupported']);
+export type TokenFailureReason = z.infer<typeof TokenFailureReasonSchema>;
+
 /** Why a call ended, as carried by `close`: hung up, connection lost, or nobody answered in time. */
 export const CloseReasonSchema = z.enum(['hangup', 'disconnected', 'timeout']);
 export type CloseReason = z.infer<typeof CloseReasonSchema>;

@@ -36,23 +36,30 @@ describe(parseClientFrame.name, () => {
     ['a numeric type', '{"type":7}', 'invalid-message'],
     ['an unknown type', '{"type":"hello"}', 'unknown-type'],
     ['a prototype key as type', '{"type":"__proto__"}', 'unknown-type'],
-    ['a login without a name', '{"type":"login"}', 'invalid-message'],
     ['a login with an odd name', '{"type":"login","username":"a b"}', 'invalid-message'],
-    ['a login with an overlong name', `{"type":"login","username":"${'a'.repeat(33)}"}`, 'invalid-message'],
+    ['a login with an overlong name', `{"type":"login","username":"${'a'.repeat(65)}"}`, 'invalid-message'],
     ['an offer without a target', `{"type":"offer","offer":{"type":"offer","sdp":""}}`, 'invalid-message'],
     ['an offer whose SDP is an answer', `{"type":"offer","offer":{"type":"answer","sdp":""},"otherUsername":"b"}`, 'invalid-message'],
     ['a candidate that is a string', `{"type":"candidate","candidate":"x","otherUsername":"b"}`, 'invalid-message'],
     ['a search without a prefix', '{"type":"search"}', 'invalid-message'],
     ['a search for what no name holds', '{"type":"search","prefix":"a b"}', 'invalid-message'],
-    ['a search longer than any name', `{"type":"search","prefix":"${'a'.repeat(33)}"}`, 'invalid-message'],
+    ['a token that is empty', '{"type":"token","token":""}', 'invalid-message'],
+    ['a token over 16 KiB', `{"type":"token","token":"${'t'.repeat(16_385)}"}`, 'invalid-message'],
+    ['a search longer than any name', `{"type":"search","prefix":"${'a'.repeat(65)}"}`, 'invalid-message'],
   ] as const)('rejects %s with code %s', (_label, frame, code) => {
     const result = parseClientFrame(frame);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.violation.code).toBe(code);
   });
 
+  it('accepts a name-less login (the credentials name the user) and a token of up to 16 KiB', () => {
+    expect(parseClientFrame('{"type":"login"}')).toEqual({ ok: true, message: { type: 'login' } });
+    const token = 't'.repeat(16_384);
+    expect(parseClientFrame(JSON.stringify({ type: 'token', token }))).toEqual({ ok: true, message: { type: 'token', token } });
+  });
+
   it('accepts a search for the start of a name, or for nothing (the first names)', () => {
-    for (const prefix of ['Al', '', 'a.b_c-9']) {
+    for (const prefix of ['Al', '', 'a.b_c-9', 'alice@con']) {
       expect(parseClientFrame(JSON.stringify({ type: 'search', prefix }))).toEqual({ ok: true, message: { type: 'search', prefix } });
     }
   });
@@ -67,7 +74,7 @@ describe(parseClientFrame.name, () => {
   // replies); clients may show these, so they stay word for word.
   it.each([
     ['{"type":"login","username":null}', 'username: Invalid input: expected string, received null'],
-    ['{"type":"login","username":"a b"}', 'username: must be 1-32 characters: letters, digits, ".", "_" or "-", starting with a letter or digit'],
+    ['{"type":"login","username":"a b"}', 'username: must be 1-64 characters: letters, digits, ".", "_", "-" or "@", starting with a letter or digit'],
     ['{"type":"offer","offer":{"type":"answer","sdp":""},"otherUsername":"b"}', 'offer.type: Invalid input: expected "offer"'],
     [`{"type":"offer","offer":{"type":"offer","sdp":"${'s'.repeat(32_769)}"},"otherUsername":"b"}`, 'offer.sdp: Too big: expected string to have <=32768 characters'],
     ['{"type":"close","otherUsername":""}', 'otherUsername: Too small: expected string to have >=1 characters'],

@@ -7,7 +7,7 @@ import {
   CallIdSchema,
   RejoinKeySchema,
 } from './client-messages';
-import { CloseReasonSchema, ErrorCodeSchema, LoginFailureReasonSchema } from './error-codes';
+import { CloseReasonSchema, ErrorCodeSchema, LoginFailureReasonSchema, TokenFailureReasonSchema } from './error-codes';
 
 const Username = z.string();
 /** Every server message about a call names it; optional only so older servers' messages still parse. */
@@ -61,6 +61,27 @@ export const LoginFailureMessageSchema = z.object({
 export const LoginResultMessageSchema = z.discriminatedUnion('success', [
   LoginSuccessMessageSchema,
   LoginFailureMessageSchema,
+]);
+
+/**
+ * The answer to `token`: the connection now ends at `expiresAt` (ms since the epoch; absent only
+ * for credentials that never expire, which Duet's own authenticators never issue)...
+ */
+export const TokenSuccessMessageSchema = z.object({
+  type: z.literal('token'),
+  success: z.literal(true),
+  expiresAt: z.optional(z.number()),
+});
+/** ...or the token was refused and the old expiry stands. */
+export const TokenFailureMessageSchema = z.object({
+  type: z.literal('token'),
+  success: z.literal(false),
+  reason: TokenFailureReasonSchema,
+  message: z.string(),
+});
+export const TokenResultMessageSchema = z.discriminatedUnion('success', [
+  TokenSuccessMessageSchema,
+  TokenFailureMessageSchema,
 ]);
 
 /** The relayed messages: `username` is always the sender, as the server knows it. */
@@ -168,11 +189,12 @@ export const ErrorMessageSchema = z.object({
 });
 
 /**
- * Every message the server sends. `login` results are a union of their own (keyed by `success`),
- * so they are validated before the `type` switch.
+ * Every message the server sends. `login` and `token` results are unions of their own (keyed by
+ * `success`), so they are validated before the `type` switch.
  */
 export const ServerMessageSchema = z.union([
   LoginResultMessageSchema,
+  TokenResultMessageSchema,
   z.discriminatedUnion('type', [
     RelayedOfferMessageSchema,
     RelayedAnswerMessageSchema,
@@ -195,6 +217,9 @@ export type IceTransportPolicy = z.infer<typeof IceTransportPolicySchema>;
 export type LoginSuccessMessage = z.infer<typeof LoginSuccessMessageSchema>;
 export type LoginFailureMessage = z.infer<typeof LoginFailureMessageSchema>;
 export type LoginResultMessage = z.infer<typeof LoginResultMessageSchema>;
+export type TokenSuccessMessage = z.infer<typeof TokenSuccessMessageSchema>;
+export type TokenFailureMessage = z.infer<typeof TokenFailureMessageSchema>;
+export type TokenResultMessage = z.infer<typeof TokenResultMessageSchema>;
 export type RelayedOfferMessage = z.infer<typeof RelayedOfferMessageSchema>;
 export type RelayedAnswerMessage = z.infer<typeof RelayedAnswerMessageSchema>;
 export type RelayedCandidateMessage = z.infer<typeof RelayedCandidateMessageSchema>;
