@@ -1,11 +1,8 @@
 import { Injectable, inject, signal } from '@angular/core';
-import { ACCESS_TOKEN, AuthTokenSource, SignInFlow, SignInStep } from '@duet/web/rtc';
+import { ACCESS_TOKEN, AuthTokenSource, SignInFlow, SignInStep, TAB_STORAGE, forgetAccessToken } from '@duet/web/rtc';
 
 export const OPEN_FROM_PORTAL = 'Open Duet from your company portal to sign in.';
 export const SIGNED_OUT_OF_PORTAL = 'You signed out. Open Duet from your company portal to sign in again.';
-
-/** Where web-rtc keeps the portal's token for the tab's life (read back on reload). */
-const TAB_TOKEN_KEY = 'duet.access_token';
 
 /**
  * JWT mode: a portal opens Duet with `#access_token=<JWT>`, and that token names the person, so
@@ -17,6 +14,7 @@ const TAB_TOKEN_KEY = 'duet.access_token';
 @Injectable()
 export class PortalSignInFlow implements SignInFlow {
   private token = inject(ACCESS_TOKEN);
+  private readonly tabStorage = inject(TAB_STORAGE);
   private readonly stepState = signal<SignInStep>(
     this.token === null ? { kind: 'no-credentials', message: OPEN_FROM_PORTAL } : { kind: 'identity' },
   );
@@ -32,19 +30,8 @@ export class PortalSignInFlow implements SignInFlow {
 
   async signOut(): Promise<void> {
     this.token = null;
-    forgetTabAccessToken();
+    // web-rtc keeps the token in the tab's storage for reloads: a reload must not sign back in.
+    forgetAccessToken(this.tabStorage);
     this.stepState.set({ kind: 'no-credentials', message: SIGNED_OUT_OF_PORTAL });
-  }
-}
-
-/**
- * Stand-in until web-rtc exports its own "forget the tab's token" (issue 23, the call page's
- * branch): a reload after log-out must not sign the person back in from the tab's storage.
- */
-function forgetTabAccessToken(): void {
-  try {
-    sessionStorage.removeItem(TAB_TOKEN_KEY);
-  } catch {
-    // Storage blocked (privacy settings): then nothing was kept either.
   }
 }
