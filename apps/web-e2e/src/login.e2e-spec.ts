@@ -1,3 +1,4 @@
+import { USERNAME_MAX_LENGTH } from '@duet/shared/protocol';
 import { RedisServer, startRedisServer } from '@duet/testing/processes';
 import { Page } from 'playwright-core';
 import { seriousViolations } from './support/axe';
@@ -26,12 +27,11 @@ describe('logging in, in real Chromium', () => {
     suite.open.push(user);
     const before = await nameField(user.page);
     expect(before.invalid).toBeNull();
-    expect(before.described).toEqual(['A name is 1–32 letters, digits, “.”, “_” or “-”, starting with a letter or digit.']);
+    const rule = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_”, “-” or “@”, starting with a letter or digit`;
+    expect(before.described).toEqual([`A name is ${rule}.`]);
 
     await user.submitLogin('.starts-with-a-dot');
-    expect(await user.errorMessage()).toBe(
-      'Invalid name: a name is 1–32 letters, digits, “.”, “_” or “-”, starting with a letter or digit.',
-    );
+    expect(await user.errorMessage()).toBe(`Invalid name: a name is ${rule}.`);
     const after = await nameField(user.page);
     expect(after.invalid).toBe('true');
     expect(after.described).toEqual([await user.errorMessage(), before.described[0]]);

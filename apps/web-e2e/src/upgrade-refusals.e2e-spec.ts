@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import { Browser } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { launchChromium } from './support/browser';
@@ -44,13 +45,28 @@ describe('upgrade refusals, each in its own words, in real Chromium', () => {
     expect((await announcements(user.page)).map(({ text }) => text).join(' | ')).not.toContain('unreachable');
   }
 
-  it('401 (JWT mode, no token): asks to sign in again and gives the Log in button back', async () => {
+  it('401 (JWT mode, an expired token): asks to sign in again and offers the button for it', async () => {
     server = await startServer({ env: { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
-    const user = await tryToLogIn('no-token');
+    // The token names the person, so the page logs in with no form: the upgrade is what refuses it.
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('expired')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode(SECRET));
+    const user = await DuetUser.open(browser, server.baseUrl, 'expired', `/#access_token=${expired}`);
+    open.push(user);
+    await startAnnouncementLog(user.page);
     expect(await user.errorMessage()).toBe('The server did not accept your sign-in (missing or expired): sign in again.');
-    await user.page.getByTestId('login-button').filter({ hasText: 'Log in' }).waitFor();
-    expect(await user.page.getByTestId('login-button').isEnabled()).toBe(true);
+    await user.page.getByRole('button', { name: 'Sign in again' }).waitFor();
     await expectNoOutageSaid(user);
+  }, 60_000);
+
+  it('JWT mode with no token: no name form to fill in vain, but where to go instead', async () => {
+    server = await startServer({ env: { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
+    const user = await DuetUser.open(browser, server.baseUrl, 'no-token');
+    open.push(user);
+    expect(await user.errorMessage()).toBe('Open Duet from your company portal to sign in.');
+    expect(await user.page.getByTestId('username-input').count()).toBe(0);
   }, 60_000);
 
   it('429 (the address\'s WebSocket slots are taken): says so, backs off, and gets in once a slot frees', async () => {

@@ -8,7 +8,7 @@ describe(AppComponent.name, () => {
     await TestBed.configureTestingModule({
       imports: [AppComponent],
       providers: [
-        ...appConfig.providers,
+        ...appConfig().providers,
         { provide: SIGNALING_URL, useValue: 'ws://duet.test/ws' },
         // A socket that never opens: the page must still render its login form.
         { provide: WEB_SOCKET_FACTORY, useValue: () => ({ close: () => undefined }) as unknown as WebSocket },

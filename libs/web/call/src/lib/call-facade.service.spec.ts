@@ -76,6 +76,37 @@ describe(CallFacade.name, () => {
     }
   });
 
+  it('logs in with no name as the credentials say, and retries that by itself while the directory is down', () => {
+    jest.useFakeTimers();
+    try {
+      setUp();
+      stubs.signIn.step.set({ kind: 'identity' });
+      facade.logInAsIdentity(true);
+      expect(stubs.signaling.logInAsIdentity).toHaveBeenCalledTimes(1);
+      const message = 'the server cannot reach its directory of users just now';
+      stubs.signaling.loginFailures$.next({ type: 'login', success: false, reason: 'unavailable', message });
+      expect(facade.loginProblem()).toEqual({ text: expect.stringContaining('trying again by itself'), blamesName: false });
+      jest.advanceTimersByTime(LOGIN_RETRY_FIRST_MS * 1.25);
+      expect(stubs.signaling.logInAsIdentity).toHaveBeenCalledTimes(2);
+      expect(stubs.signaling.logIn).not.toHaveBeenCalled();
+      stubs.logInAs('dana@contoso.com');
+      expect(facade.loginProblem()).toBeNull();
+      // Logged in already: asking again sends nothing.
+      stubs.signaling.loginState.set('logged-in');
+      facade.logInAsIdentity();
+      expect(stubs.signaling.logInAsIdentity).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  it('at a sign-in step, does not log in by itself with a name this tab used before', () => {
+    setUp({}, { [TAB_NAME_KEY]: 'alice' });
+    stubs.signIn.step.set({ kind: 'company', pending: false });
+    facade.start();
+    expect(stubs.signaling.logIn).not.toHaveBeenCalled();
+  });
+
   it('gives way to a connection problem, so only one thing is said at a time', () => {
     setUp();
     facade.logIn('not valid!');

@@ -1,5 +1,5 @@
-// Just over 300 lines: the page's one view-model (login, presence, call, notice); its sentences live in words.ts, its decisions in the rtc services.
-import { DestroyRef, Injectable, computed, inject, signal } from '@angular/core';
+// Over 300 lines: the page's one view-model (login and sign-in, presence, call, notice); its sentences live in words.ts, its decisions in the rtc services.
+import { DestroyRef, Injectable, Injector, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { isValidUsername, usernameKey } from '@duet/shared/protocol';
 import {
@@ -9,6 +9,7 @@ import {
   PREFERENCE_STORAGE,
   PeerService,
   PresenceService,
+  SIGN_IN_FLOW,
   SignalingClient,
   TAB_STORAGE,
   WEBRTC_AVAILABLE,
@@ -28,6 +29,7 @@ import {
   SOMETHING_WENT_WRONG,
   callStatusSentence,
   connectionProblemSentence,
+  identityLoginFailureSentence,
   invalidCallee,
   loginFailureBlamesName,
   loginFailureSentence,
@@ -64,11 +66,16 @@ export class CallFacade {
   private readonly storage = inject(PREFERENCE_STORAGE);
   private readonly tabStorage = inject(TAB_STORAGE);
   private readonly webrtc = inject(WEBRTC_AVAILABLE);
+  private readonly signIn = inject(SIGN_IN_FLOW);
+  private readonly injector = inject(Injector);
 
   private readonly lastNotice = signal<string | null>(null);
   private readonly loginProblemState = signal<LoginProblem | null>(null);
-  /** The last login sent, and whether this tab sent it by itself on load (not a click). */
-  private lastLogin: { name: string; automatic: boolean } | null = null;
+  /**
+   * The last login sent (`name` null: as the credentials' identity, with no name), and whether this
+   * tab sent it by itself on load (not a click).
+   */
+  private lastLogin: { name: string | null; automatic: boolean } | null = null;
   private readonly loginRetry = new LoginRetry();
   /** The ✕ on a connection banner hides it until the connection problem changes. */
   private readonly connectionBannerDismissed = signal(false);
@@ -87,6 +94,8 @@ export class CallFacade {
   /** The server refuses us (401/403): only the user can change that, by trying again. */
   readonly refused = computed(() => this.connectionState() === 'refused');
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
+  /** What the page shows before the lobby: the name form, or a sign-in (`@duet/web/rtc` SIGN_IN_FLOW). */
+  readonly signInStep = this.signIn.step;
   private readonly tabName = readPreference(this.tabStorage, TAB_NAME_KEY);
   /** What the login form offers: this tab's name, else the one last used in this browser. */
   readonly rememberedName = this.tabName ?? readPreference(this.storage, REMEMBERED_NAME_KEY);
@@ -153,12 +162,20 @@ export class CallFacade {
     destroyRef.onDestroy(() => this.loginRetry.reset());
     this.signaling.loginFailures$.pipe(takeUntilDestroyed(destroyRef)).subscribe((failure) => {
       const last = this.lastLogin;
+      const name = last?.name ?? null;
       this.loginProblemState.set({
-        text: last?.automatic && failure.reason === 'taken' ? nameInUseElsewhere(last.name) : loginFailureSentence(failure),
-        blamesName: loginFailureBlamesName(failure.reason),
+        text:
+          name === null
+            ? identityLoginFailureSentence(failure)
+            : last?.automatic && failure.reason === 'taken'
+              ? nameInUseElsewhere(name)
+              : loginFailureSentence(failure),
+        blamesName: name !== null && loginFailureBlamesName(failure.reason),
       });
       // The server's trouble, not the person's: try again by itself (the words say so).
-      if (failure.reason === 'unavailable' && last) this.loginRetry.schedule(() => this.signaling.logIn(last.name));
+      if (failure.reason === 'unavailable' && last) {
+        this.loginRetry.schedule(() => (name === null ? this.signaling.logInAsIdentity() : this.signaling.logIn(name)));
+      }
     });
     this.signaling.session$.pipe(takeUntilDestroyed(destroyRef)).subscribe((session) => {
       if (!session) return;
@@ -181,13 +198,20 @@ export class CallFacade {
   }
 
   /**
-   * With a name this tab logged in with before (a reload), logs in with it. Without one, opens
-   * nothing: the server closes a socket that does not log in, and an idle login page must stay quiet.
-   * A name from another tab is only offered in the form: that tab may well be using it.
+   * At the `identity` sign-in step (now or once the sign-in gets there), logs in as the credentials'
+   * name. At the name form, with a name this tab logged in with before (a reload), logs in with it.
+   * Without one, opens nothing: the server closes a socket that does not log in, and an idle login
+   * page must stay quiet. A name from another tab is only offered in the form: that tab may well be using it.
    */
   start(): void {
+    effect(
+      () => {
+        if (this.signInStep().kind === 'identity') untracked(() => this.logInAsIdentity(true));
+      },
+      { injector: this.injector },
+    );
     const name = this.tabName;
-    if (!this.webrtc || !name || !isValidUsername(name)) return;
+    if (this.signInStep().kind !== 'name-form' || !this.webrtc || !name || !isValidUsername(name)) return;
     this.lastLogin = { name, automatic: true };
     this.signaling.logIn(name);
   }
@@ -217,14 +241,41 @@ export class CallFacade {
     this.signaling.logIn(username);
   }
 
-  /** Forgets the name and closes the connection (the next login opens a new one). */
-  logOut(): void {
+  /**
+   * The `identity` step: logs in with no name, as whoever the credentials name. By itself on start
+   * (`automatic`), and when the person tries again; not while a login is up or under way.
+   */
+  logInAsIdentity(automatic = false): void {
+    if (this.signaling.loginState() !== 'logged-out') return;
+    this.loginRetry.reset();
+    if (!this.webrtc) {
+      this.loginProblemState.set({ text: NO_WEBRTC, blamesName: false });
+      return;
+    }
+    // Ringing and notifications may only be readied from a click.
+    if (!automatic) this.alerts.prepare();
+    this.loginProblemState.set(null);
+    this.lastLogin = { name: null, automatic };
+    this.signaling.logInAsIdentity();
+  }
+
+  /** The company sign-in (OIDC): off to the provider's page. */
+  startSignIn(): void {
+    this.signIn.startSignIn();
+  }
+
+  /**
+   * Forgets the name and closes the connection cleanly (the server frees the name at once), then
+   * ends the sign-in too (at the company's provider for OIDC, which may leave the page).
+   */
+  async logOut(): Promise<void> {
     this.loginRetry.reset();
     this.peer.hangUp();
     this.media.stopPreview();
     writePreference(this.storage, REMEMBERED_NAME_KEY, null);
     writePreference(this.tabStorage, TAB_NAME_KEY, null);
-    this.signaling.disconnect();
+    await this.signaling.disconnect();
+    await this.signIn.signOut().catch((error: unknown) => console.warn('[sign-in] signing out failed', error));
   }
 
   /** After a refusal: connect again now (with a fresh token, if the embedding app provides them). */

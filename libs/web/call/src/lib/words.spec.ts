@@ -60,7 +60,7 @@ describe('words', () => {
   });
 
   it('states the naming rule the server applies, the same way in the hint and in every error', () => {
-    expect(NAME_RULE).toBe(`1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_” or “-”, starting with a letter or digit`);
+    expect(NAME_RULE).toBe(`1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_”, “-” or “@”, starting with a letter or digit`);
     for (const sentence of [NAME_HINT, INVALID_NAME, invalidCallee('x y')]) expect(sentence).toContain(NAME_RULE);
     // What the rule says, checked against the protocol's own pattern.
     expect(isValidUsername('a'.repeat(USERNAME_MAX_LENGTH))).toBe(true);

@@ -17,7 +17,7 @@ import {
  * The server's naming rule (USERNAME_PATTERN in libs/shared/protocol), said once: the login hint,
  * the login error and the call box's error all quote this, so they cannot disagree.
  */
-export const NAME_RULE = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_” or “-”, starting with a letter or digit`;
+export const NAME_RULE = `1–${USERNAME_MAX_LENGTH} letters, digits, “.”, “_”, “-” or “@”, starting with a letter or digit`;
 export const NAME_HINT = `A name is ${NAME_RULE}.`;
 export const INVALID_NAME = `Invalid name: a name is ${NAME_RULE}.`;
 
@@ -115,6 +115,39 @@ export function loginFailureSentence(message: Pick<LoginFailureMessage, 'reason'
 /** A name this tab tried by itself on load (it had used it before) is held by someone: likely another tab. */
 export function nameInUseElsewhere(name: string): string {
   return `“${name}” is logged in already, perhaps in another tab of this browser: pick another name for this tab.`;
+}
+
+/** The "Sign in with your company" panel (OIDC). */
+export const COMPANY_SIGN_IN = {
+  title: 'Sign in with your company',
+  hint: 'Duet uses your company account: you sign in on your company’s page, then come back here.',
+  button: 'Sign in with your company',
+  pending: 'Opening your company’s sign-in…',
+} as const;
+
+/** The sign-in panel while the name comes from the credentials (a portal's token, a company sign-in). */
+export const IDENTITY_SIGN_IN = {
+  pending: 'Signing you in…',
+  failed: 'Could not sign you in',
+  retry: TRY_AGAIN,
+  signedOut: 'You are signed out',
+  again: 'Sign in again',
+  noCredentials: 'Sign in to Duet',
+} as const;
+
+/**
+ * A refused login with no name (the credentials' own): the same reasons, said without a name
+ * field to blame, since the person picked no name.
+ */
+const IDENTITY_LOGIN_FAILURES: Record<LoginFailureReason, (serverMessage: string) => string> = {
+  taken: () => 'You are online in Duet already, perhaps in another tab or browser: close Duet there, then try again.',
+  invalid: () => `Your sign-in carries no name Duet can use (a name is ${NAME_RULE}): ask whoever runs Duet.`,
+  forbidden: (serverMessage) => `The server refused your sign-in: ${serverMessage}.`,
+  unavailable: LOGIN_FAILURES.unavailable,
+};
+
+export function identityLoginFailureSentence(message: Pick<LoginFailureMessage, 'reason' | 'message'>): string {
+  return IDENTITY_LOGIN_FAILURES[message.reason](message.message);
 }
 
 /** Whether a refused login is the name's fault (so the name field is marked invalid), not the server's. */

@@ -13,6 +13,8 @@ import {
   PeerService,
   PresenceService,
   RemoteMediaState,
+  SIGN_IN_FLOW,
+  SignInStep,
   SignalingClient,
   SignalingSession,
   TAB_STORAGE,
@@ -47,9 +49,16 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     loginFailures$: new Subject<LoginFailureMessage>(),
     problem$: new BehaviorSubject<ConnectionProblem | null>(null),
     connect: jest.fn(),
-    disconnect: jest.fn(),
+    disconnect: jest.fn(() => Promise.resolve()),
     logIn: jest.fn(),
+    logInAsIdentity: jest.fn(),
     retry: jest.fn(),
+  };
+  /** The sign-in flow (`@duet/web/auth` in the app): the test sets its step. */
+  const signIn = {
+    step: signal<SignInStep>({ kind: 'name-form' }),
+    startSignIn: jest.fn(),
+    signOut: jest.fn(() => Promise.resolve()),
   };
   const callState = new BehaviorSubject<CallState>('idle');
   const peer = {
@@ -110,6 +119,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
     { provide: TAB_STORAGE, useValue: mapStorage(tabStorage) },
     { provide: WEBRTC_AVAILABLE, useValue: webrtc },
+    { provide: SIGN_IN_FLOW, useValue: signIn },
   ];
   /** Logs in as `username` the way the real client would after the server said yes. */
   const logInAs = (username: string) => {
@@ -130,5 +140,5 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, peer, media, presence, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
+  return { signaling, signIn, peer, media, presence, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
 }

@@ -9,6 +9,8 @@ export class FakeWebSocket {
   }
 
   readyState = 0;
+  /** The code the client closed with (close()), if it did. */
+  closedWith: number | null = null;
   readonly sent: string[] = [];
   onopen: ((event: Event) => void) | null = null;
   onmessage: ((event: MessageEvent) => void) | null = null;
@@ -27,8 +29,10 @@ export class FakeWebSocket {
     this.sent.push(data);
   }
 
-  close(): void {
-    this.readyState = 3;
+  /** The client closes: the closing handshake completes at once. */
+  close(code = 1005): void {
+    this.closedWith = code;
+    this.closeWith(code);
   }
 
   /** What the client sent, parsed. */

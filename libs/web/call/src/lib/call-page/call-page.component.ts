@@ -9,6 +9,7 @@ import { DeviceSelection } from '../media/device-settings.component';
 import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
 import { SecureContextBannerComponent } from '../secure-context/secure-context-banner.component';
+import { PanelStep, SignInPanelComponent } from '../sign-in-panel/sign-in-panel.component';
 import { UserListComponent } from '../user-list/user-list.component';
 import {
   CALLS_NEED_CONNECTION,
@@ -31,6 +32,7 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
     LoginFormComponent,
     NoticeComponent,
     SecureContextBannerComponent,
+    SignInPanelComponent,
     UserListComponent,
   ],
   host: {
@@ -46,6 +48,11 @@ export class CallPageComponent {
   protected readonly currentUser = this.facade.currentUser;
   protected readonly rememberedName = this.facade.rememberedName;
   protected readonly loginProblem = this.facade.loginProblem;
+  /** The sign-in step when it is not the name form (which `duet-login-form` is), else null. */
+  protected readonly signInPanelStep = computed<PanelStep | null>(() => {
+    const step = this.facade.signInStep();
+    return step.kind === 'name-form' ? null : step;
+  });
   protected readonly users = this.facade.users;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
   protected readonly busyUsers = this.facade.busyUsers;
@@ -102,8 +109,16 @@ export class CallPageComponent {
     this.facade.logIn(name);
   }
 
+  protected logInAsIdentity(): void {
+    this.facade.logInAsIdentity();
+  }
+
+  protected startSignIn(): void {
+    this.facade.startSignIn();
+  }
+
   protected logOut(): void {
-    this.facade.logOut();
+    void this.facade.logOut();
   }
 
   protected retryConnection(): void {

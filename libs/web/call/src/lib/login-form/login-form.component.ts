@@ -47,21 +47,11 @@ export interface LoginProblem {
       <p id="login-rule" class="hint small">{{ rule }}</p>
     </form>
   `,
+  styleUrl: '../sign-in-card.css',
   styles: `
-    :host { display: block; min-width: 0; }
-    .login { max-width: 28rem; margin: 2rem auto; }
-    h2 { margin: 0 0 0.25rem; }
     .row { display: flex; gap: 0.5rem; margin-top: 1rem; }
     input { flex: 1; min-width: 0; }
     input[aria-invalid='true'] { border-color: var(--warn-border); outline-color: var(--warn-border); }
-    .error {
-      margin: 0.75rem 0 0;
-      padding: 0.5rem 0.7rem;
-      border-radius: var(--radius);
-      background: var(--warn-bg);
-      color: var(--warn-fg);
-      border: 1px solid var(--warn-border);
-    }
     .small { font-size: 0.85rem; margin-top: 0.75rem; }
   `,
 })

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
-import { usernameKey } from '@duet/shared/protocol';
+import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
 
 @Component({
   selector: 'duet-user-list',
@@ -16,7 +16,7 @@ import { usernameKey } from '@duet/shared/protocol';
       aria-label="Find someone by name"
       autocomplete="off"
       spellcheck="false"
-      maxlength="32"
+      [attr.maxlength]="maxLength"
       (input)="searchFor($event)"
     />
     @if (staleNote(); as note) {
@@ -132,6 +132,7 @@ export class UserListComponent {
   /** Set while offline: the list may no longer be true, and says so. */
   readonly staleNote = input<string | null>(null);
   readonly callUser = output<string>();
+  protected readonly maxLength = USERNAME_MAX_LENGTH;
   /** What is typed in the search box, on every change. */
   readonly lookUp = output<string>();
 

@@ -1,26 +1,78 @@
 import { TestBed } from '@angular/core/testing';
 import { settle } from '../../testing/fake-rtc';
-import { ACCESS_TOKEN, AUTH_TOKEN_SOURCE, provideAuthToken, signalingProtocols, takeAccessToken } from './auth-token';
+import { FakeWebSocket } from '../../testing/fake-web-socket';
+import {
+  ACCESS_TOKEN,
+  ACCESS_TOKEN_KEY,
+  AUTH_TOKEN_SOURCE,
+  forgetAccessToken,
+  provideAuthToken,
+  signalingProtocols,
+  takeAccessToken,
+} from './auth-token';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
+import { SIGN_IN_FLOW } from './sign-in-flow';
 import { SignalingClient } from './signaling-client.service';
 
 describe('access token (JWT mode)', () => {
   afterEach(() => {
     TestBed.resetTestingModule();
     window.history.replaceState(null, '', '/');
+    sessionStorage.clear();
   });
 
-  it('reads #access_token= from the page and removes it from the address bar', () => {
+  it('reads #access_token= from the page, removes it from the address bar and keeps it in the tab', () => {
     window.history.replaceState(null, '', '/call?x=1#access_token=header.payload.signature');
-    expect(takeAccessToken(document)).toBe('header.payload.signature');
+    expect(takeAccessToken(document, sessionStorage)).toBe('header.payload.signature');
     expect(window.location.hash).toBe('');
     expect(window.location.pathname + window.location.search).toBe('/call?x=1');
+    expect(sessionStorage.getItem(ACCESS_TOKEN_KEY)).toBe('header.payload.signature');
   });
 
-  it('finds no token on a page opened without one', () => {
+  it('finds no token on a page opened without one, in a tab that kept none', () => {
     window.history.replaceState(null, '', '/#other=1');
-    expect(takeAccessToken(document)).toBeNull();
+    expect(takeAccessToken(document, sessionStorage)).toBeNull();
     expect(window.location.hash).toBe('#other=1');
+  });
+
+  it('reads the kept token back on a reload without a fragment; a new fragment replaces it', () => {
+    window.history.replaceState(null, '', '/#access_token=first.token.a');
+    takeAccessToken(document, sessionStorage);
+    // The reload: the address no longer has the fragment.
+    expect(takeAccessToken(document, sessionStorage)).toBe('first.token.a');
+    window.history.replaceState(null, '', '/#access_token=second.token.b');
+    expect(takeAccessToken(document, sessionStorage)).toBe('second.token.b');
+    expect(takeAccessToken(document, sessionStorage)).toBe('second.token.b');
+  });
+
+  it('forgets the kept token (log-out): the next load has none', () => {
+    window.history.replaceState(null, '', '/#access_token=kept.token.c');
+    takeAccessToken(document, sessionStorage);
+    forgetAccessToken(sessionStorage);
+    expect(sessionStorage.getItem(ACCESS_TOKEN_KEY)).toBeNull();
+    expect(takeAccessToken(document, sessionStorage)).toBeNull();
+  });
+
+  it('still reads the fragment where the tab has no storage (blocked)', () => {
+    window.history.replaceState(null, '', '/#access_token=no.storage.d');
+    expect(takeAccessToken(document, null)).toBe('no.storage.d');
+    expect(takeAccessToken(document, null)).toBeNull();
+    forgetAccessToken(null);
+  });
+
+  it('without a sign-in provider: the identity step while the tab has a token, forgotten at sign-out', async () => {
+    sessionStorage.setItem(ACCESS_TOKEN_KEY, 'kept.by.the.tab');
+    const flow = TestBed.inject(SIGN_IN_FLOW);
+    expect(flow.step()).toEqual({ kind: 'identity' });
+    await flow.signOut();
+    expect(sessionStorage.getItem(ACCESS_TOKEN_KEY)).toBeNull();
+    TestBed.resetTestingModule();
+    expect(TestBed.inject(SIGN_IN_FLOW).step()).toEqual({ kind: 'name-form' });
+  });
+
+  it('provides the kept token as ACCESS_TOKEN after a reload', () => {
+    sessionStorage.setItem(ACCESS_TOKEN_KEY, 'kept.by.the.tab');
+    expect(TestBed.inject(ACCESS_TOKEN)).toBe('kept.by.the.tab');
   });
 
   it('offers the token as a subprotocol next to duet, and nothing without a token', () => {
@@ -38,7 +90,7 @@ describe('access token (JWT mode)', () => {
           provide: WEB_SOCKET_FACTORY,
           useValue: (url: string, protocols?: string[]) => {
             opened.push({ url, protocols });
-            return { readyState: 0, close: () => undefined } as unknown as WebSocket;
+            return new FakeWebSocket(url, protocols) as unknown as WebSocket;
           },
         },
       ],

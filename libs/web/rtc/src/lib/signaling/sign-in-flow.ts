@@ -1,6 +1,7 @@
 import { InjectionToken, Signal, inject, signal } from '@angular/core';
 import { EMPTY, Observable } from 'rxjs';
-import { ACCESS_TOKEN } from './auth-token';
+import { TAB_STORAGE } from '../media/preference-storage';
+import { ACCESS_TOKEN, forgetAccessToken } from './auth-token';
 
 /** How the person gets a name on the server: the step the page shows before the lobby. */
 export type SignInStep =
@@ -25,12 +26,16 @@ export interface SignInFlow {
   signOut(): Promise<void>;
 }
 
-/** Without a sign-in provider: a token the page was opened with names the person; otherwise they type a name. */
+/**
+ * Without a sign-in provider: a token the page was opened with (or the tab kept) names the person;
+ * otherwise they type a name. Signing out forgets the tab's token, so a reload is signed out.
+ */
 export const SIGN_IN_FLOW = new InjectionToken<SignInFlow>('SIGN_IN_FLOW', {
   providedIn: 'root',
   factory: () => {
     const step = signal<SignInStep>(inject(ACCESS_TOKEN) === null ? { kind: 'name-form' } : { kind: 'identity' });
-    return { step: step.asReadonly(), startSignIn: () => undefined, signOut: async () => undefined };
+    const tabStorage = inject(TAB_STORAGE);
+    return { step: step.asReadonly(), startSignIn: () => undefined, signOut: async () => forgetAccessToken(tabStorage) };
   },
 });
 

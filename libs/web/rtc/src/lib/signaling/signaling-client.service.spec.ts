@@ -1,9 +1,11 @@
 import { TestBed } from '@angular/core/testing';
+import { Subject } from 'rxjs';
 import { settle } from '../../testing/fake-rtc';
 import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { ADMISSION_CHECK } from './admission';
 import { TAB_STORAGE } from '../media/preference-storage';
 import { AUTH_TOKEN_SOURCE } from './auth-token';
+import { AUTH_TOKEN_RENEWALS } from './sign-in-flow';
 import { AdmissionVerdict, RECONNECT_POLICY } from '../recovery/reconnect-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY, signalingUrlFor } from '../media/rtc-environment';
 import { ConnectionState, SignalingClient, TAB_SESSION_KEY } from './signaling-client.service';
@@ -18,6 +20,8 @@ describe(SignalingClient.name, () => {
   let tokens: string[];
   /** The tab's sessionStorage; a test that "reloads" sets up a second client over the same one. */
   let tab: Map<string, string>;
+  /** What the sign-in flow renews while signed in (OIDC). */
+  let renewals: Subject<string>;
 
   function setUp(): SignalingClient {
     FakeWebSocket.instances = [];
@@ -38,6 +42,7 @@ describe(SignalingClient.name, () => {
           },
         },
         { provide: AUTH_TOKEN_SOURCE, useValue: async () => tokens.shift() ?? null },
+        { provide: AUTH_TOKEN_RENEWALS, useValue: renewals },
         {
           provide: ADMISSION_CHECK,
           useValue: async (token: string | null) => {
@@ -91,6 +96,7 @@ describe(SignalingClient.name, () => {
     admissionAsked = [];
     tokens = [];
     tab = new Map();
+    renewals = new Subject<string>();
     client = setUp();
     states = [];
     client.connectionState$.subscribe((state) => states.push(state));
@@ -379,11 +385,121 @@ describe(SignalingClient.name, () => {
 
   it('stops for good on disconnect: closed, and no reconnect is scheduled', async () => {
     const socket = await loggedIn();
-    client.disconnect();
+    await client.disconnect();
+    expect(socket.closedWith).toBe(1000);
     expect(client.connectionState()).toBe('closed');
     expect(socket.readyState).toBe(3);
     jest.advanceTimersByTime(60_000);
     await settle();
     expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+  describe('as the identity the credentials carry', () => {
+    it('logs in with no name and takes the name the server replies with', async () => {
+      tokens = ['portal.jwt'];
+      client.logInAsIdentity();
+      const socket = await nextSocket();
+      socket.acceptConnection();
+      expect(socket.messages()).toEqual([{ type: 'login', resume: true }]);
+      socket.deliver({ type: 'login', success: true, username: 'dana', iceServers: [], resumeToken: 'token-1' });
+      expect(client.session()?.username).toBe('dana');
+      expect(client.loginState()).toBe('logged-in');
+    });
+
+    it('logs in again with no name after a drop, with the newest resume token', async () => {
+      client.logInAsIdentity();
+      const first = await nextSocket();
+      first.acceptConnection();
+      first.deliver({ type: 'login', success: true, username: 'dana', iceServers: [], resumeToken: 'token-1' });
+      first.drop();
+      jest.advanceTimersByTime(policy.initialDelayMs);
+      const second = await nextSocket();
+      second.acceptConnection();
+      expect(second.messages()).toEqual([{ type: 'login', resume: true, resumeToken: 'token-1' }]);
+    });
+
+    it("sends the tab's resume token on a reloaded page's name-less login, whoever it was for", async () => {
+      tab.set(TAB_SESSION_KEY, JSON.stringify({ username: 'dana', token: 'kept-token' }));
+      client.logInAsIdentity();
+      const socket = await nextSocket();
+      socket.acceptConnection();
+      expect(socket.messages()).toEqual([{ type: 'login', resume: true, resumeToken: 'kept-token' }]);
+    });
+
+    it('after a refusal sends nothing by itself, and logs in with no name again when asked', async () => {
+      client.logInAsIdentity();
+      const socket = await nextSocket();
+      socket.acceptConnection();
+      socket.deliver({ type: 'login', success: false, reason: 'taken', message: 'dana is online already' });
+      expect(client.loginState()).toBe('logged-out');
+      socket.sent.length = 0;
+      client.logInAsIdentity();
+      expect(socket.messages()).toEqual([{ type: 'login', resume: true }]);
+    });
+  });
+
+  describe('renewed tokens (AUTH_TOKEN_RENEWALS)', () => {
+    it('sends each renewed token in-band while logged in, and keeps the session on either reply', async () => {
+      const socket = await loggedIn();
+      renewals.next('renewed.jwt.1');
+      expect(socket.messages()).toEqual([{ type: 'token', token: 'renewed.jwt.1' }]);
+      const sessions: unknown[] = [];
+      client.session$.subscribe((session) => sessions.push(session));
+      socket.deliver({ type: 'token', success: true, expiresAt: 1_900_000_000_000 });
+      renewals.next('renewed.jwt.2');
+      socket.deliver({ type: 'token', success: false, reason: 'invalid', message: 'the token expired' });
+      expect(socket.messages()).toEqual([
+        { type: 'token', token: 'renewed.jwt.1' },
+        { type: 'token', token: 'renewed.jwt.2' },
+      ]);
+      // A reply is neither an invalid frame nor a reason to reconnect: only a debug line.
+      expect(console.warn).not.toHaveBeenCalled();
+      expect(console.debug).toHaveBeenCalledWith(expect.stringContaining('kept the old token (invalid)'));
+      expect(sessions).toHaveLength(1);
+      expect(client.connectionState()).toBe('open');
+      expect(FakeWebSocket.instances).toHaveLength(1);
+      expect(() => client.claim('token')).toThrow('"token" already has an owner');
+    });
+
+    it('sends a renewal that came before the login was accepted once it is, and none after log-out', async () => {
+      client.logIn('alice');
+      const socket = await nextSocket();
+      socket.acceptConnection();
+      renewals.next('early.jwt');
+      expect(socket.messages()).toEqual([{ type: 'login', username: 'alice', resume: true }]);
+      socket.deliver({ type: 'login', success: true, username: 'alice', iceServers: [], resumeToken: 't' });
+      expect(socket.messages().at(-1)).toEqual({ type: 'token', token: 'early.jwt' });
+
+      client.disconnect();
+      renewals.next('late.jwt');
+      expect(socket.messages().filter((message) => message['token'] === 'late.jwt')).toEqual([]);
+    });
+
+    it('does not send a renewal on a new socket before its re-login is accepted: the new socket fetched a fresh token', async () => {
+      tokens = ['first.jwt', 'fresh.jwt'];
+      const first = await loggedIn();
+      first.drop();
+      renewals.next('while.down.jwt');
+      jest.advanceTimersByTime(policy.initialDelayMs);
+      const second = await nextSocket();
+      second.acceptConnection();
+      renewals.next('before.relogin.jwt');
+      expect(second.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);
+      second.deliver({ type: 'login', success: true, username: 'alice', iceServers: [], resumeToken: 'token-2' });
+      expect(second.messages().slice(1)).toEqual([{ type: 'token', token: 'before.relogin.jwt' }]);
+    });
+  });
+
+  it('on disconnect, resolves once the closing handshake is done, or after 2 s when the server never answers', async () => {
+    const socket = await loggedIn();
+    // A link that died unnoticed: the close event comes only when the browser gives up.
+    socket.close = () => undefined;
+    let done = false;
+    void client.disconnect().then(() => (done = true));
+    jest.advanceTimersByTime(1_999);
+    await settle();
+    expect(done).toBe(false);
+    jest.advanceTimersByTime(1);
+    await settle();
+    expect(done).toBe(true);
   });
 });

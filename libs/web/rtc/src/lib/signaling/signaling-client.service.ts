@@ -1,6 +1,6 @@
-// Just over 300 lines: one socket's state machine (connect, log in, resume, back off) reads best whole; its types and tab session are split out.
+// Over 300 lines: one socket's state machine (connect, log in, resume, back off) reads best whole; its types, tab session and token renewal are split out.
 import { DestroyRef, Injectable, inject } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { CallClaim, ClientMessage, CloseCode, LoginFailureMessage, ServerMessage, parseServerFrame } from '@duet/shared/protocol';
 import { BehaviorSubject, Observable, Subject, filter } from 'rxjs';
 import { ADMISSION_CHECK } from './admission';
@@ -9,13 +9,17 @@ import { AUTH_TOKEN_SOURCE, signalingProtocols } from './auth-token';
 import { ConnectionProblem, ReconnectDecision } from '../recovery/reconnect-policy';
 import { RecoveryPolicy } from '../recovery/recovery-policy';
 import { SIGNALING_URL, WEB_SOCKET_FACTORY } from '../media/rtc-environment';
-import { ConnectionState, IceConfiguration, LoginState, ServerMessageOf, ServerMessageType, SignalingSession } from './signaling-types';
+import { AUTH_TOKEN_RENEWALS } from './sign-in-flow';
+import { ConnectionState, IceConfiguration, LoginState, ServerMessageOf, ServerMessageType, SignalingSession, sessionOf } from './signaling-types';
 import { saveTabResumeToken, tabResumeToken } from './tab-session';
+import { InBandTokenRenewal } from './token-renewal';
 
 export * from './signaling-types';
 export { TAB_SESSION_KEY } from './tab-session';
 
 const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
+/** How long a log-out waits for the closing handshake before going on (a dead link never answers). */
+const CLOSE_WAIT_MS = 2_000;
 
 
 /**
@@ -30,7 +34,9 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
  *   any ──disconnect()──> closed
  *
  * RecoveryPolicy decides between "retry in n ms" and "stop", and runs the retry timer. Each
- * (re)connect asks AUTH_TOKEN_SOURCE for a token. Once open again it logs back in with the last accepted name, the
+ * (re)connect asks AUTH_TOKEN_SOURCE for a token; while logged in, each token from
+ * AUTH_TOKEN_RENEWALS goes to the server in-band (`token`). A login names the user, or (`logInAsIdentity`)
+ * leaves the name to the connection's credentials. Once open again it logs back in the same way (with the last accepted name), the
  * newest resume token (the server then hands back the session, call and kept messages) and, for a
  * server that restarted and knows nothing, the call this client is in.
  *
@@ -40,7 +46,7 @@ const OPEN = 1; // WebSocket.OPEN, without relying on the global in tests
  * The newest resume token also lives in the tab's storage, so a reloaded page's first login with
  * the same name resumes the session when the server still holds it (its socket had dropped).
  *
- * Every server message type has exactly one owner: this client owns `login` and `ice-servers`; other services
+ * Every server message type has exactly one owner: this client owns `login`, `ice-servers` and `token`; other services
  * `claim()` theirs (a second claim of a type throws), so no message is handled in two places.
  */
 @Injectable({ providedIn: 'root' })
@@ -59,7 +65,8 @@ export class SignalingClient {
   private readonly loginFailuresSubject = new Subject<LoginFailureMessage>();
   private readonly problemSubject = new BehaviorSubject<ConnectionProblem | null>(null);
   private readonly iceConfigurationSubject = new BehaviorSubject<IceConfiguration | null>(null);
-  private readonly owners = new Set<ServerMessageType>(['login', 'ice-servers']);
+  private readonly owners = new Set<ServerMessageType>(['login', 'ice-servers', 'token']);
+  private readonly renewal = new InBandTokenRenewal((message) => this.send(message));
 
   readonly connectionState$: Observable<ConnectionState> = this.connectionStateSubject.asObservable();
   /** Every accepted login, resumed or fresh; null once logged out or refused before any login. */
@@ -83,12 +90,19 @@ export class SignalingClient {
   private generation = 0;
   /** The name to (re-)login with; cleared when the server refuses it. */
   private username: string | null = null;
+  /** Log in as the credentials' identity (no name sent); cleared when the server refuses it. */
+  private asIdentity = false;
+  /** The server accepted a login on the socket open now (a renewed token may go). */
+  private loggedInHere = false;
   /** The newest one; single-use, each login reply brings the next. */
   private resumeToken: string | null = null;
   private callClaim: () => CallClaim | null = () => null;
 
   constructor() {
-    inject(DestroyRef).onDestroy(() => this.disconnect());
+    inject(DestroyRef).onDestroy(() => void this.disconnect());
+    inject(AUTH_TOKEN_RENEWALS)
+      .pipe(takeUntilDestroyed())
+      .subscribe((token) => this.renewal.renewed(token, this.loggedInHere));
   }
 
   /** Opens the socket unless one is open, opening, or scheduled. */
@@ -127,8 +141,22 @@ export class SignalingClient {
 
   /** Logs in now if the socket is open, else as soon as it opens. */
   logIn(username: string): void {
+    this.startLogin(username);
+  }
+
+  /**
+   * Logs in as whoever the connection's credentials name (a portal's token, a company sign-in): the
+   * login carries no name, the reply says which. A reloaded tab's resume token goes along; the
+   * server takes it only if it is that person's.
+   */
+  logInAsIdentity(): void {
+    this.startLogin(null);
+  }
+
+  private startLogin(username: string | null): void {
     if (this.sessionSubject.value === null) this.resumeToken = tabResumeToken(this.tabStorage, username);
     this.username = username;
+    this.asIdentity = username === null;
     this.loginStateSubject.next('logging-in');
     if (this.isOpen()) this.sendLogin();
     else if (this.recovery.reconnectScheduled) this.retry();
@@ -142,24 +170,28 @@ export class SignalingClient {
     return true;
   }
 
-  /** Closes for good (a clean close ends the session on the server): no reconnect, no re-login. */
-  disconnect(): void {
+  /**
+   * Closes for good (a clean close ends the session on the server): no reconnect, no re-login.
+   * Resolves once the closing handshake is done (the server has freed the name), or after 2 s.
+   */
+  disconnect(): Promise<void> {
     this.generation += 1;
     this.username = null;
+    this.asIdentity = false;
+    this.loggedInHere = false;
+    this.renewal.forget();
     this.setResumeToken(null);
     this.busy = false;
     this.recovery.cancelReconnect();
     const socket = this.socket;
     this.socket = null;
-    if (socket) {
-      socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
-      socket.close(CloseCode.normal);
-    }
+    const closed = socket ? closeCleanly(socket) : Promise.resolve();
     this.loginStateSubject.next('logged-out');
     this.sessionSubject.next(null);
     this.iceConfigurationSubject.next(null);
     this.setProblem(null);
     this.setConnectionState('closed');
+    return closed;
   }
 
   private isOpen(): boolean {
@@ -170,6 +202,8 @@ export class SignalingClient {
     this.setConnectionState(state);
     const generation = this.generation;
     this.busy = true;
+    this.loggedInHere = false;
+    this.renewal.forget();
     const token = await this.tokenSource().catch((error: unknown) => {
       console.warn('[signaling] the auth token source failed', error);
       return null;
@@ -190,6 +224,7 @@ export class SignalingClient {
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
       this.socket = null;
+      this.loggedInHere = false;
       console.debug(`[signaling] socket closed (${event.code})`);
       if (opened) {
         const loggedIn = this.loginStateSubject.value === 'logged-in';
@@ -226,12 +261,12 @@ export class SignalingClient {
   }
 
   private sendLogin(): void {
-    const username = this.username;
-    if (!username) return;
+    const name = this.asIdentity ? {} : this.username ? { username: this.username } : null;
+    if (!name) return;
     const resumeToken = this.resumeToken;
     const call = this.callClaim();
     // `resume: true`: this client can resume, so the server holds its session through a drop.
-    this.send({ type: 'login', username, resume: true, ...(resumeToken && { resumeToken }), ...(call && { call }) });
+    this.send({ type: 'login', ...name, resume: true, ...(resumeToken && { resumeToken }), ...(call && { call }) });
   }
 
   private receive(data: unknown): void {
@@ -255,6 +290,10 @@ export class SignalingClient {
       });
       return;
     }
+    if (message.type === 'token') {
+      this.renewal.reply(message);
+      return;
+    }
     if (message.type !== 'login') {
       if (!this.owners.has(message.type)) console.debug(`[signaling] no owner for "${message.type}"`);
       this.messagesSubject.next(message);
@@ -264,23 +303,15 @@ export class SignalingClient {
       this.username = message.username;
       this.setResumeToken(message.resumeToken ?? null);
       if (message.resumed) console.debug('[signaling] resumed the session');
-      this.iceConfigurationSubject.next({
-        iceServers: message.iceServers,
-        iceTransportPolicy: message.iceTransportPolicy ?? 'all',
-      });
-      this.sessionSubject.next({
-        username: message.username,
-        iceServers: message.iceServers,
-        iceTransportPolicy: message.iceTransportPolicy ?? 'all',
-        resumed: message.resumed ?? false,
-        call: message.call ?? null,
-        // The timings this server hands out, when it does (an older one does not).
-        ...(message.resumeWindowMs !== undefined && { resumeWindowMs: message.resumeWindowMs }),
-        ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
-      });
+      const session = sessionOf(message);
+      this.iceConfigurationSubject.next({ iceServers: session.iceServers, iceTransportPolicy: session.iceTransportPolicy });
+      this.sessionSubject.next(session);
       this.loginStateSubject.next('logged-in');
+      this.loggedInHere = true;
+      this.renewal.loggedIn();
     } else {
       this.username = null;
+      this.asIdentity = false;
       this.setResumeToken(null);
       this.sessionSubject.next(null);
       this.iceConfigurationSubject.next(null);
@@ -306,4 +337,17 @@ export class SignalingClient {
     console.debug(`[signaling] ${previous} -> ${next}`);
     this.connectionStateSubject.next(next);
   }
+}
+
+/** Closes with 1000 and resolves once the socket has closed, or after CLOSE_WAIT_MS. */
+function closeCleanly(socket: WebSocket): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_WAIT_MS);
+    socket.onopen = socket.onmessage = socket.onerror = null;
+    socket.onclose = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.close(CloseCode.normal);
+  });
 }

@@ -39,3 +39,17 @@ export interface SignalingSession {
   /** How long the server lets a call ring (a dialled call gives up a little later), when it says. */
   ringTimeoutMs?: number;
 }
+
+/** What an accepted login hands out, as a session. */
+export function sessionOf(message: LoginSuccessMessage): SignalingSession {
+  return {
+    username: message.username,
+    iceServers: message.iceServers,
+    iceTransportPolicy: message.iceTransportPolicy ?? 'all',
+    resumed: message.resumed ?? false,
+    call: message.call ?? null,
+    // The timings this server hands out, when it does (an older one does not).
+    ...(message.resumeWindowMs !== undefined && { resumeWindowMs: message.resumeWindowMs }),
+    ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
+  };
+}

@@ -9,11 +9,15 @@ export function saveTabResumeToken(storage: Storage | null, username: string | n
   writePreference(storage, TAB_SESSION_KEY, token && username ? JSON.stringify({ username, token }) : null);
 }
 
-/** The token this tab last had for `username`, if any (a reloaded page logging in again). */
-export function tabResumeToken(storage: Storage | null, username: string): string | null {
+/**
+ * The token this tab last had for `username`, if any (a reloaded page logging in again); for a
+ * login as the credentials' identity (null), whichever it had: the server checks it is theirs.
+ */
+export function tabResumeToken(storage: Storage | null, username: string | null): string | null {
   try {
     const saved = JSON.parse(readPreference(storage, TAB_SESSION_KEY) ?? 'null') as { username?: unknown; token?: unknown } | null;
-    const sameName = typeof saved?.username === 'string' && usernameKey(saved.username) === usernameKey(username);
+    const sameName =
+      typeof saved?.username === 'string' && (username === null || usernameKey(saved.username) === usernameKey(username));
     return sameName && typeof saved?.token === 'string' ? saved.token : null;
   } catch {
     return null;
