@@ -269,6 +269,32 @@ describe('authentication: JWT from an identity provider that publishes its keys 
     bob?.close();
   });
 
+  it('with the default cool-down, a flood of made-up key ids costs the provider at most a fetch or two, and a rotated key is admitted within seconds', async () => {
+    await server?.close();
+    const current = await keyPair('2026-12-a');
+    const next = await keyPair('2026-12-b');
+    published = [current.jwk];
+    server = await startTestServer({ auth: jwt({ jwksUrl: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/.well-known/jwks.json` }) });
+    const alice = await TestClient.loggedIn(server.wsUrl, 'alice', withToken(await tokenFrom(current, 'alice')));
+
+    const fetchesBefore = fetches;
+    const madeUp = await Promise.all(Array.from({ length: 20 }, (_, i) => tokenFrom({ kid: `made-up-${i}`, privateKey: next.privateKey }, 'mallory')));
+    const attempts = await Promise.allSettled(madeUp.map((token) => TestClient.connect(server.wsUrl, withToken(token))));
+    expect(attempts.map((attempt) => attempt.status)).toEqual(madeUp.map(() => 'rejected'));
+    expect(fetches - fetchesBefore).toBeLessThanOrEqual(2);
+
+    // The provider starts signing with a key it had not published before: refused at most for the cool-down.
+    published = [next.jwk, current.jwk];
+    const token = await tokenFrom(next, 'bob');
+    let bob: TestClient | undefined;
+    for (const deadline = Date.now() + 20_000; bob === undefined && Date.now() < deadline; ) {
+      bob = await TestClient.loggedIn(server.wsUrl, 'bob', withToken(token)).catch(() => undefined);
+    }
+    expect(bob).toBeDefined();
+    alice.close();
+    bob?.close();
+  });
+
   it('keeps refusing, without crashing, while the provider is unreachable', async () => {
     await server?.close();
     server = await startTestServer({ auth: jwt({ jwksUrl: 'http://127.0.0.1:9/.well-known/jwks.json', jwksCooldownMs: 100 }) });

@@ -4,9 +4,9 @@ import { fillProviderLogin, oidcSuite, renewalTokens, signIn, waitForAcceptedRen
 
 /*
  * ID and access tokens live 24 s: the app renews when 6 s are left (25 % of the lifetime), 18 s after
- * each issue. The server refetches the provider's JWKS for an unknown key id at most every 30 s, so a
- * token signed with a key rotated in seconds after its last fetch is refused until then: the rotation
- * test rotates after the first renewals, and the second ones (36 s after sign-in) come past that.
+ * each issue. The server refetches the provider's JWKS for an unknown key id at most every 5 s, so a
+ * token signed with a key rotated in just after its last fetch is refused until then: the rotation
+ * test rotates after the first renewals, and the second ones (36 s after sign-in) come well past that.
  */
 const TOKEN_TTL_S = 24;
 

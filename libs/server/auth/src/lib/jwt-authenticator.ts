@@ -12,7 +12,7 @@ export interface JwtAuthOptions {
   readonly secret?: string;
   readonly publicKeyFile?: string;
   readonly jwksUrl?: string;
-  /** Least time between two fetches of the JWKS (default 30 s); embedders and tests may shorten it. */
+  /** Least time between two fetches of the JWKS (default 5 s); embedders and tests may change it. */
   readonly jwksCooldownMs?: number;
   readonly issuer?: string;
   readonly audience?: string;
@@ -22,10 +22,13 @@ export interface JwtAuthOptions {
 
 /**
  * How the identity provider's JWKS is fetched: a bounded wait, a cache, and a cool-down between
- * fetches, so a flood of tokens with made-up `kid`s cannot turn Duet into a load generator
- * against the identity provider.
+ * fetches, so a flood of tokens with made-up `kid`s costs the identity provider at most 12 fetches
+ * a minute per instance (auth0's jwks-rsa allows 10). The cool-down is short because it is also how
+ * long a key rotated in just after a fetch stays unknown: its tokens are refused meanwhile, and an
+ * in-band renewal refused in a call means a reconnect notice for the peer (30 s was, in the test
+ * against oidc-provider, 30 s of refused sign-ins and renewals after a rotation).
  */
-export const JWKS_FETCH = { timeoutDuration: 5_000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 } as const;
+export const JWKS_FETCH = { timeoutDuration: 5_000, cooldownDuration: 5_000, cacheMaxAge: 10 * 60_000 } as const;
 
 /** Asymmetric algorithms only: a JWKS publishes public keys, and HS* with a public key is the classic confusion. */
 const JWKS_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
