@@ -10,7 +10,7 @@ import {
   startOidcProvider,
 } from '@duet/testing/processes';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
-import { freePort, requireBuiltServer, startServerProcess } from './support/server-process';
+import { freePort, requireBuiltServer, runServer, startServerProcess } from './support/server-process';
 import { TestClient } from './support/test-client';
 
 const withToken = (token: string) => ({ protocols: ['duet', `access_token.${token}`] });
@@ -38,6 +38,16 @@ describe('AUTH_MODE=oidc against a real OpenID provider', () => {
   afterAll(async () => {
     await server?.stop();
     await provider?.stop();
+  });
+
+  it('refuses to start, in one line naming OIDC_CLIENT_ID, with a client id the provider does not know', async () => {
+    const wrong = runServer({ PORT: '0', AUTH_MODE: 'oidc', OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: 'duet-typo' });
+    expect(await wrong.exited).toBe(1);
+    const lines = wrong.output().trim().split('\n').filter((line) => line.trim() !== '');
+    expect(lines.at(-1)).toBe(
+      'Invalid OIDC_CLIENT_ID="duet-typo": the provider\'s token endpoint does not accept it as a public client (invalid_client): register Duet there as a public client (no secret) under this id',
+    );
+    expect(lines.some((line) => /^\s+at /.test(line))).toBe(false);
   });
 
   it("admits the provider's ID token for Duet and logs in, with no name given, as its preferred_username", async () => {

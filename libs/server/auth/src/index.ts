@@ -3,4 +3,5 @@ export * from './lib/bearer-token';
 export * from './lib/jwt-authenticator';
 export * from './lib/built-in-authenticator';
 export * from './lib/oidc-discovery';
+export * from './lib/oidc-client-check';
 export * from './lib/auth-settings.controller';

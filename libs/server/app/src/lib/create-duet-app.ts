@@ -1,4 +1,4 @@
-import { builtInAuthenticator, discoverOidc, oidcConnectOrigins } from '@duet/server/auth';
+import { builtInAuthenticator, connectToOidcProvider, oidcConnectOrigins } from '@duet/server/auth';
 import { DuetConfig } from '@duet/server/config';
 import { SignalingWsAdapter } from '@duet/server/signaling';
 import { QuietNestLogger } from '@duet/server/ops';
@@ -24,8 +24,9 @@ export async function createDuetApp(config: DuetConfig, options: CreateDuetAppOp
   // Files named by the settings are read now, so a bad one stops the start with one line naming
   // its variable, before Nest is half started.
   const tls = await loadTls(config.tls);
-  // So is the OpenID provider's discovery document: a wrong issuer is one line too, not a Nest error.
-  const oidcDiscovery = config.auth.mode === 'oidc' ? await discoverOidc(config.auth.issuer) : undefined;
+  // So is the OpenID provider's discovery document, and the client id is checked against it: a
+  // wrong issuer or client id is one line too, not a Nest error.
+  const oidcDiscovery = config.auth.mode === 'oidc' ? await connectToOidcProvider(config.auth) : undefined;
   if (options.authenticator === undefined) builtInAuthenticator(config.auth, oidcDiscovery);
   const structuredLogs = options.logLevels === undefined;
   const app = await NestFactory.create(DuetAppModule.forRoot(config, { ...options, structuredLogs, oidcDiscovery }), {

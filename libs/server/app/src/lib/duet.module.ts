@@ -1,4 +1,4 @@
-import { AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, discoverOidc, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
+import { AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, connectToOidcProvider, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
 import { DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
 import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
@@ -107,7 +107,7 @@ export class DuetModule {
 
 /** The provider's discovery document with `AUTH_MODE=oidc` (fetched while the application starts), else null. */
 async function discoveryOf(config: DuetConfig): Promise<OidcDiscovery | null> {
-  return config.auth.mode === 'oidc' ? discoverOidc(config.auth.issuer) : null;
+  return config.auth.mode === 'oidc' ? connectToOidcProvider(config.auth) : null;
 }
 
 const REGISTRY_MATCHES_SETTINGS = Symbol('REGISTRY_MATCHES_SETTINGS');

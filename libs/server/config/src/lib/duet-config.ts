@@ -16,7 +16,7 @@ export type AuthConfig =
       readonly publicKeyFile: string | undefined;
       /** An identity provider's published keys (JWKS), fetched, cached and refreshed on an unknown `kid`. */
       readonly jwksUrl: string | undefined;
-      /** Least time between JWKS fetches; not an environment variable (30 s), shortened by tests. */
+      /** Least time between JWKS fetches; not an environment variable (5 s); tests may change it. */
       readonly jwksCooldownMs?: number;
       readonly issuer: string | undefined;
       readonly audience: string | undefined;
@@ -34,7 +34,7 @@ export type AuthConfig =
       readonly scopes: string;
       /** The claim that holds the username; undefined: the first of preferred_username, email, sub that is a valid name. */
       readonly usernameClaim: string | undefined;
-      /** Least time between JWKS fetches; not an environment variable (30 s), shortened by tests. */
+      /** Least time between JWKS fetches; not an environment variable (5 s); tests may change it. */
       readonly jwksCooldownMs?: number;
     };
 
