@@ -8,6 +8,8 @@ import { startServer } from './support/server';
 
 /** The name field as assistive technology meets it: invalid or not, and what describes it. */
 async function nameField(page: Page): Promise<{ invalid: string | null; described: string[] }> {
+  // The page starts once it has read /auth/settings: the form is there when a person can see it.
+  await page.getByTestId('username-input').waitFor();
   return page.evaluate(() => {
     const input = document.querySelector('[data-testid="username-input"]');
     const ids = (input?.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean);
