@@ -1,3 +1,4 @@
+import { isDevMode } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { loadAuthSettings, provideSignIn } from '@duet/web/auth';
 import { AppComponent } from './app/app.component';
@@ -10,4 +11,18 @@ async function start(): Promise<void> {
   await bootstrapApplication(AppComponent, appConfig(signIn));
 }
 
-start().catch((error) => console.error(error));
+/**
+ * The app's service worker (public/sw.js: installable app, offline page). Production builds only
+ * (a dev server's files change under it), and only where the browser offers one: secure contexts.
+ * It is registered once the app runs and a failure never stops the app.
+ */
+function registerServiceWorker(): void {
+  if (isDevMode() || !('serviceWorker' in navigator)) return;
+  navigator.serviceWorker
+    .register('/sw.js', { scope: '/', updateViaCache: 'none' })
+    .catch((error) => console.warn('the service worker was not registered:', error));
+}
+
+start()
+  .then(registerServiceWorker)
+  .catch((error) => console.error(error));
