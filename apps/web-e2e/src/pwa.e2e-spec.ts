@@ -22,7 +22,9 @@ function pngSize(bytes: Buffer): string {
  */
 describe('Duet as an installable app, in real Chromium over https', () => {
   let browser: Browser;
-  let server: RunningServer | undefined;
+  let server: RunningServer;
+  /** Whether `server` still runs (the offline test stops it itself). */
+  let serving = false;
   let cwd: string;
   const open: DuetUser[] = [];
 
@@ -37,12 +39,13 @@ describe('Duet as an installable app, in real Chromium over https', () => {
   beforeEach(async () => {
     // TLS=self-signed keeps its certificate in <cwd>/.duet/tls: a scratch directory, not the repo.
     server = await startServer({ cwd, env: { TLS: 'self-signed' } });
+    serving = true;
   }, 30_000);
 
   afterEach(async () => {
     await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
-    await server?.stop();
-    server = undefined;
+    if (serving) await server.stop();
+    serving = false;
   });
 
   afterAll(async () => {
@@ -51,7 +54,7 @@ describe('Duet as an installable app, in real Chromium over https', () => {
   });
 
   async function openApp(name: string): Promise<DuetUser> {
-    const user = await DuetUser.open(browser, server!.baseUrl, name, '/', { ignoreHTTPSErrors: true });
+    const user = await DuetUser.open(browser, server.baseUrl, name, '/', { ignoreHTTPSErrors: true });
     open.push(user);
     await user.page.getByTestId('username-input').waitFor();
     return user;
@@ -59,8 +62,8 @@ describe('Duet as an installable app, in real Chromium over https', () => {
 
   it('serves a manifest with the name, colours, standalone display and icons that resolve to PNGs of their sizes', async () => {
     const user = await openApp('manifest');
-    const href = await user.page.locator('link[rel="manifest"]').getAttribute('href');
-    const response = await user.page.request.get(new URL(href!, user.page.url()).href);
+    const href = (await user.page.locator('link[rel="manifest"]').getAttribute('href')) ?? 'no manifest link';
+    const response = await user.page.request.get(new URL(href, user.page.url()).href);
     expect(response.status()).toBe(200);
     expect(response.headers()['content-type']).toContain('application/manifest+json');
     const manifest = await response.json();
@@ -100,7 +103,7 @@ describe('Duet as an installable app, in real Chromium over https', () => {
       executablePath: chromiumPath(),
       headless: true,
       args: [...CHROMIUM_FLAGS, '--ignore-certificate-errors'],
-      baseURL: server!.baseUrl,
+      baseURL: server.baseUrl,
     });
     try {
       const page = context.pages()[0] ?? (await context.newPage());
@@ -110,7 +113,7 @@ describe('Duet as an installable app, in real Chromium over https', () => {
       await page.goto('/');
       await page.getByTestId('username-input').waitFor();
       const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
-      expect(scope).toBe(`${server!.baseUrl}/`);
+      expect(scope).toBe(`${server.baseUrl}/`);
 
       // After a reload the worker controls the page: the build's scripts come from its cache, while
       // what is live (the sign-in settings) still goes to the server.
@@ -118,7 +121,7 @@ describe('Duet as an installable app, in real Chromium over https', () => {
       page.on('response', (response) => responses.push(response));
       await page.reload();
       await page.getByTestId('username-input').waitFor();
-      expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${server!.baseUrl}/sw.js`);
+      expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${server.baseUrl}/sw.js`);
       const main = responses.find((response) => /\/main-[A-Z0-9]{8}\.js$/.test(response.url()));
       expect(main?.fromServiceWorker()).toBe(true);
       const settings = responses.find((response) => response.url().endsWith('/auth/settings'));
@@ -142,8 +145,8 @@ describe('Duet as an installable app, in real Chromium over https', () => {
     await user.page.reload();
     await user.page.getByTestId('username-input').waitFor();
 
-    await server!.stop();
-    server = undefined;
+    await server.stop();
+    serving = false;
     await user.page.reload();
     const offline = user.page.getByTestId('offline-page');
     await offline.waitFor();
