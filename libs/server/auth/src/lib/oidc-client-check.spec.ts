@@ -1,6 +1,7 @@
 import { ConfigError } from '@duet/server/config';
-import { createServer, IncomingMessage, Server } from 'node:http';
+import { createServer, IncomingMessage } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { loopbackServers } from '../testing/loopback-servers';
 import { checkPublicClient } from './oidc-client-check';
 
 /** A token endpoint on loopback that answers every exchange with `answer` and records what it was sent. */
@@ -20,17 +21,7 @@ async function tokenEndpoint(answer: (form: URLSearchParams) => { status: number
 }
 
 describe(checkPublicClient.name, () => {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    // fetch's pooled sockets leave Node's handle list a few turns of the loop after the server closed them.
-    for (let turn = 0; turn < 1_000 && process.getActiveResourcesInfo().some((type) => type.startsWith('TCP')); turn++) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  });
+  const servers = loopbackServers();
 
   it('stops the start when the provider does not know the client id, or wants a secret for it', async () => {
     const { server, forms, discovery } = await tokenEndpoint(() => ({ status: 401, body: '{"error":"invalid_client"}' }));

@@ -1,6 +1,7 @@
 import { ConfigError } from '@duet/server/config';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { loopbackServers } from '../testing/loopback-servers';
 import { discoverOidc, oidcConnectOrigins } from './oidc-discovery';
 
 /** A provider on loopback whose discovery document each test writes (or that never answers). */
@@ -16,17 +17,7 @@ async function provider(document: (issuer: string) => unknown, { answer = true }
 }
 
 describe(discoverOidc.name, () => {
-  const servers: Server[] = [];
-  afterEach(async () => {
-    for (const server of servers.splice(0)) {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
-    // Closed sockets and servers leave Node's handle list a few turns of the loop later.
-    for (let turn = 0; turn < 1_000 && process.getActiveResourcesInfo().some((type) => type.startsWith('TCP')); turn++) {
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  });
+  const servers = loopbackServers();
   async function problem(document: (issuer: string) => unknown, options?: { answer?: boolean }, issuerOf = (issuer: string) => issuer) {
     const { issuer, server } = await provider(document, options);
     servers.push(server);
