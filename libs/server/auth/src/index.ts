@@ -5,3 +5,4 @@ export * from './lib/built-in-authenticator';
 export * from './lib/oidc-discovery';
 export * from './lib/oidc-client-check';
 export * from './lib/auth-settings.controller';
+export * from './lib/account.guard';

@@ -16,3 +16,7 @@ export * from './lib/transport/close-intent';
 export * from './lib/transport/client-address';
 export * from './lib/transport/backlog';
 export * from './lib/signaling-metrics';
+export * from './lib/accounts/call-journal';
+export * from './lib/accounts/callee-devices';
+export * from './lib/accounts/device-ring-store';
+export * from './lib/accounts/in-memory-device-ring-store';

@@ -5,3 +5,4 @@ export * from './lib/error-codes';
 export * from './lib/parse';
 export * from './lib/close-codes';
 export * from './lib/auth-settings';
+export * from './lib/accounts';

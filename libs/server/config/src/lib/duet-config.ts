@@ -102,8 +102,40 @@ export interface DuetConfig {
   readonly limits: LimitsConfig;
   /** Undefined: the in-memory registry (one instance, no Redis needed). */
   readonly redis: RedisConfig | undefined;
+  /** Durable per-user data; undefined with `AUTH_MODE=none` (names are not accounts there). */
+  readonly accounts: AccountsConfig | undefined;
   readonly ops: OpsConfig;
 }
+
+/** Push subscriptions and call history (issue 24): where they are kept, and how push is sent. */
+export interface AccountsConfig {
+  /** SQLite in `DATA_DIR` (default `./data`), or PostgreSQL (`DATABASE_URL`; required with `REDIS_URL`). */
+  readonly database: { readonly kind: 'sqlite'; readonly directory: string } | { readonly kind: 'postgres'; readonly url: string };
+  /** Call records older than this are deleted (daily). */
+  readonly historyDays: number;
+  readonly push: PushConfig;
+}
+
+export interface PushConfig {
+  /** From `PUSH_VAPID_*`; undefined: a key pair generated once and kept in the database. */
+  readonly vapid: { readonly publicKey: string; readonly privateKey: string; readonly subject: string } | undefined;
+  /** The subject when `vapid` is generated: `PUSH_VAPID_SUBJECT`, else one derived from `PUBLIC_URL`. */
+  readonly subject: string | undefined;
+  /**
+   * Hosts push endpoints may be on (`PUSH_ENDPOINT_HOSTS`): exact names, `*.suffix`, or `host:port`.
+   * The server POSTs to URLs users give it: anything else is refused (SSRF), and so is any address
+   * in a loopback or private range unless listed literally here.
+   */
+  readonly endpointHosts: readonly string[];
+}
+
+/** The browsers' push services: Chrome/Edge (FCM), Firefox (Mozilla autopush), Safari (Apple), Windows (WNS). */
+export const DEFAULT_PUSH_ENDPOINT_HOSTS: readonly string[] = [
+  'fcm.googleapis.com',
+  'updates.push.services.mozilla.com',
+  '*.push.apple.com',
+  '*.notify.windows.com',
+];
 
 /** Logs, health and metrics: what an operator runs Duet with. */
 export interface OpsConfig {

@@ -110,6 +110,19 @@ const oidcScopes = z
   .transform((scopes) => scopes ?? 'openid profile email offline_access');
 const SECOND = 1_000;
 
+const postgresUrl = z
+  .string()
+  .trim()
+  .refine((text) => URL.canParse(text) && ['postgres:', 'postgresql:'].includes(new URL(text).protocol), 'must be a postgres:// URL, e.g. postgres://duet:secret@db.example:5432/duet')
+  .optional();
+
+/** Comma-separated host patterns (`fcm.googleapis.com`, `*.push.apple.com`, `127.0.0.1:8443`), lower-cased. */
+const hostList = z
+  .string()
+  .transform((text) => text.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^(\*\.)?[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/, 'must list host names, e.g. fcm.googleapis.com,*.push.apple.com')).min(1))
+  .optional();
+
 /** Variable name -> rule; the default is the value used when the variable is unset. */
 export const EnvSchema = z.object({
   PORT: integer(0, 65_535, 3000),
@@ -172,8 +185,16 @@ export const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'must be 1-64 letters, digits, ":", "_", "." or "-", e.g. duet:')
     .optional()
     .transform((prefix) => prefix ?? 'duet:'),
+  // Durable per-user data (push subscriptions, call history); only with AUTH_MODE=jwt or oidc.
+  DATA_DIR: text,
+  DATABASE_URL: postgresUrl,
+  HISTORY_DAYS: integer(1, 3_650, 90),
+  PUSH_VAPID_PUBLIC_KEY: text,
+  PUSH_VAPID_PRIVATE_KEY: text,
+  PUSH_VAPID_SUBJECT: z.string().trim().regex(/^(mailto:|https:\/\/)\S+$/, 'must be a mailto: or https:// URL where push services can reach you').optional(),
+  PUSH_ENDPOINT_HOSTS: hostList,
 });
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values an error message must never show (a Redis URL may carry a password). */
-export const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN']);
+export const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN', 'DATABASE_URL', 'PUSH_VAPID_PRIVATE_KEY']);

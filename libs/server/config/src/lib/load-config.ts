@@ -1,4 +1,4 @@
-import { AuthConfig, ConfigError, DuetConfig, RedisConfig } from './duet-config';
+import { AccountsConfig, AuthConfig, ConfigError, DEFAULT_PUSH_ENDPOINT_HOSTS, DuetConfig, RedisConfig } from './duet-config';
 import { IceConfig } from './ice-config';
 import { TlsConfig } from './network-config';
 import { Env, EnvSchema, SECRETS } from './env-schema';
@@ -56,6 +56,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
       resumeWindowMs: vars.RESUME_WINDOW_MS,
     },
     redis: redisConfig(vars),
+    accounts: accountsConfig(vars),
+  };
+}
+
+function accountsConfig(vars: Env): AccountsConfig | undefined {
+  if (vars.AUTH_MODE === 'none') return undefined;
+  // Each instance would keep its own SQLite file: a user's history would depend on the instance.
+  if (vars.REDIS_URL !== undefined && vars.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      'Invalid DATABASE_URL: REDIS_URL runs several instances, which must share one database for push subscriptions and call history; set DATABASE_URL (postgres://...)',
+    );
+  }
+  const vapidKeys = [vars.PUSH_VAPID_PUBLIC_KEY, vars.PUSH_VAPID_PRIVATE_KEY].filter((key) => key !== undefined).length;
+  if (vapidKeys === 1) {
+    throw new ConfigError(`Invalid ${vars.PUSH_VAPID_PUBLIC_KEY === undefined ? 'PUSH_VAPID_PUBLIC_KEY' : 'PUSH_VAPID_PRIVATE_KEY'}: set both VAPID keys, or neither (a pair is then generated and kept in the database)`);
+  }
+  const subject = vars.PUSH_VAPID_SUBJECT ?? (vars.PUBLIC_URL?.startsWith('https://') ? vars.PUBLIC_URL : undefined);
+  if (vapidKeys === 2 && subject === undefined) {
+    throw new ConfigError('Invalid PUSH_VAPID_SUBJECT: the VAPID keys need a contact (mailto: or https://), or an https PUBLIC_URL to use as one');
+  }
+  return {
+    database: vars.DATABASE_URL === undefined ? { kind: 'sqlite', directory: vars.DATA_DIR ?? './data' } : { kind: 'postgres', url: vars.DATABASE_URL },
+    historyDays: vars.HISTORY_DAYS,
+    push: {
+      vapid:
+        vars.PUSH_VAPID_PUBLIC_KEY !== undefined && vars.PUSH_VAPID_PRIVATE_KEY !== undefined && subject !== undefined
+          ? { publicKey: vars.PUSH_VAPID_PUBLIC_KEY, privateKey: vars.PUSH_VAPID_PRIVATE_KEY, subject }
+          : undefined,
+      subject,
+      endpointHosts: vars.PUSH_ENDPOINT_HOSTS ?? DEFAULT_PUSH_ENDPOINT_HOSTS,
+    },
   };
 }
 

@@ -1,5 +1,9 @@
 import { DUET_CONFIG, DuetConfig } from '@duet/server/config';
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { CalleeDevices, NoCalleeDevices } from './accounts/callee-devices';
+import { CallJournal, NoCallJournal } from './accounts/call-journal';
+import { DeviceRingStore } from './accounts/device-ring-store';
+import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
 import { CredentialsService } from './credentials.service';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
@@ -18,9 +22,20 @@ export interface SignalingModuleOptions {
   readonly registry?: Type<UserRegistryService>;
   /** The ring timeout's timer; in-memory unless a scale-out module supplies a cluster-wide one. */
   readonly ringTimer?: Type<RingTimer>;
-  /** Modules the registry and timer need (e.g. the Redis connection), imported here. */
+  /** Modules the registry, timer and accounts need (e.g. the Redis connection, the database), imported here. */
   readonly imports?: ModuleMetadata['imports'];
+  /** Per-user data (issue 24): none unless given (`AUTH_MODE=none`); see `@duet/server/storage` and `@duet/server/push`. */
+  readonly accounts?: SignalingAccounts;
 }
+
+/** Where calls are recorded, how offline callees are rung, and where their rings wait. */
+export interface SignalingAccounts {
+  readonly journal: Type<CallJournal>;
+  readonly devices: Type<CalleeDevices>;
+  readonly deviceRings: Type<DeviceRingStore>;
+}
+
+const NO_ACCOUNTS: SignalingAccounts = { journal: NoCallJournal, devices: NoCalleeDevices, deviceRings: InMemoryDeviceRingStore };
 
 /**
  * `/ws` and `/ws/admission`. Needs, from the application: `DUET_CONFIG`, a
@@ -28,7 +43,7 @@ export interface SignalingModuleOptions {
  */
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [] }: SignalingModuleOptions = {}): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts = NO_ACCOUNTS }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
@@ -37,6 +52,12 @@ export class SignalingModule {
         { provide: SIGNALING_OPTIONS, useFactory: signalingOptions, inject: [DUET_CONFIG] },
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
+        { provide: CallJournal, useClass: accounts.journal },
+        { provide: CalleeDevices, useClass: accounts.devices },
+        // An in-memory store takes a clock (tests); Nest must not try to inject one.
+        accounts.deviceRings === InMemoryDeviceRingStore
+          ? { provide: DeviceRingStore, useValue: new InMemoryDeviceRingStore() }
+          : { provide: DeviceRingStore, useClass: accounts.deviceRings },
         PresenceService,
         ResumeService,
         SignalingService,

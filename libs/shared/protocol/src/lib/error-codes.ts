@@ -39,5 +39,6 @@ export const TokenFailureReasonSchema = z.enum(['invalid', 'forbidden', 'unsuppo
 export type TokenFailureReason = z.infer<typeof TokenFailureReasonSchema>;
 
 /** Why a call ended, as carried by `close`: hung up, connection lost, or nobody answered in time. */
-export const CloseReasonSchema = z.enum(['hangup', 'disconnected', 'timeout']);
+/** `unreachable`: the callee was offline and none of their devices could be rung (see `ringing`'s `devices`). */
+export const CloseReasonSchema = z.enum(['hangup', 'disconnected', 'timeout', 'unreachable']);
 export type CloseReason = z.infer<typeof CloseReasonSchema>;

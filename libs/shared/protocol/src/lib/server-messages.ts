@@ -92,6 +92,11 @@ export const RelayedOfferMessageSchema = z.object({
   callId,
   /** As the caller sent it (client-messages.ts, OfferMessageSchema). */
   rejoin: z.optional(RejoinKeySchema),
+  /**
+   * This offer picks up a call that rang your devices while you were offline (its `callId` in the
+   * push, see accounts.ts): an app opened from that notification's Answer accepts it without a click.
+   */
+  ring: z.optional(CallIdSchema),
 });
 export const RelayedAnswerMessageSchema = z.object({
   type: z.literal('answer'),
@@ -131,6 +136,15 @@ export const RingingMessageSchema = z.object({
   type: z.literal('ringing'),
   username: Username,
   callId: CallIdSchema,
+  /**
+   * `username` is offline: the server rings their devices (Web Push) for up to the ring timeout
+   * and keeps your offer meanwhile. If they answer, `ringing` comes again with the call's new id and
+   * `replaces` naming this one; if not, `close` (reason `timeout`, or `unreachable` when no device
+   * could be rung) or `decline` ends it. Your `close` with this `callId` cancels it.
+   */
+  devices: z.optional(z.literal(true)),
+  /** The device ring (its `callId`) that this call continues: adopt the new `callId`. */
+  replaces: z.optional(CallIdSchema),
 });
 /**
  * The other party of your call lost its signaling connection (`reconnecting`; media may still
