@@ -12,9 +12,9 @@
  *   that names other files, the cache is rebuilt for it, so old builds' files do not pile up.
  * - everything else passes untouched: the signaling socket, /api, /auth, health and metrics, the
  *   download worker's /duet-download/ and anything on another origin (the OpenID provider).
+ * - push and notificationclick: a call ringing a closed app (issue 24; the last section).
  * The cache name carries a version: bump it when this file changes what it caches; activate
- * deletes every other Duet cache. More event handlers (push, notificationclick) are meant to be
- * added beside these, as their own sections; nothing here needs to change for them.
+ * deletes every other Duet cache.
  */
 const CACHE = 'duet-shell-v1';
 const OFFLINE_PAGE = '/offline.html';
@@ -112,4 +112,138 @@ async function cacheFirst(request) {
     caches.open(CACHE).then((cache) => cache.put(request, copy)).catch(() => undefined);
   }
   return response;
+}
+
+// ---- push: a call ringing while Duet is closed -----------------------------------------------
+//
+// Every push is Duet's server's (only it holds the VAPID key, and the payload is encrypted for
+// this browser alone): a `PushPayload` from libs/shared/protocol accounts.ts, one notification per
+// call, tagged `duet-call:<callId>` so the next push for that call replaces or closes it.
+
+/** Same as `RING_DECLINE_PATH`, `ANSWER_QUERY_PARAM` and `callNotificationTag` in accounts.ts (a worker imports no build file). */
+const RING_DECLINE_PATH = '/api/rings/decline';
+const ANSWER_QUERY_PARAM = 'answer';
+const callTag = (callId) => `duet-call:${callId}`;
+/** A payload this worker cannot read gets one notification of its own (see `readPush`). */
+const UNREADABLE_TAG = 'duet-unreadable';
+const ICON = '/icons/icon-192.png';
+
+self.addEventListener('push', (event) => {
+  event.waitUntil(showPush(readPush(event)).catch((error) => console.warn('[sw] push not shown', error)));
+});
+
+/**
+ * The push's payload, or null when it is not one this worker knows. That is never an attacker
+ * (see above) but a server newer or older than this worker (workers update on the next visit):
+ * such a push may well have been a call, so it is not dropped silently. It also could not be:
+ * Chrome requires every push to show a notification (`userVisibleOnly`), and in its place shows
+ * its own "This site has been updated in the background", which says less.
+ */
+function readPush(event) {
+  let payload;
+  try {
+    payload = event.data?.json();
+  } catch {
+    return null;
+  }
+  if (typeof payload !== 'object' || payload === null) return null;
+  const { kind, caller, callId } = payload;
+  if (!isText(caller, 64) || !isText(callId, 64)) return null;
+  if (kind === 'ring' && isText(payload.capability, 128)) return { kind, caller, callId, capability: payload.capability };
+  if (kind === 'ring-ended' && typeof payload.missed === 'boolean') return { kind, caller, callId, missed: payload.missed };
+  return null;
+}
+
+function isText(value, maxLength) {
+  return typeof value === 'string' && value.length > 0 && value.length <= maxLength;
+}
+
+async function showPush(push) {
+  if (push === null) {
+    await self.registration.showNotification('Duet', {
+      body: 'Something happened while Duet was closed. Open Duet to see it.',
+      tag: UNREADABLE_TAG,
+      icon: ICON,
+      data: { kind: 'open' },
+    });
+    return;
+  }
+  const tag = callTag(push.callId);
+  if (push.kind === 'ring') {
+    await self.registration.showNotification(`${push.caller} is calling`, {
+      body: 'Duet call',
+      tag,
+      icon: ICON,
+      // A ring stays until it is answered, declined or ended (the server's ring-ended push).
+      requireInteraction: true,
+      actions: [
+        { action: 'answer', title: 'Answer' },
+        { action: 'decline', title: 'Decline' },
+      ],
+      data: { kind: 'ring', callId: push.callId, capability: push.capability },
+    });
+    return;
+  }
+  // ring-ended: the ring goes; a missed call leaves a note in its place. A call answered on another
+  // device, or declined, leaves nothing: Chrome lets a site skip a notification now and then.
+  for (const notification of await self.registration.getNotifications({ tag })) notification.close();
+  if (push.missed) {
+    await self.registration.showNotification(`Missed call from ${push.caller}`, {
+      body: 'Duet',
+      tag,
+      icon: ICON,
+      data: { kind: 'missed' },
+    });
+  }
+}
+
+// ---- notificationclick: answer, decline, open --------------------------------------------------
+
+self.addEventListener('notificationclick', (event) => {
+  const { notification, action } = event;
+  const data = notification.data ?? {};
+  notification.close();
+  if (data.kind === 'ring' && action === 'decline') {
+    event.waitUntil(decline(data.callId, data.capability));
+  } else if (data.kind === 'ring') {
+    // Answer, or a click on the notification itself: the app signs in and picks this call up.
+    event.waitUntil(openDuet(`/?${ANSWER_QUERY_PARAM}=${encodeURIComponent(data.callId)}`));
+  } else {
+    event.waitUntil(openDuet('/'));
+  }
+});
+
+/** The capability is the authority: no sign-in, no window. A failed decline still ends at the ring's timeout. */
+async function decline(callId, capability) {
+  try {
+    const response = await fetch(RING_DECLINE_PATH, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ callId, capability }),
+      credentials: 'omit',
+    });
+    if (!response.ok) console.warn(`[sw] the decline was refused (HTTP ${response.status}): the call had ended`);
+  } catch (error) {
+    console.warn('[sw] the decline could not be sent', error);
+  }
+}
+
+/**
+ * Brings Duet to the front at `url`: an open Duet window is focused and navigated there (a second
+ * tab would be a second login), else a new window opens. Focus comes first, while the click still
+ * allows it.
+ */
+async function openDuet(url) {
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  const open = windows.find((client) => new URL(client.url).origin === self.location.origin);
+  if (open) {
+    try {
+      const focused = await open.focus();
+      // navigate() works on the windows this worker controls; one it does not gets a new window.
+      if (await focused.navigate(url)) return;
+    } catch (error) {
+      console.warn('[sw] could not bring the open Duet window to the call', error);
+    }
+  }
+  await self.clients.openWindow(url);
 }
