@@ -1,5 +1,6 @@
 import { isDevMode } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
+import { provideAccounts } from '@duet/web/accounts/settings';
 import { loadAuthSettings, provideSignIn } from '@duet/web/auth';
 import { AppComponent } from './app/app.component';
 import { appConfig } from './app/app.config';
@@ -7,8 +8,9 @@ import { appConfig } from './app/app.config';
 // The server says how people sign in (/auth/settings), so the build carries no sign-in configuration.
 // Company sign-in settles (callback, stored session) before the page is built.
 async function start(): Promise<void> {
-  const signIn = await provideSignIn(await loadAuthSettings());
-  await bootstrapApplication(AppComponent, appConfig(signIn));
+  const settings = await loadAuthSettings();
+  const signIn = await provideSignIn(settings);
+  await bootstrapApplication(AppComponent, appConfig([...signIn, provideAccounts(settings)]));
 }
 
 /**

@@ -38,6 +38,15 @@ describe(parseAuthSettings.name, () => {
     expect(parseAuthSettings({ ...OIDC, extra: 1 })).toEqual(OIDC);
   });
 
+  it('keeps the accounts settings (the push key) in jwt and oidc mode, and drops malformed ones', () => {
+    const accounts = { pushPublicKey: 'BPk3' };
+    expect(parseAuthSettings({ mode: 'jwt', accounts })).toEqual({ mode: 'jwt', accounts });
+    expect(parseAuthSettings({ ...OIDC, accounts })).toEqual({ ...OIDC, accounts });
+    expect(parseAuthSettings({ mode: 'none', accounts })).toEqual({ mode: 'none' });
+    expect(parseAuthSettings({ mode: 'jwt', accounts: { pushPublicKey: '' } })).toEqual({ mode: 'jwt' });
+    expect(parseAuthSettings({ mode: 'jwt', accounts: 'BPk3' })).toEqual({ mode: 'jwt' });
+  });
+
   it('refuses oidc settings with a missing or empty field', () => {
     expect(parseAuthSettings({ ...OIDC, clientId: '' })).toBeNull();
     expect(parseAuthSettings({ mode: 'oidc', issuer: 'https://id.example.com' })).toBeNull();

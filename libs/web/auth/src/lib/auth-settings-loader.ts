@@ -1,4 +1,4 @@
-import { AUTH_SETTINGS_PATH, AuthSettings } from '@duet/shared/protocol';
+import { AUTH_SETTINGS_PATH, AccountSettings, AuthSettings } from '@duet/shared/protocol';
 
 const OPEN: AuthSettings = { mode: 'none' };
 
@@ -23,9 +23,17 @@ export async function loadAuthSettings(fetcher: typeof fetch = fetch): Promise<A
 export function parseAuthSettings(value: unknown): AuthSettings | null {
   if (typeof value !== 'object' || value === null) return null;
   const { mode, issuer, clientId, scopes } = value as Record<string, unknown>;
-  if (mode === 'none' || mode === 'jwt') return { mode };
+  const accounts = parseAccountSettings((value as Record<string, unknown>)['accounts']);
+  if (mode === 'none') return { mode };
+  if (mode === 'jwt') return { mode, ...accounts };
   if (mode !== 'oidc' || !isFilled(issuer) || !isFilled(clientId) || !isFilled(scopes)) return null;
-  return { mode, issuer, clientId, scopes };
+  return { mode, issuer, clientId, scopes, ...accounts };
+}
+
+/** `{ accounts }` when the server keeps call history and push subscriptions (issue 24), else nothing. */
+function parseAccountSettings(value: unknown): { accounts?: AccountSettings } {
+  const pushPublicKey = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['pushPublicKey'] : undefined;
+  return isFilled(pushPublicKey) ? { accounts: { pushPublicKey } } : {};
 }
 
 function isFilled(value: unknown): value is string {

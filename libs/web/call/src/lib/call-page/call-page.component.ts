@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject } from '@angular/core';
+import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
 import { CallStageComponent } from '../call-stage/call-stage.component';
@@ -25,11 +26,13 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
   selector: 'duet-call-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
+    AccountsPanelComponent,
     CallFormComponent,
     CallStageComponent,
     IncomingCallComponent,
     LobbyPreviewComponent,
     LoginFormComponent,
+    MissedCallsBadgeComponent,
     NoticeComponent,
     SecureContextBannerComponent,
     SignInPanelComponent,
