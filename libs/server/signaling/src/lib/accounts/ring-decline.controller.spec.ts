@@ -1,4 +1,4 @@
-import { BadRequestException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { DeviceRingService } from './device-rings.service';
 import { RingDeclineController } from './ring-decline.controller';
 
@@ -20,6 +20,12 @@ describe(RingDeclineController.name, () => {
     const refusal = await controller.decline({ callId: 'ring-1', capability }).catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(NotFoundException);
     expect((refusal as NotFoundException).getResponse()).toEqual({ message: 'no such ringing call' });
+  });
+
+  it('refuses a body declared longer than the accounts limit (413), without asking anyone', async () => {
+    const refusal = await controller.decline({ callId: 'ring-1', capability }, '4097').catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(PayloadTooLargeException);
+    expect(decline).not.toHaveBeenCalled();
   });
 
   it.each([
