@@ -1,0 +1,95 @@
+import type { AccountsConfig } from '@duet/server/config';
+import { Logger } from '@nestjs/common';
+import Sqlite from 'better-sqlite3';
+import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely';
+import { Migrator } from 'kysely/migration';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Pool } from 'pg';
+import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from './migrations';
+import { DatabaseKind, DuetDatabase, DuetTables } from './schema';
+
+/** The SQLite file inside `DATA_DIR`. */
+export const SQLITE_FILE = 'duet.sqlite';
+/** How long a statement waits for another connection's write lock before failing (SQLite). */
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+const POSTGRES_CONNECT_TIMEOUT_MS = 10_000;
+const POSTGRES_POOL_SIZE = 10;
+
+const logger = new Logger('Storage');
+
+/**
+ * Opens the accounts database and brings its schema up to date: SQLite `<DATA_DIR>/duet.sqlite`
+ * (directory created if missing; WAL, so readers never wait for the writer), or PostgreSQL at
+ * `DATABASE_URL`. A database that cannot be opened or migrated fails here, with a message that
+ * says which and why (never the URL's password). Close it with `destroy()`.
+ */
+export async function openDatabase(database: AccountsConfig['database']): Promise<DuetDatabase> {
+  const db = database.kind === 'sqlite' ? openSqlite(database.directory) : openPostgres(database.url);
+  try {
+    await migrate(db);
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    const where = database.kind === 'sqlite' ? `SQLite database ${join(resolve(database.directory), SQLITE_FILE)}` : `PostgreSQL database ${redactedUrl(database.url)}`;
+    throw new Error(`Cannot open the ${where}: ${reasonOf(error)}`, { cause: error });
+  }
+  return db;
+}
+
+export async function migrate(db: DuetDatabase): Promise<void> {
+  const migrator = new Migrator({ db, provider: migrationProvider, migrationTableName: MIGRATION_TABLE, migrationLockTableName: MIGRATION_LOCK_TABLE });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error');
+    throw failed ? new Error(`migration ${failed.migrationName} failed: ${reasonOf(error)}`, { cause: error }) : error;
+  }
+  for (const result of results ?? []) logger.log(`Database migrated: ${result.migrationName}`);
+}
+
+export function databaseKind(db: DuetDatabase): DatabaseKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+function openSqlite(directory: string): DuetDatabase {
+  const path = join(resolve(directory), SQLITE_FILE);
+  try {
+    mkdirSync(directory, { recursive: true });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    throw new Error(`Invalid DATA_DIR: ${resolve(directory)} is not a directory Duet can write to (${reasonOf(error)})`, { cause: error });
+  }
+  let file: Sqlite.Database;
+  try {
+    file = new Sqlite(path, { timeout: SQLITE_BUSY_TIMEOUT_MS });
+    file.pragma('journal_mode = WAL');
+  } catch (error) {
+    throw new Error(`Cannot open the SQLite database ${path}: ${reasonOf(error)}`, { cause: error });
+  }
+  return new Kysely<DuetTables>({ dialect: new SqliteDialect({ database: file }) });
+}
+
+function openPostgres(url: string): DuetDatabase {
+  const pool = new Pool({ connectionString: url, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
+  // An idle connection that breaks (the server restarted) is dropped from the pool and replaced on
+  // the next query; without a listener the pool's 'error' would end the process.
+  pool.on('error', (error) => logger.warn(`PostgreSQL connection lost: ${reasonOf(error)}`));
+  return new Kysely<DuetTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** `DATABASE_URL` as it may be printed: without its password. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
+  if (!(error instanceof Error)) return String(error);
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message || String(code ?? error.name);
+}
