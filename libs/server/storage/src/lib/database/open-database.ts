@@ -5,7 +5,7 @@ import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect } from 'kysely'
 import { Migrator } from 'kysely/migration';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Pool } from 'pg';
+import { Pool, PoolConfig } from 'pg';
 import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationProvider } from './migrations';
 import { DatabaseKind, DuetDatabase, DuetTables } from './schema';
 
@@ -69,11 +69,33 @@ function openSqlite(directory: string): DuetDatabase {
 }
 
 function openPostgres(url: string): DuetDatabase {
-  const pool = new Pool({ connectionString: url, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
+  const pool = new ClosingPool({ connectionString: url, max: POSTGRES_POOL_SIZE, connectionTimeoutMillis: POSTGRES_CONNECT_TIMEOUT_MS });
   // An idle connection that breaks (the server restarted) is dropped from the pool and replaced on
   // the next query; without a listener the pool's 'error' would end the process.
   pool.on('error', (error) => logger.warn(`PostgreSQL connection lost: ${reasonOf(error)}`));
   return new Kysely<DuetTables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/**
+ * A pool whose `end()` (Kysely's `destroy()`) resolves once every connection has really closed: pg's
+ * resolves once each was asked to, so a server stopped right after would cut them off mid-goodbye.
+ */
+class ClosingPool extends Pool {
+  private readonly open = new Set<Promise<void>>();
+
+  constructor(config: PoolConfig) {
+    super(config);
+    this.on('connect', (client) => {
+      const closed = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      this.open.add(closed);
+      void closed.then(() => this.open.delete(closed));
+    });
+  }
+
+  override async end(): Promise<void> {
+    await super.end();
+    await Promise.all([...this.open]);
+  }
 }
 
 /** `DATABASE_URL` as it may be printed: without its password. */

@@ -22,7 +22,7 @@ export class SqlCallJournal extends CallJournal {
     super();
   }
 
-  ringing(call: { readonly callId: string; readonly caller: string; readonly callee: string }, at: number): void {
+  ringing(call: Parameters<CallJournal['ringing']>[0], at: number): void {
     this.writes.queue([call.callId], `call ${call.callId} ringing`, () => this.insertPair(call.callId, call.caller, call.callee, 'missed', at, null));
   }
 
