@@ -6,7 +6,7 @@ module.exports = {
   testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'], leakCheck: 'per-file' },
   transform: {
     // Kysely ships ES modules only (Node's require() loads them; Jest's does not): compile to CommonJS.
-    '/node_modules/kysely/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true, module: 'commonjs' } }],
+    '/node_modules/kysely/.+\\.js$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.esm-deps.json' }],
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   transformIgnorePatterns: ['/node_modules/(?!kysely/)'],

@@ -109,9 +109,12 @@ export function redactedUrl(url: string): string {
   }
 }
 
+/** What went wrong, in one line: the first of an AggregateError's (a name that resolved to several addresses), with its code. */
 function reasonOf(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' && !error.message.includes(code) ? `${error.message} (${code})` : error.message || String(code ?? error.name);
+  // Duck-typed: errors from Node's own modules may come from another realm (Jest), failing instanceof.
+  if (typeof error !== 'object' || error === null) return String(error);
+  const { message, code, errors } = error as { message?: unknown; code?: unknown; errors?: unknown };
+  if (Array.isArray(errors) && errors.length > 0) return reasonOf(errors[0]);
+  const text = typeof message === 'string' && message !== '' ? message : String(code ?? error);
+  return typeof code === 'string' && !text.includes(code) ? `${text} (${code})` : text;
 }
