@@ -1,6 +1,6 @@
 import { isDevMode } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
-import { provideAccounts } from '@duet/web/accounts/settings';
+import { provideAccounts } from '@duet/web/accounts/shell';
 import { loadAuthSettings, provideSignIn } from '@duet/web/auth';
 import { AppComponent } from './app/app.component';
 import { appConfig } from './app/app.config';

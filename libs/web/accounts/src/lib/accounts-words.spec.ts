@@ -8,10 +8,10 @@ describe('accounts words', () => {
     expect(outcomeWords({ direction: 'incoming', outcome: 'declined' })).toBe('You declined');
   });
 
-  it('says durations as m:ss, and h:mm:ss from an hour on', () => {
-    expect(durationWords(0)).toBe('0:00');
-    expect(durationWords(61_400)).toBe('1:01');
-    expect(durationWords(3_725_000)).toBe('1:02:05');
+  it('says durations in units, never like a time of day', () => {
+    expect(durationWords(0)).toBe('0 s');
+    expect(durationWords(61_400)).toBe('1 min 1 s');
+    expect(durationWords(3_725_000)).toBe('1 h 2 min');
   });
 
   it('says the time alone today, "Yesterday" the day before, else the date too', () => {

@@ -30,13 +30,14 @@ export function directionWords(call: Pick<CallRecord, 'direction'>): string {
   return call.direction === 'incoming' ? 'Incoming' : 'Outgoing';
 }
 
-/** `m:ss`, or `h:mm:ss` from an hour on (as the in-call timer). */
+/** How long a call lasted, in units (a clock-like "12:34" would read as the time of day beside it). */
 export function durationWords(ms: number): string {
   const total = Math.max(0, Math.round(ms / 1000));
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
-  const seconds = String(total % 60).padStart(2, '0');
-  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+  const seconds = total % 60;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  return minutes > 0 ? `${minutes} min ${seconds} s` : `${seconds} s`;
 }
 
 /** When a call started, in the person's own locale and time zone: the time alone today, else the date too. */

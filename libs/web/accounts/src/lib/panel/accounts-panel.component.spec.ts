@@ -82,7 +82,7 @@ describe(AccountsPanelComponent.name, () => {
     await stable();
     const rows = allByTestId('call-history-entry');
     expect(rows.map((row) => row.querySelector('.peer')?.textContent)).toEqual(['alice', 'carol']);
-    expect(rows.map((row) => row.querySelector('.detail')?.textContent)).toEqual(['Incoming · Missed', 'Outgoing · Answered, 1:15']);
+    expect(rows.map((row) => row.querySelector('.detail')?.textContent)).toEqual(['Incoming · Missed', 'Outgoing · Answered, 1 min 15 s']);
     expect(rows.map((row) => row.getAttribute('data-outcome'))).toEqual(['missed', 'answered']);
     expect(rows[0].querySelector('time')?.getAttribute('datetime')).toBe(new Date(3_000).toISOString());
   });

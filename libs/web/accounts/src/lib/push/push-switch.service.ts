@@ -2,6 +2,7 @@ import { Injectable, computed, inject, signal } from '@angular/core';
 import { PushSubscriptionBody, usernameKey } from '@duet/shared/protocol';
 import { PREFERENCE_STORAGE, readPreference, writePreference } from '@duet/web/rtc';
 import { ACCOUNT_SETTINGS } from '../account-settings';
+import { LOG_OUT_HOOKS } from '../log-out-hooks';
 import { AccountsApi, AccountsApiError } from '../api/accounts-api';
 import { PUSH_BROWSER, PUSH_SUBSCRIBE_TIMEOUT_MS, withTimeout } from './push-browser';
 import { PushProblem, PushState } from './push-state';
@@ -33,6 +34,10 @@ export class PushSwitchService {
   readonly state = this.stateSignal.asReadonly();
   readonly busy = computed(() => ['checking', 'turning-on', 'turning-off'].includes(this.stateSignal().kind));
 
+  constructor() {
+    inject(LOG_OUT_HOOKS).add(() => this.forget());
+  }
+
   /** Reads whether this browser rings `user` now. */
   async check(user: string): Promise<void> {
     this.user = user;
@@ -56,14 +61,15 @@ export class PushSwitchService {
   }
 
   /**
-   * Log-out: a browser someone signed out of must not ring them, nor show their callers' names to
-   * the next person. Best effort, bounded: the log-out goes on regardless.
+   * Log-out (a LOG_OUT_HOOKS step): a browser someone signed out of must not ring them, nor show
+   * their callers' names to the next person.
    */
-  async forget(timeoutMs = 2_000): Promise<void> {
+  async forget(): Promise<void> {
     const user = this.user;
-    if (user === null || this.stateSignal().kind !== 'on') return;
-    await withTimeout(this.unsubscribe(user), timeoutMs).catch(() => undefined);
     this.user = null;
+    if (user === null || this.stateSignal().kind !== 'on') return;
+    await this.unsubscribe(user);
+    this.stateSignal.set({ kind: 'off' });
   }
 
   private async currentState(user: string): Promise<PushState> {

@@ -1,4 +1,5 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { LOG_OUT_HOOKS, LogOutHooks } from '@duet/web/accounts/shell';
 import { SignInStep } from '@duet/web/rtc';
 import { stubServices } from '../../testing/stub-services';
 import { CallPageComponent } from './call-page.component';
@@ -14,11 +15,23 @@ describe(`${CallPageComponent.name} sign-in steps`, () => {
       (candidate) => candidate.textContent?.trim() === text,
     ) ?? null;
   const stable = () => fixture.whenStable();
+  /** Lets promise callbacks run until `done`. */
+  async function waitFor(done: () => boolean): Promise<void> {
+    for (let turn = 0; turn < 20 && !done(); turn++) await Promise.resolve();
+  }
+  /** A log-out step of the accounts library (the push switch's); the test sees when it is run. */
+  let forgetPush: jest.Mock<Promise<void>, []>;
 
   async function openAt(step: SignInStep): Promise<void> {
     stubs = stubServices();
     stubs.signIn.step.set(step);
-    await TestBed.configureTestingModule({ imports: [CallPageComponent], providers: stubs.providers }).compileComponents();
+    forgetPush = jest.fn(async () => undefined);
+    const hooks = new LogOutHooks();
+    hooks.add(forgetPush);
+    await TestBed.configureTestingModule({
+      imports: [CallPageComponent],
+      providers: [...stubs.providers, { provide: LOG_OUT_HOOKS, useValue: hooks }],
+    }).compileComponents();
     fixture = TestBed.createComponent(CallPageComponent);
     await stable();
   }
@@ -95,13 +108,20 @@ describe(`${CallPageComponent.name} sign-in steps`, () => {
     expect(stubs.signaling.logInAsIdentity).not.toHaveBeenCalled();
   });
 
-  it('log-out closes the socket cleanly first, then ends the sign-in', async () => {
+  it('log-out stops this browser ringing first, closes the socket cleanly, then ends the sign-in', async () => {
     await openAt({ kind: 'identity' });
     stubs.logInAs('dana');
     await stable();
+    let forgotten!: () => void;
+    forgetPush.mockReturnValue(new Promise<void>((resolve) => (forgotten = resolve)));
     let closed!: () => void;
     stubs.signaling.disconnect.mockReturnValue(new Promise<void>((resolve) => (closed = resolve)));
     byTestId('logout-button')?.click();
+    await waitFor(() => forgetPush.mock.calls.length > 0);
+    expect(forgetPush).toHaveBeenCalledTimes(1);
+    expect(stubs.signaling.disconnect).not.toHaveBeenCalled();
+    forgotten();
+    await waitFor(() => stubs.signaling.disconnect.mock.calls.length > 0);
     expect(stubs.signaling.disconnect).toHaveBeenCalledTimes(1);
     await Promise.resolve();
     expect(stubs.signIn.signOut).not.toHaveBeenCalled();

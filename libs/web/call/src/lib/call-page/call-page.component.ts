@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject } from '@angular/core';
 import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
+import { LOG_OUT_HOOKS } from '@duet/web/accounts/shell';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
 import { CallStageComponent } from '../call-stage/call-stage.component';
@@ -92,6 +93,7 @@ export class CallPageComponent {
   });
   private readonly host: HTMLElement = inject(ElementRef).nativeElement;
   private readonly document = inject(DOCUMENT);
+  private readonly logOutHooks = inject(LOG_OUT_HOOKS);
 
   constructor() {
     this.facade.start();
@@ -120,8 +122,14 @@ export class CallPageComponent {
     this.facade.startSignIn();
   }
 
-  protected logOut(): void {
-    void this.facade.logOut();
+  /**
+   * A browser someone logged out of stops ringing them (and showing their callers' names to the
+   * next person): the accounts library's log-out steps run while the token still works, then the
+   * socket closes.
+   */
+  protected async logOut(): Promise<void> {
+    await this.logOutHooks.run();
+    await this.facade.logOut();
   }
 
   protected retryConnection(): void {
