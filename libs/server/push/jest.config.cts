@@ -2,6 +2,8 @@ module.exports = {
   displayName: 'server-push',
   preset: '../../../jest.preset.js',
   testEnvironment: '<rootDir>/../../../tools/jest/node-environment.cjs',
+  // The sender's specs run a real HTTPS push endpoint, whose sockets close asynchronously: check leaks per file.
+  testEnvironmentOptions: { leakCheck: 'per-file' },
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },

@@ -48,10 +48,9 @@ export class PushSender implements OnModuleDestroy {
 
   /** One push; true when the push service accepted it (2xx). Never throws. */
   private async send(device: StoredPushSubscription, payload: PushPayload, delivery: PushDelivery): Promise<boolean> {
-    let host = '?';
     try {
       // The allow-list may have narrowed since the browser subscribed.
-      host = this.policy.allowed(device.endpoint).host;
+      this.policy.allowed(device.endpoint);
       await sendNotification({ endpoint: device.endpoint, keys: { p256dh: device.p256dh, auth: device.auth } }, JSON.stringify(payload), {
         TTL: Math.max(0, Math.ceil(delivery.ttlMs / 1_000)),
         urgency: delivery.urgency,
@@ -62,12 +61,12 @@ export class PushSender implements OnModuleDestroy {
       });
       return true;
     } catch (error) {
-      await this.failed(device, host, error);
+      await this.failed(device, error);
       return false;
     }
   }
 
-  private async failed(device: StoredPushSubscription, host: string, error: unknown): Promise<void> {
+  private async failed(device: StoredPushSubscription, error: unknown): Promise<void> {
     const status = error instanceof WebPushError ? error.statusCode : undefined;
     if (status === 404 || status === 410) {
       this.logger.log(`a push subscription of ${device.username} is gone (${status}): forgotten`);
@@ -79,7 +78,7 @@ export class PushSender implements OnModuleDestroy {
     // WebPushError's message is generic; other errors' messages never hold the endpoint's path.
     const why = status === undefined ? (error as Error).message : `the push service answered ${status}`;
     this.logger.warn(`a push to a device of ${device.username} failed: ${why}`);
-    this.logger.debug(`that push went to ${host}`);
+    this.logger.debug(`that push went to ${URL.canParse(device.endpoint) ? new URL(device.endpoint).host : 'an endpoint that is not a URL'}`);
   }
 
   onModuleDestroy(): void {
