@@ -48,5 +48,21 @@ function parsed<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
-  throw new BadRequestException(`invalid ${what}: ${where}: ${issue.message}`);
+  throw new BadRequestException(`invalid ${what}: ${where}: ${problem(issue)}`);
+}
+
+/** zod-mini carries no messages of its own ("Invalid input"): say what was wrong. */
+function problem(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected === 'object' && issue.path.length === 0 ? 'a JSON object' : issue.expected}`;
+    case 'too_big':
+      return `at most ${issue.maximum} characters`;
+    case 'too_small':
+      return `at least ${issue.minimum} characters`;
+    case 'invalid_format':
+      return 'not base64url';
+    default:
+      return issue.message;
+  }
 }
