@@ -9,7 +9,6 @@ import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { generate } from 'selfsigned';
 
 // http_ece ships no types: the one call used here.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ece = require('http_ece') as { decrypt(body: Buffer, params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: string }): Buffer };
 
 /** A push the endpoint accepted: VAPID verified, body decrypted with the subscription's keys. */
