@@ -39,9 +39,15 @@ export class PushSender implements OnModuleDestroy {
     this.agent = new GuardedPushAgent(policy, { keepAlive: true, maxSockets: 16, timeout: PUSH_REQUEST_TIMEOUT_MS });
   }
 
-  /** Pushes `payload` to every device of `username`; resolves with how many push services accepted it. */
+  /** Pushes `payload` to every device of `username`; resolves with how many push services accepted it. Never rejects. */
   async sendToUser(username: string, payload: PushPayload, delivery: PushDelivery): Promise<number> {
-    const devices = await this.subscriptions.list(username);
+    let devices: readonly StoredPushSubscription[];
+    try {
+      devices = await this.subscriptions.list(username);
+    } catch (error) {
+      this.logger.warn(`could not read the push subscriptions of ${username}: ${(error as Error).message}`);
+      return 0;
+    }
     const results = await Promise.all(devices.map((device) => this.send(device, payload, delivery)));
     return results.filter(Boolean).length;
   }

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { generateVAPIDKeys } from 'web-push';
 import { InMemoryPushSubscriptionStore } from '../testing/in-memory-stores';
 import { PushEndpointPolicy } from './endpoint-policy';
+import { GuardedPushAgent } from './guarded-push-agent';
 import { pushTopic, PushSender } from './push-sender';
 import { MISSED_CALL_TTL_MS, RING_ENDED_TTL_MS, WebPushCalleeDevices } from './web-push-callee-devices';
 
@@ -65,6 +66,24 @@ describe(WebPushCalleeDevices.name, () => {
       ]);
     }
     expect(endpoint.refused).toEqual([]);
+  });
+
+  it('connects through the guarded agent', async () => {
+    const connect = jest.spyOn(GuardedPushAgent.prototype, 'createConnection');
+    await subscribe('bob');
+    await expect(devicesAllowing([endpoint.host]).ring(ring)).resolves.toBe(1);
+    expect(connect).toHaveBeenCalledWith(expect.objectContaining({ host: '127.0.0.1' }), expect.any(Function));
+  });
+
+  it('counts no device, and none reachable, when the store cannot be read, and says so', async () => {
+    jest.spyOn(store, 'list').mockRejectedValue(new Error('database is gone'));
+    jest.spyOn(store, 'any').mockRejectedValue(new Error('database is gone'));
+    const devices = devicesAllowing([endpoint.host]);
+    await expect(devices.ring(ring)).resolves.toBe(0);
+    await expect(devices.ringEnded('bob', { caller: 'alice', callId: 'ring-call-1', missed: true })).resolves.toBeUndefined();
+    await expect(devices.reachable('bob')).resolves.toBe(false);
+    expect(warn).toHaveBeenCalledWith('could not read the push subscriptions of Bob: database is gone');
+    expect(warn).toHaveBeenCalledWith('could not tell whether bob has devices to ring: database is gone');
   });
 
   it('names the call by a topic of at most 32 base64url characters, the same for every push of that call', () => {

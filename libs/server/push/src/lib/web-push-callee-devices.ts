@@ -1,6 +1,6 @@
 import { PushSubscriptionStore } from '@duet/server/storage';
 import { CalleeDevices, DeviceRingPush } from '@duet/server/signaling';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { PushSender } from './push-sender';
 
 /** How long a "missed call" waits at the push service for a device that is off: a few minutes. */
@@ -11,9 +11,11 @@ export const MISSED_CALL_TTL_MS = 5 * 60_000;
  */
 export const RING_ENDED_TTL_MS = 60_000;
 
-/** Rings an offline callee's browsers through Web Push (`CalleeDevices` for signaling). */
+/** Rings an offline callee's browsers through Web Push (`CalleeDevices` for signaling). Never rejects. */
 @Injectable()
 export class WebPushCalleeDevices extends CalleeDevices {
+  private readonly logger = new Logger('WebPushCalleeDevices');
+
   constructor(
     private readonly subscriptions: PushSubscriptionStore,
     private readonly sender: PushSender,
@@ -21,8 +23,12 @@ export class WebPushCalleeDevices extends CalleeDevices {
     super();
   }
 
+  /** False, with a warning, when the store cannot answer: the caller hears "offline", as before push. */
   reachable(username: string): Promise<boolean> {
-    return this.subscriptions.any(username);
+    return this.subscriptions.any(username).catch((error: unknown) => {
+      this.logger.warn(`could not tell whether ${username} has devices to ring: ${(error as Error).message}`);
+      return false;
+    });
   }
 
   ring({ callee, caller, callId, capability, ttlMs }: DeviceRingPush): Promise<number> {
