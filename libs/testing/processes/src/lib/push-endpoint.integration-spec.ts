@@ -74,7 +74,7 @@ describe(startPushEndpoint.name, () => {
   });
 
   it('is trusted by a process started with NODE_EXTRA_CA_CERTS=caFile', async () => {
-    const script = `require('node:https').request('${endpoint.origin}/push/nobody', { method: 'POST' }, (r) => { console.log(r.statusCode); r.resume(); }).end()`;
+    const script = `require('node:https').request('${endpoint.origin}/push/nobody', { method: 'POST' }, (r) => { process.stdout.write(String(r.statusCode)); r.resume(); }).end()`;
     const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], { env: { ...process.env, NODE_EXTRA_CA_CERTS: endpoint.caFile } });
     expect(stdout.trim()).toBe('404');
   });
