@@ -28,7 +28,7 @@ export function pushStateWords(state: PushState): string {
     case 'no-worker':
       return 'Duet’s background helper (its service worker) is not running on this page, so it cannot ring when closed. Reload the page and try again.';
     case 'denied':
-      return 'Notifications are blocked for Duet in this browser: allow them in the site settings, then turn this on.';
+      return 'Notifications are blocked for Duet in this browser (or this is a private window): allow them in the site settings, then turn this on.';
     case 'off':
       return state.problem === undefined ? 'Off: calls reach you only while Duet is open.' : pushProblemWords(state.problem);
   }

@@ -98,6 +98,16 @@ describe(PushSwitchService.name, () => {
     expect(warn).toHaveBeenCalledWith('[push] the browser could not subscribe', expect.objectContaining({ name: 'TimeoutError' }));
   });
 
+  it('reads a permission refused at subscribe time (a private window) as denied, not as an unreachable push service', async () => {
+    const push = fakePushBrowser();
+    push.pushManager.subscribe.mockRejectedValueOnce(new DOMException('Registration failed - permission denied', 'AbortError'));
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const { service } = setUp(push);
+    await service.check('bob');
+    await service.turnOn();
+    expect(service.state()).toEqual({ kind: 'denied' });
+  });
+
   it('says no-worker when the app has no service worker to subscribe with', async () => {
     const { service } = setUp(fakePushBrowser({ registered: false }));
     await service.check('bob');

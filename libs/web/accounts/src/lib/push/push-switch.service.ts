@@ -106,7 +106,10 @@ export class PushSwitchService {
         );
       } catch (error) {
         console.warn('[push] the browser could not subscribe', error);
-        if (error instanceof DOMException && error.name === 'NotAllowedError') return { kind: 'denied' };
+        // Chromium says a refused permission (a private window, a blocked site) as an AbortError.
+        if (error instanceof DOMException && (error.name === 'NotAllowedError' || /permission denied/i.test(error.message))) {
+          return { kind: 'denied' };
+        }
         return off('push-service');
       }
     }

@@ -1,0 +1,208 @@
+import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
+import { SignJWT } from 'jose';
+import { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
+import { DuetUser } from './support/duet-user';
+import { RunningServer, startServer } from './support/server';
+
+const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
+/** Short, so "nobody answered" comes soon; the ring is a real one all the same. */
+const RING_TIMEOUT_MS = 3_000;
+
+function tokenFor(username: string): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(username)
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(SECRET));
+}
+
+/** The text of each history row of `page`: peer, then what the row says. */
+function historyRows(page: Page): Promise<string[]> {
+  return page
+    .getByTestId('call-history-entry')
+    .evaluateAll((rows) => rows.map((row) => `${row.querySelector('.peer')?.textContent} | ${row.querySelector('.detail')?.textContent}`));
+}
+
+/**
+ * Every visible control of the page, each scrolled into view in turn, whose centre is not itself
+ * under `elementFromPoint`: something covers it. (support/covered.ts also counts what is below
+ * the fold, which a lobby longer than a phone's screen always has.)
+ */
+function coveredControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    for (const element of Array.from(document.querySelectorAll('button, input, select, a[href], [data-testid="call-history-entry"]'))) {
+      if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+      element.scrollIntoView({ block: 'center', inline: 'center' });
+      const box = element.getBoundingClientRect();
+      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+      if (hit && (hit === element || element.contains(hit))) continue;
+      const name = element.getAttribute('data-testid') ?? element.textContent?.trim().slice(0, 30);
+      problems.push(`${element.tagName.toLowerCase()} "${name}" is under ${hit?.tagName.toLowerCase() ?? 'nothing'}`);
+    }
+    return problems;
+  });
+}
+
+const LAYOUTS = [
+  { width: 1280, height: 720 },
+  { width: 1920, height: 1080 },
+  { width: 390, height: 844 },
+].flatMap((size) => (['light', 'dark'] as const).map((colorScheme) => ({ ...size, colorScheme })));
+
+/**
+ * Call history and missed calls (issue 24) as people see them, in real Chromium against the real
+ * server in JWT mode with accounts (SQLite in a temp dir): a call to someone offline whose browser
+ * is subscribed rings their devices (a local push service), nobody answers, and each side's history
+ * says so after sign-in; the callee sees a missed-call badge until they open the history.
+ */
+describe('call history and missed calls, in real Chromium', () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let push: PushEndpoint;
+  const open: DuetUser[] = [];
+
+  beforeAll(async () => {
+    push = await startPushEndpoint();
+    server = await startServer({
+      env: {
+        AUTH_MODE: 'jwt',
+        AUTH_JWT_SECRET: SECRET,
+        RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
+        PUSH_ENDPOINT_HOSTS: push.host,
+        // The server's push requests go to the local push service, whose certificate is self-signed.
+        NODE_EXTRA_CA_CERTS: push.caFile,
+      },
+    });
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await push?.close();
+  });
+
+  /** Opens Duet as a portal would (`/#access_token=<JWT>`); resolves once signed in. */
+  async function openAs(name: string): Promise<DuetUser> {
+    const user = await DuetUser.open(browser, server.baseUrl, name, `/#access_token=${await tokenFor(name)}`);
+    open.push(user);
+    await user.page.getByTestId('current-user').filter({ hasText: name }).waitFor({ timeout: 15_000 });
+    return user;
+  }
+
+  /** Subscribes `name`'s browser as the app's push switch would, without a browser (Chromium's FCM is out of reach here). */
+  async function subscribeDevice(name: string): Promise<void> {
+    const response = await fetch(`${server.baseUrl}/api/push-subscriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(name)}`, 'content-type': 'application/json' },
+      body: JSON.stringify(push.subscription().json),
+    });
+    expect(response.status).toBe(201);
+  }
+
+  it('a call nobody answered shows on both sides after sign-in: missed for the callee (with a badge), no answer for the caller', async () => {
+    await subscribeDevice('hist-bob');
+    const alice = await openAs('hist-alice');
+    await alice.callByName('hist-bob');
+    const ring = await push.waitForPush((received) => (received.payload as { kind?: string }).kind === 'ring');
+    expect(ring.payload).toMatchObject({ kind: 'ring', caller: 'hist-alice' });
+    // Nobody answers: the ring times out, and bob's devices are told it was missed.
+    const ended = await push.waitForPush((received) => (received.payload as { kind?: string }).kind === 'ring-ended', RING_TIMEOUT_MS + 10_000);
+    expect(ended.payload).toMatchObject({ caller: 'hist-alice', missed: true });
+    await alice.page.locator('[data-testid="call-status"]:is([data-state="idle"], [data-state="ended"])').waitFor();
+
+    // The caller: no badge (nothing was missed by her), and "No answer" in her history.
+    await alice.page.getByTestId('history-toggle').click();
+    await alice.page.getByTestId('call-history-entry').first().waitFor();
+    expect(await historyRows(alice.page)).toEqual(['hist-bob | Outgoing · No answer']);
+    expect(await alice.page.getByTestId('missed-call').count()).toBe(0);
+
+    // The callee signs in later: a badge says it, and opening the history shows who called.
+    const bob = await openAs('hist-bob');
+    const badge = bob.page.getByTestId('missed-call');
+    await badge.waitFor();
+    expect(await badge.textContent()).toContain('1 missed call');
+    await badge.click();
+    await bob.page.getByTestId('call-history-entry').first().waitFor();
+    expect(await historyRows(bob.page)).toEqual(['hist-alice | Incoming · Missed']);
+    expect(await badge.count()).toBe(0);
+
+    // Seen is seen: after a reload the badge stays away, the call stays listed.
+    await bob.page.reload();
+    await bob.page.getByTestId('current-user').waitFor();
+    await bob.page.getByTestId('history-toggle').click();
+    await bob.page.getByTestId('call-history-entry').first().waitFor();
+    expect(await bob.page.getByTestId('missed-call').count()).toBe(0);
+
+    // Call back from the entry: alice is online, and it rings her.
+    await bob.page.getByTestId('call-back-button').first().click();
+    await alice.page.getByTestId('incoming-call').waitFor();
+    expect(await alice.page.getByTestId('incoming-call').textContent()).toContain('hist-bob');
+    await alice.decline();
+  }, 60_000);
+
+  it('clears the history after a confirmation; the other side keeps theirs', async () => {
+    const carol = await openAs('hist-carol');
+    const dave = await openAs('hist-dave');
+    await carol.callByName('hist-dave');
+    await dave.decline();
+    await carol.page.getByTestId('history-toggle').click();
+    await carol.page.getByTestId('call-history-entry').first().waitFor();
+    expect(await historyRows(carol.page)).toEqual(['hist-dave | Outgoing · Declined']);
+
+    await carol.page.getByTestId('history-clear').click();
+    await carol.page.getByTestId('history-clear-confirm').click();
+    await carol.page.getByText('No calls yet.').waitFor();
+    expect(await carol.page.getByTestId('call-history-entry').count()).toBe(0);
+
+    await dave.page.getByTestId('history-toggle').click();
+    await dave.page.getByTestId('call-history-entry').first().waitFor();
+    expect(await historyRows(dave.page)).toEqual(['hist-carol | Incoming · You declined']);
+  }, 60_000);
+
+  it('lays the badge, the switch and the history out with nothing covering a control, at desktop and phone sizes, light and dark', async () => {
+    const erin = await openAs('hist-erin');
+    const frank = await openAs('hist-frank');
+    await erin.callByName('hist-frank');
+    await frank.decline();
+    await erin.close();
+    const directory = process.env['DUET_SCREENSHOTS'];
+    for (const { width, height, colorScheme } of LAYOUTS) {
+      const user = await DuetUser.open(browser, server.baseUrl, 'hist-erin', `/#access_token=${await tokenFor('hist-erin')}`, {
+        viewport: { width, height },
+        colorScheme,
+      });
+      open.push(user);
+      await user.page.getByTestId('push-toggle').waitFor();
+      await user.page.getByTestId('history-toggle').click();
+      await user.page.getByTestId('call-back-button').first().waitFor();
+      const where = `${width}x${height} ${colorScheme}`;
+      expect({ where, covered: await coveredControls(user.page) }).toEqual({ where, covered: [] });
+      expect({ where, sideways: await user.page.evaluate(() => document.documentElement.scrollWidth - innerWidth) }).toEqual({ where, sideways: 0 });
+      if (directory) await user.page.screenshot({ path: `${directory}/history-${width}x${height}-${colorScheme}.png`, fullPage: true });
+      await user.close();
+    }
+  }, 90_000);
+
+  it('with AUTH_MODE=none the lobby says why there is no history or ringing', async () => {
+    const open = await startServer();
+    try {
+      const user = await DuetUser.logIn(browser, open.baseUrl, 'hist-none');
+      const why = user.page.getByTestId('accounts-unavailable');
+      await why.waitFor();
+      expect(await why.textContent()).toContain(
+        'Call history and ringing when Duet is closed need company sign-in; this server lets anyone pick a name.',
+      );
+      expect(await user.page.getByTestId('push-toggle').count()).toBe(0);
+      await user.close();
+    } finally {
+      await open.stop();
+    }
+  }, 60_000);
+});
