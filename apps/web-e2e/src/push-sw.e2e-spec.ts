@@ -1,9 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Browser, BrowserContext, CDPSession, Page, Request, Worker } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { SignJWT } from 'jose';
+import { Browser, BrowserContext, CDPSession, chromium, Page, Request, Worker } from 'playwright-core';
+import { CHROMIUM_FLAGS, chromiumPath, launchChromium } from './support/browser';
 import { RunningServer, startServer } from './support/server';
+
+const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
 
 /** What the page can read of a shown notification (`registration.getNotifications()`). */
 interface Shown {
@@ -43,7 +46,8 @@ describe('the service worker rings a closed app, in real Chromium over https', (
     cwd = mkdtempSync(join(tmpdir(), 'duet-push-sw-'));
     // Chromium registers no service worker from a page whose certificate it does not trust (pwa spec).
     browser = await launchChromium(['--ignore-certificate-errors']);
-    server = await startServer({ cwd, env: { TLS: 'self-signed' } });
+    // JWT mode keeps accounts (the push switch needs the server's push key); the worker does not care.
+    server = await startServer({ cwd, env: { TLS: 'self-signed', AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
   }, 30_000);
 
   beforeEach(async () => {
@@ -193,4 +197,36 @@ describe('the service worker rings a closed app, in real Chromium over https', (
     expect(declines[0].headers()['content-type']).toBe('application/json');
     expect(opened).toEqual([]);
   }, 30_000);
+
+  it('the push switch says in words that the push service cannot be reached, and can be pressed again', async () => {
+    // Push needs a profile on disk (there is none in an incognito context), and the push service
+    // must be out of reach for sure: every name but this machine's resolves to nothing.
+    const profile = mkdtempSync(join(tmpdir(), 'duet-push-profile-'));
+    const person = await chromium.launchPersistentContext(profile, {
+      executablePath: chromiumPath(),
+      headless: true,
+      args: [...CHROMIUM_FLAGS, '--ignore-certificate-errors', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+      baseURL: server.baseUrl,
+      ignoreHTTPSErrors: true,
+      permissions: ['notifications'],
+    });
+    try {
+      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('push-bob').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+      const page = person.pages()[0] ?? (await person.newPage());
+      await page.goto(`/#access_token=${token}`);
+      const toggle = page.getByTestId('push-toggle');
+      const status = page.getByTestId('push-status');
+      await status.filter({ hasText: 'Off: calls reach you only while Duet is open.' }).waitFor({ timeout: 15_000 });
+      expect(await toggle.getAttribute('aria-checked')).toBe('false');
+
+      await toggle.click();
+      // The product's own bound (PUSH_SUBSCRIBE_TIMEOUT_MS, 20 s) ends the wait if the browser never answers.
+      await status.filter({ hasText: 'push service could not be reached' }).waitFor({ timeout: 40_000 });
+      expect(await toggle.getAttribute('aria-checked')).toBe('false');
+      expect(await toggle.isEnabled()).toBe(true);
+    } finally {
+      await person.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
