@@ -1,9 +1,9 @@
 import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
 import { SignJWT } from 'jose';
-import { Browser, Page } from 'playwright-core';
-import { launchChromium } from './support/browser';
+import { Page } from 'playwright-core';
+import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
-import { RunningServer, startServer } from './support/server';
+import { startServer } from './support/server';
 
 const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
 /** Short, so "nobody answered" comes soon; the ring is a real one all the same. */
@@ -58,47 +58,30 @@ const LAYOUTS = [
  * says so after sign-in; the callee sees a missed-call badge until they open the history.
  */
 describe('call history and missed calls, in real Chromium', () => {
-  let browser: Browser;
-  let server: RunningServer;
   let push: PushEndpoint;
-  const open: DuetUser[] = [];
+  /** Filled in once the push service runs, before the suite starts its server with it. */
+  const env: Record<string, string> = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) };
 
   beforeAll(async () => {
     push = await startPushEndpoint();
-    server = await startServer({
-      env: {
-        AUTH_MODE: 'jwt',
-        AUTH_JWT_SECRET: SECRET,
-        RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
-        PUSH_ENDPOINT_HOSTS: push.host,
-        // The server's push requests go to the local push service, whose certificate is self-signed.
-        NODE_EXTRA_CA_CERTS: push.caFile,
-      },
-    });
-    browser = await launchChromium();
-  }, 60_000);
-
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((user) => user.close().catch(() => undefined)));
+    env['PUSH_ENDPOINT_HOSTS'] = push.host;
+    // The server's push requests go to the local push service, whose certificate is self-signed.
+    env['NODE_EXTRA_CA_CERTS'] = push.caFile;
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    await push?.close();
-  });
+  const suite = browserSuite({ env });
+  afterAll(() => push?.close());
 
   /** Opens Duet as a portal would (`/#access_token=<JWT>`); resolves once signed in. */
   async function openAs(name: string): Promise<DuetUser> {
-    const user = await DuetUser.open(browser, server.baseUrl, name, `/#access_token=${await tokenFor(name)}`);
-    open.push(user);
+    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, name, `/#access_token=${await tokenFor(name)}`);
+    suite.open.push(user);
     await user.page.getByTestId('current-user').filter({ hasText: name }).waitFor({ timeout: 15_000 });
     return user;
   }
 
   /** Subscribes `name`'s browser as the app's push switch would, without a browser (Chromium's FCM is out of reach here). */
   async function subscribeDevice(name: string): Promise<void> {
-    const response = await fetch(`${server.baseUrl}/api/push-subscriptions`, {
+    const response = await fetch(`${suite.server.baseUrl}/api/push-subscriptions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${await tokenFor(name)}`, 'content-type': 'application/json' },
       body: JSON.stringify(push.subscription().json),
@@ -174,11 +157,11 @@ describe('call history and missed calls, in real Chromium', () => {
     await erin.close();
     const directory = process.env['DUET_SCREENSHOTS'];
     for (const { width, height, colorScheme } of LAYOUTS) {
-      const user = await DuetUser.open(browser, server.baseUrl, 'hist-erin', `/#access_token=${await tokenFor('hist-erin')}`, {
+      const user = await DuetUser.open(suite.browser, suite.server.baseUrl, 'hist-erin', `/#access_token=${await tokenFor('hist-erin')}`, {
         viewport: { width, height },
         colorScheme,
       });
-      open.push(user);
+      suite.open.push(user);
       await user.page.getByTestId('push-toggle').waitFor();
       await user.page.getByTestId('history-toggle').click();
       await user.page.getByTestId('call-back-button').first().waitFor();
@@ -191,9 +174,9 @@ describe('call history and missed calls, in real Chromium', () => {
   }, 90_000);
 
   it('with AUTH_MODE=none the lobby says why there is no history or ringing', async () => {
-    const open = await startServer();
+    const openMode = await startServer();
     try {
-      const user = await DuetUser.logIn(browser, open.baseUrl, 'hist-none');
+      const user = await DuetUser.logIn(suite.browser, openMode.baseUrl, 'hist-none');
       const why = user.page.getByTestId('accounts-unavailable');
       await why.waitFor();
       expect(await why.textContent()).toContain(
@@ -202,7 +185,7 @@ describe('call history and missed calls, in real Chromium', () => {
       expect(await user.page.getByTestId('push-toggle').count()).toBe(0);
       await user.close();
     } finally {
-      await open.stop();
+      await openMode.stop();
     }
   }, 60_000);
 });
