@@ -79,6 +79,15 @@ describe('call history and missed calls, in real Chromium', () => {
     return user;
   }
 
+  /** Signs both in; `caller` calls `callee`, who declines. */
+  async function declinedCall(caller: string, callee: string): Promise<[DuetUser, DuetUser]> {
+    const from = await openAs(caller);
+    const to = await openAs(callee);
+    await from.callByName(callee);
+    await to.decline();
+    return [from, to];
+  }
+
   /** Subscribes `name`'s browser as the app's push switch would, without a browser (Chromium's FCM is out of reach here). */
   async function subscribeDevice(name: string): Promise<void> {
     const response = await fetch(`${suite.server.baseUrl}/api/push-subscriptions`, {
@@ -131,10 +140,7 @@ describe('call history and missed calls, in real Chromium', () => {
   }, 60_000);
 
   it('clears the history after a confirmation; the other side keeps theirs', async () => {
-    const carol = await openAs('hist-carol');
-    const dave = await openAs('hist-dave');
-    await carol.callByName('hist-dave');
-    await dave.decline();
+    const [carol, dave] = await declinedCall('hist-carol', 'hist-dave');
     await carol.page.getByTestId('history-toggle').click();
     await carol.page.getByTestId('call-history-entry').first().waitFor();
     expect(await historyRows(carol.page)).toEqual(['hist-dave | Outgoing · Declined']);
@@ -150,10 +156,7 @@ describe('call history and missed calls, in real Chromium', () => {
   }, 60_000);
 
   it('lays the badge, the switch and the history out with nothing covering a control, at desktop and phone sizes, light and dark', async () => {
-    const erin = await openAs('hist-erin');
-    const frank = await openAs('hist-frank');
-    await erin.callByName('hist-frank');
-    await frank.decline();
+    const [erin] = await declinedCall('hist-erin', 'hist-frank');
     await erin.close();
     const directory = process.env['DUET_SCREENSHOTS'];
     for (const { width, height, colorScheme } of LAYOUTS) {
