@@ -1,6 +1,7 @@
 import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
 import { SignJWT } from 'jose';
 import { Page } from 'playwright-core';
+import { seriousViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { startServer } from './support/server';
@@ -120,6 +121,7 @@ describe('call history and missed calls, in real Chromium', () => {
     const badge = bob.page.getByTestId('missed-call');
     await badge.waitFor();
     expect(await badge.textContent()).toContain('1 missed call');
+    expect(await seriousViolations(bob.page)).toEqual([]);
     await badge.click();
     await bob.page.getByTestId('call-history-entry').first().waitFor();
     expect(await historyRows(bob.page)).toEqual(['hist-alice | Incoming · Missed']);
@@ -171,6 +173,7 @@ describe('call history and missed calls, in real Chromium', () => {
       const where = `${width}x${height} ${colorScheme}`;
       expect({ where, covered: await coveredControls(user.page) }).toEqual({ where, covered: [] });
       expect({ where, sideways: await user.page.evaluate(() => document.documentElement.scrollWidth - innerWidth) }).toEqual({ where, sideways: 0 });
+      expect({ where, axe: await seriousViolations(user.page) }).toEqual({ where, axe: [] });
       if (directory) await user.page.screenshot({ path: `${directory}/history-${width}x${height}-${colorScheme}.png`, fullPage: true });
       await user.close();
     }
@@ -186,6 +189,7 @@ describe('call history and missed calls, in real Chromium', () => {
         'Call history and ringing when Duet is closed need company sign-in; this server lets anyone pick a name.',
       );
       expect(await user.page.getByTestId('push-toggle').count()).toBe(0);
+      expect(await seriousViolations(user.page)).toEqual([]);
       await user.close();
     } finally {
       await openMode.stop();

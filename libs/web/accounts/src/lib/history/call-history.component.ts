@@ -48,7 +48,7 @@ interface Row {
             type="button"
             class="small"
             data-testid="call-back-button"
-            [attr.aria-label]="'Call ' + row.call.peer + ' back'"
+            [attr.aria-label]="'Call back ' + row.call.peer"
             [disabled]="!canCall()"
             (click)="callBack.emit(row.call.peer)"
           >Call back</button>

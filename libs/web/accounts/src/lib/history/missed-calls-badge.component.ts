@@ -1,7 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { missedCallsLabel } from '../accounts-words';
 import { CallHistoryStore } from './call-history.store';
-import { HISTORY_PANEL_ID } from '../panel/panel-ids';
 
 /**
  * "2 missed calls": missed incoming calls since the user last opened the history. Pressing it opens
@@ -12,7 +11,7 @@ import { HISTORY_PANEL_ID } from '../panel/panel-ids';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (count() > 0) {
-      <button type="button" class="badge" data-testid="missed-call" [attr.aria-controls]="panelId" (click)="openHistory()">
+      <button type="button" class="badge" data-testid="missed-call" (click)="openHistory()">
         {{ label() }}
       </button>
     }
@@ -34,7 +33,6 @@ export class MissedCallsBadgeComponent {
   private readonly store = inject(CallHistoryStore);
   protected readonly count = this.store.missedCount;
   protected readonly label = computed(() => missedCallsLabel(this.count()));
-  protected readonly panelId = HISTORY_PANEL_ID;
 
   protected openHistory(): void {
     this.store.requestReveal();

@@ -92,7 +92,7 @@ describe(AccountsPanelComponent.name, () => {
     byTestId('history-toggle')?.click();
     await stable();
     const [first] = allByTestId('call-back-button') as HTMLButtonElement[];
-    expect(first.getAttribute('aria-label')).toBe('Call alice back');
+    expect(first.getAttribute('aria-label')).toBe('Call back alice');
     first.click();
     expect(fixture.componentInstance.calledBack).toEqual(['alice']);
     fixture.componentInstance.canCall.set(false);

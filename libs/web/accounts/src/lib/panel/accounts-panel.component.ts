@@ -33,7 +33,7 @@ import { HISTORY_PANEL_ID } from './panel-ids';
           class="toggle"
           data-testid="history-toggle"
           [attr.aria-expanded]="store.open()"
-          [attr.aria-controls]="panelId"
+          [attr.aria-controls]="store.open() ? panelId : null"
           (click)="store.setOpen(!store.open())"
         >
           {{ store.open() ? 'Hide call history' : 'Show call history' }}
