@@ -23,6 +23,8 @@ describe.each([
     postgres = usePostgres ? await startPostgres() : undefined;
     const databaseUrl = await postgres?.createDatabase('duet_durability');
     server = await AccountsServer.start({ push, databaseUrl });
+    // The database really in use, as the start-up line names it.
+    expect(server.output()).toMatch(usePostgres ? `accounts postgres at 127.0.0.1:${postgres?.port}/duet_durability` : 'accounts sqlite in ');
   });
   afterAll(async () => {
     await server?.close();

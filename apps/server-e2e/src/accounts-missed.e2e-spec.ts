@@ -1,6 +1,6 @@
 import { startPushEndpoint, PushEndpoint, TestPushSubscription } from '@duet/testing/processes';
 import { HISTORY_PATH, RING_DECLINE_PATH } from '@duet/shared/protocol';
-import { AccountsServer, payloadOf, pushFor } from './support/accounts';
+import { AccountsServer, callTraffic, payloadOf, pushFor } from './support/accounts';
 import { OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -55,7 +55,7 @@ describe('accounts: missed calls and call history', () => {
     await expectMissedCallPush(callerName, callId);
     missedCalls.push(callId);
     await caller.sync();
-    expect(caller.callMessages().filter((message) => message['replyTo'] !== 'sync-probe')).toEqual([
+    expect(callTraffic(caller)).toEqual([
       { type: 'ringing', username: calleeName, callId, devices: true },
     ]);
   });
@@ -84,7 +84,7 @@ describe('accounts: missed calls and call history', () => {
     const callee = await server.login(calleeName);
     // The rings are over: signing in picks nothing up.
     await callee.sync();
-    expect(callee.callMessages().filter((message) => message['replyTo'] !== 'sync-probe')).toEqual([]);
+    expect(callTraffic(callee)).toEqual([]);
 
     const incoming = (await server.historyOf(calleeName, 3)).calls;
     expect(incoming.map(({ callId, peer, direction, outcome, durationMs }) => ({ callId, peer, direction, outcome, durationMs }))).toEqual(

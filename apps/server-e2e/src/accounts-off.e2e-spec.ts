@@ -47,6 +47,8 @@ describe('accounts: off without sign-in (AUTH_MODE=none)', () => {
       expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
     }
     expect(existsSync(dataDir)).toBe(false);
+    expect(server.output()).toContain('accounts off (AUTH_MODE=none)');
+    expect(server.output()).toContain('DATA_DIR is set but AUTH_MODE is');
   });
 
   it('answers an offer to someone offline with user-offline, as before', async () => {

@@ -1,7 +1,7 @@
 import { startPushEndpoint, PushEndpoint } from '@duet/testing/processes';
 import { RING_DECLINE_PATH } from '@duet/shared/protocol';
 import { randomBytes } from 'node:crypto';
-import { AccountsServer, payloadOf, pushesTo, pushFor } from './support/accounts';
+import { AccountsServer, callTraffic, payloadOf, pushesTo, pushFor } from './support/accounts';
 import { ANSWER, CALL_ID, candidate, OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -44,7 +44,7 @@ describe('accounts: ringing the devices of an offline callee', () => {
       push.waitForPush(pushFor(laptop, 'ring', callId), RING_TIMEOUT_MS),
     ]);
     // Both arrived while the call still rang: the caller has heard nothing else.
-    expect(caller.callMessages()).toEqual([ringing]);
+    expect(callTraffic(caller)).toEqual([ringing]);
     for (const received of [toPhone, toLaptop]) {
       expect(payloadOf(received)).toEqual({ kind: 'ring', caller: callerName, callId, capability: CAPABILITY, ttlMs: expect.any(Number) });
       expect(received.ttl).toBeGreaterThan(0);
@@ -67,7 +67,7 @@ describe('accounts: ringing the devices of an offline callee', () => {
     const before = push.received.length;
     caller.send({ type: 'offer', offer: OFFER, otherUsername: uniqueName('nobody') });
     expect(await caller.next('error')).toMatchObject({ code: 'user-offline', replyTo: 'offer' });
-    expect(caller.callMessages()).toEqual([expect.objectContaining({ type: 'error' })]);
+    expect(callTraffic(caller)).toEqual([expect.objectContaining({ type: 'error' })]);
     expect(push.received.length).toBe(before);
   });
 
@@ -108,8 +108,8 @@ describe('accounts: ringing the devices of an offline callee', () => {
     expect(await server.recordOf(calleeName, callId, 'answered')).toMatchObject({ peer: callerName, direction: 'incoming' });
     expect((await server.history(callerName)).calls).toHaveLength(1);
     expect((await server.history(calleeName)).calls).toHaveLength(1);
-    expect(caller.callMessages().filter((message) => message['type'] === 'error')).toEqual([]);
-    expect(callee.callMessages().filter((message) => message['type'] === 'error')).toEqual([]);
+    expect(callTraffic(caller).filter((message) => message['type'] === 'error')).toEqual([]);
+    expect(callTraffic(callee).filter((message) => message['type'] === 'error')).toEqual([]);
   });
 
   it('declines from the notification with the capability: once, for that call only; nothing reaches anyone else', async () => {
@@ -134,7 +134,7 @@ describe('accounts: ringing the devices of an offline callee', () => {
       expect((await decline(malformed)).status).toBe(400);
     }
     // Nothing of that changed either call.
-    expect(ann.callMessages()).toEqual([expect.objectContaining({ type: 'ringing' })]);
+    expect(callTraffic(ann)).toEqual([expect.objectContaining({ type: 'ringing' })]);
 
     expect(await decline({ callId: first, capability: firstCapability })).toEqual({ status: 204, body: '' });
     expect(await ann.next('decline')).toEqual({ type: 'decline', username: calleeName, reason: 'declined', callId: first });
@@ -143,7 +143,7 @@ describe('accounts: ringing the devices of an offline callee', () => {
     expect(payloadOf(ended)).toMatchObject({ missed: false });
 
     // The other call still rings, and its own capability declines it.
-    expect(ben.callMessages()).toEqual([expect.objectContaining({ type: 'ringing' })]);
+    expect(callTraffic(ben)).toEqual([expect.objectContaining({ type: 'ringing' })]);
     expect(await decline({ callId: second, capability: secondCapability })).toEqual({ status: 204, body: '' });
     expect(await ben.next('decline')).toEqual({ type: 'decline', username: calleeName, reason: 'declined', callId: second });
     await push.waitForPush(pushFor(device, 'ring-ended', second));
@@ -153,7 +153,7 @@ describe('accounts: ringing the devices of an offline callee', () => {
     expect(await server.recordOf(calleeName, second, 'declined')).toMatchObject({ direction: 'incoming', peer: benName });
     // The bystander, online and subscribed, saw none of it.
     await bystander.sync();
-    expect(bystander.callMessages().filter((message) => message['replyTo'] !== 'sync-probe')).toEqual([]);
+    expect(callTraffic(bystander)).toEqual([]);
     expect(pushesTo(push, bystanderDevice)).toEqual([]);
     expect(push.refused).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { AuthSettings, CallOutcome, CallRecord, HISTORY_PATH, HistoryPage, PUSH_
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestClient } from './test-client';
+import { Received, TestClient } from './test-client';
 import { AUDIENCE, HS_SECRET, hsKey, ISSUER, signToken } from './tokens';
 
 /** What an HTTP call answered: its status and its body (parsed when JSON, else the text). */
@@ -174,6 +174,11 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms: ${what}`);
     await new Promise((wake) => setTimeout(wake, 50));
   }
+}
+
+/** What `client` received about calls: no login reply, presence, or replies to `sync()`. */
+export function callTraffic(client: TestClient): Received[] {
+  return client.callMessages().filter((message) => message['type'] !== 'login' && message['replyTo'] !== 'sync-probe');
 }
 
 /** The decrypted payload of a push (what Duet's service worker reads). */
