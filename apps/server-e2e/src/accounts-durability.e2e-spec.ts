@@ -1,4 +1,5 @@
 import { startPostgres, startPushEndpoint, PostgresServer, PushEndpoint } from '@duet/testing/processes';
+import { MAX_PUSH_SUBSCRIPTIONS, PUSH_SUBSCRIPTIONS_PATH } from '@duet/shared/protocol';
 import { AccountsServer, payloadOf, pushFor } from './support/accounts';
 import { OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
@@ -61,5 +62,17 @@ describe.each([
     expect(push.refused).toEqual([]);
     caller.send({ type: 'close', otherUsername: calleeName, callId: ringing['callId'] });
     await push.waitForPush(pushFor(device, 'ring-ended', ringing['callId']));
+  });
+
+  it(`keeps at most ${MAX_PUSH_SUBSCRIPTIONS} browsers of one user when more subscribe at the same moment`, async () => {
+    const username = uniqueName('amy');
+    const applicationServerKey = await server.pushPublicKey();
+    const statuses = await Promise.all(
+      Array.from({ length: MAX_PUSH_SUBSCRIPTIONS + 3 }, () =>
+        server.request(username, 'POST', PUSH_SUBSCRIPTIONS_PATH, push.subscription({ applicationServerKey }).json).then(({ status }) => status),
+      ),
+    );
+    expect(statuses.filter((status) => status === 201)).toHaveLength(MAX_PUSH_SUBSCRIPTIONS);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(3);
   });
 });

@@ -1,5 +1,5 @@
 import { startPushEndpoint, PushEndpoint } from '@duet/testing/processes';
-import { RING_DECLINE_PATH } from '@duet/shared/protocol';
+import { MAX_ACCOUNTS_BODY_BYTES, RING_DECLINE_PATH } from '@duet/shared/protocol';
 import { randomBytes } from 'node:crypto';
 import { AccountsServer, callTraffic, payloadOf, pushesTo, pushFor } from './support/accounts';
 import { ANSWER, CALL_ID, candidate, OFFER } from './support/call-flow';
@@ -57,6 +57,14 @@ describe('accounts: ringing the devices of an offline callee', () => {
     // One capability per call, the same on every device.
     expect(payloadOf(toPhone)).toEqual(payloadOf(toLaptop));
     expect(push.refused).toEqual([]);
+
+    // While it rings their devices the caller is busy: for a new call of their own, and to anyone calling them.
+    const otherName = uniqueName('abe');
+    const other = await server.login(otherName);
+    caller.send({ type: 'offer', offer: OFFER, otherUsername: otherName });
+    expect(await caller.next('error')).toMatchObject({ code: 'already-in-call', replyTo: 'offer' });
+    other.send({ type: 'offer', offer: OFFER, otherUsername: callerName });
+    expect(await other.next('decline')).toMatchObject({ username: callerName, reason: 'busy' });
 
     caller.send({ type: 'close', otherUsername: calleeName, callId });
     await push.waitForPush(pushFor(phone, 'ring-ended', callId));
@@ -130,6 +138,8 @@ describe('accounts: ringing the devices of an offline callee', () => {
     expect(await decline({ callId: first, capability: secondCapability })).toEqual(nothing);
     expect(await decline({ callId: first, capability: randomBytes(32).toString('base64url') })).toEqual(nothing);
     expect(await decline({ callId: 'AAAAAAAAAAAAAAAA', capability: firstCapability })).toEqual(nothing);
+    const oversized = await decline({ callId: first, capability: firstCapability, padding: 'x'.repeat(MAX_ACCOUNTS_BODY_BYTES) });
+    expect(oversized.status).toBe(413);
     for (const malformed of [{ callId: first }, { capability: firstCapability }, { callId: 42, capability: firstCapability }, 'not json', '[]']) {
       expect((await decline(malformed)).status).toBe(400);
     }
