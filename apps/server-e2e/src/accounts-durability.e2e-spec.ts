@@ -1,6 +1,6 @@
 import { startPostgres, startPushEndpoint, PostgresServer, PushEndpoint } from '@duet/testing/processes';
 import { MAX_PUSH_SUBSCRIPTIONS, PUSH_SUBSCRIPTIONS_PATH } from '@duet/shared/protocol';
-import { AccountsServer, payloadOf, pushFor } from './support/accounts';
+import { AccountsServer, callTraffic, payloadOf, pushFor } from './support/accounts';
 import { OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -74,5 +74,28 @@ describe.each([
     );
     expect(statuses.filter((status) => status === 201)).toHaveLength(MAX_PUSH_SUBSCRIPTIONS);
     expect(statuses.filter((status) => status === 409)).toHaveLength(3);
+  });
+
+  it.each([
+    ['stops', false],
+    ['crashes', true],
+  ])('a ring live when the server %s ends as missed for both; the callee signing in after the restart picks nothing up', async (_how, crash) => {
+    const [callerName, calleeName] = [uniqueName('bo'), uniqueName('cy')];
+    const device = await server.subscribeDevice(calleeName);
+    const caller = await server.login(callerName);
+    caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
+    const { callId } = await caller.next('ringing');
+    await push.waitForPush(pushFor(device, 'ring', callId));
+
+    await server.restart({ crash });
+    expect(server.previousOutput).not.toContain('"level":50');
+
+    // Its caller is gone: the ring (kept in the database through a crash) is over, missed.
+    const callee = await server.login(calleeName);
+    await callee.sync();
+    expect(callTraffic(callee)).toEqual([]);
+    expect(await server.recordOf(callerName, callId, 'missed')).toMatchObject({ direction: 'outgoing' });
+    expect(await server.recordOf(calleeName, callId, 'missed')).toMatchObject({ direction: 'incoming' });
+    expect(payloadOf(await push.waitForPush(pushFor(device, 'ring-ended', callId)))).toMatchObject({ missed: true });
   });
 });

@@ -30,6 +30,8 @@ export interface AccountsServerOptions {
  */
 export class AccountsServer {
   private readonly clients: TestClient[] = [];
+  /** What the process printed before the last `restart()`: its shutdown included. */
+  previousOutput = '';
 
   private constructor(
     private server: StartedServer,
@@ -147,10 +149,15 @@ export class AccountsServer {
     }, `call ${callId} ${outcome} in the history of ${username}`, timeoutMs);
   }
 
-  /** Stops the process gracefully (SIGTERM) and starts it again on the same database, on a new port. */
-  async restart(): Promise<void> {
+  /**
+   * Stops the process gracefully (SIGTERM), or kills it (`crash`: SIGKILL, nothing closed), and
+   * starts it again on the same database, on a new port.
+   */
+  async restart({ crash = false } = {}): Promise<void> {
+    // Its clients are still connected when it stops, as a deployment (or a crash) finds them.
+    await (crash ? this.server.crash() : this.server.stop());
     this.closeClients();
-    await this.server.stop();
+    this.previousOutput = this.server.output();
     this.server = await startServerProcess({ env: this.env });
   }
 
