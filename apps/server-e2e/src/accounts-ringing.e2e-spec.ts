@@ -85,7 +85,7 @@ describe('accounts: ringing the devices of an offline callee', () => {
     const devices = [await server.subscribeDevice(calleeName), await server.subscribeDevice(calleeName)];
     caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
     const ring = (await caller.next('ringing'))['callId'];
-    await Promise.all(devices.map((device) => push.waitForPush(pushFor(device, 'ring', ring))));
+    const [{ payload }] = await Promise.all(devices.map((device) => push.waitForPush(pushFor(device, 'ring', ring))));
 
     const callee = await server.login(calleeName);
     const offer = await callee.next('offer');
@@ -108,6 +108,11 @@ describe('accounts: ringing the devices of an offline callee', () => {
       // The same topic as the ring: it replaces a ring still waiting at the push service.
       expect(ended.topic).toBe(push.received.find(pushFor(device, 'ring', ring))?.topic);
     }
+
+    // Picked up, the ring is no longer there to decline.
+    const { capability } = payload as { capability: string };
+    expect((await server.request(undefined, 'POST', RING_DECLINE_PATH, { callId: ring, capability })).status).toBe(404);
+    expect(callTraffic(caller).filter((message) => message['type'] === 'decline')).toEqual([]);
 
     caller.send({ type: 'close', otherUsername: calleeName, callId });
     expect(await callee.next('close')).toEqual({ type: 'close', username: callerName, reason: 'hangup', callId });
