@@ -63,6 +63,14 @@ describe('accounts: push subscriptions, against bad input', () => {
     }
     expect((await subscribe(username, { endpoint: push.subscription().json.endpoint })).body.message).toMatch(/^invalid push subscription: keys: /);
     expect((await subscribe(username, 'not json')).status).toBe(400);
+    // Keys no push could ever be encrypted to (kept, they would turn every call into "unreachable").
+    const json = push.subscription().json;
+    expect((await subscribe(username, { ...json, keys: { ...json.keys, p256dh: 'AAAA' } })).body.message).toBe(
+      'invalid push subscription: keys.p256dh: not an uncompressed P-256 public key',
+    );
+    expect((await subscribe(username, { ...json, keys: { ...json.keys, auth: 'BBBB' } })).body.message).toBe(
+      'invalid push subscription: keys.auth: shorter than 16 bytes',
+    );
     // None of it was kept: calling the user still finds nobody to ring.
     caller.send({ type: 'offer', offer: OFFER, otherUsername: username });
     expect(await caller.next('error')).toMatchObject({ code: 'user-offline' });
