@@ -23,50 +23,33 @@ export interface AccountsServerOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/**
- * The production server with accounts (`AUTH_MODE=jwt`, HS256), as an operator runs it, and the
- * calls a test makes of it as a signed-in user: WebSocket logins, the accounts API, push
- * subscriptions made at the local push service. `restart()` keeps the database.
- */
-export class AccountsServer {
-  private readonly clients: TestClient[] = [];
-  /** What the process printed before the last `restart()`: its shutdown included. */
-  previousOutput = '';
+/** The variables of a server with accounts (`AUTH_MODE=jwt`, HS256) that pushes to `push`; add the database. */
+export function accountsEnv(push: PushEndpoint): Record<string, string> {
+  return {
+    AUTH_MODE: 'jwt',
+    AUTH_JWT_SECRET: HS_SECRET,
+    AUTH_JWT_ISSUER: ISSUER,
+    AUTH_JWT_AUDIENCE: AUDIENCE,
+    NODE_EXTRA_CA_CERTS: push.caFile,
+    PUSH_ENDPOINT_HOSTS: push.host,
+    PUSH_VAPID_SUBJECT: 'mailto:ops@duet.test',
+  };
+}
 
-  private constructor(
-    private server: StartedServer,
-    private readonly env: Readonly<Record<string, string>>,
-    private readonly dataDir: string | undefined,
+/**
+ * What a test does with a server that keeps accounts, as a signed-in user: WebSocket logins, the
+ * accounts API, push subscriptions made at the local push service.
+ */
+export class AccountsApi {
+  private readonly clients: TestClient[] = [];
+
+  constructor(
+    private readonly address: () => { readonly baseUrl: string; readonly wsUrl: string },
     readonly push: PushEndpoint,
   ) {}
 
-  static async start({ push, databaseUrl, env = {} }: AccountsServerOptions): Promise<AccountsServer> {
-    const dataDir = databaseUrl === undefined ? mkdtempSync(join(tmpdir(), 'duet-accounts-')) : undefined;
-    const fullEnv = {
-      AUTH_MODE: 'jwt',
-      AUTH_JWT_SECRET: HS_SECRET,
-      AUTH_JWT_ISSUER: ISSUER,
-      AUTH_JWT_AUDIENCE: AUDIENCE,
-      NODE_EXTRA_CA_CERTS: push.caFile,
-      PUSH_ENDPOINT_HOSTS: push.host,
-      PUSH_VAPID_SUBJECT: 'mailto:ops@duet.test',
-      ...(dataDir === undefined ? { DATABASE_URL: databaseUrl as string } : { DATA_DIR: dataDir }),
-      ...env,
-    };
-    try {
-      return new AccountsServer(await startServerProcess({ env: fullEnv }), fullEnv, dataDir, push);
-    } catch (error) {
-      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
-      throw error;
-    }
-  }
-
   get baseUrl(): string {
-    return this.server.baseUrl;
-  }
-
-  output(): string {
-    return this.server.output();
+    return this.address().baseUrl;
   }
 
   /** A real token for `username`, as the company's portal would sign it. */
@@ -74,9 +57,9 @@ export class AccountsServer {
     return signToken(hsKey(), 'HS256', { sub: username });
   }
 
-  /** `username` signs in over the WebSocket (closed by `close()` if the test does not). */
+  /** `username` signs in over the WebSocket (closed by `closeClients()` if the test does not). */
   async login(username: string): Promise<TestClient> {
-    const client = await TestClient.loggedIn(this.server.wsUrl, username, { protocols: ['duet', `access_token.${await this.token(username)}`] });
+    const client = await TestClient.loggedIn(this.address().wsUrl, username, { protocols: ['duet', `access_token.${await this.token(username)}`] });
     this.clients.push(client);
     return client;
   }
@@ -149,6 +132,44 @@ export class AccountsServer {
     }, `call ${callId} ${outcome} in the history of ${username}`, timeoutMs);
   }
 
+  /** Closes every client `login` opened that the test did not. */
+  closeClients(): void {
+    this.clients.splice(0).forEach((client) => client.close());
+  }
+}
+
+/**
+ * The production server with accounts, as an operator runs it (SQLite in a temporary `DATA_DIR`,
+ * or PostgreSQL), with `AccountsApi` for it. `restart()` keeps the database.
+ */
+export class AccountsServer extends AccountsApi {
+  /** What the process printed before the last `restart()`: its shutdown included. */
+  previousOutput = '';
+
+  private constructor(
+    private server: StartedServer,
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly dataDir: string | undefined,
+    push: PushEndpoint,
+  ) {
+    super(() => this.server, push);
+  }
+
+  static async start({ push, databaseUrl, env = {} }: AccountsServerOptions): Promise<AccountsServer> {
+    const dataDir = databaseUrl === undefined ? mkdtempSync(join(tmpdir(), 'duet-accounts-')) : undefined;
+    const fullEnv = { ...accountsEnv(push), ...(dataDir === undefined ? { DATABASE_URL: databaseUrl as string } : { DATA_DIR: dataDir }), ...env };
+    try {
+      return new AccountsServer(await startServerProcess({ env: fullEnv }), fullEnv, dataDir, push);
+    } catch (error) {
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  output(): string {
+    return this.server.output();
+  }
+
   /**
    * Stops the process gracefully (SIGTERM), or kills it (`crash`: SIGKILL, nothing closed), and
    * starts it again on the same database, on a new port.
@@ -165,10 +186,6 @@ export class AccountsServer {
     this.closeClients();
     await this.server.stop();
     if (this.dataDir !== undefined) rmSync(this.dataDir, { recursive: true, force: true });
-  }
-
-  private closeClients(): void {
-    this.clients.splice(0).forEach((client) => client.close());
   }
 }
 
