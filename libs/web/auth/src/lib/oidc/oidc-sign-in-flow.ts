@@ -6,6 +6,7 @@ import type { Observable, Subject } from 'rxjs';
 import { OidcClient, OidcFailure, OidcSession, isTransient } from './oidc-client';
 import { oidcFailureWords } from './oidc-error-words';
 import { renewalDelay, renewalDueAt, renewalRetryDelay } from './renewal-schedule';
+import { safeReturnPath } from './return-path';
 
 const SIGN_OUT_NOT_AT_PROVIDER =
   "You signed out of Duet, but your company's sign-in could not be reached: you may still be signed in there.";
@@ -24,7 +25,8 @@ const SIGN_OUT_NOT_AT_PROVIDER =
  *   any ──signOut()──> leaving for the provider's log-out
  *
  * `signedIn` and `showCompany` are the only writers of `step`; an identity step is never re-set,
- * so the page does not log in again after a renewal.
+ * so the page does not log in again after a renewal. A trip to the provider comes back to the page
+ * it left (path and query, e.g. `/?answer=<callId>` from a call's notification), on this origin only.
  */
 export class OidcSignInFlow implements SignInFlow {
   readonly step: Signal<SignInStep>;
@@ -38,11 +40,15 @@ export class OidcSignInFlow implements SignInFlow {
   private renewal: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `state` is made by the caller (see the imports); `step` starts as company, pending, until start() settles. */
+  /**
+   * `state` is made by the caller (see the imports); `step` starts as company, pending, until start()
+   * settles. `currentPath`: the page's path and query now, to come back to after the provider.
+   */
   constructor(
     private readonly client: OidcClient,
     private readonly callbackPath: string,
     state: { step: WritableSignal<SignInStep>; renewals: Subject<string> },
+    private readonly currentPath: () => string,
   ) {
     this.stepState = state.step;
     this.step = state.step.asReadonly();
@@ -100,12 +106,15 @@ export class OidcSignInFlow implements SignInFlow {
   }
 
   private async completeSignIn(url: URL, replaceUrl: (path: string) => void): Promise<void> {
+    let back = '/';
     try {
-      this.signedIn(await this.client.completeSignIn(url.href));
+      const { session, returnTo } = await this.client.completeSignIn(url.href);
+      back = safeReturnPath(returnTo, this.callbackPath);
+      this.signedIn(session);
     } catch (error) {
       this.showCompany(oidcFailureWords(asFailure(error)));
     } finally {
-      replaceUrl('/');
+      replaceUrl(back);
     }
   }
 
@@ -155,7 +164,7 @@ export class OidcSignInFlow implements SignInFlow {
     try {
       // A session the provider refused is of no use; the callback stores the next one.
       await this.client.forget();
-      await this.client.startSignIn();
+      await this.client.startSignIn(safeReturnPath(this.currentPath(), this.callbackPath));
     } catch (error) {
       this.showCompany(oidcFailureWords(asFailure(error)));
     }

@@ -13,7 +13,8 @@ export async function startOidcSignIn(
   page: Window,
   state: { step: WritableSignal<SignInStep>; renewals: Subject<string> },
 ): Promise<OidcSignInFlow> {
-  const flow = new OidcSignInFlow(createOidcClient(settings), settings.callbackPath, state);
+  const here = () => page.location.pathname + page.location.search;
+  const flow = new OidcSignInFlow(createOidcClient(settings), settings.callbackPath, state, here);
   await flow.start(new URL(page.location.href), (path) => page.history.replaceState(null, '', path));
   return flow;
 }
