@@ -99,7 +99,7 @@ export function connectionProblemSentence(problem: ConnectionProblem, inCall: bo
 
 /** Under the status while the callee's devices ring: why, and what they see. */
 export function ringingDevicesHint(peer: string): string {
-  return `${peer} is not in Duet right now: their phones and computers that ring when Duet is closed are ringing.`;
+  return `${peer} is not in Duet right now, so Duet rings their phones and computers: they can answer from the notification.`;
 }
 
 export function peerReconnectingSentence(peer: string): string {
