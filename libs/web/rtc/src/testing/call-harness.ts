@@ -35,6 +35,23 @@ export const candidate = (n: number) => ({
   sdpMLineIndex: 0,
 });
 
+/**
+ * For a describe of call tests: fake timers, quiet debug and warn logs, and a fresh TestBed after
+ * each test.
+ */
+export function useCallTestWorld(): void {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+}
+
 export function setUpCall(
   devices: ('audio' | 'video')[] = ['audio', 'video'],
   mediaError = 'NotFoundError',

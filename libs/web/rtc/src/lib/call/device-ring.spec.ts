@@ -1,5 +1,4 @@
-import { TestBed } from '@angular/core/testing';
-import { TIMING, answer, logIn, offer, setUpCall } from '../../testing/call-harness';
+import { TIMING, answer, logIn, offer, setUpCall, useCallTestWorld } from '../../testing/call-harness';
 import { FakePeerConnection, settle } from '../../testing/fake-rtc';
 import { ANSWER_REQUEST, ANSWER_WAIT_MS, AnswerRequest } from '../engine/answer-request';
 import { RING_TIMEOUT_MARGIN_MS } from './call-timing';
@@ -8,14 +7,20 @@ const RING = 'device-ring-1';
 const CALL = 'call-2';
 const cand = (n: number) => ({ candidate: `candidate:${n} 1 udp 1 10.0.0.${n} 5000 typ host`, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: null });
 
-/** alice dials bob, who is offline: the server rings his devices as RING. */
-async function ringingBobsDevices(timings: { ringTimeoutMs?: number } = {}) {
+/** alice dials bob; her offer is out. */
+async function aliceDialsBob(timings: { ringTimeoutMs?: number } = {}) {
   const harness = setUpCall();
   const socket = await logIn('alice', 'token-1', timings);
   await harness.peer.call('bob');
   await settle();
-  socket.deliver({ type: 'ringing', username: 'bob', callId: RING, devices: true });
   return { ...harness, socket, pc: FakePeerConnection.latest() };
+}
+
+/** alice dials bob, who is offline: the server rings his devices as RING. */
+async function ringingBobsDevices(timings: { ringTimeoutMs?: number } = {}) {
+  const dialled = await aliceDialsBob(timings);
+  dialled.socket.deliver({ type: 'ringing', username: 'bob', callId: RING, devices: true });
+  return dialled;
 }
 
 function answerRequest(ring = RING): AnswerRequest & { settled: number } {
@@ -28,17 +33,7 @@ function answerRequest(ring = RING): AnswerRequest & { settled: number } {
 }
 
 describe('PeerService: a call that rings the callee’s devices', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  });
-
-  afterEach(() => {
-    TestBed.resetTestingModule();
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  useCallTestWorld();
 
   it('says the devices ring while calling, and stops saying it once the call goes on in their app', async () => {
     const { peer, socket } = await ringingBobsDevices();
@@ -74,11 +69,7 @@ describe('PeerService: a call that rings the callee’s devices', () => {
   });
 
   it('holds its candidates while the devices ring and sends them all under the new callId when the call goes on', async () => {
-    const harness = setUpCall();
-    const socket = await logIn('alice');
-    await harness.peer.call('bob');
-    await settle();
-    const pc = FakePeerConnection.latest();
+    const { socket, pc } = await aliceDialsBob();
     // Gathered before the server answered: sent, and refused by the server (bob is not online).
     pc.gatherCandidate(cand(1));
     socket.deliver({ type: 'ringing', username: 'bob', callId: RING, devices: true });
@@ -94,11 +85,7 @@ describe('PeerService: a call that rings the callee’s devices', () => {
   });
 
   it('sends no candidate twice on an ordinary call', async () => {
-    const { peer } = setUpCall();
-    const socket = await logIn('alice');
-    await peer.call('bob');
-    await settle();
-    const pc = FakePeerConnection.latest();
+    const { socket, pc } = await aliceDialsBob();
     socket.deliver({ type: 'ringing', username: 'bob', callId: CALL });
     pc.gatherCandidate(cand(1));
     socket.deliver({ type: 'answer', answer: answer(), username: 'bob', callId: CALL });
@@ -131,17 +118,7 @@ describe('PeerService: a call that rings the callee’s devices', () => {
 });
 
 describe('PeerService: a page opened from a notification’s Answer', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  });
-
-  afterEach(() => {
-    TestBed.resetTestingModule();
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  useCallTestWorld();
 
   function setUp(request = answerRequest()) {
     return { ...setUpCall(undefined, undefined, null, [{ provide: ANSWER_REQUEST, useValue: request }]), request };
