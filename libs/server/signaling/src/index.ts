@@ -20,3 +20,6 @@ export * from './lib/accounts/call-journal';
 export * from './lib/accounts/callee-devices';
 export * from './lib/accounts/device-ring-store';
 export * from './lib/accounts/in-memory-device-ring-store';
+export * from './lib/accounts/call-recorder';
+export * from './lib/accounts/device-rings.service';
+export * from './lib/accounts/ring-decline.controller';

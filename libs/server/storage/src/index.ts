@@ -1,1 +1,13 @@
-export * from './lib/stores';
+export * from './lib/stores/stores';
+export * from './lib/stores/storage-clock';
+export * from './lib/stores/sql-push-subscription-store';
+export * from './lib/stores/sql-server-key-store';
+export * from './lib/stores/sql-device-ring-store';
+export * from './lib/database/schema';
+export { openDatabase, redactedUrl, SQLITE_FILE } from './lib/database/open-database';
+export * from './lib/journal/ordered-writes';
+export * from './lib/journal/sql-call-journal';
+export * from './lib/history/call-history';
+export * from './lib/history/history-pruner';
+export * from './lib/history/history.controller';
+export * from './lib/storage.module';

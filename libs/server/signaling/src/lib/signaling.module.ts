@@ -1,7 +1,10 @@
 import { DUET_CONFIG, DuetConfig } from '@duet/server/config';
-import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
+import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { CalleeDevices, NoCalleeDevices } from './accounts/callee-devices';
 import { CallJournal, NoCallJournal } from './accounts/call-journal';
+import { CallRecorder } from './accounts/call-recorder';
+import { DeviceRingService } from './accounts/device-rings.service';
+import { RingDeclineController } from './accounts/ring-decline.controller';
 import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
@@ -38,28 +41,27 @@ export interface SignalingAccounts {
 const NO_ACCOUNTS: SignalingAccounts = { journal: NoCallJournal, devices: NoCalleeDevices, deviceRings: InMemoryDeviceRingStore };
 
 /**
- * `/ws` and `/ws/admission`. Needs, from the application: `DUET_CONFIG`, a
- * `ConnectionAuthenticator` and an `IceServerIssuer` (DuetModule provides all three).
+ * `/ws` and `/ws/admission`; with `accounts`, `POST /api/rings/decline` too. Needs, from the
+ * application: `DUET_CONFIG`, a `ConnectionAuthenticator` and an `IceServerIssuer` (DuetModule
+ * provides all three).
  */
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts = NO_ACCOUNTS }: SignalingModuleOptions = {}): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
-      controllers: [AdmissionController],
+      // Without accounts nobody's devices ring, so there is nothing to decline: the path is a 404.
+      controllers: accounts === undefined ? [AdmissionController] : [AdmissionController, RingDeclineController],
       providers: [
         { provide: SIGNALING_OPTIONS, useFactory: signalingOptions, inject: [DUET_CONFIG] },
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
-        { provide: CallJournal, useClass: accounts.journal },
-        { provide: CalleeDevices, useClass: accounts.devices },
-        // An in-memory store takes a clock (tests); Nest must not try to inject one.
-        accounts.deviceRings === InMemoryDeviceRingStore
-          ? { provide: DeviceRingStore, useValue: new InMemoryDeviceRingStore() }
-          : { provide: DeviceRingStore, useClass: accounts.deviceRings },
+        ...accountProviders(accounts ?? NO_ACCOUNTS),
         PresenceService,
         ResumeService,
+        CallRecorder,
+        DeviceRingService,
         SignalingService,
         CredentialsService,
         UpgradeGuard,
@@ -70,6 +72,17 @@ export class SignalingModule {
       exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS],
     };
   }
+}
+
+function accountProviders({ journal, devices, deviceRings }: SignalingAccounts): Provider[] {
+  return [
+    { provide: CallJournal, useClass: journal },
+    { provide: CalleeDevices, useClass: devices },
+    // An in-memory store takes a clock (tests); Nest must not try to inject one.
+    deviceRings === InMemoryDeviceRingStore
+      ? { provide: DeviceRingStore, useValue: new InMemoryDeviceRingStore() }
+      : { provide: DeviceRingStore, useClass: deviceRings },
+  ];
 }
 
 function signalingOptions(config: DuetConfig): SignalingOptions {

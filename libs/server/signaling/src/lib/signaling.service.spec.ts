@@ -3,11 +3,11 @@ import { ConfiguredIceServerIssuer } from '@duet/server/ice';
 import { Logger } from '@nestjs/common';
 import { fakeSession } from '../testing/fake-session';
 import { InspectableRegistry } from '../testing/inspectable-registry';
+import { signalingService } from '../testing/signaling-service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
 import { LocalRingTimer } from './ring-timer';
 import { SignalingOptions } from './signaling-options';
-import { NoSignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { RegistryUnavailableError } from './user-registry.service';
@@ -37,7 +37,7 @@ describe(SignalingService.name, () => {
     resumption = new ResumeService(registry, presence, options);
     const ice = new ConfiguredIceServerIssuer({ servers: [{ urls: 'stun:stun.test' }], turn: undefined, transportPolicy: 'all' });
     rings = new LocalRingTimer(options);
-    service = new SignalingService(registry, presence, resumption, ice, new NoSignalingMetrics(), options, rings);
+    service = signalingService({ registry, presence, resumption, ice, options, rings }).service;
   });
   // What the app's shutdown does: no timer of this test may fire into the next one.
   afterEach(() => {
@@ -337,7 +337,7 @@ describe(SignalingService.name, () => {
     const turn = { secret: 'a-turn-secret-of-some-length', urls: ['turn:t.test:3478'], ttlSeconds: 600 };
     const ice = new ConfiguredIceServerIssuer({ servers: [], turn, transportPolicy: 'relay' });
     const presence = new PresenceService(registry, options);
-    const withTurn = new SignalingService(registry, presence, resumption, ice, new NoSignalingMetrics(), options, rings);
+    const withTurn = signalingService({ registry, presence, resumption, ice, options, rings }).service;
     const { session, sent } = fakeSession();
     await withTurn.login(session, { type: 'login', username: 'alice' });
     expect(sent[0]).toMatchObject({
@@ -383,7 +383,8 @@ describe(SignalingService.name, () => {
       resumption.onModuleDestroy();
       const presence = new PresenceService(registry, held);
       resumption = new ResumeService(registry, presence, held);
-      service = new SignalingService(registry, presence, resumption, new ConfiguredIceServerIssuer({ servers: [], turn: undefined, transportPolicy: 'all' }), new NoSignalingMetrics(), held, rings);
+      const ice = new ConfiguredIceServerIssuer({ servers: [], turn: undefined, transportPolicy: 'all' });
+      service = signalingService({ registry, presence, resumption, ice, options: held, rings }).service;
       const fromOne = await Promise.all(['a1', 'a2', 'a3'].map((name) => loggedIn(name, { resume: true, address: '192.0.2.1' })));
       const fromOther = await loggedIn('b1', { resume: true, address: '192.0.2.2' });
       for (const { session } of [...fromOne, fromOther]) await service.disconnect(session, { dropped: true });

@@ -14,6 +14,8 @@ import {
 } from '@duet/shared/protocol';
 import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { CallRecorder } from './accounts/call-recorder';
+import { DeviceRingService } from './accounts/device-rings.service';
 import { CallRules, PartnerResult } from './call-rules';
 import { PresenceService } from './presence.service';
 import { Replies } from './replies';
@@ -47,7 +49,9 @@ export class SignalingService {
     private readonly ice: IceServerIssuer,
     private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
-    private readonly rings: RingTimer,
+    rings: RingTimer,
+    private readonly recorder: CallRecorder,
+    private readonly deviceRings: DeviceRingService,
   ) {
     this.directory = registry;
     this.calls = registry;
@@ -118,6 +122,7 @@ export class SignalingService {
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
+    await this.deviceRings.pickUp(session, username);
   }
 
   async offer(session: Session, { offer, otherUsername, callId, rejoin }: OfferMessage): Promise<void> {
@@ -126,21 +131,24 @@ export class SignalingService {
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.replies.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
-    const result = await this.calls.offer(from, otherUsername, callId);
+    // Only an offer naming no call can start one; either party may be ringing someone's devices.
+    const ringingDevices = callId === undefined ? await this.deviceRings.busy(from, otherUsername) : undefined;
+    const result = ringingDevices ? { outcome: `${ringingDevices}-busy` as const } : await this.calls.offer(from, otherUsername, callId);
     switch (result.outcome) {
       case 'stale':
         return this.replies.stale(session, 'offer');
       case 'callee-offline':
+        if (await this.deviceRings.ring(session, from, otherUsername, offer)) return;
         return this.replies.refuse(session, 'user-offline', `${otherUsername} is not online`, 'offer');
       case 'caller-busy':
         return this.replies.refuse(session, 'already-in-call', 'hang up your current call first', 'offer');
       case 'callee-busy':
+        this.recorder.busy(from, otherUsername);
         return session.send({ type: 'decline', username: otherUsername, reason: 'busy' });
       case 'offer-pending':
         return this.replies.refuse(session, 'offer-pending', `${otherUsername} has not answered your offer yet`, 'offer');
       case 'ringing':
-        this.rings.arm(result.callId);
-        this.metrics.callRinging(result.callId);
+        this.recorder.started({ callId: result.callId, caller: from, callee: result.callee.username });
         session.send({ type: 'ringing', username: result.callee.username, callId: result.callId });
         // `rejoin` is the callee's business (a page calling back after a reload): relayed as sent.
         this.replies.relay(
@@ -168,8 +176,7 @@ export class SignalingService {
       case 'no-offer':
         return this.replies.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
       case 'accepted':
-        this.rings.disarm(result.callId);
-        this.metrics.callActive(result.callId);
+        this.recorder.answered(result.callId);
         return this.replies.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
     }
   }
@@ -191,12 +198,12 @@ export class SignalingService {
 
   async close(session: Session, { otherUsername, callId }: CloseMessage): Promise<void> {
     const from = this.replies.requireLogin(session, 'close');
-    if (from === undefined) return;
+    if (from === undefined || (await this.deviceRings.cancel(from, otherUsername, callId))) return;
+    const unanswered = await this.recorder.unansweredFrom(from);
     const result = await this.calls.hangUp(from, otherUsername, callId);
     if (result.outcome === 'stale') return this.replies.stale(session, 'close');
     if (result.outcome === 'not-in-call') return this.replies.notInCall(session, otherUsername, 'close');
-    this.rings.disarm(result.callId);
-    this.metrics.callEnded(result.callId);
+    this.recorder.ended(result.callId, 'hangup', unanswered);
     (await this.directory.find(result.peer))?.sink.send({ type: 'close', username: from, reason: 'hangup', callId: result.callId });
     await this.presence.callChanged([from, result.peer], false);
   }
@@ -209,8 +216,7 @@ export class SignalingService {
     if (result.outcome === 'not-ringing') {
       return this.replies.refuse(session, 'not-in-call', `no call from ${otherUsername} is ringing`, 'decline');
     }
-    this.rings.disarm(result.callId);
-    this.metrics.callEnded(result.callId);
+    this.recorder.ended(result.callId, 'declined');
     (await this.directory.find(otherUsername))?.sink.send({
       type: 'decline',
       username: from,
@@ -238,12 +244,13 @@ export class SignalingService {
     if (username === undefined) return;
     session.retire();
     this.resumption.forget(session);
+    await this.deviceRings.cancel(username);
+    const unanswered = await this.recorder.unansweredFrom(username);
     const ended = await this.directory.unregister(username, session);
     this.logger.log({ msg: 'left', connection: session.id, user: username });
     this.metrics.userLeft();
     if (ended !== undefined) {
-      this.rings.disarm(ended.callId);
-      this.metrics.callEnded(ended.callId);
+      this.recorder.ended(ended.callId, 'disconnected', unanswered);
       (await this.directory.find(ended.peer))?.sink.send({ type: 'close', username, reason: 'disconnected', callId: ended.callId });
       await this.presence.callChanged([ended.peer], false);
     }
@@ -264,7 +271,7 @@ export class SignalingService {
     try {
       const parties = await this.calls.expire(callId);
       if (parties === undefined) return;
-      this.metrics.callEnded(callId);
+      this.recorder.ended(callId, 'timeout', { callId, ...parties });
       const [caller, callee] = await Promise.all([this.directory.find(parties.caller), this.directory.find(parties.callee)]);
       caller?.sink.send({ type: 'close', username: parties.callee, reason: 'timeout', callId });
       callee?.sink.send({ type: 'close', username: parties.caller, reason: 'timeout', callId });
