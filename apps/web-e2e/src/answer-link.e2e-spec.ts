@@ -63,10 +63,10 @@ describe('a page opened from a call notification’s Answer', () => {
 describe('company sign-in keeps the Answer address through the provider', () => {
   const suite = oidcSuite({ idToken: 600, accessToken: 600 });
 
-  it('comes back from the provider to /?answer=…, and drops it in words when no such call rings', async () => {
+  it('goes to the provider by itself, comes back to /?answer=…, and drops it in words when no such call rings', async () => {
     const bob = await DuetUser.open(suite.web.browser, suite.web.server.baseUrl, 'oidc-answer-bob', `/?answer=${RING}`);
     suite.web.open.push(bob);
-    await bob.page.getByTestId('sign-in-button').click();
+    // No "Sign in with your company" to press: the person pressed Answer, and the call is ringing.
     await waitForProviderLogin(bob.page, suite.provider);
     await fillProviderLogin(bob.page, bob.name);
     await bob.page.getByTestId('current-user').filter({ hasText: bob.name }).waitFor();

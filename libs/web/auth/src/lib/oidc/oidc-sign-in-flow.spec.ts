@@ -46,10 +46,10 @@ describe(OidcSignInFlow.name, () => {
     warn.mockRestore();
   });
 
-  async function started(client: OidcClient, url = APP): Promise<OidcSignInFlow> {
+  async function started(client: OidcClient, url = APP, signInAtOnce = false): Promise<OidcSignInFlow> {
     const state = { step: signal<SignInStep>({ kind: 'company', pending: true }), renewals: new Subject<string>() };
     flow = new OidcSignInFlow(client, '/auth/callback', state, () => here);
-    await flow.start(new URL(url), replaceUrl);
+    await flow.start(new URL(url), replaceUrl, signInAtOnce);
     return flow;
   }
 
@@ -297,5 +297,25 @@ describe(OidcSignInFlow.name, () => {
     here = '/?answer=ring-2';
     await started(client, 'https://duet.example.com/?answer=ring-2');
     expect(client.startSignIn).toHaveBeenCalledWith('/?answer=ring-2');
+  });
+
+  it('leaves for the provider at once, keeping the page, when asked to sign in at once (Answer on a call notification)', async () => {
+    const client = fakeClient(null);
+    here = '/?answer=ring-3';
+    await started(client, 'https://duet.example.com/?answer=ring-3', true);
+    expect(flow.step()).toEqual({ kind: 'company', pending: true });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.startSignIn).toHaveBeenCalledWith('/?answer=ring-3');
+  });
+
+  it('does not leave at once with a stored session, nor at the callback', async () => {
+    const client = fakeClient(session('id.stored', T0 - 5_000));
+    await started(client, 'https://duet.example.com/?answer=ring-4', true);
+    expect(flow.step()).toEqual({ kind: 'identity' });
+    flow.dispose();
+    await started(fakeClient(null), CALLBACK, true);
+    expect(flow.step()).toEqual({ kind: 'identity' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.startSignIn).not.toHaveBeenCalled();
   });
 });

@@ -56,13 +56,19 @@ export class OidcSignInFlow implements SignInFlow {
     this.renewals = state.renewals.asObservable();
   }
 
-  /** `replaceUrl` takes the single-use code and state out of the address bar and history. */
-  async start(url: URL, replaceUrl: (path: string) => void): Promise<void> {
+  /**
+   * `replaceUrl` takes the single-use code and state out of the address bar and history.
+   * `signInAtOnce`: with no session, leave for the provider now instead of showing the button (the
+   * page was opened to answer a ringing call: every second counts, and the person asked for it).
+   */
+  async start(url: URL, replaceUrl: (path: string) => void, signInAtOnce = false): Promise<void> {
     if (url.pathname === this.callbackPath) {
       if (isProviderResponse(url)) return this.completeSignIn(url, replaceUrl);
       replaceUrl('/'); // a bookmark or a reload of the callback: nothing to complete
     }
     const stored = await this.client.storedSession();
+    // Not awaited: the page shows "Opening your company's sign-in…" while the browser leaves.
+    if (stored === null && signInAtOnce) return this.startSignIn();
     if (stored === null) return this.showCompany();
     if (stored.expiresAt > Date.now()) return this.signedIn(stored);
     this.session = stored;
