@@ -3,6 +3,8 @@
 
 # --- build: the whole workspace, then the server's own package.json and lockfile (Nx prune) ---
 FROM node:24.22.3-bookworm-slim AS build
+# better-sqlite3 is a native module: when no prebuilt binary matches, npm compiles it.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
@@ -12,10 +14,17 @@ RUN npx nx run-many -t build -p server web && npx nx run server:prune
 
 # --- runtime: production dependencies of the server only, as the unprivileged node user ---
 FROM node:24.22.3-bookworm-slim AS runtime
-ENV NODE_ENV=production PORT=3000
+# DATA_DIR: the SQLite file of push subscriptions and call history (AUTH_MODE=jwt or oidc, without
+# DATABASE_URL); a volume, so it outlives the container.
+ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build /src/dist/apps/server/package.json /src/dist/apps/server/package-lock.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+# The compiler is only there while better-sqlite3 may need it, and gone from the final layer.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+  && npm install --omit=dev --no-audit --no-fund && npm cache clean --force \
+  && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/* \
+  && mkdir -p /data && chown node:node /data
+VOLUME /data
 COPY --from=build /src/dist/apps/server ./dist/apps/server
 COPY --from=build /src/dist/apps/web ./dist/apps/web
 USER node

@@ -1,3 +1,5 @@
+const esmDeps = require('../../tools/jest/esm-deps.cjs');
+
 module.exports = {
   displayName: 'server-e2e',
   preset: '../../jest.preset.js',
@@ -6,8 +8,10 @@ module.exports = {
   testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'], leakCheck: 'per-file' },
   testMatch: ['<rootDir>/src/**/*.e2e-spec.ts'],
   transform: {
+    ...esmDeps.transform,
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
+  transformIgnorePatterns: esmDeps.transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js'],
   // Real servers and browsers: one file at a time on a 2-core machine keeps timings sane.
   maxWorkers: 1,

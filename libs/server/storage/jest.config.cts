@@ -1,3 +1,5 @@
+const esmDeps = require('../../../tools/jest/esm-deps.cjs');
+
 module.exports = {
   displayName: 'server-storage',
   preset: '../../../jest.preset.js',
@@ -5,11 +7,10 @@ module.exports = {
   // Real databases (a PostgreSQL server, pg's sockets) close asynchronously: check leaks per file.
   testEnvironmentOptions: { customExportConditions: ['node', 'require', 'default'], leakCheck: 'per-file' },
   transform: {
-    // Kysely ships ES modules only (Node's require() loads them; Jest's does not): compile to CommonJS.
-    '/node_modules/kysely/.+\\.js$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.esm-deps.json' }],
+    ...esmDeps.transform,
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!kysely/)'],
+  transformIgnorePatterns: esmDeps.transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'html'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/src/**/*.integration-spec.ts'],
   coverageDirectory: '../../../coverage/libs/server/storage',

@@ -1,1 +1,9 @@
-export {};
+export * from './lib/special-addresses';
+export * from './lib/endpoint-policy';
+export * from './lib/guarded-push-agent';
+export * from './lib/vapid-keys';
+export * from './lib/push-sender';
+export * from './lib/web-push-callee-devices';
+export * from './lib/accounts-body-limit.guard';
+export * from './lib/push-subscriptions.controller';
+export * from './lib/push.module';

@@ -5,6 +5,7 @@ export * from './lib/free-port';
 export * from './lib/headless-sign-in';
 export * from './lib/oidc-provider';
 export * from './lib/postgres-server';
+export * from './lib/push-endpoint';
 export * from './lib/redis-server';
 export * from './lib/server-process';
 export * from './lib/tcp-proxy';
