@@ -1,7 +1,9 @@
-import { AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, connectToOidcProvider, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
-import { DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
+import { ACCOUNT_SETTINGS, AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, connectToOidcProvider, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
+import { AccountsConfig, DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
+import { PushModule, pushAccountSettings, VapidKeys, WebPushCalleeDevices } from '@duet/server/push';
 import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
+import { SqlCallJournal, SqlDeviceRingStore, StorageModule } from '@duet/server/storage';
 import {
   InMemoryUserRegistry,
   NoSignalingMetrics,
@@ -59,7 +61,7 @@ export interface DuetModuleAsyncOptions extends DuetExtensions {
 export class DuetModule {
   static forRoot(options: DuetModuleOptions = {}): DynamicModule {
     const config = options.config ?? loadConfig();
-    return DuetModule.with({ provide: DUET_CONFIG, useValue: config }, { ...options, ...registryOf(config, options) }, options.oidcDiscovery);
+    return DuetModule.with({ provide: DUET_CONFIG, useValue: config }, { ...options, ...registryOf(config, options) }, options.oidcDiscovery, config.accounts);
   }
 
   /**
@@ -69,22 +71,37 @@ export class DuetModule {
    */
   static forRootAsync(options: DuetModuleAsyncOptions): DynamicModule {
     const module = DuetModule.with({ provide: DUET_CONFIG, useFactory: options.useFactory, inject: options.inject ?? [] }, options);
-    if (options.registry !== undefined) return module;
-    return { ...module, providers: [...(module.providers ?? []), { provide: REGISTRY_MATCHES_SETTINGS, useFactory: refuseUnappliedRedis, inject: [DUET_CONFIG] }] };
+    const checks: Provider[] = [{ provide: ACCOUNTS_MATCH_SETTINGS, useFactory: refuseUnappliedAccounts, inject: [DUET_CONFIG] }];
+    if (options.registry === undefined) checks.push({ provide: REGISTRY_MATCHES_SETTINGS, useFactory: refuseUnappliedRedis, inject: [DUET_CONFIG] });
+    return { ...module, providers: [...(module.providers ?? []), ...checks] };
   }
 
   private static with(
     config: Provider,
     { authenticator, registry, ringTimer, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
     oidcDiscovery?: OidcDiscovery,
+    accounts?: AccountsConfig,
   ): DynamicModule {
+    // Accounts (AUTH_MODE=jwt or oidc): the database and Web Push, both global, so signaling's
+    // journal, ring store and devices find the database, the stores and the sender they inject.
+    const accountModules = accounts === undefined ? [] : [StorageModule.forRoot(accounts), PushModule.forRoot()];
     return {
       module: DuetModule,
       global: true,
-      imports: [...imports, SignalingModule.forRoot({ registry, ringTimer, imports: registryImports })],
+      imports: [
+        ...imports,
+        ...accountModules,
+        SignalingModule.forRoot({
+          registry,
+          ringTimer,
+          imports: registryImports,
+          accounts: accounts === undefined ? undefined : { journal: SqlCallJournal, devices: WebPushCalleeDevices, deviceRings: SqlDeviceRingStore },
+        }),
+      ],
       controllers: [AuthSettingsController],
       providers: [
         config,
+        ...(accounts === undefined ? [] : [{ provide: ACCOUNT_SETTINGS, useFactory: pushAccountSettings, inject: [VapidKeys] }]),
         oidcDiscovery
           ? { provide: OIDC_DISCOVERY, useValue: oidcDiscovery }
           : { provide: OIDC_DISCOVERY, useFactory: discoveryOf, inject: [DUET_CONFIG] },
@@ -111,6 +128,16 @@ async function discoveryOf(config: DuetConfig): Promise<OidcDiscovery | null> {
 }
 
 const REGISTRY_MATCHES_SETTINGS = Symbol('REGISTRY_MATCHES_SETTINGS');
+const ACCOUNTS_MATCH_SETTINGS = Symbol('ACCOUNTS_MATCH_SETTINGS');
+
+/** `forRootAsync` makes its settings too late to choose modules: settings with accounts would be ignored without a word. */
+function refuseUnappliedAccounts(config: DuetConfig): true {
+  if (config.accounts === undefined) return true;
+  throw new Error(
+    'DuetModule.forRootAsync: the settings keep accounts (config.accounts: AUTH_MODE jwt or oidc), which need the database and Web Push ' +
+      'modules chosen before the settings are made. Use DuetModule.forRoot({ config }) (it applies config.accounts), or settings with accounts: undefined.',
+  );
+}
 
 function refuseUnappliedRedis(config: DuetConfig): true {
   if (config.redis === undefined) return true;

@@ -1,6 +1,12 @@
 import { DUET_CONFIG, DuetConfig } from '@duet/server/config';
-import { AUTH_SETTINGS_PATH, AuthSettings } from '@duet/shared/protocol';
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { AccountSettings, AUTH_SETTINGS_PATH, AuthSettings } from '@duet/shared/protocol';
+import { Controller, Get, Header, Inject, Optional } from '@nestjs/common';
+
+/**
+ * DI token of what `/auth/settings` says about accounts (the push key), provided by whoever wires
+ * the accounts (DuetModule, when `config.accounts` is set); absent: the server keeps no accounts.
+ */
+export const ACCOUNT_SETTINGS = Symbol('ACCOUNT_SETTINGS');
 
 /**
  * `GET /auth/settings`: how the web app signs people in, so the app needs no build-time
@@ -11,8 +17,8 @@ import { Controller, Get, Header, Inject } from '@nestjs/common';
 export class AuthSettingsController {
   private readonly settings: AuthSettings;
 
-  constructor(@Inject(DUET_CONFIG) config: DuetConfig) {
-    this.settings = authSettings(config);
+  constructor(@Inject(DUET_CONFIG) config: DuetConfig, @Optional() @Inject(ACCOUNT_SETTINGS) accounts?: AccountSettings) {
+    this.settings = authSettings(config, accounts);
   }
 
   @Get()
@@ -22,6 +28,8 @@ export class AuthSettingsController {
   }
 }
 
-export function authSettings({ auth }: DuetConfig): AuthSettings {
-  return auth.mode === 'oidc' ? { mode: 'oidc', issuer: auth.issuer, clientId: auth.clientId, scopes: auth.scopes } : { mode: auth.mode };
+export function authSettings({ auth }: DuetConfig, accounts?: AccountSettings): AuthSettings {
+  if (auth.mode === 'none') return { mode: 'none' };
+  const withAccounts = accounts === undefined ? {} : { accounts };
+  return auth.mode === 'oidc' ? { mode: 'oidc', issuer: auth.issuer, clientId: auth.clientId, scopes: auth.scopes, ...withAccounts } : { mode: 'jwt', ...withAccounts };
 }

@@ -250,3 +250,67 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`^Invalid ${name}[= ]`));
   });
 });
+
+describe('accounts (push subscriptions and call history)', () => {
+  const jwt = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'a'.repeat(32) };
+  const problem = (env: NodeJS.ProcessEnv) => {
+    try {
+      loadConfig(env);
+      return 'accepted';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('keeps none with AUTH_MODE=none, and warns about accounts settings that then do nothing', () => {
+    expect(loadConfig({}).accounts).toBeUndefined();
+    expect(describeSettings(loadConfig({}), 'in-memory')).toContain('accounts off (AUTH_MODE=none)');
+    expect(ignoredSettings({ DATA_DIR: '/srv/duet', HISTORY_DAYS: '30' }, loadConfig({}))).toEqual([
+      'DATA_DIR, HISTORY_DAYS are set but AUTH_MODE is "none": names are not accounts, so no history or push is kept.',
+    ]);
+  });
+
+  it('defaults to SQLite in ./data, 90 days, generated VAPID keys and the browsers\' push services', () => {
+    expect(loadConfig(jwt).accounts).toEqual({
+      database: { kind: 'sqlite', directory: './data' },
+      historyDays: 90,
+      push: { vapid: undefined, subject: undefined, endpointHosts: ['fcm.googleapis.com', 'updates.push.services.mozilla.com', '*.push.apple.com', '*.notify.windows.com'] },
+    });
+  });
+
+  it('takes PostgreSQL, the history length, VAPID keys and push hosts from the environment, and never shows the database password', () => {
+    const env = {
+      ...jwt,
+      DATABASE_URL: 'postgres://duet:hunter2@db.example:5432/duet',
+      HISTORY_DAYS: '7',
+      PUSH_VAPID_PUBLIC_KEY: 'BPublic',
+      PUSH_VAPID_PRIVATE_KEY: 'private',
+      PUBLIC_URL: 'https://duet.example.com',
+      PUSH_ENDPOINT_HOSTS: 'FCM.googleapis.com, 127.0.0.1:8443',
+    };
+    const config = loadConfig(env);
+    expect(config.accounts).toEqual({
+      database: { kind: 'postgres', url: 'postgres://duet:hunter2@db.example:5432/duet' },
+      historyDays: 7,
+      push: {
+        vapid: { publicKey: 'BPublic', privateKey: 'private', subject: 'https://duet.example.com' },
+        subject: 'https://duet.example.com',
+        endpointHosts: ['fcm.googleapis.com', '127.0.0.1:8443'],
+      },
+    });
+    expect(describeSettings(config, 'in-memory')).toContain('accounts postgres at db.example:5432/duet, history 7 days');
+    expect(describeSettings(config, 'in-memory')).not.toContain('hunter2');
+  });
+
+  it('refuses what cannot work, naming the variable and never a secret', () => {
+    expect(problem({ ...jwt, REDIS_URL: 'redis://127.0.0.1:6379' })).toMatch(/^Invalid DATABASE_URL: REDIS_URL runs several instances, which must share one database/);
+    expect(problem({ AUTH_MODE: 'none', REDIS_URL: 'redis://127.0.0.1:6379' })).toBe('accepted');
+    expect(problem({ ...jwt, DATABASE_URL: 'mysql://duet:hunter2@db/duet' })).toBe('Invalid DATABASE_URL (value hidden): must be a postgres:// URL, e.g. postgres://duet:secret@db.example:5432/duet');
+    expect(problem({ ...jwt, PUSH_VAPID_PUBLIC_KEY: 'BPublic' })).toMatch(/^Invalid PUSH_VAPID_PRIVATE_KEY: set both VAPID keys, or neither/);
+    expect(problem({ ...jwt, PUSH_VAPID_PUBLIC_KEY: 'B', PUSH_VAPID_PRIVATE_KEY: 'p' })).toMatch(/^Invalid PUSH_VAPID_SUBJECT: the VAPID keys need a contact/);
+    expect(problem({ ...jwt, PUSH_VAPID_SUBJECT: 'duet@example.com' })).toMatch(/^Invalid PUSH_VAPID_SUBJECT="duet@example.com": must be a mailto: or https:\/\//);
+    expect(problem({ ...jwt, PUSH_ENDPOINT_HOSTS: 'https://fcm.googleapis.com/' })).toMatch(/^Invalid PUSH_ENDPOINT_HOSTS=.*: must list host names/);
+    expect(problem({ ...jwt, HISTORY_DAYS: '0' })).toMatch(/^Invalid HISTORY_DAYS="0"/);
+    expect(problem({ ...jwt, PUSH_VAPID_PRIVATE_KEY: 'secret-key' })).not.toContain('secret-key');
+  });
+});

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { join, resolve } from 'node:path';
@@ -46,9 +47,21 @@ export interface RunServerOptions {
 
 /** Starts the server with `env` and returns at once: for tests of how it starts, or fails to. */
 export function runServer({ main = SERVER_MAIN, env = {}, cwd }: RunServerOptions = {}): ServerProcess {
-  const child = spawn(process.execPath, [main], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // With accounts on, each server keeps its own SQLite file, gone with it, unless the test names one
+  // (to restart on the same data): never a `./data` shared by every test that runs a server.
+  const dataDir = env['DATA_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'duet-data-')) : undefined;
+  const child = spawn(process.execPath, [main], {
+    cwd,
+    env: { ...process.env, ...(dataDir === undefined ? {} : { DATA_DIR: dataDir }), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const output = captureOutput(child, 'the server');
-  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
+  const exited = new Promise<number | null>((done) =>
+    child.once('close', (code) => {
+      if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+      done(code);
+    }),
+  );
   return {
     child,
     exited,
