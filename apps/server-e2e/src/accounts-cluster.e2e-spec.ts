@@ -1,6 +1,6 @@
 import { startPostgres, startPushEndpoint, PostgresServer, PushEndpoint } from '@duet/testing/processes';
 import { RING_DECLINE_PATH } from '@duet/shared/protocol';
-import { AccountsApi, accountsEnv, payloadOf, pushFor } from './support/accounts';
+import { AccountsApi, accountsEnv, payloadOf, pushFor, ringDevice } from './support/accounts';
 import { ANSWER, CALL_ID, OFFER } from './support/call-flow';
 import { Cluster, startCluster } from './support/cluster';
 import { uniqueName } from './support/names';
@@ -39,9 +39,7 @@ describe('accounts: ringing devices across the instances of a cluster', () => {
     const [callerName, calleeName] = [uniqueName('dee'), uniqueName('eli')];
     const device = await two.subscribeDevice(calleeName);
     const caller = await one.login(callerName);
-    caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-    const ring = (await caller.next('ringing'))['callId'];
-    await push.waitForPush(pushFor(device, 'ring', ring));
+    const { callId: ring } = await ringDevice(push, caller, calleeName, device);
 
     const callee = await two.login(calleeName);
     const offer = await callee.next('offer');
@@ -60,9 +58,7 @@ describe('accounts: ringing devices across the instances of a cluster', () => {
     const [callerName, calleeName] = [uniqueName('fox'), uniqueName('gil')];
     const device = await one.subscribeDevice(calleeName);
     const caller = await one.login(callerName);
-    caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-    const callId = (await caller.next('ringing'))['callId'];
-    const { capability } = payloadOf(await push.waitForPush(pushFor(device, 'ring', callId))) as { capability: string };
+    const { callId, capability } = await ringDevice(push, caller, calleeName, device);
     expect((await two.request(undefined, 'POST', RING_DECLINE_PATH, { callId, capability })).status).toBe(204);
     expect(await caller.next('decline')).toEqual({ type: 'decline', username: calleeName, reason: 'declined', callId });
     expect((await one.request(undefined, 'POST', RING_DECLINE_PATH, { callId, capability })).status).toBe(404);

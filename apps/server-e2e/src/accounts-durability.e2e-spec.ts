@@ -1,6 +1,6 @@
 import { startPostgres, startPushEndpoint, PostgresServer, PushEndpoint } from '@duet/testing/processes';
 import { MAX_PUSH_SUBSCRIPTIONS, PUSH_SUBSCRIPTIONS_PATH } from '@duet/shared/protocol';
-import { AccountsServer, callTraffic, payloadOf, pushFor } from './support/accounts';
+import { AccountsServer, callTraffic, payloadOf, pushFor, ringDevice } from './support/accounts';
 import { OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -83,9 +83,7 @@ describe.each([
     const [callerName, calleeName] = [uniqueName('bo'), uniqueName('cy')];
     const device = await server.subscribeDevice(calleeName);
     const caller = await server.login(callerName);
-    caller.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-    const { callId } = await caller.next('ringing');
-    await push.waitForPush(pushFor(device, 'ring', callId));
+    const { callId } = await ringDevice(push, caller, calleeName, device);
 
     await server.restart({ crash });
     expect(server.previousOutput).not.toContain('"level":50');

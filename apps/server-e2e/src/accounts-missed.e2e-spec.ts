@@ -1,6 +1,6 @@
 import { startPushEndpoint, PushEndpoint, TestPushSubscription } from '@duet/testing/processes';
 import { HISTORY_PATH, RING_DECLINE_PATH } from '@duet/shared/protocol';
-import { AccountsServer, callTraffic, payloadOf, pushFor } from './support/accounts';
+import { AccountsServer, callTraffic, payloadOf, pushFor, ringDevice } from './support/accounts';
 import { OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -37,10 +37,7 @@ describe('accounts: missed calls and call history', () => {
 
   /** `from` calls the offline callee: the ring's callId, once its push reached the device. */
   async function ringCallee(from: TestClient): Promise<string> {
-    from.send({ type: 'offer', offer: OFFER, otherUsername: calleeName });
-    const { callId } = await from.next('ringing');
-    await push.waitForPush(pushFor(device, 'ring', callId));
-    return callId;
+    return (await ringDevice(push, from, calleeName, device)).callId;
   }
 
   async function expectMissedCallPush(from: string, callId: string): Promise<void> {
@@ -69,8 +66,7 @@ describe('accounts: missed calls and call history', () => {
   });
 
   it('timeout: nobody answers within RING_TIMEOUT_MS, the caller hears "timeout", the devices "missed call", the capability no longer declines', async () => {
-    const callId = await ringCallee(caller);
-    const { capability } = payloadOf(await push.waitForPush(pushFor(device, 'ring', callId))) as { capability: string };
+    const { callId, capability } = await ringDevice(push, caller, calleeName, device);
     expect(await caller.next('close', RING_TIMEOUT_MS + 5_000)).toEqual({ type: 'close', username: calleeName, reason: 'timeout', callId });
     await expectMissedCallPush(callerName, callId);
     missedCalls.push(callId);

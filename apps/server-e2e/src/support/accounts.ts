@@ -3,6 +3,7 @@ import { AuthSettings, CallOutcome, CallRecord, HISTORY_PATH, HistoryPage, PUSH_
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OFFER } from './call-flow';
 import { Received, TestClient } from './test-client';
 import { AUDIENCE, HS_SECRET, hsKey, ISSUER, signToken } from './tokens';
 
@@ -203,6 +204,14 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, what: s
 /** What `client` received about calls: no login reply, presence, or replies to `sync()`. */
 export function callTraffic(client: TestClient): Received[] {
   return client.callMessages().filter((message) => message['type'] !== 'login' && message['replyTo'] !== 'sync-probe');
+}
+
+/** `caller` offers to `callee`, who is offline but subscribed: the device ring's callId, once `device` has its push. */
+export async function ringDevice(push: PushEndpoint, caller: TestClient, callee: string, device: TestPushSubscription): Promise<{ callId: string; capability: string }> {
+  caller.send({ type: 'offer', offer: OFFER, otherUsername: callee });
+  const { callId } = await caller.next('ringing');
+  const { capability } = payloadOf(await push.waitForPush(pushFor(device, 'ring', callId))) as { capability: string };
+  return { callId, capability };
 }
 
 /** The decrypted payload of a push (what Duet's service worker reads). */
