@@ -16,6 +16,8 @@ export * from './lib/recovery/recovery-policy';
 export * from './lib/signaling/signaling-client.service';
 export * from './lib/presence/presence.service';
 export * from './lib/engine/call-session';
+export { ANSWER_REQUEST, ANSWER_WAIT_MS } from './lib/engine/answer-request';
+export type { AnswerRequest } from './lib/engine/answer-request';
 export * from './lib/media/devices';
 export * from './lib/media/local-media.service';
 export * from './lib/call/call-timing';

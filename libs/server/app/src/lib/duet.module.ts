@@ -12,7 +12,7 @@ import {
   SignalingModule,
   UserRegistryService,
 } from '@duet/server/signaling';
-import { DynamicModule, INestApplicationContext, InjectionToken, Module, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
+import { DynamicModule, INestApplicationContext, InjectionToken, Logger, Module, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 
 /** What an application may replace. Each is a Nest provider class: it may inject anything `imports` provide. */
 export interface DuetExtensions {
@@ -71,7 +71,7 @@ export class DuetModule {
    */
   static forRootAsync(options: DuetModuleAsyncOptions): DynamicModule {
     const module = DuetModule.with({ provide: DUET_CONFIG, useFactory: options.useFactory, inject: options.inject ?? [] }, options);
-    const checks: Provider[] = [{ provide: ACCOUNTS_MATCH_SETTINGS, useFactory: refuseUnappliedAccounts, inject: [DUET_CONFIG] }];
+    const checks: Provider[] = [{ provide: ACCOUNTS_MATCH_SETTINGS, useFactory: warnUnappliedAccounts, inject: [DUET_CONFIG] }];
     if (options.registry === undefined) checks.push({ provide: REGISTRY_MATCHES_SETTINGS, useFactory: refuseUnappliedRedis, inject: [DUET_CONFIG] });
     return { ...module, providers: [...(module.providers ?? []), ...checks] };
   }
@@ -130,13 +130,19 @@ async function discoveryOf(config: DuetConfig): Promise<OidcDiscovery | null> {
 const REGISTRY_MATCHES_SETTINGS = Symbol('REGISTRY_MATCHES_SETTINGS');
 const ACCOUNTS_MATCH_SETTINGS = Symbol('ACCOUNTS_MATCH_SETTINGS');
 
-/** `forRootAsync` makes its settings too late to choose modules: settings with accounts would be ignored without a word. */
-function refuseUnappliedAccounts(config: DuetConfig): true {
+/**
+ * `forRootAsync` makes its settings too late to choose modules, so settings with accounts run
+ * without them (no history, no push; `/auth/settings` says so to the app): said once at start-up,
+ * never silently, and never a refusal, which would break applications that embedded Duet before
+ * accounts existed.
+ */
+function warnUnappliedAccounts(config: DuetConfig): true {
   if (config.accounts === undefined) return true;
-  throw new Error(
-    'DuetModule.forRootAsync: the settings keep accounts (config.accounts: AUTH_MODE jwt or oidc), which need the database and Web Push ' +
-      'modules chosen before the settings are made. Use DuetModule.forRoot({ config }) (it applies config.accounts), or settings with accounts: undefined.',
+  new Logger('Duet').warn(
+    'DuetModule.forRootAsync runs without accounts (no call history, no ringing of closed apps): they need the database and Web Push modules ' +
+      'chosen before the settings are made. Use DuetModule.forRoot({ config }), which applies config.accounts, to have them.',
   );
+  return true;
 }
 
 function refuseUnappliedRedis(config: DuetConfig): true {

@@ -89,6 +89,9 @@ describe('PushSubscriptionsController', () => {
   it.each([
     ['no keys', (json: object) => ({ ...json, keys: undefined }), /^invalid push subscription: keys: expected object$/],
     ['a p256dh that is not base64url', (json: { keys: object }) => ({ ...json, keys: { ...json.keys, p256dh: 'a+b/c' } }), /^invalid push subscription: keys\.p256dh: not base64url$/],
+    ['a p256dh that is no P-256 key', (json: { keys: object }) => ({ ...json, keys: { ...json.keys, p256dh: 'AAAA' } }), /^invalid push subscription: keys\.p256dh: not an uncompressed P-256 public key$/],
+    ['a p256dh off the curve', (json: { keys: object }) => ({ ...json, keys: { ...json.keys, p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64)]).toString('base64url') } }), /keys\.p256dh: not an uncompressed P-256 public key$/],
+    ['an auth secret under 16 bytes', (json: { keys: object }) => ({ ...json, keys: { ...json.keys, auth: 'BBBB' } }), /^invalid push subscription: keys\.auth: shorter than 16 bytes$/],
     ['a number as endpoint', (json: object) => ({ ...json, endpoint: 42 }), /^invalid push subscription: endpoint: expected string$/],
     ['an endpoint too long', (json: object) => ({ ...json, endpoint: `https://x.push.apple.com/${'x'.repeat(2_048)}` }), /^invalid push subscription: endpoint: at most 2048 characters$/],
     ['an http URL', (json: object) => ({ ...json, endpoint: 'http://fcm.googleapis.com/fcm/send/x' }), /^push endpoint must be an https:\/\/ URL$/],

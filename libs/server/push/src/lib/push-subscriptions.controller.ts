@@ -2,6 +2,7 @@ import { AccountGuard, AccountName } from '@duet/server/auth';
 import { PushSubscriptionStore } from '@duet/server/storage';
 import { MAX_PUSH_SUBSCRIPTIONS, PUSH_SUBSCRIPTIONS_PATH, PushSubscriptionBodySchema, PushUnsubscribeBodySchema } from '@duet/shared/protocol';
 import { BadRequestException, Body, ConflictException, Controller, Delete, HttpCode, HttpStatus, NotFoundException, Post, Res, UseGuards } from '@nestjs/common';
+import { ECDH } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod/mini';
 import { AccountsBodyLimitGuard } from './accounts-body-limit.guard';
@@ -24,6 +25,7 @@ export class PushSubscriptionsController {
   @Post()
   async subscribe(@AccountName() username: string, @Body() body: unknown, @Res({ passthrough: true }) response: ServerResponse): Promise<void> {
     const { endpoint, keys } = parsed(PushSubscriptionBodySchema, body, 'push subscription');
+    checkKeys(keys);
     await this.policy.check(endpoint).catch((error: unknown) => {
       throw error instanceof PushEndpointRefused ? new BadRequestException(error.message) : error;
     });
@@ -49,6 +51,27 @@ function parsed<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
   const issue = result.error.issues[0];
   const where = issue.path.length > 0 ? issue.path.join('.') : 'body';
   throw new BadRequestException(`invalid ${what}: ${where}: ${problem(issue)}`);
+}
+
+/**
+ * The keys a push is encrypted to (RFC 8291): a P-256 public key and an auth secret of at least 16
+ * bytes. Kept otherwise, the subscription could never be pushed to, yet would count against the
+ * cap and turn every call to its owner into "unreachable".
+ */
+function checkKeys({ p256dh, auth }: { readonly p256dh: string; readonly auth: string }): void {
+  const point = Buffer.from(p256dh, 'base64url');
+  // Uncompressed (65 bytes, as browsers give it and as web-push needs it), and on the curve.
+  if (point.length !== 65 || !onP256(point)) throw new BadRequestException('invalid push subscription: keys.p256dh: not an uncompressed P-256 public key');
+  if (Buffer.from(auth, 'base64url').length < 16) throw new BadRequestException('invalid push subscription: keys.auth: shorter than 16 bytes');
+}
+
+function onP256(point: Buffer): boolean {
+  try {
+    ECDH.convertKey(point, 'prime256v1');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** zod-mini carries no messages of its own ("Invalid input"): say what was wrong. */

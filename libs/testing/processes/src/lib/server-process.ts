@@ -49,10 +49,12 @@ export interface RunServerOptions {
 export function runServer({ main = SERVER_MAIN, env = {}, cwd }: RunServerOptions = {}): ServerProcess {
   // With accounts on, each server keeps its own SQLite file, gone with it, unless the test names one
   // (to restart on the same data): never a `./data` shared by every test that runs a server.
-  const dataDir = env['DATA_DIR'] === undefined ? mkdtempSync(join(tmpdir(), 'duet-data-')) : undefined;
+  const merged = { ...process.env, ...env };
+  const keepsAccounts = merged['AUTH_MODE'] === 'jwt' || merged['AUTH_MODE'] === 'oidc';
+  const dataDir = keepsAccounts && !merged['DATA_DIR'] && !merged['DATABASE_URL'] ? mkdtempSync(join(tmpdir(), 'duet-data-')) : undefined;
   const child = spawn(process.execPath, [main], {
     cwd,
-    env: { ...process.env, ...(dataDir === undefined ? {} : { DATA_DIR: dataDir }), ...env },
+    env: { ...merged, ...(dataDir === undefined ? {} : { DATA_DIR: dataDir }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = captureOutput(child, 'the server');

@@ -1,5 +1,5 @@
 import { DestroyRef, EnvironmentProviders, Provider, inject, provideEnvironmentInitializer, signal } from '@angular/core';
-import { AuthSettings, OIDC_CALLBACK_PATH } from '@duet/shared/protocol';
+import { ANSWER_QUERY_PARAM, AuthSettings, OIDC_CALLBACK_PATH } from '@duet/shared/protocol';
 import { AUTH_TOKEN_RENEWALS, AUTH_TOKEN_SOURCE, SIGN_IN_FLOW, SignInStep, provideAuthToken } from '@duet/web/rtc';
 import { Subject } from 'rxjs';
 import { PortalSignInFlow } from './portal/portal-sign-in-flow';
@@ -43,6 +43,8 @@ async function provideOidcSignIn(settings: Extract<AuthSettings, { mode: 'oidc' 
       redirectUri: origin + OIDC_CALLBACK_PATH,
       postLogoutRedirectUri: origin + '/',
       callbackPath: OIDC_CALLBACK_PATH,
+      // Opened from a call notification's Answer (`/?answer=`): sign in at once, the call is ringing.
+      signInAtOnce: new URL(page.location.href).searchParams.has(ANSWER_QUERY_PARAM),
     },
     page,
     state,

@@ -234,6 +234,20 @@ describe(CallFacade.name, () => {
     expect(facade.callStatusText()).toBe('Call ended');
   });
 
+  it('says the callee’s devices ring while the server rings them, and why the ring ended', () => {
+    setUp();
+    stubs.callIn('calling', 'bob');
+    stubs.peer.ringingDevices.set(true);
+    expect(facade.callStatusText()).toBe('Ringing bob’s devices…');
+    stubs.peer.ringingDevices.set(false);
+    expect(facade.callStatusText()).toBe('Calling bob…');
+    stubs.callIn('ended', 'bob');
+    stubs.peer.notices$.next({ code: 'unreachable', peer: 'bob' });
+    expect(facade.notice()).toBe('bob is offline and none of their devices could be rung.');
+    stubs.peer.notices$.next({ code: 'answer-expired' });
+    expect(facade.notice()).toBe('That call has ended.');
+  });
+
   it('clears the last call’s notice when a new call rings or is placed', () => {
     setUp();
     stubs.peer.notices$.next({ code: 'hung-up', peer: 'alice' });

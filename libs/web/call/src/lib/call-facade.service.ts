@@ -118,8 +118,10 @@ export class CallFacade {
   /** What `call-status` says: a call that never connected (nobody answered, or they were offline) reads as no call. */
   readonly callStatusText = computed(() => {
     const state = this.callState();
-    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, this.remoteUser());
+    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, this.remoteUser(), this.ringingDevices());
   });
+  /** While calling: the callee is offline and the server rings their devices. */
+  readonly ringingDevices = this.peer.ringingDevices;
   readonly remoteUser = this.peer.remoteUser;
   readonly remoteMedia = this.peer.remoteMedia;
   readonly connectedAt = this.peer.connectedAt;

@@ -11,6 +11,7 @@ import {
   loginFailureBlamesName,
   loginFailureSentence,
   noticeSentence,
+  ringingDevicesHint,
 } from './words';
 
 describe('words', () => {
@@ -18,6 +19,18 @@ describe('words', () => {
     expect(callStatusSentence('calling', 'bob')).toBe('Calling bob…');
     expect(callStatusSentence('ringing', 'bob')).toBe('bob is calling you');
     expect(callStatusSentence('idle', null)).toBe('Not in a call');
+  });
+
+  it('says that the callee’s devices ring while they are offline, and only while calling', () => {
+    expect(callStatusSentence('calling', 'bob', true)).toBe('Ringing bob’s devices…');
+    expect(callStatusSentence('calling', null, true)).toBe('Ringing their devices…');
+    expect(callStatusSentence('connecting', 'bob', true)).toBe('Connecting to bob…');
+    expect(ringingDevicesHint('bob')).toContain('bob is not in Duet');
+  });
+
+  it('says why a ring of the devices ended, and that a call picked up from a notification is gone', () => {
+    expect(noticeSentence({ code: 'unreachable', peer: 'bob' })).toBe('bob is offline and none of their devices could be rung.');
+    expect(noticeSentence({ code: 'answer-expired' })).toBe('That call has ended.');
   });
 
   it('does not claim "online" before login', () => {

@@ -31,6 +31,8 @@ export const SIGNALING_LOST_IN_CALL = 'No server connection: the call goes on';
 export const CALLS_NEED_CONNECTION = 'You are offline: calling works again once the connection is back.';
 export const ONLINE_LIST_STALE = 'Offline: this list may be out of date.';
 export const CALL_ALREADY_ENDED = 'That call has already ended.';
+/** The page was opened from a call's notification (Answer), but the call stopped ringing. */
+export const ANSWER_EXPIRED = 'That call has ended.';
 export const SOMETHING_WENT_WRONG = 'Something went wrong.';
 export const LEAVE_CALL_WARNING = 'Leaving this page ends your call.';
 
@@ -38,14 +40,17 @@ export function invalidCallee(name: string): string {
   return `“${name}” is not a valid name: a name is ${NAME_RULE}.`;
 }
 
-/** What `call-status` shows; its `data-state` keeps the exact state. */
-export function callStatusSentence(state: CallState, peer: string | null): string {
+/**
+ * What `call-status` shows; its `data-state` keeps the exact state. `ringingDevices`: while calling,
+ * the callee is offline and the server rings their devices (push notifications).
+ */
+export function callStatusSentence(state: CallState, peer: string | null, ringingDevices = false): string {
   const who = peer ?? 'the other side';
   switch (state) {
     case 'idle':
       return 'Not in a call';
     case 'calling':
-      return `Calling ${who}…`;
+      return ringingDevices ? `Ringing ${peer === null ? 'their' : `${peer}’s`} devices…` : `Calling ${who}…`;
     case 'ringing':
       return `${who} is calling you`;
     case 'connecting':
@@ -90,6 +95,11 @@ export function connectionProblemSentence(problem: ConnectionProblem, inCall: bo
     case 'origin-refused':
       return ORIGIN_REFUSED;
   }
+}
+
+/** Under the status while the callee's devices ring: why, and what they see. */
+export function ringingDevicesHint(peer: string): string {
+  return `${peer} is not in Duet right now, so Duet rings their phones and computers: they can answer from the notification.`;
 }
 
 export function peerReconnectingSentence(peer: string): string {
@@ -203,6 +213,10 @@ export function noticeSentence(notice: CallNotice): string {
       return `${notice.peer} did not answer.`;
     case 'missed':
       return `You missed a call from ${notice.peer}.`;
+    case 'unreachable':
+      return `${notice.peer} is offline and none of their devices could be rung.`;
+    case 'answer-expired':
+      return ANSWER_EXPIRED;
     case 'hung-up':
       return `${notice.peer} hung up.`;
     case 'cancelled':

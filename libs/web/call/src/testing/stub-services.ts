@@ -69,6 +69,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     remoteMedia: signal<RemoteMediaState>({ micMuted: false, cameraOff: false, screenSharing: false }),
     connectedAt: signal<number | null>(null),
     peerReconnecting: signal(false),
+    ringingDevices: signal(false),
     localStream: signal<MediaStream | null>(null),
     remoteStream: signal<MediaStream | null>(null),
     call: jest.fn(() => Promise.resolve()),

@@ -1,3 +1,4 @@
+import { Provider } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { ADMISSION_CHECK } from '../lib/signaling/admission';
 import { CALL_TIMING, CallTiming } from '../lib/call/call-timing';
@@ -34,10 +35,28 @@ export const candidate = (n: number) => ({
   sdpMLineIndex: 0,
 });
 
+/**
+ * For a describe of call tests: fake timers, quiet debug and warn logs, and a fresh TestBed after
+ * each test.
+ */
+export function useCallTestWorld(): void {
+  beforeEach(() => {
+    jest.useFakeTimers();
+    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
+    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    jest.useRealTimers();
+    jest.restoreAllMocks();
+  });
+}
+
 export function setUpCall(
   devices: ('audio' | 'video')[] = ['audio', 'video'],
   mediaError = 'NotFoundError',
   tabStorage: Storage | null = null,
+  providers: Provider[] = [],
 ) {
   FakeWebSocket.instances = [];
   FakePeerConnection.instances = [];
@@ -52,6 +71,7 @@ export function setUpCall(
       { provide: ADMISSION_CHECK, useValue: async () => ({ kind: 'unreachable' }) },
       { provide: PREFERENCE_STORAGE, useValue: null },
       { provide: TAB_STORAGE, useValue: tabStorage },
+      ...providers,
     ],
   });
   // The call through its public face, as the UI uses it.

@@ -45,12 +45,13 @@ class OidcClientTs implements OidcClient {
     return user === null ? null : toSession(user);
   }
 
-  completeSignIn(url: string): Promise<OidcSession> {
+  completeSignIn(url: string): Promise<{ session: OidcSession; returnTo: unknown }> {
     return this.call(async () => {
       const user = await this.manager.signinRedirectCallback(url);
       const session = toSession(user);
       if (session === null) throw new OidcFailure('failed', null, 'the provider returned no ID token');
-      return session;
+      // The `state` given to signinRedirect, kept in this tab's state store (never sent to the provider).
+      return { session, returnTo: user.state };
     });
   }
 
@@ -63,8 +64,8 @@ class OidcClientTs implements OidcClient {
     });
   }
 
-  startSignIn(): Promise<void> {
-    return this.call(() => this.manager.signinRedirect());
+  startSignIn(returnTo: string): Promise<void> {
+    return this.call(() => this.manager.signinRedirect({ state: returnTo }));
   }
 
   signOut(idToken: string): Promise<void> {

@@ -7,12 +7,18 @@ import { TokenTimes } from './renewal-schedule';
 export interface OidcClient {
   /** The session kept in the tab's storage from an earlier sign-in, or null. */
   storedSession(): Promise<OidcSession | null>;
-  /** Finishes a sign-in at the redirect URI (`url` is the full callback address): code exchange with PKCE. */
-  completeSignIn(url: string): Promise<OidcSession>;
+  /**
+   * Finishes a sign-in at the redirect URI (`url` is the full callback address): code exchange with
+   * PKCE. `returnTo` is what startSignIn kept with the redirect's state (unchecked: see return-path.ts).
+   */
+  completeSignIn(url: string): Promise<{ session: OidcSession; returnTo: unknown }>;
   /** Renews the tokens with the refresh token (no iframe, no page). */
   refresh(): Promise<OidcSession>;
-  /** Leaves for the provider's sign-in page; settles only if the page stays. */
-  startSignIn(): Promise<void>;
+  /**
+   * Leaves for the provider's sign-in page; settles only if the page stays. `returnTo` (path and
+   * query) is kept with the redirect's state, for completeSignIn.
+   */
+  startSignIn(returnTo: string): Promise<void>;
   /** Forgets the session and leaves for the provider's log-out (RP-initiated, `id_token_hint`). */
   signOut(idToken: string): Promise<void>;
   /** Forgets the session in this tab only. */

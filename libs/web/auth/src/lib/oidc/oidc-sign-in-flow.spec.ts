@@ -18,7 +18,7 @@ function session(name: string, issuedAt = Date.now(), canRefresh = true): OidcSe
 function fakeClient(stored: OidcSession | null = null): jest.Mocked<OidcClient> {
   return {
     storedSession: jest.fn(async () => stored),
-    completeSignIn: jest.fn(async () => session('id.from.callback')),
+    completeSignIn: jest.fn(async () => ({ session: session('id.from.callback'), returnTo: '/' })),
     refresh: jest.fn(async () => session('id.renewed')),
     startSignIn: jest.fn(async () => undefined),
     signOut: jest.fn(async () => undefined),
@@ -30,10 +30,13 @@ describe(OidcSignInFlow.name, () => {
   let flow: OidcSignInFlow;
   let replaceUrl: jest.Mock;
   let warn: jest.SpyInstance;
+  /** The page's path and query, as the flow reads it when it leaves for the provider. */
+  let here = '/';
 
   beforeEach(() => {
     jest.useFakeTimers({ now: T0 });
     replaceUrl = jest.fn();
+    here = '/';
     warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   });
 
@@ -43,10 +46,10 @@ describe(OidcSignInFlow.name, () => {
     warn.mockRestore();
   });
 
-  async function started(client: OidcClient, url = APP): Promise<OidcSignInFlow> {
+  async function started(client: OidcClient, url = APP, signInAtOnce = false): Promise<OidcSignInFlow> {
     const state = { step: signal<SignInStep>({ kind: 'company', pending: true }), renewals: new Subject<string>() };
-    flow = new OidcSignInFlow(client, '/auth/callback', state);
-    await flow.start(new URL(url), replaceUrl);
+    flow = new OidcSignInFlow(client, '/auth/callback', state, () => here);
+    await flow.start(new URL(url), replaceUrl, signInAtOnce);
     return flow;
   }
 
@@ -171,7 +174,7 @@ describe(OidcSignInFlow.name, () => {
 
   it('retries a renewal after a network error while the token is valid, then says why it ended', async () => {
     const client = fakeClient();
-    client.completeSignIn.mockResolvedValue({ idToken: 'id.long', issuedAt: T0, expiresAt: T0 + 3_600_000, canRefresh: true });
+    client.completeSignIn.mockResolvedValue({ session: { idToken: 'id.long', issuedAt: T0, expiresAt: T0 + 3_600_000, canRefresh: true }, returnTo: '/' });
     client.refresh.mockRejectedValue(new OidcFailure('unreachable'));
     await started(client, CALLBACK);
     await jest.advanceTimersByTimeAsync(3_540_000); // 60 s before expiry
@@ -192,7 +195,7 @@ describe(OidcSignInFlow.name, () => {
   it('goes back to the schedule when a retry succeeds', async () => {
     const client = fakeClient();
     const hour = (name: string, issuedAt: number): OidcSession => ({ idToken: name, issuedAt, expiresAt: issuedAt + 3_600_000, canRefresh: true });
-    client.completeSignIn.mockResolvedValue(hour('id.first', T0));
+    client.completeSignIn.mockResolvedValue({ session: hour('id.first', T0), returnTo: '/' });
     client.refresh.mockRejectedValueOnce(new OidcFailure('unreachable')).mockImplementation(async () => hour('id.second', Date.now()));
     await started(client, CALLBACK);
     await jest.advanceTimersByTimeAsync(3_540_000 + 5_000); // due, then the first retry
@@ -254,5 +257,65 @@ describe(OidcSignInFlow.name, () => {
     fail(new OidcFailure('unreachable'));
     await jest.advanceTimersByTimeAsync(0);
     expect(flow.step()).toEqual({ kind: 'company', pending: false, error: UNREACHABLE_WORDS });
+  });
+
+  it('comes back from the provider to the page it left, query and all (a call picked up from its notification)', async () => {
+    const client = fakeClient(null);
+    here = '/?answer=ring-1';
+    await started(client, 'https://duet.example.com/?answer=ring-1');
+    flow.startSignIn();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.startSignIn).toHaveBeenCalledWith('/?answer=ring-1');
+
+    flow.dispose();
+    client.completeSignIn.mockResolvedValueOnce({ session: session('id.from.callback'), returnTo: '/?answer=ring-1' });
+    await started(client, CALLBACK);
+    expect(replaceUrl).toHaveBeenCalledWith('/?answer=ring-1');
+    expect(flow.step()).toEqual({ kind: 'identity' });
+  });
+
+  it('comes back to / when the kept page is not one of this origin, or when the exchange failed', async () => {
+    const client = fakeClient(null);
+    client.completeSignIn.mockResolvedValueOnce({ session: session('id.from.callback'), returnTo: '//evil.example/?answer=x' });
+    await started(client, CALLBACK);
+    expect(replaceUrl).toHaveBeenLastCalledWith('/');
+
+    flow.dispose();
+    client.completeSignIn.mockResolvedValueOnce({ session: session('id.from.callback'), returnTo: 'https://evil.example/' });
+    await started(client, CALLBACK);
+    expect(replaceUrl).toHaveBeenLastCalledWith('/');
+
+    flow.dispose();
+    client.completeSignIn.mockRejectedValueOnce(new OidcFailure('refused', 'access_denied'));
+    await started(client, CALLBACK);
+    expect(replaceUrl).toHaveBeenLastCalledWith('/');
+  });
+
+  it('keeps the page it is on when a refused renewal sends the person back to the provider', async () => {
+    const client = fakeClient(session('id.stored', T0 - 60_000));
+    client.refresh.mockRejectedValue(new OidcFailure('refused', 'invalid_grant'));
+    here = '/?answer=ring-2';
+    await started(client, 'https://duet.example.com/?answer=ring-2');
+    expect(client.startSignIn).toHaveBeenCalledWith('/?answer=ring-2');
+  });
+
+  it('leaves for the provider at once, keeping the page, when asked to sign in at once (Answer on a call notification)', async () => {
+    const client = fakeClient(null);
+    here = '/?answer=ring-3';
+    await started(client, 'https://duet.example.com/?answer=ring-3', true);
+    expect(flow.step()).toEqual({ kind: 'company', pending: true });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.startSignIn).toHaveBeenCalledWith('/?answer=ring-3');
+  });
+
+  it('does not leave at once with a stored session, nor at the callback', async () => {
+    const client = fakeClient(session('id.stored', T0 - 5_000));
+    await started(client, 'https://duet.example.com/?answer=ring-4', true);
+    expect(flow.step()).toEqual({ kind: 'identity' });
+    flow.dispose();
+    await started(fakeClient(null), CALLBACK, true);
+    expect(flow.step()).toEqual({ kind: 'identity' });
+    await jest.advanceTimersByTimeAsync(0);
+    expect(client.startSignIn).not.toHaveBeenCalled();
   });
 });

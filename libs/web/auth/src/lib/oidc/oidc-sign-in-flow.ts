@@ -6,6 +6,7 @@ import type { Observable, Subject } from 'rxjs';
 import { OidcClient, OidcFailure, OidcSession, isTransient } from './oidc-client';
 import { oidcFailureWords } from './oidc-error-words';
 import { renewalDelay, renewalDueAt, renewalRetryDelay } from './renewal-schedule';
+import { safeReturnPath } from './return-path';
 
 const SIGN_OUT_NOT_AT_PROVIDER =
   "You signed out of Duet, but your company's sign-in could not be reached: you may still be signed in there.";
@@ -24,7 +25,8 @@ const SIGN_OUT_NOT_AT_PROVIDER =
  *   any ──signOut()──> leaving for the provider's log-out
  *
  * `signedIn` and `showCompany` are the only writers of `step`; an identity step is never re-set,
- * so the page does not log in again after a renewal.
+ * so the page does not log in again after a renewal. A trip to the provider comes back to the page
+ * it left (path and query, e.g. `/?answer=<callId>` from a call's notification), on this origin only.
  */
 export class OidcSignInFlow implements SignInFlow {
   readonly step: Signal<SignInStep>;
@@ -38,11 +40,15 @@ export class OidcSignInFlow implements SignInFlow {
   private renewal: Promise<void> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** `state` is made by the caller (see the imports); `step` starts as company, pending, until start() settles. */
+  /**
+   * `state` is made by the caller (see the imports); `step` starts as company, pending, until start()
+   * settles. `currentPath`: the page's path and query now, to come back to after the provider.
+   */
   constructor(
     private readonly client: OidcClient,
     private readonly callbackPath: string,
     state: { step: WritableSignal<SignInStep>; renewals: Subject<string> },
+    private readonly currentPath: () => string,
   ) {
     this.stepState = state.step;
     this.step = state.step.asReadonly();
@@ -50,13 +56,19 @@ export class OidcSignInFlow implements SignInFlow {
     this.renewals = state.renewals.asObservable();
   }
 
-  /** `replaceUrl` takes the single-use code and state out of the address bar and history. */
-  async start(url: URL, replaceUrl: (path: string) => void): Promise<void> {
+  /**
+   * `replaceUrl` takes the single-use code and state out of the address bar and history.
+   * `signInAtOnce`: with no session, leave for the provider now instead of showing the button (the
+   * page was opened to answer a ringing call: every second counts, and the person asked for it).
+   */
+  async start(url: URL, replaceUrl: (path: string) => void, signInAtOnce = false): Promise<void> {
     if (url.pathname === this.callbackPath) {
       if (isProviderResponse(url)) return this.completeSignIn(url, replaceUrl);
       replaceUrl('/'); // a bookmark or a reload of the callback: nothing to complete
     }
     const stored = await this.client.storedSession();
+    // Not awaited: the page shows "Opening your company's sign-in…" while the browser leaves.
+    if (stored === null && signInAtOnce) return this.startSignIn();
     if (stored === null) return this.showCompany();
     if (stored.expiresAt > Date.now()) return this.signedIn(stored);
     this.session = stored;
@@ -100,12 +112,15 @@ export class OidcSignInFlow implements SignInFlow {
   }
 
   private async completeSignIn(url: URL, replaceUrl: (path: string) => void): Promise<void> {
+    let back = '/';
     try {
-      this.signedIn(await this.client.completeSignIn(url.href));
+      const { session, returnTo } = await this.client.completeSignIn(url.href);
+      back = safeReturnPath(returnTo, this.callbackPath);
+      this.signedIn(session);
     } catch (error) {
       this.showCompany(oidcFailureWords(asFailure(error)));
     } finally {
-      replaceUrl('/');
+      replaceUrl(back);
     }
   }
 
@@ -155,7 +170,7 @@ export class OidcSignInFlow implements SignInFlow {
     try {
       // A session the provider refused is of no use; the callback stores the next one.
       await this.client.forget();
-      await this.client.startSignIn();
+      await this.client.startSignIn(safeReturnPath(this.currentPath(), this.callbackPath));
     } catch (error) {
       this.showCompany(oidcFailureWords(asFailure(error)));
     }

@@ -9,11 +9,12 @@ import { OidcSignInFlow } from './oidc-sign-in-flow';
  * oidc-client-ts are downloaded in oidc mode only. Settles once the flow knows its first step.
  */
 export async function startOidcSignIn(
-  settings: OidcClientSettings & { readonly callbackPath: string },
+  settings: OidcClientSettings & { readonly callbackPath: string; readonly signInAtOnce: boolean },
   page: Window,
   state: { step: WritableSignal<SignInStep>; renewals: Subject<string> },
 ): Promise<OidcSignInFlow> {
-  const flow = new OidcSignInFlow(createOidcClient(settings), settings.callbackPath, state);
-  await flow.start(new URL(page.location.href), (path) => page.history.replaceState(null, '', path));
+  const here = () => page.location.pathname + page.location.search;
+  const flow = new OidcSignInFlow(createOidcClient(settings), settings.callbackPath, state, here);
+  await flow.start(new URL(page.location.href), (path) => page.history.replaceState(null, '', path), settings.signInAtOnce);
   return flow;
 }

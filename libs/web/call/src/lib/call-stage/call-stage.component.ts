@@ -13,7 +13,7 @@ import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
-import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence } from '../words';
+import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import {
@@ -104,8 +104,12 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             }
           </ul>
           @if (showPlaceholder()) {
-            <div class="placeholder" aria-hidden="true">
-              <span class="avatar">{{ initial() }}</span>
+            <div class="placeholder">
+              <span class="avatar" aria-hidden="true" [class.ringing]="callState() === 'calling'">{{ initial() }}</span>
+              @if (ringingDevices()) {
+                <!-- The status says "Ringing bob's devices…"; this says why, where the eyes are. -->
+                <p class="hint" data-testid="ringing-devices">{{ ringingDevicesText() }}</p>
+              }
             </div>
           }
           <duet-self-view
@@ -220,6 +224,8 @@ export class CallStageComponent {
   protected readonly pictureInPicture = signal(false);
   protected readonly selfViewCorner = signal<Corner>('top-right');
   protected readonly statusText = this.facade.callStatusText;
+  protected readonly ringingDevices = this.facade.ringingDevices;
+  protected readonly ringingDevicesText = computed(() => ringingDevicesHint(this.remoteUser()));
   protected readonly initial = computed(() => initialOf(this.remoteUser()));
   /** Their initial stands in while no picture can be expected: before media, or camera off. */
   protected readonly showPlaceholder = computed(() => {

@@ -9,6 +9,10 @@ export type InputKind = 'camera' | 'microphone';
  */
 export type CallNotice =
   | { code: 'declined' | 'busy' | 'offline' | 'no-answer' | 'missed' | 'hung-up' | 'cancelled'; peer: string }
+  /** `unreachable`: they were offline and none of their devices could be rung (no push service took the push). */
+  | { code: 'unreachable'; peer: string }
+  /** The page was opened to answer a call (`/?answer=`) that is no longer ringing. */
+  | { code: 'answer-expired' }
   | { code: 'peer-disconnected' | 'peer-lost' | 'connection-failed' | 'media-lost' | 'call-not-restored'; peer: string }
   /** `rejoining`: this page reloaded during a call and calls back; `peer-rejoined`: the peer did, and the call goes on. */
   | { code: 'rejoining' | 'peer-rejoined'; peer: string }

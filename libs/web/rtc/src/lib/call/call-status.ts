@@ -23,6 +23,7 @@ export class CallStatus {
   private readonly remoteMediaState = signal<RemoteMediaState>(UNKNOWN_REMOTE_MEDIA);
   private readonly connectedAtState = signal<number | null>(null);
   private readonly peerReconnectingState = signal(false);
+  private readonly ringingDevicesState = signal(false);
   private readonly noticesSubject = new Subject<CallNotice>();
   private readonly peerConnectionSubject = new BehaviorSubject<RTCPeerConnection | null>(null);
   private endedTimer: ReturnType<typeof setTimeout> | null = null;
@@ -37,6 +38,8 @@ export class CallStatus {
   readonly remoteMedia = this.remoteMediaState.asReadonly();
   readonly connectedAt = this.connectedAtState.asReadonly();
   readonly peerReconnecting = this.peerReconnectingState.asReadonly();
+  /** The callee is offline and the server rings their devices (Web Push) while we are `calling`. */
+  readonly ringingDevices = this.ringingDevicesState.asReadonly();
 
   /** `endedLingerMs`: how long `ended` stays before `idle`. */
   constructor(private readonly endedLingerMs: number) {}
@@ -50,6 +53,7 @@ export class CallStatus {
     this.remoteUserState.set(remoteUser);
     this.remoteMediaState.set(UNKNOWN_REMOTE_MEDIA);
     this.peerReconnectingState.set(false);
+    this.ringingDevicesState.set(false);
     this.connectedAtState.set(null);
   }
 
@@ -64,6 +68,10 @@ export class CallStatus {
 
   setRemoteMedia(media: RemoteMediaState): void {
     this.remoteMediaState.set(media);
+  }
+
+  setRingingDevices(ringing: boolean): void {
+    this.ringingDevicesState.set(ringing);
   }
 
   setPeerReconnecting(reconnecting: boolean): void {
@@ -88,6 +96,7 @@ export class CallStatus {
     }
     console.debug(`[call] ${previous} -> ${next}`);
     if (next === 'connected' && this.connectedAtState() === null) this.connectedAtState.set(Date.now());
+    if (next !== 'calling') this.ringingDevicesState.set(false);
     this.stateSubject.next(next);
   }
 

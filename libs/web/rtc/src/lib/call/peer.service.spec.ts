@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp } from '../../testing/call-harness';
+import { TIMING as timing, candidate, logIn, offer, setUpCall as setUp, useCallTestWorld } from '../../testing/call-harness';
 import { FakeMediaStream, FakePeerConnection, FakeTrack, settle } from '../../testing/fake-rtc';
 import { RING_TIMEOUT_MARGIN_MS, ringGiveUpMs } from './call-timing';
 import { PeerService } from './peer.service';
@@ -8,17 +8,7 @@ import { LocalMediaService } from '../media/local-media.service';
 import { classifyMediaError } from '../media/media';
 
 describe(PeerService.name, () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  });
-
-  afterEach(() => {
-    TestBed.resetTestingModule();
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  useCallTestWorld();
 
   it('walks a placed call idle -> calling -> connecting -> connected -> ended -> idle, logging each move', async () => {
     const { peer, states } = setUp();

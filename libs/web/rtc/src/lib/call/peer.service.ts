@@ -48,6 +48,8 @@ export class PeerService {
   readonly connectedAt = this.status.connectedAt;
   /** The other party lost its signaling connection; the call goes on while it comes back. */
   readonly peerReconnecting = this.status.peerReconnecting;
+  /** While `calling`: the callee is offline and the server rings their devices (Web Push). */
+  readonly ringingDevices = this.status.ringingDevices;
   readonly localStream = this.media.stream;
   readonly remoteStream = this.status.remoteStream;
 

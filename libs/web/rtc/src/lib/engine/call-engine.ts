@@ -1,4 +1,4 @@
-// Just over 300 lines: the commands and the call's lifecycle share one ActiveCall; what stands alone already left (CallMessages, CallRejoin, CallRecovery, CallDeadlines).
+// Over 300 lines: the commands and the call's lifecycle share one ActiveCall; what stands alone already left (CallMessages, CallRejoin, CallRecovery, CallDeadlines, DialledCandidates, PendingAnswer).
 import { DOCUMENT, DestroyRef, inject } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { CallClaim, DeclineReason, usernameKey } from '@duet/shared/protocol';
@@ -14,9 +14,11 @@ import { RTC_ENVIRONMENT } from '../media/rtc-environment';
 import { CallRecovery } from '../recovery/call-recovery';
 import { RecoveryPolicy } from '../recovery/recovery-policy';
 import { SignalingClient } from '../signaling/signaling-client.service';
+import { ANSWER_REQUEST, ANSWER_WAIT_MS, PendingAnswer } from './answer-request';
 import { CallRejoin } from './call-rejoin';
 import { CallMessages } from './call-messages';
 import { CallSession, OutboundSignal } from './call-session';
+import { DialledCandidates } from './dialled-candidates';
 
 /** The call in progress: its connection, the server's name for it, and its recovery. */
 export interface ActiveCall {
@@ -24,6 +26,8 @@ export interface ActiveCall {
   recovery: CallRecovery;
   /** The server's name for the call; null until it has named it. */
   callId: string | null;
+  /** A call we dialled, until answered: our candidates, for a ring that moves from the callee's devices to their app. */
+  dialled: DialledCandidates | null;
 }
 
 /**
@@ -45,6 +49,8 @@ export class CallEngine {
   private readonly timing = inject(CALL_TIMING);
   private readonly policy = inject(RecoveryPolicy);
   readonly rejoin = new CallRejoin(inject(TAB_STORAGE));
+  /** The call this page was opened to answer (a notification's Answer), if any. */
+  readonly answering = new PendingAnswer(inject(ANSWER_REQUEST), () => this.status.notify({ code: 'answer-expired' }));
   private readonly deadlines = new CallDeadlines(
     (state) => (state === 'calling' ? ringGiveUpMs(this.timing, this.signaling.session()) : state === 'connecting' ? this.timing.connectTimeoutMs : this.timing.reconnectGraceMs),
     (state) => (state === 'calling' ? this.giveUpRinging() : this.failCall(state === 'connecting' ? 'connection-failed' : 'media-lost')),
@@ -73,6 +79,7 @@ export class CallEngine {
     view?.addEventListener('pagehide', onPageHide);
     destroyRef.onDestroy(() => {
       view?.removeEventListener('pagehide', onPageHide);
+      this.answering.stop();
       this.endCall(null);
       this.status.clearEndedTimer();
     });
@@ -95,6 +102,7 @@ export class CallEngine {
     this.status.returnToIdle();
     this.rejoin.forgetPeer();
     const session = this.startCall(target, self, null);
+    if (this.call) this.call.dialled = new DialledCandidates();
     this.status.setCallState('calling');
     await this.openWithMedia(session);
   }
@@ -125,6 +133,35 @@ export class CallEngine {
     }
     this.sendClose();
     this.endCall(null);
+  }
+
+  /**
+   * The server rings the callee's devices (`ringing` with `devices`): they have nothing to send
+   * our candidates to until their app signs in.
+   */
+  ringingDevices(): void {
+    this.call?.dialled?.hold();
+    this.status.setRingingDevices(true);
+  }
+
+  /**
+   * The callee's app signed in and the ring goes on as call `callId` (`ringing` with `replaces`):
+   * our candidates so far go out again under it, and it rings for a whole ring timeout more.
+   */
+  ringContinued(callId: string): void {
+    const call = this.call;
+    if (!call) return;
+    call.callId = callId;
+    this.status.setRingingDevices(false);
+    for (const candidate of call.dialled?.release() ?? []) {
+      this.signaling.send({ type: 'candidate', candidate, otherUsername: call.session.remoteUser, callId });
+    }
+    if (this.status.state === 'calling') this.deadlines.enter('calling');
+  }
+
+  /** After a login: the page was opened to answer a call, which the server hands over now. */
+  awaitAnswerRequest(): void {
+    this.answering.loggedIn(Math.min(ANSWER_WAIT_MS, ringGiveUpMs(this.timing, this.signaling.session())));
   }
 
   /** What a re-login claims: the call we are in, once the server has named it. */
@@ -178,6 +215,8 @@ export class CallEngine {
       environment: this.environment,
       signal: (message: OutboundSignal) => {
         if (!current()) return;
+        const dialled = this.call?.dialled;
+        if (message.type === 'candidate' && dialled && !dialled.keep(message.candidate)) return;
         const rejoin = message.type === 'offer' ? this.rejoin.takeCallbackKey() : {};
         this.signaling.send({ ...message, otherUsername: remoteUser, ...this.callIdField(), ...rejoin });
       },
@@ -206,7 +245,7 @@ export class CallEngine {
         if (current()) this.status.setPeerConnection(pc);
       },
     });
-    this.call = { session, recovery, callId };
+    this.call = { session, recovery, callId, dialled: null };
     this.rejoin.callStarted();
     this.status.begin(remoteUser);
     return session;

@@ -16,7 +16,9 @@ type CallMessage = ServerMessageOf<
  * reader of every accepted login (a signaling gap ends, or a reloaded page calls back).
  *
  * The server names each call (`callId`, from `ringing`, the offer, or a resumed login); messages
- * that name another call, or the call a reloaded page left, are ignored.
+ * that name another call, or the call a reloaded page left, are ignored. One call may be renamed: a
+ * ring of the callee's devices (`ringing` with `devices`) that their app picks up goes on under a
+ * new `callId` (`ringing` with `replaces` naming ours).
  */
 export class CallMessages {
   private readonly signaling = inject(SignalingClient);
@@ -49,16 +51,20 @@ export class CallMessages {
     }
     const call = this.engine.callWith(message.username);
     if (!call) return;
-    if (message.callId !== undefined && call.callId !== null && message.callId !== call.callId) {
+    const continues = message.type === 'ringing' && message.replaces !== undefined && message.replaces === call.callId;
+    if (!continues && message.callId !== undefined && call.callId !== null && message.callId !== call.callId) {
       console.debug(`[call] ignored "${message.type}" of another call`);
       return;
     }
     switch (message.type) {
       case 'ringing':
-        call.callId = message.callId;
         this.engine.status.setRemoteUser(message.username);
+        if (continues) return this.engine.ringContinued(message.callId);
+        call.callId = message.callId;
+        if (message.devices) this.engine.ringingDevices();
         return;
       case 'answer':
+        call.dialled = null;
         if (this.engine.status.state === 'calling') this.engine.status.setCallState('connecting');
         this.engine.track(call.session.receiveDescription(message.answer));
         return;
@@ -82,7 +88,7 @@ export class CallMessages {
     }
   }
 
-  private receiveOffer({ username: from, offer, callId, rejoin: rejoinKey }: ServerMessageOf<'offer'>): void {
+  private receiveOffer({ username: from, offer, callId, rejoin: rejoinKey, ring }: ServerMessageOf<'offer'>): void {
     const self = this.signaling.session()?.username;
     if (!self) return;
     this.engine.status.returnToIdle();
@@ -98,11 +104,12 @@ export class CallMessages {
       const incoming = this.engine.startCall(from, self, callId ?? null);
       this.engine.status.setCallState('ringing');
       this.engine.track(incoming.receiveDescription(offer));
-      if (rejoin) {
-        // They left our call a moment ago (a reload) and call back: the call goes on without a click.
-        this.engine.status.notify({ code: 'peer-rejoined', peer: from });
-        this.engine.accept().catch((error: unknown) => this.engine.logStepFailure(error));
-      }
+      // They left our call a moment ago (a reload) and call back: the call goes on without a click.
+      if (rejoin) this.engine.status.notify({ code: 'peer-rejoined', peer: from });
+      // The person pressed Answer on this call's notification, which opened this page.
+      const answered = !rejoin && this.engine.answering.claims(ring);
+      if (answered) console.debug('[call] answering the call picked up from its notification');
+      if (rejoin || answered) this.engine.accept().catch((error: unknown) => this.engine.logStepFailure(error));
       return;
     }
     if (usernameKey(call.session.remoteUser) !== usernameKey(from)) {
@@ -111,6 +118,7 @@ export class CallMessages {
       return;
     }
     call.callId ??= callId ?? null;
+    call.dialled = null;
     // Glare: they called us while we called them. Their offer means yes; negotiation sorts out who answers.
     if (this.engine.status.state === 'calling') this.engine.status.setCallState('connecting');
     this.engine.track(call.session.receiveDescription(offer));
@@ -123,6 +131,7 @@ export class CallMessages {
       this.engine.rejoin.peerLeft(peer, this.policy.rejoinWindowMs(this.signaling.session()));
     }
     if (message.reason === 'timeout') this.engine.endCall({ code: ringing ? 'missed' : 'no-answer', peer });
+    else if (message.reason === 'unreachable') this.engine.endCall({ code: 'unreachable', peer });
     else if (message.reason === 'hangup') this.engine.endCall({ code: ringing ? 'cancelled' : 'hung-up', peer });
     // Disconnected: they were gone for the whole resume window, or our own claim found no partner.
     else if (call.recovery.claimed) this.engine.endCall({ code: 'call-not-restored', peer });
@@ -138,6 +147,7 @@ export class CallMessages {
       return;
     }
     if (!call) this.rejoinAfterReload(login);
+    this.engine.awaitAnswerRequest();
     const unsent = this.engine.takeUnsentHangUp();
     if (unsent && login.resumed && login.call?.callId === unsent.callId) {
       // We hung up while offline and the server kept the call for us: say it now.

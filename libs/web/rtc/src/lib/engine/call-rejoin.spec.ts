@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { TIMING as timing, answer, logIn, offer, setUpCall } from '../../testing/call-harness';
+import { TIMING as timing, answer, logIn, offer, setUpCall, useCallTestWorld } from '../../testing/call-harness';
 import { FakePeerConnection, settle } from '../../testing/fake-rtc';
 import { FakeWebSocket } from '../../testing/fake-web-socket';
 import { CALL_RECORD_KEY } from './call-rejoin';
@@ -20,17 +20,7 @@ function tabStorage(entries: Record<string, string> = {}): Storage & { map: Map<
 const BOB_KEY = '0123456789abcdef0123456789abcdef';
 
 describe('a reload during a call', () => {
-  beforeEach(() => {
-    jest.useFakeTimers();
-    jest.spyOn(console, 'debug').mockImplementation(() => undefined);
-    jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-  });
-
-  afterEach(() => {
-    TestBed.resetTestingModule();
-    jest.useRealTimers();
-    jest.restoreAllMocks();
-  });
+  useCallTestWorld();
 
   it('remembers a connected call for the tab, refreshes it as the page hides, and forgets it when the call ends', async () => {
     const storage = tabStorage();
