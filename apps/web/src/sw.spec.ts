@@ -1,3 +1,4 @@
+import { ANSWER_QUERY_PARAM, RING_DECLINE_PATH, callNotificationTag } from '@duet/shared/protocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -60,6 +61,8 @@ function openWindow(url: string, navigates = true): FakeWindow {
 
 const ring = { kind: 'ring', caller: 'alice', callId: 'call-1', capability: 'c'.repeat(43), ttlMs: 30_000 };
 const ringData = { kind: 'ring', callId: 'call-1', capability: ring.capability };
+/** The worker keeps its own copies of the protocol's constants (it imports no build file): these tests hold them equal. */
+const answerUrl = `/?${ANSWER_QUERY_PARAM}=call-1`;
 
 describe('the app service worker (public/sw.js)', () => {
   it('shows a ring with Answer and Decline, tagged with the call, kept until acted on', async () => {
@@ -70,7 +73,7 @@ describe('the app service worker (public/sw.js)', () => {
         title: 'alice is calling',
         options: expect.objectContaining({
           body: 'Duet call',
-          tag: 'duet-call:call-1',
+          tag: callNotificationTag('call-1'),
           requireInteraction: true,
           actions: [
             { action: 'answer', title: 'Answer' },
@@ -99,20 +102,20 @@ describe('the app service worker (public/sw.js)', () => {
     const worker = loadWorker([openWindow('https://elsewhere.example/'), duet]);
     await worker.click(ringData, 'answer');
     expect(duet.focus).toHaveBeenCalled();
-    expect(duet.navigate).toHaveBeenCalledWith('/?answer=call-1');
+    expect(duet.navigate).toHaveBeenCalledWith(answerUrl);
     expect(worker.clients.openWindow).not.toHaveBeenCalled();
   });
 
   it('a click on the ring itself answers too; with no Duet window open, it opens one', async () => {
     const worker = loadWorker([openWindow('https://elsewhere.example/')]);
     await worker.click(ringData);
-    expect(worker.clients.openWindow).toHaveBeenCalledWith('/?answer=call-1');
+    expect(worker.clients.openWindow).toHaveBeenCalledWith(answerUrl);
   });
 
   it('opens a window when the open one cannot be navigated (a tab this worker does not control)', async () => {
     const worker = loadWorker([openWindow(`${ORIGIN}/`, false)]);
     await worker.click(ringData, 'answer');
-    expect(worker.clients.openWindow).toHaveBeenCalledWith('/?answer=call-1');
+    expect(worker.clients.openWindow).toHaveBeenCalledWith(answerUrl);
   });
 
   it('Decline posts the call and its capability, and opens or focuses nothing; a refusal is only logged', async () => {
@@ -120,7 +123,7 @@ describe('the app service worker (public/sw.js)', () => {
     const worker = loadWorker([duet]);
     worker.fetch.mockResolvedValueOnce({ ok: false, status: 404 });
     await worker.click(ringData, 'decline');
-    expect(worker.fetch).toHaveBeenCalledWith('/api/rings/decline', {
+    expect(worker.fetch).toHaveBeenCalledWith(RING_DECLINE_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ callId: 'call-1', capability: ring.capability }),
