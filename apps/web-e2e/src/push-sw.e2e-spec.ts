@@ -1,12 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
 import { SignJWT } from 'jose';
 import { Browser, BrowserContext, CDPSession, chromium, Page, Request, Worker } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath, launchChromium } from './support/browser';
+import { DuetUser } from './support/duet-user';
 import { RunningServer, startServer } from './support/server';
 
 const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
+
+function tokenFor(username: string): Promise<string> {
+  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(username).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
+}
 
 /** What the page can read of a shown notification (`registration.getNotifications()`). */
 interface Shown {
@@ -41,13 +47,26 @@ describe('the service worker rings a closed app, in real Chromium over https', (
   let page: Page;
   let cdp: CDPSession;
   let registrationId: string;
+  /** The local push service the server rings devices through (Chromium's FCM is out of reach). */
+  let push: PushEndpoint;
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'duet-push-sw-'));
     // Chromium registers no service worker from a page whose certificate it does not trust (pwa spec).
     browser = await launchChromium(['--ignore-certificate-errors']);
-    // JWT mode keeps accounts (the push switch needs the server's push key); the worker does not care.
-    server = await startServer({ cwd, env: { TLS: 'self-signed', AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
+    push = await startPushEndpoint();
+    // JWT mode keeps accounts (the push switch needs the server's push key; a real ring needs
+    // subscriptions); the worker does not care.
+    server = await startServer({
+      cwd,
+      env: {
+        TLS: 'self-signed',
+        AUTH_MODE: 'jwt',
+        AUTH_JWT_SECRET: SECRET,
+        PUSH_ENDPOINT_HOSTS: push.host,
+        NODE_EXTRA_CA_CERTS: push.caFile,
+      },
+    });
   }, 30_000);
 
   beforeEach(async () => {
@@ -75,6 +94,7 @@ describe('the service worker rings a closed app, in real Chromium over https', (
 
   afterAll(async () => {
     await server?.stop();
+    await push?.close();
     await browser?.close();
     rmSync(cwd, { recursive: true, force: true });
   });
@@ -211,9 +231,8 @@ describe('the service worker rings a closed app, in real Chromium over https', (
       permissions: ['notifications'],
     });
     try {
-      const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('push-bob').setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
       const page = person.pages()[0] ?? (await person.newPage());
-      await page.goto(`/#access_token=${token}`);
+      await page.goto(`/#access_token=${await tokenFor('push-bob')}`);
       const toggle = page.getByTestId('push-toggle');
       const status = page.getByTestId('push-status');
       await status.filter({ hasText: 'Off: calls reach you only while Duet is open.' }).waitFor({ timeout: 15_000 });
@@ -229,4 +248,38 @@ describe('the service worker rings a closed app, in real Chromium over https', (
       rmSync(profile, { recursive: true, force: true });
     }
   }, 90_000);
+
+  it('a real ring, declined from the notification, reaches the caller as declined', async () => {
+    // bob's browser is subscribed (at the local push service); bob is offline.
+    // Through the browser context's request client: it takes the server's self-signed certificate.
+    const subscribed = await context.request.post('/api/push-subscriptions', {
+      headers: { authorization: `Bearer ${await tokenFor('sw-bob')}` },
+      data: push.subscription().json,
+    });
+    expect(subscribed.status()).toBe(201);
+
+    const alice = await DuetUser.open(browser, server.baseUrl, 'sw-alice', `/#access_token=${await tokenFor('sw-alice')}`, { ignoreHTTPSErrors: true });
+    try {
+      await alice.page.getByTestId('current-user').waitFor();
+      await alice.callByName('sw-bob');
+      const ring = await push.waitForPush((received) => (received.payload as { kind?: string }).kind === 'ring');
+      const payload = ring.payload as { callId: string; capability: string };
+
+      // What the push service would hand bob's browser, handed to the worker; bob presses Decline.
+      await deliver(ring.payload);
+      const tag = `duet-call:${payload.callId}`;
+      await waitForShown(tag, (list) => list.length === 1);
+      const worker = await serviceWorker();
+      await worker.evaluate(async (tag) => {
+        const scope = self as unknown as WorkerScope;
+        const [notification] = await scope.registration.getNotifications({ tag });
+        scope.dispatchEvent(new scope.NotificationEvent('notificationclick', { notification, action: 'decline' }));
+      }, tag);
+
+      await alice.waitForReceived((message) => message['type'] === 'decline' && message['callId'] === payload.callId);
+      expect(alice.received.find(({ message }) => message['type'] === 'decline')?.message).toMatchObject({ username: 'sw-bob', reason: 'declined' });
+    } finally {
+      await alice.close();
+    }
+  }, 60_000);
 });
