@@ -1,16 +1,11 @@
 import { PUSH_SUBSCRIPTIONS_PATH, PushPayload } from '@duet/shared/protocol';
 import { PushEndpoint, ReceivedPush, startPushEndpoint, TurnServer } from '@duet/testing/processes';
-import { SignJWT } from 'jose';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { ServerOptions } from './support/server';
+import { PORTAL_SECRET, portalToken } from './support/portal-token';
 
-const SECRET = 'web-e2e-device-ring-secret-long-enough-for-hs256';
 const RING_TIMEOUT_MS = 30_000;
-
-function tokenFor(username: string): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(username).setExpirationTime('10m').sign(new TextEncoder().encode(SECRET));
-}
 
 /** The decrypted payload of a push, as Duet sends it. */
 const payloadOf = (push: ReceivedPush) => push.payload as PushPayload;
@@ -41,7 +36,7 @@ describe('a call to someone offline rings their devices', () => {
       ICE_SERVERS: JSON.stringify([turn.credentials()]),
       ICE_TRANSPORT_POLICY: 'relay',
       AUTH_MODE: 'jwt',
-      AUTH_JWT_SECRET: SECRET,
+      AUTH_JWT_SECRET: PORTAL_SECRET,
       PUSH_ENDPOINT_HOSTS: push.host,
       NODE_EXTRA_CA_CERTS: push.caFile,
       RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
@@ -58,7 +53,7 @@ describe('a call to someone offline rings their devices', () => {
     const subscription = push.subscription();
     const response = await fetch(`${suite.server.baseUrl}${PUSH_SUBSCRIPTIONS_PATH}`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${await tokenFor(name)}`, 'Content-Type': 'application/json' },
+      headers: { Authorization: `Bearer ${await portalToken(name)}`, 'Content-Type': 'application/json' },
       body: JSON.stringify(subscription.json),
     });
     expect(response.ok).toBe(true);
@@ -67,7 +62,7 @@ describe('a call to someone offline rings their devices', () => {
 
   /** Opens Duet at `path` as a portal would, with `name`'s token in the fragment. */
   async function openFromPortal(name: string, path = '/'): Promise<DuetUser> {
-    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, name, `${path}#access_token=${await tokenFor(name)}`);
+    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, name, `${path}#access_token=${await portalToken(name)}`);
     suite.open.push(user);
     return user;
   }

@@ -1,22 +1,13 @@
 import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
-import { SignJWT } from 'jose';
 import { Page } from 'playwright-core';
 import { seriousViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { startServer } from './support/server';
+import { PORTAL_SECRET, portalToken } from './support/portal-token';
 
-const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
 /** Short, so "nobody answered" comes soon; the ring is a real one all the same. */
 const RING_TIMEOUT_MS = 3_000;
-
-function tokenFor(username: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(username)
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(SECRET));
-}
 
 /** The text of each history row of `page`: peer, then what the row says. */
 function historyRows(page: Page): Promise<string[]> {
@@ -61,7 +52,7 @@ const LAYOUTS = [
 describe('call history and missed calls, in real Chromium', () => {
   let push: PushEndpoint;
   /** Filled in once the push service runs, before the suite starts its server with it. */
-  const env: Record<string, string> = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) };
+  const env: Record<string, string> = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: PORTAL_SECRET, RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) };
 
   beforeAll(async () => {
     push = await startPushEndpoint();
@@ -74,7 +65,7 @@ describe('call history and missed calls, in real Chromium', () => {
 
   /** Opens Duet as a portal would (`/#access_token=<JWT>`); resolves once signed in. */
   async function openAs(name: string): Promise<DuetUser> {
-    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, name, `/#access_token=${await tokenFor(name)}`);
+    const user = await DuetUser.open(suite.browser, suite.server.baseUrl, name, `/#access_token=${await portalToken(name)}`);
     suite.open.push(user);
     await user.page.getByTestId('current-user').filter({ hasText: name }).waitFor({ timeout: 15_000 });
     return user;
@@ -93,7 +84,7 @@ describe('call history and missed calls, in real Chromium', () => {
   async function subscribeDevice(name: string): Promise<void> {
     const response = await fetch(`${suite.server.baseUrl}/api/push-subscriptions`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${await tokenFor(name)}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${await portalToken(name)}`, 'content-type': 'application/json' },
       body: JSON.stringify(push.subscription().json),
     });
     expect(response.status).toBe(201);
@@ -162,7 +153,7 @@ describe('call history and missed calls, in real Chromium', () => {
     await erin.close();
     const directory = process.env['DUET_SCREENSHOTS'];
     for (const { width, height, colorScheme } of LAYOUTS) {
-      const user = await DuetUser.open(suite.browser, suite.server.baseUrl, 'hist-erin', `/#access_token=${await tokenFor('hist-erin')}`, {
+      const user = await DuetUser.open(suite.browser, suite.server.baseUrl, 'hist-erin', `/#access_token=${await portalToken('hist-erin')}`, {
         viewport: { width, height },
         colorScheme,
       });

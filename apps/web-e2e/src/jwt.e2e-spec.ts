@@ -1,18 +1,9 @@
-import { SignJWT } from 'jose';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
+import { PORTAL_SECRET, portalToken } from './support/portal-token';
 
-const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
 
 /** What an identity provider would mint, signed with the server's shared secret. */
-function tokenFor(username: string): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(username)
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(SECRET));
-}
-
 declare global {
   interface Window {
     __nameFormSeen?: boolean;
@@ -30,11 +21,11 @@ function watchForNameForm(): void {
 
 /** A server in JWT mode: the app takes its token from #access_token= and signals with it. */
 describe('Duet in JWT mode, in real Chromium', () => {
-  const suite = browserSuite({ env: { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: SECRET } });
+  const suite = browserSuite({ env: { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: PORTAL_SECRET } });
 
   /** Opens Duet as a portal would, `/#access_token=<JWT>`; resolves once the token's name is the current user. */
   async function openFromPortal(name: string, token?: string): Promise<DuetUser> {
-    const path = `/#access_token=${token ?? (await tokenFor(name))}`;
+    const path = `/#access_token=${token ?? (await portalToken(name, '5m'))}`;
     const user = await DuetUser.open(suite.browser, suite.server.baseUrl, name, path, { initScripts: [watchForNameForm] });
     suite.open.push(user);
     await signedInAs(user, name);
@@ -85,7 +76,7 @@ describe('Duet in JWT mode, in real Chromium', () => {
   });
 
   it('log-out closes the session cleanly: the name is free for the same person at once', async () => {
-    const token = await tokenFor('jwt-erin');
+    const token = await portalToken('jwt-erin', '5m');
     const first = await openFromPortal('jwt-erin', token);
     await first.page.getByTestId('logout-button').click();
     await first.page.getByTestId('current-user').waitFor({ state: 'detached' });

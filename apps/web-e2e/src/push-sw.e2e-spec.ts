@@ -2,17 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
-import { SignJWT } from 'jose';
 import { Browser, BrowserContext, CDPSession, chromium, Page, Request, Worker } from 'playwright-core';
 import { CHROMIUM_FLAGS, chromiumPath, launchChromium } from './support/browser';
 import { DuetUser } from './support/duet-user';
 import { RunningServer, startServer } from './support/server';
+import { PORTAL_SECRET, portalToken } from './support/portal-token';
 
-const SECRET = 'web-e2e-secret-that-is-long-enough-for-hs256';
-
-function tokenFor(username: string): Promise<string> {
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(username).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET));
-}
 
 /** What the page can read of a shown notification (`registration.getNotifications()`). */
 interface Shown {
@@ -62,7 +57,7 @@ describe('the service worker rings a closed app, in real Chromium over https', (
       env: {
         TLS: 'self-signed',
         AUTH_MODE: 'jwt',
-        AUTH_JWT_SECRET: SECRET,
+        AUTH_JWT_SECRET: PORTAL_SECRET,
         PUSH_ENDPOINT_HOSTS: push.host,
         NODE_EXTRA_CA_CERTS: push.caFile,
       },
@@ -232,7 +227,7 @@ describe('the service worker rings a closed app, in real Chromium over https', (
     });
     try {
       const page = person.pages()[0] ?? (await person.newPage());
-      await page.goto(`/#access_token=${await tokenFor('push-bob')}`);
+      await page.goto(`/#access_token=${await portalToken('push-bob', '5m')}`);
       const toggle = page.getByTestId('push-toggle');
       const status = page.getByTestId('push-status');
       await status.filter({ hasText: 'Off: calls reach you only while Duet is open.' }).waitFor({ timeout: 15_000 });
@@ -253,12 +248,12 @@ describe('the service worker rings a closed app, in real Chromium over https', (
     // bob's browser is subscribed (at the local push service); bob is offline.
     // Through the browser context's request client: it takes the server's self-signed certificate.
     const subscribed = await context.request.post('/api/push-subscriptions', {
-      headers: { authorization: `Bearer ${await tokenFor('sw-bob')}` },
+      headers: { authorization: `Bearer ${await portalToken('sw-bob', '5m')}` },
       data: push.subscription().json,
     });
     expect(subscribed.status()).toBe(201);
 
-    const alice = await DuetUser.open(browser, server.baseUrl, 'sw-alice', `/#access_token=${await tokenFor('sw-alice')}`, { ignoreHTTPSErrors: true });
+    const alice = await DuetUser.open(browser, server.baseUrl, 'sw-alice', `/#access_token=${await portalToken('sw-alice', '5m')}`, { ignoreHTTPSErrors: true });
     try {
       await alice.page.getByTestId('current-user').waitFor();
       await alice.callByName('sw-bob');

@@ -2,6 +2,16 @@ import { ConfigError } from './duet-config';
 import { loadConfig } from './load-config';
 import { describeSettings, ignoredSettings } from './settings-report';
 
+/** The message a start with `env` would stop with, or `accepted`. */
+function problem(env: NodeJS.ProcessEnv): string {
+  try {
+    loadConfig(env);
+    return 'accepted';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 describe(loadConfig.name, () => {
   it('uses the documented defaults when nothing is set', () => {
     expect(loadConfig({})).toEqual({
@@ -100,14 +110,6 @@ describe(loadConfig.name, () => {
 
   describe('company sign-in (AUTH_MODE=oidc)', () => {
     const oidc = { AUTH_MODE: 'oidc', OIDC_ISSUER: 'https://login.example.com/realms/acme', OIDC_CLIENT_ID: 'duet' };
-    const problem = (env: NodeJS.ProcessEnv) => {
-      try {
-        loadConfig(env);
-        return 'accepted';
-      } catch (error) {
-        return (error as Error).message;
-      }
-    };
 
     it('reads the issuer and client id, with default scopes and the username claim chain', () => {
       expect(loadConfig(oidc).auth).toEqual({
@@ -253,14 +255,6 @@ describe(loadConfig.name, () => {
 
 describe('accounts (push subscriptions and call history)', () => {
   const jwt = { AUTH_MODE: 'jwt', AUTH_JWT_SECRET: 'a'.repeat(32) };
-  const problem = (env: NodeJS.ProcessEnv) => {
-    try {
-      loadConfig(env);
-      return 'accepted';
-    } catch (error) {
-      return (error as Error).message;
-    }
-  };
 
   it('keeps none with AUTH_MODE=none, and warns about accounts settings that then do nothing', () => {
     expect(loadConfig({}).accounts).toBeUndefined();
