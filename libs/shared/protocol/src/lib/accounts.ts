@@ -52,8 +52,18 @@ export type PushPayload =
 /** The notification tag of a call: a second push for it replaces the first. */
 export const callNotificationTag = (callId: string): string => `duet-call:${callId}`;
 
-/** Query parameter of the notification's Answer URL (`/?answer=<callId>`): the app picks that call up. */
+/**
+ * Query parameter of the notification's Answer URL, `/?answer=<callId>&key=<capability>`: the app
+ * picks that call up without a click, but only when the key's SHA-256 is the picked-up offer's
+ * `ringKey`. The caller knows the callId (its `ringing`), so a link it crafts only rings.
+ */
 export const ANSWER_QUERY_PARAM = 'answer';
+
+/** Query parameter of the Answer URL carrying the ring's capability (the push's), see ANSWER_QUERY_PARAM. */
+export const ANSWER_KEY_PARAM = 'key';
+
+/** A ring's capability as the server keeps it and names it in the picked-up offer's `ringKey`: SHA-256, lower-case hex. */
+export const RingKeySchema = z.string().check(z.regex(/^[0-9a-f]{64}$/));
 
 export type CallOutcome = 'answered' | 'missed' | 'declined' | 'busy' | 'failed';
 

@@ -102,4 +102,11 @@ describe(parseServerFrame.name, () => {
     expect(parseServerFrame('{"type":"offer","offer":{"type":"offer","sdp":""}}').ok).toBe(false);
     expect(parseServerFrame('{"type":"login","success":"yes"}').ok).toBe(false);
   });
+
+  it("takes a picked-up offer's ringKey only as a SHA-256 in lower-case hex", () => {
+    const offer = (ringKey: string) =>
+      parseServerFrame(JSON.stringify({ type: 'offer', offer: { type: 'offer', sdp: '' }, username: 'a', callId: 'c', ring: 'r', ringKey }));
+    expect(offer('0123456789abcdef'.repeat(4))).toEqual({ ok: true, message: expect.objectContaining({ ringKey: '0123456789abcdef'.repeat(4) }) });
+    for (const bad of ['', 'ABCDEF'.padEnd(64, '0'), 'a'.repeat(63), 'a'.repeat(65), 'g'.repeat(64)]) expect(offer(bad).ok).toBe(false);
+  });
 });

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { RingKeySchema } from './accounts';
 import {
   AnswerDescriptionSchema,
   DeclineReasonSchema,
@@ -97,6 +98,12 @@ export const RelayedOfferMessageSchema = z.object({
    * push, see accounts.ts): an app opened from that notification's Answer accepts it without a click.
    */
   ring: z.optional(CallIdSchema),
+  /**
+   * With `ring`: the SHA-256 (hex) of that ring's capability, which only the callee's devices know
+   * (the caller learns the ring's callId, so the callId alone must not answer). The app accepts
+   * without a click only when the Answer address's `key` hashes to this (accounts.ts, ANSWER_KEY_PARAM).
+   */
+  ringKey: z.optional(RingKeySchema),
 });
 export const RelayedAnswerMessageSchema = z.object({
   type: z.literal('answer'),
