@@ -154,13 +154,20 @@ describe(DeviceRingService.name, () => {
   it("picks the ring up when the callee signs in: the kept offer names the ring, the caller adopts the call's id, the answer relays", async () => {
     const alice = await loggedIn('alice');
     const ringId = await ringDevices(alice);
+    const { capability } = devices.lastRing();
     const bob = fakeSession();
     await service.login(bob.session, { type: 'login', username: 'Bob' });
     const offer = bob.sent.find((message) => message.type === 'offer');
-    expect(offer).toEqual({ type: 'offer', offer: OFFER, username: 'alice', callId: expect.stringMatching(/^[\w-]{16}$/), ring: ringId });
+    // ringKey is what proves a page was opened from the push (the Answer URL's key hashes to it).
+    const ringKey = sha256(capability);
+    expect(offer).toEqual({ type: 'offer', offer: OFFER, username: 'alice', callId: expect.stringMatching(/^[\w-]{16}$/), ring: ringId, ringKey });
+    expect(ringKey).toMatch(/^[0-9a-f]{64}$/);
     const callId = (offer as { callId: string }).callId;
     expect(callId).not.toBe(ringId);
     expect(notPresence(alice.sent)).toEqual([{ type: 'ringing', username: 'Bob', callId, replaces: ringId }]);
+    // The caller learns the ring's id, never its key: a link it crafts cannot answer for bob.
+    expect(JSON.stringify(alice.sent)).not.toContain(ringKey);
+    expect(JSON.stringify(alice.sent)).not.toContain(capability);
     expect(devices.pushes.at(-1)).toEqual({ kind: 'ring-ended', callee: 'bob', caller: 'alice', callId: ringId, missed: false });
     await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice', callId });
     expect(alice.sent.at(-1)).toEqual({ type: 'answer', answer: ANSWER, username: 'Bob', callId });

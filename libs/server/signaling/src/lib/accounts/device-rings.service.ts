@@ -118,7 +118,7 @@ export class DeviceRingService implements OnModuleDestroy {
 
   /**
    * `callee` just signed in (`session` is theirs): a call ringing their devices goes on as an
-   * ordinary call, the caller's kept offer relayed to them with `ring` naming it.
+   * ordinary call, the caller's kept offer relayed to them with `ring` naming it and `ringKey` its capability's hash.
    */
   async pickUp(session: MessageSink, callee: string): Promise<void> {
     for (;;) {
@@ -140,7 +140,8 @@ export class DeviceRingService implements OnModuleDestroy {
       }
       const callId = result.callId;
       caller.sink.send({ type: 'ringing', username: result.callee.username, callId, replaces: ring.callId });
-      session.send({ type: 'offer', offer: ring.offer, username: caller.username, callId, ring: ring.callId });
+      // ringKey: only bob's devices know the capability; the caller knows the ring's id (see ANSWER_KEY_PARAM).
+      session.send({ type: 'offer', offer: ring.offer, username: caller.username, callId, ring: ring.callId, ringKey: ring.capabilityHash });
       this.recorder.continued(ring.callId, { callId, caller: caller.username, callee: result.callee.username });
       this.notifyDevices(ring, false);
       await this.presence.callChanged([caller.username, result.callee.username], true);
