@@ -120,9 +120,10 @@ async function cacheFirst(request) {
 // this browser alone): a `PushPayload` from libs/shared/protocol accounts.ts, one notification per
 // call, tagged `duet-call:<callId>` so the next push for that call replaces or closes it.
 
-/** Same as `RING_DECLINE_PATH`, `ANSWER_QUERY_PARAM` and `callNotificationTag` in accounts.ts (a worker imports no build file). */
+/** Same as `RING_DECLINE_PATH`, `ANSWER_QUERY_PARAM`, `ANSWER_KEY_PARAM` and `callNotificationTag` in accounts.ts (a worker imports no build file). */
 const RING_DECLINE_PATH = '/api/rings/decline';
 const ANSWER_QUERY_PARAM = 'answer';
+const ANSWER_KEY_PARAM = 'key';
 const callTag = (callId) => `duet-call:${callId}`;
 /** A payload this worker cannot read gets one notification of its own (see `readPush`). */
 const UNREADABLE_TAG = 'duet-unreadable';
@@ -206,12 +207,17 @@ self.addEventListener('notificationclick', (event) => {
   if (data.kind === 'ring' && action === 'decline') {
     event.waitUntil(decline(data.callId, data.capability));
   } else if (data.kind === 'ring') {
-    // Answer, or a click on the notification itself: the app signs in and picks this call up.
-    event.waitUntil(openDuet(`/?${ANSWER_QUERY_PARAM}=${encodeURIComponent(data.callId)}`));
+    // Answer, or a click on the notification itself: the app signs in and picks this call up. The
+    // capability proves the page came from this push: the caller knows the callId, not the key.
+    event.waitUntil(openDuet(answerUrl(data.callId, data.capability)));
   } else {
     event.waitUntil(openDuet('/'));
   }
 });
+
+function answerUrl(callId, capability) {
+  return `/?${ANSWER_QUERY_PARAM}=${encodeURIComponent(callId)}&${ANSWER_KEY_PARAM}=${encodeURIComponent(capability)}`;
+}
 
 /** The capability is the authority: no sign-in, no window. A failed decline still ends at the ring's timeout. */
 async function decline(callId, capability) {

@@ -1,4 +1,4 @@
-import { ANSWER_QUERY_PARAM, RING_DECLINE_PATH, callNotificationTag } from '@duet/shared/protocol';
+import { ANSWER_KEY_PARAM, ANSWER_QUERY_PARAM, RING_DECLINE_PATH, callNotificationTag } from '@duet/shared/protocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -62,7 +62,7 @@ function openWindow(url: string, navigates = true): FakeWindow {
 const ring = { kind: 'ring', caller: 'alice', callId: 'call-1', capability: 'c'.repeat(43), ttlMs: 30_000 };
 const ringData = { kind: 'ring', callId: 'call-1', capability: ring.capability };
 /** The worker keeps its own copies of the protocol's constants (it imports no build file): these tests hold them equal. */
-const answerUrl = `/?${ANSWER_QUERY_PARAM}=call-1`;
+const answerUrl = `/?${ANSWER_QUERY_PARAM}=call-1&${ANSWER_KEY_PARAM}=${ring.capability}`;
 
 describe('the app service worker (public/sw.js)', () => {
   it('shows a ring with Answer and Decline, tagged with the call, kept until acted on', async () => {
@@ -97,7 +97,7 @@ describe('the app service worker (public/sw.js)', () => {
     ]);
   });
 
-  it('Answer focuses the open Duet window and takes it to /?answer=<callId>, opening no other', async () => {
+  it('Answer focuses the open Duet window and takes it to /?answer=<callId>&key=<capability>, opening no other', async () => {
     const duet = openWindow(`${ORIGIN}/`);
     const worker = loadWorker([openWindow('https://elsewhere.example/'), duet]);
     await worker.click(ringData, 'answer');
@@ -110,6 +110,12 @@ describe('the app service worker (public/sw.js)', () => {
     const worker = loadWorker([openWindow('https://elsewhere.example/')]);
     await worker.click(ringData);
     expect(worker.clients.openWindow).toHaveBeenCalledWith(answerUrl);
+  });
+
+  it('escapes the call id and the capability in the Answer address', async () => {
+    const worker = loadWorker();
+    await worker.click({ ...ringData, callId: 'a&b', capability: 'k=1+/' }, 'answer');
+    expect(worker.clients.openWindow).toHaveBeenCalledWith(`/?${ANSWER_QUERY_PARAM}=a%26b&${ANSWER_KEY_PARAM}=k%3D1%2B%2F`);
   });
 
   it('opens a window when the open one cannot be navigated (a tab this worker does not control)', async () => {
