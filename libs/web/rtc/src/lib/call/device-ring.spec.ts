@@ -23,9 +23,13 @@ async function ringingBobsDevices(timings: { ringTimeoutMs?: number } = {}) {
   return dialled;
 }
 
-function answerRequest(ring = RING): AnswerRequest & { settled: number } {
+/** What the address's key hashes to, and the server's `ringKey` for RING (the push's capability, hashed). */
+const RING_KEY = 'ab'.repeat(32);
+
+function answerRequest(ring = RING, keyHash: Promise<string | null> = Promise.resolve(RING_KEY)): AnswerRequest & { settled: number } {
   const request = {
     ring,
+    keyHash,
     settled: 0,
     settle: () => void request.settled++,
   };
@@ -124,10 +128,10 @@ describe('PeerService: a page opened from a notification’s Answer', () => {
     return { ...setUpCall(undefined, undefined, null, [{ provide: ANSWER_REQUEST, useValue: request }]), request };
   }
 
-  it('accepts the offer that continues the ring it was opened for, without a click, and settles the request', async () => {
+  it('accepts the offer that continues the ring it was opened for, its key matching, without a click, and settles the request', async () => {
     const { peer, states, request, notices } = setUp();
     const socket = await logIn('bob');
-    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING });
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING, ringKey: RING_KEY });
     await settle();
     expect(states).toEqual(['idle', 'ringing', 'connecting']);
     expect(socket.messages()).toEqual([{ type: 'answer', answer: { type: 'answer', sdp: 'sdp-1' }, otherUsername: 'alice', callId: CALL }]);
@@ -138,6 +142,55 @@ describe('PeerService: a page opened from a notification’s Answer', () => {
     expect(notices).toEqual([]);
   });
 
+  it.each([
+    ['no key in the address (the link the caller crafts: it knows the ring\'s id from its "ringing")', null],
+    ['a key that is not this ring\'s', 'cd'.repeat(32)],
+  ])('only rings for that ring with %s, until the person accepts', async (_, keyHash) => {
+    const { peer, states, request, notices } = setUp(answerRequest(RING, Promise.resolve(keyHash)));
+    const socket = await logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING, ringKey: RING_KEY });
+    await settle();
+    expect(peer.callState()).toBe('ringing');
+    expect(socket.sent).toEqual([]);
+    expect(peer.localStream()).toBeNull();
+    // Used up (out of the address), and no "that call has ended" while it rings.
+    expect(request.settled).toBe(1);
+    jest.advanceTimersByTime(ANSWER_WAIT_MS);
+    expect(notices).toEqual([]);
+
+    await peer.accept();
+    await settle();
+    expect(states).toEqual(['idle', 'ringing', 'connecting']);
+    expect(socket.messages().map((m) => m['type'])).toEqual(['answer']);
+  });
+
+  it('never accepts by itself an offer of that ring without a ringKey', async () => {
+    const { peer, request } = setUp();
+    const socket = await logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING });
+    await settle();
+    expect(peer.callState()).toBe('ringing');
+    expect(socket.sent).toEqual([]);
+    expect(request.settled).toBe(1);
+  });
+
+  it('answers nothing when that call ended before its key was checked, not even the next one ringing', async () => {
+    let hashed: (hash: string) => void = () => undefined;
+    const { peer } = setUp(answerRequest(RING, new Promise((resolve) => (hashed = resolve))));
+    const socket = await logIn('bob');
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING, ringKey: RING_KEY });
+    await settle();
+    socket.deliver({ type: 'close', username: 'alice', reason: 'hangup', callId: CALL });
+    socket.deliver({ type: 'offer', offer: offer(), username: 'carol', callId: 'call-3' });
+    await settle();
+    hashed(RING_KEY);
+    await settle();
+    expect(peer.callState()).toBe('ringing');
+    expect(peer.remoteUser()).toBe('carol');
+    expect(socket.sent).toEqual([]);
+    expect(peer.localStream()).toBeNull();
+  });
+
   it('rings as usual for an offer that is not that ring, and never accepts it by itself', async () => {
     const { peer, request } = setUp();
     const socket = await logIn('bob');
@@ -145,7 +198,7 @@ describe('PeerService: a page opened from a notification’s Answer', () => {
     await settle();
     expect(peer.callState()).toBe('ringing');
     peer.decline();
-    socket.deliver({ type: 'offer', offer: offer(), username: 'carol', callId: 'call-3', ring: 'another-ring' });
+    socket.deliver({ type: 'offer', offer: offer(), username: 'carol', callId: 'call-3', ring: 'another-ring', ringKey: RING_KEY });
     await settle();
     expect(peer.callState()).toBe('ringing');
     expect(socket.messages().map((m) => m['type'])).toEqual(['decline']);
@@ -164,7 +217,7 @@ describe('PeerService: a page opened from a notification’s Answer', () => {
     expect(notices).toEqual([{ code: 'answer-expired' }]);
     expect(peer.callState()).toBe('idle');
 
-    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING });
+    socket.deliver({ type: 'offer', offer: offer(), username: 'alice', callId: CALL, ring: RING, ringKey: RING_KEY });
     await settle();
     expect(peer.callState()).toBe('ringing');
     expect(socket.sent).toEqual([]);

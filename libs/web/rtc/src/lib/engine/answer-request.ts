@@ -2,12 +2,15 @@ import { InjectionToken } from '@angular/core';
 
 /**
  * The page was opened to answer a call that rang this person's devices: the Answer of the push
- * notification opens `/?answer=<callId>` (ANSWER_QUERY_PARAM). The app's edge reads the address and
- * provides it (`@duet/web/call`'s provideAnswerFromAddress); the engine only sees this.
+ * notification opens `/?answer=<callId>&key=<capability>` (ANSWER_QUERY_PARAM, ANSWER_KEY_PARAM). The
+ * app's edge reads the address and provides it (`@duet/web/call`'s provideAnswerFromAddress); the
+ * engine only sees this. The callId alone proves nothing (the caller knows it): only the key does.
  */
 export interface AnswerRequest {
-  /** The device ring's `callId` (the push's): the offer whose `ring` names it is accepted without a click. */
+  /** The device ring's `callId` (the push's): the offer whose `ring` names it may be accepted without a click. */
   readonly ring: string;
+  /** SHA-256 (hex) of the address's key; null without one. Accepted only when it is the offer's `ringKey`. */
+  readonly keyHash: Promise<string | null>;
   /** Takes the request out of the address (answered, or gone stale), so a reload does not act on it again. */
   settle(): void;
 }
@@ -26,8 +29,9 @@ export const ANSWER_REQUEST = new InjectionToken<AnswerRequest | null>('ANSWER_R
 export const ANSWER_WAIT_MS = 10_000;
 
 /**
- * One AnswerRequest, from the first login on: `claims(ring)` is true once, for the offer that
- * continues the ring it names; no such offer within the wait and `expired` runs. Settled either way.
+ * One AnswerRequest, from the first login on: `claims(ring, ringKey)` is true once, for the offer
+ * that continues the ring it names and whose `ringKey` its key hashes to; no offer of that ring
+ * within the wait and `expired` runs. Settled either way (a wrong key too: that offer just rings).
  */
 export class PendingAnswer {
   private timer: ReturnType<typeof setTimeout> | null = null;
@@ -49,11 +53,16 @@ export class PendingAnswer {
     }, waitMs);
   }
 
-  /** True (once) when an offer's `ring` is the one the page was opened to answer. */
-  claims(ring: string | undefined): boolean {
-    if (this.request === null || ring === undefined || ring !== this.request.ring) return false;
+  /**
+   * True (once) when an offer's `ring` is the one the page was opened to answer and the address's
+   * key hashes to its `ringKey`. The first offer of that ring settles the request, whatever the key.
+   */
+  async claims(ring: string | undefined, ringKey: string | undefined): Promise<boolean> {
+    const request = this.request;
+    if (request === null || ring === undefined || ring !== request.ring) return false;
     this.settle();
-    return true;
+    const keyHash = await request.keyHash.catch(() => null);
+    return ringKey !== undefined && keyHash !== null && keyHash === ringKey;
   }
 
   stop(): void {

@@ -88,7 +88,7 @@ export class CallMessages {
     }
   }
 
-  private receiveOffer({ username: from, offer, callId, rejoin: rejoinKey, ring }: ServerMessageOf<'offer'>): void {
+  private receiveOffer({ username: from, offer, callId, rejoin: rejoinKey, ring, ringKey }: ServerMessageOf<'offer'>): void {
     const self = this.signaling.session()?.username;
     if (!self) return;
     this.engine.status.returnToIdle();
@@ -106,10 +106,8 @@ export class CallMessages {
       this.engine.track(incoming.receiveDescription(offer));
       // They left our call a moment ago (a reload) and call back: the call goes on without a click.
       if (rejoin) this.engine.status.notify({ code: 'peer-rejoined', peer: from });
-      // The person pressed Answer on this call's notification, which opened this page.
-      const answered = !rejoin && this.engine.answering.claims(ring);
-      if (answered) console.debug('[call] answering the call picked up from its notification');
-      if (rejoin || answered) this.engine.accept().catch((error: unknown) => this.engine.logStepFailure(error));
+      if (rejoin) this.engine.accept().catch((error: unknown) => this.engine.logStepFailure(error));
+      else this.answerIfClaimed(ring, ringKey);
       return;
     }
     if (usernameKey(call.session.remoteUser) !== usernameKey(from)) {
@@ -122,6 +120,20 @@ export class CallMessages {
     // Glare: they called us while we called them. Their offer means yes; negotiation sorts out who answers.
     if (this.engine.status.state === 'calling') this.engine.status.setCallState('connecting');
     this.engine.track(call.session.receiveDescription(offer));
+  }
+
+  /**
+   * The person pressed Answer on this call's notification, which opened this page with the ring's
+   * key: the call is accepted without a click (if it still rings once the key is checked). A link
+   * without the right key (the caller's, say: it knows the ring's id) leaves the call ringing.
+   */
+  private answerIfClaimed(ring: string | undefined, ringKey: string | undefined): void {
+    const call = this.engine.current;
+    void this.engine.answering.claims(ring, ringKey).then((answered) => {
+      if (!answered || this.engine.current !== call || this.engine.status.state !== 'ringing') return;
+      console.debug('[call] answering the call picked up from its notification');
+      this.engine.accept().catch((error: unknown) => this.engine.logStepFailure(error));
+    });
   }
 
   private receiveClose(message: ServerMessageOf<'close'>, call: ActiveCall): void {
