@@ -62,7 +62,9 @@ export class PendingAnswer {
     if (request === null || ring === undefined || ring !== request.ring) return false;
     this.settle();
     const keyHash = await request.keyHash.catch(() => null);
-    return ringKey !== undefined && keyHash !== null && keyHash === ringKey;
+    const claimed = ringKey !== undefined && keyHash !== null && keyHash === ringKey;
+    if (!claimed) console.debug('[call] the address names this ring without its key: the call rings for a click');
+    return claimed;
   }
 
   stop(): void {
