@@ -1,5 +1,5 @@
-import { PUSH_SUBSCRIPTIONS_PATH, PushPayload } from '@duet/shared/protocol';
-import { PushEndpoint, ReceivedPush, startPushEndpoint, TurnServer } from '@duet/testing/processes';
+import { ANSWER_KEY_PARAM, ANSWER_QUERY_PARAM, PUSH_SUBSCRIPTIONS_PATH, PushPayload } from '@duet/shared/protocol';
+import { PushEndpoint, ReceivedPush, startPushEndpoint, TurnServer, waitFor } from '@duet/testing/processes';
 import { browserSuite } from './support/browser-suite';
 import { DuetUser } from './support/duet-user';
 import { ServerOptions } from './support/server';
@@ -16,11 +16,16 @@ const address = (user: DuetUser) => {
   return url.pathname + url.search;
 };
 
+/** The address a notification's Answer opens (apps/web/public/sw.js); the key is the push's capability. */
+const answerPath = (callId: string, key?: string) =>
+  `/?${ANSWER_QUERY_PARAM}=${encodeURIComponent(callId)}` + (key === undefined ? '' : `&${ANSWER_KEY_PARAM}=${encodeURIComponent(key)}`);
+
 /**
  * Calling someone whose Duet is closed (issue 24), in real Chromium against the real server (JWT
  * accounts, SQLite in the server process's own temporary directory) and a local HTTPS push service that checks VAPID and
  * decrypts each push: the caller sees their devices ring; the address the notification's Answer
- * opens (`/?answer=<callId from the push>`) picks the call up, and media flows both ways.
+ * opens (`/?answer=<callId>&key=<capability>`, both from the push) picks the call up, and media
+ * flows both ways. The caller knows the callId too: a link it crafts only rings.
  * Relay only, through a real coturn: the callee learns the caller's relay address only from the
  * candidates the caller sends again once the ring is picked up (the kept offer carries none).
  */
@@ -91,7 +96,7 @@ describe('a call to someone offline rings their devices', () => {
 
     // What the notification's Answer opens (the service worker's part is the push specs'). The call
     // may be on before the lobby ever shows, so bob is watched on the call status alone.
-    const bob = await openFromPortal('ring-bob', `/?answer=${encodeURIComponent(ring.callId)}`);
+    const bob = await openFromPortal('ring-bob', answerPath(ring.callId, ring.capability));
     await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
     const [seenByAlice, seenByBob] = await Promise.all([alice.waitForRemoteVideo(), bob.waitForRemoteVideo()]);
     await Promise.all([alice.waitForFramesBeyond(seenByAlice.frames), bob.waitForFramesBeyond(seenByBob.frames)]);
@@ -102,6 +107,34 @@ describe('a call to someone offline rings their devices', () => {
     // Bob's other devices are told the call stopped ringing (their notification closes), not missed.
     const ended = await push.waitForPush((each) => payloadOf(each).kind === 'ring-ended' && payloadOf(each).callId === ring.callId);
     expect(payloadOf(ended)).toMatchObject({ kind: 'ring-ended', missed: false });
+  }, 60_000);
+
+  it.each([
+    ['no key', 'dan', undefined],
+    ['a made-up key', 'erin', 'a-key-the-caller-made-up'],
+  ])("a link the caller crafts from the ring's id (%s) only rings: nothing is sent until the callee accepts", async (_, callee, key) => {
+    await subscribe(`ring-${callee}`);
+    const alice = await openSignedIn(`ring-alice-${callee}`);
+    await alice.callByName(`ring-${callee}`);
+    await alice.waitForReceived((message) => message['type'] === 'ringing' && message['devices'] === true);
+    const ringId = alice.received.map(({ message }) => message).find((message) => message['type'] === 'ringing')?.['callId'];
+    if (typeof ringId !== 'string') throw new Error('no ring id');
+
+    // The caller sends the callee the Answer address of its own ring: the id it was told.
+    const bob = await openFromPortal(`ring-${callee}`, answerPath(ringId, key));
+    await bob.page.getByTestId('incoming-call').waitFor({ timeout: 15_000 });
+    expect(await bob.page.getByTestId('call-status').getAttribute('data-state')).toBe('ringing');
+    // The page has checked the key (it logs so) and dropped the address: the call still rings.
+    await waitFor(() => bob.consoleLog().includes('without its key'), 10_000, () => `no key check in:\n${bob.consoleLog()}`);
+    await waitFor(() => address(bob) === '/', 5_000, () => `the address kept the parameters: ${bob.page.url()}`);
+    expect(await bob.status()).toBe('ringing');
+    expect(bob.sentTypes).not.toContain('answer');
+    expect((await alice.remoteVideo()).frames).toBe(0);
+    expect(await alice.status()).toBe('calling');
+
+    await bob.accept();
+    await Promise.all([alice.waitForStatus('connected'), bob.waitForStatus('connected')]);
+    await Promise.all([alice.waitForRemoteVideo(), bob.waitForRemoteVideo()]);
   }, 60_000);
 
   it('says so when none of their devices could be rung', async () => {
