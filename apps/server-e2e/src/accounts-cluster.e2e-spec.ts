@@ -1,6 +1,6 @@
 import { startPostgres, startPushEndpoint, PostgresServer, PushEndpoint } from '@duet/testing/processes';
 import { RING_DECLINE_PATH } from '@duet/shared/protocol';
-import { AccountsApi, accountsEnv, payloadOf, pushFor, ringDevice } from './support/accounts';
+import { AccountsApi, accountsEnv, payloadOf, pushFor, ringDevice, sha256Hex } from './support/accounts';
 import { ANSWER, CALL_ID, OFFER } from './support/call-flow';
 import { Cluster, startCluster } from './support/cluster';
 import { uniqueName } from './support/names';
@@ -39,11 +39,11 @@ describe('accounts: ringing devices across the instances of a cluster', () => {
     const [callerName, calleeName] = [uniqueName('dee'), uniqueName('eli')];
     const device = await two.subscribeDevice(calleeName);
     const caller = await one.login(callerName);
-    const { callId: ring } = await ringDevice(push, caller, calleeName, device);
+    const { callId: ring, capability } = await ringDevice(push, caller, calleeName, device);
 
     const callee = await two.login(calleeName);
     const offer = await callee.next('offer');
-    expect(offer).toEqual({ type: 'offer', offer: OFFER, username: callerName, callId: CALL_ID, ring });
+    expect(offer).toEqual({ type: 'offer', offer: OFFER, username: callerName, callId: CALL_ID, ring, ringKey: sha256Hex(capability) });
     expect(await caller.next('ringing')).toEqual({ type: 'ringing', username: calleeName, callId: offer['callId'], replaces: ring });
     callee.send({ type: 'answer', answer: ANSWER, otherUsername: callerName, callId: offer['callId'] });
     expect(await caller.next('answer')).toMatchObject({ callId: offer['callId'] });

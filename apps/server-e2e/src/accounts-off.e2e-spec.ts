@@ -43,8 +43,9 @@ describe('accounts: off without sign-in (AUTH_MODE=none)', () => {
         headers: { 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      await response.arrayBuffer();
-      expect({ method, path, status: response.status }).toEqual({ method, path, status: 404 });
+      // A 404 that says why, never the web app's page (the SPA fallback answers other GETs).
+      const { message } = (await response.json()) as { message: string };
+      expect({ method, path, status: response.status, message }).toEqual({ method, path, status: 404, message: expect.stringContaining('need AUTH_MODE=jwt or oidc') });
     }
     expect(existsSync(dataDir)).toBe(false);
     expect(server.output()).toContain('accounts off (AUTH_MODE=none)');

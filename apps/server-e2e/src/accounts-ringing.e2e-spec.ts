@@ -1,7 +1,7 @@
 import { startPushEndpoint, PushEndpoint } from '@duet/testing/processes';
 import { MAX_ACCOUNTS_BODY_BYTES, RING_DECLINE_PATH } from '@duet/shared/protocol';
 import { randomBytes } from 'node:crypto';
-import { AccountsServer, callTraffic, payloadOf, pushesTo, pushFor } from './support/accounts';
+import { AccountsServer, callTraffic, payloadOf, pushesTo, pushFor, sha256Hex } from './support/accounts';
 import { ANSWER, CALL_ID, candidate, OFFER } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -89,7 +89,9 @@ describe('accounts: ringing the devices of an offline callee', () => {
 
     const callee = await server.login(calleeName);
     const offer = await callee.next('offer');
-    expect(offer).toEqual({ type: 'offer', offer: OFFER, username: callerName, callId: CALL_ID, ring });
+    // ringKey: what the page opened from the notification's Answer checks its `key` against.
+    const { capability: ringCapability } = payload as { capability: string };
+    expect(offer).toEqual({ type: 'offer', offer: OFFER, username: callerName, callId: CALL_ID, ring, ringKey: sha256Hex(ringCapability) });
     const { callId } = offer;
     expect(callId).not.toBe(ring);
     expect(await caller.next('ringing')).toEqual({ type: 'ringing', username: calleeName, callId, replaces: ring });

@@ -1,5 +1,6 @@
 import { startServerProcess, StartedServer, PushEndpoint, ReceivedPush, TestPushSubscription } from '@duet/testing/processes';
 import { AuthSettings, CallOutcome, CallRecord, HISTORY_PATH, HistoryPage, PUSH_SUBSCRIPTIONS_PATH, PushPayload } from '@duet/shared/protocol';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,6 +214,9 @@ export async function ringDevice(push: PushEndpoint, caller: TestClient, callee:
   const { capability } = payloadOf(await push.waitForPush(pushFor(device, 'ring', callId))) as { capability: string };
   return { callId, capability };
 }
+
+/** SHA-256, hex: how the server keeps a ring's capability, and the `ringKey` the callee's offer carries. */
+export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 /** The decrypted payload of a push (what Duet's service worker reads). */
 export const payloadOf = (push: ReceivedPush): PushPayload => push.payload as PushPayload;

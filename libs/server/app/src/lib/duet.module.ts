@@ -12,6 +12,7 @@ import {
   SignalingModule,
   UserRegistryService,
 } from '@duet/server/signaling';
+import { AccountsOffController } from './accounts-off.controller';
 import { DynamicModule, INestApplicationContext, InjectionToken, Logger, Module, ModuleMetadata, OptionalFactoryDependency, Provider, Type } from '@nestjs/common';
 
 /** What an application may replace. Each is a Nest provider class: it may inject anything `imports` provide. */
@@ -98,7 +99,7 @@ export class DuetModule {
           accounts: accounts === undefined ? undefined : { journal: SqlCallJournal, devices: WebPushCalleeDevices, deviceRings: SqlDeviceRingStore },
         }),
       ],
-      controllers: [AuthSettingsController],
+      controllers: accounts === undefined ? [AuthSettingsController, AccountsOffController] : [AuthSettingsController],
       providers: [
         config,
         ...(accounts === undefined ? [] : [{ provide: ACCOUNT_SETTINGS, useFactory: pushAccountSettings, inject: [VapidKeys] }]),
