@@ -16,8 +16,11 @@ export interface PushBrowser {
   readyRegistration(): Promise<ServiceWorkerRegistration | undefined>;
 }
 
-/** How long `pushManager.subscribe` may take: it asks the browser's push service (FCM for Chromium). */
-export const PUSH_SUBSCRIBE_TIMEOUT_MS = 20_000;
+/**
+ * How long `pushManager.subscribe` may take: it asks the browser's push service (FCM for Chromium),
+ * which answers in a second or two; a browser that cannot reach it never answers at all.
+ */
+export const PUSH_SUBSCRIBE_TIMEOUT_MS = 10_000;
 
 /** How long the switch waits for an installing worker to activate before it says it is missing. */
 export const WORKER_READY_TIMEOUT_MS = 10_000;

@@ -26,7 +26,7 @@ export const ANSWER_REQUEST = new InjectionToken<AnswerRequest | null>('ANSWER_R
  * reply); this bounds the wait for it (and the ring window, when shorter), so a notification
  * clicked after the call ended says so soon. An offer that comes later still rings as usual.
  */
-export const ANSWER_WAIT_MS = 10_000;
+export const ANSWER_WAIT_MS = 5_000;
 
 /**
  * One AnswerRequest, from the first login on: `claims(ring, ringKey)` is true once, for the offer
