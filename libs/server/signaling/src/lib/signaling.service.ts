@@ -1,3 +1,4 @@
+// Over 300 lines: one handler per message type, each a few lines; what ringing devices and the call history do lives in accounts/.
 import {
   AnswerMessage,
   CandidateMessage,
