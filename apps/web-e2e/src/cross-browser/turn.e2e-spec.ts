@@ -148,11 +148,13 @@ describe('cross-browser TURN: relay-only calls, credential renewal, ICE restart 
     const killedAt = Date.now();
     await turn.crash();
     const logMark = turn.logs().length;
-    const noticing = people.map((person) => person.waitForStatus('reconnecting', 60_000).then(() => Date.now() - killedAt));
-    // coturn comes back as soon as one of them noticed: waiting for the slowest one (Firefox can take
-    // about 30 s to call a dead relay failed, Chromium about 6) spent the others' recovery window
-    // (30 s of ICE restarts) on a coturn that was still down, and a call ended now and then; and
-    // 30 s was too short for Firefox to notice at all on a busy machine (2 runs in about 10).
+    // Each call notices (one side or both: once one side restarts ICE, the other may never see its
+    // path fail). coturn comes back as soon as one call noticed: waiting for the slowest person
+    // (Firefox can take about 30 s to call a dead relay failed, Chromium about 6) spent the others'
+    // 30 s recovery window on a coturn still down, and a call ended now and then (2 runs in about 10).
+    const noticing = calls.map(([caller, callee]) =>
+      Promise.any([caller, callee].map((person) => person.waitForStatus('reconnecting', 60_000))).then(() => Date.now() - killedAt),
+    );
     await Promise.race(noticing);
     await turn.start();
     const backAt = Date.now();
@@ -160,7 +162,7 @@ describe('cross-browser TURN: relay-only calls, credential renewal, ICE restart 
     const recovered = await Promise.all(people.map((person) => person.waitForStatus('connected', 40_000).then(() => Date.now() - backAt)));
     console.log(
       'coturn SIGKILL -> reconnecting, coturn answering again -> connected (ms): ' +
-        people.map((person, index) => `${person.name} ${noticed[index]} / ${recovered[index]}`).join('; '),
+        people.map((person, index) => `${person.name} ${noticed[Math.floor(index / 2)]} / ${recovered[index]}`).join('; '),
     );
     await Promise.all(people.map((person) => person.waitForNewFrames('remote-video')));
     const afterRestart = turn.logs().slice(logMark);
