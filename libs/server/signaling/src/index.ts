@@ -23,3 +23,5 @@ export * from './lib/accounts/in-memory-device-ring-store';
 export * from './lib/accounts/call-recorder';
 export * from './lib/accounts/device-rings.service';
 export * from './lib/accounts/ring-decline.controller';
+export * from './lib/guests/invite-revocations';
+export * from './lib/guests/guest-sessions';

@@ -6,3 +6,4 @@ export * from './lib/parse';
 export * from './lib/close-codes';
 export * from './lib/auth-settings';
 export * from './lib/accounts';
+export * from './lib/guests';

@@ -102,7 +102,7 @@ export class DuetModule {
       controllers: accounts === undefined ? [AuthSettingsController, AccountsOffController] : [AuthSettingsController],
       providers: [
         config,
-        ...(accounts === undefined ? [] : [{ provide: ACCOUNT_SETTINGS, useFactory: pushAccountSettings, inject: [VapidKeys] }]),
+        ...(accounts === undefined ? [] : [{ provide: ACCOUNT_SETTINGS, useFactory: pushAccountSettings, inject: [VapidKeys, DUET_CONFIG] }]),
         oidcDiscovery
           ? { provide: OIDC_DISCOVERY, useValue: oidcDiscovery }
           : { provide: OIDC_DISCOVERY, useFactory: discoveryOf, inject: [DUET_CONFIG] },

@@ -12,6 +12,18 @@ export interface Identity {
    * the socket then with 4401, and the client reconnects with fresh ones. Absent: never.
    */
   readonly expiresAt?: number;
+  /**
+   * Set only for a guest let in by an invite link (issue 25): `username` is then the guest's wire
+   * name (`guest:<inviter>:<display name>`, see @duet/shared/protocol's guests.ts), and the session
+   * ends when that invite is revoked. Only Duet's own guest tokens set it.
+   */
+  readonly guest?: GuestIdentity;
+}
+
+export interface GuestIdentity {
+  /** The invite (its id) the guest came in with: revoking it ends the session. */
+  readonly inviteId: string;
+  readonly inviter: string;
 }
 
 /**

@@ -114,6 +114,19 @@ export interface AccountsConfig {
   /** Call records older than this are deleted (daily). */
   readonly historyDays: number;
   readonly push: PushConfig;
+  readonly invites: InvitesConfig;
+}
+
+/** Guest invite links (issue 25). */
+export interface InvitesConfig {
+  /** `INVITE_SECRET` (HS256 key of invite and guest tokens); undefined: a key generated once and kept in the database. */
+  readonly secret: string | undefined;
+  /** `INVITE_TTL_HOURS` (default 24, at most 168): how long a link lasts unless its creator chose otherwise. */
+  readonly defaultTtlHours: number;
+  /** `MAX_GUESTS` (default 100): guests online at once on one instance; 0 turns guests off. */
+  readonly maxGuests: number;
+  /** `GUEST_JOINS_PER_MINUTE` (default 10): guest joins (and previews) per client address per minute. */
+  readonly joinsPerMinutePerAddress: number;
 }
 
 export interface PushConfig {

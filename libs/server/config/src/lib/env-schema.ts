@@ -193,8 +193,21 @@ export const EnvSchema = z.object({
   PUSH_VAPID_PRIVATE_KEY: text,
   PUSH_VAPID_SUBJECT: z.string().trim().regex(/^(mailto:|https:\/\/)\S+$/, 'must be a mailto: or https:// URL where push services can reach you').optional(),
   PUSH_ENDPOINT_HOSTS: hostList,
+  // Guest invite links (issue 25); only with AUTH_MODE=jwt or oidc.
+  INVITE_SECRET: z.string().min(32, 'must be at least 32 characters (it signs invite links and guest tokens)').optional(),
+  // Hours, fractions allowed (a test's short link); the dialog offers this as its default.
+  INVITE_TTL_HOURS: z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, 'must be a number of hours, e.g. 24 or 0.5')
+    .transform(Number)
+    .pipe(z.number().positive('must be more than 0').max(168, 'must be at most 168 (a week)'))
+    .optional()
+    .transform((value) => value ?? 24),
+  MAX_GUESTS: integer(0, 1_000_000, 100),
+  GUEST_JOINS_PER_MINUTE: integer(1, 10_000, 10),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values an error message must never show (a Redis URL may carry a password). */
-export const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN', 'DATABASE_URL', 'PUSH_VAPID_PRIVATE_KEY']);
+export const SECRETS = new Set(['TURN_SECRET', 'AUTH_JWT_SECRET', 'REDIS_URL', 'METRICS_TOKEN', 'DATABASE_URL', 'PUSH_VAPID_PRIVATE_KEY', 'INVITE_SECRET']);

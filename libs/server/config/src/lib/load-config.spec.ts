@@ -269,7 +269,22 @@ describe('accounts (push subscriptions and call history)', () => {
       database: { kind: 'sqlite', directory: './data' },
       historyDays: 90,
       push: { vapid: undefined, subject: undefined, endpointHosts: ['fcm.googleapis.com', 'updates.push.services.mozilla.com', '*.push.apple.com', '*.notify.windows.com'] },
+      invites: { secret: undefined, defaultTtlHours: 24, maxGuests: 100, joinsPerMinutePerAddress: 10 },
     });
+  });
+
+  it('takes the invite settings, fractional hours included, and bounds them', () => {
+    const secret = 'k'.repeat(32);
+    expect(loadConfig({ ...jwt, INVITE_SECRET: secret, INVITE_TTL_HOURS: '0.5', MAX_GUESTS: '0', GUEST_JOINS_PER_MINUTE: '3' }).accounts?.invites).toEqual({
+      secret,
+      defaultTtlHours: 0.5,
+      maxGuests: 0,
+      joinsPerMinutePerAddress: 3,
+    });
+    expect(problem({ ...jwt, INVITE_TTL_HOURS: '169' })).toBe('Invalid INVITE_TTL_HOURS="169": must be at most 168 (a week)');
+    expect(problem({ ...jwt, INVITE_TTL_HOURS: '0' })).toBe('Invalid INVITE_TTL_HOURS="0": must be more than 0');
+    expect(problem({ ...jwt, INVITE_SECRET: 'short' })).toBe('Invalid INVITE_SECRET (value hidden): must be at least 32 characters (it signs invite links and guest tokens)');
+    expect(problem({ ...jwt, AUTH_JWT_SECRET: secret, INVITE_SECRET: secret })).toBe('Invalid INVITE_SECRET: it must differ from AUTH_JWT_SECRET');
   });
 
   it('takes PostgreSQL, the history length, VAPID keys and push hosts from the environment, and never shows the database password', () => {
@@ -291,6 +306,7 @@ describe('accounts (push subscriptions and call history)', () => {
         subject: 'https://duet.example.com',
         endpointHosts: ['fcm.googleapis.com', '127.0.0.1:8443'],
       },
+      invites: { secret: undefined, defaultTtlHours: 24, maxGuests: 100, joinsPerMinutePerAddress: 10 },
     });
     expect(describeSettings(config, 'in-memory')).toContain('accounts postgres at db.example:5432/duet, history 7 days');
     expect(describeSettings(config, 'in-memory')).not.toContain('hunter2');

@@ -76,6 +76,10 @@ function accountsConfig(vars: Env): AccountsConfig | undefined {
   if (vapidKeys === 2 && subject === undefined) {
     throw new ConfigError('Invalid PUSH_VAPID_SUBJECT: the VAPID keys need a contact (mailto: or https://), or an https PUBLIC_URL to use as one');
   }
+  if (vars.INVITE_SECRET !== undefined && vars.INVITE_SECRET === vars.AUTH_JWT_SECRET) {
+    // One key for both would make every invite link a member's sign-in token.
+    throw new ConfigError('Invalid INVITE_SECRET: it must differ from AUTH_JWT_SECRET');
+  }
   return {
     database: vars.DATABASE_URL === undefined ? { kind: 'sqlite', directory: vars.DATA_DIR ?? './data' } : { kind: 'postgres', url: vars.DATABASE_URL },
     historyDays: vars.HISTORY_DAYS,
@@ -86,6 +90,12 @@ function accountsConfig(vars: Env): AccountsConfig | undefined {
           : undefined,
       subject,
       endpointHosts: vars.PUSH_ENDPOINT_HOSTS ?? DEFAULT_PUSH_ENDPOINT_HOSTS,
+    },
+    invites: {
+      secret: vars.INVITE_SECRET,
+      defaultTtlHours: vars.INVITE_TTL_HOURS,
+      maxGuests: vars.MAX_GUESTS,
+      joinsPerMinutePerAddress: vars.GUEST_JOINS_PER_MINUTE,
     },
   };
 }

@@ -56,7 +56,7 @@ export function ignoredSettings(env: NodeJS.ProcessEnv, config: DuetConfig): str
   if (ignoredOidc.length > 0) {
     warnings.push(`${ignoredOidc.join(', ')} ${ignoredOidc.length > 1 ? 'are' : 'is'} set but AUTH_MODE is "${config.auth.mode}". Set AUTH_MODE=oidc for company sign-in.`);
   }
-  const accountsOnly = ['DATA_DIR', 'DATABASE_URL', 'HISTORY_DAYS', 'PUSH_VAPID_PUBLIC_KEY', 'PUSH_VAPID_PRIVATE_KEY', 'PUSH_VAPID_SUBJECT', 'PUSH_ENDPOINT_HOSTS'];
+  const accountsOnly = ['DATA_DIR', 'DATABASE_URL', 'HISTORY_DAYS', 'PUSH_VAPID_PUBLIC_KEY', 'PUSH_VAPID_PRIVATE_KEY', 'PUSH_VAPID_SUBJECT', 'PUSH_ENDPOINT_HOSTS', 'INVITE_SECRET', 'INVITE_TTL_HOURS', 'MAX_GUESTS', 'GUEST_JOINS_PER_MINUTE'];
   const ignoredAccounts = config.accounts === undefined ? accountsOnly.filter(set) : [];
   if (ignoredAccounts.length > 0) {
     warnings.push(`${ignoredAccounts.join(', ')} ${ignoredAccounts.length > 1 ? 'are' : 'is'} set but AUTH_MODE is "none": names are not accounts, so no history or push is kept.`);

@@ -44,8 +44,8 @@ export class PushModule {
 }
 
 /** What `/auth/settings` adds when the server keeps accounts (`AuthSettings.accounts`). */
-export function pushAccountSettings(keys: VapidKeys): AccountSettings {
-  return { pushPublicKey: keys.publicKey };
+export function pushAccountSettings(keys: VapidKeys, config: DuetConfig): AccountSettings {
+  return { pushPublicKey: keys.publicKey, invites: { defaultTtlHours: accountsOf(config).invites.defaultTtlHours } };
 }
 
 function accountsOf(config: DuetConfig): NonNullable<DuetConfig['accounts']> {

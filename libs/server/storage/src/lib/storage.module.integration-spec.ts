@@ -19,6 +19,8 @@ import { SqlPushSubscriptionStore } from './stores/sql-push-subscription-store';
 import { SqlServerKeyStore } from './stores/sql-server-key-store';
 import { PushSubscriptionStore, ServerKeyStore } from './stores/stores';
 
+const NO_INVITE_SETTINGS = { secret: undefined, defaultTtlHours: 24, maxGuests: 0, joinsPerMinutePerAddress: 1 };
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** Bearer <name> signs in as <name>: the guard's own logic is AccountGuard's spec, not this one. */
@@ -59,7 +61,7 @@ describe(StorageModule.name, () => {
     await earlier.destroy();
 
     app = await NestFactory.create(
-      { module: class TestApp {}, imports: [TestAuthModule, StorageModule.forRoot({ database: { kind: 'sqlite', directory: dir }, historyDays: 30, push: { vapid: undefined, subject: undefined, endpointHosts: [] } })] },
+      { module: class TestApp {}, imports: [TestAuthModule, StorageModule.forRoot({ database: { kind: 'sqlite', directory: dir }, historyDays: 30, push: { vapid: undefined, subject: undefined, endpointHosts: [] }, invites: NO_INVITE_SETTINGS })] },
       { logger: ['error'] },
     );
     await app.listen(0, '127.0.0.1');
@@ -138,7 +140,7 @@ describe(`${StorageModule.name} start-up`, () => {
     const dir = mkdtempSync(join(tmpdir(), 'duet-storage-module-'));
     try {
       writeFileSync(join(dir, 'file'), '');
-      const accounts = { database: { kind: 'sqlite' as const, directory: join(dir, 'file') }, historyDays: 30, push: { vapid: undefined, subject: undefined, endpointHosts: [] } };
+      const accounts = { database: { kind: 'sqlite' as const, directory: join(dir, 'file') }, historyDays: 30, push: { vapid: undefined, subject: undefined, endpointHosts: [] }, invites: NO_INVITE_SETTINGS };
       await expect(NestFactory.createApplicationContext(StorageModule.forRoot(accounts), { logger: false, abortOnError: false })).rejects.toThrow(/^Invalid DATA_DIR: .*file is not a directory Duet can write to/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

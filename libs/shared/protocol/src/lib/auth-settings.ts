@@ -20,4 +20,6 @@ export type AuthSettings =
 export interface AccountSettings {
   /** The VAPID public key (base64url) for `pushManager.subscribe`'s `applicationServerKey`. */
   readonly pushPublicKey: string;
+  /** Invite links (guests.ts): the server's `INVITE_TTL_HOURS`, the dialog's default; at most `MAX_INVITE_TTL_HOURS`. */
+  readonly invites: { readonly defaultTtlHours: number };
 }

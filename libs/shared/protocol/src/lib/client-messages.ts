@@ -94,7 +94,8 @@ export const CloseMessageSchema = z.object({
   otherUsername: z.optional(TargetSchema),
   callId,
 });
-export const DeclineReasonSchema = z.enum(['declined', 'busy']);
+/** `dnd`: the callee is on do-not-disturb (the server declines for them; see `availability`). */
+export const DeclineReasonSchema = z.enum(['declined', 'busy', 'dnd']);
 export const DeclineMessageSchema = z.object({
   type: z.literal('decline'),
   otherUsername: TargetSchema,
@@ -131,6 +132,19 @@ export const TokenMessageSchema = z.object({
   token: z.string().check(z.minLength(1), z.maxLength(TOKEN_MAX_LENGTH)),
 });
 
+/**
+ * What the user says about taking calls (issue 25), shown to others in presence: `available`,
+ * `busy` (calls still ring), or `dnd` (do not disturb: the server declines calls with reason
+ * `dnd`). Being in a call is another matter (presence's `busy`), and automatic.
+ */
+export const AvailabilitySchema = z.enum(['available', 'busy', 'dnd']);
+
+/** Sets the sender's availability until changed or logged out; answered with the same message. */
+export const AvailabilityMessageSchema = z.object({
+  type: z.literal('availability'),
+  availability: AvailabilitySchema,
+});
+
 /** Every message a client may send. Unknown fields are dropped, never relayed. */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
   LoginMessageSchema,
@@ -141,6 +155,7 @@ export const ClientMessageSchema = z.discriminatedUnion('type', [
   DeclineMessageSchema,
   SearchMessageSchema,
   TokenMessageSchema,
+  AvailabilityMessageSchema,
 ]);
 
 export type OfferDescription = z.infer<typeof OfferDescriptionSchema>;
@@ -156,6 +171,8 @@ export type CloseMessage = z.infer<typeof CloseMessageSchema>;
 export type DeclineMessage = z.infer<typeof DeclineMessageSchema>;
 export type SearchMessage = z.infer<typeof SearchMessageSchema>;
 export type TokenMessage = z.infer<typeof TokenMessageSchema>;
+export type Availability = z.infer<typeof AvailabilitySchema>;
+export type AvailabilityMessage = z.infer<typeof AvailabilityMessageSchema>;
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export type ClientMessageType = ClientMessage['type'];
 
@@ -168,4 +185,5 @@ export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = [
   'decline',
   'search',
   'token',
+  'availability',
 ];

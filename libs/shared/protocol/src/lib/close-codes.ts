@@ -13,6 +13,8 @@ export const CloseCode = {
   policyViolation: 1008,
   /** The token the socket was opened with expired: reconnect with a fresh one. */
   credentialsExpired: 4401,
+  /** The guest's invite was revoked: the session is over, and reconnecting is refused (401). */
+  accessRevoked: 4403,
   /** In a cluster, this connection's name was given to another session while its server was cut off: log in again. */
   nameTaken: 4409,
 } as const;

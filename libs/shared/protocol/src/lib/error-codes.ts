@@ -10,6 +10,7 @@ export const ErrorCodeSchema = z.enum([
   'already-logged-in',
   'user-offline',
   'self-call',
+  'forbidden',
   'already-in-call',
   'not-in-call',
   'offer-pending',

@@ -80,7 +80,7 @@ describe(parseClientFrame.name, () => {
     ['{"type":"close","otherUsername":""}', 'otherUsername: Too small: expected string to have >=1 characters'],
     ['{"type":"candidate","candidate":{"candidate":"c","sdpMLineIndex":1.5},"otherUsername":"b"}', 'candidate.sdpMLineIndex: Invalid input: expected int, received number'],
     ['{"type":"candidate","candidate":{"candidate":"c","sdpMLineIndex":-1},"otherUsername":"b"}', 'candidate.sdpMLineIndex: Too small: expected number to be >=0'],
-    ['{"type":"decline","otherUsername":"b","reason":"nope"}', 'reason: Invalid option: expected one of "declined"|"busy"'],
+    ['{"type":"decline","otherUsername":"b","reason":"nope"}', 'reason: Invalid option: expected one of "declined"|"busy"|"dnd"'],
   ])('replies to %s with the same words as ever', (frame, message) => {
     expect(parseClientFrame(frame)).toMatchObject({ ok: false, violation: { code: 'invalid-message', message } });
   });

@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { RingKeySchema } from './accounts';
 import {
   AnswerDescriptionSchema,
+  AvailabilitySchema,
   DeclineReasonSchema,
   IceCandidateSchema,
   OfferDescriptionSchema,
@@ -169,6 +170,9 @@ export const PeerReconnectedMessageSchema = z.object({
   callId: CallIdSchema,
 });
 
+/** Someone who said they are not `available` (`AvailabilitySchema`): only those appear in `statuses`. */
+export const UserStatusSchema = z.object({ username: Username, availability: z.enum(['busy', 'dnd']) });
+
 /**
  * Sent once after login: who is online. At most `limit` names; `total` counts everyone.
  * Past the limit the list is a sample and `presence` updates stop (see docs/protocol.md).
@@ -180,6 +184,8 @@ export const UsersMessageSchema = z.object({
   truncated: z.boolean(),
   /** Those of `users` who are in a call (ringing or active); absent when nobody is. */
   busy: z.optional(z.array(Username)),
+  /** Those of `users` who set `busy` or `dnd` (`availability`); absent when nobody did. */
+  statuses: z.optional(z.array(UserStatusSchema)),
 });
 /**
  * `username` logged in or left (`online`), or, still online, started or ended a call (`busy`, set
@@ -190,6 +196,8 @@ export const PresenceMessageSchema = z.object({
   username: Username,
   online: z.boolean(),
   busy: z.optional(z.boolean()),
+  /** Set on the update sent when `username` changed their availability (and on a login with one already set). */
+  availability: z.optional(AvailabilitySchema),
 });
 /** The answer to `search`: at most `SEARCH_LIMIT` names starting with `prefix` (any case), in name order. */
 export const SearchResultsMessageSchema = z.object({
@@ -200,6 +208,23 @@ export const SearchResultsMessageSchema = z.object({
   more: z.boolean(),
   /** Those of `users` who are in a call; absent when nobody is. */
   busy: z.optional(z.array(Username)),
+  /** Those of `users` who set `busy` or `dnd`; absent when nobody did. */
+  statuses: z.optional(z.array(UserStatusSchema)),
+});
+/** The answer to `availability`: what the server now shows others. */
+export const AvailabilitySetMessageSchema = z.object({
+  type: z.literal('availability'),
+  availability: AvailabilitySchema,
+});
+/**
+ * To a member only: their guest `username` (a guest's wire name, see guests.ts) came online or
+ * left. Sent on each change and, after the member's login, once per guest already online. Guests
+ * never appear in `users`, `presence` or `search`.
+ */
+export const GuestMessageSchema = z.object({
+  type: z.literal('guest'),
+  username: Username,
+  online: z.boolean(),
 });
 export const ErrorMessageSchema = z.object({
   type: z.literal('error'),
@@ -229,6 +254,8 @@ export const ServerMessageSchema = z.union([
     UsersMessageSchema,
     PresenceMessageSchema,
     SearchResultsMessageSchema,
+    AvailabilitySetMessageSchema,
+    GuestMessageSchema,
     ErrorMessageSchema,
   ]),
 ]);
@@ -254,4 +281,7 @@ export type UsersMessage = z.infer<typeof UsersMessageSchema>;
 export type PresenceMessage = z.infer<typeof PresenceMessageSchema>;
 export type SearchResultsMessage = z.infer<typeof SearchResultsMessageSchema>;
 export type ErrorMessage = z.infer<typeof ErrorMessageSchema>;
+export type UserStatus = z.infer<typeof UserStatusSchema>;
+export type AvailabilitySetMessage = z.infer<typeof AvailabilitySetMessageSchema>;
+export type GuestMessage = z.infer<typeof GuestMessageSchema>;
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;

@@ -40,7 +40,7 @@ export function fakeApi(pages: Record<string, HistoryPage> = { '': { calls: [] }
   };
 }
 
-export const SETTINGS: AccountSettings = { pushPublicKey: 'BAECAwQ' };
+export const SETTINGS: AccountSettings = { pushPublicKey: 'BAECAwQ', invites: { defaultTtlHours: 24 } };
 
 /** Providers for a server with accounts (or without: `settings` null), a fake API and a Map as localStorage. */
 export function accountsProviders(api: ReturnType<typeof fakeApi>, storage: Storage, settings: AccountSettings | null = SETTINGS): Provider[] {

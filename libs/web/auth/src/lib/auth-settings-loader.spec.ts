@@ -39,8 +39,10 @@ describe(parseAuthSettings.name, () => {
   });
 
   it('keeps the accounts settings (the push key) in jwt and oidc mode, and drops malformed ones', () => {
-    const accounts = { pushPublicKey: 'BPk3' };
+    const accounts = { pushPublicKey: 'BPk3', invites: { defaultTtlHours: 0.5 } };
     expect(parseAuthSettings({ mode: 'jwt', accounts })).toEqual({ mode: 'jwt', accounts });
+    // An older server names no invite settings: the dialog's default is then a day.
+    expect(parseAuthSettings({ mode: 'jwt', accounts: { pushPublicKey: 'BPk3' } })).toEqual({ mode: 'jwt', accounts: { pushPublicKey: 'BPk3', invites: { defaultTtlHours: 24 } } });
     expect(parseAuthSettings({ ...OIDC, accounts })).toEqual({ ...OIDC, accounts });
     expect(parseAuthSettings({ mode: 'none', accounts })).toEqual({ mode: 'none' });
     expect(parseAuthSettings({ mode: 'jwt', accounts: { pushPublicKey: '' } })).toEqual({ mode: 'jwt' });

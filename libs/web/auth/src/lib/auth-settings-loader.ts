@@ -1,4 +1,4 @@
-import { AUTH_SETTINGS_PATH, AccountSettings, AuthSettings } from '@duet/shared/protocol';
+import { AUTH_SETTINGS_PATH, AccountSettings, AuthSettings, MAX_INVITE_TTL_HOURS } from '@duet/shared/protocol';
 
 const OPEN: AuthSettings = { mode: 'none' };
 
@@ -32,8 +32,14 @@ export function parseAuthSettings(value: unknown): AuthSettings | null {
 
 /** `{ accounts }` when the server keeps call history and push subscriptions (issue 24), else nothing. */
 function parseAccountSettings(value: unknown): { accounts?: AccountSettings } {
-  const pushPublicKey = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)['pushPublicKey'] : undefined;
-  return isFilled(pushPublicKey) ? { accounts: { pushPublicKey } } : {};
+  const fields = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  const pushPublicKey = fields['pushPublicKey'];
+  if (!isFilled(pushPublicKey)) return {};
+  const invites = fields['invites'];
+  const hours = typeof invites === 'object' && invites !== null ? (invites as Record<string, unknown>)['defaultTtlHours'] : undefined;
+  // An older server says nothing about invites: the dialog then offers its own default, a day.
+  const defaultTtlHours = typeof hours === 'number' && hours > 0 && hours <= MAX_INVITE_TTL_HOURS ? hours : 24;
+  return { accounts: { pushPublicKey, invites: { defaultTtlHours } } };
 }
 
 function isFilled(value: unknown): value is string {

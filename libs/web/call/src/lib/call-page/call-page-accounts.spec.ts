@@ -44,7 +44,7 @@ describe(`${CallPageComponent.name} accounts`, () => {
   });
 
   it('with accounts, the badge sits beside the user’s name, and "Call back" calls through the page', async () => {
-    await lobbyWith({ pushPublicKey: 'BAECAwQ' });
+    await lobbyWith({ pushPublicKey: 'BAECAwQ', invites: { defaultTtlHours: 24 } });
     const badge = byTestId('missed-call');
     expect(badge?.textContent?.trim()).toBe('1 missed call');
     expect(badge?.closest('.me')?.querySelector('[data-testid="current-user"]')?.textContent).toBe('alice');
