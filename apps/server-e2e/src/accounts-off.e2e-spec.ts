@@ -1,4 +1,4 @@
-import { HISTORY_PATH, PUSH_SUBSCRIPTIONS_PATH, RING_DECLINE_PATH } from '@duet/shared/protocol';
+import { GUEST_PREVIEW_PATH, GUEST_SESSIONS_PATH, HISTORY_PATH, INVITES_PATH, PUSH_SUBSCRIPTIONS_PATH, RING_DECLINE_PATH } from '@duet/shared/protocol';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +36,12 @@ describe('accounts: off without sign-in (AUTH_MODE=none)', () => {
       ['POST', PUSH_SUBSCRIPTIONS_PATH, { endpoint: 'https://push.example.com/x', keys: { p256dh: 'a', auth: 'b' } }],
       ['DELETE', PUSH_SUBSCRIPTIONS_PATH, { endpoint: 'https://push.example.com/x' }],
       ['POST', RING_DECLINE_PATH, { callId: 'AAAAAAAAAAAAAAAA', capability: 'A'.repeat(43) }],
+      // Invite links (issue 25) are an accounts feature too.
+      ['POST', INVITES_PATH, {}],
+      ['GET', INVITES_PATH, undefined],
+      ['DELETE', `${INVITES_PATH}/some-id`, undefined],
+      ['POST', GUEST_PREVIEW_PATH, { invite: 'x' }],
+      ['POST', GUEST_SESSIONS_PATH, { invite: 'x', displayName: 'Dana' }],
     ];
     for (const [method, path, body] of calls) {
       const response = await fetch(`${server.baseUrl}${path}`, {

@@ -16,6 +16,6 @@ export class AccountsOffController {
 
   @All([INVITES_PATH, `${INVITES_PATH}/:id`, GUEST_PREVIEW_PATH, GUEST_SESSIONS_PATH].map((path) => path.slice(1)))
   invitesOff(): never {
-    throw new NotFoundException('this server has no guest invite links: they need accounts (AUTH_MODE=jwt or oidc)');
+    throw new NotFoundException('this server has no guest invite links: they need AUTH_MODE=jwt or oidc');
   }
 }

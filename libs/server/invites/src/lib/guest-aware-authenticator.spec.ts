@@ -82,3 +82,24 @@ describe(GuestAwareAuthenticator.name, () => {
     expect(guestAware(new Members(), checks).renew).toBeUndefined();
   });
 });
+
+describe(InviteChecks.name, () => {
+  const tokens = new InviteTokens(new TextEncoder().encode('the-invite-key-of-this-test-server-0123'));
+  const invites = new StatusOnlyInvites();
+  const checks = new InviteChecks(tokens, invites);
+
+  it('calls a link that just expired expired, though its token is still within the clock tolerance', async () => {
+    const justEnded = Math.floor(Date.now() / 1_000) * 1_000 - 1_000;
+    const token = await tokens.issueInvite({ inviteId: 'ended', inviter: 'alice', expiresAt: justEnded });
+    await expect(checks.liveInvite(token)).rejects.toMatchObject({ response: { statusCode: 410, problem: 'expired', message: 'This invite link has expired' } });
+  });
+
+  it('says who revoked a revoked link, and calls a live-looking link the database never knew not this server’s', async () => {
+    invites.statuses.set('revoked', 'revoked');
+    const expiresAt = inviteExpiry(Date.now(), 1);
+    const revoked = await tokens.issueInvite({ inviteId: 'revoked', inviter: 'alice', expiresAt });
+    await expect(checks.liveInvite(revoked)).rejects.toMatchObject({ response: { statusCode: 410, problem: 'revoked', message: 'alice revoked this invite' } });
+    const unknown = await tokens.issueInvite({ inviteId: 'unknown', inviter: 'alice', expiresAt });
+    await expect(checks.liveInvite(unknown)).rejects.toMatchObject({ response: { statusCode: 404, problem: 'forged' } });
+  });
+});

@@ -37,6 +37,8 @@ export class InviteChecks {
       case 'revoked':
         throw new InviteProblemException('revoked', `${claims.inviter} revoked this invite`);
       case 'unknown':
+        // Within the tokens' clock tolerance the database already calls it expired: so it is.
+        if (claims.expiresAt <= Date.now()) throw new InviteProblemException('expired', 'This invite link has expired');
         // Signed by this server and unexpired, yet not in its database: the database was replaced.
         throw new InviteProblemException('forged', 'This invite link is no longer known to this server');
     }
