@@ -48,14 +48,18 @@ describe('guests: invite links and guest tokens', () => {
   let push: PushEndpoint;
   let server: AccountsServer;
   const guests: TestClient[] = [];
+  /** Every invite and guest token the server handed out: none may ever be in its log. */
+  const issued: string[] = [];
   const alice = uniqueName('alice');
 
   const invite = async (member = alice, ttlHours?: number): Promise<CreatedInvite> => {
     const answer = await server.request(member, 'POST', INVITES_PATH, ttlHours === undefined ? {} : { ttlHours });
     if (answer.status !== 201) throw new Error(`creating an invite: ${answer.status} ${JSON.stringify(answer.body)}`);
+    issued.push(inviteTokenOf(answer.body.url));
     return answer.body;
   };
   const guest = async (token: string) => {
+    issued.push(token);
     const client = await connectAsGuest(server.wsUrl, token);
     guests.push(client);
     return client;
@@ -179,6 +183,13 @@ describe('guests: invite links and guest tokens', () => {
     expect(answers.filter((answer) => answer.status === 200)).toHaveLength(10);
     expect(answers.filter((answer) => answer.status === 429).map((answer) => answer.body.problem)).toEqual(['rate-limited', 'rate-limited']);
     expect((await preview(server.baseUrl, token, nextAddress())).status).toBe(200);
+  });
+
+  // Runs last: the tokens of every test above, at every log level the server wrote.
+  it('never wrote an invite or guest token to its log', () => {
+    expect(issued.length).toBeGreaterThan(5);
+    const log = server.output();
+    expect(issued.filter((token) => log.includes(token) || log.includes(token.split('.')[2]))).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import { OpsConfig } from '@duet/server/config';
+import { JOIN_PATH_PREFIX } from '@duet/shared/protocol';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
@@ -14,6 +15,12 @@ function prettyAvailable(): boolean {
   }
 }
 
+/** A request's path as logs show it: no query, and an invite page's token (a capability) left out. */
+export function loggedPath(url: string | undefined): string | undefined {
+  const path = url?.split('?')[0];
+  return path?.startsWith(JOIN_PATH_PREFIX) ? `${JOIN_PATH_PREFIX}…` : path;
+}
+
 /**
  * Structured logs (pino): JSON lines in production, one readable line per event at a terminal,
  * at `LOG_LEVEL`. Lines about a connection carry its `connection` id. HTTP requests are not
@@ -26,7 +33,7 @@ export function loggingModule(ops: OpsConfig): DynamicModule {
     level: ops.logLevel,
     autoLogging: false,
     quietReqLogger: true,
-    serializers: { req: (request: { method?: string; url?: string }) => ({ method: request.method, url: request.url?.split('?')[0] }) },
+    serializers: { req: (request: { method?: string; url?: string }) => ({ method: request.method, url: loggedPath(request.url) }) },
     redact: { paths: ['req.headers', 'token', '*.token', 'authorization', '*.authorization'], remove: true },
     transport: pretty
       ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
