@@ -1,4 +1,4 @@
-import { JoinLimiter } from './join-limiter';
+import { JoinLimiter, limitedAs } from './join-limiter';
 
 describe(JoinLimiter.name, () => {
   it('lets an address in perMinute times at once, then one more as each share of the minute passes', () => {
@@ -25,5 +25,24 @@ describe(JoinLimiter.name, () => {
     expect(limiter.take('b')).toBe(true);
     for (let n = 0; n < 10_000; n++) limiter.take(`flood-${n}`);
     expect(limiter.size).toBe(3);
+  });
+});
+
+describe(limitedAs.name, () => {
+  it('counts an IPv4 address alone, an IPv4-mapped one as IPv4, and IPv6 by its /64', () => {
+    expect(limitedAs('203.0.113.9')).toBe('203.0.113.9');
+    expect(limitedAs('::ffff:203.0.113.9')).toBe('203.0.113.9');
+    expect(limitedAs('2001:db8:0:1::5')).toBe('2001:db8:0:1::/64');
+    expect(limitedAs('2001:0DB8:0000:0001:ffff:1:2:3')).toBe('2001:db8:0:1::/64');
+    expect(limitedAs('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(limitedAs('::1')).toBe('0:0:0:0::/64');
+    expect(limitedAs('unknown')).toBe('unknown');
+  });
+
+  it('gives the addresses of one /64 one allowance', () => {
+    const limiter = new JoinLimiter(1, 100, () => 0);
+    expect(limiter.take('2001:db8:0:1::5')).toBe(true);
+    expect(limiter.take('2001:db8:0:1:abcd::9')).toBe(false);
+    expect(limiter.take('2001:db8:0:2::5')).toBe(true);
   });
 });
