@@ -7,7 +7,7 @@ import { TestClient } from './test-client';
  * A public guest-session call (no sign-in) from `localAddress` (any 127.x.y.z: the loopback net is
  * one interface on Linux), so a test is its own client address for the per-address join limit.
  */
-export function guestPost(baseUrl: string, path: string, body: object | string, localAddress = '127.0.0.1'): Promise<Answer> {
+export function guestPost(baseUrl: string, path: string, body: object | string, localAddress = '127.0.0.1'): Promise<Answer & { readonly retryAfter?: string }> {
   const payload = typeof body === 'string' ? body : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const call = request(
@@ -18,7 +18,8 @@ export function guestPost(baseUrl: string, path: string, body: object | string, 
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString();
-          resolve({ status: response.statusCode ?? 0, body: response.headers['content-type']?.includes('json') ? JSON.parse(text) : text });
+          const parsed = response.headers['content-type']?.includes('json') ? JSON.parse(text) : text;
+          resolve({ status: response.statusCode ?? 0, body: parsed, retryAfter: response.headers['retry-after'] });
         });
       },
     );

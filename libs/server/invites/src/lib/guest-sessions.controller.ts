@@ -12,8 +12,8 @@ import {
   guestUsername,
   normalizeDisplayName,
 } from '@duet/shared/protocol';
-import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, UseGuards } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as z from 'zod/mini';
 import { InviteChecks } from './invite-checks';
 import { InviteProblemException } from './invite-problem';
@@ -33,6 +33,8 @@ export class GuestSessionsController {
   private readonly previews: JoinLimiter;
   private readonly joins: JoinLimiter;
   private readonly maxGuests: number;
+  /** Seconds until an emptied allowance has room for one more (`Retry-After`). */
+  private readonly retryAfterSeconds: string;
 
   constructor(
     @Inject(DUET_CONFIG) config: DuetConfig,
@@ -46,20 +48,21 @@ export class GuestSessionsController {
     this.previews = new JoinLimiter(perMinute);
     this.joins = new JoinLimiter(perMinute);
     this.maxGuests = config.accounts?.invites.maxGuests ?? 0;
+    this.retryAfterSeconds = String(Math.ceil(60 / perMinute));
   }
 
   @Post(GUEST_PREVIEW_PATH.slice(1))
   @HttpCode(HttpStatus.OK)
-  async preview(@Body() body: unknown, @Req() request: IncomingMessage): Promise<GuestPreview> {
-    this.limit(this.previews, request);
+  async preview(@Body() body: unknown, @Req() request: IncomingMessage, @Res({ passthrough: true }) response: ServerResponse): Promise<GuestPreview> {
+    this.limit(this.previews, request, response);
     const { invite } = parsed(GuestPreviewBodySchema, body);
     const { inviter, expiresAt } = await this.checks.liveInvite(invite);
     return { inviter, expiresAt };
   }
 
   @Post(GUEST_SESSIONS_PATH.slice(1))
-  async join(@Body() body: unknown, @Req() request: IncomingMessage): Promise<GuestSession> {
-    this.limit(this.joins, request);
+  async join(@Body() body: unknown, @Req() request: IncomingMessage, @Res({ passthrough: true }) response: ServerResponse): Promise<GuestSession> {
+    this.limit(this.joins, request, response);
     const { invite, displayName: typed } = parsed(GuestJoinBodySchema, body);
     const claims = await this.checks.liveInvite(invite);
     const displayName = normalizeDisplayName(typed);
@@ -75,8 +78,9 @@ export class GuestSessionsController {
     return { token, username, displayName, inviter: claims.inviter, expiresAt: claims.expiresAt };
   }
 
-  private limit(limiter: JoinLimiter, request: IncomingMessage): void {
+  private limit(limiter: JoinLimiter, request: IncomingMessage, response: ServerResponse): void {
     if (!limiter.take(this.address.of(request))) {
+      response.setHeader('Retry-After', this.retryAfterSeconds);
       throw new InviteProblemException('rate-limited', 'Too many attempts from your network: wait a minute and try again');
     }
   }
