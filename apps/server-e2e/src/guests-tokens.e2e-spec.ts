@@ -1,4 +1,14 @@
+import { DuetModule, useDuetSignaling } from '@duet/server/app';
+import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
+import { loadConfig } from '@duet/server/config';
 import { startPushEndpoint, PushEndpoint } from '@duet/testing/processes';
+import { INestApplication, Injectable, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CreatedInvite, GUEST_SESSIONS_PATH, guestUsername, HISTORY_PATH, INVITES_PATH } from '@duet/shared/protocol';
 import { SignJWT } from 'jose';
 import { AccountsServer } from './support/accounts';
@@ -215,5 +225,57 @@ describe('guests: MAX_GUESTS=0 turns guests off', () => {
     expect(await preview(server.baseUrl, token)).toMatchObject({ status: 200, body: { inviter: alice } });
     const joins = await Promise.all(Array.from({ length: 20 }, (_, n) => guestPost(server.baseUrl, GUEST_SESSIONS_PATH, { invite: token, displayName: `Guest ${n}` })));
     expect(new Set(joins.map((answer) => `${answer.status} ${answer.body.problem}`))).toEqual(new Set(['503 guest-limit']));
+  });
+});
+
+/** An embedder's own check: whoever its front end says (`X-User`), and what it was asked. */
+@Injectable()
+class FrontEndAuthenticator extends ConnectionAuthenticator {
+  static readonly asked: string[] = [];
+  async authenticate(request: IncomingMessage): Promise<Identity | undefined> {
+    const user = request.headers['x-user'];
+    FrontEndAuthenticator.asked.push(`${request.headers['sec-websocket-protocol'] ?? ''}|${request.headers.authorization ?? ''}|${user ?? ''}`);
+    return typeof user === 'string' ? { username: user } : undefined;
+  }
+}
+
+describe('guests: in an application with its own authenticator (DuetModule.forRoot, accounts)', () => {
+  let app: INestApplication;
+  let dataDir: string;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'duet-embed-guests-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', AUTH_MODE: 'jwt', AUTH_JWT_SECRET: HS_SECRET, DATA_DIR: dataDir, PUSH_VAPID_SUBJECT: 'mailto:ops@duet.test' });
+    @Module({ imports: [DuetModule.forRoot({ config, authenticator: FrontEndAuthenticator })] })
+    class EmbeddingModule {}
+    app = await NestFactory.create(EmbeddingModule, { logger: ['error'] });
+    useDuetSignaling(app);
+    await app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('lets its members make links by its own check, and lets their guests in without ever showing it a guest token', async () => {
+    const carol = uniqueName('carol');
+    const made = await fetch(`${baseUrl}${INVITES_PATH}`, { method: 'POST', headers: { 'X-User': carol, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(made.status).toBe(201);
+    const { url } = (await made.json()) as CreatedInvite;
+    expect(url.startsWith(`${baseUrl}/join/`)).toBe(true);
+    const session = await joinAsGuest(baseUrl, inviteTokenOf(url), 'Jo');
+
+    const asked = FrontEndAuthenticator.asked.length;
+    const wsUrl = `${baseUrl.replace('http', 'ws')}/ws`;
+    const jo = await connectAsGuest(wsUrl, session.token);
+    expect(await loginAsToken(jo)).toMatchObject({ success: true, username: guestUsername(carol, 'Jo') });
+    jo.close();
+    expect(FrontEndAuthenticator.asked.length).toBe(asked);
+
+    const member = await TestClient.loggedIn(wsUrl, carol, { headers: { 'X-User': carol } });
+    expect(FrontEndAuthenticator.asked.length).toBe(asked + 1);
+    member.close();
   });
 });
