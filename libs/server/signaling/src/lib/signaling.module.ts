@@ -9,6 +9,10 @@ import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
 import { CredentialsService } from './credentials.service';
+import { GuestNotices } from './guests/guest-notices';
+import { GuestRules } from './guests/guest-rules';
+import { GuestSessions } from './guests/guest-sessions';
+import { InviteRevocations, LocalInviteRevocations } from './guests/invite-revocations';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
@@ -29,6 +33,8 @@ export interface SignalingModuleOptions {
   readonly imports?: ModuleMetadata['imports'];
   /** Per-user data (issue 24): none unless given (`AUTH_MODE=none`); see `@duet/server/storage` and `@duet/server/push`. */
   readonly accounts?: SignalingAccounts;
+  /** How a revoked invite reaches every instance; local unless a scale-out module supplies a cluster-wide one. */
+  readonly inviteRevocations?: Type<InviteRevocations>;
 }
 
 /** Where calls are recorded, how offline callees are rung, and where their rings wait. */
@@ -47,7 +53,13 @@ const NO_ACCOUNTS: SignalingAccounts = { journal: NoCallJournal, devices: NoCall
  */
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts }: SignalingModuleOptions = {}): DynamicModule {
+  static forRoot({
+    registry = InMemoryUserRegistry,
+    ringTimer = LocalRingTimer,
+    imports = [],
+    accounts,
+    inviteRevocations = LocalInviteRevocations,
+  }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
@@ -58,6 +70,10 @@ export class SignalingModule {
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
         ...accountProviders(accounts ?? NO_ACCOUNTS),
+        { provide: InviteRevocations, useClass: inviteRevocations },
+        GuestSessions,
+        GuestRules,
+        GuestNotices,
         PresenceService,
         ResumeService,
         CallRecorder,
@@ -69,7 +85,7 @@ export class SignalingModule {
         // How the ws adapter reaches the gateway without importing it.
         { provide: SignalingEndpoint, useExisting: SignalingGateway },
       ],
-      exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS],
+      exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS, InviteRevocations, GuestSessions],
     };
   }
 }
@@ -87,5 +103,5 @@ function accountProviders({ journal, devices, deviceRings }: SignalingAccounts):
 
 function signalingOptions(config: DuetConfig): SignalingOptions {
   const { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy } = config;
-  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy };
+  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy, maxGuests: config.accounts?.invites.maxGuests ?? 0 };
 }
