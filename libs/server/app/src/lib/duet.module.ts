@@ -1,6 +1,7 @@
 import { ACCOUNT_SETTINGS, AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, connectToOidcProvider, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
 import { AccountsConfig, DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
+import { guestAware, InviteChecks, InvitesModule } from '@duet/server/invites';
 import { PushModule, pushAccountSettings, VapidKeys, WebPushCalleeDevices } from '@duet/server/push';
 import { RedisInviteRevocations, RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
 import { SqlCallJournal, SqlDeviceRingStore, StorageModule } from '@duet/server/storage';
@@ -88,7 +89,8 @@ export class DuetModule {
   ): DynamicModule {
     // Accounts (AUTH_MODE=jwt or oidc): the database and Web Push, both global, so signaling's
     // journal, ring store and devices find the database, the stores and the sender they inject.
-    const accountModules = accounts === undefined ? [] : [StorageModule.forRoot(accounts), PushModule.forRoot()];
+    // Invites too (issue 25): guests get in through the application's authenticator, wrapped.
+    const accountModules = accounts === undefined ? [] : [StorageModule.forRoot(accounts), PushModule.forRoot(), InvitesModule.forRoot()];
     return {
       module: DuetModule,
       global: true,
@@ -110,13 +112,7 @@ export class DuetModule {
         oidcDiscovery
           ? { provide: OIDC_DISCOVERY, useValue: oidcDiscovery }
           : { provide: OIDC_DISCOVERY, useFactory: discoveryOf, inject: [DUET_CONFIG] },
-        authenticator
-          ? { provide: ConnectionAuthenticator, useClass: authenticator }
-          : {
-              provide: ConnectionAuthenticator,
-              useFactory: (duet: DuetConfig, discovery: OidcDiscovery | null) => builtInAuthenticator(duet.auth, discovery),
-              inject: [DUET_CONFIG, OIDC_DISCOVERY],
-            },
+        ...authenticatorProviders(authenticator, accounts !== undefined),
         iceServerIssuer
           ? { provide: IceServerIssuer, useClass: iceServerIssuer }
           : { provide: IceServerIssuer, useFactory: (duet: DuetConfig) => new ConfiguredIceServerIssuer(duet.ice), inject: [DUET_CONFIG] },
@@ -125,6 +121,28 @@ export class DuetModule {
       exports: [DUET_CONFIG, OIDC_DISCOVERY, ConnectionAuthenticator, IceServerIssuer, SignalingMetrics, SignalingModule],
     };
   }
+}
+
+/** The application's own authenticator (or AUTH_MODE's), before guests are let in. */
+const MEMBER_AUTHENTICATOR = Symbol('MEMBER_AUTHENTICATOR');
+
+/**
+ * The members' authenticator (`authenticator`, else AUTH_MODE's) is what `ConnectionAuthenticator`
+ * resolves to; with accounts it is wrapped by `guestAware`, so guest tokens are decided by the
+ * invites module and every other token still reaches it unchanged.
+ */
+function authenticatorProviders(authenticator: Type<ConnectionAuthenticator> | undefined, withInvites: boolean): Provider[] {
+  const members: Provider = authenticator
+    ? { provide: MEMBER_AUTHENTICATOR, useClass: authenticator }
+    : {
+        provide: MEMBER_AUTHENTICATOR,
+        useFactory: (duet: DuetConfig, discovery: OidcDiscovery | null) => builtInAuthenticator(duet.auth, discovery),
+        inject: [DUET_CONFIG, OIDC_DISCOVERY],
+      };
+  const wrapped: Provider = withInvites
+    ? { provide: ConnectionAuthenticator, useFactory: guestAware, inject: [MEMBER_AUTHENTICATOR, InviteChecks] }
+    : { provide: ConnectionAuthenticator, useExisting: MEMBER_AUTHENTICATOR };
+  return [members, wrapped];
 }
 
 /** The provider's discovery document with `AUTH_MODE=oidc` (fetched while the application starts), else null. */

@@ -4,6 +4,8 @@ import { CalleeDevices, NoCalleeDevices } from './accounts/callee-devices';
 import { CallJournal, NoCallJournal } from './accounts/call-journal';
 import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
+import { GuestSessions } from './guests/guest-sessions';
+import { InviteRevocations, LocalInviteRevocations } from './guests/invite-revocations';
 import { RingDeclineController } from './accounts/ring-decline.controller';
 import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
@@ -11,8 +13,6 @@ import { AdmissionController } from './admission.controller';
 import { CredentialsService } from './credentials.service';
 import { GuestNotices } from './guests/guest-notices';
 import { GuestRules } from './guests/guest-rules';
-import { GuestSessions } from './guests/guest-sessions';
-import { InviteRevocations, LocalInviteRevocations } from './guests/invite-revocations';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
@@ -33,7 +33,7 @@ export interface SignalingModuleOptions {
   readonly imports?: ModuleMetadata['imports'];
   /** Per-user data (issue 24): none unless given (`AUTH_MODE=none`); see `@duet/server/storage` and `@duet/server/push`. */
   readonly accounts?: SignalingAccounts;
-  /** How a revoked invite reaches every instance; local unless a scale-out module supplies a cluster-wide one. */
+  /** How a revoked invite reaches every instance (issue 25); in-process unless a scale-out module supplies another. */
   readonly inviteRevocations?: Type<InviteRevocations>;
 }
 
@@ -53,13 +53,7 @@ const NO_ACCOUNTS: SignalingAccounts = { journal: NoCallJournal, devices: NoCall
  */
 @Module({})
 export class SignalingModule {
-  static forRoot({
-    registry = InMemoryUserRegistry,
-    ringTimer = LocalRingTimer,
-    imports = [],
-    accounts,
-    inviteRevocations = LocalInviteRevocations,
-  }: SignalingModuleOptions = {}): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts, inviteRevocations = LocalInviteRevocations }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
@@ -69,9 +63,9 @@ export class SignalingModule {
         { provide: SIGNALING_OPTIONS, useFactory: signalingOptions, inject: [DUET_CONFIG] },
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
-        ...accountProviders(accounts ?? NO_ACCOUNTS),
         { provide: InviteRevocations, useClass: inviteRevocations },
         GuestSessions,
+        ...accountProviders(accounts ?? NO_ACCOUNTS),
         GuestRules,
         GuestNotices,
         PresenceService,
