@@ -3,10 +3,11 @@ import { AccountsConfig, DUET_CONFIG, DuetConfig, loadConfig } from '@duet/serve
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
 import { guestAware, InviteChecks, InvitesModule } from '@duet/server/invites';
 import { PushModule, pushAccountSettings, VapidKeys, WebPushCalleeDevices } from '@duet/server/push';
-import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
+import { RedisInviteRevocations, RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
 import { SqlCallJournal, SqlDeviceRingStore, StorageModule } from '@duet/server/storage';
 import {
   InMemoryUserRegistry,
+  InviteRevocations,
   NoSignalingMetrics,
   RingTimer,
   SignalingMetrics,
@@ -27,6 +28,8 @@ export interface DuetExtensions {
   readonly registry?: Type<UserRegistryService>;
   /** Ends unanswered calls (default: a timer in this process; `RedisRingTimer` beside `RedisUserRegistry`). */
   readonly ringTimer?: Type<RingTimer>;
+  /** How a revoked invite reaches every instance (default: this process; `RedisInviteRevocations` beside `RedisUserRegistry`). */
+  readonly inviteRevocations?: Type<InviteRevocations>;
   /** Modules the registry and ring timer inject (e.g. `RedisRegistryModule.forRoot(...)`). */
   readonly registryImports?: ModuleMetadata['imports'];
   /** STUN/TURN servers per user (default: `ICE_SERVERS` and `TURN_*`). */
@@ -80,7 +83,7 @@ export class DuetModule {
 
   private static with(
     config: Provider,
-    { authenticator, registry, ringTimer, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
+    { authenticator, registry, ringTimer, inviteRevocations, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
     oidcDiscovery?: OidcDiscovery,
     accounts?: AccountsConfig,
   ): DynamicModule {
@@ -97,6 +100,7 @@ export class DuetModule {
         SignalingModule.forRoot({
           registry,
           ringTimer,
+          inviteRevocations,
           imports: registryImports,
           accounts: accounts === undefined ? undefined : { journal: SqlCallJournal, devices: WebPushCalleeDevices, deviceRings: SqlDeviceRingStore },
         }),
@@ -174,11 +178,15 @@ function refuseUnappliedRedis(config: DuetConfig): true {
 }
 
 /** In memory by default; Redis when the settings name one; a registry of your own over either. */
-export function registryOf(config: DuetConfig, extensions: DuetExtensions): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'registryImports'> {
+export function registryOf(
+  config: DuetConfig,
+  extensions: DuetExtensions,
+): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'inviteRevocations' | 'registryImports'> {
   if (extensions.registry !== undefined || config.redis === undefined) return {};
   return {
     registry: RedisUserRegistry,
     ringTimer: RedisRingTimer,
+    inviteRevocations: RedisInviteRevocations,
     registryImports: [
       RedisRegistryModule.forRoot({
         redis: config.redis,

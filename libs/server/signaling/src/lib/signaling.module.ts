@@ -11,6 +11,8 @@ import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
 import { CredentialsService } from './credentials.service';
+import { GuestNotices } from './guests/guest-notices';
+import { GuestRules } from './guests/guest-rules';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
@@ -64,6 +66,8 @@ export class SignalingModule {
         { provide: InviteRevocations, useClass: inviteRevocations },
         GuestSessions,
         ...accountProviders(accounts ?? NO_ACCOUNTS),
+        GuestRules,
+        GuestNotices,
         PresenceService,
         ResumeService,
         CallRecorder,
@@ -93,5 +97,5 @@ function accountProviders({ journal, devices, deviceRings }: SignalingAccounts):
 
 function signalingOptions(config: DuetConfig): SignalingOptions {
   const { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy } = config;
-  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy };
+  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy, maxGuests: config.accounts?.invites.maxGuests ?? 0 };
 }
