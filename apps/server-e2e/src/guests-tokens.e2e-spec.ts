@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreatedInvite, GUEST_SESSIONS_PATH, guestUsername, HISTORY_PATH, INVITES_PATH } from '@duet/shared/protocol';
 import { SignJWT } from 'jose';
-import { AccountsServer } from './support/accounts';
+import { AccountsServer, eventually } from './support/accounts';
 import { connectAsGuest, guestPost, inviteTokenOf, joinAsGuest, preview } from './support/guests';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
@@ -204,27 +204,38 @@ describe('guests: invite links and guest tokens', () => {
   });
 });
 
-describe('guests: MAX_GUESTS=0 turns guests off', () => {
+describe('guests: MAX_GUESTS per instance', () => {
   let push: PushEndpoint;
   let server: AccountsServer;
 
   beforeAll(async () => {
     requireBuiltServer();
     push = await startPushEndpoint();
-    server = await AccountsServer.start({ push, env: { MAX_GUESTS: '0', GUEST_JOINS_PER_MINUTE: '1000' } });
+    server = await AccountsServer.start({ push, env: { MAX_GUESTS: '1', GUEST_JOINS_PER_MINUTE: '1000' } });
   });
   afterAll(async () => {
     await server?.close();
     await push?.close();
   });
 
-  it('still previews the link, but refuses every join with guest-limit (503), however many come', async () => {
+  it('refuses every join with guest-limit (503) while the one guest allowed is online, and lets the next in once it left', async () => {
     const alice = uniqueName('alice');
     const { body } = await server.request(alice, 'POST', INVITES_PATH, {});
     const token = inviteTokenOf((body as CreatedInvite).url);
+    const first = await connectAsGuest(server.wsUrl, (await joinAsGuest(server.baseUrl, token, 'Kim')).token);
+    expect(await loginAsToken(first)).toMatchObject({ success: true });
+
     expect(await preview(server.baseUrl, token)).toMatchObject({ status: 200, body: { inviter: alice } });
     const joins = await Promise.all(Array.from({ length: 20 }, (_, n) => guestPost(server.baseUrl, GUEST_SESSIONS_PATH, { invite: token, displayName: `Guest ${n}` })));
     expect(new Set(joins.map((answer) => `${answer.status} ${answer.body.problem}`))).toEqual(new Set(['503 guest-limit']));
+
+    first.close();
+    await first.closed;
+    const next = await eventually(async () => {
+      const answer = await guestPost(server.baseUrl, GUEST_SESSIONS_PATH, { invite: token, displayName: 'Lee' });
+      return answer.status === 201 ? answer : undefined;
+    }, 'a join once the first guest left');
+    expect(next.body).toMatchObject({ username: guestUsername(alice, 'Lee') });
   });
 });
 
