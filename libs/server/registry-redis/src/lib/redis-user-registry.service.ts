@@ -17,7 +17,7 @@ import {
   SearchResult,
   UserRegistryService,
 } from '@duet/server/signaling';
-import { usernameKey } from '@duet/shared/protocol';
+import { Availability, usernameKey, UserStatus } from '@duet/shared/protocol';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ClusterUpkeep } from './cluster-upkeep';
@@ -198,6 +198,27 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     for (const username of usernames) pipeline.hexists(this.link.key(`u:${usernameKey(username)}`), 'call');
     const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
     return usernames.filter((_, index) => replies[index]?.[1] === 1);
+  }
+
+  async setAvailability(username: string, sink: MessageSink, availability: Availability): Promise<boolean> {
+    const member = this.routes.members.withSink(usernameKey(username), sink);
+    if (member === undefined) return false;
+    this.upkeep.requireSettled();
+    return (await this.link.run<number>('setAvailability', member.key, this.cluster.id, member.sid, availability)) === 1;
+  }
+
+  async availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]> {
+    if (usernames.length === 0) return [];
+    this.upkeep.requireSettled();
+    const pipeline = this.link.commands.pipeline();
+    for (const username of usernames) pipeline.hget(this.link.key(`u:${usernameKey(username)}`), 'av');
+    const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
+    const statuses: UserStatus[] = [];
+    usernames.forEach((username, index) => {
+      const availability = replies[index]?.[1];
+      if (availability === 'busy' || availability === 'dnd') statuses.push({ username, availability });
+    });
+    return statuses;
   }
 
   async search(prefix: string, limit: number): Promise<SearchResult> {

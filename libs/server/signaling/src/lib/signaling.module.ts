@@ -8,6 +8,7 @@ import { RingDeclineController } from './accounts/ring-decline.controller';
 import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
+import { AvailabilityService } from './availability/availability.service';
 import { CredentialsService } from './credentials.service';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
@@ -62,6 +63,7 @@ export class SignalingModule {
         ResumeService,
         CallRecorder,
         DeviceRingService,
+        AvailabilityService,
         SignalingService,
         CredentialsService,
         UpgradeGuard,

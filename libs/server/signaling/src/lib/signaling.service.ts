@@ -17,6 +17,7 @@ import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
+import { AvailabilityService } from './availability/availability.service';
 import { CallRules, PartnerResult } from './call-rules';
 import { PresenceService } from './presence.service';
 import { Replies } from './replies';
@@ -53,6 +54,7 @@ export class SignalingService {
     rings: RingTimer,
     private readonly recorder: CallRecorder,
     private readonly deviceRings: DeviceRingService,
+    private readonly availability: AvailabilityService,
   ) {
     this.directory = registry;
     this.calls = registry;
@@ -132,6 +134,7 @@ export class SignalingService {
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.replies.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
+    if (await this.availability.declinedForCallee(session, from, otherUsername, callId)) return;
     // Only an offer naming no call can start one; either party may be ringing someone's devices.
     const ringingDevices = callId === undefined ? await this.deviceRings.busy(from, otherUsername) : undefined;
     const result = ringingDevices ? { outcome: `${ringingDevices}-busy` as const } : await this.calls.offer(from, otherUsername, callId);
@@ -287,7 +290,8 @@ export class SignalingService {
     if (this.replies.requireLogin(session, 'search') === undefined) return;
     const { users, more } = await this.directory.search(prefix, SEARCH_LIMIT);
     const busy = await this.directory.busyAmong(users);
-    session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
+    const statuses = await this.availability.statusesOf(users);
+    session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }), ...statuses });
   }
 
   private logFailure(what: string, error: unknown): void {

@@ -6,6 +6,7 @@ import { CallRecorder } from '../lib/accounts/call-recorder';
 import { DeviceRingStore } from '../lib/accounts/device-ring-store';
 import { DeviceRingService } from '../lib/accounts/device-rings.service';
 import { InMemoryDeviceRingStore } from '../lib/accounts/in-memory-device-ring-store';
+import { AvailabilityService } from '../lib/availability/availability.service';
 import { PresenceService } from '../lib/presence.service';
 import { ResumeService } from '../lib/resume.service';
 import { LocalRingTimer } from '../lib/ring-timer';
@@ -37,8 +38,9 @@ export function signalingService({ registry, presence, resumption, ice, options,
   const recorder = new CallRecorder(journal, devices, registry, rings, metrics, options);
   const store = accounts.deviceRings ?? new InMemoryDeviceRingStore();
   const deviceRings = new DeviceRingService(store, devices, journal, recorder, registry, presence, options);
-  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings);
-  return { service, deviceRings };
+  const availability = new AvailabilityService(registry, options, recorder, metrics);
+  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, availability);
+  return { service, deviceRings, availability };
 }
 
 /**
@@ -61,11 +63,11 @@ export function signalingWithAccounts(ringTimeoutMs: number) {
   const devices = new RecordingDevices();
   const journal = new RecordingJournal();
   const store = new InMemoryDeviceRingStore();
-  const { service, deviceRings } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
+  const { service, deviceRings, availability } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
   const destroy = () => {
     deviceRings.onModuleDestroy();
     rings.onModuleDestroy();
     resumption.onModuleDestroy();
   };
-  return { registry, devices, journal, store, service, deviceRings, destroy };
+  return { registry, devices, journal, store, service, deviceRings, availability, destroy };
 }
