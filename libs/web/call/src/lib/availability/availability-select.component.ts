@@ -27,7 +27,19 @@ import { AVAILABILITY_LABELS, DND_HINT } from '../words';
   `,
   styles: `
     :host { display: contents; }
-    select { min-height: 2.25rem; padding: 0.2rem 0.5rem; font-size: 0.85rem; max-width: 100%; }
+    /* As the lobby's device choosers, a little smaller: it sits in a row of text. */
+    select {
+      font: inherit;
+      font-size: 0.85rem;
+      color: var(--fg);
+      background: var(--surface-2);
+      border: 1px solid var(--line);
+      border-radius: 10px;
+      padding: 0.3rem 0.5rem;
+      min-height: 2.25rem;
+      max-width: 100%;
+    }
+    select:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
     .hint {
       padding: 0.1rem 0.6rem;
       border-radius: 999px;
