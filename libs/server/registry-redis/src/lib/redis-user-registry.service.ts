@@ -192,12 +192,8 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   }
 
   async busyAmong(usernames: readonly string[]): Promise<readonly string[]> {
-    if (usernames.length === 0) return [];
-    this.upkeep.requireSettled();
-    const pipeline = this.link.commands.pipeline();
-    for (const username of usernames) pipeline.hexists(this.link.key(`u:${usernameKey(username)}`), 'call');
-    const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
-    return usernames.filter((_, index) => replies[index]?.[1] === 1);
+    const calls = await this.fieldOfEach(usernames, 'call');
+    return usernames.filter((_, index) => calls[index] !== null);
   }
 
   async setAvailability(username: string, sink: MessageSink, availability: Availability): Promise<boolean> {
@@ -208,17 +204,21 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   }
 
   async availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]> {
+    const said = await this.fieldOfEach(usernames, 'av');
+    return usernames.flatMap((username, index) => {
+      const availability = said[index];
+      return availability === 'busy' || availability === 'dnd' ? [{ username, availability }] : [];
+    });
+  }
+
+  /** `field` of each user's entry, in order (null where there is none): one round trip for them all. */
+  private async fieldOfEach(usernames: readonly string[], field: string): Promise<unknown[]> {
     if (usernames.length === 0) return [];
     this.upkeep.requireSettled();
     const pipeline = this.link.commands.pipeline();
-    for (const username of usernames) pipeline.hget(this.link.key(`u:${usernameKey(username)}`), 'av');
+    for (const username of usernames) pipeline.hget(this.link.key(`u:${usernameKey(username)}`), field);
     const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
-    const statuses: UserStatus[] = [];
-    usernames.forEach((username, index) => {
-      const availability = replies[index]?.[1];
-      if (availability === 'busy' || availability === 'dnd') statuses.push({ username, availability });
-    });
-    return statuses;
+    return usernames.map((_, index) => replies[index]?.[1] ?? null);
   }
 
   async search(prefix: string, limit: number): Promise<SearchResult> {

@@ -12,49 +12,21 @@ import { AVAILABILITY_LABELS, DND_HINT } from '../words';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     @if (!guest()) {
-      <label class="choice">
-        <span class="visually-hidden">Your availability</span>
-        <select data-testid="availability-select" [value]="availability()" (change)="choose($event)">
-          @for (option of options; track option.value) {
-            <option [value]="option.value" [selected]="option.value === availability()">{{ option.label }}</option>
-          }
-        </select>
-      </label>
+      <select data-testid="availability-select" aria-label="Your availability" [value]="availability()" (change)="choose($event)">
+        @for (option of options; track option.value) {
+          <option [value]="option.value" [selected]="option.value === availability()">{{ option.label }}</option>
+        }
+      </select>
       @if (availability() === 'dnd') {
-        <span class="hint" data-testid="dnd-hint" role="status">{{ dndHint }}</span>
+        <span class="dnd-hint" data-testid="dnd-hint" role="status">{{ dndHint }}</span>
       }
     }
   `,
   styles: `
     :host { display: contents; }
-    /* As the lobby's device choosers, a little smaller: it sits in a row of text. */
-    select {
-      font: inherit;
-      font-size: 0.85rem;
-      color: var(--fg);
-      background: var(--surface-2);
-      border: 1px solid var(--line);
-      border-radius: 10px;
-      padding: 0.3rem 0.5rem;
-      min-height: 2.25rem;
-      max-width: 100%;
-    }
-    select:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
-    .hint {
-      padding: 0.1rem 0.6rem;
-      border-radius: 999px;
-      background: var(--warn-bg);
-      color: var(--warn-fg);
-      font-size: 0.8rem;
-    }
-    .visually-hidden {
-      position: absolute;
-      width: 1px;
-      height: 1px;
-      overflow: hidden;
-      clip: rect(0 0 0 0);
-      white-space: nowrap;
-    }
+    /* The page's input look (styles.css), a little smaller: it sits in a row of text. */
+    select { font-size: 0.85rem; padding: 0.3rem 0.5rem; min-height: 2.25rem; max-width: 100%; }
+    .dnd-hint { padding: 0.1rem 0.6rem; border-radius: 999px; background: var(--warn-bg); color: var(--warn-fg); font-size: 0.8rem; }
   `,
 })
 export class AvailabilitySelectComponent {
