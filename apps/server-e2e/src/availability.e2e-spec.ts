@@ -2,7 +2,7 @@ import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
 import { AccountsServer } from './support/accounts';
 import { OFFER } from './support/call-flow';
 import { ClientPool } from './support/client-pool';
-import { Cluster, startCluster } from './support/cluster';
+import { Cluster, startCluster, waitUntilReady } from './support/cluster';
 import { uniqueName } from './support/names';
 import { requireBuiltServer } from './support/server-process';
 import { startTestServer, TestServer } from './support/test-server';
@@ -114,7 +114,7 @@ describe('availability', () => {
       return pool;
     };
     beforeAll(async () => {
-      cluster = await startCluster(2);
+      cluster = await startCluster(2, { HEARTBEAT_INTERVAL_MS: '1000' });
     }, 120_000);
     afterEach(() => pools.splice(0).forEach((pool) => pool.closeAll()));
     afterAll(async () => {
@@ -133,6 +133,20 @@ describe('availability', () => {
       expect(await carol.next('decline')).toEqual({ type: 'decline', username: aliceName, reason: 'dnd' });
       await alice.sync();
       expect(alice.log.map((message) => message['type'])).not.toContain('offer');
+    });
+
+    it('gives availability back with the name when Redis comes back empty', async () => {
+      const [alice, aliceName] = await on(0).login('alice');
+      alice.send({ type: 'availability', availability: 'dnd' });
+      await alice.next('availability');
+      await cluster.redis.stop('SIGKILL');
+      await Promise.all(cluster.instances.map((instance) => waitUntilReady(instance, 503)));
+      await cluster.redis.start();
+      await Promise.all(cluster.instances.map((instance) => waitUntilReady(instance, 200)));
+      const [carol] = await on(1).login('carol');
+      expect(carol.log.find((message) => message['type'] === 'users')?.['statuses']).toContainEqual({ username: aliceName, availability: 'dnd' });
+      carol.send({ type: 'offer', offer: OFFER, otherUsername: aliceName });
+      expect(await carol.next('decline')).toEqual({ type: 'decline', username: aliceName, reason: 'dnd' });
     });
   });
 });

@@ -130,10 +130,11 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   override async takeOver(username: string, token: string, next: MessageSink): Promise<{ username: string; kept: string[] } | undefined> {
     this.upkeep.requireServing();
     const key = usernameKey(username);
-    const [name, inst, sid] = await this.link.guard(() => this.link.commands.hmget(this.link.key(`u:${key}`), 'name', 'inst', 'sid'));
+    const [name, inst, sid, av] = await this.link.guard(() => this.link.commands.hmget(this.link.key(`u:${key}`), 'name', 'inst', 'sid', 'av'));
     if (!name || !inst || !sid || inst === this.cluster.id) return undefined;
     const shown = createHash('sha256').update(token).digest('base64url');
     const member = new Member(key, name, sid, next, tokenHashOf(next));
+    if (av === 'busy' || av === 'dnd') member.availability = av;
     const answer = await this.routes.handover.request(inst, member, shown);
     let moved: { name?: string; updates?: unknown } = {};
     if (answer.ok) {
@@ -200,7 +201,9 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
     const member = this.routes.members.withSink(usernameKey(username), sink);
     if (member === undefined) return false;
     this.upkeep.requireSettled();
-    return (await this.link.run<number>('setAvailability', member.key, this.cluster.id, member.sid, availability)) === 1;
+    if ((await this.link.run<number>('setAvailability', member.key, this.cluster.id, member.sid, availability)) !== 1) return false;
+    member.availability = availability;
+    return true;
   }
 
   async availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]> {
