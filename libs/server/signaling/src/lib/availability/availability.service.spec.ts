@@ -94,4 +94,15 @@ describe(AvailabilityService.name, () => {
     await signaling.service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
     expect(again.sent).toEqual([expect.objectContaining({ type: 'offer', username: 'alice' })]);
   });
+
+  it('tells nobody past the presence limit, as with joins and leaves', async () => {
+    const others: Client[] = [];
+    // signalingWithAccounts allows 10 online before presence stops: alice, Bob and 9 more.
+    for (let n = 0; n < 9; n++) others.push(await loggedIn(`user${n}`));
+    [alice, bob, ...others].forEach((client) => (client.sent.length = 0));
+    await signaling.availability.set(bob.session, { type: 'availability', availability: 'busy' });
+    expect(bob.sent).toEqual([{ type: 'availability', availability: 'busy' }]);
+    expect([alice, ...others].flatMap((client) => client.sent)).toEqual([]);
+    expect(await signaling.registry.availabilityAmong(['bob'])).toEqual([{ username: 'bob', availability: 'busy' }]);
+  });
 });
