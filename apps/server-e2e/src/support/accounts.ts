@@ -54,6 +54,10 @@ export class AccountsApi {
     return this.address().baseUrl;
   }
 
+  get wsUrl(): string {
+    return this.address().wsUrl;
+  }
+
   /** A real token for `username`, as the company's portal would sign it. */
   token(username: string): Promise<string> {
     return signToken(hsKey(), 'HS256', { sub: username });

@@ -19,6 +19,8 @@ import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
 import { AvailabilityService } from './availability/availability.service';
 import { CallRules, PartnerResult } from './call-rules';
+import { GuestNotices } from './guests/guest-notices';
+import { GuestRules, withoutGuests } from './guests/guest-rules';
 import { PresenceService } from './presence.service';
 import { Replies } from './replies';
 import { ResumeService } from './resume.service';
@@ -54,6 +56,8 @@ export class SignalingService {
     rings: RingTimer,
     private readonly recorder: CallRecorder,
     private readonly deviceRings: DeviceRingService,
+    private readonly guestRules: GuestRules,
+    private readonly guestNotices: GuestNotices,
     private readonly availability: AvailabilityService,
   ) {
     this.directory = registry;
@@ -62,7 +66,7 @@ export class SignalingService {
     rings.onExpiry((callId) => this.timeOut(callId));
     // Users whose instance died are released by another one: the same news as a session ending.
     registry.onDeparture({
-      left: (username) => this.presence.withdraw(username).catch((error: unknown) => this.logFailure('presence', error)),
+      left: (username) => Promise.all([this.presence.withdraw(username), this.guestNotices.left(username)]).catch((error: unknown) => this.logFailure('presence', error)),
       peerLost: (user, peer, callId) =>
         this.resumption.peerLost(user, peer, callId).catch((error: unknown) => this.logFailure('departure', error)),
     });
@@ -87,6 +91,8 @@ export class SignalingService {
         message: `this connection is authenticated as ${allowed} and may only log in as ${allowed}`,
       });
     }
+    const refusal = this.guestRules.loginRefusal(session, username, resumeToken !== undefined);
+    if (refusal !== undefined) return session.send(refusal);
     const { iceServers, iceTransportPolicy, renewAfterMs } = this.ice.issue(username);
     // Resume is an addition: only a client that says it can resume is held after a drop.
     session.resumable = resume === true || resumeToken !== undefined;
@@ -104,7 +110,7 @@ export class SignalingService {
       if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
         this.logger.log({ msg: 'resumed', connection: session.id, user: username });
         this.renewIceServers(session, username, renewAfterMs);
-        return;
+        return this.guestNotices.loggedIn(session, true);
       }
       if (!(await this.directory.register(username, session))) {
         return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
@@ -124,6 +130,7 @@ export class SignalingService {
     session.send({ ...reply, username, ...(session.resumable && { resumeToken: session.resumeToken }), resumed: false });
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
+    await this.guestNotices.loggedIn(session, false);
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
     await this.deviceRings.pickUp(session, username);
   }
@@ -134,6 +141,7 @@ export class SignalingService {
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.replies.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
+    if (!this.guestRules.mayOffer(session, from, otherUsername)) return;
     if (await this.availability.declinedForCallee(session, from, otherUsername, callId)) return;
     // Only an offer naming no call can start one; either party may be ringing someone's devices.
     const ringingDevices = callId === undefined ? await this.deviceRings.busy(from, otherUsername) : undefined;
@@ -259,6 +267,7 @@ export class SignalingService {
       await this.presence.callChanged([ended.peer], false);
     }
     await this.presence.withdraw(username);
+    await this.guestNotices.left(username);
   }
 
   /** Sends `session` fresh ICE servers before its TURN credentials expire, as long as it lasts. */
@@ -287,8 +296,8 @@ export class SignalingService {
 
   /** Up to `SEARCH_LIMIT` online names starting with `prefix`: the directory past the presence list. */
   async search(session: Session, { prefix }: SearchMessage): Promise<void> {
-    if (this.replies.requireLogin(session, 'search') === undefined) return;
-    const { users, more } = await this.directory.search(prefix, SEARCH_LIMIT);
+    if (this.replies.requireLogin(session, 'search') === undefined || !this.guestRules.maySearch(session)) return;
+    const { users, more } = withoutGuests(await this.directory.search(prefix, SEARCH_LIMIT));
     const busy = await this.directory.busyAmong(users);
     const statuses = await this.availability.statusesOf(users);
     session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }), ...statuses });

@@ -7,6 +7,10 @@ import { DeviceRingStore } from '../lib/accounts/device-ring-store';
 import { DeviceRingService } from '../lib/accounts/device-rings.service';
 import { InMemoryDeviceRingStore } from '../lib/accounts/in-memory-device-ring-store';
 import { AvailabilityService } from '../lib/availability/availability.service';
+import { GuestNotices } from '../lib/guests/guest-notices';
+import { GuestRules } from '../lib/guests/guest-rules';
+import { GuestSessions } from '../lib/guests/guest-sessions';
+import { LocalInviteRevocations } from '../lib/guests/invite-revocations';
 import { PresenceService } from '../lib/presence.service';
 import { ResumeService } from '../lib/resume.service';
 import { LocalRingTimer } from '../lib/ring-timer';
@@ -28,19 +32,24 @@ export interface SignalingParts {
   readonly journal?: CallJournal;
   readonly devices?: CalleeDevices;
   readonly deviceRings?: DeviceRingStore;
+  /** Guest sessions (and how revocations reach them): a fresh local pair unless given. */
+  readonly guests?: GuestSessions;
 }
 
 /** `SignalingService` wired as `SignalingModule` wires it, without Nest. */
-export function signalingService({ registry, presence, resumption, ice, options, rings, ...accounts }: SignalingParts) {
+export function signalingService({ registry, presence, resumption, ice, options, rings, guests, ...accounts }: SignalingParts) {
   const metrics = new NoSignalingMetrics();
   const journal = accounts.journal ?? new NoCallJournal();
   const devices = accounts.devices ?? new NoCalleeDevices();
   const recorder = new CallRecorder(journal, devices, registry, rings, metrics, options);
   const store = accounts.deviceRings ?? new InMemoryDeviceRingStore();
   const deviceRings = new DeviceRingService(store, devices, journal, recorder, registry, presence, options);
+  const guestSessions = guests ?? new GuestSessions(new LocalInviteRevocations());
+  const guestRules = new GuestRules(guestSessions, options, metrics);
+  const notices = new GuestNotices(registry, guestSessions);
   const availability = new AvailabilityService(registry, options, recorder, metrics);
-  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, availability);
-  return { service, deviceRings, availability };
+  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, guestRules, notices, availability);
+  return { service, deviceRings, guests: guestSessions, availability };
 }
 
 /**
@@ -54,6 +63,8 @@ export function signalingWithAccounts(ringTimeoutMs: number) {
     publicOrigin: undefined,
     allowedOrigins: undefined,
     limits: { ...loadConfig({}).limits, ringTimeoutMs },
+    // Guests exist only with accounts: a few may log in here.
+    maxGuests: 10,
   };
   const registry = new InspectableRegistry();
   const presence = new PresenceService(registry, options);
@@ -63,11 +74,11 @@ export function signalingWithAccounts(ringTimeoutMs: number) {
   const devices = new RecordingDevices();
   const journal = new RecordingJournal();
   const store = new InMemoryDeviceRingStore();
-  const { service, deviceRings, availability } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
+  const { service, deviceRings, guests, availability } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
   const destroy = () => {
     deviceRings.onModuleDestroy();
     rings.onModuleDestroy();
     resumption.onModuleDestroy();
   };
-  return { registry, devices, journal, store, service, deviceRings, availability, destroy };
+  return { registry, devices, journal, store, service, deviceRings, guests, availability, destroy };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
-import { UsernameSchema, USERNAME_MAX_LENGTH } from './username';
+import { GUEST_DISPLAY_NAME_MAX_LENGTH, normalizeDisplayName, parseGuestUsername } from './guests';
+import { isValidUsername, USERNAME_MAX_LENGTH, USERNAME_RULE } from './username';
 
 /** SDPs of a video call run to a few kB; this bound sits well inside the server's frame cap. */
 export const SDP_MAX_LENGTH = 32_768;
@@ -45,13 +46,27 @@ export const CallClaimSchema = z.object({
   otherUsername: TargetSchema,
 });
 
+/**
+ * The name a login asks for: a member's (`USERNAME_RULE`), or a guest's own wire name (a guest
+ * client may state it; the server holds it to the guest token's name, and refuses the guest
+ * namespace to everyone else).
+ */
+const LoginNameSchema = z
+  .string()
+  .check(z.maxLength(USERNAME_MAX_LENGTH + GUEST_DISPLAY_NAME_MAX_LENGTH + 8, USERNAME_RULE), z.refine((name) => isValidUsername(name) || isGuestWireName(name), USERNAME_RULE));
+
+function isGuestWireName(name: string): boolean {
+  const guest = parseGuestUsername(name);
+  return guest !== undefined && normalizeDisplayName(guest.displayName) === guest.displayName;
+}
+
 export const LoginMessageSchema = z.object({
   type: z.literal('login'),
   /**
    * Optional only on a connection whose credentials name the user (JWT, company sign-in): it then
    * logs in as that name. Without such credentials the server refuses a name-less login as invalid.
    */
-  username: z.optional(UsernameSchema),
+  username: z.optional(LoginNameSchema),
   /**
    * The client can resume (it keeps the reply's `resumeToken` and logs in with it after a drop):
    * only then does the server hold its session when the socket drops. Without it (the tutorial's

@@ -64,6 +64,15 @@ describe(parseClientFrame.name, () => {
     }
   });
 
+  it("accepts a guest's own wire name in a login (the server holds it to the token), and no malformed one", () => {
+    for (const username of ['guest:alice:Bob Smith', 'guest:alice@contoso.com:Zoë: <3']) {
+      expect(parseClientFrame(JSON.stringify({ type: 'login', username }))).toEqual({ ok: true, message: { type: 'login', username } });
+    }
+    for (const username of ['guest:alice', 'guest:alice: Bob', 'guest:alice:Bo\u200bb', 'guest:a b:Bob', `guest:alice:${'x'.repeat(41)}`]) {
+      expect(parseClientFrame(JSON.stringify({ type: 'login', username }))).toMatchObject({ ok: false, violation: { code: 'invalid-message', replyTo: 'login' } });
+    }
+  });
+
   it('names the offending field and the message type in the violation', () => {
     const result = parseClientFrame('{"type":"candidate","candidate":{"candidate":5},"otherUsername":"b"}');
     expect(result).toMatchObject({ ok: false, violation: { code: 'invalid-message', replyTo: 'candidate' } });
