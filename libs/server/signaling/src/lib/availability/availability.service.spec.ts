@@ -105,4 +105,16 @@ describe(AvailabilityService.name, () => {
     expect([alice, ...others].flatMap((client) => client.sent)).toEqual([]);
     expect(await signaling.registry.availabilityAmong(['bob'])).toEqual([{ username: 'bob', availability: 'busy' }]);
   });
+
+  it('declines a guest calling its inviter on do-not-disturb, and a guest calling anyone else is forbidden first', async () => {
+    const guest = await loggedIn(GUEST, true);
+    await signaling.availability.set(alice.session, { type: 'availability', availability: 'dnd' });
+    await signaling.availability.set(bob.session, { type: 'availability', availability: 'dnd' });
+    await signaling.service.offer(guest.session, { type: 'offer', offer: OFFER, otherUsername: 'alice' });
+    await signaling.service.offer(guest.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    expect(guest.sent).toEqual([
+      { type: 'decline', username: 'alice', reason: 'dnd' },
+      expect.objectContaining({ type: 'error', code: 'forbidden', replyTo: 'offer' }),
+    ]);
+  });
 });
