@@ -230,7 +230,7 @@ export class ClusterUpkeep {
     for (let start = 0; start < members.length; start += REASSERT_BATCH) {
       const batch = members.slice(start, start + REASSERT_BATCH);
       const before = new Map<Member, CachedCall | undefined>(batch.map((member) => [member, member.call]));
-      const args = batch.flatMap((member) => [member.key, member.username, member.sid, member.tokenHash]);
+      const args = batch.flatMap((member) => [member.key, member.username, member.sid, member.tokenHash, member.availability]);
       const result = JSON.parse(await this.link.run<string>('reassert', this.cluster.id, ...args));
       this.routes.apply(result.updates, true);
       list<string>(result.results).forEach((outcome, index) => {

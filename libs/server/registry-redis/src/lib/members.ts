@@ -1,5 +1,5 @@
 import { MessageSink } from '@duet/server/signaling';
-import { ServerMessage } from '@duet/shared/protocol';
+import { Availability, ServerMessage } from '@duet/shared/protocol';
 import { CachedCall, CallView } from './envelopes';
 
 /**
@@ -10,6 +10,8 @@ import { CachedCall, CallView } from './envelopes';
 export class Member {
   call: CachedCall | undefined;
   cv = 0;
+  /** What the user said about taking calls, as Redis has it: given back with the name after Redis lost it (`reassert`). */
+  availability: Availability = 'available';
   /** The proxy to the call partner's session, when it is on another instance (made once per call). */
   remotePeer: MessageSink | undefined;
   /**

@@ -17,7 +17,7 @@ import {
   SearchResult,
   UserRegistryService,
 } from '@duet/server/signaling';
-import { usernameKey } from '@duet/shared/protocol';
+import { Availability, usernameKey, UserStatus } from '@duet/shared/protocol';
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { ClusterUpkeep } from './cluster-upkeep';
@@ -130,10 +130,11 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   override async takeOver(username: string, token: string, next: MessageSink): Promise<{ username: string; kept: string[] } | undefined> {
     this.upkeep.requireServing();
     const key = usernameKey(username);
-    const [name, inst, sid] = await this.link.guard(() => this.link.commands.hmget(this.link.key(`u:${key}`), 'name', 'inst', 'sid'));
+    const [name, inst, sid, av] = await this.link.guard(() => this.link.commands.hmget(this.link.key(`u:${key}`), 'name', 'inst', 'sid', 'av'));
     if (!name || !inst || !sid || inst === this.cluster.id) return undefined;
     const shown = createHash('sha256').update(token).digest('base64url');
     const member = new Member(key, name, sid, next, tokenHashOf(next));
+    if (av === 'busy' || av === 'dnd') member.availability = av;
     const answer = await this.routes.handover.request(inst, member, shown);
     let moved: { name?: string; updates?: unknown } = {};
     if (answer.ok) {
@@ -192,12 +193,35 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   }
 
   async busyAmong(usernames: readonly string[]): Promise<readonly string[]> {
+    const calls = await this.fieldOfEach(usernames, 'call');
+    return usernames.filter((_, index) => calls[index] !== null);
+  }
+
+  async setAvailability(username: string, sink: MessageSink, availability: Availability): Promise<boolean> {
+    const member = this.routes.members.withSink(usernameKey(username), sink);
+    if (member === undefined) return false;
+    this.upkeep.requireSettled();
+    if ((await this.link.run<number>('setAvailability', member.key, this.cluster.id, member.sid, availability)) !== 1) return false;
+    member.availability = availability;
+    return true;
+  }
+
+  async availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]> {
+    const said = await this.fieldOfEach(usernames, 'av');
+    return usernames.flatMap((username, index) => {
+      const availability = said[index];
+      return availability === 'busy' || availability === 'dnd' ? [{ username, availability }] : [];
+    });
+  }
+
+  /** `field` of each user's entry, in order (null where there is none): one round trip for them all. */
+  private async fieldOfEach(usernames: readonly string[], field: string): Promise<unknown[]> {
     if (usernames.length === 0) return [];
     this.upkeep.requireSettled();
     const pipeline = this.link.commands.pipeline();
-    for (const username of usernames) pipeline.hexists(this.link.key(`u:${usernameKey(username)}`), 'call');
+    for (const username of usernames) pipeline.hget(this.link.key(`u:${usernameKey(username)}`), field);
     const replies = (await this.link.guard(() => pipeline.exec())) ?? [];
-    return usernames.filter((_, index) => replies[index]?.[1] === 1);
+    return usernames.map((_, index) => replies[index]?.[1] ?? null);
   }
 
   async search(prefix: string, limit: number): Promise<SearchResult> {

@@ -1,4 +1,4 @@
-import { usernameKey } from '@duet/shared/protocol';
+import { Availability, usernameKey, UserStatus } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
@@ -53,6 +53,8 @@ export class InMemoryUserRegistry extends UserRegistryService {
   protected readonly claims = new Map<string, Claim>();
   protected readonly claimOf = new Map<string, string>();
   private readonly names = new NameIndex();
+  /** By key, only for users who are not `available`. */
+  private readonly availability = new Map<string, UserStatus['availability']>();
 
   async register(username: string, sink: MessageSink): Promise<boolean> {
     const key = usernameKey(username);
@@ -79,6 +81,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     this.dropClaimOf(key);
     this.users.delete(key);
     this.names.remove(key);
+    this.availability.delete(key);
     return ended;
   }
 
@@ -97,6 +100,23 @@ export class InMemoryUserRegistry extends UserRegistryService {
 
   async busyAmong(usernames: readonly string[]): Promise<readonly string[]> {
     return usernames.filter((username) => this.calls.has(usernameKey(username)));
+  }
+
+  async setAvailability(username: string, sink: MessageSink, availability: Availability): Promise<boolean> {
+    const key = usernameKey(username);
+    if (this.users.get(key)?.sink !== sink) return false;
+    if (availability === 'available') this.availability.delete(key);
+    else this.availability.set(key, availability);
+    return true;
+  }
+
+  async availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]> {
+    const statuses: UserStatus[] = [];
+    for (const username of usernames) {
+      const availability = this.availability.get(usernameKey(username));
+      if (availability !== undefined) statuses.push({ username, availability });
+    }
+    return statuses;
   }
 
   async search(prefix: string, limit: number): Promise<SearchResult> {

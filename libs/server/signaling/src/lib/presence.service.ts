@@ -30,12 +30,20 @@ export class PresenceService {
     }
   }
 
-  /** Sends `to` the list of who is online, and who of them is in a call (a resumed session gets it afresh). */
+  /** Sends `to` the list of who is online, who of them is in a call and who is not available (a resumed session gets it afresh). */
   async list(to: MessageSink): Promise<{ users: readonly OnlineUser[]; total: number }> {
     const { users, total } = await this.directory.online(this.options.presenceLimit);
     const names = users.map((user) => user.username).filter((name) => !isGuestUsername(name));
     const busy = await this.directory.busyAmong(names);
-    to.send({ type: 'users', users: names, total, truncated: total > users.length, ...(busy.length > 0 && { busy: [...busy] }) });
+    const statuses = await this.directory.availabilityAmong(names);
+    to.send({
+      type: 'users',
+      users: names,
+      total,
+      truncated: total > users.length,
+      ...(busy.length > 0 && { busy: [...busy] }),
+      ...(statuses.length > 0 && { statuses: [...statuses] }),
+    });
     return { users, total };
   }
 

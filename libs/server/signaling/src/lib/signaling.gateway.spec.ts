@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 import { deferred } from '../testing/deferred';
+import { AvailabilityService } from './availability/availability.service';
 import { CredentialsService } from './credentials.service';
 import { Session } from './session';
 import { NoSignalingMetrics } from './signaling-metrics';
@@ -24,6 +25,8 @@ const guard = {
 } as unknown as UpgradeGuard;
 /** No test here sends `token`. */
 const credentials = {} as CredentialsService;
+/** Nor `availability` (availability.service.spec.ts). */
+const availability = {} as AvailabilityService;
 
 /** Behaves like a `ws` socket where the gateway can tell: `close()` and `terminate()` emit `'close'`. */
 class FakeSocket extends EventEmitter {
@@ -74,7 +77,7 @@ describe(SignalingGateway.name, () => {
         offered.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
     const { ws } = connect(gateway);
     gateway.login(ws, { type: 'login', username: 'alice' });
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
@@ -97,7 +100,7 @@ describe(SignalingGateway.name, () => {
         closed.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
     jest.spyOn(gateway['logger'], 'error').mockImplementation(() => undefined);
     const { fake, ws } = connect(gateway);
     gateway.relayCandidate(ws, { type: 'candidate', candidate: { candidate: '' }, otherUsername: 'bob' });
@@ -118,7 +121,7 @@ describe(SignalingGateway.name, () => {
       }),
       close: jest.fn(async () => closed.resolve()),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
     jest.spyOn(gateway['logger'], 'warn').mockImplementation(() => undefined);
     const { fake, ws } = connect(gateway);
     gateway.relayOffer(ws, { type: 'offer', offer: { type: 'offer', sdp: '' }, otherUsername: 'bob' });
@@ -148,7 +151,7 @@ describe(SignalingGateway.name, () => {
         if (calls.length === 3) disconnected.resolve();
       }),
     } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
     const first = connect(gateway);
     gateway.login(first.ws, { type: 'login', username: 'alice' });
     first.fake.close(1006);
@@ -162,7 +165,7 @@ describe(SignalingGateway.name, () => {
 
   it('terminates a socket whose upgrade never passed the guard, without a session', () => {
     const service = { login: jest.fn(), disconnect: jest.fn() } as unknown as SignalingService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
     const { fake, ws } = connect(gateway, {} as IncomingMessage);
     expect(fake.readyState).toBe(WebSocket.CLOSED);
     gateway.login(ws, { type: 'login', username: 'alice' });
@@ -172,12 +175,12 @@ describe(SignalingGateway.name, () => {
   it('is the endpoint the adapter routes to directly: it owns its sockets and lists every handler', () => {
     const service = { offer: jest.fn() } as unknown as SignalingService;
     const renewing = { renew: jest.fn() } as unknown as CredentialsService;
-    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, renewing);
+    const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, renewing, availability);
     const { ws } = connect(gateway);
     expect(gateway.owns(ws)).toBe(true);
     expect(gateway.owns(new FakeSocket() as unknown as WebSocket)).toBe(false);
     const routes = gateway.directRoutes();
-    expect([...routes.keys()].sort()).toEqual(['answer', 'candidate', 'close', 'decline', 'login', 'offer', PROTOCOL_VIOLATION, 'search', 'token']);
+    expect([...routes.keys()].sort()).toEqual(['answer', 'availability', 'candidate', 'close', 'decline', 'login', 'offer', PROTOCOL_VIOLATION, 'search', 'token']);
     const offer = { type: 'offer', otherUsername: 'bob' };
     routes.get('offer')?.(ws, offer);
     expect(service.offer).toHaveBeenCalledWith(expect.any(Session), offer);
@@ -200,14 +203,14 @@ describe(SignalingGateway.name, () => {
     } as unknown as SignalingService;
 
     it('closes a socket that has not logged in in time with 1008', () => {
-      const { fake } = connect(new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials));
+      const { fake } = connect(new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability));
       jest.advanceTimersByTime(limits.loginTimeoutMs);
       expect(fake.closedWith).toBe(CLOSE_POLICY_VIOLATION);
       expect(jest.getTimerCount()).toBe(0);
     });
 
     it('is lifted by a login', async () => {
-      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
       const { fake, ws } = connect(gateway);
       gateway.login(ws, { type: 'login', username: 'alice' });
       await jest.advanceTimersByTimeAsync(0);
@@ -217,7 +220,7 @@ describe(SignalingGateway.name, () => {
     });
 
     it('is lifted when the socket closes first', () => {
-      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials);
+      const gateway = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, credentials, availability);
       connect(gateway).fake.close(1000);
       connect(gateway).fake.close(1006);
       expect(jest.getTimerCount()).toBe(0);

@@ -1,5 +1,6 @@
 import {
   AnswerMessage,
+  AvailabilityMessage,
   CandidateMessage,
   CloseMessage,
   DeclineMessage,
@@ -13,6 +14,7 @@ import { Inject, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { OnGatewayConnection, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
+import { AvailabilityService } from './availability/availability.service';
 import { CredentialsService } from './credentials.service';
 import { Session } from './session';
 import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling-options';
@@ -43,6 +45,7 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
     private readonly metrics: SignalingMetrics,
     @Inject(SIGNALING_OPTIONS) private readonly options: SignalingOptions,
     private readonly credentials: CredentialsService,
+    private readonly availability: AvailabilityService,
   ) {}
 
   handleConnection(socket: WebSocket, request?: IncomingMessage): void {
@@ -111,6 +114,11 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
   @SubscribeMessage('search')
   search(socket: WebSocket, message: SearchMessage): void {
     this.dispatch(socket, 'search', (session) => this.signaling.search(session, message));
+  }
+
+  @SubscribeMessage('availability')
+  setAvailability(socket: WebSocket, message: AvailabilityMessage): void {
+    this.dispatch(socket, 'availability', (session) => this.availability.set(session, message));
   }
 
   @SubscribeMessage('token')

@@ -10,6 +10,7 @@ import { RingDeclineController } from './accounts/ring-decline.controller';
 import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
+import { AvailabilityService } from './availability/availability.service';
 import { CredentialsService } from './credentials.service';
 import { GuestNotices } from './guests/guest-notices';
 import { GuestRules } from './guests/guest-rules';
@@ -72,6 +73,7 @@ export class SignalingModule {
         ResumeService,
         CallRecorder,
         DeviceRingService,
+        AvailabilityService,
         SignalingService,
         CredentialsService,
         UpgradeGuard,

@@ -17,6 +17,7 @@ import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
+import { AvailabilityService } from './availability/availability.service';
 import { CallRules, PartnerResult } from './call-rules';
 import { GuestNotices } from './guests/guest-notices';
 import { GuestRules, withoutGuests } from './guests/guest-rules';
@@ -57,6 +58,7 @@ export class SignalingService {
     private readonly deviceRings: DeviceRingService,
     private readonly guestRules: GuestRules,
     private readonly guestNotices: GuestNotices,
+    private readonly availability: AvailabilityService,
   ) {
     this.directory = registry;
     this.calls = registry;
@@ -140,6 +142,7 @@ export class SignalingService {
       return this.replies.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
     if (!this.guestRules.mayOffer(session, from, otherUsername)) return;
+    if (await this.availability.declinedForCallee(session, from, otherUsername, callId)) return;
     // Only an offer naming no call can start one; either party may be ringing someone's devices.
     const ringingDevices = callId === undefined ? await this.deviceRings.busy(from, otherUsername) : undefined;
     const result = ringingDevices ? { outcome: `${ringingDevices}-busy` as const } : await this.calls.offer(from, otherUsername, callId);
@@ -296,7 +299,8 @@ export class SignalingService {
     if (this.replies.requireLogin(session, 'search') === undefined || !this.guestRules.maySearch(session)) return;
     const { users, more } = withoutGuests(await this.directory.search(prefix, SEARCH_LIMIT));
     const busy = await this.directory.busyAmong(users);
-    session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
+    const statuses = await this.availability.statusesOf(users);
+    session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }), ...statuses });
   }
 
   private logFailure(what: string, error: unknown): void {

@@ -1,3 +1,4 @@
+import { Availability, UserStatus } from '@duet/shared/protocol';
 import { EndedCall } from './call-rules';
 import { MessageSink } from './message-sink';
 
@@ -51,6 +52,15 @@ export interface UserDirectory {
 
   /** Those of `usernames` who are in a call, ringing or active (cost bounded by how many are given). */
   busyAmong(usernames: readonly string[]): Promise<readonly string[]>;
+
+  /**
+   * Sets what `username` says about taking calls, if `sink` still holds the name (false when not).
+   * It goes with the name: cleared when the name is released, kept across `replace` and `takeOver`.
+   */
+  setAvailability(username: string, sink: MessageSink, availability: Availability): Promise<boolean>;
+
+  /** Those of `usernames` (as given) who are online and not `available` (cost bounded by how many are given). */
+  availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]>;
 
   /**
    * At most `limit` online names whose key starts with `usernameKey(prefix)`, in key order, at a

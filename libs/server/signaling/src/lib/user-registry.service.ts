@@ -10,6 +10,7 @@ import {
   PartnerResult,
   RejoinResult,
 } from './call-rules';
+import { Availability, UserStatus } from '@duet/shared/protocol';
 import { MessageSink } from './message-sink';
 import { OnlineUser, OnlineUsers, SearchResult, TakenOver, UserDirectory } from './user-directory';
 
@@ -52,6 +53,8 @@ export abstract class UserRegistryService implements UserDirectory, CallRules {
   abstract online(limit: number): Promise<OnlineUsers>;
   abstract busyAmong(usernames: readonly string[]): Promise<readonly string[]>;
   abstract search(prefix: string, limit: number): Promise<SearchResult>;
+  abstract setAvailability(username: string, sink: MessageSink, availability: Availability): Promise<boolean>;
+  abstract availabilityAmong(usernames: readonly string[]): Promise<readonly UserStatus[]>;
 
   /** One instance has no other instance to take a session over from: see `UserDirectory.takeOver`. */
   // eslint-disable-next-line @typescript-eslint/no-unused-vars

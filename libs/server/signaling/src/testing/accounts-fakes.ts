@@ -58,4 +58,7 @@ export class RecordingJournal extends CallJournal {
   busy(caller: string, callee: string): void {
     this.entries.push(['busy', caller, callee]);
   }
+  declinedByDnd(caller: string, callee: string): void {
+    this.entries.push(['declinedByDnd', caller, callee]);
+  }
 }

@@ -1,6 +1,7 @@
 /// <reference types="jest" />
 import { MessageSink } from '../lib/message-sink';
 import { UserRegistryService } from '../lib/user-registry.service';
+import { describeAvailabilityContract } from './availability-contract';
 import { describeCallTableContract } from './call-table-contract';
 import { CallRecord, RegistrySnapshot } from './inspectable-registry';
 
@@ -277,4 +278,5 @@ export function describeRegistryContract(name: string, create: () => Promise<Reg
   });
 
   describeCallTableContract(name, create);
+  describeAvailabilityContract(name, create);
 }

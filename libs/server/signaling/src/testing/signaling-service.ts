@@ -6,6 +6,7 @@ import { CallRecorder } from '../lib/accounts/call-recorder';
 import { DeviceRingStore } from '../lib/accounts/device-ring-store';
 import { DeviceRingService } from '../lib/accounts/device-rings.service';
 import { InMemoryDeviceRingStore } from '../lib/accounts/in-memory-device-ring-store';
+import { AvailabilityService } from '../lib/availability/availability.service';
 import { GuestNotices } from '../lib/guests/guest-notices';
 import { GuestRules } from '../lib/guests/guest-rules';
 import { GuestSessions } from '../lib/guests/guest-sessions';
@@ -46,8 +47,9 @@ export function signalingService({ registry, presence, resumption, ice, options,
   const guestSessions = guests ?? new GuestSessions(new LocalInviteRevocations());
   const guestRules = new GuestRules(guestSessions, options, metrics);
   const notices = new GuestNotices(registry, guestSessions);
-  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, guestRules, notices);
-  return { service, deviceRings, guests: guestSessions };
+  const availability = new AvailabilityService(registry, options, recorder, metrics);
+  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, guestRules, notices, availability);
+  return { service, deviceRings, guests: guestSessions, availability };
 }
 
 /**
@@ -61,6 +63,8 @@ export function signalingWithAccounts(ringTimeoutMs: number) {
     publicOrigin: undefined,
     allowedOrigins: undefined,
     limits: { ...loadConfig({}).limits, ringTimeoutMs },
+    // Guests exist only with accounts: a few may log in here.
+    maxGuests: 10,
   };
   const registry = new InspectableRegistry();
   const presence = new PresenceService(registry, options);
@@ -70,11 +74,11 @@ export function signalingWithAccounts(ringTimeoutMs: number) {
   const devices = new RecordingDevices();
   const journal = new RecordingJournal();
   const store = new InMemoryDeviceRingStore();
-  const { service, deviceRings, guests } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
+  const { service, deviceRings, guests, availability } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
   const destroy = () => {
     deviceRings.onModuleDestroy();
     rings.onModuleDestroy();
     resumption.onModuleDestroy();
   };
-  return { registry, devices, journal, store, service, deviceRings, guests, destroy };
+  return { registry, devices, journal, store, service, deviceRings, guests, availability, destroy };
 }

@@ -34,6 +34,7 @@ import {
   loginFailureBlamesName,
   loginFailureSentence,
   nameInUseElsewhere,
+  notDisturbed,
   noticeSentence,
 } from './words';
 
@@ -70,6 +71,8 @@ export class CallFacade {
   private readonly injector = inject(Injector);
 
   private readonly lastNotice = signal<string | null>(null);
+  /** Who the last call went to, when the server declined it for them (do not disturb). */
+  private readonly notDisturbedBy = signal<string | null>(null);
   private readonly loginProblemState = signal<LoginProblem | null>(null);
   /**
    * The last login sent (`name` null: as the credentials' identity, with no name), and whether this
@@ -118,6 +121,8 @@ export class CallFacade {
   /** What `call-status` says: a call that never connected (nobody answered, or they were offline) reads as no call. */
   readonly callStatusText = computed(() => {
     const state = this.callState();
+    const notDisturbedBy = this.notDisturbedBy();
+    if (state === 'ended' && notDisturbedBy !== null) return notDisturbed(notDisturbedBy);
     return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, this.remoteUser(), this.ringingDevices());
   });
   /** While calling: the callee is offline and the server rings their devices. */
@@ -160,7 +165,10 @@ export class CallFacade {
     const destroyRef = inject(DestroyRef);
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((notice) => this.lastNotice.set(noticeSentence(notice)));
+      .subscribe((notice) => {
+        this.lastNotice.set(noticeSentence(notice));
+        if (notice.code === 'dnd') this.notDisturbedBy.set(notice.peer);
+      });
     destroyRef.onDestroy(() => this.loginRetry.reset());
     this.signaling.loginFailures$.pipe(takeUntilDestroyed(destroyRef)).subscribe((failure) => {
       const last = this.lastLogin;
@@ -195,6 +203,7 @@ export class CallFacade {
       // Last call's "bob hung up." must not hang over the next one.
       if (state === 'calling' || state === 'ringing') this.lastNotice.set(null);
       if (state === 'calling' || state === 'ringing') this.callStartedState.set(false);
+      if (state === 'calling' || state === 'ringing') this.notDisturbedBy.set(null);
       if (state === 'connected') this.callStartedState.set(true);
     });
   }

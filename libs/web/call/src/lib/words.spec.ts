@@ -31,6 +31,7 @@ describe('words', () => {
   it('says why a ring of the devices ended, and that a call picked up from a notification is gone', () => {
     expect(noticeSentence({ code: 'unreachable', peer: 'bob' })).toBe('bob is offline and none of their devices could be rung.');
     expect(noticeSentence({ code: 'answer-expired' })).toBe('That call has ended.');
+    expect(noticeSentence({ code: 'dnd', peer: 'bob' })).toBe('bob does not want to be disturbed right now.');
   });
 
   it('does not claim "online" before login', () => {

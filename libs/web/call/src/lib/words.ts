@@ -36,6 +36,15 @@ export const ANSWER_EXPIRED = 'That call has ended.';
 export const SOMETHING_WENT_WRONG = 'Something went wrong.';
 export const LEAVE_CALL_WARNING = 'Leaving this page ends your call.';
 
+/** A call declined by the server for a callee on do not disturb: the notice, and `call-status`. */
+export function notDisturbed(peer: string): string {
+  return `${peer} does not want to be disturbed right now`;
+}
+
+/** What the availability chooser offers, in its order; `dnd`'s reminder while it is on. */
+export const AVAILABILITY_LABELS = { available: 'Available', busy: 'Busy', dnd: 'Do not disturb' } as const;
+export const DND_HINT = 'Do not disturb: calls are declined';
+
 export function invalidCallee(name: string): string {
   return `“${name}” is not a valid name: a name is ${NAME_RULE}.`;
 }
@@ -207,6 +216,8 @@ export function noticeSentence(notice: CallNotice): string {
       return `${notice.peer} declined the call.`;
     case 'busy':
       return `${notice.peer} is busy in another call.`;
+    case 'dnd':
+      return `${notDisturbed(notice.peer)}.`;
     case 'offline':
       return `${notice.peer} is not online.`;
     case 'no-answer':

@@ -1,6 +1,7 @@
 import { signal } from '@angular/core';
-import { LoginFailureMessage } from '@duet/shared/protocol';
+import { Availability, LoginFailureMessage } from '@duet/shared/protocol';
 import {
+  AvailabilityService,
   CallNotice,
   CallState,
   ConnectionProblem,
@@ -13,6 +14,7 @@ import {
   PeerService,
   PresenceService,
   RemoteMediaState,
+  ShownAvailability,
   SIGN_IN_FLOW,
   SignInStep,
   SignalingClient,
@@ -104,7 +106,12 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     sampleOf: signal<number | null>(null),
     matches: signal<{ prefix: string; users: readonly string[]; more: boolean } | null>(null),
     busy: signal<ReadonlySet<string>>(new Set()),
+    availability: signal<ReadonlyMap<string, ShownAvailability>>(new Map()),
     search: jest.fn(),
+  };
+  const availability = {
+    availability: signal<Availability>('available'),
+    choose: jest.fn((chosen: Availability) => availability.availability.set(chosen)),
   };
   const inCall = stubInCallServices();
   const { chat, verification, stats, files } = inCall;
@@ -115,6 +122,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     { provide: PeerService, useValue: peer },
     { provide: LocalMediaService, useValue: media },
     { provide: PresenceService, useValue: presence },
+    { provide: AvailabilityService, useValue: availability },
     ...inCall.providers,
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
@@ -141,5 +149,5 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, signIn, peer, media, presence, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
+  return { signaling, signIn, peer, media, presence, availability, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
 }

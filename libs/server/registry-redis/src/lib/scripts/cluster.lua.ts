@@ -68,7 +68,7 @@ return reply({ released = released, more = redis.call('SCARD', MEMBERS(inst)) > 
 `;
 
 /**
- * ARGV: P, inst, then per user: key, name, sid, token hash. After Redis came back (restarted
+ * ARGV: P, inst, then per user: key, name, sid, token hash, availability. After Redis came back (restarted
  * empty, or reachable again): each user of this instance holds its name again, unless someone
  * else took it meanwhile ('taken': only possible if this instance was swept). Every user is
  * noted, so the instance's cache of calls is refreshed from what Redis knows now.
@@ -76,8 +76,8 @@ return reply({ released = released, more = redis.call('SCARD', MEMBERS(inst)) > 
 export const REASSERT = `
 local inst = ARGV[2]
 local results = {}
-for i = 3, #ARGV, 4 do
-  local k, name, sid, tok = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+for i = 3, #ARGV, 5 do
+  local k, name, sid, tok, av = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local u = redis.call('HMGET', U(k), 'inst', 'sid')
   if u[1] and (u[1] ~= inst or u[2] ~= sid) then
     table.insert(results, 'taken')
@@ -85,6 +85,7 @@ for i = 3, #ARGV, 4 do
     if not u[1] then
       local seq = redis.call('INCR', P .. 'seq')
       redis.call('HSET', U(k), 'name', name, 'inst', inst, 'sid', sid, 'tok', tok, 'seq', seq, 'cv', '0')
+      if av ~= 'available' then redis.call('HSET', U(k), 'av', av) end
       redis.call('ZADD', ONLINE, seq, k)
       redis.call('ZADD', NAMES, 0, k .. ' ' .. name)
     end

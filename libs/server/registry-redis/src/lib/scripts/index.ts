@@ -1,7 +1,7 @@
 import { ABANDON_CLAIM, ACCEPT, CALL_OF, DECLINE, DUE_RINGS, EXPIRE, HANG_UP, OFFER, PARTNER, REJOIN } from './calls.lua';
 import { CLAIM_DEAD, LEASE, REASSERT, RELEASE_BATCH, SWEPT } from './cluster.lua';
 import { PRELUDE } from './prelude.lua';
-import { CLAIM, ONLINE_PAGE, RELEASE, REPLACE, TAKE_OVER } from './users.lua';
+import { CLAIM, ONLINE_PAGE, RELEASE, REPLACE, SET_AVAILABILITY, TAKE_OVER } from './users.lua';
 
 /** Every script, by the name it is called under (`RedisLink.run`). */
 export const SCRIPTS = {
@@ -10,6 +10,7 @@ export const SCRIPTS = {
   replace: REPLACE,
   takeOver: TAKE_OVER,
   onlinePage: ONLINE_PAGE,
+  setAvailability: SET_AVAILABILITY,
   offer: OFFER,
   accept: ACCEPT,
   partner: PARTNER,

@@ -82,6 +82,18 @@ note(k)
 return reply({ name = u[1] })
 `;
 
+/**
+ * ARGV: P, key, inst, sid, availability. What a session of this instance says about taking calls,
+ * kept in the user's entry ('av', absent for available): released with the name, kept by `REPLACE`
+ * and `TAKE_OVER`. 1, or 0 when that session no longer holds the name.
+ */
+export const SET_AVAILABILITY = `
+local k, inst, sid, av = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+if not owns(k, inst, sid) then return 0 end
+if av == 'available' then redis.call('HDEL', U(k), 'av') else redis.call('HSET', U(k), 'av', av) end
+return 1
+`;
+
 /** ARGV: P, limit. The first `limit` users in login order, with their routes, and how many there are. */
 export const ONLINE_PAGE = `
 local limit = tonumber(ARGV[2])

@@ -18,6 +18,8 @@ export abstract class CallJournal {
   abstract ended(callId: string, end: CallEnd, at: number): void;
   /** `caller` called `callee`, who was in another call: recorded as busy for both at once. */
   abstract busy(caller: string, callee: string, at: number): void;
+  /** `caller` called `callee`, who is on do-not-disturb: declined for the caller, missed for the callee, at once. */
+  abstract declinedByDnd(caller: string, callee: string, at: number): void;
 }
 
 /** No history (`AUTH_MODE=none`, or an application that keeps none). */
@@ -35,6 +37,9 @@ export class NoCallJournal extends CallJournal {
     // Nothing kept.
   }
   busy(): void {
+    // Nothing kept.
+  }
+  declinedByDnd(): void {
     // Nothing kept.
   }
 }

@@ -77,6 +77,11 @@ export class CallRecorder {
     this.journal.busy(caller, callee, Date.now());
   }
 
+  /** `callee` is on do-not-disturb: the call never rang; it is missed for them, with no push. */
+  declinedByDnd(caller: string, callee: string): void {
+    this.journal.declinedByDnd(caller, callee, Date.now());
+  }
+
   /**
    * The call `username` is ringing as its caller, unanswered, if any: asked before the caller
    * hangs up or leaves, as afterwards the registry no longer knows whether anyone answered.

@@ -91,6 +91,13 @@ describe.each(testDatabaseServers())('SqlCallJournal and CallHistory on %s', (_,
     expect(seen(await historyOf(bob))).toEqual([expect.objectContaining({ peer: alice, direction: 'incoming', outcome: 'busy' })]);
   });
 
+  it('records a call to a callee on do-not-disturb as declined for the caller and missed for the callee', async () => {
+    const [alice, bob] = pair();
+    journal.declinedByDnd(alice, bob, T);
+    expect(seen(await historyOf(alice))).toEqual([expect.objectContaining({ peer: bob, direction: 'outgoing', outcome: 'declined', startedAt: T, durationMs: 0 })]);
+    expect(seen(await historyOf(bob))).toEqual([expect.objectContaining({ peer: alice, direction: 'incoming', outcome: 'missed' })]);
+  });
+
   it('keeps one record per party when a device ring continues as a call (X -> Y)', async () => {
     const [alice, bob] = pair();
     const [ring, call] = [`ring${names}`, `call${names}`];

@@ -59,11 +59,19 @@ export class SqlCallJournal extends CallJournal {
     this.writes.queue([callId], `busy call from ${caller} to ${callee}`, () => this.insertPair(callId, caller, callee, 'busy', at, at));
   }
 
-  private insertPair(callId: string, caller: string, callee: string, outcome: Outcome, at: number, endedAt: number | null) {
-    const row = { call_id: callId, outcome, started_at: at, answered_at: null, ended_at: endedAt, duration_ms: 0 };
+  declinedByDnd(caller: string, callee: string, at: number): void {
+    const callId = randomUUID();
+    this.writes.queue([callId], `call from ${caller} to ${callee} on do-not-disturb`, () =>
+      this.insertPair(callId, caller, callee, 'declined', at, at, 'missed'),
+    );
+  }
+
+  /** The caller's row and the callee's (`calleeOutcome` when it differs: do-not-disturb); guests keep none. */
+  private insertPair(callId: string, caller: string, callee: string, outcome: Outcome, at: number, endedAt: number | null, calleeOutcome = outcome) {
+    const row = { call_id: callId, started_at: at, answered_at: null, ended_at: endedAt, duration_ms: 0 };
     const rows = [
-      { ...row, id: randomUUID(), owner_key: usernameKey(caller), peer: callee, direction: 'outgoing' as const },
-      { ...row, id: randomUUID(), owner_key: usernameKey(callee), peer: caller, direction: 'incoming' as const },
+      { ...row, outcome, id: randomUUID(), owner_key: usernameKey(caller), peer: callee, direction: 'outgoing' as const },
+      { ...row, outcome: calleeOutcome, id: randomUUID(), owner_key: usernameKey(callee), peer: caller, direction: 'incoming' as const },
     ].filter(({ owner_key }) => !isGuestUsername(owner_key));
     if (rows.length === 0) return Promise.resolve();
     return this.db.insertInto('call_records').values(rows).execute();

@@ -1,4 +1,5 @@
-import { ChangeDetectionStrategy, Component, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, input, output, signal } from '@angular/core';
+import { CALL_LINK } from '../call-link';
 
 @Component({
   selector: 'duet-call-form',
@@ -42,7 +43,8 @@ export class CallFormComponent {
   /** Why calling is not possible right now (offline), shown under the form; null when it is. */
   readonly unavailableReason = input<string | null>(null);
   readonly callUser = output<string>();
-  protected readonly name = signal('');
+  /** Empty, or the callee of the call link (`/call/<name>`) the page was opened with. */
+  protected readonly name = signal(inject(CALL_LINK)?.take() ?? '');
 
   protected callByName(event: Event): void {
     event.preventDefault();

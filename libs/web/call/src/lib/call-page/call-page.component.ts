@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject } from '@angular/core';
 import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
 import { LOG_OUT_HOOKS } from '@duet/web/accounts/shell';
+import { PresenceService } from '@duet/web/rtc';
+import { AvailabilitySelectComponent } from '../availability/availability-select.component';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
 import { CallStageComponent } from '../call-stage/call-stage.component';
@@ -28,6 +30,7 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [
     AccountsPanelComponent,
+    AvailabilitySelectComponent,
     CallFormComponent,
     CallStageComponent,
     IncomingCallComponent,
@@ -58,6 +61,7 @@ export class CallPageComponent {
     return step.kind === 'name-form' ? null : step;
   });
   protected readonly users = this.facade.users;
+  protected readonly userAvailability = inject(PresenceService).availability;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
   protected readonly busyUsers = this.facade.busyUsers;
   protected readonly userMatches = this.facade.userMatches;

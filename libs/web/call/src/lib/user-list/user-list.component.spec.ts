@@ -39,3 +39,19 @@ describe(UserListComponent.name, () => {
     expect(fixture.nativeElement.querySelectorAll('[data-testid="user-busy"]')).toHaveLength(1);
   });
 });
+
+describe(`${UserListComponent.name}: availability`, () => {
+  it('says busy and do not disturb beside the name, describing the button with every badge', async () => {
+    await TestBed.configureTestingModule({ imports: [UserListComponent] }).compileComponents();
+    const fixture = TestBed.createComponent(UserListComponent);
+    fixture.componentRef.setInput('users', ['bob', 'Carol']);
+    fixture.componentRef.setInput('availability', new Map([['bob', 'busy'], ['carol', 'dnd']]));
+    fixture.componentRef.setInput('busy', new Set(['carol']));
+    await fixture.whenStable();
+    const carol = fixture.nativeElement.querySelectorAll('[data-testid="user-item"]')[1] as HTMLElement;
+    const badges = Array.from(carol.closest('li')?.querySelectorAll('.badge') ?? []) as HTMLElement[];
+    expect(badges.map((badge) => badge.textContent)).toEqual(['Do not disturb', 'In a call']);
+    expect(carol.getAttribute('aria-describedby')).toBe(badges.map((badge) => badge.id).join(' '));
+    expect(carol.textContent).toBe('Carol');
+  });
+});

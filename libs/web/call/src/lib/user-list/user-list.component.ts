@@ -1,5 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
+import { ShownAvailability } from '@duet/web/rtc';
+import { AVAILABILITY_LABELS } from '../words';
 
 @Component({
   selector: 'duet-user-list',
@@ -32,6 +34,7 @@ import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
     >
       @for (user of shown(); track user; let index = $index) {
         @let busyNow = isBusy(user);
+        @let said = availabilityOf(user);
         <!-- The badge sits beside the button, never in it: an item's text is its name alone. -->
         <li class="entry">
           <button
@@ -40,13 +43,16 @@ import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
             class="user"
             [attr.data-initial]="user.charAt(0).toUpperCase()"
             [attr.aria-label]="'Call ' + user"
-            [attr.aria-describedby]="busyNow ? 'user-busy-' + index : null"
+            [attr.aria-describedby]="describedBy(busyNow, said, index)"
             [title]="'Call ' + user"
             [disabled]="disabled()"
             (click)="callUser.emit(user)"
           >{{ user }}</button>
+          @if (said) {
+            <span class="badge" [class.dnd]="said === 'dnd'" data-testid="user-availability" [id]="'user-said-' + index">{{ labels[said] }}</span>
+          }
           @if (busyNow) {
-            <span class="busy" data-testid="user-busy" [id]="'user-busy-' + index">In a call</span>
+            <span class="badge" data-testid="user-busy" [id]="'user-busy-' + index">In a call</span>
           }
         </li>
       }
@@ -94,7 +100,8 @@ import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
       font-size: 0.8rem;
       font-weight: 600;
     }
-    .busy {
+    .badge.dnd { color: var(--warn-fg); background: var(--warn-bg); border-color: transparent; }
+    .badge {
       flex: none;
       padding: 0.1rem 0.5rem;
       border: 1px solid currentColor;
@@ -129,10 +136,13 @@ export class UserListComponent {
   readonly disabled = input(false);
   /** Who is in a call (`usernameKey`s): shown beside their name, in words. */
   readonly busy = input<ReadonlySet<string>>(new Set());
+  /** Who said busy or do not disturb (`usernameKey`s): shown beside their name, apart from "In a call". */
+  readonly availability = input<ReadonlyMap<string, ShownAvailability>>(new Map());
   /** Set while offline: the list may no longer be true, and says so. */
   readonly staleNote = input<string | null>(null);
   readonly callUser = output<string>();
   protected readonly maxLength = USERNAME_MAX_LENGTH;
+  protected readonly labels = AVAILABILITY_LABELS;
   /** What is typed in the search box, on every change. */
   readonly lookUp = output<string>();
 
@@ -141,6 +151,15 @@ export class UserListComponent {
 
   protected isBusy(user: string): boolean {
     return this.busy().has(usernameKey(user));
+  }
+
+  protected availabilityOf(user: string): ShownAvailability | undefined {
+    return this.availability().get(usernameKey(user));
+  }
+
+  protected describedBy(busy: boolean, said: ShownAvailability | undefined, index: number): string | null {
+    const ids = [said ? `user-said-${index}` : '', busy ? `user-busy-${index}` : ''].filter((id) => id !== '');
+    return ids.length > 0 ? ids.join(' ') : null;
   }
 
   protected searchFor(event: Event): void {

@@ -9,6 +9,8 @@ export type InputKind = 'camera' | 'microphone';
  */
 export type CallNotice =
   | { code: 'declined' | 'busy' | 'offline' | 'no-answer' | 'missed' | 'hung-up' | 'cancelled'; peer: string }
+  /** `dnd`: they are on do not disturb, so the server declined the call for them. */
+  | { code: 'dnd'; peer: string }
   /** `unreachable`: they were offline and none of their devices could be rung (no push service took the push). */
   | { code: 'unreachable'; peer: string }
   /** The page was opened to answer a call (`/?answer=`) that is no longer ringing. */

@@ -104,6 +104,7 @@ describe(PeerService.name, () => {
   it.each([
     [{ type: 'decline', username: 'bob', reason: 'declined' }, { code: 'declined', peer: 'bob' }],
     [{ type: 'decline', username: 'bob', reason: 'busy' }, { code: 'busy', peer: 'bob' }],
+    [{ type: 'decline', username: 'bob', reason: 'dnd' }, { code: 'dnd', peer: 'bob' }],
     [{ type: 'error', code: 'user-offline', message: 'bob is not online', replyTo: 'offer' }, { code: 'offline', peer: 'bob' }],
     [{ type: 'error', code: 'internal', message: 'oops', replyTo: 'offer' }, { code: 'setup-failed' }],
     [{ type: 'close', username: 'bob', reason: 'disconnected' }, { code: 'peer-disconnected', peer: 'bob' }],

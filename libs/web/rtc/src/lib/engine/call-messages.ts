@@ -75,7 +75,7 @@ export class CallMessages {
         this.receiveClose(message, call);
         return;
       case 'decline':
-        this.engine.endCall({ code: message.reason === 'busy' ? 'busy' : 'declined', peer: message.username });
+        this.engine.endCall({ code: message.reason === 'declined' ? 'declined' : message.reason, peer: message.username });
         return;
       case 'reconnecting':
         this.engine.status.setPeerReconnecting(true);

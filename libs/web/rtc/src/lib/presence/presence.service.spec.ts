@@ -73,4 +73,19 @@ describe(PresenceService.name, () => {
     expect(presence.matches()).toBeNull();
     expect(socket.sent.length).toBe(sent);
   });
+
+  it('knows who said busy or do not disturb, apart from who is in a call, from the list, search and presence', async () => {
+    const { presence, socket } = await loggedInAsAlice();
+    socket.deliver({ type: 'users', users: ['alice', 'Bob', 'carol'], total: 3, truncated: false, busy: ['carol'], statuses: [{ username: 'Bob', availability: 'dnd' }] });
+    expect([...presence.availability()]).toEqual([['bob', 'dnd']]);
+    socket.deliver({ type: 'presence', username: 'carol', online: true, availability: 'busy' });
+    // An availability update leaves being in a call alone.
+    expect([...presence.busy()]).toEqual(['carol']);
+    socket.deliver({ type: 'presence', username: 'bob', online: true, availability: 'available' });
+    expect([...presence.availability()]).toEqual([['carol', 'busy']]);
+    presence.search('d');
+    socket.deliver({ type: 'search', prefix: 'd', users: ['dave'], more: false, statuses: [{ username: 'dave', availability: 'dnd' }] });
+    socket.deliver({ type: 'presence', username: 'Carol', online: false });
+    expect([...presence.availability()]).toEqual([['dave', 'dnd']]);
+  });
 });

@@ -2,6 +2,7 @@ import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { USERNAME_MAX_LENGTH, usernameKey } from '@duet/shared/protocol';
 import { SignalingClient } from '../signaling/signaling-client.service';
+import { Statuses } from './statuses';
 
 /** What a search may hold: the start of a name (anything else matches nobody, and is never sent). */
 const SEARCHABLE = /^[A-Za-z0-9._-]+$/;
@@ -25,6 +26,7 @@ export class PresenceService {
   private readonly everyone = signal<number | null>(null);
   private readonly found = signal<SearchMatches | null>(null);
   private readonly busyKeys = signal<ReadonlySet<string>>(new Set());
+  private readonly statuses = new Statuses();
   private query = '';
 
   /** Everyone online but me (in any spelling), sorted for people. */
@@ -35,6 +37,8 @@ export class PresenceService {
   readonly matches = this.found.asReadonly();
   /** Who is in a call, as far as the server said (`usernameKey`s): from the list, searches and presence. */
   readonly busy = this.busyKeys.asReadonly();
+  /** Who said busy or do not disturb (`usernameKey`s), as far as the server said: not the same as being in a call. */
+  readonly availability = this.statuses.all;
 
   constructor() {
     this.signaling
@@ -46,12 +50,14 @@ export class PresenceService {
             this.others.set(sorted(message.users.filter((name) => !this.isSelf(name))));
             this.everyone.set(message.truncated ? message.total : null);
             this.busyKeys.set(new Set((message.busy ?? []).map(usernameKey)));
+            this.statuses.reset(message.statuses);
             return;
           case 'search':
             // Answers to what was typed before the latest keystroke are stale.
             if (message.prefix !== this.query) return;
             this.found.set({ prefix: message.prefix, users: message.users.filter((name) => !this.isSelf(name)), more: message.more });
             this.markBusy(message.users, message.busy ?? []);
+            this.statuses.update(message.users, message.statuses);
             return;
           case 'presence':
             if (this.isSelf(message.username)) return;
@@ -60,7 +66,9 @@ export class PresenceService {
               return message.online ? sorted([...rest, message.username]) : rest;
             });
             if (!message.online) this.dropFromMatches(message.username);
-            this.markBusy([message.username], message.online && message.busy ? [message.username] : []);
+            if (!message.online || message.availability !== undefined) this.statuses.set(message.username, message.availability);
+            // An availability update says nothing about calls.
+            if (message.availability === undefined) this.markBusy([message.username], message.online && message.busy ? [message.username] : []);
         }
       });
   }
