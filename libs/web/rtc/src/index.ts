@@ -15,6 +15,7 @@ export type { IceRecoveryTiming } from './lib/recovery/ice-recovery';
 export * from './lib/recovery/recovery-policy';
 export * from './lib/signaling/signaling-client.service';
 export * from './lib/presence/presence.service';
+export * from './lib/presence/guests.service';
 export * from './lib/engine/call-session';
 export { ANSWER_REQUEST, ANSWER_WAIT_MS } from './lib/engine/answer-request';
 export type { AnswerRequest } from './lib/engine/answer-request';
