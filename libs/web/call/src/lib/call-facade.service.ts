@@ -1,10 +1,11 @@
 // Over 300 lines: the page's one view-model (login and sign-in, presence, call, notice); its sentences live in words.ts, its decisions in the rtc services.
 import { DestroyRef, Injectable, Injector, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { isValidUsername, usernameKey } from '@duet/shared/protocol';
+import { isGuestUsername, isValidUsername, parseGuestUsername, usernameKey } from '@duet/shared/protocol';
 import {
   CallClosedError,
   DeviceKind,
+  GuestsService,
   LocalMediaService,
   PREFERENCE_STORAGE,
   PeerService,
@@ -20,6 +21,7 @@ import {
 import { ChatService, FileTransferService, VerificationService } from '@duet/web/in-call';
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
+import { guestProblemSentence, shownName, withShownPeer } from './guest/guest-words';
 import { LoginProblem } from './login-form/login-form.component';
 import { LoginRetry } from './login-retry';
 import {
@@ -94,6 +96,17 @@ export class CallFacade {
   /** The server refuses us (401/403): only the user can change that, by trying again. */
   readonly refused = computed(() => this.connectionState() === 'refused');
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
+  /** Whose guest I am (issue 25), null for a member: a guest may call only them. */
+  readonly inviter = computed(() => parseGuestUsername(this.currentUser() ?? '')?.inviter ?? null);
+  readonly isGuest = computed(() => isGuestUsername(this.currentUser() ?? ''));
+  /** My guests online now (a member's lobby says they are waiting). */
+  readonly guests = inject(GuestsService).guests;
+  /** A guest's session is over for good (invite revoked or expired): trying again cannot help. */
+  readonly guestSessionEnded = computed(() => {
+    const problem = this.signaling.problem();
+    const me = this.currentUser();
+    return problem !== null && me !== null && guestProblemSentence(problem, me) !== null;
+  });
   /** What the page shows before the lobby: the name form, or a sign-in (`@duet/web/rtc` SIGN_IN_FLOW). */
   readonly signInStep = this.signIn.step;
   private readonly tabName = readPreference(this.tabStorage, TAB_NAME_KEY);
@@ -118,7 +131,8 @@ export class CallFacade {
   /** What `call-status` says: a call that never connected (nobody answered, or they were offline) reads as no call. */
   readonly callStatusText = computed(() => {
     const state = this.callState();
-    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, this.remoteUser(), this.ringingDevices());
+    const peer = this.remoteUser();
+    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, peer && shownName(peer), this.ringingDevices());
   });
   /** While calling: the callee is offline and the server rings their devices. */
   readonly ringingDevices = this.peer.ringingDevices;
@@ -145,9 +159,8 @@ export class CallFacade {
     // In a call the stage's own flag (signaling-offline) says the server is gone and the call goes
     // on; a banner too would say it twice, and push the video down.
     const saidOnStage = problem?.kind === 'unreachable' && this.onStage();
-    return problem && !saidOnStage && !this.connectionBannerDismissed()
-      ? connectionProblemSentence(problem, this.inCall())
-      : this.lastNotice();
+    if (!problem || saidOnStage || this.connectionBannerDismissed()) return this.lastNotice();
+    return guestProblemSentence(problem, this.currentUser() ?? '') ?? connectionProblemSentence(problem, this.inCall());
   });
 
   constructor() {
@@ -160,7 +173,7 @@ export class CallFacade {
     const destroyRef = inject(DestroyRef);
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))
-      .subscribe((notice) => this.lastNotice.set(noticeSentence(notice)));
+      .subscribe((notice) => this.lastNotice.set(noticeSentence(withShownPeer(notice))));
     destroyRef.onDestroy(() => this.loginRetry.reset());
     this.signaling.loginFailures$.pipe(takeUntilDestroyed(destroyRef)).subscribe((failure) => {
       const last = this.lastLogin;
@@ -261,6 +274,13 @@ export class CallFacade {
     this.signaling.logInAsIdentity();
   }
 
+  /** An invite link's page: join as a guest with this display name (then the `identity` login runs). */
+  joinAsGuest(displayName: string): void {
+    // Ringing may only be readied from a click: this is the guest's.
+    this.alerts.prepare();
+    this.signIn.join?.(displayName);
+  }
+
   /** The company sign-in (OIDC): off to the provider's page. */
   startSignIn(): void {
     this.signIn.startSignIn();
@@ -287,7 +307,8 @@ export class CallFacade {
 
   call(name: string): void {
     const target = name.trim();
-    if (!isValidUsername(target)) {
+    // A guest's wire name (`guest:<me>:<display name>`) is no member name, but a member calls their guest by it.
+    if (!isValidUsername(target) && parseGuestUsername(target) === undefined) {
       this.lastNotice.set(invalidCallee(target));
       return;
     }

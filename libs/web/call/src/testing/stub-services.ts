@@ -7,6 +7,7 @@ import {
   ConnectionState,
   DeviceChoices,
   DeviceLists,
+  GuestsService,
   LocalMediaService,
   LoginState,
   PREFERENCE_STORAGE,
@@ -48,6 +49,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     loginState: signal<LoginState>('logged-out'),
     loginFailures$: new Subject<LoginFailureMessage>(),
     problem$: new BehaviorSubject<ConnectionProblem | null>(null),
+    problem: signal<ConnectionProblem | null>(null),
     connect: jest.fn(),
     disconnect: jest.fn(() => Promise.resolve()),
     logIn: jest.fn(),
@@ -59,7 +61,10 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     step: signal<SignInStep>({ kind: 'name-form' }),
     startSignIn: jest.fn(),
     signOut: jest.fn(() => Promise.resolve()),
+    join: jest.fn(),
   };
+  /** The member's guests online (`GuestsService`). */
+  const guests = { guests: signal<readonly string[]>([]) };
   const callState = new BehaviorSubject<CallState>('idle');
   const peer = {
     notices$: new Subject<CallNotice>(),
@@ -115,6 +120,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     { provide: PeerService, useValue: peer },
     { provide: LocalMediaService, useValue: media },
     { provide: PresenceService, useValue: presence },
+    { provide: GuestsService, useValue: guests },
     ...inCall.providers,
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
@@ -134,6 +140,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     signaling.connectionState.set(state);
     signaling.connectionState$.next(state);
     signaling.problem$.next(problem);
+    signaling.problem.set(problem);
   };
   /** Moves the call to `state`, through both the signal and the stream, as the real service does. */
   const callIn = (state: CallState, remoteUser: string | null = null) => {
@@ -141,5 +148,5 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, signIn, peer, media, presence, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
+  return { signaling, signIn, peer, media, presence, guests, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
 }
