@@ -14,6 +14,7 @@ export * from './lib/transport/protocol-violation';
 export * from './lib/transport/upgrade-guard';
 export * from './lib/transport/close-intent';
 export * from './lib/transport/client-address';
+export * from './lib/transport/token-bucket';
 export * from './lib/transport/backlog';
 export * from './lib/signaling-metrics';
 export * from './lib/accounts/call-journal';

@@ -3,6 +3,7 @@ export * from './lib/stores/storage-clock';
 export * from './lib/stores/sql-push-subscription-store';
 export * from './lib/stores/sql-server-key-store';
 export * from './lib/stores/sql-device-ring-store';
+export * from './lib/stores/sql-invite-store';
 export * from './lib/database/schema';
 export { openDatabase, redactedUrl, SQLITE_FILE } from './lib/database/open-database';
 export * from './lib/journal/ordered-writes';

@@ -1,4 +1,4 @@
-import { HISTORY_PATH, PUSH_SUBSCRIPTIONS_PATH, RING_DECLINE_PATH } from '@duet/shared/protocol';
+import { GUEST_PREVIEW_PATH, GUEST_SESSIONS_PATH, HISTORY_PATH, INVITES_PATH, PUSH_SUBSCRIPTIONS_PATH, RING_DECLINE_PATH } from '@duet/shared/protocol';
 import { All, Controller, NotFoundException } from '@nestjs/common';
 
 /**
@@ -12,5 +12,10 @@ export class AccountsOffController {
   @All([HISTORY_PATH, PUSH_SUBSCRIPTIONS_PATH, RING_DECLINE_PATH].map((path) => path.slice(1)))
   off(): never {
     throw new NotFoundException('this server keeps no accounts (call history, ringing closed apps): they need AUTH_MODE=jwt or oidc');
+  }
+
+  @All([INVITES_PATH, `${INVITES_PATH}/:id`, GUEST_PREVIEW_PATH, GUEST_SESSIONS_PATH].map((path) => path.slice(1)))
+  invitesOff(): never {
+    throw new NotFoundException('this server has no guest invite links: they need accounts (AUTH_MODE=jwt or oidc)');
   }
 }

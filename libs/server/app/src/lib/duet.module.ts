@@ -1,11 +1,13 @@
 import { ACCOUNT_SETTINGS, AuthSettingsController, builtInAuthenticator, ConnectionAuthenticator, connectToOidcProvider, OIDC_DISCOVERY, OidcDiscovery } from '@duet/server/auth';
 import { AccountsConfig, DUET_CONFIG, DuetConfig, loadConfig } from '@duet/server/config';
 import { ConfiguredIceServerIssuer, IceServerIssuer } from '@duet/server/ice';
+import { guestAware, InviteChecks, InvitesModule } from '@duet/server/invites';
 import { PushModule, pushAccountSettings, VapidKeys, WebPushCalleeDevices } from '@duet/server/push';
-import { RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
+import { RedisInviteRevocations, RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
 import { SqlCallJournal, SqlDeviceRingStore, StorageModule } from '@duet/server/storage';
 import {
   InMemoryUserRegistry,
+  InviteRevocations,
   NoSignalingMetrics,
   RingTimer,
   SignalingMetrics,
@@ -26,6 +28,8 @@ export interface DuetExtensions {
   readonly registry?: Type<UserRegistryService>;
   /** Ends unanswered calls (default: a timer in this process; `RedisRingTimer` beside `RedisUserRegistry`). */
   readonly ringTimer?: Type<RingTimer>;
+  /** How a revoked invite reaches every instance (default: this process; `RedisInviteRevocations` beside `RedisUserRegistry`). */
+  readonly inviteRevocations?: Type<InviteRevocations>;
   /** Modules the registry and ring timer inject (e.g. `RedisRegistryModule.forRoot(...)`). */
   readonly registryImports?: ModuleMetadata['imports'];
   /** STUN/TURN servers per user (default: `ICE_SERVERS` and `TURN_*`). */
@@ -79,13 +83,14 @@ export class DuetModule {
 
   private static with(
     config: Provider,
-    { authenticator, registry, ringTimer, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
+    { authenticator, registry, ringTimer, inviteRevocations, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
     oidcDiscovery?: OidcDiscovery,
     accounts?: AccountsConfig,
   ): DynamicModule {
     // Accounts (AUTH_MODE=jwt or oidc): the database and Web Push, both global, so signaling's
     // journal, ring store and devices find the database, the stores and the sender they inject.
-    const accountModules = accounts === undefined ? [] : [StorageModule.forRoot(accounts), PushModule.forRoot()];
+    // Invites too (issue 25): guests get in through the application's authenticator, wrapped.
+    const accountModules = accounts === undefined ? [] : [StorageModule.forRoot(accounts), PushModule.forRoot(), InvitesModule.forRoot()];
     return {
       module: DuetModule,
       global: true,
@@ -95,6 +100,7 @@ export class DuetModule {
         SignalingModule.forRoot({
           registry,
           ringTimer,
+          inviteRevocations,
           imports: registryImports,
           accounts: accounts === undefined ? undefined : { journal: SqlCallJournal, devices: WebPushCalleeDevices, deviceRings: SqlDeviceRingStore },
         }),
@@ -106,13 +112,7 @@ export class DuetModule {
         oidcDiscovery
           ? { provide: OIDC_DISCOVERY, useValue: oidcDiscovery }
           : { provide: OIDC_DISCOVERY, useFactory: discoveryOf, inject: [DUET_CONFIG] },
-        authenticator
-          ? { provide: ConnectionAuthenticator, useClass: authenticator }
-          : {
-              provide: ConnectionAuthenticator,
-              useFactory: (duet: DuetConfig, discovery: OidcDiscovery | null) => builtInAuthenticator(duet.auth, discovery),
-              inject: [DUET_CONFIG, OIDC_DISCOVERY],
-            },
+        ...authenticatorProviders(authenticator, accounts !== undefined),
         iceServerIssuer
           ? { provide: IceServerIssuer, useClass: iceServerIssuer }
           : { provide: IceServerIssuer, useFactory: (duet: DuetConfig) => new ConfiguredIceServerIssuer(duet.ice), inject: [DUET_CONFIG] },
@@ -121,6 +121,28 @@ export class DuetModule {
       exports: [DUET_CONFIG, OIDC_DISCOVERY, ConnectionAuthenticator, IceServerIssuer, SignalingMetrics, SignalingModule],
     };
   }
+}
+
+/** The application's own authenticator (or AUTH_MODE's), before guests are let in. */
+const MEMBER_AUTHENTICATOR = Symbol('MEMBER_AUTHENTICATOR');
+
+/**
+ * The members' authenticator (`authenticator`, else AUTH_MODE's) is what `ConnectionAuthenticator`
+ * resolves to; with accounts it is wrapped by `guestAware`, so guest tokens are decided by the
+ * invites module and every other token still reaches it unchanged.
+ */
+function authenticatorProviders(authenticator: Type<ConnectionAuthenticator> | undefined, withInvites: boolean): Provider[] {
+  const members: Provider = authenticator
+    ? { provide: MEMBER_AUTHENTICATOR, useClass: authenticator }
+    : {
+        provide: MEMBER_AUTHENTICATOR,
+        useFactory: (duet: DuetConfig, discovery: OidcDiscovery | null) => builtInAuthenticator(duet.auth, discovery),
+        inject: [DUET_CONFIG, OIDC_DISCOVERY],
+      };
+  const wrapped: Provider = withInvites
+    ? { provide: ConnectionAuthenticator, useFactory: guestAware, inject: [MEMBER_AUTHENTICATOR, InviteChecks] }
+    : { provide: ConnectionAuthenticator, useExisting: MEMBER_AUTHENTICATOR };
+  return [members, wrapped];
 }
 
 /** The provider's discovery document with `AUTH_MODE=oidc` (fetched while the application starts), else null. */
@@ -156,11 +178,15 @@ function refuseUnappliedRedis(config: DuetConfig): true {
 }
 
 /** In memory by default; Redis when the settings name one; a registry of your own over either. */
-export function registryOf(config: DuetConfig, extensions: DuetExtensions): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'registryImports'> {
+export function registryOf(
+  config: DuetConfig,
+  extensions: DuetExtensions,
+): Pick<DuetExtensions, 'registry' | 'ringTimer' | 'inviteRevocations' | 'registryImports'> {
   if (extensions.registry !== undefined || config.redis === undefined) return {};
   return {
     registry: RedisUserRegistry,
     ringTimer: RedisRingTimer,
+    inviteRevocations: RedisInviteRevocations,
     registryImports: [
       RedisRegistryModule.forRoot({
         redis: config.redis,

@@ -1,4 +1,4 @@
-import { CanActivate, createParamDecorator, ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
+import { CanActivate, createParamDecorator, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { ConnectionAuthenticator } from './connection-authenticator';
 
@@ -11,7 +11,8 @@ interface AuthenticatedRequest extends IncomingMessage {
  * Guards the per-user HTTP endpoints (`/api/push-subscriptions`, `/api/history`) with the very
  * authenticator that guards `/ws`, so they take the WebSocket's token (`Authorization: Bearer`)
  * and an application's own authenticator covers them too. Only an identity that names a user
- * passes: an account is a stable name, which anonymous connections do not have.
+ * passes: an account is a stable name, which anonymous connections do not have. A guest (issue 25)
+ * is signed in but has no account: refused with 403.
  */
 @Injectable()
 export class AccountGuard implements CanActivate {
@@ -23,6 +24,7 @@ export class AccountGuard implements CanActivate {
     if (identity?.username === undefined || (identity.expiresAt !== undefined && identity.expiresAt <= Date.now())) {
       throw new UnauthorizedException('sign in first: send the token you connect with, as Authorization: Bearer <token>');
     }
+    if (identity.guest !== undefined) throw new ForbiddenException('guests have no account here: only members of this server may do this');
     request.duetAccount = identity.username;
     return true;
   }

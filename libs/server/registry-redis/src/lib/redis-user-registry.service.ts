@@ -203,8 +203,10 @@ export class RedisUserRegistry extends UserRegistryService implements OnModuleIn
   async search(prefix: string, limit: number): Promise<SearchResult> {
     this.upkeep.requireSettled();
     const key = usernameKey(prefix);
-    // Members are "<key> <name>"; the space sorts below every character a name may hold.
-    const [from, to] = key === '' ? ['-', '+'] : [`[${key}`, `[${key}\xff`];
+    // Members are "<key> <name>"; the space sorts below every character a name may hold. The upper
+    // bound is the byte 0xff, above every byte of UTF-8 (a guest's display name may be any script):
+    // the string "\xff" would be sent as UTF-8 (c3 bf) and cut off names whose next letter is above it.
+    const [from, to] = key === '' ? ['-', '+'] : [`[${key}`, Buffer.concat([Buffer.from(`[${key}`), Buffer.from([0xff])])];
     const found = await this.link.guard(() => this.link.commands.zrangebylex(this.link.key('names'), from, to, 'LIMIT', 0, limit + 1));
     return { users: found.slice(0, limit).map((member) => member.slice(member.indexOf(' ') + 1)), more: found.length > limit };
   }

@@ -1,8 +1,8 @@
-import { ServerMessage, usernameKey } from '@duet/shared/protocol';
+import { isGuestUsername, ServerMessage, usernameKey } from '@duet/shared/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { MessageSink } from './message-sink';
 import { SIGNALING_OPTIONS, SignalingOptions } from './signaling-options';
-import { UserDirectory } from './user-directory';
+import { OnlineUser, UserDirectory } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
 /**
@@ -10,6 +10,9 @@ import { UserRegistryService } from './user-registry.service';
  * number of users online. A newcomer gets at most `presenceLimit` names; joins and leaves are
  * pushed to everyone only while at most `presenceLimit` users are online. Past that the list is a
  * sample (`truncated: true`), updates stop, and people call each other by name.
+ *
+ * Guests are not in it: never named in `users` or `presence`, never sent either (what a guest hears
+ * about its inviter is `GuestNotices`' business). `total` still counts them: it bounds the cost.
  */
 @Injectable()
 export class PresenceService {
@@ -20,6 +23,7 @@ export class PresenceService {
 
   /** Sends `newcomer` the list, and tells the others they arrived. */
   async announce(username: string, newcomer: MessageSink): Promise<void> {
+    if (isGuestUsername(username)) return;
     const { users, total } = await this.list(newcomer);
     if (total <= this.options.presenceLimit) {
       this.broadcast({ type: 'presence', username, online: true }, users, newcomer);
@@ -27,9 +31,9 @@ export class PresenceService {
   }
 
   /** Sends `to` the list of who is online, and who of them is in a call (a resumed session gets it afresh). */
-  async list(to: MessageSink): Promise<{ users: readonly { sink: MessageSink }[]; total: number }> {
+  async list(to: MessageSink): Promise<{ users: readonly OnlineUser[]; total: number }> {
     const { users, total } = await this.directory.online(this.options.presenceLimit);
-    const names = users.map((user) => user.username);
+    const names = users.map((user) => user.username).filter((name) => !isGuestUsername(name));
     const busy = await this.directory.busyAmong(names);
     to.send({ type: 'users', users: names, total, truncated: total > users.length, ...(busy.length > 0 && { busy: [...busy] }) });
     return { users, total };
@@ -43,24 +47,25 @@ export class PresenceService {
     const { users, total } = await this.directory.online(this.options.presenceLimit);
     if (total > this.options.presenceLimit) return;
     const parties = new Set(usernames.map(usernameKey));
-    for (const username of usernames) {
+    for (const username of usernames.filter((name) => !isGuestUsername(name))) {
       for (const user of users) {
-        if (!parties.has(usernameKey(user.username))) user.sink.send({ type: 'presence', username, online: true, busy });
+        if (!parties.has(usernameKey(user.username)) && !isGuestUsername(user.username)) user.sink.send({ type: 'presence', username, online: true, busy });
       }
     }
   }
 
   /** Tells the others `username` left (it is already out of the registry). */
   async withdraw(username: string): Promise<void> {
+    if (isGuestUsername(username)) return;
     const { users, total } = await this.directory.online(this.options.presenceLimit);
     if (total <= this.options.presenceLimit) {
       this.broadcast({ type: 'presence', username, online: false }, users);
     }
   }
 
-  private broadcast(message: ServerMessage, users: readonly { sink: MessageSink }[], except?: MessageSink): void {
-    for (const { sink } of users) {
-      if (sink !== except) sink.send(message);
+  private broadcast(message: ServerMessage, users: readonly OnlineUser[], except?: MessageSink): void {
+    for (const { username, sink } of users) {
+      if (sink !== except && !isGuestUsername(username)) sink.send(message);
     }
   }
 }

@@ -1,4 +1,4 @@
-import { CallClaim, LoginSuccessMessage } from '@duet/shared/protocol';
+import { CallClaim, isGuestUsername, LoginSuccessMessage } from '@duet/shared/protocol';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { CallRules } from './call-rules';
 import { MessageSink } from './message-sink';
@@ -113,7 +113,8 @@ export class ResumeService implements OnModuleDestroy {
       resumed: true,
       ...(call && { call: { callId: call.callId, otherUsername: call.peer, state: call.state } }),
     });
-    await this.presence.list(session);
+    // A guest gets no list: what it hears of its inviter comes after (`GuestNotices`).
+    if (!isGuestUsername(name)) await this.presence.list(session);
     for (const frame of kept) session.sendFrame(frame);
     if (call) {
       (await this.directory.find(call.peer))?.sink.send({ type: 'reconnected', username: name, callId: call.callId });

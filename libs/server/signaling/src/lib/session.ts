@@ -1,3 +1,4 @@
+// Over 300 lines: one connection's whole lifecycle (queue, login deadline, credentials, park, resume, end) in one place.
 import { Identity } from '@duet/server/auth';
 import { ServerMessage } from '@duet/shared/protocol';
 import { timingSafeEqual } from 'node:crypto';
@@ -50,7 +51,9 @@ export class Session implements MessageSink, ClientConnection {
   /** Created when a task first has to wait: most connections never need it. */
   private waiting: QueuedTask[] | undefined;
   private writesBatched = false;
-  private retiredListener: (() => void) | undefined;
+  private readonly retiredListeners: (() => void)[] = [];
+  /** What ends a parked session (its resume window's expiry), so the server may end it sooner. */
+  private parkedEnd: (() => void) | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -128,6 +131,7 @@ export class Session implements MessageSink, ClientConnection {
   park(windowMs: number, onExpiry: () => void): void {
     this.dispose();
     this.parked = new ParkedMessages();
+    this.parkedEnd = onExpiry;
     this.resumeWindow = setTimeout(onExpiry, windowMs);
     this.resumeWindow.unref();
   }
@@ -141,9 +145,9 @@ export class Session implements MessageSink, ClientConnection {
     return this.resumable && !this.retired && this.name !== undefined && !this.parked?.overflowed;
   }
 
-  /** Runs `listener` once this session is retired (one listener: the service that parked it). */
+  /** Runs `listener` once this session is retired (the service that parked it; `GuestSessions`). */
   onRetire(listener: () => void): void {
-    this.retiredListener = listener;
+    this.retiredListeners.push(listener);
   }
 
   /** Whether a new connection showing `token` may take this session over. */
@@ -177,14 +181,29 @@ export class Session implements MessageSink, ClientConnection {
     if (this.socket.readyState === WebSocket.OPEN) closeOnPurpose(this.socket, code, reason);
   }
 
+  /**
+   * The server ends this session (its invite was revoked): an open socket is closed on purpose with
+   * `code` and `reason`, and that close ends the session as a client's clean close does (the name is
+   * released, the peer told); a parked session ends now instead of at its resume window's end.
+   */
+  end(code: number, reason: string): void {
+    if (this.parked !== undefined) {
+      clearTimeout(this.resumeWindow);
+      this.resumeWindow = undefined;
+      return this.parkedEnd?.();
+    }
+    if (this.socket.readyState === WebSocket.OPEN) closeOnPurpose(this.socket, code, reason);
+  }
+
   private stop(): string[] {
-    if (!this.retired) this.retiredListener?.();
+    if (!this.retired) for (const listener of this.retiredListeners) listener();
     this.retired = true;
     this.dispose();
     clearTimeout(this.resumeWindow);
     this.resumeWindow = undefined;
     const kept = this.parked?.take() ?? [];
     this.parked = undefined;
+    this.parkedEnd = undefined;
     return kept;
   }
 

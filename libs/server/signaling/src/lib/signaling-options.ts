@@ -9,6 +9,8 @@ export interface SignalingOptions {
   readonly limits: LimitsConfig;
   /** Whose `X-Forwarded-For` gives the client's address (per-address limits, logs). */
   readonly trustProxy: TrustProxyConfig;
+  /** Guests logged in at once on this instance (`MAX_GUESTS`); absent or 0: no guest may log in (accounts off). */
+  readonly maxGuests?: number;
 }
 
 export const SIGNALING_OPTIONS = Symbol('SIGNALING_OPTIONS');

@@ -4,11 +4,15 @@ import { CalleeDevices, NoCalleeDevices } from './accounts/callee-devices';
 import { CallJournal, NoCallJournal } from './accounts/call-journal';
 import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
+import { GuestSessions } from './guests/guest-sessions';
+import { InviteRevocations, LocalInviteRevocations } from './guests/invite-revocations';
 import { RingDeclineController } from './accounts/ring-decline.controller';
 import { DeviceRingStore } from './accounts/device-ring-store';
 import { InMemoryDeviceRingStore } from './accounts/in-memory-device-ring-store';
 import { AdmissionController } from './admission.controller';
 import { CredentialsService } from './credentials.service';
+import { GuestNotices } from './guests/guest-notices';
+import { GuestRules } from './guests/guest-rules';
 import { InMemoryUserRegistry } from './in-memory-user-registry.service';
 import { PresenceService } from './presence.service';
 import { ResumeService } from './resume.service';
@@ -29,6 +33,8 @@ export interface SignalingModuleOptions {
   readonly imports?: ModuleMetadata['imports'];
   /** Per-user data (issue 24): none unless given (`AUTH_MODE=none`); see `@duet/server/storage` and `@duet/server/push`. */
   readonly accounts?: SignalingAccounts;
+  /** How a revoked invite reaches every instance (issue 25); in-process unless a scale-out module supplies another. */
+  readonly inviteRevocations?: Type<InviteRevocations>;
 }
 
 /** Where calls are recorded, how offline callees are rung, and where their rings wait. */
@@ -47,7 +53,7 @@ const NO_ACCOUNTS: SignalingAccounts = { journal: NoCallJournal, devices: NoCall
  */
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts }: SignalingModuleOptions = {}): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts, inviteRevocations = LocalInviteRevocations }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
@@ -57,7 +63,11 @@ export class SignalingModule {
         { provide: SIGNALING_OPTIONS, useFactory: signalingOptions, inject: [DUET_CONFIG] },
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
+        { provide: InviteRevocations, useClass: inviteRevocations },
+        GuestSessions,
         ...accountProviders(accounts ?? NO_ACCOUNTS),
+        GuestRules,
+        GuestNotices,
         PresenceService,
         ResumeService,
         CallRecorder,
@@ -69,7 +79,7 @@ export class SignalingModule {
         // How the ws adapter reaches the gateway without importing it.
         { provide: SignalingEndpoint, useExisting: SignalingGateway },
       ],
-      exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS],
+      exports: [UserRegistryService, UpgradeGuard, SIGNALING_OPTIONS, InviteRevocations, GuestSessions],
     };
   }
 }
@@ -87,5 +97,5 @@ function accountProviders({ journal, devices, deviceRings }: SignalingAccounts):
 
 function signalingOptions(config: DuetConfig): SignalingOptions {
   const { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy } = config;
-  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy };
+  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy, maxGuests: config.accounts?.invites.maxGuests ?? 0 };
 }

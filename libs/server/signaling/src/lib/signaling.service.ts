@@ -18,6 +18,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
 import { CallRules, PartnerResult } from './call-rules';
+import { GuestNotices } from './guests/guest-notices';
+import { GuestRules, withoutGuests } from './guests/guest-rules';
 import { PresenceService } from './presence.service';
 import { Replies } from './replies';
 import { ResumeService } from './resume.service';
@@ -53,6 +55,8 @@ export class SignalingService {
     rings: RingTimer,
     private readonly recorder: CallRecorder,
     private readonly deviceRings: DeviceRingService,
+    private readonly guestRules: GuestRules,
+    private readonly guestNotices: GuestNotices,
   ) {
     this.directory = registry;
     this.calls = registry;
@@ -60,7 +64,7 @@ export class SignalingService {
     rings.onExpiry((callId) => this.timeOut(callId));
     // Users whose instance died are released by another one: the same news as a session ending.
     registry.onDeparture({
-      left: (username) => this.presence.withdraw(username).catch((error: unknown) => this.logFailure('presence', error)),
+      left: (username) => Promise.all([this.presence.withdraw(username), this.guestNotices.left(username)]).catch((error: unknown) => this.logFailure('presence', error)),
       peerLost: (user, peer, callId) =>
         this.resumption.peerLost(user, peer, callId).catch((error: unknown) => this.logFailure('departure', error)),
     });
@@ -85,6 +89,8 @@ export class SignalingService {
         message: `this connection is authenticated as ${allowed} and may only log in as ${allowed}`,
       });
     }
+    const refusal = this.guestRules.loginRefusal(session, username, resumeToken !== undefined);
+    if (refusal !== undefined) return session.send(refusal);
     const { iceServers, iceTransportPolicy, renewAfterMs } = this.ice.issue(username);
     // Resume is an addition: only a client that says it can resume is held after a drop.
     session.resumable = resume === true || resumeToken !== undefined;
@@ -102,7 +108,7 @@ export class SignalingService {
       if (resumeToken !== undefined && (await this.resumption.resume(session, username, resumeToken, reply))) {
         this.logger.log({ msg: 'resumed', connection: session.id, user: username });
         this.renewIceServers(session, username, renewAfterMs);
-        return;
+        return this.guestNotices.loggedIn(session, true);
       }
       if (!(await this.directory.register(username, session))) {
         return session.send({ type: 'login', success: false, reason: 'taken', message: `${username} is taken` });
@@ -122,6 +128,7 @@ export class SignalingService {
     session.send({ ...reply, username, ...(session.resumable && { resumeToken: session.resumeToken }), resumed: false });
     this.renewIceServers(session, username, renewAfterMs);
     await this.presence.announce(username, session);
+    await this.guestNotices.loggedIn(session, false);
     if (call !== undefined) await this.resumption.rejoin(session, username, call);
     await this.deviceRings.pickUp(session, username);
   }
@@ -132,6 +139,7 @@ export class SignalingService {
     if (usernameKey(from) === usernameKey(otherUsername)) {
       return this.replies.refuse(session, 'self-call', 'you cannot call yourself', 'offer');
     }
+    if (!this.guestRules.mayOffer(session, from, otherUsername)) return;
     // Only an offer naming no call can start one; either party may be ringing someone's devices.
     const ringingDevices = callId === undefined ? await this.deviceRings.busy(from, otherUsername) : undefined;
     const result = ringingDevices ? { outcome: `${ringingDevices}-busy` as const } : await this.calls.offer(from, otherUsername, callId);
@@ -256,6 +264,7 @@ export class SignalingService {
       await this.presence.callChanged([ended.peer], false);
     }
     await this.presence.withdraw(username);
+    await this.guestNotices.left(username);
   }
 
   /** Sends `session` fresh ICE servers before its TURN credentials expire, as long as it lasts. */
@@ -284,8 +293,8 @@ export class SignalingService {
 
   /** Up to `SEARCH_LIMIT` online names starting with `prefix`: the directory past the presence list. */
   async search(session: Session, { prefix }: SearchMessage): Promise<void> {
-    if (this.replies.requireLogin(session, 'search') === undefined) return;
-    const { users, more } = await this.directory.search(prefix, SEARCH_LIMIT);
+    if (this.replies.requireLogin(session, 'search') === undefined || !this.guestRules.maySearch(session)) return;
+    const { users, more } = withoutGuests(await this.directory.search(prefix, SEARCH_LIMIT));
     const busy = await this.directory.busyAmong(users);
     session.send({ type: 'search', prefix, users: [...users], more, ...(busy.length > 0 && { busy: [...busy] }) });
   }

@@ -107,6 +107,14 @@ export function describeRegistryContract(name: string, create: () => Promise<Reg
       expect(await registry.search('al', 10)).toEqual({ users: ['al-x', 'alan', 'Albert'], more: false });
     });
 
+    it("finds one inviter's guests by their key prefix, whatever their display names hold, and no one else's", async () => {
+      const names = ['guest:Alice:Zoë', 'guest:alice:Пётр', 'guest:alice:山田', 'guest:alice:a:b', 'guest:alicia:Eve', 'guest:al:X'];
+      for (const name of names) await registry.register(name, sink());
+      expect(await registry.search('guest:ALICE:', 20)).toEqual({ users: ['guest:alice:a:b', 'guest:Alice:Zoë', 'guest:alice:Пётр', 'guest:alice:山田'], more: false });
+      expect(await registry.search('guest:alice:п', 20)).toEqual({ users: ['guest:alice:Пётр'], more: false });
+      expect(await registry.search('guest:al:', 20)).toEqual({ users: ['guest:al:X'], more: false });
+    });
+
     it('tells which of the given names are in a call, ringing or active, in any letter case', async () => {
       expect(await registry.busyAmong(['alice', 'bob', 'carol', 'nobody'])).toEqual([]);
       const callId = await ring();

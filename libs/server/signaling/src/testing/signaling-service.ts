@@ -6,6 +6,10 @@ import { CallRecorder } from '../lib/accounts/call-recorder';
 import { DeviceRingStore } from '../lib/accounts/device-ring-store';
 import { DeviceRingService } from '../lib/accounts/device-rings.service';
 import { InMemoryDeviceRingStore } from '../lib/accounts/in-memory-device-ring-store';
+import { GuestNotices } from '../lib/guests/guest-notices';
+import { GuestRules } from '../lib/guests/guest-rules';
+import { GuestSessions } from '../lib/guests/guest-sessions';
+import { LocalInviteRevocations } from '../lib/guests/invite-revocations';
 import { PresenceService } from '../lib/presence.service';
 import { ResumeService } from '../lib/resume.service';
 import { LocalRingTimer } from '../lib/ring-timer';
@@ -27,18 +31,23 @@ export interface SignalingParts {
   readonly journal?: CallJournal;
   readonly devices?: CalleeDevices;
   readonly deviceRings?: DeviceRingStore;
+  /** Guest sessions (and how revocations reach them): a fresh local pair unless given. */
+  readonly guests?: GuestSessions;
 }
 
 /** `SignalingService` wired as `SignalingModule` wires it, without Nest. */
-export function signalingService({ registry, presence, resumption, ice, options, rings, ...accounts }: SignalingParts) {
+export function signalingService({ registry, presence, resumption, ice, options, rings, guests, ...accounts }: SignalingParts) {
   const metrics = new NoSignalingMetrics();
   const journal = accounts.journal ?? new NoCallJournal();
   const devices = accounts.devices ?? new NoCalleeDevices();
   const recorder = new CallRecorder(journal, devices, registry, rings, metrics, options);
   const store = accounts.deviceRings ?? new InMemoryDeviceRingStore();
   const deviceRings = new DeviceRingService(store, devices, journal, recorder, registry, presence, options);
-  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings);
-  return { service, deviceRings };
+  const guestSessions = guests ?? new GuestSessions(new LocalInviteRevocations());
+  const guestRules = new GuestRules(guestSessions, options, metrics);
+  const notices = new GuestNotices(registry, guestSessions);
+  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, guestRules, notices);
+  return { service, deviceRings, guests: guestSessions };
 }
 
 /**
@@ -61,11 +70,11 @@ export function signalingWithAccounts(ringTimeoutMs: number) {
   const devices = new RecordingDevices();
   const journal = new RecordingJournal();
   const store = new InMemoryDeviceRingStore();
-  const { service, deviceRings } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
+  const { service, deviceRings, guests } = signalingService({ registry, presence, resumption, ice, options, rings, journal, devices, deviceRings: store });
   const destroy = () => {
     deviceRings.onModuleDestroy();
     rings.onModuleDestroy();
     resumption.onModuleDestroy();
   };
-  return { registry, devices, journal, store, service, deviceRings, destroy };
+  return { registry, devices, journal, store, service, deviceRings, guests, destroy };
 }

@@ -11,7 +11,8 @@ import { SqlCallJournal } from './journal/sql-call-journal';
 import { SqlDeviceRingStore } from './stores/sql-device-ring-store';
 import { SqlPushSubscriptionStore } from './stores/sql-push-subscription-store';
 import { SqlServerKeyStore } from './stores/sql-server-key-store';
-import { PushSubscriptionStore, ServerKeyStore } from './stores/stores';
+import { SqlInviteStore } from './stores/sql-invite-store';
+import { InviteStore, PushSubscriptionStore, ServerKeyStore } from './stores/stores';
 
 /**
  * The accounts database (only with `config.accounts`, i.e. not with `AUTH_MODE=none`): opened and
@@ -40,6 +41,7 @@ export class StorageModule implements OnApplicationShutdown {
       { provide: ServerKeyStore, useClass: SqlServerKeyStore },
       { provide: DeviceRingStore, useClass: SqlDeviceRingStore },
       { provide: CallJournal, useClass: SqlCallJournal },
+      { provide: InviteStore, useClass: SqlInviteStore },
     ];
     return {
       module: StorageModule,

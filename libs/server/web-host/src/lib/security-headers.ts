@@ -1,3 +1,4 @@
+import { JOIN_PATH_PREFIX } from '@duet/shared/protocol';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -43,7 +44,8 @@ export interface SecurityHeadersOptions {
  * HTTP security headers for everything the server answers (helmet): the CSP above, no framing
  * (also as `X-Frame-Options` for old browsers), `nosniff`, no referrer, no `X-Powered-By`, and a
  * Permissions-Policy that grants camera, microphone and screen capture to this origin only.
- * HSTS is left to whoever terminates TLS: over plain http on a LAN it would do harm.
+ * HSTS is left to whoever terminates TLS: over plain http on a LAN it would do harm. An invite
+ * page (`/join/<token>`: the token is in the URL) is never cached, by the browser or on the way.
  */
 export function securityHeaders({ connectOrigins = [] }: SecurityHeadersOptions = {}): HttpMiddleware[] {
   const directives = { ...CONTENT_SECURITY_POLICY.directives, connectSrc: ["'self'", ...connectOrigins] };
@@ -57,11 +59,12 @@ export function securityHeaders({ connectOrigins = [] }: SecurityHeadersOptions 
       // by enterprises that link assets; keep the opener policy only.
       crossOriginEmbedderPolicy: false,
     }),
-    (_request, response, next) => {
+    (request, response, next) => {
       response.setHeader(
         'Permissions-Policy',
         'camera=(self), microphone=(self), display-capture=(self), speaker-selection=(self), geolocation=(), payment=(), usb=()',
       );
+      if (request.url?.startsWith(JOIN_PATH_PREFIX)) response.setHeader('Cache-Control', 'no-store');
       next();
     },
   ];

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { usernameKey } from './username';
+import { isValidUsername, usernameKey } from './username';
 
 /**
  * Guests (issue 25): people outside the company, let in by a member's invite link. A guest's name
@@ -18,9 +18,10 @@ export const DISPLAY_NAME_RULE = 'must be 1-40 characters, without control or fo
 
 /**
  * Control (Cc), format (Cf: bidi overrides, zero-width joiners), line/paragraph separators (Zl,
- * Zp), private-use and unassigned code points: what makes a name look like another, or break a line.
+ * Zp), private-use, lone surrogates (Cs: not text, mangled on the wire) and unassigned code points:
+ * what makes a name look like another, or break a line.
  */
-const FORBIDDEN_IN_DISPLAY_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
+const FORBIDDEN_IN_DISPLAY_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Cn}]/u;
 
 /**
  * The display name a guest typed, trimmed and with runs of spaces made one; undefined when it
@@ -28,8 +29,11 @@ const FORBIDDEN_IN_DISPLAY_NAME = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}]/u;
  */
 export function normalizeDisplayName(raw: unknown): string | undefined {
   if (typeof raw !== 'string') return undefined;
-  const name = raw.normalize('NFC').trim().replace(/\s+/gu, ' ');
-  if (name.length === 0 || name.length > GUEST_DISPLAY_NAME_MAX_LENGTH || FORBIDDEN_IN_DISPLAY_NAME.test(name)) return undefined;
+  const composed = raw.normalize('NFC');
+  // Checked before spaces are collapsed: `\s` also matches tabs, line breaks and U+FEFF, which are refused, not turned into spaces.
+  if (FORBIDDEN_IN_DISPLAY_NAME.test(composed)) return undefined;
+  const name = composed.trim().replace(/\s+/gu, ' ');
+  if (name.length === 0 || name.length > GUEST_DISPLAY_NAME_MAX_LENGTH) return undefined;
   return name;
 }
 
@@ -48,13 +52,15 @@ export function isGuestUsername(username: string): boolean {
   return usernameKey(username).startsWith(GUEST_PREFIX);
 }
 
-/** The inviter and display name in a guest's wire name; undefined for a member's name. */
+/** The inviter and display name in a guest's wire name; undefined for a member's name, or a malformed guest name. */
 export function parseGuestUsername(username: string): GuestName | undefined {
   if (!isGuestUsername(username)) return undefined;
   const rest = username.slice(GUEST_PREFIX.length);
+  // A member's name holds no `:`, so the first one ends the inviter; the display name may hold more.
   const colon = rest.indexOf(':');
-  if (colon <= 0 || colon === rest.length - 1) return undefined;
-  return { inviter: rest.slice(0, colon), displayName: rest.slice(colon + 1) };
+  const inviter = rest.slice(0, colon);
+  if (colon <= 0 || colon === rest.length - 1 || !isValidUsername(inviter)) return undefined;
+  return { inviter, displayName: rest.slice(colon + 1) };
 }
 
 /** What to show people for `username`: a guest's display name, else the name itself. */
@@ -72,10 +78,14 @@ export function guestKeyPrefix(inviter: string): string {
  * among themselves always may (availability and busy are other matters).
  */
 export function mayCall(caller: string, callee: string): boolean {
-  const guestCaller = parseGuestUsername(caller);
-  if (guestCaller !== undefined && usernameKey(guestCaller.inviter) !== usernameKey(callee)) return false;
-  const guestCallee = parseGuestUsername(callee);
-  return guestCallee === undefined || usernameKey(guestCallee.inviter) === usernameKey(caller);
+  return mayReach(caller, callee) && mayReach(callee, caller);
+}
+
+/** A member may reach anyone (as far as guests go); a guest only its inviter; a malformed guest name nobody. */
+function mayReach(from: string, to: string): boolean {
+  if (!isGuestUsername(from)) return true;
+  const guest = parseGuestUsername(from);
+  return guest !== undefined && usernameKey(guest.inviter) === usernameKey(to);
 }
 
 // HTTP: invites (members, `Authorization: Bearer`) and guest sessions (public, rate-limited).

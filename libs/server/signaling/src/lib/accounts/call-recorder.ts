@@ -1,4 +1,4 @@
-import { usernameKey } from '@duet/shared/protocol';
+import { isGuestUsername, usernameKey } from '@duet/shared/protocol';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallRules } from '../call-rules';
 import { RingTimer } from '../ring-timer';
@@ -100,7 +100,8 @@ export class CallRecorder {
     this.metrics.callEnded(callId);
     this.forget(callId);
     this.journal.ended(callId, end, Date.now());
-    if (unanswered?.callId !== callId || end === 'declined') return;
+    // A guest has no devices to tell (no push).
+    if (unanswered?.callId !== callId || end === 'declined' || isGuestUsername(unanswered.callee)) return;
     const { caller, callee } = unanswered;
     this.devices
       .ringEnded(callee, { caller, callId, missed: true })

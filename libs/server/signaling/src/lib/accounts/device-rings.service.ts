@@ -1,4 +1,4 @@
-import { OfferDescription, usernameKey } from '@duet/shared/protocol';
+import { isGuestUsername, OfferDescription, usernameKey } from '@duet/shared/protocol';
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import { CallRules } from '../call-rules';
@@ -72,7 +72,8 @@ export class DeviceRingService implements OnModuleDestroy {
    * when there is nothing to ring (the caller is then told the callee is offline, as always).
    */
   async ring(caller: MessageSink, from: string, callee: string, offer: OfferDescription): Promise<boolean> {
-    if (!(await this.devices.reachable(callee))) return false;
+    // A guest has no devices (and no push): an offline guest is simply offline.
+    if (isGuestUsername(callee) || !(await this.devices.reachable(callee))) return false;
     const callId = randomToken(12);
     const capability = randomBytes(32).toString('base64url');
     const now = Date.now();

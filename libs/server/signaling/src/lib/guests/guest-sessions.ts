@@ -6,7 +6,8 @@ import { InviteRevocations } from './invite-revocations';
 /**
  * The guest sessions logged in on this instance, by the invite they came in with: how many there
  * are (`MAX_GUESTS` is per instance), and ending them when their invite is revoked, wherever it was
- * revoked (`InviteRevocations`). Sessions are added at a guest's login and removed when they end.
+ * revoked (`InviteRevocations`). Sessions are added at a guest's login (a resumed one too) and
+ * removed when they are retired: ended, or taken over by the resumed session that replaces them.
  */
 @Injectable()
 export class GuestSessions {
@@ -28,6 +29,7 @@ export class GuestSessions {
     sessions.add(session);
     this.byInvite.set(inviteId, sessions);
     this.count += 1;
+    session.onRetire(() => this.remove(inviteId, session));
   }
 
   remove(inviteId: string, session: Session): void {
@@ -37,8 +39,11 @@ export class GuestSessions {
     if (sessions.size === 0) this.byInvite.delete(inviteId);
   }
 
-  /** Closes (4403) every session of this instance that came in with `inviteId`; their ends run as for any close. */
+  /**
+   * Closes (4403) every session of this instance that came in with `inviteId`; their ends run as for
+   * any close (not `evict`, which would keep the name held and the inviter unaware).
+   */
   endInvite(inviteId: string): void {
-    for (const session of this.byInvite.get(inviteId) ?? []) session.evict(CloseCode.accessRevoked, 'invite revoked');
+    for (const session of [...(this.byInvite.get(inviteId) ?? [])]) session.end(CloseCode.accessRevoked, 'invite revoked');
   }
 }

@@ -58,6 +58,22 @@ const MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002-invites': {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a migration sees the schema as it was then, not DuetTables
+    async up(db: Kysely<any>): Promise<void> {
+      await db.schema
+        .createTable('invites')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('inviter', 'text', (column) => column.notNull())
+        .addColumn('inviter_name', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'bigint', (column) => column.notNull())
+        .addColumn('expires_at', 'bigint', (column) => column.notNull())
+        .addColumn('revoked_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('invites_inviter_expires').on('invites').columns(['inviter', 'expires_at']).execute();
+      await db.schema.createIndex('invites_expires').on('invites').column('expires_at').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

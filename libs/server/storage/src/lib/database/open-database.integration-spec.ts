@@ -33,7 +33,7 @@ describe.each(testDatabaseServers())('openDatabase on %s', (_, server) => {
       expect((await new CallHistory(again).page('bob', { limit: 10 })).calls.map((call) => [call.peer, call.outcome])).toEqual([['alice', 'busy']]);
       // Kysely's bookkeeping table is not in DuetTables: typed for this one read.
       const migrations = await again.withTables<Record<typeof MIGRATION_TABLE, { name: string }>>().selectFrom(MIGRATION_TABLE).select('name').execute();
-      expect(migrations).toEqual([{ name: '0001-accounts' }]);
+      expect(migrations).toEqual([{ name: '0001-accounts' }, { name: '0002-invites' }]);
     } finally {
       await again.destroy();
     }

@@ -50,6 +50,17 @@ export interface DuetTables {
     name: string;
     value: string;
   };
+  /** Guest invite links (issue 25): what revokes and lists them. The token itself is never kept. */
+  invites: {
+    id: string;
+    /** `usernameKey` of the member who made it. */
+    inviter: string;
+    /** The member's name as they wrote it (what guests are shown). */
+    inviter_name: string;
+    created_at: MillisColumn;
+    expires_at: MillisColumn;
+    revoked_at: ColumnType<number | string | null, number | null, number | null>;
+  };
 }
 
 export type DuetDatabase = Kysely<DuetTables>;

@@ -52,6 +52,24 @@ describe.each(testDatabaseServers())('SqlCallJournal and CallHistory on %s', (_,
     expect(seen(await historyOf(bob.toUpperCase()))).toEqual([{ callId: `c${names}`, peer: alice, direction: 'incoming', outcome: 'answered', startedAt: T, durationMs: 60_000 }]);
   });
 
+  it("keeps a guest's call in the member's history only: a guest has none", async () => {
+    const [alice] = pair();
+    const guest = `guest:${alice}:Zoë: the plumber`;
+    journal.ringing({ callId: `c${names}`, caller: guest, callee: alice, onDevices: false }, T);
+    journal.answered(`c${names}`, T + 1_000);
+    journal.ended(`c${names}`, 'hangup', T + 3_000);
+    journal.busy(alice, guest, T + 5_000);
+    journal.ringing({ callId: `d${names}`, caller: guest, callee: guest, onDevices: false }, T + 6_000);
+    const calls = seen(await historyOf(alice));
+    expect(calls).toEqual([
+      expect.objectContaining({ peer: guest, direction: 'outgoing', outcome: 'busy' }),
+      { callId: `c${names}`, peer: guest, direction: 'incoming', outcome: 'answered', startedAt: T, durationMs: 2_000 },
+    ]);
+    expect((await historyOf(guest)).calls).toEqual([]);
+    const rows = await db.selectFrom('call_records').select('owner_key').where('owner_key', 'like', 'guest:%').execute();
+    expect(rows).toEqual([]);
+  });
+
   it.each([
     ['hangup', 'missed'],
     ['timeout', 'missed'],

@@ -1,5 +1,5 @@
 import { CallEnd, CallJournal } from '@duet/server/signaling';
-import { usernameKey } from '@duet/shared/protocol';
+import { isGuestUsername, usernameKey } from '@duet/shared/protocol';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DUET_DATABASE, DuetDatabase, DuetTables, millis } from '../database/schema';
@@ -12,6 +12,7 @@ type Outcome = DuetTables['call_records']['outcome'];
  * first ring, as `missed` (what it is if nothing else happens, e.g. the server dies), and are
  * settled by `answered` and `ended`. Signaling never waits: each step is queued behind the
  * earlier steps of the same call (`OrderedWrites`), and a failure is logged, never thrown.
+ * Guests (issue 25) have no history: a guest party gets no row, only the member does.
  */
 @Injectable()
 export class SqlCallJournal extends CallJournal {
@@ -60,13 +61,12 @@ export class SqlCallJournal extends CallJournal {
 
   private insertPair(callId: string, caller: string, callee: string, outcome: Outcome, at: number, endedAt: number | null) {
     const row = { call_id: callId, outcome, started_at: at, answered_at: null, ended_at: endedAt, duration_ms: 0 };
-    return this.db
-      .insertInto('call_records')
-      .values([
-        { ...row, id: randomUUID(), owner_key: usernameKey(caller), peer: callee, direction: 'outgoing' },
-        { ...row, id: randomUUID(), owner_key: usernameKey(callee), peer: caller, direction: 'incoming' },
-      ])
-      .execute();
+    const rows = [
+      { ...row, id: randomUUID(), owner_key: usernameKey(caller), peer: callee, direction: 'outgoing' as const },
+      { ...row, id: randomUUID(), owner_key: usernameKey(callee), peer: caller, direction: 'incoming' as const },
+    ].filter(({ owner_key }) => !isGuestUsername(owner_key));
+    if (rows.length === 0) return Promise.resolve();
+    return this.db.insertInto('call_records').values(rows).execute();
   }
 }
 

@@ -3,6 +3,7 @@ import { openDatabase } from '../database/open-database';
 import { DuetDatabase } from '../database/schema';
 import { testDatabaseServers } from '../../testing/test-databases';
 import { SqlDeviceRingStore } from './sql-device-ring-store';
+import { SqlInviteStore } from './sql-invite-store';
 import { SqlPushSubscriptionStore } from './sql-push-subscription-store';
 import { SqlServerKeyStore } from './sql-server-key-store';
 
@@ -145,6 +146,50 @@ describe.each(testDatabaseServers())('SQL stores on %s', (_, server) => {
       for (const waiting of rings) await store.add(waiting);
       const taken = await Promise.all([store.takeForCallee(bob), store.takeForCallee(bob)]);
       expect(taken.map((one) => one?.callId).sort()).toEqual(rings.map((one) => one.callId).sort());
+    });
+  });
+  describe('SqlInviteStore', () => {
+    let now = 5_000_000;
+    let store: SqlInviteStore;
+    beforeAll(() => (store = new SqlInviteStore(db, () => now)));
+    const invite = (inviter: string, createdAt = now, ttl = 60_000) => ({ id: `invite-${++names}`, inviter, createdAt, expiresAt: createdAt + ttl });
+
+    it('lists a member’s live invites newest first, matching names regardless of case, and tells their status', async () => {
+      const alice = user('Alice');
+      const older = invite(alice, now - 10);
+      const newer = invite(alice);
+      await store.create(older);
+      await store.create(newer);
+      await store.create(invite(user('bob')));
+      expect(await store.listActive(alice.toLowerCase())).toEqual([newer, older]);
+      expect(await store.status(newer.id)).toBe('active');
+      expect(await store.status('no-such-invite')).toBe('unknown');
+    });
+
+    it('revokes only the inviter’s own active invite, once', async () => {
+      const [alice, bob] = [user('alice'), user('bob')];
+      const link = invite(alice);
+      await store.create(link);
+      expect(await store.revoke(link.id, bob)).toBe(false);
+      expect(await store.status(link.id)).toBe('active');
+      expect(await store.revoke(link.id, alice.toUpperCase())).toBe(true);
+      expect(await store.revoke(link.id, alice)).toBe(false);
+      expect(await store.revoke('no-such-invite', alice)).toBe(false);
+      expect(await store.status(link.id)).toBe('revoked');
+      expect(await store.listActive(alice)).toEqual([]);
+    });
+
+    it('forgets an expired invite: not listed, unknown, not revocable, and pruned when the next one is made', async () => {
+      const alice = user('alice');
+      const short = invite(alice, now, 10);
+      await store.create(short);
+      now += 10;
+      expect(await store.listActive(alice)).toEqual([]);
+      expect(await store.status(short.id)).toBe('unknown');
+      expect(await store.revoke(short.id, alice)).toBe(false);
+      await store.create(invite(alice));
+      expect(await db.selectFrom('invites').select('id').where('id', '=', short.id).executeTakeFirst()).toBeUndefined();
+      expect(await store.prune()).toBe(0);
     });
   });
 });

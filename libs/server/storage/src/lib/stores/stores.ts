@@ -37,3 +37,27 @@ export abstract class ServerKeyStore {
    */
   abstract getOrCreate(name: string, create: () => string): Promise<string>;
 }
+
+/** A guest invite link (issue 25), as kept: never its token. Times in ms since the epoch. */
+export interface StoredInvite {
+  readonly id: string;
+  /** The member who made it, as they wrote their name. */
+  readonly inviter: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+}
+
+/** `active`: neither revoked nor expired; `revoked`; `unknown`: never made, or expired (pruned or not). */
+export type InviteStatus = 'active' | 'revoked' | 'unknown';
+
+export abstract class InviteStore {
+  /** Keeps `invite`, and prunes every invite already expired (anyone's): the table holds only live links. */
+  abstract create(invite: StoredInvite): Promise<void>;
+  /** `inviter`'s invites that are neither revoked nor expired, newest first. */
+  abstract listActive(inviter: string): Promise<readonly StoredInvite[]>;
+  /** Revokes `inviter`'s own active invite `id`; false when they have no such one. */
+  abstract revoke(id: string, inviter: string): Promise<boolean>;
+  abstract status(id: string): Promise<InviteStatus>;
+  /** Deletes the expired invites; how many went. */
+  abstract prune(): Promise<number>;
+}

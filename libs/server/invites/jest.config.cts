@@ -1,0 +1,15 @@
+const esmDeps = require('../../../tools/jest/esm-deps.cjs');
+
+module.exports = {
+  displayName: 'server-invites',
+  preset: '../../../jest.preset.js',
+  testEnvironment: '<rootDir>/../../../tools/jest/node-environment.cjs',
+  // @duet/server/storage brings Kysely, which ships ES modules only.
+  transform: {
+    ...esmDeps.transform,
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  transformIgnorePatterns: esmDeps.transformIgnorePatterns,
+  moduleFileExtensions: ['ts', 'js', 'html'],
+  coverageDirectory: '../../../coverage/libs/server/invites',
+};
