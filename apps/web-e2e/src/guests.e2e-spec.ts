@@ -202,6 +202,9 @@ describe('guest invite links, in real Chromium', () => {
     const guest = await openLink(link);
     await join(guest, 'gst-erin', 'Fay');
     await erin.page.getByTestId('guest-waiting').waitFor();
+    // A reload stays in (the tab keeps the guest session; the address is / by now).
+    await guest.page.reload();
+    await guest.page.getByTestId('current-user').filter({ hasText: 'Fay' }).waitFor({ timeout: 15_000 });
     await checkLayouts(guest.page, 'guest-lobby', 'main');
 
     // The revoke of the link just made (the first invite-revoke in the dialog).

@@ -84,7 +84,12 @@ const FALLBACK_TTL_HOURS = 24;
     h3 { margin: 1rem 0 0.4rem; font-size: 0.95rem; }
     .close { min-width: 2.5rem; min-height: 2.5rem; }
     .hint { color: var(--muted); font-size: 0.9rem; }
-    .make { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; }
+    .make { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem; margin-top: 0.75rem; }
+    select {
+      font: inherit; color: var(--fg); background: var(--surface-2); border: 1px solid var(--line);
+      border-radius: 10px; padding: 0.5rem; min-height: 2.75rem; min-width: 0;
+    }
+    select:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
     .made { margin-top: 1rem; padding: 0.75rem; border-radius: var(--radius); border: 1px solid var(--line); }
     .link { margin: 0; font-family: monospace; overflow-wrap: anywhere; user-select: all; }
     .revoked .link { text-decoration: line-through; color: var(--muted); }
