@@ -1,6 +1,7 @@
 import { Page } from 'playwright-core';
 import { seriousViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
+import { coveredControls } from './support/covered';
 import { DuetUser } from './support/duet-user';
 import { PORTAL_SECRET, portalToken } from './support/portal-token';
 
@@ -14,26 +15,6 @@ const LAYOUTS = [
   { width: 1920, height: 1080 },
   { width: 390, height: 844 },
 ].flatMap((size) => (['light', 'dark'] as const).map((colorScheme) => ({ ...size, colorScheme })));
-
-/**
- * The controls under `root` (each scrolled into view in turn) whose centre is not itself under
- * `elementFromPoint`: something covers it. Scoped, as a modal dialog covers the page behind it.
- */
-function coveredControls(page: Page, root: string): Promise<string[]> {
-  return page.evaluate((rootSelector) => {
-    const problems: string[] = [];
-    for (const element of Array.from(document.querySelectorAll(`${rootSelector} :is(button, input, select, a[href])`))) {
-      if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-      element.scrollIntoView({ block: 'center', inline: 'center' });
-      const box = element.getBoundingClientRect();
-      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-      if (hit && (hit === element || element.contains(hit))) continue;
-      const name = element.getAttribute('data-testid') ?? element.textContent?.trim().slice(0, 30);
-      problems.push(`${element.tagName.toLowerCase()} "${name}" is under ${hit?.tagName.toLowerCase() ?? 'nothing'}`);
-    }
-    return problems;
-  }, root);
-}
 
 /**
  * Guest invite links (issue 25) as people use them, in real Chromium against the real server in
