@@ -53,6 +53,7 @@ describe(`${CallPageComponent.name} guests`, () => {
     expect(page().querySelector('h2')?.textContent).toContain('alice invited you to a call on Duet');
     expect(page().textContent).toContain('must be 1-40 characters');
     const input = byTestId('guest-name-input') as HTMLInputElement;
+    expect(document.activeElement).toBe(input);
     const join = byTestId('guest-join-button') as HTMLButtonElement;
     expect(join.disabled).toBe(true);
     input.value = '<b>Ann</b>';

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, input, output, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject, input, output, signal, viewChild } from '@angular/core';
 import { DISPLAY_NAME_RULE, GUEST_DISPLAY_NAME_MAX_LENGTH } from '@duet/shared/protocol';
 
 /**
@@ -64,6 +64,20 @@ export class GuestJoinComponent {
   protected readonly maxLength = GUEST_DISPLAY_NAME_MAX_LENGTH;
   protected readonly rule = DISPLAY_NAME_RULE;
   protected readonly canJoin = computed(() => !this.pending() && this.name().trim() !== '');
+  private readonly nameInput = viewChild<ElementRef<HTMLInputElement>>('nameInput');
+
+  constructor() {
+    const document = inject(DOCUMENT);
+    // The field appears once the invite is checked (this card is a lazy chunk, after the page's
+    // own focus step): it takes focus then, unless the person put focus somewhere.
+    // And again after a refused join: the field was disabled while it was under way.
+    afterRenderEffect(() => {
+      this.pending();
+      const input = this.nameInput()?.nativeElement;
+      const active = document.activeElement;
+      if (input && !input.disabled && (!active || active === document.body)) input.focus();
+    });
+  }
 
   protected submit(event: Event): void {
     event.preventDefault();
