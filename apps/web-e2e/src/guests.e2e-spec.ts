@@ -127,7 +127,7 @@ describe('guest invite links, in real Chromium', () => {
     expect(token).toBeTruthy();
     // The page leaves (freeing the name); the token still opens a socket of the guest's own.
     await guest.page.getByTestId('logout-button').click();
-    await guest.page.getByTestId('error-message').filter({ hasText: 'open the invite link again' }).waitFor();
+    await guest.page.getByTestId('error-message').filter({ hasText: 'open the invite link again while it is still valid' }).waitFor();
 
     const replies = await guest.page.evaluate(async (guestToken) => {
       const url = `${location.origin.replace(/^http/, 'ws')}/ws`;
@@ -191,6 +191,10 @@ describe('guest invite links, in real Chromium', () => {
     // The revoke of the link just made (the first invite-revoke in the dialog).
     await erin.page.getByRole('dialog').getByTestId('invite-revoke').first().click();
     await guest.page.getByTestId('error-message').filter({ hasText: 'gst-erin revoked your invite; this guest session has ended.' }).waitFor();
+    // The tab forgot the revoked session: a reload does not try it again.
+    await guest.page.reload();
+    await guest.page.getByTestId('error-message').filter({ hasText: 'This guest session has ended. To come back, open the invite link again' }).waitFor();
+    expect(await guest.page.getByTestId('current-user').count()).toBe(0);
     await erin.page.getByRole('dialog').getByText('Revoked: this link no longer works').waitFor();
     await erin.page.keyboard.press('Escape');
     await erin.page.getByRole('dialog').waitFor({ state: 'hidden' });

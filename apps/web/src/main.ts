@@ -1,7 +1,7 @@
 import { isDevMode } from '@angular/core';
 import { bootstrapApplication } from '@angular/platform-browser';
 import { provideAccounts } from '@duet/web/accounts/shell';
-import { isGuestPage, loadAuthSettings, provideGuestSignIn, provideSignIn, tabStorageOf } from '@duet/web/auth';
+import { forgetEndedGuest, isGuestPage, loadAuthSettings, provideGuestSignIn, provideSignIn, tabStorageOf } from '@duet/web/auth';
 import { AppComponent } from './app/app.component';
 import { appConfig } from './app/app.config';
 
@@ -11,7 +11,9 @@ import { appConfig } from './app/app.config';
 // has no account: no history, no push, no invites.
 async function start(): Promise<void> {
   const settings = await loadAuthSettings();
-  const guest = isGuestPage({ location: window.location, storage: tabStorageOf(window) });
+  const tabStorage = tabStorageOf(window);
+  const guest = isGuestPage({ location: window.location, storage: tabStorage });
+  if (!guest) forgetEndedGuest(tabStorage);
   const signIn = guest ? await provideGuestSignIn() : await provideSignIn(settings);
   const accounts = provideAccounts(guest ? { mode: 'none' } : settings);
   await bootstrapApplication(AppComponent, appConfig([...signIn, accounts]));

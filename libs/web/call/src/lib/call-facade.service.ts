@@ -203,6 +203,11 @@ export class CallFacade {
       this.connectionBannerDismissed.set(false);
       // The connection problem is what is wrong now; the banner says it, once.
       if (problem) this.loginProblemState.set(null);
+      // A revoked invite is over for good: the tab forgets the guest session, so a reload does not
+      // try it again (and say "expired"). The page keeps saying why until the guest leaves.
+      if (problem?.kind === 'access-revoked' && this.isGuest()) {
+        this.signIn.signOut().catch((error: unknown) => console.warn('[sign-in] signing out failed', error));
+      }
     });
     this.peer.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // Last call's "bob hung up." must not hang over the next one.

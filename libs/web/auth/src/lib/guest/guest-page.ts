@@ -6,9 +6,15 @@ import { GuestSession, JOIN_PATH_PREFIX } from '@duet/shared/protocol';
 /** Where the tab keeps its guest session (sessionStorage: a reload stays in, closing the tab ends it). */
 export const GUEST_SESSION_KEY = 'duet.guest-session';
 
+/**
+ * Set when the tab's guest session ended (the guest left, or the invite was revoked), so a reload
+ * of `/` still says how to come back, not how members sign in.
+ */
+export const GUEST_ENDED_KEY = 'duet.guest-ended';
+
 /** What the flow needs of the page: its address, history, the tab's storage and `fetch`. */
 export interface GuestPage {
-  readonly location: { readonly pathname: string };
+  readonly location: { readonly pathname: string; readonly search: string; readonly hash: string };
   readonly history: { replaceState(data: unknown, unused: string, url: string): void };
   readonly storage: Storage | null;
   readonly fetch: typeof fetch;
@@ -22,9 +28,32 @@ export function inviteTokenIn(pathname: string): string | null {
   return token === '' ? null : token;
 }
 
-/** Whether the page is a guest's: an invite link, or a tab that joined as a guest (and reloaded). */
+/**
+ * Whether the page is a guest's: an invite link, a tab that joined as a guest (and reloaded), or
+ * `/` as it is after a guest session ended there (a portal's `#access_token=`, a sign-in's
+ * callback or any other address is a member's page again).
+ */
 export function isGuestPage(page: Pick<GuestPage, 'location' | 'storage'>): boolean {
-  return inviteTokenIn(page.location.pathname) !== null || readSession(page.storage) !== null;
+  const { pathname, search, hash } = page.location;
+  if (inviteTokenIn(pathname) !== null || readSession(page.storage) !== null) return true;
+  return pathname === '/' && search === '' && hash === '' && readKey(page.storage, GUEST_ENDED_KEY) !== null;
+}
+
+/** A member's page opened in this tab (main.ts, when it is not a guest's): `/` is a member's page from now on. */
+export function forgetEndedGuest(storage: Storage | null): void {
+  try {
+    storage?.removeItem(GUEST_ENDED_KEY);
+  } catch {
+    // Nothing was kept, then.
+  }
+}
+
+function readKey(storage: Storage | null, key: string): string | null {
+  try {
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export function readSession(storage: Storage | null): GuestSession | null {

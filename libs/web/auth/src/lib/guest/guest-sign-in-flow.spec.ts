@@ -1,7 +1,7 @@
 import { GUEST_PREVIEW_PATH, GUEST_SESSIONS_PATH, GuestSession } from '@duet/shared/protocol';
-import { GUEST_SESSION_KEY, isGuestPage } from './guest-page';
+import { GUEST_ENDED_KEY, GUEST_SESSION_KEY, forgetEndedGuest, isGuestPage } from './guest-page';
 import { GuestSignInFlow } from './guest-sign-in-flow';
-import { INVITE_EXPIRED, INVITE_PROBLEMS, INVITE_UNREACHABLE, LEFT_AS_GUEST, NO_INVITE } from './guest-words';
+import { INVITE_EXPIRED, INVITE_PROBLEMS, INVITE_UNREACHABLE, LEFT_AS_GUEST } from './guest-words';
 
 const SESSION: GuestSession = {
   token: 'guest.jwt',
@@ -20,7 +20,7 @@ function pageAt(pathname: string, replies: Record<string, Response | Error> = {}
   const requests: Array<{ path: string; body: unknown }> = [];
   const replaced: string[] = [];
   const page = {
-    location: { pathname },
+    location: { pathname, search: '', hash: '' },
     history: { replaceState: (_data: unknown, _unused: string, url: string) => void replaced.push(url) },
     storage: sessionStorage,
     fetch: jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -65,7 +65,7 @@ describe(GuestSignInFlow.name, () => {
 
   it('stays in after a reload (the address is / then), and says the invite expired once it has', async () => {
     sessionStorage.setItem(GUEST_SESSION_KEY, JSON.stringify(SESSION));
-    expect(isGuestPage({ location: { pathname: '/' }, storage: sessionStorage })).toBe(true);
+    expect(isGuestPage({ location: { pathname: '/', search: '', hash: '' }, storage: sessionStorage })).toBe(true);
     const { page } = pageAt('/');
     expect(new GuestSignInFlow(page).step()).toEqual({ kind: 'identity' });
 
@@ -73,7 +73,7 @@ describe(GuestSignInFlow.name, () => {
     expect(later.step()).toEqual({ kind: 'no-credentials', message: INVITE_EXPIRED });
     await expect(later.tokenSource()).resolves.toBeNull();
     expect(sessionStorage.getItem(GUEST_SESSION_KEY)).toBeNull();
-    expect(isGuestPage({ location: { pathname: '/' }, storage: sessionStorage })).toBe(false);
+    expect(sessionStorage.getItem(GUEST_ENDED_KEY)).toBe('1');
   });
 
   it('says every refusal of the invite or the join in words, and a server out of reach too', async () => {
@@ -111,13 +111,27 @@ describe(GuestSignInFlow.name, () => {
     expect(requests.map((request) => request.path)).toEqual([GUEST_PREVIEW_PATH]);
   });
 
-  it('forgets the session when the guest leaves: the page says the link can be opened again', async () => {
+  it('forgets the session when the guest leaves: the page, reloaded too, says the link can be opened again', async () => {
     sessionStorage.setItem(GUEST_SESSION_KEY, JSON.stringify(SESSION));
     const flow = new GuestSignInFlow(pageAt('/').page);
     await flow.signOut();
     expect(flow.step()).toEqual({ kind: 'no-credentials', message: LEFT_AS_GUEST });
     expect(sessionStorage.getItem(GUEST_SESSION_KEY)).toBeNull();
     await expect(flow.tokenSource()).resolves.toBeNull();
-    expect(new GuestSignInFlow(pageAt('/').page).step()).toEqual({ kind: 'no-credentials', message: NO_INVITE });
+
+    const at = (pathname: string, search = '', hash = '') => ({ location: { pathname, search, hash }, storage: sessionStorage });
+    expect(isGuestPage(at('/'))).toBe(true);
+    expect(new GuestSignInFlow(pageAt('/').page).step()).toEqual({ kind: 'no-credentials', message: LEFT_AS_GUEST });
+    // A portal's token, a sign-in's callback or a notification's Answer make it a member's page again.
+    expect(isGuestPage(at('/', '', '#access_token=x'))).toBe(false);
+    expect(isGuestPage(at('/auth/callback', '?code=c'))).toBe(false);
+    expect(isGuestPage(at('/', '?answer=c'))).toBe(false);
+    // Once a member's page has opened in the tab (main.ts forgets the ended session), `/` is theirs.
+    forgetEndedGuest(sessionStorage);
+    expect(isGuestPage(at('/'))).toBe(false);
+    // A new invite link starts afresh.
+    sessionStorage.setItem(GUEST_ENDED_KEY, '1');
+    new GuestSignInFlow(pageAt('/join/x').page);
+    expect(sessionStorage.getItem(GUEST_ENDED_KEY)).toBeNull();
   });
 });

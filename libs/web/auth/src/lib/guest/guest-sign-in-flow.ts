@@ -8,8 +8,8 @@ import {
   normalizeDisplayName,
 } from '@duet/shared/protocol';
 import type { AuthTokenSource, SignInFlow, SignInStep } from '@duet/web/rtc';
-import { GUEST_SESSION_KEY, GuestPage, inviteTokenIn, readSession } from './guest-page';
-import { INVITE_EXPIRED, INVITE_PROBLEMS, INVITE_UNREACHABLE, INVITE_UNREADABLE, LEFT_AS_GUEST, NO_INVITE } from './guest-words';
+import { GUEST_ENDED_KEY, GUEST_SESSION_KEY, GuestPage, inviteTokenIn, readSession } from './guest-page';
+import { INVITE_EXPIRED, INVITE_PROBLEMS, INVITE_UNREACHABLE, INVITE_UNREADABLE, LEFT_AS_GUEST } from './guest-words';
 
 /**
  * An invite link's sign-in (issue 25). `/join/<token>`: the server says who invited (preview),
@@ -21,7 +21,8 @@ import { INVITE_EXPIRED, INVITE_PROBLEMS, INVITE_UNREACHABLE, INVITE_UNREADABLE,
  *   a kept session ──> identity (or no-credentials "expired" once past the invite's expiry)
  */
 export class GuestSignInFlow implements SignInFlow {
-  private readonly stepState = signal<SignInStep>({ kind: 'no-credentials', message: NO_INVITE });
+  /** Without an invite or a kept session: a tab whose guest session ended (isGuestPage). */
+  private readonly stepState = signal<SignInStep>({ kind: 'no-credentials', message: LEFT_AS_GUEST });
   readonly step = this.stepState.asReadonly();
   private session: GuestSession | null;
   private readonly invite: string | null;
@@ -35,6 +36,7 @@ export class GuestSignInFlow implements SignInFlow {
     this.session = this.invite === null ? readSession(page.storage) : null;
     if (this.invite !== null) {
       writeSession(page.storage, null);
+      writeKey(page.storage, GUEST_ENDED_KEY, null);
       this.stepState.set({ kind: 'guest', inviter: null, pending: false });
       void this.preview(this.invite);
     } else if (this.session !== null && this.session.expiresAt <= page.now()) {
@@ -83,6 +85,7 @@ export class GuestSignInFlow implements SignInFlow {
   private forget(message: string): void {
     this.session = null;
     writeSession(this.page.storage, null);
+    writeKey(this.page.storage, GUEST_ENDED_KEY, '1');
     this.stepState.set({ kind: 'no-credentials', message });
   }
 
@@ -112,9 +115,13 @@ export class GuestSignInFlow implements SignInFlow {
 }
 
 function writeSession(storage: Storage | null, session: GuestSession | null): void {
+  writeKey(storage, GUEST_SESSION_KEY, session === null ? null : JSON.stringify(session));
+}
+
+function writeKey(storage: Storage | null, key: string, value: string | null): void {
   try {
-    if (session === null) storage?.removeItem(GUEST_SESSION_KEY);
-    else storage?.setItem(GUEST_SESSION_KEY, JSON.stringify(session));
+    if (value === null) storage?.removeItem(key);
+    else storage?.setItem(key, value);
   } catch {
     // A tab that cannot keep it is signed in until it reloads.
   }

@@ -15,5 +15,4 @@ export const INVITE_PROBLEMS: Record<InviteProblem, string> = {
 export const INVITE_UNREACHABLE = 'Duet could not be reached: check your connection, then try again.';
 export const INVITE_UNREADABLE = 'Duet could not check this invite link: try again in a moment.';
 export const INVITE_EXPIRED = 'Your invite has expired: ask the person who sent it for a new link.';
-export const NO_INVITE = 'Open your invite link to join a call.';
-export const LEFT_AS_GUEST = 'You left. To come back, open the invite link again while it is still valid.';
+export const LEFT_AS_GUEST = 'This guest session has ended. To come back, open the invite link again while it is still valid.';

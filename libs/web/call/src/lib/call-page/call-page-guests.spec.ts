@@ -91,12 +91,14 @@ describe(`${CallPageComponent.name} guests`, () => {
     expect(stubs.peer.call).toHaveBeenCalledWith('alice');
   });
 
-  it('a revoked invite (4403) ends the guest session in words, with no Try again', async () => {
+  it('a revoked invite (4403) ends the guest session in words, with no Try again, and the tab forgets it', async () => {
     await guestInLobby();
     stubs.connectionDown('refused', { kind: 'access-revoked' });
     await stable();
     expect(byTestId('error-message')?.textContent).toBe('alice revoked your invite; this guest session has ended.');
     expect(button('Try again')).toBeNull();
+    // The tab forgets the guest session: a reload does not try the revoked token again.
+    expect(stubs.signIn.signOut).toHaveBeenCalledTimes(1);
   });
 
   it("a guest's refused reconnect (the invite expired) says so", async () => {
