@@ -2,6 +2,7 @@ import { PushEndpoint, startPushEndpoint } from '@duet/testing/processes';
 import { Page } from 'playwright-core';
 import { seriousViolations } from './support/axe';
 import { browserSuite } from './support/browser-suite';
+import { coveredControls } from './support/covered';
 import { DuetUser } from './support/duet-user';
 import { startServer } from './support/server';
 import { PORTAL_SECRET, portalToken } from './support/portal-token';
@@ -14,27 +15,6 @@ function historyRows(page: Page): Promise<string[]> {
   return page
     .getByTestId('call-history-entry')
     .evaluateAll((rows) => rows.map((row) => `${row.querySelector('.peer')?.textContent} | ${row.querySelector('.detail')?.textContent}`));
-}
-
-/**
- * Every visible control of the page, each scrolled into view in turn, whose centre is not itself
- * under `elementFromPoint`: something covers it. (support/covered.ts also counts what is below
- * the fold, which a lobby longer than a phone's screen always has.)
- */
-function coveredControls(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const problems: string[] = [];
-    for (const element of Array.from(document.querySelectorAll('button, input, select, a[href], [data-testid="call-history-entry"]'))) {
-      if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
-      element.scrollIntoView({ block: 'center', inline: 'center' });
-      const box = element.getBoundingClientRect();
-      const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
-      if (hit && (hit === element || element.contains(hit))) continue;
-      const name = element.getAttribute('data-testid') ?? element.textContent?.trim().slice(0, 30);
-      problems.push(`${element.tagName.toLowerCase()} "${name}" is under ${hit?.tagName.toLowerCase() ?? 'nothing'}`);
-    }
-    return problems;
-  });
 }
 
 const LAYOUTS = [
@@ -162,7 +142,7 @@ describe('call history and missed calls, in real Chromium', () => {
       await user.page.getByTestId('history-toggle').click();
       await user.page.getByTestId('call-back-button').first().waitFor();
       const where = `${width}x${height} ${colorScheme}`;
-      expect({ where, covered: await coveredControls(user.page) }).toEqual({ where, covered: [] });
+      expect({ where, covered: await coveredControls(user.page, 'body', '[data-testid="call-history-entry"]') }).toEqual({ where, covered: [] });
       expect({ where, sideways: await user.page.evaluate(() => document.documentElement.scrollWidth - innerWidth) }).toEqual({ where, sideways: 0 });
       expect({ where, axe: await seriousViolations(user.page) }).toEqual({ where, axe: [] });
       if (directory) await user.page.screenshot({ path: `${directory}/history-${width}x${height}-${colorScheme}.png`, fullPage: true });

@@ -54,3 +54,28 @@ export function coveredOrOffScreen(page: Page): Promise<string[]> {
 export function sidewaysOverflow(page: Page): Promise<number> {
   return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth) - innerWidth);
 }
+
+/**
+ * The controls under `root` (each scrolled into view in turn) whose centre is not itself under
+ * `elementFromPoint`: something covers it. Unlike `coveredOrOffScreen`, what is below the fold
+ * does not count (a lobby longer than a phone's screen always has some), and `root` scopes it
+ * (a modal dialog covers the page behind it). `extra` adds what else must not be covered.
+ */
+export function coveredControls(page: Page, root = 'body', extra = ''): Promise<string[]> {
+  return page.evaluate(
+    ([rootSelector, more]) => {
+      const problems: string[] = [];
+      for (const element of Array.from(document.querySelectorAll(`${rootSelector} :is(button, input, select, a[href]${more ? `, ${more}` : ''})`))) {
+        if (!element.checkVisibility({ visibilityProperty: true, opacityProperty: true })) continue;
+        element.scrollIntoView({ block: 'center', inline: 'center' });
+        const box = element.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        if (hit && (hit === element || element.contains(hit))) continue;
+        const name = element.getAttribute('data-testid') ?? element.textContent?.trim().slice(0, 30);
+        problems.push(`${element.tagName.toLowerCase()} "${name}" is under ${hit?.tagName.toLowerCase() ?? 'nothing'}`);
+      }
+      return problems;
+    },
+    [root, extra] as const,
+  );
+}

@@ -8,3 +8,4 @@ export * from './lib/push/push-state';
 export * from './lib/push/push-switch.service';
 export * from './lib/push/push-switch.component';
 export * from './lib/panel/accounts-panel.component';
+export * from './lib/invites/invite-guest.component';

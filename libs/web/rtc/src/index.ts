@@ -17,6 +17,7 @@ export * from './lib/signaling/signaling-client.service';
 export * from './lib/presence/presence.service';
 export * from './lib/presence/availability.service';
 export type { ShownAvailability } from './lib/presence/statuses';
+export * from './lib/presence/guests.service';
 export * from './lib/engine/call-session';
 export { ANSWER_REQUEST, ANSWER_WAIT_MS } from './lib/engine/answer-request';
 export type { AnswerRequest } from './lib/engine/answer-request';

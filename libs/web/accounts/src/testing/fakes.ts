@@ -1,5 +1,5 @@
 import { Provider } from '@angular/core';
-import { AccountSettings, CallRecord, HistoryPage } from '@duet/shared/protocol';
+import { AccountSettings, CallRecord, HistoryPage, InviteList } from '@duet/shared/protocol';
 import { PREFERENCE_STORAGE } from '@duet/web/rtc';
 import { ACCOUNT_SETTINGS } from '../lib/account-settings';
 import { AccountsApi } from '../lib/api/accounts-api';
@@ -37,6 +37,14 @@ export function fakeApi(pages: Record<string, HistoryPage> = { '': { calls: [] }
     clearHistory: jest.fn(async () => undefined),
     subscribePush: jest.fn(async () => undefined),
     unsubscribePush: jest.fn(async () => undefined),
+    createInvite: jest.fn(async (ttlHours: number) => ({
+      id: `i${ttlHours}`,
+      createdAt: 1_000,
+      expiresAt: 1_000 + ttlHours * 3_600_000,
+      url: `https://duet.test/join/token${ttlHours}`,
+    })),
+    invites: jest.fn(async (): Promise<InviteList> => ({ invites: [] })),
+    revokeInvite: jest.fn<Promise<void>, [string]>(async () => undefined),
   };
 }
 

@@ -30,6 +30,31 @@ export async function provideSignIn(settings: AuthSettings, page: Window = windo
   }
 }
 
+/**
+ * An invite link's page (`/join/<token>`, or a tab that joined as a guest): the guest flow, a lazy
+ * chunk, instead of the server mode's. main.ts asks `isGuestPage` first.
+ */
+export async function provideGuestSignIn(page: Window = window): Promise<SignInProviders> {
+  const { GuestSignInFlow } = await import('./guest/guest-sign-in-flow');
+  const flow = new GuestSignInFlow({
+    location: page.location,
+    history: page.history,
+    storage: tabStorageOf(page),
+    fetch: (input, init) => page.fetch(input, init),
+    now: () => Date.now(),
+  });
+  return [{ provide: SIGN_IN_FLOW, useValue: flow }, provideAuthToken(flow.tokenSource)];
+}
+
+/** The tab's sessionStorage, or null where the browser blocks it (reading it throws). */
+export function tabStorageOf(page: Window): Storage | null {
+  try {
+    return page.sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
 async function provideOidcSignIn(settings: Extract<AuthSettings, { mode: 'oidc' }>, page: Window): Promise<SignInProviders> {
   const { startOidcSignIn } = await import('./oidc/start-oidc-sign-in');
   const { origin } = page.location;

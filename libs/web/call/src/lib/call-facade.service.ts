@@ -1,10 +1,11 @@
 // Over 300 lines: the page's one view-model (login and sign-in, presence, call, notice); its sentences live in words.ts, its decisions in the rtc services.
 import { DestroyRef, Injectable, Injector, computed, effect, inject, signal, untracked } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
-import { isValidUsername, usernameKey } from '@duet/shared/protocol';
+import { isGuestUsername, isValidUsername, parseGuestUsername, usernameKey } from '@duet/shared/protocol';
 import {
   CallClosedError,
   DeviceKind,
+  GuestsService,
   LocalMediaService,
   PREFERENCE_STORAGE,
   PeerService,
@@ -20,6 +21,7 @@ import {
 import { ChatService, FileTransferService, VerificationService } from '@duet/web/in-call';
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
+import { guestProblemSentence, shownName, withShownPeer } from './guest/guest-words';
 import { LoginProblem } from './login-form/login-form.component';
 import { LoginRetry } from './login-retry';
 import {
@@ -97,6 +99,17 @@ export class CallFacade {
   /** The server refuses us (401/403): only the user can change that, by trying again. */
   readonly refused = computed(() => this.connectionState() === 'refused');
   readonly currentUser = computed(() => this.signaling.session()?.username ?? null);
+  /** Whose guest I am (issue 25), null for a member: a guest may call only them. */
+  readonly inviter = computed(() => parseGuestUsername(this.currentUser() ?? '')?.inviter ?? null);
+  readonly isGuest = computed(() => isGuestUsername(this.currentUser() ?? ''));
+  /** My guests online now (a member's lobby says they are waiting). */
+  readonly guests = inject(GuestsService).guests;
+  /** A guest's session is over for good (invite revoked or expired): trying again cannot help. */
+  readonly guestSessionEnded = computed(() => {
+    const problem = this.signaling.problem();
+    const me = this.currentUser();
+    return problem !== null && me !== null && guestProblemSentence(problem, me) !== null;
+  });
   /** What the page shows before the lobby: the name form, or a sign-in (`@duet/web/rtc` SIGN_IN_FLOW). */
   readonly signInStep = this.signIn.step;
   private readonly tabName = readPreference(this.tabStorage, TAB_NAME_KEY);
@@ -122,8 +135,9 @@ export class CallFacade {
   readonly callStatusText = computed(() => {
     const state = this.callState();
     const notDisturbedBy = this.notDisturbedBy();
-    if (state === 'ended' && notDisturbedBy !== null) return notDisturbed(notDisturbedBy);
-    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, this.remoteUser(), this.ringingDevices());
+    if (state === 'ended' && notDisturbedBy !== null) return notDisturbed(shownName(notDisturbedBy));
+    const peer = this.remoteUser();
+    return callStatusSentence(state === 'ended' && !this.callStarted() ? 'idle' : state, peer && shownName(peer), this.ringingDevices());
   });
   /** While calling: the callee is offline and the server rings their devices. */
   readonly ringingDevices = this.peer.ringingDevices;
@@ -150,9 +164,8 @@ export class CallFacade {
     // In a call the stage's own flag (signaling-offline) says the server is gone and the call goes
     // on; a banner too would say it twice, and push the video down.
     const saidOnStage = problem?.kind === 'unreachable' && this.onStage();
-    return problem && !saidOnStage && !this.connectionBannerDismissed()
-      ? connectionProblemSentence(problem, this.inCall())
-      : this.lastNotice();
+    if (!problem || saidOnStage || this.connectionBannerDismissed()) return this.lastNotice();
+    return guestProblemSentence(problem, this.currentUser() ?? '') ?? connectionProblemSentence(problem, this.inCall());
   });
 
   constructor() {
@@ -166,7 +179,7 @@ export class CallFacade {
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))
       .subscribe((notice) => {
-        this.lastNotice.set(noticeSentence(notice));
+        this.lastNotice.set(noticeSentence(withShownPeer(notice)));
         if (notice.code === 'dnd') this.notDisturbedBy.set(notice.peer);
       });
     destroyRef.onDestroy(() => this.loginRetry.reset());
@@ -198,6 +211,11 @@ export class CallFacade {
       this.connectionBannerDismissed.set(false);
       // The connection problem is what is wrong now; the banner says it, once.
       if (problem) this.loginProblemState.set(null);
+      // A revoked invite is over for good: the tab forgets the guest session, so a reload does not
+      // try it again (and say "expired"). The page keeps saying why until the guest leaves.
+      if (problem?.kind === 'access-revoked' && this.isGuest()) {
+        this.signIn.signOut().catch((error: unknown) => console.warn('[sign-in] signing out failed', error));
+      }
     });
     this.peer.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => {
       // Last call's "bob hung up." must not hang over the next one.
@@ -270,6 +288,13 @@ export class CallFacade {
     this.signaling.logInAsIdentity();
   }
 
+  /** An invite link's page: join as a guest with this display name (then the `identity` login runs). */
+  joinAsGuest(displayName: string): void {
+    // Ringing may only be readied from a click: this is the guest's.
+    this.alerts.prepare();
+    this.signIn.join?.(displayName);
+  }
+
   /** The company sign-in (OIDC): off to the provider's page. */
   startSignIn(): void {
     this.signIn.startSignIn();
@@ -296,7 +321,8 @@ export class CallFacade {
 
   call(name: string): void {
     const target = name.trim();
-    if (!isValidUsername(target)) {
+    // A guest's wire name (`guest:<me>:<display name>`) is no member name, but a member calls their guest by it.
+    if (!isValidUsername(target) && parseGuestUsername(target) === undefined) {
       this.lastNotice.set(invalidCallee(target));
       return;
     }

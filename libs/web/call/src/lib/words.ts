@@ -103,6 +103,8 @@ export function connectionProblemSentence(problem: ConnectionProblem, inCall: bo
       return SIGN_IN_AGAIN;
     case 'origin-refused':
       return ORIGIN_REFUSED;
+    case 'access-revoked':
+      return 'Your invite was revoked, so this guest session has ended.';
   }
 }
 

@@ -8,6 +8,7 @@ import {
   ConnectionState,
   DeviceChoices,
   DeviceLists,
+  GuestsService,
   LocalMediaService,
   LoginState,
   PREFERENCE_STORAGE,
@@ -50,6 +51,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     loginState: signal<LoginState>('logged-out'),
     loginFailures$: new Subject<LoginFailureMessage>(),
     problem$: new BehaviorSubject<ConnectionProblem | null>(null),
+    problem: signal<ConnectionProblem | null>(null),
     connect: jest.fn(),
     disconnect: jest.fn(() => Promise.resolve()),
     logIn: jest.fn(),
@@ -61,7 +63,10 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     step: signal<SignInStep>({ kind: 'name-form' }),
     startSignIn: jest.fn(),
     signOut: jest.fn(() => Promise.resolve()),
+    join: jest.fn(),
   };
+  /** The member's guests online (`GuestsService`). */
+  const guests = { guests: signal<readonly string[]>([]) };
   const callState = new BehaviorSubject<CallState>('idle');
   const peer = {
     notices$: new Subject<CallNotice>(),
@@ -123,6 +128,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     { provide: LocalMediaService, useValue: media },
     { provide: PresenceService, useValue: presence },
     { provide: AvailabilityService, useValue: availability },
+    { provide: GuestsService, useValue: guests },
     ...inCall.providers,
     { provide: AUDIO_CONTEXT_FACTORY, useValue: () => null },
     { provide: PREFERENCE_STORAGE, useValue: mapStorage(storage) },
@@ -142,6 +148,7 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     signaling.connectionState.set(state);
     signaling.connectionState$.next(state);
     signaling.problem$.next(problem);
+    signaling.problem.set(problem);
   };
   /** Moves the call to `state`, through both the signal and the stream, as the real service does. */
   const callIn = (state: CallState, remoteUser: string | null = null) => {
@@ -149,5 +156,5 @@ export function stubServices(saved: Record<string, string> = {}, savedInTab: Rec
     peer.callState.set(state);
     callState.next(state);
   };
-  return { signaling, signIn, peer, media, presence, availability, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
+  return { signaling, signIn, peer, media, presence, availability, guests, chat, verification, stats, files, storage, tabStorage, providers, logInAs, callIn, connectionDown };
 }

@@ -50,6 +50,20 @@ describe(AccountsApi.name, () => {
     expect(fetch.mock.calls[0][1]?.headers).toMatchObject({ 'content-type': 'application/json' });
   });
 
+  it('creates, lists and revokes invites with the token as a bearer token', async () => {
+    const invite = { id: 'i 1', createdAt: 1, expiresAt: 2, url: 'https://duet.test/join/t' };
+    const { api, fetch } = setUp('token-1', () => json(invite, 201));
+    await expect(api.createInvite(24)).resolves.toEqual(invite);
+    await api.invites();
+    await api.revokeInvite('i 1');
+    expect(fetch.mock.calls.map(([path, init]) => [path, init?.method, init?.body])).toEqual([
+      ['/api/invites', 'POST', '{"ttlHours":24}'],
+      ['/api/invites', 'GET', undefined],
+      ['/api/invites/i%201', 'DELETE', undefined],
+    ]);
+    expect(fetch.mock.calls[2][1]).toMatchObject({ headers: { authorization: 'Bearer token-1' } });
+  });
+
   it('turns a refusal into an error with the status and the server’s message', async () => {
     const { api } = setUp('t', () => json({ statusCode: 400, message: 'push endpoint host not allowed' }, 400));
     const error = await api.subscribePush({ endpoint: 'http://x', keys: { p256dh: 'p', auth: 'a' } }).catch((e: unknown) => e);

@@ -1,7 +1,10 @@
 import { Injectable, InjectionToken, inject } from '@angular/core';
 import {
+  CreatedInvite,
   HISTORY_PATH,
   HistoryPage,
+  INVITES_PATH,
+  InviteList,
   PUSH_SUBSCRIPTIONS_PATH,
   PushSubscriptionBody,
   PushUnsubscribeBody,
@@ -55,6 +58,23 @@ export class AccountsApi {
 
   async unsubscribePush(body: PushUnsubscribeBody): Promise<void> {
     await this.request('DELETE', PUSH_SUBSCRIPTIONS_PATH, body);
+  }
+
+  /** A guest invite link lasting `ttlHours` (issue 25); its URL is shown once, the server keeps no copy. */
+  async createInvite(ttlHours: number): Promise<CreatedInvite> {
+    const response = await this.request('POST', INVITES_PATH, { ttlHours });
+    return (await response.json()) as CreatedInvite;
+  }
+
+  /** My invites that are neither revoked nor expired, newest first. */
+  async invites(): Promise<InviteList> {
+    const response = await this.request('GET', INVITES_PATH);
+    return (await response.json()) as InviteList;
+  }
+
+  /** Revokes one of my invites: its guests are put out of their call and the link stops working. */
+  async revokeInvite(id: string): Promise<void> {
+    await this.request('DELETE', `${INVITES_PATH}/${encodeURIComponent(id)}`);
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<Response> {

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input, output, signal } from '@angular/core';
-import { CallRecord } from '@duet/shared/protocol';
+import { CallRecord, displayNameOf, isGuestUsername } from '@duet/shared/protocol';
 import {
   CLEAR_QUESTION,
   HISTORY_EMPTY,
@@ -13,6 +13,8 @@ import { CallHistoryStore, isMissedIncoming } from './call-history.store';
 /** One row as people read it. */
 interface Row {
   readonly call: CallRecord;
+  /** The other party as people read it. */
+  readonly peer: string;
   readonly detail: string;
   readonly when: string;
   readonly iso: string;
@@ -40,7 +42,7 @@ interface Row {
           [attr.data-direction]="row.call.direction"
         >
           <div class="text">
-            <span class="peer">{{ row.call.peer }}</span>
+            <span class="peer">{{ row.peer }}</span>
             <span class="detail">{{ row.detail }}</span>
             <time class="when" [attr.datetime]="row.iso">{{ row.when }}</time>
           </div>
@@ -48,7 +50,7 @@ interface Row {
             type="button"
             class="small"
             data-testid="call-back-button"
-            [attr.aria-label]="'Call back ' + row.call.peer"
+            [attr.aria-label]="'Call back ' + row.peer"
             [disabled]="!canCall()"
             (click)="callBack.emit(row.call.peer)"
           >Call back</button>
@@ -114,6 +116,8 @@ export class CallHistoryComponent {
       const duration = call.outcome === 'answered' ? `, ${durationWords(call.durationMs)}` : '';
       return {
         call,
+        // A guest (issue 25) by their display name, never the `guest:…` wire name.
+        peer: isGuestUsername(call.peer) ? `${displayNameOf(call.peer)} (guest)` : call.peer,
         detail: `${directionWords(call)} · ${outcome}${duration}`,
         when: whenWords(call.startedAt, now),
         iso: new Date(call.startedAt).toISOString(),

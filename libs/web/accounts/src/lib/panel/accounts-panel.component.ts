@@ -12,21 +12,23 @@ import {
 import { NO_ACCOUNTS } from '../accounts-words';
 import { CallHistoryComponent } from '../history/call-history.component';
 import { CallHistoryStore } from '../history/call-history.store';
+import { InviteGuestComponent } from '../invites/invite-guest.component';
 import { PushSwitchComponent } from '../push/push-switch.component';
 import { HISTORY_PANEL_ID } from './panel-ids';
 
 /**
- * The lobby's "Calls" card: the push switch and the call history behind a toggle. On a server with
+ * The lobby's "Calls" card: "Invite a guest", the push switch and the call history behind a toggle. On a server with
  * no accounts (AUTH_MODE=none) it says why neither exists.
  */
 @Component({
   selector: 'duet-accounts-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [CallHistoryComponent, PushSwitchComponent],
+  imports: [CallHistoryComponent, InviteGuestComponent, PushSwitchComponent],
   template: `
     <section class="card" aria-labelledby="calls-title">
       <h2 id="calls-title" class="title">Calls</h2>
       @if (store.available) {
+        <duet-invite-guest />
         <duet-push-switch [user]="user()" />
         <button
           type="button"

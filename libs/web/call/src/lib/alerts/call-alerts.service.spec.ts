@@ -34,6 +34,18 @@ function fakeAudio() {
 describe(CallAlertsService.name, () => {
   afterEach(() => TestBed.resetTestingModule());
 
+  it("names a ringing guest by their display name in the title, never the `guest:…` wire name", () => {
+    const stubs = stubServices();
+    TestBed.configureTestingModule({
+      providers: [...stubs.providers, { provide: AUDIO_CONTEXT_FACTORY, useValue: () => fakeAudio().context }],
+    });
+    TestBed.inject(CallAlertsService);
+    stubs.callIn('ringing', 'guest:alice:<b>Ann</b>');
+    TestBed.tick();
+    expect(document.title).toContain('<b>Ann</b> (guest) is calling');
+    expect(document.title).not.toContain('guest:');
+  });
+
   it('rings while ringing (title too), plays ringback while calling, and falls silent when the call connects', async () => {
     const stubs = stubServices();
     const audio = fakeAudio();

@@ -1,5 +1,6 @@
 import { DOCUMENT, DestroyRef, Injectable, InjectionToken, effect, inject } from '@angular/core';
 import { CallState, PeerService } from '@duet/web/rtc';
+import { shownName } from '../guest/guest-words';
 import { INCOMING_TITLE, NOTIFICATION_BODY, NOTIFICATION_TITLE } from '../words';
 import { RINGBACK, RINGTONE, TonePlayer } from './tone-player';
 
@@ -44,10 +45,11 @@ export class CallAlertsService {
 
   private follow(state: CallState, peer: string | null): void {
     const ringing = state === 'ringing' && peer !== null;
-    this.caller = ringing ? peer : null;
+    // A guest by their display name (the tab title and the notification are text too).
+    this.caller = ringing ? shownName(peer) : null;
     if (ringing) {
       this.tones.play(RINGTONE);
-      this.document.title = INCOMING_TITLE(peer);
+      this.document.title = INCOMING_TITLE(this.caller ?? peer);
       this.notifyIfHidden();
       return;
     }

@@ -1,4 +1,5 @@
 import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject } from '@angular/core';
+import { displayNameOf } from '@duet/shared/protocol';
 import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
 import { LOG_OUT_HOOKS } from '@duet/web/accounts/shell';
 import { PresenceService } from '@duet/web/rtc';
@@ -9,6 +10,9 @@ import { CallStageComponent } from '../call-stage/call-stage.component';
 import { IncomingCallComponent } from '../incoming-call/incoming-call.component';
 import { LobbyPreviewComponent } from '../lobby-preview/lobby-preview.component';
 import { LoginFormComponent } from '../login-form/login-form.component';
+import { GuestLobbyComponent } from '../guest/guest-lobby.component';
+import { shownName } from '../guest/guest-words';
+import { GuestsWaitingComponent } from '../guest/guests-waiting.component';
 import { DeviceSelection } from '../media/device-settings.component';
 import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
@@ -33,6 +37,8 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
     AvailabilitySelectComponent,
     CallFormComponent,
     CallStageComponent,
+    GuestLobbyComponent,
+    GuestsWaitingComponent,
     IncomingCallComponent,
     LobbyPreviewComponent,
     LoginFormComponent,
@@ -62,6 +68,12 @@ export class CallPageComponent {
   });
   protected readonly users = this.facade.users;
   protected readonly userAvailability = inject(PresenceService).availability;
+  /** Whose guest I am (null for a member), my guests online, and whether a guest's session is over. */
+  protected readonly inviter = this.facade.inviter;
+  protected readonly guests = this.facade.guests;
+  protected readonly guestSessionEnded = this.facade.guestSessionEnded;
+  protected readonly displayNameOf = displayNameOf;
+  protected readonly shownName = shownName;
   protected readonly usersSampleOf = this.facade.usersSampleOf;
   protected readonly busyUsers = this.facade.busyUsers;
   protected readonly userMatches = this.facade.userMatches;
@@ -120,6 +132,10 @@ export class CallPageComponent {
 
   protected logInAsIdentity(): void {
     this.facade.logInAsIdentity();
+  }
+
+  protected joinAsGuest(displayName: string): void {
+    this.facade.joinAsGuest(displayName);
   }
 
   protected startSignIn(): void {

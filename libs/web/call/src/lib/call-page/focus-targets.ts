@@ -7,8 +7,8 @@ export type Screen = 'login' | 'lobby' | 'ringing' | 'stage';
  * and harmless to press by accident, unlike hang-up).
  */
 export const FOCUS_TARGETS: Record<Screen, string> = {
-  login: '[data-testid="username-input"]:not(:disabled), [data-testid="sign-in-button"]:not(:disabled), .sign-in button',
-  lobby: '[data-testid="callee-input"]',
+  login: '[data-testid="username-input"]:not(:disabled), [data-testid="guest-name-input"]:not(:disabled), [data-testid="sign-in-button"]:not(:disabled), .sign-in button',
+  lobby: '[data-testid="callee-input"], duet-guest-lobby [data-testid="call-button"]',
   ringing: '[data-testid="accept-button"]',
   stage: '[data-testid="mute-button"]',
 };

@@ -9,6 +9,7 @@ import {
   signal,
   viewChild,
 } from '@angular/core';
+import { shownName } from '../guest/guest-words';
 import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
@@ -197,7 +198,8 @@ export class CallStageComponent {
   private readonly remoteVideo = viewChild.required<ElementRef<HTMLVideoElement>>('remoteVideo');
 
   protected readonly callState = this.facade.callState;
-  protected readonly remoteUser = computed(() => this.facade.remoteUser() ?? '');
+  /** The peer's name as people read it (a guest's display name and "(guest)"). */
+  protected readonly remoteUser = computed(() => shownName(this.facade.remoteUser() ?? ''));
   protected readonly remoteMedia = this.facade.remoteMedia;
   protected readonly connectedAt = this.facade.connectedAt;
   protected readonly peerReconnecting = this.facade.peerReconnecting;

@@ -1,5 +1,6 @@
 import { ChangeDetectionStrategy, Component, computed, input, output } from '@angular/core';
 import { SignInStep } from '@duet/web/rtc';
+import { GuestJoinComponent } from '../guest/guest-join.component';
 import { COMPANY_SIGN_IN, IDENTITY_SIGN_IN } from '../words';
 
 /** The steps before the lobby that have no name form (the form is `duet-login-form`). */
@@ -13,6 +14,7 @@ export type PanelStep = Exclude<SignInStep, { kind: 'name-form' }>;
 @Component({
   selector: 'duet-sign-in-panel',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [GuestJoinComponent],
   template: `
     <section class="card sign-in" aria-labelledby="sign-in-title">
       @switch (step().kind) {
@@ -45,6 +47,12 @@ export type PanelStep = Exclude<SignInStep, { kind: 'name-form' }>;
             </button>
           }
         }
+        @case ('guest') {
+          <!-- Its own chunk: only an invite link's page shows it. -->
+          @defer (on immediate) {
+            <duet-guest-join [inviter]="guest()?.inviter ?? null" [pending]="guest()?.pending ?? false" [error]="guest()?.error" (join)="join.emit($event)" />
+          }
+        }
         @case ('no-credentials') {
           <h2 id="sign-in-title">{{ identity.noCredentials }}</h2>
           <p class="error" role="alert" data-testid="error-message">{{ message() }}</p>
@@ -68,6 +76,8 @@ export class SignInPanelComponent {
   readonly signIn = output<void>();
   /** Log in as the credentials' name again (after a refusal, or a log-out). */
   readonly retry = output<void>();
+  /** An invite link's page: join as a guest with this display name. */
+  readonly join = output<string>();
 
   protected readonly company = COMPANY_SIGN_IN;
   protected readonly identity = IDENTITY_SIGN_IN;
@@ -79,6 +89,10 @@ export class SignInPanelComponent {
   protected readonly companyError = computed(() => {
     const step = this.step();
     return step.kind === 'company' ? (step.error ?? null) : null;
+  });
+  protected readonly guest = computed(() => {
+    const step = this.step();
+    return step.kind === 'guest' ? step : null;
   });
   protected readonly message = computed(() => {
     const step = this.step();

@@ -17,6 +17,10 @@ describe('reconnect policy', () => {
     }
   });
 
+  it('stops for good when a guest\'s invite is revoked (4403): the token is refused from now on', () => {
+    expect(afterClose(4403, true, 0, policy, top)).toEqual({ action: 'stop', problem: { kind: 'access-revoked' } });
+  });
+
   it('treats a drop as an outage, backing off per attempt', () => {
     expect(afterClose(1006, true, 0, policy, top)).toEqual({ action: 'retry', delayMs: 100, problem: { kind: 'unreachable' } });
     expect(afterClose(1011, true, 2, policy, top)).toMatchObject({ action: 'retry', delayMs: 400 });

@@ -8,12 +8,14 @@ import { CloseCode } from '@duet/shared/protocol';
  *   503: full or shutting down); retrying, but slowly, in `retryInMs`.
  * - `sign-in-required` (401) and `origin-refused` (403): retrying cannot help; stopped until the
  *   user acts (a fresh sign-in, or another address).
+ * - `access-revoked` (close 4403): a guest's invite was revoked; the session is over for good.
  */
 export type ConnectionProblem =
   | { kind: 'unreachable' }
   | { kind: 'overloaded'; status: 429 | 503; retryInMs: number }
   | { kind: 'sign-in-required' }
-  | { kind: 'origin-refused' };
+  | { kind: 'origin-refused' }
+  | { kind: 'access-revoked' };
 
 /** What `GET /ws/admission` said after a socket failed to open (docs/protocol.md, Resume). */
 export type AdmissionVerdict = { kind: 'admitted' } | { kind: 'unreachable' } | { kind: 'refused'; status: number };
@@ -63,6 +65,8 @@ export function afterClose(
   random: () => number = Math.random,
 ): ReconnectDecision {
   if (code === CloseCode.policyViolation && !loggedIn) return { action: 'stop', problem: null };
+  // A revoked invite's token is refused at every upgrade: reconnecting would only say so again.
+  if (code === CloseCode.accessRevoked) return { action: 'stop', problem: { kind: 'access-revoked' } };
   if (code === CloseCode.goingAway || code === CloseCode.credentialsExpired) {
     return { action: 'retry', delayMs: 0, problem: { kind: 'unreachable' } };
   }

@@ -12,7 +12,13 @@ export type SignInStep =
   /** Company sign-in (OIDC) is needed: "Sign in with your company". `error` says, in words, why the last attempt failed. */
   | { readonly kind: 'company'; readonly pending: boolean; readonly error?: string }
   /** JWT mode with no token (or after log-out): nothing this page can do; `message` says where to go. */
-  | { readonly kind: 'no-credentials'; readonly message: string };
+  | { readonly kind: 'no-credentials'; readonly message: string }
+  /**
+   * An invite link (`/join/<token>`): "<inviter> invited you", the guest types a display name and
+   * joins (`SignInFlow.join`). `inviter` is null while the invite is being checked; `pending` while
+   * a join is under way; `error` says, in words, why the invite or the last join was refused.
+   */
+  | { readonly kind: 'guest'; readonly inviter: string | null; readonly pending: boolean; readonly error?: string };
 
 /**
  * The seam between the call page and whatever signs people in (`@duet/web/auth` provides the JWT
@@ -24,6 +30,8 @@ export interface SignInFlow {
   startSignIn(): void;
   /** Called once the signaling socket has closed cleanly: end the sign-in too (at the provider for OIDC). */
   signOut(): Promise<void>;
+  /** The `guest` step: join the call as `displayName` (only an invite link's flow has it). */
+  join?(displayName: string): void;
 }
 
 /**
