@@ -73,13 +73,14 @@ describe('the call screen keeps every control and message in reach', () => {
     await bob.page.getByTestId('chat-input').fill('hello from bob');
     await bob.page.getByTestId('chat-send').click();
     const problems: string[] = [];
-    const check = async (what: string) => {
+    /** `withAxe` false: the same screen as an earlier check but for where the self-view sits, which axe does not judge. */
+    const check = async (what: string, withAxe = true) => {
       // Judge where things came to rest, not a self-view halfway to its new corner.
       await page.waitForFunction(() => document.getAnimations().every((animation) => !(animation instanceof CSSTransition)));
       problems.push(...(await coveredOrOffScreen(page)).map((problem) => `${what}: ${problem}`));
       const sideways = await sidewaysOverflow(page);
       if (sideways > 0) problems.push(`${what}: the page scrolls ${sideways} px sideways`);
-      problems.push(...(await seriousViolations(page)).map((violation) => `${what}: ${violation}`));
+      if (withAxe) problems.push(...(await seriousViolations(page)).map((violation) => `${what}: ${violation}`));
       await page.screenshot({ path: `${SHOTS}/call-${size}-${scheme}-${what}.png` });
     };
 
@@ -109,7 +110,7 @@ describe('the call screen keeps every control and message in reach', () => {
         // Wherever the self-view goes, the panel stays clear of it.
         for (let move = 0; move < 4; move++) {
           const corner = await page.locator('duet-self-view').getAttribute('data-corner');
-          await check(`chat-self-view-${corner}`);
+          await check(`chat-self-view-${corner}`, move === 0);
           await page.getByRole('button', { name: 'Move your video to another corner' }).click();
         }
       } else {
