@@ -148,11 +148,25 @@ function readPush(event) {
     return null;
   }
   if (typeof payload !== 'object' || payload === null) return null;
-  const { kind, caller, callId } = payload;
-  if (!isText(caller, 64) || !isText(callId, 64)) return null;
+  const { kind, callId } = payload;
+  // A guest's wire name (`guest:<inviter>:<display name>`) is longer than a member's, and is shown by its display name.
+  if (!isText(payload.caller, GUEST_USERNAME_MAX_LENGTH) || !isText(callId, 64)) return null;
+  const caller = shownCaller(payload.caller);
   if (kind === 'ring' && isText(payload.capability, 128)) return { kind, caller, callId, capability: payload.capability };
   if (kind === 'ring-ended' && typeof payload.missed === 'boolean') return { kind, caller, callId, missed: payload.missed };
   return null;
+}
+
+/** `guest:` + a 64-character inviter + `:` + a 40-unit display name (@duet/shared/protocol's guests.ts). */
+const GUEST_USERNAME_MAX_LENGTH = 111;
+const GUEST_PREFIX = 'guest:';
+
+/** A member's name as it is; a guest's (issue 25) as "<display name> (guest)", never the wire name. */
+function shownCaller(caller) {
+  if (!caller.toLowerCase().startsWith(GUEST_PREFIX)) return caller;
+  const rest = caller.slice(GUEST_PREFIX.length);
+  const colon = rest.indexOf(':');
+  return colon > 0 && colon < rest.length - 1 ? `${rest.slice(colon + 1)} (guest)` : caller;
 }
 
 function isText(value, maxLength) {

@@ -1,4 +1,11 @@
-import { ANSWER_KEY_PARAM, ANSWER_QUERY_PARAM, RING_DECLINE_PATH, callNotificationTag } from '@duet/shared/protocol';
+import {
+  ANSWER_KEY_PARAM,
+  ANSWER_QUERY_PARAM,
+  GUEST_DISPLAY_NAME_MAX_LENGTH,
+  RING_DECLINE_PATH,
+  callNotificationTag,
+  guestUsername,
+} from '@duet/shared/protocol';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -83,6 +90,15 @@ describe('the app service worker (public/sw.js)', () => {
         }),
       },
     ]);
+  });
+
+  it('names a guest caller by the display name they chose, marked as a guest, never by the wire name', async () => {
+    const worker = loadWorker();
+    const caller = guestUsername('a'.repeat(64), 'Ann: from <b>Acme</b>'.padEnd(GUEST_DISPLAY_NAME_MAX_LENGTH, '.'));
+    await worker.push(JSON.stringify({ ...ring, caller }));
+    await worker.push(JSON.stringify({ kind: 'ring-ended', caller, callId: 'call-1', missed: true }));
+    const shown = `Ann: from <b>Acme</b>${'.'.repeat(GUEST_DISPLAY_NAME_MAX_LENGTH - 21)} (guest)`;
+    expect(worker.shown.map(({ title }) => title)).toEqual([`${shown} is calling`, `Missed call from ${shown}`]);
   });
 
   it('shows one generic notification, and throws nothing, for a payload it cannot read', async () => {
