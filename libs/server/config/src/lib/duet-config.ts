@@ -159,6 +159,8 @@ export interface OpsConfig {
   readonly metricsToken: string | undefined;
   /** `/metrics` on a port of its own (bind it to an internal interface); unset: no such port. */
   readonly metricsPort: number | undefined;
+  /** `POST /api/call-reports` and the report keys sent at answer (`CALL_REPORTS`, default on). */
+  readonly callReports: boolean;
 }
 
 /** The DI token of the `DuetConfig` the server runs with (from the environment, or given by an embedding app). */

@@ -147,6 +147,8 @@ export const EnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.string().trim().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65_535)).optional(),
+  // End-of-call stats and ratings (docs/privacy.md): kept only as metrics.
+  CALL_REPORTS: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).optional().transform((reports) => reports ?? 'on'),
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,

@@ -25,7 +25,7 @@ describe(loadConfig.name, () => {
       publicOrigin: undefined,
       allowedOrigins: undefined,
       auth: { mode: 'none' },
-      ops: { logLevel: 'info', logFormat: 'json', metricsToken: undefined, metricsPort: undefined },
+      ops: { logLevel: 'info', logFormat: 'json', metricsToken: undefined, metricsPort: undefined, callReports: true },
       limits: {
         maxPayloadBytes: 65_536,
         messagesPerSecond: 100,
@@ -239,6 +239,7 @@ describe(loadConfig.name, () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_FORMAT', 'xml'],
     ['METRICS_PORT', 'ninety'],
+    ['CALL_REPORTS', 'maybe'],
     ['ALLOWED_ORIGINS', 'not a url'],
     ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
     ['AUTH_MODE', 'ldap'],
@@ -322,5 +323,13 @@ describe('accounts (push subscriptions and call history)', () => {
     expect(problem({ ...jwt, PUSH_ENDPOINT_HOSTS: 'https://fcm.googleapis.com/' })).toMatch(/^Invalid PUSH_ENDPOINT_HOSTS=.*: must list host names/);
     expect(problem({ ...jwt, HISTORY_DAYS: '0' })).toMatch(/^Invalid HISTORY_DAYS="0"/);
     expect(problem({ ...jwt, PUSH_VAPID_PRIVATE_KEY: 'secret-key' })).not.toContain('secret-key');
+  });
+});
+
+describe('call reports (CALL_REPORTS)', () => {
+  it('are on unless turned off, and the start-up line says which', () => {
+    expect(loadConfig({}).ops.callReports).toBe(true);
+    expect(loadConfig({ CALL_REPORTS: 'off' }).ops.callReports).toBe(false);
+    expect(describeSettings(loadConfig({ CALL_REPORTS: 'off' }), 'in-memory')).toContain('call reports off');
   });
 });

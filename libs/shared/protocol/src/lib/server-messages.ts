@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { RingKeySchema } from './accounts';
+import { CallReportKeyMessageSchema } from './call-reports';
 import {
   AnswerDescriptionSchema,
   AvailabilitySchema,
@@ -256,6 +257,7 @@ export const ServerMessageSchema = z.union([
     SearchResultsMessageSchema,
     AvailabilitySetMessageSchema,
     GuestMessageSchema,
+    CallReportKeyMessageSchema,
     ErrorMessageSchema,
   ]),
 ]);
