@@ -66,7 +66,7 @@ describe('call reports', () => {
 
   it('sends both parties a key at answer, accepts each part once, and refuses the rest with words, counting nothing', async () => {
     await start();
-    const { callId, aliceKey, bobKey, alice, bob } = await call();
+    const { callId, aliceKey, bobKey, alice } = await call();
     expect(alice.log.filter((message) => message['type'] === 'call-report-key')).toEqual([{ type: 'call-report-key', callId, key: aliceKey }]);
     expect(bobKey).not.toEqual(aliceKey);
     const before = await scrape();
