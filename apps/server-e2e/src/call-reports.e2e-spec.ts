@@ -1,27 +1,23 @@
 import { loadConfig } from '@duet/server/config';
-import { CALL_REPORTS_PATH, CallSummary } from '@duet/shared/protocol';
+import { exampleSummary } from '@duet/server/call-reports/testing';
+import { CALL_REPORTS_PATH } from '@duet/shared/protocol';
 import { callUp } from './support/call-flow';
 import { uniqueName } from './support/names';
 import { TestClient } from './support/test-client';
 import { startTestServer, TestServer } from './support/test-server';
 
 const TOKEN = 'a-metrics-token-for-the-tests';
-const video = { codec: 'video/VP8', frames: 290, averageFps: 29, width: 640, height: 480 };
-const summary: CallSummary = {
-  durationSeconds: 10,
-  path: 'srflx',
-  transport: 'udp',
-  audioCodec: 'audio/opus',
-  rttMs: { p50: 30, p95: 60 },
-  lossRatio: 0.02,
-  jitterMs: 4,
-  freezeCount: 1,
-  freezeSeconds: 0.5,
-  sent: video,
-  received: video,
-  firstFrameMs: 500,
-  iceRestarts: 0,
-  browser: { family: 'chrome', major: 140 },
+const summary = exampleSummary();
+
+/** What /metrics says once alice and bob reported the call, bob with a rating of 2 and "echo". */
+const EXPECTED = {
+  'duet_call_reports_total{path="srflx",transport="udp",browser="chrome"}': 2,
+  'duet_call_freezes_total{path="srflx"}': 2,
+  'duet_call_loss_ratio_count{path="srflx"}': 2,
+  'duet_call_rtt_seconds_count{path="srflx"}': 2,
+  'duet_call_rating_count{path="srflx"}': 1,
+  'duet_call_rating_sum{path="srflx"}': 2,
+  'duet_call_rating_tags_total{tag="echo"}': 1,
 };
 
 /** The value of one series in Prometheus text format (0 when absent). */
@@ -90,13 +86,8 @@ describe('call reports', () => {
     expect((await post({ part: 'rating', callId, key: bobKey, rating: 2, tags: ['echo'] })).status).toBe(204);
     expect((await post({ part: 'rating', callId, key: bobKey, rating: 5 })).status).toBe(409);
     const after = await scrape();
-    expect(series(after, 'duet_call_reports_total{path="srflx",transport="udp",browser="chrome"}')).toBe(2);
-    expect(series(after, 'duet_call_freezes_total{path="srflx"}')).toBe(2);
-    expect(series(after, 'duet_call_loss_ratio_count{path="srflx"}')).toBe(2);
-    expect(series(after, 'duet_call_rtt_seconds_count{path="srflx"}')).toBe(2);
-    expect(series(after, 'duet_call_rating_count{path="srflx"}')).toBe(1);
-    expect(series(after, 'duet_call_rating_sum{path="srflx"}')).toBe(2);
-    expect(series(after, 'duet_call_rating_tags_total{tag="echo"}')).toBe(1);
+    const moved = Object.fromEntries(Object.keys(EXPECTED).map((name) => [name, series(after, name)]));
+    expect(moved).toEqual(EXPECTED);
   });
 
   it('with CALL_REPORTS=off sends no keys and answers 404 with words', async () => {

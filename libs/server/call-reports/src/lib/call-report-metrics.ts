@@ -29,61 +29,27 @@ export class CallReportMetrics {
 
   constructor(@Inject(METRICS_REGISTRY) registry: Registry) {
     const registers = [registry];
-    this.reports = new Counter({
-      name: 'duet_call_reports_total',
-      help: 'Call stats summaries accepted, by path (host, srflx, prflx, relay), transport and browser family',
-      labelNames: ['path', 'transport', 'browser'],
-      registers,
-    });
-    this.rtt = new Histogram({
-      name: 'duet_call_rtt_seconds',
-      help: "Each reported call's median round-trip time, by path",
-      labelNames: ['path'],
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1],
-      registers,
-    });
-    this.loss = new Histogram({
-      name: 'duet_call_loss_ratio',
-      help: "Each reported call's received packet loss (lost over expected), by path",
-      labelNames: ['path'],
-      buckets: [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5],
-      registers,
-    });
-    this.jitter = new Histogram({
-      name: 'duet_call_jitter_seconds',
-      help: "Each reported call's received jitter, by path",
-      labelNames: ['path'],
-      buckets: [0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2],
-      registers,
-    });
-    this.freezes = new Counter({ name: 'duet_call_freezes_total', help: 'Received video freezes, by path', labelNames: ['path'], registers });
-    this.freezeSeconds = new Counter({ name: 'duet_call_freeze_seconds_total', help: 'Received video frozen, seconds, by path', labelNames: ['path'], registers });
-    this.callSeconds = new Counter({ name: 'duet_call_reported_seconds_total', help: 'Length of the reported calls, seconds, by path (freeze rate: freezes over this)', labelNames: ['path'], registers });
-    this.fps = new Histogram({
-      name: 'duet_call_video_fps',
-      help: 'Average video frame rate over each reported call, sent and received',
-      labelNames: ['direction'],
-      buckets: [1, 5, 10, 15, 20, 25, 30, 60],
-      registers,
-    });
-    this.height = new Histogram({
-      name: 'duet_call_video_height_pixels',
-      help: 'Video height at the end of each reported call, sent and received',
-      labelNames: ['direction'],
-      buckets: [120, 180, 240, 360, 480, 720, 1080, 2160],
-      registers,
-    });
-    this.firstFrame = new Histogram({
-      name: 'duet_call_first_frame_seconds',
-      help: 'From the call connecting to the first remote video frame, by path',
-      labelNames: ['path'],
-      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10],
-      registers,
-    });
-    this.iceRestarts = new Counter({ name: 'duet_call_ice_restarts_total', help: 'ICE restarts in the reported calls, by path', labelNames: ['path'], registers });
-    this.codecs = new Counter({ name: 'duet_call_codecs_total', help: 'Codecs in the reported calls (audio, video sent, video received)', labelNames: ['kind', 'codec'], registers });
-    this.rating = new Histogram({ name: 'duet_call_rating', help: "People's ratings of their calls, 1 to 5, by path", labelNames: ['path'], buckets: [1, 2, 3, 4, 5], registers });
-    this.tags = new Counter({ name: 'duet_call_rating_tags_total', help: 'What people said went wrong, by tag', labelNames: ['tag'], registers });
+    const counter = <L extends string>(name: string, help: string, labelNames: L[]) => new Counter<L>({ name, help, labelNames, registers });
+    const histogram = <L extends string>(name: string, help: string, labelNames: L[], buckets: number[]) =>
+      new Histogram<L>({ name, help, labelNames, buckets, registers });
+    this.reports = counter(
+      'duet_call_reports_total',
+      'Call stats summaries accepted, by path (host, srflx, prflx, relay), transport and browser family',
+      ['path', 'transport', 'browser'],
+    );
+    this.rtt = histogram('duet_call_rtt_seconds', "Each reported call's median round-trip time, by path", ['path'], [0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 1]);
+    this.loss = histogram('duet_call_loss_ratio', "Each reported call's received packet loss (lost over expected), by path", ['path'], [0.001, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]);
+    this.jitter = histogram('duet_call_jitter_seconds', "Each reported call's received jitter, by path", ['path'], [0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.2]);
+    this.freezes = counter('duet_call_freezes_total', 'Received video freezes, by path', ['path']);
+    this.freezeSeconds = counter('duet_call_freeze_seconds_total', 'Received video frozen, seconds, by path', ['path']);
+    this.callSeconds = counter('duet_call_reported_seconds_total', 'Length of the reported calls, seconds, by path (freeze rate: freezes over this)', ['path']);
+    this.fps = histogram('duet_call_video_fps', 'Average video frame rate over each reported call, sent and received', ['direction'], [1, 5, 10, 15, 20, 25, 30, 60]);
+    this.height = histogram('duet_call_video_height_pixels', 'Video height at the end of each reported call, sent and received', ['direction'], [120, 180, 240, 360, 480, 720, 1080, 2160]);
+    this.firstFrame = histogram('duet_call_first_frame_seconds', 'From the call connecting to the first remote video frame, by path', ['path'], [0.1, 0.25, 0.5, 1, 2, 5, 10]);
+    this.iceRestarts = counter('duet_call_ice_restarts_total', 'ICE restarts in the reported calls, by path', ['path']);
+    this.codecs = counter('duet_call_codecs_total', 'Codecs in the reported calls (audio, video sent, video received)', ['kind', 'codec']);
+    this.rating = histogram('duet_call_rating', "People's ratings of their calls, 1 to 5, by path", ['path'], [1, 2, 3, 4, 5]);
+    this.tags = counter('duet_call_rating_tags_total', 'What people said went wrong, by tag', ['tag']);
   }
 
   summary({ path, transport, browser, rttMs, lossRatio, jitterMs, freezeCount, freezeSeconds, durationSeconds, sent, received, firstFrameMs, iceRestarts, audioCodec }: CallSummary): void {

@@ -1,31 +1,24 @@
 import { ConnectionAuthenticator, Identity } from '@duet/server/auth';
 import { loadConfig } from '@duet/server/config';
-import { CallSummary } from '@duet/shared/protocol';
 import { HttpException, Logger } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { Registry } from 'prom-client';
+import { exampleSummary } from '../testing';
 import { CallReportKeys } from './call-report-keys';
 import { CallReportMetrics, codecLabel } from './call-report-metrics';
 import { CallReportsController } from './call-reports.controller';
 import { ReportRateLimit } from './report-rate-limit';
 
-const video = { codec: 'video/VP8', frames: 300, averageFps: 30, width: 640, height: 480 };
-const summary: CallSummary = {
-  durationSeconds: 10,
+const summary = exampleSummary({
   path: 'relay',
   transport: 'tls',
-  audioCodec: 'audio/opus',
   rttMs: { p50: 40, p95: 90 },
   lossRatio: 0.01,
-  jitterMs: 5,
   freezeCount: 2,
   freezeSeconds: 1.5,
-  sent: video,
-  received: video,
-  firstFrameMs: 400,
   iceRestarts: 1,
   browser: { family: 'firefox', major: 140 },
-};
+});
 
 class FixedAuthenticator extends ConnectionAuthenticator {
   identity: Identity | undefined = {};

@@ -4,20 +4,8 @@ import { ServerMessageSchema } from './server-messages';
 
 const video = { codec: 'video/VP8', frames: 300, averageFps: 29.5, width: 640, height: 480 };
 const summary: CallSummary = {
-  durationSeconds: 10,
-  path: 'host',
-  transport: 'udp',
-  audioCodec: 'audio/opus',
-  rttMs: { p50: 1, p95: 3 },
-  lossRatio: 0,
-  jitterMs: 2,
-  freezeCount: 0,
-  freezeSeconds: 0,
-  sent: video,
-  received: video,
-  firstFrameMs: 300,
-  iceRestarts: 0,
-  browser: { family: 'chrome', major: 140 },
+  durationSeconds: 10, path: 'host', transport: 'udp', audioCodec: 'audio/opus', rttMs: { p50: 1, p95: 3 }, lossRatio: 0, jitterMs: 2,
+  freezeCount: 0, freezeSeconds: 0, sent: video, received: video, firstFrameMs: 300, iceRestarts: 0, browser: { family: 'chrome', major: 140 },
 };
 const base = { callId: 'c'.repeat(16), key: 'k'.repeat(32) };
 
