@@ -6,23 +6,27 @@ import { PIP_BROWSER, PipBrowser } from './pip-browser';
 import { PIP_AUTO_OPEN_KEY, PictureInPictureService } from './picture-in-picture.service';
 
 /** A Document Picture-in-Picture window: its own document, and `pagehide` when it closes. */
-function fakePipWindow() {
+function fakePipWindow(pagehideLater = false) {
   const target = new EventTarget();
   const pip = Object.assign(target, {
     document: document.implementation.createHTMLDocument('pip'),
     closed: false,
     close: jest.fn(() => {
       pip.closed = true;
-      target.dispatchEvent(new Event('pagehide'));
+      const pagehide = () => target.dispatchEvent(new Event('pagehide'));
+      if (pagehideLater) setTimeout(pagehide, 0);
+      else pagehide();
     }),
   });
   return pip;
 }
 
-function setUp(options: { documentPip?: boolean; mediaSession?: boolean | 'throws'; stored?: Record<string, string> } = {}) {
+function setUp(
+  options: { documentPip?: boolean; mediaSession?: boolean | 'throws'; stored?: Record<string, string>; pagehideLater?: boolean } = {},
+) {
   const windows: ReturnType<typeof fakePipWindow>[] = [];
   const requestWindow = jest.fn(async () => {
-    const pip = fakePipWindow();
+    const pip = fakePipWindow(options.pagehideLater);
     windows.push(pip);
     return pip as unknown as Window;
   });
@@ -116,6 +120,18 @@ describe(PictureInPictureService.name, () => {
     expect(service.open()).toBe(false);
     expect(video.parentNode).toBe(stage);
     expect(video.nextSibling).toBe(next);
+  });
+
+  it("leaves a newer window alone when an older one's pagehide comes late", async () => {
+    const { service, windows, video } = setUp({ pagehideLater: true });
+    service.toggle();
+    await settle();
+    service.toggle();
+    service.toggle();
+    await settle();
+    expect(windows).toHaveLength(2);
+    expect(service.open()).toBe(true);
+    expect(windows[1].document.body.contains(video)).toBe(true);
   });
 
   it('closes the window at hang-up, from its own button, with the video back in the page', async () => {

@@ -137,7 +137,8 @@ export class PictureInPictureService {
         hangUp: () => this.facade.hangUp(),
       }),
     );
-    pip.addEventListener('pagehide', () => this.returnVideo(), { once: true });
+    // Only this window's own closing: a late `pagehide` must not take the video from a newer one.
+    pip.addEventListener('pagehide', () => this.pipWindow === pip && this.returnVideo(), { once: true });
     this.openState.set(true);
     return true;
   }
