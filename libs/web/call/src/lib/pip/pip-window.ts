@@ -9,16 +9,21 @@ export interface PipWindowView {
   setMuted(muted: boolean): void;
 }
 
-/** The window's own layout: the video fills it, the two buttons sit under it. */
+/**
+ * The window's own layout: the video fills it, the two buttons sit under it. The stage's rules
+ * for the video come along with the page's styles (absolutely placed over its box, which would
+ * cover the buttons here), hence the !important.
+ */
 const PIP_CSS = `
   html, body { margin: 0; height: 100%; background: #000; color: #fff; font: 14px system-ui, sans-serif; }
   .duet-pip { display: flex; flex-direction: column; height: 100%; }
-  .duet-pip video { flex: 1; min-height: 0; width: 100%; object-fit: contain; background: #000; }
+  .duet-pip video { position: static !important; inset: auto !important; height: auto !important; flex: 1;
+    min-height: 0; width: 100%; object-fit: contain; background: #000; }
   .duet-pip [role='toolbar'] { display: flex; justify-content: center; gap: 0.75rem; padding: 0.5rem; }
   .duet-pip button { font: inherit; padding: 0.45rem 1rem; border-radius: 999px; border: 0; cursor: pointer;
     background: #3a3f47; color: #fff; }
   .duet-pip button[aria-pressed='true'] { background: #f1f3f5; color: #111; }
-  .duet-pip button.hang-up { background: #c92a2a; }
+  .duet-pip button.danger { background: var(--danger, #c92a2a); color: #fff; }
   .duet-pip button:focus-visible { outline: 2px solid #74c0fc; outline-offset: 2px; }
 `;
 
@@ -48,7 +53,7 @@ export function furnishPipWindow(
   bar.setAttribute('aria-label', 'Call controls');
   const mute = button(doc, 'pip-mute-button', 'Mute', actions.toggleMicrophone);
   const hangUp = button(doc, 'pip-hang-up-button', 'Hang up', actions.hangUp);
-  hangUp.className = 'hang-up';
+  hangUp.className = 'danger'; // the page's own hang-up look
   bar.append(mute, hangUp);
   main.append(video, bar);
   doc.body.append(main);
