@@ -30,32 +30,30 @@ async function waitForDegradationPreference(page: Page, wanted: string | null): 
   await page.waitForFunction(videoSenderPrefers, wanted, { timeout: 5_000, polling: 100 });
 }
 
+/** Waits until bob's video plays in `page`, wherever `selector` finds it. */
+async function waitForPlaying(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction(
+    (css) => {
+      const video = document.querySelector<HTMLVideoElement>(css);
+      return video !== null && !video.paused && video.videoWidth > 0;
+    },
+    selector,
+    { timeout: 5_000, polling: 50 },
+  );
+}
+
 /** Does `open` (a click), and returns the Document Picture-in-Picture window, once bob's video plays in it. */
 async function opensPictureInPicture(user: DuetUser, open: () => Promise<void>): Promise<Page> {
   const opened = user.context.waitForEvent('page');
   await open();
   const pip = await opened;
-  await pip.waitForFunction(
-    () => {
-      const video = document.querySelector<HTMLVideoElement>('video[data-testid="remote-video"]');
-      return video !== null && !video.paused && video.videoWidth > 0;
-    },
-    undefined,
-    { timeout: 5_000, polling: 50 },
-  );
+  await waitForPlaying(pip, 'video[data-testid="remote-video"]');
   return pip;
 }
 
 /** The remote video is back in the call stage, playing. */
-async function videoBackOnStage(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () => {
-      const video = document.querySelector<HTMLVideoElement>('duet-call-stage video[data-testid="remote-video"]');
-      return video !== null && !video.paused && video.videoWidth > 0;
-    },
-    undefined,
-    { timeout: 5_000, polling: 50 },
-  );
+function videoBackOnStage(page: Page): Promise<void> {
+  return waitForPlaying(page, 'duet-call-stage video[data-testid="remote-video"]');
 }
 
 /** Mute, camera off, device switch and screen share between two real Chromium users. */

@@ -47,7 +47,9 @@ function setUp(
     documentPictureInPicture: options.documentPip === false ? null : { requestWindow },
     mediaSession: options.mediaSession ? { setActionHandler } : null,
   };
-  const storage = new Map(Object.entries(options.stored ?? {}));
+  // jsdom's own localStorage, emptied after each test.
+  const storage = localStorage;
+  for (const [key, value] of Object.entries(options.stored ?? {})) storage.setItem(key, value);
   const facade = {
     callState: signal<CallState>('connected'),
     micMuted: signal(false),
@@ -59,14 +61,7 @@ function setUp(
     providers: [
       { provide: PIP_BROWSER, useValue: browser },
       { provide: CallFacade, useValue: facade },
-      {
-        provide: PREFERENCE_STORAGE,
-        useValue: {
-          getItem: (key: string) => storage.get(key) ?? null,
-          setItem: (key: string, value: string) => storage.set(key, value),
-          removeItem: (key: string) => storage.delete(key),
-        },
-      },
+      { provide: PREFERENCE_STORAGE, useValue: storage },
     ],
   });
   const stage = page.createElement('div');
@@ -93,7 +88,10 @@ function setUp(
 const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 describe(PictureInPictureService.name, () => {
-  afterEach(() => TestBed.resetTestingModule());
+  afterEach(() => {
+    TestBed.resetTestingModule();
+    localStorage.clear();
+  });
 
   it('opens a window with the remote video, a mute toggle and hang-up when the page is hidden during a call', async () => {
     const { service, facade, requestWindow, windows, video, hide } = setUp();
@@ -160,7 +158,7 @@ describe(PictureInPictureService.name, () => {
   it('does nothing when the person turned the setting off, and remembers that', async () => {
     const { service, requestWindow, storage, hide } = setUp();
     service.setAutoOpen(false);
-    expect(storage.get(PIP_AUTO_OPEN_KEY)).toBe('off');
+    expect(storage.getItem(PIP_AUTO_OPEN_KEY)).toBe('off');
     await hide();
     expect(requestWindow).not.toHaveBeenCalled();
     TestBed.resetTestingModule();
@@ -168,7 +166,7 @@ describe(PictureInPictureService.name, () => {
     const again = setUp({ stored: { [PIP_AUTO_OPEN_KEY]: 'off' } });
     expect(again.service.autoOpen()).toBe(false);
     again.service.setAutoOpen(true);
-    expect(again.storage.has(PIP_AUTO_OPEN_KEY)).toBe(false);
+    expect(again.storage.getItem(PIP_AUTO_OPEN_KEY)).toBeNull();
   });
 
   it('does nothing while no call is live', async () => {
