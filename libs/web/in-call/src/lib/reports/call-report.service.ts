@@ -1,4 +1,4 @@
-import { DOCUMENT, DestroyRef, Injectable, inject, signal } from '@angular/core';
+import { DOCUMENT, DestroyRef, Injectable, InjectionToken, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { CALL_REPORTS_PATH, CallReport, CallReportTag } from '@duet/shared/protocol';
 import { AUTH_TOKEN_SOURCE, SIGNALING_URL, SignalingClient } from '@duet/web/rtc';
@@ -15,6 +15,24 @@ export interface RatingPrompt {
 /** A report that cannot be sent in this long is dropped: it is never worth holding anything up. */
 const REPORT_TIMEOUT_MS = 10_000;
 
+/** Posts one report (JSON) to `url`, with the Bearer token if any; resolves with the HTTP status. */
+export type ReportSender = (url: string, body: string, token: string | null) => Promise<number>;
+
+/** `fetch`, surviving the page's unload (a hang-up by closing the tab), given up after 10 s. */
+export const REPORT_SENDER = new InjectionToken<ReportSender>('REPORT_SENDER', {
+  providedIn: 'root',
+  factory: () => async (url, body, token) => {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
+      body,
+      keepalive: true,
+      signal: AbortSignal.timeout(REPORT_TIMEOUT_MS),
+    });
+    return response.status;
+  },
+});
+
 /**
  * The quality loop's client side (issue 26): keeps the key the server sends at answer, sums the
  * call's stats up as the stats service reads them, posts the summary when the call ends (however
@@ -24,6 +42,7 @@ const REPORT_TIMEOUT_MS = 10_000;
 @Injectable({ providedIn: 'root' })
 export class CallReportService {
   private readonly tokens = inject(AUTH_TOKEN_SOURCE);
+  private readonly send = inject(REPORT_SENDER);
   private readonly url = reportsUrlFor(inject(SIGNALING_URL));
   private readonly userAgent = inject(DOCUMENT).defaultView?.navigator.userAgent ?? '';
   private readonly promptState = signal<RatingPrompt | null>(null);
@@ -89,16 +108,8 @@ export class CallReportService {
 
   private async post(report: CallReport): Promise<void> {
     try {
-      const token = await this.tokens();
-      const response = await fetch(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token === null ? {} : { authorization: `Bearer ${token}` }) },
-        body: JSON.stringify(report),
-        // Sent even while the page unloads (a hang-up by closing the tab).
-        keepalive: true,
-        signal: AbortSignal.timeout(REPORT_TIMEOUT_MS),
-      });
-      if (!response.ok) console.debug(`[reports] the server refused the call's ${report.part}: ${response.status}`);
+      const status = await this.send(this.url, JSON.stringify(report), await this.tokens());
+      if (status >= 300) console.debug(`[reports] the server refused the call's ${report.part}: ${status}`);
     } catch (error) {
       console.debug(`[reports] could not send the call's ${report.part}`, error);
     }
