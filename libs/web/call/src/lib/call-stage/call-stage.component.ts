@@ -12,6 +12,7 @@ import {
 import { shownName } from '../guest/guest-words';
 import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
+import { EffectSettingsComponent } from '../media/effect-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
@@ -44,6 +45,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     ChatPanelComponent,
     CallTimerComponent,
     DeviceSettingsComponent,
+    EffectSettingsComponent,
     FileOfferNoticeComponent,
     FilesPanelComponent,
     QualityIndicatorComponent,
@@ -132,6 +134,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
               (selected)="selectDevice($event)"
               (opened)="refreshDevices()"
             />
+            <duet-effect-settings />
           </aside>
         }
         @if (panel() === 'chat') {
