@@ -2,22 +2,23 @@ import { SelfieSegmenter } from './selfie-segmenter';
 
 /** Under 15 frames a second the effect is too slow to be worth it. */
 const FRAME_BUDGET_MS = 1_000 / 15;
-/** How many frames in a row over budget (or failing) before stepping down. */
-const PATIENCE = 30;
+/** How long frames may stay over budget (or failing), every one of them, before stepping down. */
+const PATIENCE_MS = 5_000;
 /** Scales the output steps down through before giving up. */
 const SCALES = [1, 0.5];
 
 /**
  * Draws each frame with its background blurred or replaced: the person (the mask) over the
- * background. Frames that take too long, repeatedly, first halve the resolution; if that is still
- * too slow (or segmentation keeps failing) `failed` is called once, and the stage sends the raw camera.
+ * background. Frames that take too long (under 15 fps) for 5 s in a row first halve the resolution; if
+ * that is still too slow for another 5 s (or segmentation keeps failing) `failed` is called once,
+ * and the stage sends the raw camera (the user is told).
  */
 export class Compositor {
   readonly canvas = document.createElement('canvas');
   private readonly context: CanvasRenderingContext2D;
   private scaleStep = 0;
-  private slowFrames = 0;
-  private failures = 0;
+  /** Since when every frame was over budget or failed (null: the last one was fine). */
+  private troubleSince: number | null = null;
   private gaveUp = false;
 
   constructor(
@@ -44,9 +45,8 @@ export class Compositor {
     let mask: CanvasImageSource;
     try {
       mask = await this.segmenter.segment(source);
-      this.failures = 0;
     } catch {
-      this.judge(++this.failures >= PATIENCE);
+      this.judge(started, true);
       return;
     }
     const context = this.context;
@@ -65,15 +65,18 @@ export class Compositor {
       drawCover(context, this.background, w, h);
     }
     context.restore();
-    this.slowFrames = performance.now() - started > FRAME_BUDGET_MS ? this.slowFrames + 1 : 0;
-    if (this.slowFrames >= PATIENCE) this.judge(true);
+    this.judge(started, performance.now() - started > FRAME_BUDGET_MS);
   }
 
-  /** Too slow or failing: a lower resolution, or, at the lowest, off. */
-  private judge(stepDown: boolean): void {
-    if (!stepDown) return;
-    this.slowFrames = 0;
-    this.failures = 0;
+  /** Too slow or failing for PATIENCE_MS: a lower resolution, or, at the lowest, off. */
+  private judge(started: number, trouble: boolean): void {
+    if (!trouble) {
+      this.troubleSince = null;
+      return;
+    }
+    this.troubleSince ??= started;
+    if (performance.now() - this.troubleSince < PATIENCE_MS) return;
+    this.troubleSince = null;
     if (this.scaleStep < SCALES.length - 1) {
       this.scaleStep += 1;
       return;
