@@ -350,6 +350,17 @@ export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
 
+/** A PREFERENCE_STORAGE over a Map (the test reads what was saved). */
+export function mapStorage(saved: Record<string, string> = {}) {
+  const storage = new Map<string, string>(Object.entries(saved));
+  const fake = {
+    getItem: (key: string) => storage.get(key) ?? null,
+    setItem: (key: string, value: string) => storage.set(key, value),
+    removeItem: (key: string) => storage.delete(key),
+  };
+  return { storage, fake: fake as unknown as Storage };
+}
+
 /** A processed track from `FakeMediaEffects`: knows its raw input and whether it was disposed of. */
 export class FakeProcessedTrack {
   disposed = false;
