@@ -49,6 +49,8 @@ function browserCpuSeconds(marker: string): number {
 }
 
 interface SentVideo {
+  /** The id of the track on the video sender (the raw camera's, or the processed one's). */
+  trackId: string;
   framesSent: number;
   width: number;
   height: number;
@@ -58,14 +60,15 @@ function sentVideo(page: Page): Promise<SentVideo> {
   return page.evaluate(async () => {
     for (const pc of window.__testPeerConnections ?? []) {
       if (pc.connectionState !== 'connected') continue;
+      const trackId = pc.getSenders().find((sender) => sender.track?.kind === 'video')?.track?.id ?? '';
       const stats = await pc.getStats();
       for (const report of stats.values()) {
         if (report.type === 'outbound-rtp' && report.kind === 'video') {
-          return { framesSent: report.framesSent ?? 0, width: report.frameWidth ?? 0, height: report.frameHeight ?? 0 };
+          return { trackId, framesSent: report.framesSent ?? 0, width: report.frameWidth ?? 0, height: report.frameHeight ?? 0 };
         }
       }
     }
-    return { framesSent: 0, width: 0, height: 0 };
+    return { trackId: '', framesSent: 0, width: 0, height: 0 };
   });
 }
 
@@ -169,6 +172,7 @@ describe('media effects cost (measurement only)', () => {
     // Blur: the sent frames, every 500 ms for 15 s, by size (it steps down, then may turn off).
     const cpuBefore = browserCpuSeconds(marker);
     const blurStarted = Date.now();
+    const rawTrackId = (await sentVideo(alice.page)).trackId;
     await alice.page.getByTestId('background-select').selectOption('blur');
     const samples: (SentVideo & { at: number })[] = [];
     while (Date.now() - blurStarted < 15_000) {
@@ -180,7 +184,10 @@ describe('media effects cost (measurement only)', () => {
     const turnedOff = /background effect could not keep up/.test(notice);
     await alice.page.getByTestId('background-select').selectOption('none');
     const bySize = new Map<string, { frames: number; ms: number }>();
-    for (let i = 1; i < samples.length; i++) {
+    const swappedAt = samples.findIndex((sample) => sample.trackId !== rawTrackId);
+    const loadSeconds = swappedAt < 0 ? '(never)' : `${((samples[swappedAt].at - blurStarted) / 1_000).toFixed(1)} s`;
+    // Only the processed track's frames count (until it turns itself off and the raw one returns).
+    for (let i = Math.max(1, swappedAt + 1); i < samples.length && samples[i].trackId !== rawTrackId; i++) {
       const size = `${samples[i].width}×${samples[i].height}`;
       const entry = bySize.get(size) ?? { frames: 0, ms: 0 };
       entry.frames += samples[i].framesSent - samples[i - 1].framesSent;
@@ -193,7 +200,7 @@ describe('media effects cost (measurement only)', () => {
     lines.push(
       `noise suppression added latency: median ${sorted[Math.floor(sorted.length / 2)] ?? '?'} ms (beeps: ${latencies.join(', ')} ms)`,
       `sending browser CPU (% of one core), ${WINDOW_MS / 1_000} s windows: noise suppression on ${nsOn.cpu.toFixed(1)}, off ${nsOff.cpu.toFixed(1)} (difference ${(nsOn.cpu - nsOff.cpu).toFixed(1)})`,
-      `blur, the 15 s after choosing it (the model loads first): ${blurFps.join('; ')}; CPU ${blurCpu.toFixed(1)} ` +
+      `blur, the 15 s after choosing it: processed track sent after ${loadSeconds}, then ${blurFps.join('; ')}; CPU ${blurCpu.toFixed(1)} ` +
         `(without: ${nsOff.fps.toFixed(1)} fps at ${nsOff.size}, CPU ${nsOff.cpu.toFixed(1)}); turned itself off: ${turnedOff}`,
     );
     console.log(lines.join('\n'));
