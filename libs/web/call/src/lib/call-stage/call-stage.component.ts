@@ -13,6 +13,7 @@ import {
 import { shownName } from '../guest/guest-words';
 import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
+import { EffectSettingsComponent } from '../media/effect-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
@@ -47,6 +48,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     ChatPanelComponent,
     CallTimerComponent,
     DeviceSettingsComponent,
+    EffectSettingsComponent,
     FileOfferNoticeComponent,
     FilesPanelComponent,
     PipSettingComponent,
@@ -134,6 +136,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
               (selected)="selectDevice($event)"
               (opened)="refreshDevices()"
             />
+            <duet-effect-settings />
             @if (canPictureInPicture) {
               <duet-pip-setting />
             }
