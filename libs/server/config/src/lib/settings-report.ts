@@ -32,6 +32,7 @@ export function describeSettings(config: DuetConfig, registry: string): string {
     `trust proxy ${proxy}`,
     `public url ${config.publicOrigin ?? 'unset'}`,
     `resume window ${config.limits.resumeWindowMs / 1_000} s`,
+    `video cap ${config.maxVideoBitrateKbps === undefined ? 'none' : `${config.maxVideoBitrateKbps} kbit/s`}`,
   ].join(' · ');
 }
 

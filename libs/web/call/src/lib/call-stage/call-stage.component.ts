@@ -15,6 +15,9 @@ import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settin
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
+import { DataSaverToggleComponent } from '../low-bandwidth/data-saver-toggle.component';
+import { LowBandwidthNoticeComponent } from '../low-bandwidth/low-bandwidth-notice.component';
+import { remoteCameraOffSentence } from '../low-bandwidth/low-bandwidth-words';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import {
@@ -43,8 +46,10 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     CallControlsComponent,
     ChatPanelComponent,
     CallTimerComponent,
+    DataSaverToggleComponent,
     DeviceSettingsComponent,
     FileOfferNoticeComponent,
+    LowBandwidthNoticeComponent,
     FilesPanelComponent,
     QualityIndicatorComponent,
     SelfViewComponent,
@@ -70,7 +75,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
           }
           @if (remoteMedia().cameraOff) {
-            <li data-testid="remote-camera-off">{{ remoteUser() }} turned their camera off</li>
+            <li data-testid="remote-camera-off">{{ remoteCameraOffText() }}</li>
           }
           @if (remoteMedia().screenSharing) {
             <li>{{ remoteUser() }} is sharing their screen</li>
@@ -132,6 +137,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
               (selected)="selectDevice($event)"
               (opened)="refreshDevices()"
             />
+            <duet-data-saver-toggle />
           </aside>
         }
         @if (panel() === 'chat') {
@@ -156,6 +162,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
       @if (panel() !== 'files') {
         <duet-file-offer-notice [remoteUser]="remoteUser()" />
       }
+      <duet-low-bandwidth-notice />
 
       <duet-call-controls
         class="bottom"
@@ -201,6 +208,7 @@ export class CallStageComponent {
   /** The peer's name as people read it (a guest's display name and "(guest)"). */
   protected readonly remoteUser = computed(() => shownName(this.facade.remoteUser() ?? ''));
   protected readonly remoteMedia = this.facade.remoteMedia;
+  protected readonly remoteCameraOffText = computed(() => remoteCameraOffSentence(this.remoteUser(), this.remoteMedia().cameraOffReason));
   protected readonly connectedAt = this.facade.connectedAt;
   protected readonly peerReconnecting = this.facade.peerReconnecting;
   protected readonly peerReconnectingText = computed(() => peerReconnectingSentence(this.remoteUser()));

@@ -208,6 +208,43 @@ describe(CallSession.name, () => {
     expect(video(freshPolite)?.getParameters().degradationPreference).toBe('maintain-resolution');
   });
 
+  it('keeps the video cap on the sender through camera off and on, a track swap, an ICE restart on a fresh connection, and a renegotiation', async () => {
+    const { polite, impolite, deliver, politePc } = await connectedPair();
+    const video = (pc: FakePeerConnection) => pc.senders.find((sender) => sender.kind === 'video');
+    const encodings = (pc: FakePeerConnection) => video(pc)?.getParameters().encodings;
+    await polite.setVideoLimits({ maxBitrate: 300_000, scaleResolutionDownBy: 2 });
+    expect(encodings(politePc)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+    // The audio sender is never capped.
+    expect(politePc.senders.find((sender) => sender.kind === 'audio')?.parameterChanges).toEqual([]);
+
+    await polite.replaceTrack('video', null);
+    expect(encodings(politePc)).toEqual([{ active: false, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+    await polite.replaceTrack('video', new FakeTrack('video', 'cam-2') as unknown as MediaStreamTrack);
+    expect(encodings(politePc)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+
+    // A renegotiation that left the browser's encodings afresh: the cap goes back on once it completes.
+    (video(politePc) as unknown as { parameters: RTCRtpSendParameters }).parameters = { encodings: [{ active: true }], transactionId: 'fresh' } as RTCRtpSendParameters;
+    polite.restartIce();
+    await settle();
+    await deliver();
+    await settle();
+    expect(encodings(politePc)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+
+    // Glare: both restart at once and each side goes on on a fresh connection, which keeps the cap.
+    polite.restartIce();
+    impolite.restartIce();
+    await settle();
+    await deliver();
+    await settle();
+    const fresh = FakePeerConnection.instances.filter((pc) => pc !== politePc).at(-2) as FakePeerConnection;
+    expect(fresh).not.toBe(politePc);
+    expect(encodings(fresh)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+
+    // Lifted: the browser's own estimate rules again.
+    await polite.setVideoLimits({});
+    expect(encodings(fresh)).toEqual([{ active: true, scaleResolutionDownBy: 1 }]);
+  });
+
   it('offers on a fresh connection when the answer to its ICE restart is refused (Firefox answering Chromium with the other DTLS role)', async () => {
     const { impolite, deliver, politePc, impolitePc } = await connectedPair();
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);

@@ -2,6 +2,7 @@
 import { CallClosedError } from '../call/errors';
 import type { IceStartWatch } from '../recovery/ice-start-watch';
 import { CallSenders, Kind } from './call-senders';
+import { VideoLimits } from './sender-preference';
 import { CallSessionOptions } from './call-session-options';
 import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
 import { fingerprintOf, isFromAnotherConnection, toCandidateInit } from './sdp';
@@ -169,6 +170,7 @@ export class CallSession {
       }
       // Either way this side's negotiation is complete: ICE should start checking now.
       this.iceStartWatch?.arm();
+      void this.media.refitVideo();
     });
   }
 
@@ -239,6 +241,11 @@ export class CallSession {
     // Not open yet: open() sends the tracks it is given, nothing to swap.
     if (!this.pc) return true;
     return this.media.replaceTrack(kind, track);
+  }
+
+  /** Caps the video sender (bitrate, resolution) now, and on every connection and track this call sends later. */
+  setVideoLimits(limits: VideoLimits): Promise<void> {
+    return this.media.setVideoLimits(limits);
   }
 
   /** Sends a control message if the channel is open; false otherwise (the open handler resends state). */
