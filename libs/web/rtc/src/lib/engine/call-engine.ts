@@ -243,8 +243,8 @@ export class CallEngine {
           if (this.rejoin.receiveKey(message.key) && this.status.state === 'connected') this.rememberForRejoin();
           return;
         }
-        const { type: _type, ...media } = message;
-        this.status.setRemoteMedia(media);
+        const { micMuted, cameraOff, screenSharing, cameraOffReason } = message;
+        this.status.setRemoteMedia({ micMuted, cameraOff, screenSharing, ...(cameraOffReason && { cameraOffReason }) });
       },
       peerConnection: (pc) => {
         if (current()) this.status.setPeerConnection(pc);

@@ -1,4 +1,4 @@
-import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../../testing/fake-rtc';
+import { FakeMediaStream, FakePeerConnection, FakeSender, FakeTrack, fakeEnvironment, settle } from '../../testing/fake-rtc';
 import { CallSession, OutboundSignal } from './call-session';
 import { CallClosedError } from '../call/errors';
 import { IceStartWatch } from '../recovery/ice-start-watch';
@@ -243,6 +243,23 @@ describe(CallSession.name, () => {
     // Lifted: the browser's own estimate rules again.
     await polite.setVideoLimits({});
     expect(encodings(fresh)).toEqual([{ active: true, scaleResolutionDownBy: 1 }]);
+  });
+
+  it('caps the video sender of the side that answers once its answer is set (Chromium has no encodings to cap before)', async () => {
+    const { session, signals } = makeSession(false);
+    await session.setVideoLimits({ maxBitrate: 200_000 });
+    await session.receiveDescription({ type: 'offer', sdp: 'their-offer' });
+    // As Chromium: a sender on a transceiver the offer made has no encodings until the answer is set.
+    const realGet = FakeSender.prototype.getParameters;
+    jest.spyOn(FakeSender.prototype, 'getParameters').mockImplementation(function (this: FakeSender) {
+      const answered = FakePeerConnection.instances.some((pc) => pc.senders.includes(this) && pc.localDescription !== null);
+      return answered ? realGet.call(this) : ({ encodings: [], transactionId: 'none' } as unknown as RTCRtpSendParameters);
+    });
+    await session.open(av());
+    await settle();
+    expect(signals.map((signal) => signal.type)).toEqual(['answer']);
+    const video = FakePeerConnection.latest().senders.find((sender) => sender.kind === 'video');
+    expect(video?.getParameters().encodings).toEqual([{ active: true, maxBitrate: 200_000 }]);
   });
 
   it('offers on a fresh connection when the answer to its ICE restart is refused (Firefox answering Chromium with the other DTLS role)', async () => {

@@ -307,6 +307,8 @@ export class CallSession {
     this.assertOpen('answer');
     this.sendLocalDescription(pc);
     this.iceStartWatch?.arm();
+    // Chromium gives the transceivers an offer made no encodings until the answer is set: only now can they be capped.
+    void this.media.refitVideo();
   }
 
   /** Drops `old` (glare: its negotiation is void) for a new connection; in-call features follow the new one. */

@@ -14,7 +14,7 @@ describe('control channel messages', () => {
   it('carries why the camera is off when it is off for bandwidth, and drops a reason it does not know or that does not apply', () => {
     const weak = { type: 'media-state', micMuted: false, cameraOff: true, screenSharing: false, cameraOffReason: 'bandwidth' } as const;
     expect(parseControlMessage(encodeControlMessage(weak))).toEqual(weak);
-    const { cameraOffReason: _reason, ...plain } = weak;
+    const plain = { type: 'media-state', micMuted: false, cameraOff: true, screenSharing: false };
     expect(parseControlMessage(JSON.stringify({ ...weak, cameraOffReason: 'sleepy' }))).toEqual(plain);
     expect(parseControlMessage(JSON.stringify({ ...weak, cameraOff: false }))).toEqual({ ...plain, cameraOff: false });
   });
