@@ -1,13 +1,6 @@
 import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { LowBandwidthService } from './low-bandwidth.service';
-import {
-  LOW_BANDWIDTH_OFFER,
-  LOW_BANDWIDTH_OFFER_ACCEPT,
-  LOW_BANDWIDTH_OFFER_DISMISS,
-  LOW_BANDWIDTH_VIDEO_OFF,
-  LOW_BANDWIDTH_VIDEO_OFF_AUTO,
-  VIDEO_RESTORE,
-} from './low-bandwidth-words';
+import { LOW_BANDWIDTH_WORDS } from './low-bandwidth-words';
 
 /** The low-bandwidth mode's words and buttons, in a row of their own (it covers nothing). */
 @Component({
@@ -18,12 +11,12 @@ import {
     @if (shown) {
       <div data-testid="low-bandwidth-notice" class="notice" role="status">
         @if (shown.kind === 'offer') {
-          <p>{{ offerText }}</p>
-          <button type="button" class="primary" (click)="turnVideoOff()">{{ acceptText }}</button>
-          <button type="button" (click)="keepVideo()">{{ dismissText }}</button>
+          <p>{{ words.offer }}</p>
+          <button type="button" class="primary" (click)="turnVideoOff()">{{ words.accept }}</button>
+          <button type="button" (click)="keepVideo()">{{ words.dismiss }}</button>
         } @else {
-          <p>{{ shown.auto ? videoOffAutoText : videoOffText }}</p>
-          <button type="button" class="primary" data-testid="video-restore-button" (click)="restoreVideo()">{{ restoreText }}</button>
+          <p>{{ shown.auto ? words.videoOffByItself : words.videoOff }}</p>
+          <button type="button" class="primary" data-testid="video-restore-button" (click)="restoreVideo()">{{ words.restore }}</button>
         }
       </div>
     }
@@ -49,12 +42,7 @@ import {
 export class LowBandwidthNoticeComponent {
   private readonly mode = inject(LowBandwidthService);
   protected readonly notice = this.mode.notice;
-  protected readonly offerText = LOW_BANDWIDTH_OFFER;
-  protected readonly acceptText = LOW_BANDWIDTH_OFFER_ACCEPT;
-  protected readonly dismissText = LOW_BANDWIDTH_OFFER_DISMISS;
-  protected readonly videoOffText = LOW_BANDWIDTH_VIDEO_OFF;
-  protected readonly videoOffAutoText = LOW_BANDWIDTH_VIDEO_OFF_AUTO;
-  protected readonly restoreText = VIDEO_RESTORE;
+  protected readonly words = LOW_BANDWIDTH_WORDS;
 
   protected turnVideoOff(): void {
     this.mode.turnVideoOff();
