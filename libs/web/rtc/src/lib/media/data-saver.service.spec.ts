@@ -33,7 +33,7 @@ describe(DataSaverService.name, () => {
     channel.open();
     const video = () => pc.senders.find((sender) => sender.kind === 'video');
     const frames = () => channel.sent.map((frame) => JSON.parse(frame)).filter((frame) => frame.type === 'media-state');
-    return { peer, pc, video, frames };
+    return { peer, pc, channel, video, frames };
   }
 
   it("puts the operator's cap from the login on the call's video sender", async () => {
@@ -81,6 +81,14 @@ describe(DataSaverService.name, () => {
     expect(saver.videoOffForBandwidth()).toBe(false);
     expect(frames().at(-1)).toEqual({ type: 'media-state', micMuted: false, cameraOff: false, screenSharing: false });
     expect(pc.senders.map((sender) => [sender.kind, sender.track !== null])).toEqual([['audio', true], ['video', true]]);
+  });
+
+  it("shows the other side's video off for bandwidth with its reason, and without one once they turn it on", async () => {
+    const { peer, channel } = await inCall();
+    channel.receive(JSON.stringify({ type: 'media-state', micMuted: false, cameraOff: true, screenSharing: false, cameraOffReason: 'bandwidth' }));
+    expect(peer.remoteMedia()).toEqual({ micMuted: false, cameraOff: true, screenSharing: false, cameraOffReason: 'bandwidth' });
+    channel.receive(JSON.stringify({ type: 'media-state', micMuted: false, cameraOff: false, screenSharing: false }));
+    expect(peer.remoteMedia()).toEqual({ micMuted: false, cameraOff: false, screenSharing: false });
   });
 
   it('stands down when the camera comes back by the camera button, and a camera turned off by choice gives no reason', async () => {
