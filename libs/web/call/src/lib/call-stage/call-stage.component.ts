@@ -4,6 +4,7 @@ import {
   DOCUMENT,
   DestroyRef,
   ElementRef,
+  afterNextRender,
   computed,
   inject,
   signal,
@@ -15,9 +16,7 @@ import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settin
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
-import { DataSaverToggleComponent } from '../low-bandwidth/data-saver-toggle.component';
-import { LowBandwidthNoticeComponent } from '../low-bandwidth/low-bandwidth-notice.component';
-import { remoteCameraOffSentence } from '../low-bandwidth/low-bandwidth-words';
+import { DataSaverToggleComponent, LowBandwidthNoticeComponent, remoteCameraOffSentence } from '../low-bandwidth/low-bandwidth';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import {
@@ -31,6 +30,8 @@ import {
   VerificationCodeComponent,
 } from '@duet/web/in-call';
 import { Corner, SelfViewComponent } from './self-view.component';
+import { PictureInPictureService } from '../pip/picture-in-picture.service';
+import { PipSettingComponent } from '../pip/pip-setting.component';
 
 type Panel = 'chat' | 'stats' | 'files' | 'devices';
 
@@ -51,6 +52,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     FileOfferNoticeComponent,
     LowBandwidthNoticeComponent,
     FilesPanelComponent,
+    PipSettingComponent,
     QualityIndicatorComponent,
     SelfViewComponent,
     SinkIdDirective,
@@ -96,8 +98,6 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             [attr.aria-label]="'Video from ' + remoteUser()"
             [duetSrcObject]="remoteStream()"
             [duetSinkId]="deviceChoices().speaker"
-            (enterpictureinpicture)="pictureInPicture.set(true)"
-            (leavepictureinpicture)="pictureInPicture.set(false)"
           ></video>
           <!-- Connection trouble comes and goes: said over the top of the video, so the video never
                jumps when it comes (clicks pass through it). -->
@@ -138,6 +138,9 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
               (opened)="refreshDevices()"
             />
             <duet-data-saver-toggle />
+            @if (canPictureInPicture) {
+              <duet-pip-setting />
+            }
           </aside>
         }
         @if (panel() === 'chat') {
@@ -201,6 +204,7 @@ export class CallStageComponent {
   private readonly chat = inject(ChatService);
   private readonly files = inject(FileTransferService);
   private readonly document = inject(DOCUMENT);
+  private readonly pip = inject(PictureInPictureService);
   private readonly stage = viewChild.required<ElementRef<HTMLElement>>('stage');
   private readonly remoteVideo = viewChild.required<ElementRef<HTMLVideoElement>>('remoteVideo');
 
@@ -224,14 +228,14 @@ export class CallStageComponent {
   protected readonly deviceChoices = this.facade.deviceChoices;
   protected readonly speakerChoice = canChooseSpeaker();
   protected readonly canFullscreen = this.document.fullscreenEnabled === true;
-  protected readonly canPictureInPicture = this.document.pictureInPictureEnabled === true;
+  protected readonly canPictureInPicture = this.pip.supported;
 
   /** One panel at a time: they share the space beside the video (under it on a phone). */
   protected readonly panel = signal<Panel | null>(null);
   protected readonly filesWaiting = computed(() => this.files.list().filter((t) => t.status === 'incoming').length);
   protected readonly unread = this.chat.unread;
   protected readonly fullscreen = signal(false);
-  protected readonly pictureInPicture = signal(false);
+  protected readonly pictureInPicture = this.pip.open;
   protected readonly selfViewCorner = signal<Corner>('top-right');
   protected readonly statusText = this.facade.callStatusText;
   protected readonly ringingDevices = this.facade.ringingDevices;
@@ -247,11 +251,12 @@ export class CallStageComponent {
   constructor() {
     const onFullscreenChange = () => this.fullscreen.set(this.document.fullscreenElement !== null);
     this.document.addEventListener('fullscreenchange', onFullscreenChange);
+    afterNextRender(() => this.pip.attach(this.remoteVideo().nativeElement));
     inject(DestroyRef).onDestroy(() => {
       this.chat.setPanelOpen(false);
       this.document.removeEventListener('fullscreenchange', onFullscreenChange);
       if (this.document.fullscreenElement) void this.document.exitFullscreen().catch(() => undefined);
-      if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
+      this.pip.detach();
     });
   }
 
@@ -288,8 +293,7 @@ export class CallStageComponent {
   }
 
   protected togglePictureInPicture(): void {
-    if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
-    else void this.remoteVideo().nativeElement.requestPictureInPicture().catch(() => undefined);
+    this.pip.toggle();
   }
 
   protected hangUp(): void {
