@@ -39,6 +39,7 @@ describe(loadConfig.name, () => {
         httpHeadersTimeoutMs: 10_000,
         resumeWindowMs: 30_000,
       },
+      maxVideoBitrateKbps: undefined,
       redis: undefined,
     });
   });
@@ -331,5 +332,20 @@ describe('call reports (CALL_REPORTS)', () => {
     expect(loadConfig({}).ops.callReports).toBe(true);
     expect(loadConfig({ CALL_REPORTS: 'off' }).ops.callReports).toBe(false);
     expect(describeSettings(loadConfig({ CALL_REPORTS: 'off' }), 'in-memory')).toContain('call reports off');
+  });
+});
+
+describe('MAX_VIDEO_BITRATE_KBPS (the operator\'s cap on video senders)', () => {
+  it('is no cap when unset, the number of kbit/s when set, and says so in the settings line', () => {
+    expect(loadConfig({}).maxVideoBitrateKbps).toBeUndefined();
+    expect(describeSettings(loadConfig({}), 'in-memory')).toContain('video cap none');
+    expect(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '800' }).maxVideoBitrateKbps).toBe(800);
+    expect(describeSettings(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '800' }), 'in-memory')).toContain('video cap 800 kbit/s');
+    expect(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '50' }).maxVideoBitrateKbps).toBe(50);
+    expect(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '50000' }).maxVideoBitrateKbps).toBe(50_000);
+  });
+
+  it.each(['49', '50001', '0', '1.5', 'fast', '-100'])('refuses %s, naming the variable', (value) => {
+    expect(problem({ MAX_VIDEO_BITRATE_KBPS: value })).toMatch(new RegExp(`^Invalid MAX_VIDEO_BITRATE_KBPS="${value.replace('.', '\\.')}"`));
   });
 });

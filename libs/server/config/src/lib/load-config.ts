@@ -58,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     },
     redis: redisConfig(vars),
     accounts: accountsConfig(vars),
+    maxVideoBitrateKbps: vars.MAX_VIDEO_BITRATE_KBPS,
   };
 }
 

@@ -103,5 +103,13 @@ function accountProviders({ journal, devices, deviceRings }: SignalingAccounts):
 
 function signalingOptions(config: DuetConfig): SignalingOptions {
   const { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy } = config;
-  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy, maxGuests: config.accounts?.invites.maxGuests ?? 0 };
+  return {
+    presenceLimit,
+    publicOrigin,
+    allowedOrigins,
+    limits,
+    trustProxy,
+    maxGuests: config.accounts?.invites.maxGuests ?? 0,
+    maxVideoBitrateKbps: config.maxVideoBitrateKbps,
+  };
 }

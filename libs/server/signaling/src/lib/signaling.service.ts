@@ -103,6 +103,7 @@ export class SignalingService {
       success: true,
       iceServers,
       iceTransportPolicy,
+      ...(this.options.maxVideoBitrateKbps !== undefined && { maxVideoBitrateKbps: this.options.maxVideoBitrateKbps }),
       ...(session.resumable && {
         resumeWindowMs: this.options.limits.resumeWindowMs,
         ringTimeoutMs: this.options.limits.ringTimeoutMs,

@@ -38,6 +38,11 @@ export const LoginSuccessMessageSchema = z.object({
    */
   iceTransportPolicy: z.optional(IceTransportPolicySchema),
   /**
+   * The most kbit/s the operator lets a browser's video sender use (`MAX_VIDEO_BITRATE_KBPS`), for
+   * `RTCRtpSender.setParameters` (`encodings[].maxBitrate`); absent means no cap.
+   */
+  maxVideoBitrateKbps: z.optional(z.number()),
+  /**
    * Single-use: if the socket drops, log in on a new one with it within `resumeWindowMs` to take
    * the session back (name, call, messages queued meanwhile). Each login reply brings a new one.
    */

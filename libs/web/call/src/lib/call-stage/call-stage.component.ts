@@ -1,3 +1,4 @@
+// Over 300 lines: the call screen's one template (video, controls, panels, notices); the logic lives in the services and panels it hosts.
 import {
   ChangeDetectionStrategy,
   Component,
@@ -17,6 +18,7 @@ import { EffectSettingsComponent } from '../media/effect-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
+import { DataSaverToggleComponent, LowBandwidthNoticeComponent, remoteCameraOffSentence } from '../low-bandwidth/low-bandwidth';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import {
@@ -47,9 +49,11 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     CallControlsComponent,
     ChatPanelComponent,
     CallTimerComponent,
+    DataSaverToggleComponent,
     DeviceSettingsComponent,
     EffectSettingsComponent,
     FileOfferNoticeComponent,
+    LowBandwidthNoticeComponent,
     FilesPanelComponent,
     PipSettingComponent,
     QualityIndicatorComponent,
@@ -76,7 +80,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
           }
           @if (remoteMedia().cameraOff) {
-            <li data-testid="remote-camera-off">{{ remoteUser() }} turned their camera off</li>
+            <li data-testid="remote-camera-off">{{ remoteCameraOffText() }}</li>
           }
           @if (remoteMedia().screenSharing) {
             <li>{{ remoteUser() }} is sharing their screen</li>
@@ -137,6 +141,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
               (opened)="refreshDevices()"
             />
             <duet-effect-settings />
+            <duet-data-saver-toggle />
             @if (canPictureInPicture) {
               <duet-pip-setting />
             }
@@ -164,6 +169,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
       @if (panel() !== 'files') {
         <duet-file-offer-notice [remoteUser]="remoteUser()" />
       }
+      <duet-low-bandwidth-notice />
 
       <duet-call-controls
         class="bottom"
@@ -210,6 +216,7 @@ export class CallStageComponent {
   /** The peer's name as people read it (a guest's display name and "(guest)"). */
   protected readonly remoteUser = computed(() => shownName(this.facade.remoteUser() ?? ''));
   protected readonly remoteMedia = this.facade.remoteMedia;
+  protected readonly remoteCameraOffText = computed(() => remoteCameraOffSentence(this.remoteUser(), this.remoteMedia().cameraOffReason));
   protected readonly connectedAt = this.facade.connectedAt;
   protected readonly peerReconnecting = this.facade.peerReconnecting;
   protected readonly peerReconnectingText = computed(() => peerReconnectingSentence(this.remoteUser()));
