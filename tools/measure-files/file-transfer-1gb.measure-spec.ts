@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, openSync, closeSync, readFileSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, CDPSession, Page } from 'playwright-core';
 import { launchChromium } from '../../apps/web-e2e/src/support/browser';
+import { browserProcesses } from '../../apps/web-e2e/src/support/browser-processes';
 import { DuetUser, UserOptions } from '../../apps/web-e2e/src/support/duet-user';
 import { RunningServer, startServer } from '../../apps/web-e2e/src/support/server';
 
@@ -35,26 +36,8 @@ const RECEIVER: UserOptions =
 
 /** Proportional set size (bytes) of the browser whose command line has `marker`, and all its descendants. */
 function browserPss(marker: string): number {
-  const parents = new Map<number, number>();
-  let root = -1;
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      parents.set(pid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (root < 0 && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker)) root = pid;
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const inTree = (pid: number): boolean => {
-    for (let at: number | undefined = pid; at && at > 1; at = parents.get(at)) if (at === root) return true;
-    return false;
-  };
   let total = 0;
-  for (const pid of parents.keys()) {
-    if (!inTree(pid)) continue;
+  for (const pid of browserProcesses(marker)) {
     try {
       const pss = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
       total += pss ? Number(pss[1]) * 1024 : 0;

@@ -151,3 +151,25 @@ describe('signaling: presence past PRESENCE_LIMIT', () => {
     [first, second, third].forEach((client) => client.close());
   });
 });
+
+describe('signaling: the operator\'s video cap (MAX_VIDEO_BITRATE_KBPS)', () => {
+  let server: TestServer;
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('hands the cap to every login, fresh or resumed, for the browser\'s video sender', async () => {
+    server = await startTestServer({ maxVideoBitrateKbps: 300 });
+    const name = uniqueName('capped');
+    const client = await TestClient.connect(server.wsUrl);
+    client.send({ type: 'login', username: name, resume: true });
+    const login = await client.next('login');
+    expect(login).toMatchObject({ success: true, username: name, maxVideoBitrateKbps: 300, resumed: false });
+
+    client.terminate(); // dropped, not logged out: the session is held for its resume token
+    const again = await TestClient.connect(server.wsUrl);
+    again.send({ type: 'login', username: name, resumeToken: login['resumeToken'] });
+    expect(await again.next('login')).toMatchObject({ success: true, maxVideoBitrateKbps: 300, resumed: true });
+    again.close();
+  });
+});

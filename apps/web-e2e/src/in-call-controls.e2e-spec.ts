@@ -12,6 +12,7 @@ import {
   waitForSound,
 } from './support/observe';
 import { keepPeerConnections } from './support/peer-connections';
+import { watchPictureInPicture } from './support/picture-in-picture';
 
 /**
  * Whether the page's video sender reports `wanted` as what it gives up under CPU or bandwidth
@@ -27,6 +28,32 @@ function videoSenderPrefers(wanted: string | null): boolean {
 /** Waits until the page's video sender prefers `wanted` (the app sets it right after swapping the track). */
 async function waitForDegradationPreference(page: Page, wanted: string | null): Promise<void> {
   await page.waitForFunction(videoSenderPrefers, wanted, { timeout: 5_000, polling: 100 });
+}
+
+/** Waits until bob's video plays in `page`, wherever `selector` finds it. */
+async function waitForPlaying(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction(
+    (css) => {
+      const video = document.querySelector<HTMLVideoElement>(css);
+      return video !== null && !video.paused && video.videoWidth > 0;
+    },
+    selector,
+    { timeout: 5_000, polling: 50 },
+  );
+}
+
+/** Does `open` (a click), and returns the Document Picture-in-Picture window, once bob's video plays in it. */
+async function opensPictureInPicture(user: DuetUser, open: () => Promise<void>): Promise<Page> {
+  const opened = user.context.waitForEvent('page');
+  await open();
+  const pip = await opened;
+  await waitForPlaying(pip, 'video[data-testid="remote-video"]');
+  return pip;
+}
+
+/** The remote video is back in the call stage, playing. */
+function videoBackOnStage(page: Page): Promise<void> {
+  return waitForPlaying(page, 'duet-call-stage video[data-testid="remote-video"]');
 }
 
 /** Mute, camera off, device switch and screen share between two real Chromium users. */
@@ -171,8 +198,8 @@ describe('in-call controls in real Chromium', () => {
     expect(alice.offersSent()).toBe(offersBefore);
   }, 60_000);
 
-  it('counts the call time, goes full screen and picture-in-picture, moves the self-view, and asks before the tab closes mid-call', async () => {
-    const [alice] = await pair();
+  it('counts the call time, goes full screen and picture-in-picture (by hand and on a tab switch), moves the self-view, and asks before the tab closes mid-call', async () => {
+    const [alice, bob] = await pair({ initScripts: [watchPictureInPicture] });
     const timer = alice.page.getByTestId('call-timer');
     await alice.page.waitForFunction(
       () => /^0:0[1-9]$/.test(document.querySelector('[data-testid="call-timer"]')?.textContent ?? ''),
@@ -186,10 +213,44 @@ describe('in-call controls in real Chromium', () => {
     await alice.page.getByRole('button', { name: 'Leave full screen' }).click();
     await alice.page.waitForFunction(() => document.fullscreenElement === null);
 
-    await alice.page.getByRole('button', { name: 'Picture-in-picture' }).click();
-    await alice.page.waitForFunction(() => document.pictureInPictureElement?.getAttribute('data-testid') === 'remote-video');
+    // Chromium has Document Picture-in-Picture: a window of its own with bob's video playing in it
+    // and real mute and hang-up buttons.
+    const pip = await opensPictureInPicture(alice, () => alice.page.getByRole('button', { name: 'Picture-in-picture' }).click());
+    await pip.getByTestId('pip-mute-button').click();
+    await alice.page.locator('[data-testid="mute-button"][aria-pressed="true"]').waitFor();
+    await bob.page.getByTestId('remote-muted').waitFor({ timeout: 5_000 });
+    await pip.getByRole('button', { name: 'Unmute' }).click();
+    await alice.page.locator('[data-testid="mute-button"][aria-pressed="false"]').waitFor();
+    const closed = pip.waitForEvent('close');
     await alice.page.getByRole('button', { name: 'Close picture-in-picture' }).click();
-    await alice.page.waitForFunction(() => document.pictureInPictureElement === null);
+    await closed;
+    await videoBackOnStage(alice.page);
+
+    // A tab switch: Chromium offers automatic picture-in-picture (MediaSession's
+    // enterpictureinpicture), so the page leaves it to the browser rather than ask without a gesture.
+    expect(await alice.page.evaluate(() => typeof window.__testPip?.handler)).toBe('function');
+    await alice.page.evaluate(() => window.__testSetHidden?.(true));
+    expect(await alice.page.evaluate(() => window.__testPip?.requests)).toBe(1);
+    // Headless Chromium never runs that action itself: the test does, from a real click (the user
+    // activation Chromium gives the action), while the page reads as hidden.
+    await alice.page.evaluate(() =>
+      document.addEventListener('click', () => window.__testPip?.handler?.(), { once: true, capture: true }),
+    );
+    const auto = await opensPictureInPicture(alice, () => alice.page.getByTestId('call-timer').click());
+    // Back on the tab, the window that opened by itself closes.
+    const autoClosed = auto.waitForEvent('close');
+    await alice.page.evaluate(() => window.__testSetHidden?.(false));
+    await autoClosed;
+    await videoBackOnStage(alice.page);
+
+    // "Open picture-in-picture when I switch tabs" off: nothing is offered to the browser any more.
+    const devices = alice.page.getByRole('button', { name: 'Camera, microphone and speaker' });
+    await devices.click();
+    await alice.page.getByTestId('pip-auto-setting').uncheck();
+    await alice.page.waitForFunction(() => window.__testPip?.handler === null);
+    await alice.page.getByTestId('pip-auto-setting').check();
+    await alice.page.waitForFunction(() => typeof window.__testPip?.handler === 'function');
+    await devices.click();
 
     // The self-view starts top right; its button moves it on, and a drag drops it in the nearest corner.
     const selfView = alice.page.locator('duet-self-view');
@@ -214,5 +275,12 @@ describe('in-call controls in real Chromium', () => {
     await alice.page.close({ runBeforeUnload: true });
     expect(await dialog).toBe('beforeunload');
     await alice.waitForStatus('connected');
+
+    // Hang-up in the picture-in-picture window ends the call, and closes the window.
+    const last = await opensPictureInPicture(alice, () => alice.page.getByRole('button', { name: 'Picture-in-picture' }).click());
+    const lastClosed = last.waitForEvent('close');
+    await last.getByTestId('pip-hang-up-button').click();
+    await lastClosed;
+    await bob.waitForStatus('ended');
   }, 60_000);
 });

@@ -149,9 +149,9 @@ export class TestClient {
     );
   }
 
-  /** Messages received, minus presence chatter: what a call test cares about. */
+  /** Messages received, minus presence chatter and call reports' keys: what a call test cares about. */
   callMessages(): Received[] {
-    return this.log.filter((message) => message['type'] !== 'presence' && message['type'] !== 'users');
+    return this.log.filter((message) => !['presence', 'users', 'call-report-key'].includes(message['type']));
   }
 
   /**

@@ -26,3 +26,4 @@ export * from './lib/accounts/device-rings.service';
 export * from './lib/accounts/ring-decline.controller';
 export * from './lib/guests/invite-revocations';
 export * from './lib/guests/guest-sessions';
+export * from './lib/call-activation';

@@ -7,3 +7,4 @@ export * from './lib/close-codes';
 export * from './lib/auth-settings';
 export * from './lib/accounts';
 export * from './lib/guests';
+export * from './lib/call-reports';

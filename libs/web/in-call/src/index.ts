@@ -28,3 +28,8 @@ export * from './lib/files/file-transfer.service';
 export * from './lib/files/files-panel.component';
 export * from './lib/files/file-offer-notice.component';
 export { filesButtonLabel } from './lib/files/file-words';
+
+// End-of-call report and rating (issue 26).
+export * from './lib/reports/call-summary';
+export * from './lib/reports/call-report.service';
+export * from './lib/reports/call-rating.component';

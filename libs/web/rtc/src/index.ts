@@ -23,5 +23,8 @@ export { ANSWER_REQUEST, ANSWER_WAIT_MS } from './lib/engine/answer-request';
 export type { AnswerRequest } from './lib/engine/answer-request';
 export * from './lib/media/devices';
 export * from './lib/media/local-media.service';
+export * from './lib/media/media-effects';
+export * from './lib/media/data-saver.service';
+export type { VideoLimits } from './lib/engine/sender-preference';
 export * from './lib/call/call-timing';
 export * from './lib/call/peer.service';

@@ -6,6 +6,7 @@ import { PushModule, pushAccountSettings, VapidKeys, WebPushCalleeDevices } from
 import { RedisInviteRevocations, RedisRegistryModule, RedisRingTimer, RedisUserRegistry } from '@duet/server/registry-redis';
 import { SqlCallJournal, SqlDeviceRingStore, StorageModule } from '@duet/server/storage';
 import {
+  CallActivation,
   InMemoryUserRegistry,
   InviteRevocations,
   NoSignalingMetrics,
@@ -36,6 +37,8 @@ export interface DuetExtensions {
   readonly iceServerIssuer?: Type<IceServerIssuer>;
   /** Where signaling reports what operators watch (default: nowhere; the standalone server: Prometheus). */
   readonly metrics?: Type<SignalingMetrics>;
+  /** Told of each call that becomes active (default: nothing; the standalone server: the call reports' keys). */
+  readonly callActivation?: Type<CallActivation>;
   /** Modules whose providers the classes above inject (your users service, your HTTP client...). */
   readonly imports?: ModuleMetadata['imports'];
 }
@@ -83,7 +86,7 @@ export class DuetModule {
 
   private static with(
     config: Provider,
-    { authenticator, registry, ringTimer, inviteRevocations, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, imports = [] }: DuetExtensions,
+    { authenticator, registry, ringTimer, inviteRevocations, registryImports, iceServerIssuer, metrics = NoSignalingMetrics, callActivation, imports = [] }: DuetExtensions,
     oidcDiscovery?: OidcDiscovery,
     accounts?: AccountsConfig,
   ): DynamicModule {
@@ -101,6 +104,7 @@ export class DuetModule {
           registry,
           ringTimer,
           inviteRevocations,
+          callActivation,
           imports: registryImports,
           accounts: accounts === undefined ? undefined : { journal: SqlCallJournal, devices: WebPushCalleeDevices, deviceRings: SqlDeviceRingStore },
         }),

@@ -105,6 +105,11 @@ export interface DuetConfig {
   /** Durable per-user data; undefined with `AUTH_MODE=none` (names are not accounts there). */
   readonly accounts: AccountsConfig | undefined;
   readonly ops: OpsConfig;
+  /**
+   * `MAX_VIDEO_BITRATE_KBPS`: the most kbit/s a browser's video sender may use (sent at login, applied
+   * with `RTCRtpSender.setParameters`); undefined (or absent, for an embedding app): no cap.
+   */
+  readonly maxVideoBitrateKbps?: number;
 }
 
 /** Push subscriptions and call history (issue 24): where they are kept, and how push is sent. */
@@ -159,6 +164,8 @@ export interface OpsConfig {
   readonly metricsToken: string | undefined;
   /** `/metrics` on a port of its own (bind it to an internal interface); unset: no such port. */
   readonly metricsPort: number | undefined;
+  /** `POST /api/call-reports` and the report keys sent at answer (`CALL_REPORTS`, default on). */
+  readonly callReports: boolean;
 }
 
 /** The DI token of the `DuetConfig` the server runs with (from the environment, or given by an embedding app). */

@@ -147,6 +147,8 @@ export const EnvSchema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.string().trim().regex(/^\d+$/, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65_535)).optional(),
+  // End-of-call stats and ratings (docs/privacy.md): kept only as metrics.
+  CALL_REPORTS: z.enum(['on', 'off'], { error: 'must be "on" or "off"' }).optional().transform((reports) => reports ?? 'on'),
   PRESENCE_LIMIT: integer(0, 1_000, 100),
   PUBLIC_URL: publicUrl,
   ALLOWED_ORIGINS: origins,
@@ -206,6 +208,9 @@ export const EnvSchema = z.object({
     .transform((value) => value ?? 24),
   MAX_GUESTS: integer(0, 1_000_000, 100),
   GUEST_JOINS_PER_MINUTE: integer(1, 10_000, 10),
+  // Issue 26: a cap on each browser's video sender (kbit/s); unset: the browser's own estimate rules.
+  // 50 still moves a small picture; 50 000 is above what any camera is encoded at.
+  MAX_VIDEO_BITRATE_KBPS: z.string().trim().regex(/^\d+$/, 'must be a whole number of kbit/s, e.g. 800').transform(Number).pipe(z.number().int().min(50).max(50_000)).optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
 

@@ -25,7 +25,7 @@ describe(loadConfig.name, () => {
       publicOrigin: undefined,
       allowedOrigins: undefined,
       auth: { mode: 'none' },
-      ops: { logLevel: 'info', logFormat: 'json', metricsToken: undefined, metricsPort: undefined },
+      ops: { logLevel: 'info', logFormat: 'json', metricsToken: undefined, metricsPort: undefined, callReports: true },
       limits: {
         maxPayloadBytes: 65_536,
         messagesPerSecond: 100,
@@ -39,6 +39,7 @@ describe(loadConfig.name, () => {
         httpHeadersTimeoutMs: 10_000,
         resumeWindowMs: 30_000,
       },
+      maxVideoBitrateKbps: undefined,
       redis: undefined,
     });
   });
@@ -239,6 +240,7 @@ describe(loadConfig.name, () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_FORMAT', 'xml'],
     ['METRICS_PORT', 'ninety'],
+    ['CALL_REPORTS', 'maybe'],
     ['ALLOWED_ORIGINS', 'not a url'],
     ['ALLOWED_ORIGINS', 'ftp://files.example.com'],
     ['AUTH_MODE', 'ldap'],
@@ -322,5 +324,28 @@ describe('accounts (push subscriptions and call history)', () => {
     expect(problem({ ...jwt, PUSH_ENDPOINT_HOSTS: 'https://fcm.googleapis.com/' })).toMatch(/^Invalid PUSH_ENDPOINT_HOSTS=.*: must list host names/);
     expect(problem({ ...jwt, HISTORY_DAYS: '0' })).toMatch(/^Invalid HISTORY_DAYS="0"/);
     expect(problem({ ...jwt, PUSH_VAPID_PRIVATE_KEY: 'secret-key' })).not.toContain('secret-key');
+  });
+});
+
+describe('call reports (CALL_REPORTS)', () => {
+  it('are on unless turned off, and the start-up line says which', () => {
+    expect(loadConfig({}).ops.callReports).toBe(true);
+    expect(loadConfig({ CALL_REPORTS: 'off' }).ops.callReports).toBe(false);
+    expect(describeSettings(loadConfig({ CALL_REPORTS: 'off' }), 'in-memory')).toContain('call reports off');
+  });
+});
+
+describe('MAX_VIDEO_BITRATE_KBPS (the operator\'s cap on video senders)', () => {
+  it('is no cap when unset, the number of kbit/s when set, and says so in the settings line', () => {
+    expect(loadConfig({}).maxVideoBitrateKbps).toBeUndefined();
+    expect(describeSettings(loadConfig({}), 'in-memory')).toContain('video cap none');
+    expect(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '800' }).maxVideoBitrateKbps).toBe(800);
+    expect(describeSettings(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '800' }), 'in-memory')).toContain('video cap 800 kbit/s');
+    expect(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '50' }).maxVideoBitrateKbps).toBe(50);
+    expect(loadConfig({ MAX_VIDEO_BITRATE_KBPS: '50000' }).maxVideoBitrateKbps).toBe(50_000);
+  });
+
+  it.each(['49', '50001', '0', '1.5', 'fast', '-100'])('refuses %s, naming the variable', (value) => {
+    expect(problem({ MAX_VIDEO_BITRATE_KBPS: value })).toMatch(new RegExp(`^Invalid MAX_VIDEO_BITRATE_KBPS="${value.replace('.', '\\.')}"`));
   });
 });

@@ -41,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
       logFormat: vars.LOG_FORMAT ?? (env['NODE_ENV'] !== 'production' && stdoutIsTerminal ? 'pretty' : 'json'),
       metricsToken: vars.METRICS_TOKEN,
       metricsPort: vars.METRICS_PORT,
+      callReports: vars.CALL_REPORTS === 'on',
     },
     limits: {
       maxPayloadBytes: vars.WS_MAX_PAYLOAD,
@@ -57,6 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, stdoutIsTermina
     },
     redis: redisConfig(vars),
     accounts: accountsConfig(vars),
+    maxVideoBitrateKbps: vars.MAX_VIDEO_BITRATE_KBPS,
   };
 }
 

@@ -32,6 +32,8 @@ export function describeSettings(config: DuetConfig, registry: string): string {
     `trust proxy ${proxy}`,
     `public url ${config.publicOrigin ?? 'unset'}`,
     `resume window ${config.limits.resumeWindowMs / 1_000} s`,
+    `call reports ${config.ops.callReports ? 'on' : 'off'}`,
+    `video cap ${config.maxVideoBitrateKbps === undefined ? 'none' : `${config.maxVideoBitrateKbps} kbit/s`}`,
   ].join(' · ');
 }
 

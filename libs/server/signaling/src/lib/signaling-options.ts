@@ -11,6 +11,8 @@ export interface SignalingOptions {
   readonly trustProxy: TrustProxyConfig;
   /** Guests logged in at once on this instance (`MAX_GUESTS`); absent or 0: no guest may log in (accounts off). */
   readonly maxGuests?: number;
+  /** Sent in every login reply (`MAX_VIDEO_BITRATE_KBPS`); absent: no cap. */
+  readonly maxVideoBitrateKbps?: number;
 }
 
 export const SIGNALING_OPTIONS = Symbol('SIGNALING_OPTIONS');

@@ -1,6 +1,7 @@
 import { DUET_CONFIG, DuetConfig } from '@duet/server/config';
 import { DynamicModule, Module, ModuleMetadata, Provider, Type } from '@nestjs/common';
 import { CalleeDevices, NoCalleeDevices } from './accounts/callee-devices';
+import { CallActivation, NoCallActivation } from './call-activation';
 import { CallJournal, NoCallJournal } from './accounts/call-journal';
 import { CallRecorder } from './accounts/call-recorder';
 import { DeviceRingService } from './accounts/device-rings.service';
@@ -36,6 +37,8 @@ export interface SignalingModuleOptions {
   readonly accounts?: SignalingAccounts;
   /** How a revoked invite reaches every instance (issue 25); in-process unless a scale-out module supplies another. */
   readonly inviteRevocations?: Type<InviteRevocations>;
+  /** Told of each call that becomes active (e.g. to send the call reports' keys); nothing by default. */
+  readonly callActivation?: Type<CallActivation>;
 }
 
 /** Where calls are recorded, how offline callees are rung, and where their rings wait. */
@@ -54,7 +57,7 @@ const NO_ACCOUNTS: SignalingAccounts = { journal: NoCallJournal, devices: NoCall
  */
 @Module({})
 export class SignalingModule {
-  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts, inviteRevocations = LocalInviteRevocations }: SignalingModuleOptions = {}): DynamicModule {
+  static forRoot({ registry = InMemoryUserRegistry, ringTimer = LocalRingTimer, imports = [], accounts, inviteRevocations = LocalInviteRevocations, callActivation = NoCallActivation }: SignalingModuleOptions = {}): DynamicModule {
     return {
       module: SignalingModule,
       imports,
@@ -65,6 +68,7 @@ export class SignalingModule {
         { provide: UserRegistryService, useClass: registry },
         { provide: RingTimer, useClass: ringTimer },
         { provide: InviteRevocations, useClass: inviteRevocations },
+        { provide: CallActivation, useClass: callActivation },
         GuestSessions,
         ...accountProviders(accounts ?? NO_ACCOUNTS),
         GuestRules,
@@ -99,5 +103,13 @@ function accountProviders({ journal, devices, deviceRings }: SignalingAccounts):
 
 function signalingOptions(config: DuetConfig): SignalingOptions {
   const { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy } = config;
-  return { presenceLimit, publicOrigin, allowedOrigins, limits, trustProxy, maxGuests: config.accounts?.invites.maxGuests ?? 0 };
+  return {
+    presenceLimit,
+    publicOrigin,
+    allowedOrigins,
+    limits,
+    trustProxy,
+    maxGuests: config.accounts?.invites.maxGuests ?? 0,
+    maxVideoBitrateKbps: config.maxVideoBitrateKbps,
+  };
 }

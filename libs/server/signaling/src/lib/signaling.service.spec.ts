@@ -55,6 +55,12 @@ describe(SignalingService.name, () => {
     return client;
   }
 
+  /** bob answers alice's offer; the call's id. */
+  async function inCallAnswered(bob: Client): Promise<string> {
+    await service.answer(bob.session, { type: 'answer', answer: ANSWER, otherUsername: 'alice' });
+    return (bob.sent.find((message) => message.type === 'offer') as { callId: string }).callId;
+  }
+
   /** alice calls bob and bob answers; returns the call's id, with both logs cleared. */
   async function inCall(alice: Client, bob: Client): Promise<string> {
     await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
@@ -64,6 +70,19 @@ describe(SignalingService.name, () => {
     bob.sent.length = 0;
     return callId;
   }
+
+  it('tells CallActivation of both parties, answerer first, once the answer is accepted', async () => {
+    const activated: [string, string[]][] = [];
+    const activation = { activated: (callId: string, parties: readonly { username: string }[]) => void activated.push([callId, parties.map((party) => party.username)]) };
+    const presence = new PresenceService(registry, options);
+    const ice = new ConfiguredIceServerIssuer({ servers: [], turn: undefined, transportPolicy: 'all' });
+    service = signalingService({ registry, presence, resumption, ice, options, rings, activation }).service;
+    const [alice, bob] = [await loggedIn('alice'), await loggedIn('bob')];
+    await service.offer(alice.session, { type: 'offer', offer: OFFER, otherUsername: 'bob' });
+    expect(activated).toEqual([]);
+    const callId = await inCallAnswered(bob);
+    expect(activated).toEqual([[callId, ['bob', 'alice']]]);
+  });
 
   it('logs a user in, hands over the ICE servers and the list of who is online', async () => {
     const { session, sent } = fakeSession();

@@ -16,6 +16,7 @@ import {
 import { IceServerIssuer } from '@duet/server/ice';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CallRecorder } from './accounts/call-recorder';
+import { CallActivation } from './call-activation';
 import { DeviceRingService } from './accounts/device-rings.service';
 import { AvailabilityService } from './availability/availability.service';
 import { CallRules, PartnerResult } from './call-rules';
@@ -59,6 +60,7 @@ export class SignalingService {
     private readonly guestRules: GuestRules,
     private readonly guestNotices: GuestNotices,
     private readonly availability: AvailabilityService,
+    private readonly activation: CallActivation,
   ) {
     this.directory = registry;
     this.calls = registry;
@@ -101,6 +103,7 @@ export class SignalingService {
       success: true,
       iceServers,
       iceTransportPolicy,
+      ...(this.options.maxVideoBitrateKbps !== undefined && { maxVideoBitrateKbps: this.options.maxVideoBitrateKbps }),
       ...(session.resumable && {
         resumeWindowMs: this.options.limits.resumeWindowMs,
         ringTimeoutMs: this.options.limits.ringTimeoutMs,
@@ -189,7 +192,8 @@ export class SignalingService {
         return this.replies.refuse(session, 'no-offer', `you hold no offer from ${otherUsername} to answer`, 'answer');
       case 'accepted':
         this.recorder.answered(result.callId);
-        return this.replies.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
+        this.replies.relay(session, result.peer.sink, { type: 'answer', answer, username: from, callId: result.callId }, 'answer');
+        return this.activation.activated(result.callId, [{ username: from, sink: session }, result.peer]);
     }
   }
 

@@ -7,6 +7,7 @@ import { DeviceRingStore } from '../lib/accounts/device-ring-store';
 import { DeviceRingService } from '../lib/accounts/device-rings.service';
 import { InMemoryDeviceRingStore } from '../lib/accounts/in-memory-device-ring-store';
 import { AvailabilityService } from '../lib/availability/availability.service';
+import { CallActivation, NoCallActivation } from '../lib/call-activation';
 import { GuestNotices } from '../lib/guests/guest-notices';
 import { GuestRules } from '../lib/guests/guest-rules';
 import { GuestSessions } from '../lib/guests/guest-sessions';
@@ -34,10 +35,12 @@ export interface SignalingParts {
   readonly deviceRings?: DeviceRingStore;
   /** Guest sessions (and how revocations reach them): a fresh local pair unless given. */
   readonly guests?: GuestSessions;
+  /** Told of each call that becomes active; nothing unless given. */
+  readonly activation?: CallActivation;
 }
 
 /** `SignalingService` wired as `SignalingModule` wires it, without Nest. */
-export function signalingService({ registry, presence, resumption, ice, options, rings, guests, ...accounts }: SignalingParts) {
+export function signalingService({ registry, presence, resumption, ice, options, rings, guests, activation = new NoCallActivation(), ...accounts }: SignalingParts) {
   const metrics = new NoSignalingMetrics();
   const journal = accounts.journal ?? new NoCallJournal();
   const devices = accounts.devices ?? new NoCalleeDevices();
@@ -48,7 +51,7 @@ export function signalingService({ registry, presence, resumption, ice, options,
   const guestRules = new GuestRules(guestSessions, options, metrics);
   const notices = new GuestNotices(registry, guestSessions);
   const availability = new AvailabilityService(registry, options, recorder, metrics);
-  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, guestRules, notices, availability);
+  const service = new SignalingService(registry, presence, resumption, ice, metrics, options, rings, recorder, deviceRings, guestRules, notices, availability, activation);
   return { service, deviceRings, guests: guestSessions, availability };
 }
 

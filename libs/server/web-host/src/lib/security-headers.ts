@@ -16,7 +16,9 @@ const CONTENT_SECURITY_POLICY = {
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
-    scriptSrc: ["'self'"],
+    // WebAssembly may be compiled (RNNoise in its AudioWorklet, MediaPipe's selfie segmentation),
+    // never JavaScript from strings: 'wasm-unsafe-eval' is not 'unsafe-eval'.
+    scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
     scriptSrcAttr: ["'none'"],
     styleSrc: ["'self'", "'unsafe-inline'"],
     imgSrc: ["'self'", 'data:', 'blob:'],

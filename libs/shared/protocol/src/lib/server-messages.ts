@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { RingKeySchema } from './accounts';
+import { CallReportKeyMessageSchema } from './call-reports';
 import {
   AnswerDescriptionSchema,
   AvailabilitySchema,
@@ -36,6 +37,11 @@ export const LoginSuccessMessageSchema = z.object({
    * `new RTCPeerConnection({iceServers, iceTransportPolicy})`; absent means `"all"`.
    */
   iceTransportPolicy: z.optional(IceTransportPolicySchema),
+  /**
+   * The most kbit/s the operator lets a browser's video sender use (`MAX_VIDEO_BITRATE_KBPS`), for
+   * `RTCRtpSender.setParameters` (`encodings[].maxBitrate`); absent means no cap.
+   */
+  maxVideoBitrateKbps: z.optional(z.number()),
   /**
    * Single-use: if the socket drops, log in on a new one with it within `resumeWindowMs` to take
    * the session back (name, call, messages queued meanwhile). Each login reply brings a new one.
@@ -256,6 +262,7 @@ export const ServerMessageSchema = z.union([
     SearchResultsMessageSchema,
     AvailabilitySetMessageSchema,
     GuestMessageSchema,
+    CallReportKeyMessageSchema,
     ErrorMessageSchema,
   ]),
 ]);

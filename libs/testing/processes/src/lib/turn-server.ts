@@ -46,14 +46,19 @@ export class TurnServer {
   private readonly dir = mkdtempSync(join(tmpdir(), 'duet-turn-'));
   private readonly minRelayPort = nextRelayBlock();
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** coturn's `--max-bps`: bytes per second each session may move each way; the rest is dropped. */
+    private readonly maxBytesPerSecond: number | undefined,
+  ) {}
 
-  static async launch(): Promise<TurnServer> {
+  /** `maxBytesPerSecond`: a bandwidth cap on every TURN session (a weak network, for real). */
+  static async launch({ maxBytesPerSecond }: { maxBytesPerSecond?: number } = {}): Promise<TurnServer> {
     // A missing binary fails the run, in CI or not: a green run must mean coturn was really used.
     if (!existsSync(turnserverPath())) {
       throw new Error(`coturn not found at ${turnserverPath()}: apt-get install -y coturn (or set TURNSERVER_PATH). Not skipped.`);
     }
-    const server = new TurnServer(await freePort());
+    const server = new TurnServer(await freePort(), maxBytesPerSecond);
     await server.start();
     return server;
   }
@@ -102,6 +107,7 @@ export class TurnServer {
         '--log-file=stdout',
         // Only verbose logs name each session's user and its ALLOCATE: what tests check coturn granted.
         '--verbose',
+        ...(this.maxBytesPerSecond === undefined ? [] : [`--max-bps=${this.maxBytesPerSecond}`]),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

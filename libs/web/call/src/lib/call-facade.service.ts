@@ -5,6 +5,7 @@ import { isGuestUsername, isValidUsername, parseGuestUsername, usernameKey } fro
 import {
   CallClosedError,
   DeviceKind,
+  EffectChoices,
   GuestsService,
   LocalMediaService,
   PREFERENCE_STORAGE,
@@ -155,6 +156,8 @@ export class CallFacade {
   readonly audioTrack = this.media.audioTrack;
   readonly devices = this.media.devices;
   readonly deviceChoices = this.media.choices;
+  readonly effectChoices = this.media.effectChoices;
+  readonly effectSupport = this.media.effectSupport;
   /**
    * A connection problem outranks anything else worth saying; the last notice is kept under it, and
    * shows again once the connection is back.
@@ -361,6 +364,10 @@ export class CallFacade {
 
   selectDevice(kind: DeviceKind, deviceId: string): void {
     void this.media.selectDevice(kind, deviceId);
+  }
+
+  setEffects(change: Partial<EffectChoices>): void {
+    void this.media.setEffects(change);
   }
 
   togglePreview(): void {

@@ -275,7 +275,10 @@ export function noticeSentence(notice: CallNotice): string {
     case 'screen-share-failed':
       return `Could not share your screen. ${MEDIA_PROBLEMS[notice.reason]}`;
     case 'cannot-send':
-      return `This call started without your ${notice.kind === 'audio' ? 'microphone' : 'camera'}; call again to send it.`;
+      return `This call started without your ${notice.kind === 'audio' ? 'microphone' : 'camera'}; call again to send it.`;    case 'effect-failed':
+      return notice.effect === 'background'
+        ? 'Your background effect could not keep up on this device, so it is off: your camera is sent as it is.'
+        : 'Noise suppression stopped working, so it is off: your microphone is sent as it is.';
   }
 }
 

@@ -2,6 +2,7 @@ import { signal } from '@angular/core';
 import { ChatEntry, ChatService } from '../lib/chat/chat.service';
 import { FileTransfer } from '../lib/files/file-transfer';
 import { FileTransferService } from '../lib/files/file-transfer.service';
+import { CallReportService, RatingPrompt } from '../lib/reports/call-report.service';
 import { QualityVerdict, StatsSample } from '../lib/stats/call-stats';
 import { CallStatsService } from '../lib/stats/call-stats.service';
 import { VerificationService } from '../lib/verification/verification.service';
@@ -33,11 +34,13 @@ export function stubInCallServices() {
     decline: jest.fn(),
     cancel: jest.fn(),
   };
+  const reports = { prompt: signal<RatingPrompt | null>(null), record: jest.fn(), rate: jest.fn(), skip: jest.fn() };
   const providers = [
     { provide: ChatService, useValue: chat },
     { provide: VerificationService, useValue: verification },
     { provide: CallStatsService, useValue: stats },
     { provide: FileTransferService, useValue: files },
+    { provide: CallReportService, useValue: reports },
   ];
-  return { chat, verification, stats, files, providers };
+  return { chat, verification, stats, files, reports, providers };
 }

@@ -90,7 +90,7 @@ export function setUpCall(
 export async function logIn(
   username: string,
   resumeToken = 'token-1',
-  timings: { resumeWindowMs?: number; ringTimeoutMs?: number } = {},
+  timings: { resumeWindowMs?: number; ringTimeoutMs?: number; maxVideoBitrateKbps?: number } = {},
 ): Promise<FakeWebSocket> {
   const signaling = TestBed.inject(SignalingClient);
   signaling.logIn(username);

@@ -349,3 +349,47 @@ export function fakeDevicesEnvironment(devices: FakeDevices = {}) {
 export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) await Promise.resolve();
 }
+
+/** A PREFERENCE_STORAGE over a Map (the test reads what was saved). */
+export function mapStorage(saved: Record<string, string> = {}) {
+  const storage = new Map<string, string>(Object.entries(saved));
+  const fake = {
+    getItem: (key: string) => storage.get(key) ?? null,
+    setItem: (key: string, value: string) => storage.set(key, value),
+    removeItem: (key: string) => storage.delete(key),
+  };
+  return { storage, fake: fake as unknown as Storage };
+}
+
+/** A processed track from `FakeMediaEffects`: knows its raw input and whether it was disposed of. */
+export class FakeProcessedTrack {
+  disposed = false;
+  readonly track: FakeTrack;
+  constructor(
+    readonly raw: FakeTrack,
+    readonly effect: string,
+    readonly failed: () => void,
+  ) {
+    this.track = new FakeTrack(raw.kind, `${effect}(${raw.deviceId})`);
+  }
+  dispose(): void {
+    this.disposed = true;
+    this.track.stop();
+  }
+}
+
+/** MEDIA_EFFECTS for unit tests: every effect supported, each processed track recorded. */
+export function fakeMediaEffects() {
+  const made: FakeProcessedTrack[] = [];
+  const make = (raw: MediaStreamTrack, effect: string, failed: () => void) => {
+    const processed = new FakeProcessedTrack(raw as unknown as FakeTrack, effect, failed);
+    made.push(processed);
+    return Promise.resolve(processed as unknown as { track: MediaStreamTrack; dispose(): void });
+  };
+  const effects = {
+    support: { noiseSuppression: true, background: true },
+    suppressNoise: jest.fn((raw: MediaStreamTrack, failed: () => void) => make(raw, 'rnnoise', failed)),
+    replaceBackground: jest.fn((raw: MediaStreamTrack, effect: string, failed: () => void) => make(raw, effect, failed)),
+  };
+  return { effects, made };
+}

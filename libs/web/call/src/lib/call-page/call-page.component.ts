@@ -2,6 +2,7 @@ import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEf
 import { displayNameOf } from '@duet/shared/protocol';
 import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
 import { LOG_OUT_HOOKS } from '@duet/web/accounts/shell';
+import { CallRatingComponent } from '@duet/web/in-call';
 import { PresenceService } from '@duet/web/rtc';
 import { AvailabilitySelectComponent } from '../availability/availability-select.component';
 import { CallFacade } from '../call-facade.service';
@@ -36,6 +37,7 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
     AccountsPanelComponent,
     AvailabilitySelectComponent,
     CallFormComponent,
+    CallRatingComponent,
     CallStageComponent,
     GuestLobbyComponent,
     GuestsWaitingComponent,

@@ -1,9 +1,11 @@
+// Over 300 lines: the call screen's one template (video, controls, panels, notices); the logic lives in the services and panels it hosts.
 import {
   ChangeDetectionStrategy,
   Component,
   DOCUMENT,
   DestroyRef,
   ElementRef,
+  afterNextRender,
   computed,
   inject,
   signal,
@@ -12,9 +14,11 @@ import {
 import { shownName } from '../guest/guest-words';
 import { CallFacade } from '../call-facade.service';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
+import { EffectSettingsComponent } from '../media/effect-settings.component';
 import { SinkIdDirective, canChooseSpeaker } from '../media/sink-id.directive';
 import { SrcObjectDirective } from '../media/src-object.directive';
 import { SIGNALING_LOST_IN_CALL, initialOf, peerReconnectingSentence, ringingDevicesHint } from '../words';
+import { DataSaverToggleComponent, LowBandwidthNoticeComponent, remoteCameraOffSentence } from '../low-bandwidth/low-bandwidth';
 import { CallControlsComponent } from './call-controls.component';
 import { CallTimerComponent } from './call-timer.component';
 import {
@@ -28,6 +32,8 @@ import {
   VerificationCodeComponent,
 } from '@duet/web/in-call';
 import { Corner, SelfViewComponent } from './self-view.component';
+import { PictureInPictureService } from '../pip/picture-in-picture.service';
+import { PipSettingComponent } from '../pip/pip-setting.component';
 
 type Panel = 'chat' | 'stats' | 'files' | 'devices';
 
@@ -43,9 +49,13 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
     CallControlsComponent,
     ChatPanelComponent,
     CallTimerComponent,
+    DataSaverToggleComponent,
     DeviceSettingsComponent,
+    EffectSettingsComponent,
     FileOfferNoticeComponent,
+    LowBandwidthNoticeComponent,
     FilesPanelComponent,
+    PipSettingComponent,
     QualityIndicatorComponent,
     SelfViewComponent,
     SinkIdDirective,
@@ -70,7 +80,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             <li data-testid="remote-muted">{{ remoteUser() }} is muted</li>
           }
           @if (remoteMedia().cameraOff) {
-            <li data-testid="remote-camera-off">{{ remoteUser() }} turned their camera off</li>
+            <li data-testid="remote-camera-off">{{ remoteCameraOffText() }}</li>
           }
           @if (remoteMedia().screenSharing) {
             <li>{{ remoteUser() }} is sharing their screen</li>
@@ -91,8 +101,6 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
             [attr.aria-label]="'Video from ' + remoteUser()"
             [duetSrcObject]="remoteStream()"
             [duetSinkId]="deviceChoices().speaker"
-            (enterpictureinpicture)="pictureInPicture.set(true)"
-            (leavepictureinpicture)="pictureInPicture.set(false)"
           ></video>
           <!-- Connection trouble comes and goes: said over the top of the video, so the video never
                jumps when it comes (clicks pass through it). -->
@@ -132,6 +140,11 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
               (selected)="selectDevice($event)"
               (opened)="refreshDevices()"
             />
+            <duet-effect-settings />
+            <duet-data-saver-toggle />
+            @if (canPictureInPicture) {
+              <duet-pip-setting />
+            }
           </aside>
         }
         @if (panel() === 'chat') {
@@ -156,6 +169,7 @@ type Panel = 'chat' | 'stats' | 'files' | 'devices';
       @if (panel() !== 'files') {
         <duet-file-offer-notice [remoteUser]="remoteUser()" />
       }
+      <duet-low-bandwidth-notice />
 
       <duet-call-controls
         class="bottom"
@@ -194,6 +208,7 @@ export class CallStageComponent {
   private readonly chat = inject(ChatService);
   private readonly files = inject(FileTransferService);
   private readonly document = inject(DOCUMENT);
+  private readonly pip = inject(PictureInPictureService);
   private readonly stage = viewChild.required<ElementRef<HTMLElement>>('stage');
   private readonly remoteVideo = viewChild.required<ElementRef<HTMLVideoElement>>('remoteVideo');
 
@@ -201,6 +216,7 @@ export class CallStageComponent {
   /** The peer's name as people read it (a guest's display name and "(guest)"). */
   protected readonly remoteUser = computed(() => shownName(this.facade.remoteUser() ?? ''));
   protected readonly remoteMedia = this.facade.remoteMedia;
+  protected readonly remoteCameraOffText = computed(() => remoteCameraOffSentence(this.remoteUser(), this.remoteMedia().cameraOffReason));
   protected readonly connectedAt = this.facade.connectedAt;
   protected readonly peerReconnecting = this.facade.peerReconnecting;
   protected readonly peerReconnectingText = computed(() => peerReconnectingSentence(this.remoteUser()));
@@ -216,14 +232,14 @@ export class CallStageComponent {
   protected readonly deviceChoices = this.facade.deviceChoices;
   protected readonly speakerChoice = canChooseSpeaker();
   protected readonly canFullscreen = this.document.fullscreenEnabled === true;
-  protected readonly canPictureInPicture = this.document.pictureInPictureEnabled === true;
+  protected readonly canPictureInPicture = this.pip.supported;
 
   /** One panel at a time: they share the space beside the video (under it on a phone). */
   protected readonly panel = signal<Panel | null>(null);
   protected readonly filesWaiting = computed(() => this.files.list().filter((t) => t.status === 'incoming').length);
   protected readonly unread = this.chat.unread;
   protected readonly fullscreen = signal(false);
-  protected readonly pictureInPicture = signal(false);
+  protected readonly pictureInPicture = this.pip.open;
   protected readonly selfViewCorner = signal<Corner>('top-right');
   protected readonly statusText = this.facade.callStatusText;
   protected readonly ringingDevices = this.facade.ringingDevices;
@@ -239,11 +255,12 @@ export class CallStageComponent {
   constructor() {
     const onFullscreenChange = () => this.fullscreen.set(this.document.fullscreenElement !== null);
     this.document.addEventListener('fullscreenchange', onFullscreenChange);
+    afterNextRender(() => this.pip.attach(this.remoteVideo().nativeElement));
     inject(DestroyRef).onDestroy(() => {
       this.chat.setPanelOpen(false);
       this.document.removeEventListener('fullscreenchange', onFullscreenChange);
       if (this.document.fullscreenElement) void this.document.exitFullscreen().catch(() => undefined);
-      if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
+      this.pip.detach();
     });
   }
 
@@ -280,8 +297,7 @@ export class CallStageComponent {
   }
 
   protected togglePictureInPicture(): void {
-    if (this.document.pictureInPictureElement) void this.document.exitPictureInPicture().catch(() => undefined);
-    else void this.remoteVideo().nativeElement.requestPictureInPicture().catch(() => undefined);
+    this.pip.toggle();
   }
 
   protected hangUp(): void {

@@ -1,6 +1,8 @@
 import { ChangeDetectionStrategy, Component, input, output } from '@angular/core';
 import { DeviceChoices, DeviceLists } from '@duet/web/rtc';
+import { DataSaverToggleComponent } from '../low-bandwidth/data-saver-toggle.component';
 import { DeviceSelection, DeviceSettingsComponent } from '../media/device-settings.component';
+import { EffectSettingsComponent } from '../media/effect-settings.component';
 import { MicLevelComponent } from '../media/mic-level.component';
 import { SrcObjectDirective } from '../media/src-object.directive';
 
@@ -8,7 +10,7 @@ import { SrcObjectDirective } from '../media/src-object.directive';
 @Component({
   selector: 'duet-lobby-preview',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [DeviceSettingsComponent, MicLevelComponent, SrcObjectDirective],
+  imports: [DataSaverToggleComponent, DeviceSettingsComponent, EffectSettingsComponent, MicLevelComponent, SrcObjectDirective],
   template: `
     <section class="card preview" aria-labelledby="preview-title">
       <div class="head">
@@ -39,6 +41,8 @@ import { SrcObjectDirective } from '../media/src-object.directive';
         (selected)="selectDevice.emit($event)"
         (opened)="devicesOpened.emit()"
       />
+      <duet-effect-settings />
+      <duet-data-saver-toggle />
     </section>
   `,
   styles: `

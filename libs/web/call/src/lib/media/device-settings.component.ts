@@ -46,19 +46,9 @@ export interface DeviceSelection {
       </label>
     }
   `,
+  styleUrl: './device-choosers.css',
   styles: `
     :host { display: grid; gap: 0.5rem; min-width: 0; }
-    label { display: grid; gap: 0.2rem; font-size: 0.85rem; color: var(--muted); }
-    select {
-      font: inherit;
-      color: var(--fg);
-      background: var(--surface-2);
-      border: 1px solid var(--line);
-      border-radius: 10px;
-      padding: 0.5rem;
-      min-height: 2.75rem;
-      min-width: 0;
-    }
   `,
 })
 export class DeviceSettingsComponent {

@@ -1,6 +1,7 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { IN_CALL_CONNECTION } from '../in-call-connection';
+import { CallReportService } from '../reports/call-report.service';
 import { QualityVerdict, StatsSample, judgeQuality, summarizeStats } from './call-stats';
 
 /** The panel reads stats this often, and keeps this many samples (60 s). */
@@ -22,6 +23,8 @@ export class CallStatsService {
   private previous: StatsSample | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private panelOpen = false;
+  /** Each reading also feeds the call's end-of-call summary. */
+  private readonly reports = inject(CallReportService);
 
   /** Good, fair or poor, and why; null until the call has two readings. */
   readonly verdict = this.verdictState.asReadonly();
@@ -70,7 +73,9 @@ export class CallStatsService {
       if (pc.connectionState === 'connected') {
         const report = await pc.getStats();
         if (pc !== this.pc) return;
-        const sample = summarizeStats(report, this.previous, performance.timeOrigin + performance.now());
+        const at = performance.timeOrigin + performance.now();
+        this.reports.record(pc, report, at);
+        const sample = summarizeStats(report, this.previous, at);
         if (this.previous) this.verdictState.set(judgeQuality(sample));
         this.previous = sample;
         if (this.panelOpen) this.historyState.update((history) => [...history.slice(1 - STATS_HISTORY_LENGTH), sample]);

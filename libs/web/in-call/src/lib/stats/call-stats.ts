@@ -84,7 +84,7 @@ export function summarizeStats(report: StatsReportLike, previous: StatsSample | 
 }
 
 /** The transport's selected pair; else (browsers that omit the id) the nominated pair in use. */
-function selectedPair(all: Stats[], byId: ReadonlyMap<string, Stats>): Stats | undefined {
+export function selectedPair(all: Stats[], byId: ReadonlyMap<string, Stats>): Stats | undefined {
   for (const stats of all) {
     if (stats.type === 'transport' && typeof stats['selectedCandidatePairId'] === 'string') {
       const pair = byId.get(stats['selectedCandidatePairId']);

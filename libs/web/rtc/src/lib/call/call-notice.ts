@@ -24,6 +24,8 @@ export type CallNotice =
   | { code: 'device-lost'; kind: InputKind }
   | { code: 'device-failed'; kind: InputKind; reason: MediaProblem }
   | { code: 'screen-share-failed'; reason: MediaProblem }
-  | { code: 'cannot-send'; kind: 'audio' | 'video' };
+  | { code: 'cannot-send'; kind: 'audio' | 'video' }
+  /** A running effect could not keep up (or broke) and was turned off: the raw track is sent. */
+  | { code: 'effect-failed'; effect: 'noise-suppression' | 'background' };
 
 export type CallNoticeCode = CallNotice['code'];

@@ -1,6 +1,6 @@
 // Over 300 lines: the commands and the call's lifecycle share one ActiveCall; what stands alone already left (CallMessages, CallRejoin, CallRecovery, CallDeadlines, DialledCandidates, PendingAnswer).
 import { DOCUMENT, DestroyRef, inject } from '@angular/core';
-import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toObservable } from '@angular/core/rxjs-interop';
 import { CallClaim, DeclineReason, usernameKey } from '@duet/shared/protocol';
 import { CallDeadlines } from '../call/call-deadlines';
 import { CallNotice } from '../call/call-notice';
@@ -8,6 +8,7 @@ import { CallState } from '../call/call-state';
 import { CallStatus } from '../call/call-status';
 import { CALL_TIMING, ringGiveUpMs } from '../call/call-timing';
 import { CallClosedError } from '../call/errors';
+import { DataSaverService } from '../media/data-saver.service';
 import { LocalMediaService } from '../media/local-media.service';
 import { TAB_STORAGE } from '../media/preference-storage';
 import { RTC_ENVIRONMENT } from '../media/rtc-environment';
@@ -45,6 +46,7 @@ export interface ActiveCall {
 export class CallEngine {
   private readonly signaling = inject(SignalingClient);
   private readonly media = inject(LocalMediaService);
+  private readonly saver = inject(DataSaverService);
   private readonly environment = inject(RTC_ENVIRONMENT);
   private readonly timing = inject(CALL_TIMING);
   private readonly policy = inject(RecoveryPolicy);
@@ -73,6 +75,9 @@ export class CallEngine {
     });
     this.media.trackSwaps$.pipe(takeUntilDestroyed(destroyRef)).subscribe(({ kind, track }) => this.swapTrack(kind, track));
     this.media.state$.pipe(takeUntilDestroyed(destroyRef)).subscribe(() => this.sendMediaState());
+    // The operator's cap and the data saver, on the call's video sender as soon as either changes.
+    toObservable(this.saver.videoLimits).pipe(takeUntilDestroyed(destroyRef)).subscribe((limits) => this.call && this.track(this.call.session.setVideoLimits(limits)));
+    toObservable(this.saver.videoOffForBandwidth).pipe(takeUntilDestroyed(destroyRef)).subscribe(() => this.sendMediaState());
     status.callState$.pipe(takeUntilDestroyed(destroyRef)).subscribe((state) => this.entered(state));
     const view = inject(DOCUMENT).defaultView;
     const onPageHide = () => this.rejoin.memory.touch();
@@ -238,13 +243,14 @@ export class CallEngine {
           if (this.rejoin.receiveKey(message.key) && this.status.state === 'connected') this.rememberForRejoin();
           return;
         }
-        const { micMuted, cameraOff, screenSharing } = message;
-        this.status.setRemoteMedia({ micMuted, cameraOff, screenSharing });
+        const { micMuted, cameraOff, screenSharing, cameraOffReason } = message;
+        this.status.setRemoteMedia({ micMuted, cameraOff, screenSharing, ...(cameraOffReason && { cameraOffReason }) });
       },
       peerConnection: (pc) => {
         if (current()) this.status.setPeerConnection(pc);
       },
     });
+    this.track(session.setVideoLimits(this.saver.videoLimits()));
     this.call = { session, recovery, callId, dialled: null };
     this.rejoin.callStarted();
     this.status.begin(remoteUser);
@@ -276,7 +282,9 @@ export class CallEngine {
   }
 
   private sendMediaState(): void {
-    this.call?.session.sendControl({ type: 'media-state', ...this.media.state() });
+    // Off for bandwidth: the other side says why, so nobody thinks it was turned off at them.
+    const weak = this.saver.videoOffForBandwidth() && this.media.cameraOff();
+    this.call?.session.sendControl({ type: 'media-state', ...this.media.state(), ...(weak && { cameraOffReason: 'bandwidth' as const }) });
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {

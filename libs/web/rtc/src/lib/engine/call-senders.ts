@@ -1,4 +1,4 @@
-import { applySenderParameters } from './sender-preference';
+import { VideoLimits, applySenderParameters } from './sender-preference';
 
 export const KINDS = ['audio', 'video'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -16,6 +16,8 @@ export class CallSenders {
   private readonly senders = new Map<Kind, RTCRtpSender>();
   /** setParameters calls, one at a time: each reads the parameters the last one left. */
   private updates: Promise<void> = Promise.resolve();
+  /** What the video sender may spend (the operator's cap, the data saver); kept for every new sender. */
+  private videoLimits: VideoLimits = {};
 
   constructor(private readonly closed: () => boolean) {}
 
@@ -50,6 +52,20 @@ export class CallSenders {
     return true;
   }
 
+  /**
+   * Limits the video sender to `limits` now and on every later connection, track swap and
+   * renegotiation (each of those fits the sender again with the limits kept here).
+   */
+  setVideoLimits(limits: VideoLimits): Promise<void> {
+    this.videoLimits = { ...limits };
+    return this.updateParameters('video');
+  }
+
+  /** Fits the video sender again (after a negotiation: a browser may have made its encodings afresh). */
+  refitVideo(): Promise<void> {
+    return this.updateParameters('video');
+  }
+
   /** The connection was replaced: its senders went with it. */
   forgetSenders(): void {
     this.senders.clear();
@@ -66,7 +82,7 @@ export class CallSenders {
     this.updates = this.updates.then(() => {
       const sender = this.senders.get(kind);
       if (this.closed() || !sender) return;
-      return applySenderParameters(sender, this.sending.get(kind) ?? null);
+      return applySenderParameters(sender, this.sending.get(kind) ?? null, kind === 'video' ? this.videoLimits : undefined);
     });
     return this.updates;
   }

@@ -1,4 +1,4 @@
-import { FakeMediaStream, FakePeerConnection, FakeTrack, fakeEnvironment, settle } from '../../testing/fake-rtc';
+import { FakeMediaStream, FakePeerConnection, FakeSender, FakeTrack, fakeEnvironment, settle } from '../../testing/fake-rtc';
 import { CallSession, OutboundSignal } from './call-session';
 import { CallClosedError } from '../call/errors';
 import { IceStartWatch } from '../recovery/ice-start-watch';
@@ -206,6 +206,60 @@ describe(CallSession.name, () => {
     const freshPolite = FakePeerConnection.instances[2];
     expect(video(freshPolite)?.track?.deviceId).toBe('screen');
     expect(video(freshPolite)?.getParameters().degradationPreference).toBe('maintain-resolution');
+  });
+
+  it('keeps the video cap on the sender through camera off and on, a track swap, an ICE restart on a fresh connection, and a renegotiation', async () => {
+    const { polite, impolite, deliver, politePc } = await connectedPair();
+    const video = (pc: FakePeerConnection) => pc.senders.find((sender) => sender.kind === 'video');
+    const encodings = (pc: FakePeerConnection) => video(pc)?.getParameters().encodings;
+    await polite.setVideoLimits({ maxBitrate: 300_000, scaleResolutionDownBy: 2 });
+    expect(encodings(politePc)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+    // The audio sender is never capped.
+    expect(politePc.senders.find((sender) => sender.kind === 'audio')?.parameterChanges).toEqual([]);
+
+    await polite.replaceTrack('video', null);
+    expect(encodings(politePc)).toEqual([{ active: false, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+    await polite.replaceTrack('video', new FakeTrack('video', 'cam-2') as unknown as MediaStreamTrack);
+    expect(encodings(politePc)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+
+    // A renegotiation that left the browser's encodings afresh: the cap goes back on once it completes.
+    (video(politePc) as unknown as { parameters: RTCRtpSendParameters }).parameters = { encodings: [{ active: true }], transactionId: 'fresh' } as RTCRtpSendParameters;
+    polite.restartIce();
+    await settle();
+    await deliver();
+    await settle();
+    expect(encodings(politePc)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+
+    // Glare: both restart at once and each side goes on on a fresh connection, which keeps the cap.
+    polite.restartIce();
+    impolite.restartIce();
+    await settle();
+    await deliver();
+    await settle();
+    const fresh = FakePeerConnection.instances.filter((pc) => pc !== politePc).at(-2) as FakePeerConnection;
+    expect(fresh).not.toBe(politePc);
+    expect(encodings(fresh)).toEqual([{ active: true, maxBitrate: 300_000, scaleResolutionDownBy: 2 }]);
+
+    // Lifted: the browser's own estimate rules again.
+    await polite.setVideoLimits({});
+    expect(encodings(fresh)).toEqual([{ active: true, scaleResolutionDownBy: 1 }]);
+  });
+
+  it('caps the video sender of the side that answers once its answer is set (Chromium has no encodings to cap before)', async () => {
+    const { session, signals } = makeSession(false);
+    await session.setVideoLimits({ maxBitrate: 200_000 });
+    await session.receiveDescription({ type: 'offer', sdp: 'their-offer' });
+    // As Chromium: a sender on a transceiver the offer made has no encodings until the answer is set.
+    const realGet = FakeSender.prototype.getParameters;
+    jest.spyOn(FakeSender.prototype, 'getParameters').mockImplementation(function (this: FakeSender) {
+      const answered = FakePeerConnection.instances.some((pc) => pc.senders.includes(this) && pc.localDescription !== null);
+      return answered ? realGet.call(this) : ({ encodings: [], transactionId: 'none' } as unknown as RTCRtpSendParameters);
+    });
+    await session.open(av());
+    await settle();
+    expect(signals.map((signal) => signal.type)).toEqual(['answer']);
+    const video = FakePeerConnection.latest().senders.find((sender) => sender.kind === 'video');
+    expect(video?.getParameters().encodings).toEqual([{ active: true, maxBitrate: 200_000 }]);
   });
 
   it('offers on a fresh connection when the answer to its ICE restart is refused (Firefox answering Chromium with the other DTLS role)', async () => {

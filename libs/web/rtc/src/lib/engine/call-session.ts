@@ -2,6 +2,7 @@
 import { CallClosedError } from '../call/errors';
 import type { IceStartWatch } from '../recovery/ice-start-watch';
 import { CallSenders, Kind } from './call-senders';
+import { VideoLimits } from './sender-preference';
 import { CallSessionOptions } from './call-session-options';
 import { CONTROL_CHANNEL, ControlMessage, encodeControlMessage, parseControlMessage } from './control-channel';
 import { fingerprintOf, isFromAnotherConnection, toCandidateInit } from './sdp';
@@ -169,6 +170,7 @@ export class CallSession {
       }
       // Either way this side's negotiation is complete: ICE should start checking now.
       this.iceStartWatch?.arm();
+      void this.media.refitVideo();
     });
   }
 
@@ -241,6 +243,11 @@ export class CallSession {
     return this.media.replaceTrack(kind, track);
   }
 
+  /** Caps the video sender (bitrate, resolution) now, and on every connection and track this call sends later. */
+  setVideoLimits(limits: VideoLimits): Promise<void> {
+    return this.media.setVideoLimits(limits);
+  }
+
   /** Sends a control message if the channel is open; false otherwise (the open handler resends state). */
   sendControl(message: ControlMessage): boolean {
     const channel = this.controlChannel;
@@ -300,6 +307,8 @@ export class CallSession {
     this.assertOpen('answer');
     this.sendLocalDescription(pc);
     this.iceStartWatch?.arm();
+    // Chromium gives the transceivers an offer made no encodings until the answer is set: only now can they be capped.
+    void this.media.refitVideo();
   }
 
   /** Drops `old` (glare: its negotiation is void) for a new connection; in-call features follow the new one. */

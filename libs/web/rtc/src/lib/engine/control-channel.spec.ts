@@ -11,6 +11,14 @@ describe('control channel messages', () => {
     expect(parseControlMessage(JSON.stringify({ ...state, extra: 'x' }))).toEqual(state);
   });
 
+  it('carries why the camera is off when it is off for bandwidth, and drops a reason it does not know or that does not apply', () => {
+    const weak = { type: 'media-state', micMuted: false, cameraOff: true, screenSharing: false, cameraOffReason: 'bandwidth' } as const;
+    expect(parseControlMessage(encodeControlMessage(weak))).toEqual(weak);
+    const plain = { type: 'media-state', micMuted: false, cameraOff: true, screenSharing: false };
+    expect(parseControlMessage(JSON.stringify({ ...weak, cameraOffReason: 'sleepy' }))).toEqual(plain);
+    expect(parseControlMessage(JSON.stringify({ ...weak, cameraOff: false }))).toEqual({ ...plain, cameraOff: false });
+  });
+
   it('round-trips a rejoin key, 128 random bits in hex, new each time', () => {
     const key = makeRejoinKey();
     expect(key).toMatch(/^[0-9a-f]{32}$/);

@@ -17,7 +17,14 @@ export interface MediaStateMessage {
   micMuted: boolean;
   cameraOff: boolean;
   screenSharing: boolean;
+  /**
+   * Why the camera is off, when not simply by choice: `bandwidth`, the connection was too weak for
+   * video (low-bandwidth mode), so the other side can say so. Absent otherwise, and from older peers.
+   */
+  cameraOffReason?: CameraOffReason;
 }
+
+export type CameraOffReason = 'bandwidth';
 
 /**
  * The proof a page needs to be taken back without a click after it reloaded mid-call: each side
@@ -60,11 +67,12 @@ export function encodeControlMessage(message: ControlMessage): string {
 export function parseControlMessage(data: unknown): ControlMessage | null {
   const frame = parseChannelFrame(data, CONTROL_MESSAGE_MAX_LENGTH);
   if (frame === null) return null;
-  const { type, micMuted, cameraOff, screenSharing, key } = frame;
+  const { type, micMuted, cameraOff, screenSharing, cameraOffReason, key } = frame;
   if (type === 'rejoin-key') return typeof key === 'string' && REJOIN_KEY.test(key) ? { type, key } : null;
   if (type !== 'media-state') return null;
   if (typeof micMuted !== 'boolean' || typeof cameraOff !== 'boolean' || typeof screenSharing !== 'boolean') {
     return null;
   }
-  return { type, micMuted, cameraOff, screenSharing };
+  // An unknown reason (a newer peer's) still turns the camera off; it is just not explained.
+  return { type, micMuted, cameraOff, screenSharing, ...(cameraOff && cameraOffReason === 'bandwidth' && { cameraOffReason }) };
 }

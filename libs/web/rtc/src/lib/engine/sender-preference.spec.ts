@@ -52,6 +52,26 @@ describe(applySenderParameters.name, () => {
     expect(sender.parameterChanges).toHaveLength(2);
   });
 
+  it('caps a video sender\'s bitrate and resolution, leaves it alone when they are already so, and lifts them', async () => {
+    const sender = videoSender();
+    const camera = track('video');
+    await applySenderParameters(sender as unknown as RTCRtpSender, camera, { maxBitrate: 250_000, scaleResolutionDownBy: 2 });
+    expect(sender.getParameters().encodings).toEqual([{ active: true, maxBitrate: 250_000, scaleResolutionDownBy: 2 }]);
+    await applySenderParameters(sender as unknown as RTCRtpSender, camera, { maxBitrate: 250_000, scaleResolutionDownBy: 2 });
+    expect(sender.parameterChanges).toHaveLength(1);
+    await applySenderParameters(sender as unknown as RTCRtpSender, camera, { maxBitrate: 800_000 });
+    expect(sender.getParameters().encodings).toEqual([{ active: true, maxBitrate: 800_000, scaleResolutionDownBy: 1 }]);
+    await applySenderParameters(sender as unknown as RTCRtpSender, camera, {});
+    expect(sender.getParameters().encodings).toEqual([{ active: true, scaleResolutionDownBy: 1 }]);
+    expect(sender.parameterChanges).toHaveLength(3);
+  });
+
+  it('never caps an audio sender (it is given no limits)', async () => {
+    const sender = new FakeSender(new FakeTrack('audio'), new FakeMediaStream());
+    await applySenderParameters(sender as unknown as RTCRtpSender, track('audio'));
+    expect(sender.parameterChanges).toEqual([]);
+  });
+
   it('goes on sending when the browser refuses the parameter', async () => {
     const sender = videoSender();
     sender.setParameters = () => Promise.reject(new DOMException('not supported', 'InvalidModificationError'));

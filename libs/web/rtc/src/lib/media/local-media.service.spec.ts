@@ -1,5 +1,5 @@
 import { TestBed } from '@angular/core/testing';
-import { FakeMediaStream, FakeTrack, fakeDevicesEnvironment, settle } from '../../testing/fake-rtc';
+import { FakeMediaStream, FakeTrack, fakeDevicesEnvironment, mapStorage, settle } from '../../testing/fake-rtc';
 import { CallNotice } from '../call/call-notice';
 import { InsecureContextError } from './media';
 import { DEVICE_CHOICES_KEY } from './devices';
@@ -9,12 +9,7 @@ import { RTC_ENVIRONMENT } from './rtc-environment';
 
 function setUp(saved: Record<string, string> = {}) {
   const fake = fakeDevicesEnvironment({ cameras: ['cam-1', 'cam-2'], microphones: ['mic-1', 'mic-2'] });
-  const storage = new Map<string, string>(Object.entries(saved));
-  const fakeStorage = {
-    getItem: (key: string) => storage.get(key) ?? null,
-    setItem: (key: string, value: string) => storage.set(key, value),
-    removeItem: (key: string) => storage.delete(key),
-  };
+  const { storage, fake: fakeStorage } = mapStorage(saved);
   TestBed.configureTestingModule({
     providers: [
       { provide: RTC_ENVIRONMENT, useValue: fake.environment },

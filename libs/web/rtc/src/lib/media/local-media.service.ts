@@ -4,6 +4,8 @@ import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import { CallNotice, InputKind } from '../call/call-notice';
 import { MediaStateMessage } from '../engine/control-channel';
 import { acquireLocalMedia, classifyMediaError } from './media';
+import { EffectStage, StageResult } from './effect-stage';
+import { EFFECT_CHOICES_KEY, EffectChoices, MEDIA_EFFECTS, effectOn, loadEffectChoices } from './media-effects';
 import { DEVICE_CHOICES_KEY, DeviceChoices, DeviceKind, DeviceLists, NO_DEVICES, deviceListsOf, loadDeviceChoices } from './devices';
 import { PREFERENCE_STORAGE, writePreference } from './preference-storage';
 import { RTC_ENVIRONMENT } from './rtc-environment';
@@ -29,11 +31,16 @@ export type LocalMediaState = Omit<MediaStateMessage, 'type'>;
  * instant. Camera-off stops the camera's track (the camera light goes off: people read it as "it
  * is recording") and the sender sends nothing; camera-on opens the chosen camera again and swaps
  * it in. The other side learns of both over the control channel.
+ *
+ * Between the raw camera and microphone and what is previewed and sent sits an `EffectStage` per
+ * input (noise suppression, background blur or image, from `MEDIA_EFFECTS`): an effect change
+ * processes the live raw track again and swaps the sent track exactly as a device switch does.
  */
 @Injectable({ providedIn: 'root' })
 export class LocalMediaService {
   private readonly environment = inject(RTC_ENVIRONMENT);
   private readonly storage = inject(PREFERENCE_STORAGE);
+  private readonly effects = inject(MEDIA_EFFECTS);
 
   private readonly audio = signal<MediaStreamTrack | null>(null);
   private readonly camera = signal<MediaStreamTrack | null>(null);
@@ -43,6 +50,11 @@ export class LocalMediaService {
   private readonly previewingState = signal(false);
   private readonly deviceLists = signal<DeviceLists>(NO_DEVICES);
   private readonly deviceChoices = signal<DeviceChoices>(loadDeviceChoices(this.storage));
+  private readonly effectChoicesState = signal<EffectChoices>(loadEffectChoices(this.storage, this.effects.support));
+  private readonly stages = {
+    microphone: new EffectStage('microphone', this.effects, (kind) => void this.effectFailed(kind)),
+    camera: new EffectStage('camera', this.effects, (kind) => void this.effectFailed(kind)),
+  };
   private readonly noticesSubject = new Subject<CallNotice>();
   private readonly trackSwapsSubject = new Subject<TrackSwap>();
   private readonly stateSubject = new BehaviorSubject<LocalMediaState>(this.snapshot());
@@ -57,7 +69,7 @@ export class LocalMediaService {
 
   /** What the self-view shows: the microphone and the video being sent (the screen while sharing). */
   readonly stream = computed(() => {
-    const tracks = [this.audio(), this.screen() ?? this.camera()].filter((track) => track !== null);
+    const tracks = [this.sent('microphone'), this.screen() ?? this.sent('camera')].filter((track) => track !== null);
     return tracks.length > 0 ? this.environment.createMediaStream(tracks) : null;
   });
   readonly audioTrack = this.audio.asReadonly();
@@ -69,6 +81,9 @@ export class LocalMediaService {
   readonly previewing = this.previewingState.asReadonly();
   readonly devices = this.deviceLists.asReadonly();
   readonly choices = this.deviceChoices.asReadonly();
+  /** Noise suppression and background, as chosen (remembered in localStorage, `duet.effects`). */
+  readonly effectChoices = this.effectChoicesState.asReadonly();
+  readonly effectSupport = this.effects.support;
   readonly canShareScreen = this.environment.canShareScreen;
   readonly state = computed(() => this.snapshot());
 
@@ -104,7 +119,7 @@ export class LocalMediaService {
     this.inCall = true;
     this.previewingState.set(false);
     if (!this.audio() && !this.camera()) await this.acquire();
-    const tracks = [this.audio(), this.camera()].filter((track) => track !== null);
+    const tracks = [this.sent('microphone'), this.sent('camera')].filter((track) => track !== null);
     const stream = tracks.length > 0 ? this.environment.createMediaStream(tracks) : null;
     // Turned off while the camera was opening: the call still gets its track (stopped, it holds a
     // video sender for when the camera comes back on), and the light goes off now.
@@ -117,6 +132,8 @@ export class LocalMediaService {
     this.generation += 1;
     this.inCall = false;
     this.previewingState.set(false);
+    this.stages.microphone.clear();
+    this.stages.camera.clear();
     for (const track of [this.audio(), this.camera(), this.screen()]) stopTrack(track);
     this.audio.set(null);
     this.camera.set(null);
@@ -128,8 +145,7 @@ export class LocalMediaService {
 
   setMicMuted(muted: boolean): void {
     this.micMutedState.set(muted);
-    const track = this.audio();
-    if (track) track.enabled = !muted;
+    for (const track of [this.audio(), this.stages.microphone.processed()?.track]) if (track) track.enabled = !muted;
     this.publishState();
   }
 
@@ -207,7 +223,7 @@ export class LocalMediaService {
     if (!track) return;
     this.screen.set(null);
     // The camera again, or nothing while it is off.
-    this.trackSwapsSubject.next({ kind: 'video', track: this.camera() });
+    this.trackSwapsSubject.next({ kind: 'video', track: this.sent('camera') });
     track.stop();
     this.publishState();
   }
@@ -249,6 +265,8 @@ export class LocalMediaService {
     }
     if (media.problem) this.noticesSubject.next({ code: 'media', ...media.problem });
     for (const track of tracks) this.adopt(track.kind === 'video' ? 'camera' : 'microphone', track);
+    // The effects run before anything is previewed or sent (no call has a sender yet).
+    await Promise.all(tracks.map((track) => this.process(track.kind === 'video' ? 'camera' : 'microphone')));
     this.publishState();
     // Labels (and ids) appear once access is granted.
     void this.refreshDevices();
@@ -295,12 +313,75 @@ export class LocalMediaService {
     const previous = this.liveTrack(kind);
     adopting();
     this.adopt(kind, track);
-    // While sharing, the screen stays on the wire; the new camera waits for the share to end.
-    if (kind === 'microphone') this.trackSwapsSubject.next({ kind: 'audio', track });
-    else if (!this.screen()) this.trackSwapsSubject.next({ kind: 'video', track });
+    const processed = await this.stages[kind].apply(track, this.effectChoicesState());
+    this.swapIn(kind, processed ?? { sent: track, replaced: null });
     stopTrack(previous);
     void this.refreshDevices();
     return true;
+  }
+
+  /**
+   * Turns noise suppression or the background effect on, off or to another one (remembered), and
+   * swaps what is sent, as a device switch does. Off sends the raw track again.
+   */
+  async setEffects(change: Partial<EffectChoices>): Promise<void> {
+    const before = this.effectChoicesState();
+    const support = this.effects.support;
+    const next: EffectChoices = {
+      noiseSuppression: support.noiseSuppression && (change.noiseSuppression ?? before.noiseSuppression),
+      background: support.background ? (change.background ?? before.background) : 'none',
+    };
+    this.effectChoicesState.set(next);
+    writePreference(this.storage, EFFECT_CHOICES_KEY, JSON.stringify(next));
+    const changed = (['microphone', 'camera'] as const).filter((kind) =>
+      kind === 'microphone' ? before.noiseSuppression !== next.noiseSuppression : before.background !== next.background,
+    );
+    await Promise.all(changed.map((kind) => this.reprocess(kind)));
+  }
+
+  /** What is sent for `kind`: its processed track, or the raw one. */
+  private sent(kind: InputKind): MediaStreamTrack | null {
+    const raw = this.liveTrack(kind);
+    return raw && (this.stages[kind].processed()?.track ?? raw);
+  }
+
+  /** Runs `kind`'s stage on its live raw track, before anything is sent (no swap). */
+  private async process(kind: InputKind): Promise<void> {
+    const raw = this.liveTrack(kind);
+    if (!raw) return;
+    const result = await this.stages[kind].apply(raw, this.effectChoicesState());
+    result?.replaced?.dispose();
+  }
+
+  /** Processes the live raw track again under the current choices and sends the result. */
+  private async reprocess(kind: InputKind): Promise<void> {
+    const raw = this.liveTrack(kind);
+    if (!raw) return;
+    const result = await this.stages[kind].apply(raw, this.effectChoicesState());
+    if (result && this.liveTrack(kind) === raw) this.swapIn(kind, result);
+    else result?.replaced?.dispose();
+  }
+
+  /** Sends `sent` (while sharing, the screen stays on the wire), then lets go of what it replaced. */
+  private swapIn(kind: InputKind, { sent, replaced }: StageResult): void {
+    if (kind === 'microphone') {
+      sent.enabled = !this.micMutedState();
+      this.trackSwapsSubject.next({ kind: 'audio', track: sent });
+    } else if (!this.screen()) {
+      this.trackSwapsSubject.next({ kind: 'video', track: sent });
+    }
+    replaced?.dispose();
+  }
+
+  /** A running effect gave up: the raw track goes out again, and the user is told in words. */
+  private async effectFailed(kind: InputKind): Promise<void> {
+    const effect = kind === 'microphone' ? 'noise-suppression' : 'background';
+    if (!effectOn(kind, this.effectChoicesState())) return;
+    this.effectChoicesState.update((choices) =>
+      kind === 'microphone' ? { ...choices, noiseSuppression: false } : { ...choices, background: 'none' },
+    );
+    this.noticesSubject.next({ code: 'effect-failed', effect });
+    await this.reprocess(kind);
   }
 
   private adopt(kind: InputKind, track: MediaStreamTrack): void {
@@ -348,6 +429,7 @@ export class LocalMediaService {
     if (!track) return;
     this.camera.set(null);
     if (!this.screen()) this.trackSwapsSubject.next({ kind: 'video', track: null });
+    this.stages.camera.clear();
     track.stop();
   }
 

@@ -38,6 +38,8 @@ export interface SignalingSession {
   resumeWindowMs?: number;
   /** How long the server lets a call ring (a dialled call gives up a little later), when it says. */
   ringTimeoutMs?: number;
+  /** The operator's cap on our video sender (kbit/s), when there is one. */
+  maxVideoBitrateKbps?: number;
 }
 
 /** What an accepted login hands out, as a session. */
@@ -51,5 +53,6 @@ export function sessionOf(message: LoginSuccessMessage): SignalingSession {
     // The timings this server hands out, when it does (an older one does not).
     ...(message.resumeWindowMs !== undefined && { resumeWindowMs: message.resumeWindowMs }),
     ...(message.ringTimeoutMs !== undefined && { ringTimeoutMs: message.ringTimeoutMs }),
+    ...(message.maxVideoBitrateKbps !== undefined && { maxVideoBitrateKbps: message.maxVideoBitrateKbps }),
   };
 }
