@@ -104,6 +104,10 @@ describe('in-call controls in real Chromium', () => {
     expect(await localTrackLabel(alice.page, 'video')).toBe('fake_device_0');
 
     await alice.page.getByRole('button', { name: 'Camera, microphone and speaker' }).click();
+    // With noise suppression on, the audio sent is RNNoise's output, named after no device; off, it is
+    // the microphone's own track, so its label says which one is in use (media-effects covers it on).
+    await alice.page.getByTestId('noise-suppression-toggle').click();
+    await alice.page.locator('[data-testid="noise-suppression-toggle"][aria-pressed="false"]').waitFor();
     const cameras = alice.page.getByTestId('camera-select');
     await cameras.locator('option', { hasText: 'fake_device_2' }).waitFor({ state: 'attached' });
     await cameras.selectOption({ label: 'fake_device_2' });

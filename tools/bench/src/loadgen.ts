@@ -225,8 +225,8 @@ async function open(t: Target, name: string, url: string = t.url): Promise<Conn>
 }
 
 function onMessage(conn: Conn, data: Buffer): void {
-  // `{"type":"ca…`: the hot path; everything else is rare and gets parsed.
-  if (data[9] === 0x63 && data[10] === 0x61) {
+  // `{"type":"can…`: the hot path; everything else is rare and gets parsed (`call-report-key` too).
+  if (data[9] === 0x63 && data[10] === 0x61 && data[11] === 0x6e) {
     onCandidate(conn, data);
     return;
   }
