@@ -23,7 +23,7 @@ export * from './lib/stats/stats-panel.component';
 export * from './lib/files/file-message';
 export type { FileDestination } from './lib/files/file-sink';
 export type { FileTransfer, TransferFailure, TransferStatus } from './lib/files/file-transfer';
-export { FILE_HIGH_WATER_BYTES, FILE_LOW_WATER_BYTES } from './lib/files/file-sending';
+export { FILE_HIGH_WATER_BYTES, FILE_LOW_WATER_BYTES } from './lib/files/file-message';
 export * from './lib/files/file-transfer.service';
 export * from './lib/files/files-panel.component';
 export * from './lib/files/file-offer-notice.component';

@@ -19,7 +19,7 @@ import {
   readPreference,
   writePreference,
 } from '@duet/web/rtc';
-import { ChatService, FileTransferService, VerificationService } from '@duet/web/in-call';
+import { InCallChannels } from '@duet/web/in-call/session';
 import { map, of, switchMap, timer } from 'rxjs';
 import { CallAlertsService } from './alerts/call-alerts.service';
 import { guestProblemSentence, shownName, withShownPeer } from './guest/guest-words';
@@ -172,12 +172,11 @@ export class CallFacade {
   });
 
   constructor() {
-    // The in-call features open their data channels on the connection as soon as it exists, before
-    // the first offer or answer: they must not wait for the call screen to be drawn. (Without a
-    // camera, as on a page that is not a secure context, a call connects before the next frame.)
-    inject(ChatService);
-    inject(FileTransferService);
-    inject(VerificationService);
+    // The call's data channels open on the connection as soon as it exists, before the first offer
+    // or answer: they must not wait for the call screen (and the features that come with its chunk)
+    // to be drawn. Without a camera, as on a page that is not a secure context, a call connects
+    // before the next frame; what arrives meanwhile is held for the features.
+    inject(InCallChannels);
     const destroyRef = inject(DestroyRef);
     this.peer.notices$
       .pipe(takeUntilDestroyed(destroyRef))

@@ -1,7 +1,9 @@
 import { signal } from '@angular/core';
+import { of } from 'rxjs';
 import { ChatEntry, ChatService } from '../lib/chat/chat.service';
 import { FileTransfer } from '../lib/files/file-transfer';
 import { FileTransferService } from '../lib/files/file-transfer.service';
+import { InCallChannels } from '../lib/in-call-channels';
 import { CallReportService, RatingPrompt } from '../lib/reports/call-report.service';
 import { QualityVerdict, StatsSample } from '../lib/stats/call-stats';
 import { CallStatsService } from '../lib/stats/call-stats.service';
@@ -36,6 +38,7 @@ export function stubInCallServices() {
   };
   const reports = { prompt: signal<RatingPrompt | null>(null), record: jest.fn(), rate: jest.fn(), skip: jest.fn() };
   const providers = [
+    { provide: InCallChannels, useValue: { channels$: of(null) } },
     { provide: ChatService, useValue: chat },
     { provide: VerificationService, useValue: verification },
     { provide: CallStatsService, useValue: stats },

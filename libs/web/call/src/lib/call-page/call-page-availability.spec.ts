@@ -1,4 +1,5 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
+import { settle } from '../../testing/settle';
 import { stubServices } from '../../testing/stub-services';
 import { CALL_LINK } from '../call-link';
 import { CallPageComponent } from './call-page.component';
@@ -16,7 +17,7 @@ describe(`${CallPageComponent.name}: availability and call links`, () => {
     fixture = TestBed.createComponent(CallPageComponent);
     stubs.logInAs(username);
     stubs.presence.onlineUsers.set(['bob', 'carol']);
-    await fixture.whenStable();
+    await settle(fixture);
   }
 
   it('offers a member the availability chooser, and reminds them while on do not disturb', async () => {
@@ -30,7 +31,7 @@ describe(`${CallPageComponent.name}: availability and call links`, () => {
     expect(byTestId('dnd-hint')).toBeNull();
     select.value = 'dnd';
     select.dispatchEvent(new Event('change'));
-    await fixture.whenStable();
+    await settle(fixture);
     expect(stubs.availability.choose).toHaveBeenCalledWith('dnd');
     expect(byTestId('dnd-hint')?.textContent).toBe('Do not disturb: calls are declined');
   });
@@ -44,7 +45,7 @@ describe(`${CallPageComponent.name}: availability and call links`, () => {
     await start();
     stubs.presence.availability.set(new Map([['bob', 'dnd'], ['carol', 'busy']]));
     stubs.presence.busy.set(new Set(['carol']));
-    await fixture.whenStable();
+    await settle(fixture);
     expect(allByTestId('user-availability').map((badge) => badge.textContent)).toEqual(['Do not disturb', 'Busy']);
     expect(allByTestId('user-busy').map((badge) => badge.textContent)).toEqual(['In a call']);
     expect(allByTestId('user-item').map((item) => item.textContent)).toEqual(['bob', 'carol']);
@@ -55,12 +56,12 @@ describe(`${CallPageComponent.name}: availability and call links`, () => {
     stubs.callIn('calling', 'bob');
     stubs.peer.notices$.next({ code: 'dnd', peer: 'bob' });
     stubs.callIn('ended', 'bob');
-    await fixture.whenStable();
+    await settle(fixture);
     expect(byTestId('call-status')?.getAttribute('data-state')).toBe('ended');
     expect(byTestId('call-status')?.textContent).toBe('bob does not want to be disturbed right now');
     // The next call starts afresh.
     stubs.callIn('calling', 'carol');
-    await fixture.whenStable();
+    await settle(fixture);
     expect(byTestId('call-status')?.textContent).toBe('Calling carol…');
   });
 

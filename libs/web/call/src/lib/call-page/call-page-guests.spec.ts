@@ -1,6 +1,7 @@
-import { ComponentFixture, DeferBlockState, TestBed } from '@angular/core/testing';
+import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { LOG_OUT_HOOKS, LogOutHooks } from '@duet/web/accounts/shell';
 import { SignInStep } from '@duet/web/rtc';
+import { settle } from '../../testing/settle';
 import { stubServices } from '../../testing/stub-services';
 import { CallPageComponent } from './call-page.component';
 
@@ -14,14 +15,7 @@ describe(`${CallPageComponent.name} guests`, () => {
   const allByTestId = (id: string) => Array.from(page().querySelectorAll<HTMLElement>(`[data-testid="${id}"]`));
   const button = (text: string) =>
     Array.from(page().querySelectorAll('button')).find((candidate) => candidate.textContent?.trim() === text) ?? null;
-  /** Renders what changed, then the guest cards' @defer chunks it brought (and any they bring). */
-  async function stable(): Promise<void> {
-    await fixture.whenStable();
-    for (let round = 0; round < 3; round++) {
-      for (const block of await fixture.getDeferBlocks()) await block.render(DeferBlockState.Complete);
-    }
-    await fixture.whenStable();
-  }
+  const stable = () => settle(fixture);
   const GUEST = 'guest:alice:<b>Ann</b>';
 
   async function openAt(step: SignInStep): Promise<void> {

@@ -1,6 +1,7 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { LOG_OUT_HOOKS, LogOutHooks } from '@duet/web/accounts/shell';
 import { SignInStep } from '@duet/web/rtc';
+import { settle } from '../../testing/settle';
 import { stubServices } from '../../testing/stub-services';
 import { CallPageComponent } from './call-page.component';
 
@@ -14,7 +15,7 @@ describe(`${CallPageComponent.name} sign-in steps`, () => {
     (Array.from(fixture.nativeElement.querySelectorAll('button')) as HTMLButtonElement[]).find(
       (candidate) => candidate.textContent?.trim() === text,
     ) ?? null;
-  const stable = () => fixture.whenStable();
+  const stable = () => settle(fixture);
   /** Lets promise callbacks run until `done`. */
   async function waitFor(done: () => boolean): Promise<void> {
     for (let turn = 0; turn < 20 && !done(); turn++) await Promise.resolve();

@@ -1,5 +1,6 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { CallState } from '@duet/web/rtc';
+import { settle } from '../../testing/settle';
 import { stubServices } from '../../testing/stub-services';
 import { CallPageComponent } from './call-page.component';
 
@@ -10,7 +11,7 @@ describe(CallPageComponent.name, () => {
   const byTestId = (id: string) => fixture.nativeElement.querySelector(`[data-testid="${id}"]`) as HTMLElement | null;
   const allByTestId = (id: string) =>
     Array.from(fixture.nativeElement.querySelectorAll(`[data-testid="${id}"]`)) as HTMLElement[];
-  const stable = () => fixture.whenStable();
+  const stable = () => settle(fixture);
 
   async function loggedIn(state: CallState = 'idle', remoteUser: string | null = null): Promise<void> {
     stubs.logInAs('alice');

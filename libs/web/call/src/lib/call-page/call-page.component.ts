@@ -1,9 +1,9 @@
-import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject, signal } from '@angular/core';
 import { displayNameOf } from '@duet/shared/protocol';
 import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
 import { LOG_OUT_HOOKS } from '@duet/web/accounts/shell';
 import { CallRatingComponent } from '@duet/web/in-call';
-import { PresenceService } from '@duet/web/rtc';
+import { PresenceService, SECURE_CONTEXT, WEBRTC_AVAILABLE } from '@duet/web/rtc';
 import { AvailabilitySelectComponent } from '../availability/availability-select.component';
 import { CallFacade } from '../call-facade.service';
 import { CallFormComponent } from '../call-form/call-form.component';
@@ -18,7 +18,8 @@ import { DeviceSelection } from '../media/device-settings.component';
 import { canChooseSpeaker } from '../media/sink-id.directive';
 import { NoticeComponent } from '../notice/notice.component';
 import { SecureContextBannerComponent } from '../secure-context/secure-context-banner.component';
-import { PanelStep, SignInPanelComponent } from '../sign-in-panel/sign-in-panel.component';
+import type { PanelStep } from '../sign-in-panel/sign-in-panel.component';
+import { SignInPanelComponent } from '../sign-in-panel/sign-in-panel.component';
 import { UserListComponent } from '../user-list/user-list.component';
 import {
   CALLS_NEED_CONNECTION,
@@ -28,6 +29,7 @@ import {
   connectionLabel,
 } from '../words';
 import { FOCUS_TARGETS, Screen } from './focus-targets';
+import { ShownDirective } from './shown.directive';
 
 /** The whole app on one page: log in, see who is online, call, talk, hang up. */
 @Component({
@@ -47,6 +49,7 @@ import { FOCUS_TARGETS, Screen } from './focus-targets';
     MissedCallsBadgeComponent,
     NoticeComponent,
     SecureContextBannerComponent,
+    ShownDirective,
     SignInPanelComponent,
     UserListComponent,
   ],
@@ -91,6 +94,8 @@ export class CallPageComponent {
   protected readonly notice = this.facade.notice;
   protected readonly inCall = this.facade.inCall;
   protected readonly speakerChoice = canChooseSpeaker();
+  /** The page cannot call at all, or not with a camera: the banner says why. */
+  protected readonly environmentWarning = !inject(WEBRTC_AVAILABLE) || !inject(SECURE_CONTEXT);
   protected readonly online = this.facade.online;
   protected readonly refused = this.facade.refused;
   protected readonly tryAgain = TRY_AGAIN;
@@ -109,6 +114,8 @@ export class CallPageComponent {
     if (this.showStage()) return 'stage';
     return this.callState() === 'ringing' ? 'ringing' : 'lobby';
   });
+  /** Counts first renders of the parts that come as their own chunk, a moment after `screen` changed. */
+  private readonly deferredRenders = signal(0);
   private readonly host: HTMLElement = inject(ElementRef).nativeElement;
   private readonly document = inject(DOCUMENT);
   private readonly logOutHooks = inject(LOG_OUT_HOOKS);
@@ -120,12 +127,17 @@ export class CallPageComponent {
     // the next step is instead. It never moves focus a person put somewhere else.
     afterRenderEffect(() => {
       const screen = this.screen();
+      this.deferredRenders();
       this.loginPending();
       this.callState();
       const active = this.document.activeElement;
       if (active && active !== this.document.body) return;
       this.host.querySelector<HTMLElement>(FOCUS_TARGETS[screen])?.focus();
     });
+  }
+
+  protected deferredShown(): void {
+    this.deferredRenders.update((count) => count + 1);
   }
 
   protected logIn(name: string): void {

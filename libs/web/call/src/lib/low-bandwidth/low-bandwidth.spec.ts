@@ -1,6 +1,7 @@
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { QualityVerdict } from '@duet/web/in-call';
 import { DATA_SAVER_KEY } from '@duet/web/rtc';
+import { settle } from '../../testing/settle';
 import { stubServices } from '../../testing/stub-services';
 import { CallPageComponent } from '../call-page/call-page.component';
 
@@ -34,6 +35,7 @@ describe('low-bandwidth mode', () => {
     fixture = TestBed.createComponent(CallPageComponent);
     stubs.logInAs('alice');
     stubs.callIn('connected', 'bob');
+    await settle(fixture);
     jest.useFakeTimers();
     render();
   }

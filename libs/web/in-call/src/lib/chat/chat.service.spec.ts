@@ -1,6 +1,7 @@
 import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
+import { InCallChannels } from '../in-call-channels';
 import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { CHAT_TEXT_MAX_LENGTH, encodeChatMessage, encodeChatReceipt } from './chat-message';
 import { CHAT_RECEIPT_TIMEOUT_MS, ChatService } from './chat.service';
@@ -21,7 +22,13 @@ describe(ChatService.name, () => {
   let channel: Channel;
   let chat: ChatService;
   const connect = () => {
-    const pc = { createDataChannel: () => (channel = new Channel()) } as unknown as RTCPeerConnection;
+    const pc = {
+      createDataChannel: (label: string) => {
+        const opened = new Channel();
+        if (label === 'chat') channel = opened;
+        return opened;
+      },
+    } as unknown as RTCPeerConnection;
     pc$.next(pc);
     channel.readyState = 'open';
     channel.onopen?.();
@@ -30,7 +37,7 @@ describe(ChatService.name, () => {
   beforeEach(() => {
     pc$ = new BehaviorSubject<RTCPeerConnection | null>(null);
     const injector = createEnvironmentInjector(
-      [{ provide: IN_CALL_CONNECTION, useValue: { peerConnection$: pc$ } }, ChatService],
+      [{ provide: IN_CALL_CONNECTION, useValue: { peerConnection$: pc$ } }, InCallChannels, ChatService],
       TestBed.inject(EnvironmentInjector),
     );
     chat = injector.get(ChatService);

@@ -1,8 +1,7 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { CHAT_TEXT_MAX_LENGTH, encodeChatMessage, encodeChatReceipt, isSendable, parseChatFrame } from './chat-message';
-import { CHAT_CHANNEL, openNegotiatedChannel } from '../in-call-channels';
+import { HeldChannel, InCallChannels } from '../in-call-channels';
 
 /**
  * What became of a message this side sent: on its way, confirmed by the other side's receipt, or
@@ -54,9 +53,9 @@ export class ChatService {
   readonly maxLength = CHAT_TEXT_MAX_LENGTH;
 
   constructor() {
-    inject(IN_CALL_CONNECTION)
-      .peerConnection$.pipe(takeUntilDestroyed(inject(DestroyRef)))
-      .subscribe((pc) => this.follow(pc));
+    inject(InCallChannels)
+      .channels$.pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((channels) => this.follow(channels?.chat ?? null));
     inject(DestroyRef).onDestroy(() => this.clearDeadlines());
   }
 
@@ -87,7 +86,7 @@ export class ChatService {
     if (open) this.unreadState.set(0);
   }
 
-  private follow(pc: RTCPeerConnection | null): void {
+  private follow(held: HeldChannel | null): void {
     const previous = this.channel;
     if (previous) previous.onopen = previous.onclose = previous.onmessage = null;
     this.clearDeadlines();
@@ -96,15 +95,17 @@ export class ChatService {
     this.entriesState.set([]);
     this.unreadState.set(0);
     this.nextId = 1;
-    if (!pc) return;
-    const channel = openNegotiatedChannel(pc, CHAT_CHANNEL);
+    if (!held) return;
+    const channel = held.channel;
     this.channel = channel;
     channel.onopen = () => this.readyState.set(true);
     channel.onclose = () => {
       this.readyState.set(false);
       for (const id of [...this.deadlines.keys()]) this.settle(id, 'not-delivered');
     };
-    channel.onmessage = ({ data }: MessageEvent) => this.receive(channel, data);
+    // It may have opened, and messages arrived, before this service was loaded.
+    this.readyState.set(channel.readyState === 'open');
+    held.take(({ data }: MessageEvent) => this.receive(channel, data));
   }
 
   private receive(channel: RTCDataChannel, data: unknown): void {

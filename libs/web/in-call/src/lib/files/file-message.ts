@@ -21,6 +21,9 @@ export type FileMessage =
 
 /** Bytes of file per binary frame; with the 4-byte header well under Chromium's 256 KiB message size. */
 export const FILE_CHUNK_BYTES = 64 * 1024;
+/** Sender's backpressure: stop queueing above the high mark, resume when the channel drains to the low one. */
+export const FILE_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+export const FILE_LOW_WATER_BYTES = 1024 * 1024;
 /**
  * The largest offer: 1 TiB. Receivers write files to disk as they arrive (file-sink.ts); one that
  * can only hold them in memory declines above FILE_MEMORY_MAX_BYTES (2 GiB). Peers from before

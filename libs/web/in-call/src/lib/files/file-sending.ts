@@ -1,12 +1,9 @@
 import { sha256 } from '@noble/hashes/sha2';
-import { FILE_CHUNK_BYTES, encodeChunk, toHex } from './file-message';
+import { FILE_CHUNK_BYTES, FILE_HIGH_WATER_BYTES, FILE_LOW_WATER_BYTES, encodeChunk, toHex } from './file-message';
 import { Transfer, TransferHost } from './file-transfer';
 
 /** Read from disk this much at a time, sent as 64 KiB frames. */
 const READ_BYTES = 1024 * 1024;
-/** Backpressure: stop queueing above the high mark, resume when the channel drains to the low one. */
-export const FILE_HIGH_WATER_BYTES = 8 * 1024 * 1024;
-export const FILE_LOW_WATER_BYTES = 1024 * 1024;
 
 /**
  * The sender's half of a transfer the other side accepted: reads the file a megabyte at a time,

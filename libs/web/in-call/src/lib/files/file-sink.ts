@@ -1,5 +1,4 @@
 import { InjectionToken } from '@angular/core';
-import { DownloadWorker } from './download-worker-sink';
 
 /**
  * Where a received file's bytes go while they arrive. The receiver writes every chunk as it comes
@@ -56,58 +55,33 @@ export class FileTooBigError extends Error {
 
 export const FILE_SINKS = new InjectionToken<FileSinks>('FILE_SINKS', {
   providedIn: 'root',
-  factory: () => new BrowserFileSinks(),
+  factory: () => new LazyBrowserFileSinks(),
 });
 
-interface SaveFilePickerWindow {
-  showSaveFilePicker?: (options: { suggestedName?: string }) => Promise<FileSystemFileHandle>;
-}
-
-/** The browser's own: the save dialog where there is one, else a streamed download, else memory. */
-export class BrowserFileSinks implements FileSinks {
-  private readonly worker = DownloadWorker.available() ? new DownloadWorker() : null;
+/**
+ * The browser's own sinks (browser-file-sinks.ts) are a chunk of their own, fetched when the first
+ * offer arrives (`prepare`), so they are here by the time the person clicks accept, and the save
+ * dialog opens within that click.
+ */
+class LazyBrowserFileSinks implements FileSinks {
+  private sinks: FileSinks | null = null;
+  private loading: Promise<FileSinks> | null = null;
 
   prepare(): void {
-    if (!this.pickerAvailable()) void this.worker?.ready().catch(() => undefined);
+    this.load().then(
+      (sinks) => sinks.prepare(),
+      () => (this.loading = null),
+    );
   }
 
   open(file: IncomingFile): Promise<FileSink | null> {
-    const picker = (window as SaveFilePickerWindow).showSaveFilePicker;
-    if (picker) return openChosenFile(picker.call(window, { suggestedName: file.name }));
-    if (this.worker) return this.worker.open(file).catch((error: unknown) => {
-      console.warn('[files] no streamed download; holding the file in memory', error);
-      return memorySink(file);
-    });
-    return new Promise((resolve) => resolve(memorySink(file)));
+    return this.sinks ? this.sinks.open(file) : this.load().then((sinks) => sinks.open(file));
   }
 
-  private pickerAvailable(): boolean {
-    return typeof (window as SaveFilePickerWindow).showSaveFilePicker === 'function';
+  private load(): Promise<FileSinks> {
+    this.loading ??= import('./browser-file-sinks').then(({ BrowserFileSinks }) => (this.sinks = new BrowserFileSinks()));
+    return this.loading;
   }
-}
-
-async function openChosenFile(picked: Promise<FileSystemFileHandle>): Promise<FileSink | null> {
-  let handle: FileSystemFileHandle;
-  try {
-    handle = await picked;
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') return null;
-    throw error;
-  }
-  const writable = await handle.createWritable();
-  return {
-    destination: 'chosen-file',
-    write: (bytes) => writable.write(bytes as Uint8Array<ArrayBuffer>),
-    commit: async () => {
-      await writable.close();
-      return null;
-    },
-    discard: async () => {
-      await writable.abort().catch(() => undefined);
-      // The picker created the file, empty: remove it where the browser can (Chromium 110+).
-      await (handle as FileSystemFileHandle & { remove?: () => Promise<void> }).remove?.().catch(() => undefined);
-    },
-  };
 }
 
 export function memorySink(file: Pick<IncomingFile, 'size' | 'mime'>): FileSink {

@@ -1,6 +1,7 @@
 import { EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { BehaviorSubject } from 'rxjs';
+import { InCallChannels } from '../in-call-channels';
 import { IN_CALL_CONNECTION } from '../in-call-connection';
 import { FILE_CHUNK_BYTES, FILE_RECEIVE_WINDOW_BYTES } from './file-message';
 import { FILE_SINKS, FileSink, FileSinks, FileTooBigError, IncomingFile, memorySink } from './file-sink';
@@ -75,11 +76,17 @@ function side() {
   const pc$ = new BehaviorSubject<RTCPeerConnection | null>(null);
   const sinks = new RecordingSinks();
   const injector = createEnvironmentInjector(
-    [{ provide: IN_CALL_CONNECTION, useValue: { peerConnection$: pc$ } }, { provide: FILE_SINKS, useValue: sinks }, FileTransferService],
+    [{ provide: IN_CALL_CONNECTION, useValue: { peerConnection$: pc$ } }, InCallChannels, { provide: FILE_SINKS, useValue: sinks }, FileTransferService],
     TestBed.inject(EnvironmentInjector),
   );
   let channel: LinkedChannel | null = null;
-  const pc = { createDataChannel: () => (channel = new LinkedChannel()) } as unknown as RTCPeerConnection;
+  const pc = {
+    createDataChannel: (label: string) => {
+      const opened = new LinkedChannel();
+      if (label === 'files') channel = opened;
+      return opened;
+    },
+  } as unknown as RTCPeerConnection;
   const service = injector.get(FileTransferService);
   pc$.next(pc);
   return { service, sinks, channel: channel as unknown as LinkedChannel, end: () => pc$.next(null) };

@@ -1,10 +1,7 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
-import { FILES_CHANNEL, openNegotiatedChannel } from '../in-call-channels';
-import { IN_CALL_CONNECTION } from '../in-call-connection';
-import { FILE_MAX_BYTES, FileMessage, decodeChunk, encodeFileMessage, parseFileMessage } from './file-message';
-import { finishReceiving, receiveChunk, startReceiving } from './file-receiving';
-import { FILE_LOW_WATER_BYTES, pumpFile } from './file-sending';
+import { HeldChannel, InCallChannels } from '../in-call-channels';
+import { FILE_LOW_WATER_BYTES, FILE_MAX_BYTES, FileMessage, decodeChunk, encodeFileMessage, parseFileMessage } from './file-message';
 import { FILE_SINKS, FileTooBigError } from './file-sink';
 import { FileTransfer, Transfer, TransferFailure, TransferHost, TransferStatus, blank, isFinished } from './file-transfer';
 
@@ -12,6 +9,8 @@ import { FileTransfer, Transfer, TransferFailure, TransferHost, TransferStatus, 
 export const FILE_MAX_INCOMING = 8;
 /** Progress is published at most this often per transfer (and on every change of status). */
 const PUBLISH_EVERY_MS = 100;
+
+type FileBytes = typeof import('./file-bytes');
 
 /**
  * Files over the call's `files` channel (file-message.ts): offer with name, size and type; the
@@ -32,6 +31,8 @@ export class FileTransferService {
   private channel: RTCDataChannel | null = null;
   private nextId = 1;
   private publishedAt = 0;
+  /** The byte-moving halves, once their chunk has loaded (file-bytes.ts). */
+  private bytes: FileBytes | null = null;
   /** The sending and receiving halves (file-sending.ts, file-receiving.ts) act through these. */
   private readonly host: TransferHost = {
     send: (message) => this.send(message),
@@ -44,9 +45,9 @@ export class FileTransferService {
   readonly ready = this.readyState.asReadonly();
 
   constructor() {
-    inject(IN_CALL_CONNECTION)
-      .peerConnection$.pipe(takeUntilDestroyed(inject(DestroyRef)))
-      .subscribe((pc) => this.follow(pc));
+    inject(InCallChannels)
+      .channels$.pipe(takeUntilDestroyed(inject(DestroyRef)))
+      .subscribe((channels) => this.follow(channels?.files ?? null));
     inject(DestroyRef).onDestroy(() => this.follow(null));
   }
 
@@ -71,8 +72,10 @@ export class FileTransferService {
     transfer.answering = true;
     const { name, size, mime } = transfer;
     const onAbandoned = () => this.cancel(key);
-    return this.sinks.open({ name, size, mime, onAbandoned }).then(
-      (sink) => {
+    // The sink first, within the click (a save dialog needs it); the bytes' chunk meanwhile.
+    const opened = this.sinks.open({ name, size, mime, onAbandoned });
+    return Promise.all([opened, this.loadBytes()]).then(
+      ([sink, bytes]) => {
         transfer.answering = false;
         if (!sink) return;
         if (transfer.status !== 'incoming') {
@@ -80,7 +83,7 @@ export class FileTransferService {
           void sink.discard().catch(() => undefined);
           return;
         }
-        startReceiving(transfer, sink, this.host);
+        bytes.startReceiving(transfer, sink, this.host);
       },
       (error: unknown) => {
         transfer.answering = false;
@@ -107,7 +110,7 @@ export class FileTransferService {
     this.send({ type: transfer.outgoing ? 'file-cancel' : 'file-abort', id: transfer.id });
   }
 
-  private follow(pc: RTCPeerConnection | null): void {
+  private follow(held: HeldChannel | null): void {
     const previous = this.channel;
     if (previous) previous.onopen = previous.onclose = previous.onmessage = null;
     this.channel = null;
@@ -119,9 +122,8 @@ export class FileTransferService {
     this.transfers.clear();
     this.nextId = 1;
     this.publish(true);
-    if (!pc) return;
-    const channel = openNegotiatedChannel(pc, FILES_CHANNEL);
-    channel.binaryType = 'arraybuffer';
+    if (!held) return;
+    const channel = held.channel;
     channel.bufferedAmountLowThreshold = FILE_LOW_WATER_BYTES;
     this.channel = channel;
     channel.onopen = () => this.readyState.set(true);
@@ -131,7 +133,9 @@ export class FileTransferService {
         if (!isFinished(transfer.status)) this.stop(transfer, 'failed', 'closed');
       }
     };
-    channel.onmessage = ({ data }: MessageEvent) => {
+    // It may have opened, and messages arrived, before this service was loaded.
+    this.readyState.set(channel.readyState === 'open');
+    held.take(({ data }: MessageEvent) => {
       if (typeof data === 'string') {
         const message = parseFileMessage(data);
         if (message) this.receive(message);
@@ -139,9 +143,10 @@ export class FileTransferService {
       } else if (data instanceof ArrayBuffer) {
         const chunk = decodeChunk(data);
         const transfer = chunk && this.transfers.get(`in-${chunk.id}`);
-        if (chunk && transfer) receiveChunk(transfer, chunk.bytes, this.host);
+        // Chunks come only after our accept, which waited for the bytes' chunk.
+        if (chunk && transfer) this.bytes?.receiveChunk(transfer, chunk.bytes, this.host);
       }
-    };
+    });
   }
 
   private receive(message: FileMessage): void {
@@ -154,6 +159,7 @@ export class FileTransferService {
       }
       this.add({ ...blank(key, false, message.name, message.size, message.mime, 'incoming'), id: message.id });
       this.sinks.prepare();
+      void this.loadBytes().catch(() => undefined);
       return;
     }
     const outgoing = ['file-accept', 'file-decline', 'file-abort', 'file-result', 'file-written'].includes(message.type);
@@ -166,7 +172,7 @@ export class FileTransferService {
         transfer.acked = 0;
         transfer.startedAt = Date.now();
         this.setStatus(transfer, 'sending');
-        void pumpFile(transfer, this.channel, this.host);
+        this.pump(transfer);
         return;
       case 'file-decline':
         if (transfer.status === 'offered') this.setStatus(transfer, 'declined');
@@ -183,9 +189,27 @@ export class FileTransferService {
         if (transfer.status === 'verifying') this.stop(transfer, message.ok ? 'done' : 'failed', message.ok ? null : 'mismatch');
         return;
       case 'file-end':
-        void finishReceiving(transfer, message.sha256, this.host);
+        if (this.bytes) void this.bytes.finishReceiving(transfer, message.sha256, this.host);
         return;
     }
+  }
+
+  private loadBytes(): Promise<FileBytes> {
+    return import('./file-bytes').then((bytes) => (this.bytes = bytes));
+  }
+
+  /** Sends an accepted file once the bytes' chunk is here (a stopped transfer has no file left to send). */
+  private pump(transfer: Transfer): void {
+    const channel = this.channel;
+    this.loadBytes().then(
+      (bytes) => bytes.pumpFile(transfer, channel, this.host),
+      (error: unknown) => {
+        console.warn('[files] cannot load the file sender', error);
+        if (isFinished(transfer.status)) return;
+        this.stop(transfer, 'failed', 'read');
+        this.send({ type: 'file-cancel', id: transfer.id });
+      },
+    );
   }
 
   private stop(transfer: Transfer, status: TransferStatus, failure: TransferFailure | null = null): void {

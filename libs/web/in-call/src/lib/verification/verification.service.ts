@@ -1,7 +1,6 @@
 import { DestroyRef, Injectable, inject, signal } from '@angular/core';
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { IN_CALL_CONNECTION } from '../in-call-connection';
-import { verificationCode } from './verification-code';
 
 /**
  * The current call's verification code (verification-code.ts), computed once the connection is up,
@@ -12,6 +11,7 @@ import { verificationCode } from './verification-code';
 export class VerificationService {
   private readonly codeState = signal<string | null>(null);
   readonly code = this.codeState.asReadonly();
+  private current: RTCPeerConnection | null = null;
 
   constructor() {
     inject(IN_CALL_CONNECTION)
@@ -20,6 +20,7 @@ export class VerificationService {
   }
 
   private follow(pc: RTCPeerConnection | null): void {
+    this.current = pc;
     this.codeState.set(null);
     if (!pc) return;
     const update = () => {
@@ -27,7 +28,10 @@ export class VerificationService {
       const local = pc.currentLocalDescription?.sdp;
       const remote = pc.currentRemoteDescription?.sdp;
       if (!local || !remote) return;
-      this.codeState.set(verificationCode(local, remote));
+      // SHA-256 is a chunk of its own, loaded once a call connects (not with the app).
+      void import('./verification-code').then(({ verificationCode }) => {
+        if (this.current === pc) this.codeState.set(verificationCode(local, remote));
+      });
     };
     pc.addEventListener('connectionstatechange', update);
     // Whoever injected this service first may have done so after the connection was up.
