@@ -162,7 +162,8 @@ export class PuppeteerDriver implements PageDriver {
   }
 
   evaluate<R, A>(fn: (arg: A) => R | Promise<R>, arg: A): Promise<R> {
-    return this.page.evaluate(call(fn, arg)) as Promise<R>;
+    // A minute: some scripts wait in the page, up to their own 30 s.
+    return within(this.page.evaluate(call(fn, arg)) as Promise<R>, `evaluate ${fn.name || 'a function'}`, 60_000);
   }
 
   async waitForFunction<R, A>(fn: (arg: A) => R | false | null | undefined, arg: A, timeoutMs: number, pollMs = 50): Promise<R> {
@@ -226,4 +227,16 @@ interface BidiContext {
     id: string;
     browser: { setDownloadBehavior(behavior: { policy: 'allow'; downloadPath: string }, userContexts: string[]): Promise<void> };
   };
+}
+
+/**
+ * `step`, or an error naming it once Firefox has not answered it for `ms` (puppeteer bounds few of
+ * its calls; a step never answered would otherwise hold a test until its own limit, saying nothing).
+ */
+export function within<T>(step: Promise<T>, what: string, ms = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Firefox did not answer within ${ms / 1_000} s: ${what}`)), ms);
+  });
+  return Promise.race([step, timeout]).finally(() => clearTimeout(timer));
 }

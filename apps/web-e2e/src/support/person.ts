@@ -1,6 +1,6 @@
 import { Browser } from 'playwright-core';
 import { FirefoxBrowser } from './firefox';
-import { Engine, PageDriver, PlaywrightDriver, PuppeteerDriver } from './page-driver';
+import { Engine, PageDriver, PlaywrightDriver, PuppeteerDriver, within } from './page-driver';
 import { CallState } from './duet-user';
 import { installTestEar } from './observe';
 
@@ -30,15 +30,16 @@ export class Person {
     // Once, at load 20 on two cores (issue 25's run J), Firefox answered the new tab of a user
     // context it had just made with "no such frame" (DiscardedBrowsingContextError): a harness
     // hiccup before the app is even opened, so that one error gets one more try, in a fresh context.
+    // A step Firefox never answers is an error after 20 s (within), and gets that one more try too.
     for (let attempt = 1; ; attempt++) {
-      const context = await browser.createBrowserContext();
+      const context = await within(browser.createBrowserContext(), 'make a user context');
       try {
-        const page = await context.newPage();
-        await page.setViewport({ width: 375, height: 740 });
+        const page = await within(context.newPage(), 'open a tab');
+        await within(page.setViewport({ width: 375, height: 740 }), 'size the tab');
         return new Person(name, new PuppeteerDriver(page, context));
       } catch (error) {
-        await context.close().catch(() => undefined);
-        if (attempt >= 2 || !/DiscardedBrowsingContext|no such frame/.test(String(error))) throw error;
+        void within(context.close(), 'close the user context').catch(() => undefined);
+        if (attempt >= 2 || !/DiscardedBrowsingContext|no such frame|did not answer/.test(String(error))) throw error;
       }
     }
   }
@@ -269,3 +270,4 @@ export class Person {
     }
   }
 }
+

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterRenderEffect, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, ElementRef, afterNextRender, afterRenderEffect, computed, inject, signal } from '@angular/core';
 import { displayNameOf } from '@duet/shared/protocol';
 import { AccountsPanelComponent, MissedCallsBadgeComponent } from '@duet/web/accounts';
 import { LOG_OUT_HOOKS } from '@duet/web/accounts/shell';
@@ -28,6 +28,7 @@ import {
   TRY_AGAIN,
   connectionLabel,
 } from '../words';
+import { CallParts } from './call-parts';
 import { FOCUS_TARGETS, Screen } from './focus-targets';
 import { ShownDirective } from './shown.directive';
 
@@ -114,6 +115,8 @@ export class CallPageComponent {
     if (this.showStage()) return 'stage';
     return this.callState() === 'ringing' ? 'ringing' : 'lobby';
   });
+  private readonly callParts = inject(CallParts);
+  protected readonly callPartsReady = this.callParts.ready;
   /** Counts first renders of the parts that come as their own chunk, a moment after `screen` changed. */
   private readonly deferredRenders = signal(0);
   private readonly host: HTMLElement = inject(ElementRef).nativeElement;
@@ -122,6 +125,7 @@ export class CallPageComponent {
 
   constructor() {
     this.facade.start();
+    afterNextRender(() => this.callParts.load());
     // When what had focus goes away (the login form, the ringing prompt, the stage) or is disabled
     // (Log in, while pending), focus would fall to <body>, many Tabs from anything. It goes to where
     // the next step is instead. It never moves focus a person put somewhere else.
