@@ -61,7 +61,7 @@ function sha256Of(path: string): string {
 
 /** What a file in the origin's private file system holds (its SHA-256), or null when there is none. */
 function chosenFileHash(page: Page, name: string): Promise<string | null> {
-  return page.evaluate(privateFileSha256, name);
+  return page.evaluate(privateFileSha256, { name });
 }
 
 /** Files over the call's data channel between two real Chromium users. */

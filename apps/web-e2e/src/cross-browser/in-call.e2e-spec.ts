@@ -140,7 +140,7 @@ describe('cross-browser in-call features', () => {
       await callee.click('file-accept');
       await callee.waitForElement('[data-testid="file-transfer"][data-status="done"]', true, 60_000);
       await caller.waitForElement('[data-testid="file-transfer"][data-status="done"]', true, 10_000);
-      expect(await callee.waitForSavedFileSha256(name)).toBe(createHash('sha256').update(data).digest('hex'));
+      expect(await callee.waitForSavedFileSha256(name, data.length)).toBe(createHash('sha256').update(data).digest('hex'));
     }, 180_000);
   });
 });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page as PlaywrightPage } from 'playwright-core';
@@ -33,18 +33,20 @@ export interface PageDriver {
    * saves them (Chromium: the save dialog, answered with a file; Firefox: its downloads folder).
    */
   prepareToSaveFiles(): Promise<void>;
-  /** The SHA-256 (hex) of the saved file called `name`, or null while it is not complete there. */
-  savedFileSha256(name: string): Promise<string | null>;
+  /** The SHA-256 (hex) of the saved file called `name`, or null while it is not complete (`bytes` long) there. */
+  savedFileSha256(name: string, bytes: number): Promise<string | null>;
 }
 
 /**
  * Runs IN THE PAGE: the SHA-256 of a file in the origin's private file system (where a Chromium
- * test's stand-in save dialog puts what a person saves), or null when there is none.
+ * test's stand-in save dialog puts what a person saves), or null when there is none (or it is not
+ * `bytes` long, when given).
  */
-export async function privateFileSha256(fileName: string): Promise<string | null> {
+export async function privateFileSha256({ name, bytes }: { name: string; bytes?: number }): Promise<string | null> {
   try {
-    const handle = await (await navigator.storage.getDirectory()).getFileHandle(fileName);
-    const digest = await crypto.subtle.digest('SHA-256', await (await handle.getFile()).arrayBuffer());
+    const file = await (await (await navigator.storage.getDirectory()).getFileHandle(name)).getFile();
+    if (bytes !== undefined && file.size !== bytes) return null;
+    const digest = await crypto.subtle.digest('SHA-256', await file.arrayBuffer());
     return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
   } catch {
     return null;
@@ -131,8 +133,8 @@ export class PlaywrightDriver implements PageDriver {
     });
   }
 
-  savedFileSha256(name: string): Promise<string | null> {
-    return this.page.evaluate(privateFileSha256, name);
+  savedFileSha256(name: string, bytes: number): Promise<string | null> {
+    return this.page.evaluate(privateFileSha256, { name, bytes });
   }
 }
 
@@ -212,11 +214,12 @@ export class PuppeteerDriver implements PageDriver {
     await userContext.browser.setDownloadBehavior({ policy: 'allow', downloadPath: folder }, [userContext.id]);
   }
 
-  async savedFileSha256(name: string): Promise<string | null> {
+  async savedFileSha256(name: string, bytes: number): Promise<string | null> {
     if (!this.downloads) throw new Error('prepareToSaveFiles() was not called');
     const path = join(this.downloads, name);
-    // Firefox writes `<name>.part` and renames it to `<name>` once the download completed.
-    if (!existsSync(path) || existsSync(`${path}.part`)) return null;
+    // Firefox writes `<name>.part` and renames it to `<name>` once the download completed; it may
+    // create `<name>` empty before the `.part` file (seen in CI: an empty file, and no `.part` yet).
+    if (!existsSync(path) || existsSync(`${path}.part`) || statSync(path).size !== bytes) return null;
     return createHash('sha256').update(readFileSync(path)).digest('hex');
   }
 }

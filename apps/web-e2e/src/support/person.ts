@@ -175,11 +175,11 @@ export class Person {
     return this.driver.prepareToSaveFiles();
   }
 
-  /** Waits until the file this person saved as `name` is complete; returns its SHA-256 (hex). */
-  async waitForSavedFileSha256(name: string, timeoutMs = 30_000): Promise<string> {
+  /** Waits until the file this person saved as `name` is complete (`bytes` long); returns its SHA-256 (hex). */
+  async waitForSavedFileSha256(name: string, bytes: number, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const sha256 = await this.driver.savedFileSha256(name);
+      const sha256 = await this.driver.savedFileSha256(name, bytes);
       if (sha256 !== null) return sha256;
       if (Date.now() > deadline) throw this.failure(`${name} was never saved completely`);
       // Polling the disk (or the page's storage); a condition, not a sleep for its own sake.
