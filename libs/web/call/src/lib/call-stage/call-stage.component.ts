@@ -32,6 +32,7 @@ import {
   VerificationCodeComponent,
 } from '@duet/web/in-call';
 import { Corner, SelfViewComponent } from './self-view.component';
+import { isLiveCall } from '../pip/pip-decision';
 import { PictureInPictureService } from '../pip/picture-in-picture.service';
 import { PipSettingComponent } from '../pip/pip-setting.component';
 
@@ -247,9 +248,7 @@ export class CallStageComponent {
   protected readonly initial = computed(() => initialOf(this.remoteUser()));
   /** Their initial stands in while no picture can be expected: before media, or camera off. */
   protected readonly showPlaceholder = computed(() => {
-    const state = this.callState();
-    const live = state === 'connected' || state === 'reconnecting';
-    return !live || this.remoteMedia().cameraOff;
+    return !isLiveCall(this.callState()) || this.remoteMedia().cameraOff;
   });
 
   constructor() {
