@@ -135,7 +135,7 @@ export interface CandidateInit {
   usernameFragment: string;
 }
 
-/** No padding: Chrome-like candidates, alternately host (~180 B as JSON) and server-reflexive (~225 B). */
+/** No padding: Chrome-like candidates, alternately host (~185 B as JSON) and server-reflexive (~216 B). */
 export const NATURAL_PAYLOAD = 0;
 /**
  * The largest candidate object (as JSON) the load generator builds. Duet refuses a candidate string
