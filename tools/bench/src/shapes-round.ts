@@ -29,7 +29,7 @@ export async function measureShapes(run: Run, round: number): Promise<ShapeRound
     const pairs = Math.max(...o.shapes.map((s) => s.pairs));
     log(`round ${round}: load shapes ${o.shapes.map(shapeName).join(', ')}; ${pairs} pairs per server, Duet with ${envText()}`);
     for (const kind of order) {
-      await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(pairs, k, i), concurrency: 100 }));
+      await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(pairs, k, i), concurrency: 200 }));
     }
     const results: ShapeRoundResult[] = [];
     for (const [index, shape] of o.shapes.entries()) {
