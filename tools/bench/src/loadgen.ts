@@ -26,6 +26,7 @@ import {
   loginFrame,
   offerFrame,
   NATURAL_PAYLOAD,
+  pongFrame,
   relayedSeq,
   sessionDescription,
 } from './messages';
@@ -253,7 +254,7 @@ async function open(t: Target, name: string, url: string = t.url): Promise<Conn>
 function onMessage(conn: Conn, data: Buffer): void {
   // `{"type":"can…`: the hot path; everything else is rare and gets parsed (`call-report-key` too).
   if (data[9] === 0x63 && data[10] === 0x61 && data[11] === 0x6e) {
-    onCandidate(conn, data);
+    onCandidate(conn, data, 0, data.length);
     return;
   }
   let message: Message;
@@ -275,21 +276,22 @@ function onMessage(conn: Conn, data: Buffer): void {
   if (conn.waiter && type === conn.waiter.type) conn.settle(undefined, message);
 }
 
-function onCandidate(conn: Conn, data: Buffer): void {
+/** The relayed candidate in `data[start, end)`: the frame itself, or one of several in a chunk read off the socket. */
+function onCandidate(conn: Conn, data: Buffer, start: number, end: number): void {
   const from = conn.peer;
-  const seq = relayedSeq(data);
+  const seq = relayedSeq(data, start, end);
   const suffix = conn.peerSuffix;
   if (
     from === undefined ||
     suffix === undefined ||
     seq < 0 ||
-    data.length < suffix.length ||
-    data.compare(suffix, 0, suffix.length, data.length - suffix.length) !== 0
+    end - start < suffix.length ||
+    data.compare(suffix, 0, suffix.length, end - suffix.length, end) !== 0
   ) {
-    conn.target.violation(`${conn.name} got an unexpected candidate: ${data.toString().slice(0, 200)}`);
+    conn.target.violation(`${conn.name} got an unexpected candidate: ${data.toString('utf8', start, Math.min(end, start + 200))}`);
     return;
   }
-  if (settings.verify === 'full') verifyCandidate(conn, from, seq, data);
+  if (settings.verify === 'full') verifyCandidate(conn, from, seq, data.subarray(start, end));
   if (seq !== conn.received + 1) {
     conn.target.violation(`${conn.name} got candidate ${seq} from ${from.name} after ${conn.received}`);
   }
@@ -305,6 +307,61 @@ function onCandidate(conn: Conn, data: Buffer): void {
     if (toPump.push(from) === 1) process.nextTick(pumpQueued);
   }
   if (conn.candidateWaiter !== undefined && conn.received >= conn.candidateTarget) conn.candidateWaiter();
+}
+
+/**
+ * Reads `conn`'s frames off its TCP stream instead of through `ws`'s receiver, once it is in a call:
+ * the server's frames are unmasked and never fragmented, so a relayed candidate is found and checked
+ * where it lies in the chunk read, with no Buffer made per frame. Other text frames go to
+ * `onMessage` as before, pings are answered, a close frame ends the socket. Only when `ws` holds no
+ * partly read frame (otherwise the socket stays with `ws`, which is just slower).
+ */
+function readFramesDirectly(conn: Conn): void {
+  const receiver = (conn.ws as unknown as { _receiver?: { _bufferedBytes?: number } })._receiver;
+  const stream = conn.stream;
+  if (receiver?._bufferedBytes !== 0 || !stream || stream.destroyed) return;
+  for (const listener of stream.listeners('data')) stream.removeListener('data', listener as (chunk: Buffer) => void);
+  let pending: Buffer | undefined;
+  stream.on('data', (chunk: Buffer) => {
+    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+    pending = undefined;
+    let at = 0;
+    while (data.length - at >= 2) {
+      const first = data[at];
+      let length = data[at + 1];
+      let head = 2;
+      if (length === 126) {
+        if (data.length - at < 4) break;
+        length = data.readUInt16BE(at + 2);
+        head = 4;
+      } else if (length === 127) {
+        if (data.length - at < 10) break;
+        length = Number(data.readBigUInt64BE(at + 2));
+        head = 10;
+      } else if (length > 127) {
+        conn.target.violation(`${conn.name} got a masked frame from the server`);
+        conn.ws.terminate();
+        return;
+      }
+      if (data.length - at < head + length) break;
+      const start = at + head;
+      const end = start + length;
+      at = end;
+      const opcode = first & 0x0f;
+      if (first === 0x81) {
+        if (data[start + 9] === 0x63 && data[start + 10] === 0x61 && data[start + 11] === 0x6e) onCandidate(conn, data, start, end);
+        else onMessage(conn, data.subarray(start, end));
+      } else if (opcode === 0x9) {
+        stream.write(pongFrame(data.subarray(start, end)));
+      } else if (opcode === 0x8) {
+        conn.ws.terminate();
+        return;
+      } else if (opcode !== 0xa) {
+        conn.target.violation(`${conn.name} got a frame the servers never send (first byte ${first})`);
+      }
+    }
+    if (at < data.length) pending = data.subarray(at);
+  });
 }
 
 /** Smoke mode: the relayed frame is exactly `{type, candidate, username}` with what the peer sent. */
@@ -348,6 +405,8 @@ async function call(a: Conn, b: Conn, id: number): Promise<void> {
   const answered = a.expect('answer');
   b.ws.send(answerFrame(a.name, id));
   const answer = await answered;
+  readFramesDirectly(a);
+  readFramesDirectly(b);
   if (settings.verify === 'full') {
     verifyRelayed(b, offer, withCall({ type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name }, callId));
     verifyRelayed(a, answer, withCall({ type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name }, callId));

@@ -1,4 +1,4 @@
-import { CandidateFrames, candidateFramer, candidateInit, MAX_PAYLOAD, relayedSeq, sessionDescription } from './messages';
+import { CandidateFrames, candidateFramer, candidateInit, MAX_PAYLOAD, MASK_BYTE, pongFrame, relayedSeq, sessionDescription } from './messages';
 
 /** Reads the WebSocket frames in `bytes`, unmasks them and returns their text. */
 function readFrames(bytes: Buffer): string[] {
@@ -64,6 +64,17 @@ describe('messages', () => {
     const relayed = JSON.stringify({ type: 'candidate', candidate: candidateInit(4242, 3), username: 'alice' });
     expect(relayedSeq(Buffer.from(relayed))).toBe(4242);
     expect(relayedSeq(Buffer.from('{"type":"candidate","candidate":{"candidate":"x"}}'))).toBe(-1);
+    // Inside a chunk of several frames: only the bytes of the frame asked about count.
+    const chunk = Buffer.from(`xx${relayed}{"type":"candidate","candidate":{"candidate":"candidate:77 1"}}`);
+    expect(relayedSeq(chunk, 2, 2 + relayed.length)).toBe(4242);
+    expect(relayedSeq(chunk, 2, 2 + 30)).toBe(-1);
+    expect(relayedSeq(chunk, 2 + relayed.length, chunk.length)).toBe(77);
+  });
+
+  it('answers a ping with a masked pong carrying its payload', () => {
+    const pong = pongFrame(Buffer.from('hi'));
+    expect([...pong]).toEqual([0x8a, 0x82, MASK_BYTE, MASK_BYTE, MASK_BYTE, MASK_BYTE, 0x68 ^ MASK_BYTE, 0x69 ^ MASK_BYTE]);
+    expect([...pongFrame(Buffer.alloc(0))]).toEqual([0x8a, 0x80, MASK_BYTE, MASK_BYTE, MASK_BYTE, MASK_BYTE]);
   });
 
   it('makes SDPs of a real audio+video call size', () => {

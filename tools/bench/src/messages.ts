@@ -291,16 +291,26 @@ export const RELAYED_SEQ_MARKER = Buffer.from('"candidate":"candidate:');
  * The foundation of a relayed candidate frame, or -1. Reads bytes, never decodes the frame: the
  * load generator must stay much cheaper per message than the servers it measures.
  */
-export function relayedSeq(frame: Buffer): number {
-  const at = frame.indexOf(RELAYED_SEQ_MARKER, 20);
-  if (at < 0) return -1;
+export function relayedSeq(frame: Buffer, start = 0, end = frame.length): number {
+  const at = frame.indexOf(RELAYED_SEQ_MARKER, start + 20);
+  if (at < 0 || at >= end) return -1;
   let seq = 0;
   let i = at + RELAYED_SEQ_MARKER.length;
-  const start = i;
-  for (; i < frame.length; i++) {
+  const first = i;
+  for (; i < end; i++) {
     const c = frame[i];
     if (c < 0x30 || c > 0x39) break;
     seq = seq * 10 + (c - 0x30);
   }
-  return i > start && frame[i] === 0x20 ? seq : -1;
+  return i > first && i < end && frame[i] === 0x20 ? seq : -1;
+}
+
+/** A pong frame (masked, as a client's must be) answering a ping whose payload is `payload`. */
+export function pongFrame(payload: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(6 + payload.length);
+  frame[0] = 0x8a; // FIN, pong
+  frame[1] = 0x80 | payload.length;
+  frame.fill(MASK_BYTE, 2, 6);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i] ^ MASK_BYTE;
+  return frame;
 }

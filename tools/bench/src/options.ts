@@ -153,10 +153,11 @@ export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   callSlices: 2,
   callWarmupMs: 500,
   callSliceMs: 2_500,
+  // One slice per server and round (three over a full run) keeps the six shapes near 2 min a round.
   shapes: DEFAULT_SHAPES,
-  shapeSlices: 2,
+  shapeSlices: 1,
   shapeWarmupMs: 500,
-  shapeSliceMs: 1_500,
+  shapeSliceMs: 2_000,
   shapeLatencySlices: 2,
   profileShape: undefined,
   clusterRates: [1_000, 5_000],

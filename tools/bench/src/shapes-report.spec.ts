@@ -52,6 +52,9 @@ describe('summarizeShapes', () => {
 
   it('notes a shape whose load generator went over 60 % of its core', () => {
     expect(shapeNotes(summarizeShapes([round(1, 200, [105_000, 0.9])]))).toEqual([]);
+    const starved = round(1, 200, [105_000, 0.9]);
+    starved.figures.corked.serverCpuPct = 35;
+    expect(shapeNotes(summarizeShapes([starved]))).toEqual([expect.stringContaining('a server got only 35% of its core')]);
     expect(shapeNotes(summarizeShapes([round(1, 200, [105_000, 0.9], 75)]))).toEqual([expect.stringContaining('shape 50x8x200: the load generator used up to 75%')]);
   });
 });

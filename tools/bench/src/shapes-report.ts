@@ -128,13 +128,30 @@ export function renderShapesText(summaries: readonly ShapeSummary[], latencyRate
   return summaries.map((s) => renderShapeMarkdown(s, latencyRate)).join('\n\n');
 }
 
-/** Notes a reader needs: a load generator over its limit means the figure may be its own. */
+/** A server that got less of its core than this in a closed loop shared the machine with other jobs. */
+export const SERVER_CPU_FLOOR_PCT = 80;
+
+/**
+ * Notes a reader needs: a load generator over its limit means the figure may be its own; a server
+ * that did not get its core means other jobs set the throughput, and CPU per message is the figure to read.
+ */
 export function shapeNotes(summaries: readonly ShapeSummary[]): string[] {
-  return summaries
-    .filter((s) => s.loadgenCpuPctMax > LOADGEN_CPU_LIMIT_PCT)
-    .map(
-      (s) =>
+  return summaries.flatMap((s) => {
+    const notes: string[] = [];
+    if (s.loadgenCpuPctMax > LOADGEN_CPU_LIMIT_PCT) {
+      notes.push(
         `shape ${shapeName(s.shape)}: the load generator used up to ${Math.round(s.loadgenCpuPctMax)}% of its core ` +
-        `(above ${LOADGEN_CPU_LIMIT_PCT}%): the server may not have been the only limit`,
-    );
+          `(above ${LOADGEN_CPU_LIMIT_PCT}%): the server may not have been the only limit`,
+      );
+    }
+    const serverCpu = s.metrics.find((m) => m.key === 'serverCpuPct');
+    const least = serverCpu ? Math.min(serverCpu.duet, serverCpu.raw, serverCpu.corked) : Number.NaN;
+    if (least < SERVER_CPU_FLOOR_PCT) {
+      notes.push(
+        `shape ${shapeName(s.shape)}: a server got only ${Math.round(least)}% of its core in the closed loop: other jobs ` +
+          'were running, so the throughput ratio is the machine\'s; read CPU per relayed message',
+      );
+    }
+    return notes;
+  });
 }
