@@ -9,7 +9,14 @@ const MAIN = join(WORKSPACE, 'dist/tools/bench/main.js');
 interface SmokeReport {
   pinned: boolean;
   problems: string[];
-  cluster?: { throughputRatio: number; local: { messagesPerSecond: number; samples: number }; split: { messagesPerSecond: number; samples: number } };
+  cluster?: {
+    throughputRatio: number;
+    local: { messagesPerSecond: number };
+    split: { messagesPerSecond: number };
+    latency: { rate: number; local: { samples: number }; split: { samples: number } }[];
+  };
+  shapes: { shape: { pairs: number; window: number; payload: number }; metrics: { key: string; duet: number; raw: number; corked: number }[] }[];
+  shapeRounds: { shape: { payload: number }; figures: Record<string, { messagesPerSecond: number; latencySamples: number; loadgenCpuPct: number }>; counters: Record<string, { errors: number; violations: number; lost: number; connectFailures: number }> }[];
   clusterRounds: { idle: { connections: number; rssPerConnectionKiB: number }; counters: { errors: number; violations: number; lost: number; connectFailures: number } }[];
   rounds: {
     server: string;
@@ -79,8 +86,26 @@ describe('bench --smoke', () => {
     expect(round.idle.connections).toBe(300);
     expect(report.cluster?.local.messagesPerSecond).toBeGreaterThan(0);
     expect(report.cluster?.split.messagesPerSecond).toBeGreaterThan(0);
-    expect(report.cluster?.split.samples).toBeGreaterThan(0);
+    expect(report.cluster?.latency.map((l) => l.rate)).toEqual([500]);
+    expect(report.cluster?.latency[0].split.samples).toBeGreaterThan(0);
+    expect(report.cluster?.latency[0].local.samples).toBeGreaterThan(0);
     expect(output).toContain('split across two');
+  });
+
+  it('streams each load shape through all three servers, both payload sizes, losing nothing', () => {
+    expect(report.shapes.map((s) => s.shape)).toEqual([
+      { pairs: 10, window: 4, payload: 200 },
+      { pairs: 10, window: 2, payload: 1300 },
+    ]);
+    for (const round of report.shapeRounds) {
+      for (const server of ['duet', 'raw', 'corked']) {
+        expect(round.figures[server].messagesPerSecond).toBeGreaterThan(0);
+        expect(round.figures[server].latencySamples).toBeGreaterThan(0);
+        expect(round.figures[server].loadgenCpuPct).toBeGreaterThan(0);
+        expect(round.counters[server]).toEqual({ ...round.counters[server], errors: 0, violations: 0, lost: 0, connectFailures: 0 });
+      }
+    }
+    expect(output).toContain('load shapes (Duet with RATE_LIMIT_PER_SECOND=10000');
   });
 
   it('prints the comparison table', () => {

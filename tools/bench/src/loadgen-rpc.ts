@@ -65,11 +65,15 @@ export interface Commands {
   idle: [Targeted & { count: number; concurrency: number }, IdleResult];
   /** Sets up `count` pairs in a call (login, offer, answer), `concurrency` pairs at a time. */
   pairs: [Targeted & { count: number; concurrency: number }, { ms: number }];
-  /** Every pair streams candidates both ways, closed loop: `window` in flight per socket, `rate`/s cap each. */
-  streamStart: [Targeted & { window: number; rate: number }, void];
+  /**
+   * The first `pairs` pairs (default all) stream candidates both ways, closed loop: `window` in
+   * flight per socket, `rate`/s cap each (0: no cap), candidate objects of ~`payload` bytes (0:
+   * Chrome-like, unpadded).
+   */
+  streamStart: [Targeted & { window: number; rate: number; pairs?: number; payload?: number }, void];
   streamStop: [Targeted & { drainMs: number }, void];
   /** Open loop over the first `pairs` pairs at `rate` msg/s in all; records latencies after the warm-up. */
-  latency: [Targeted & { pairs: number; rate: number; warmupMs: number; durationMs: number; drainMs: number }, LatencyResult];
+  latency: [Targeted & { pairs: number; rate: number; warmupMs: number; durationMs: number; drainMs: number; payload?: number }, LatencyResult];
   /** `concurrency` loops of: connect+login both, offer, answer, `candidates` (half each way), close, disconnect. */
   callsStart: [Targeted & { concurrency: number; candidates: number }, void];
   callsStop: [Targeted & { timeoutMs: number }, void];

@@ -64,13 +64,14 @@ function faultyRelay(fault: Fault): Promise<FaultyRelay> {
   );
 }
 
-async function stream(fault: Fault): Promise<Counters> {
+/** `rate` 0: the load shapes' closed loop with no per-socket cap, a socket's frames of a tick in one write. */
+async function stream(fault: Fault, rate = 80): Promise<Counters> {
   const relay = await faultyRelay(fault);
   const loadgen = LoadGenerator.start(BENCH_DIST, undefined);
   try {
     await loadgen.call('init', { targets: { relay: relay.url }, addresses: ['127.0.0.2', '127.0.0.3'], perAddress: 50, verify: 'fast', tag: 't' });
     await loadgen.call('pairs', { target: 'relay', count: 10, concurrency: 10 });
-    await loadgen.call('streamStart', { target: 'relay', window: 2, rate: 80 });
+    await loadgen.call('streamStart', { target: 'relay', window: rate === 0 ? 8 : 2, rate, payload: rate === 0 ? 1_300 : undefined });
     await relay.relayed;
     await loadgen.call('streamStop', { target: 'relay', drainMs: 1_000 });
     await loadgen.call('close', { target: 'relay', idleOnly: false });
@@ -97,6 +98,14 @@ describe('the load generator checks the relay it measures', () => {
 
   it('notices a candidate relayed under the wrong name', async () => {
     expect((await stream('misroute')).violations).toBeGreaterThan(0);
+  });
+
+  it('without a rate cap, with large candidates several to a write, still notices drops, duplicates and misroutes', async () => {
+    expect(await stream('none', 0)).toMatchObject({ errors: 0, violations: 0, lost: 0, connectFailures: 0 });
+    const dropped = await stream('drop', 0);
+    expect(dropped.lost + dropped.violations).toBeGreaterThan(0);
+    expect((await stream('duplicate', 0)).violations).toBeGreaterThan(0);
+    expect((await stream('misroute', 0)).violations).toBeGreaterThan(0);
   });
 
   it('counts error replies', async () => {

@@ -4,19 +4,29 @@
  * pair's two sockets check each other: each candidate carries a per-sender sequence number and
  * must arrive exactly once, in order, at the peer, from the peer's name.
  *
- * Per-socket send rates stay under the server's per-connection rate limit (80/s against 100/s), and
- * sockets are spread over source addresses (at most `perAddress` each) to stay under its per-IP cap.
+ * Per-socket send rates stay under the server's per-connection rate limit (80/s against 100/s)
+ * unless the caller asks for no cap (`rate` 0: the load shapes, against a Duet whose limits were
+ * raised), and sockets are spread over source addresses (at most `perAddress` each) to stay under
+ * its per-IP cap.
+ *
+ * It must cost much less per message than the servers it measures, or it would be what a figure
+ * measures. So candidates are written as ready-masked frames straight to the TCP stream
+ * (`CandidateFrames`), all of a socket's frames of one tick in one write, and relayed candidates are
+ * read by scanning their bytes, never parsed (but in smoke mode, where every frame is parsed and
+ * compared). Everything else (login, offer, answer, close) goes through `ws` as a browser's would.
  */
 import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { RawData, WebSocket } from 'ws';
 import { CommandName, Commands, Counters, InitArgs, Mark, Reply, Request } from './loadgen-rpc';
 import {
   answerFrame,
-  candidateFramer,
-  candidateInit,
+  CandidateFrames,
   closeFrame,
   loginFrame,
   offerFrame,
+  NATURAL_PAYLOAD,
+  pongFrame,
   relayedSeq,
   sessionDescription,
 } from './messages';
@@ -69,9 +79,10 @@ class Conn {
   peerSuffix: Buffer | undefined;
   /** The server's name for this socket's call, when the server names calls (Duet does; the raw relay does not). */
   callId: string | undefined;
-  frame: (seq: number) => string = () => {
-    throw new Error(`${this.name} is in no call`);
-  };
+  /** This socket's candidate frames to its peer, for the payload size being sent (undefined: in no call). */
+  frames: CandidateFrames | undefined;
+  /** Queued to send what its window allows once this tick's reads are done. */
+  pending = false;
   /** Last sequence number sent / received from the peer (they start at 1). */
   sent = 0;
   received = 0;
@@ -132,6 +143,18 @@ class Conn {
     else waiter.resolve(message);
   }
 
+  /** The TCP stream under the WebSocket: candidate frames are written to it directly. */
+  get stream(): Duplex {
+    return (this.ws as unknown as { _socket: Duplex })._socket;
+  }
+
+  framesOf(payload: number): CandidateFrames {
+    const frames = this.frames;
+    if (!frames || !this.peer) throw new Error(`${this.name} is in no call`);
+    if (frames.payload !== payload) this.frames = new CandidateFrames(this.id, this.peer.name, payload);
+    return this.frames as CandidateFrames;
+  }
+
   /** Resolves once `count` candidates in all have arrived from the peer. */
   expectCandidates(count: number): Promise<void> {
     this.candidateTarget = count;
@@ -160,12 +183,16 @@ let nextId = 0;
 const liveByAddress = new Map<string, number>();
 let addressCursor = 0;
 
-// Closed-loop streaming: one target at a time.
+// Closed-loop streaming: one target at a time, over `streamConns`; rate 0: no cap per socket.
 let streaming = false;
+let streamConns: Conn[] = [];
 let streamWindow = 1;
 let streamRate = 1;
 let streamBurst = 1;
+let streamPayload = NATURAL_PAYLOAD;
 let streamTimer: NodeJS.Timeout | undefined;
+/** Senders whose peer got a candidate this tick: each sends what its window allows, in one write, once the reads are done. */
+let toPump: Conn[] = [];
 
 // Open-loop latency: samples whose intended send time falls in [latencyFrom, latencyTo).
 let latencyFrom = Number.POSITIVE_INFINITY;
@@ -227,7 +254,7 @@ async function open(t: Target, name: string, url: string = t.url): Promise<Conn>
 function onMessage(conn: Conn, data: Buffer): void {
   // `{"type":"can…`: the hot path; everything else is rare and gets parsed (`call-report-key` too).
   if (data[9] === 0x63 && data[10] === 0x61 && data[11] === 0x6e) {
-    onCandidate(conn, data);
+    onCandidate(conn, data, 0, data.length);
     return;
   }
   let message: Message;
@@ -249,21 +276,22 @@ function onMessage(conn: Conn, data: Buffer): void {
   if (conn.waiter && type === conn.waiter.type) conn.settle(undefined, message);
 }
 
-function onCandidate(conn: Conn, data: Buffer): void {
+/** The relayed candidate in `data[start, end)`: the frame itself, or one of several in a chunk read off the socket. */
+function onCandidate(conn: Conn, data: Buffer, start: number, end: number): void {
   const from = conn.peer;
-  const seq = relayedSeq(data);
+  const seq = relayedSeq(data, start, end);
   const suffix = conn.peerSuffix;
   if (
     from === undefined ||
     suffix === undefined ||
     seq < 0 ||
-    data.length < suffix.length ||
-    data.compare(suffix, 0, suffix.length, data.length - suffix.length) !== 0
+    end - start < suffix.length ||
+    data.compare(suffix, 0, suffix.length, end - suffix.length, end) !== 0
   ) {
-    conn.target.violation(`${conn.name} got an unexpected candidate: ${data.toString().slice(0, 200)}`);
+    conn.target.violation(`${conn.name} got an unexpected candidate: ${data.toString('utf8', start, Math.min(end, start + 200))}`);
     return;
   }
-  if (settings.verify === 'full') verifyCandidate(conn, from, seq, data);
+  if (settings.verify === 'full') verifyCandidate(conn, from, seq, data.subarray(start, end));
   if (seq !== conn.received + 1) {
     conn.target.violation(`${conn.name} got candidate ${seq} from ${from.name} after ${conn.received}`);
   }
@@ -274,13 +302,72 @@ function onCandidate(conn: Conn, data: Buffer): void {
     const intended = from.sendTimes[seq % SEND_TIMES];
     if (intended >= latencyFrom && intended < latencyTo) latencySamples.push((performance.now() - intended) * 1000);
   }
-  if (streaming) pump(from);
+  if (streaming && !from.pending) {
+    from.pending = true;
+    if (toPump.push(from) === 1) process.nextTick(pumpQueued);
+  }
   if (conn.candidateWaiter !== undefined && conn.received >= conn.candidateTarget) conn.candidateWaiter();
+}
+
+/**
+ * Reads `conn`'s frames off its TCP stream instead of through `ws`'s receiver, once it is in a call:
+ * the server's frames are unmasked and never fragmented, so a relayed candidate is found and checked
+ * where it lies in the chunk read, with no Buffer made per frame. Other text frames go to
+ * `onMessage` as before, pings are answered, a close frame ends the socket. Only when `ws` holds no
+ * partly read frame (otherwise the socket stays with `ws`, which is just slower).
+ */
+function readFramesDirectly(conn: Conn): void {
+  const receiver = (conn.ws as unknown as { _receiver?: { _bufferedBytes?: number } })._receiver;
+  const stream = conn.stream;
+  if (receiver?._bufferedBytes !== 0 || !stream || stream.destroyed) return;
+  for (const listener of stream.listeners('data')) stream.removeListener('data', listener as (chunk: Buffer) => void);
+  let pending: Buffer | undefined;
+  stream.on('data', (chunk: Buffer) => {
+    const data = pending === undefined ? chunk : Buffer.concat([pending, chunk]);
+    pending = undefined;
+    let at = 0;
+    while (data.length - at >= 2) {
+      const first = data[at];
+      let length = data[at + 1];
+      let head = 2;
+      if (length === 126) {
+        if (data.length - at < 4) break;
+        length = data.readUInt16BE(at + 2);
+        head = 4;
+      } else if (length === 127) {
+        if (data.length - at < 10) break;
+        length = Number(data.readBigUInt64BE(at + 2));
+        head = 10;
+      } else if (length > 127) {
+        conn.target.violation(`${conn.name} got a masked frame from the server`);
+        conn.ws.terminate();
+        return;
+      }
+      if (data.length - at < head + length) break;
+      const start = at + head;
+      const end = start + length;
+      at = end;
+      const opcode = first & 0x0f;
+      if (first === 0x81) {
+        if (data[start + 9] === 0x63 && data[start + 10] === 0x61 && data[start + 11] === 0x6e) onCandidate(conn, data, start, end);
+        else onMessage(conn, data.subarray(start, end));
+      } else if (opcode === 0x9) {
+        stream.write(pongFrame(data.subarray(start, end)));
+      } else if (opcode === 0x8) {
+        conn.ws.terminate();
+        return;
+      } else if (opcode !== 0xa) {
+        conn.target.violation(`${conn.name} got a frame the servers never send (first byte ${first})`);
+      }
+    }
+    if (at < data.length) pending = data.subarray(at);
+  });
 }
 
 /** Smoke mode: the relayed frame is exactly `{type, candidate, username}` with what the peer sent. */
 function verifyCandidate(conn: Conn, from: Conn, seq: number, data: Buffer): void {
-  verifyRelayed(conn, JSON.parse(data.toString()), withCall({ type: 'candidate', candidate: candidateInit(seq, from.id), username: from.name }, from.callId));
+  const init = (from.frames as CandidateFrames).init(seq);
+  verifyRelayed(conn, JSON.parse(data.toString()), withCall({ type: 'candidate', candidate: init, username: from.name }, from.callId));
 }
 
 function verifyRelayed(conn: Conn, got: Message, expected: Message): void {
@@ -306,8 +393,8 @@ function canonical(value: unknown): string {
 async function call(a: Conn, b: Conn, id: number): Promise<void> {
   a.peer = b;
   b.peer = a;
-  a.frame = candidateFramer(a.id, b.name);
-  b.frame = candidateFramer(b.id, a.name);
+  a.frames = new CandidateFrames(a.id, b.name, NATURAL_PAYLOAD);
+  b.frames = new CandidateFrames(b.id, a.name, NATURAL_PAYLOAD);
   const offered = b.expect('offer');
   a.ws.send(offerFrame(b.name, id));
   const offer = await offered;
@@ -318,6 +405,8 @@ async function call(a: Conn, b: Conn, id: number): Promise<void> {
   const answered = a.expect('answer');
   b.ws.send(answerFrame(a.name, id));
   const answer = await answered;
+  readFramesDirectly(a);
+  readFramesDirectly(b);
   if (settings.verify === 'full') {
     verifyRelayed(b, offer, withCall({ type: 'offer', offer: { type: 'offer', sdp: sessionDescription('offer', id) }, username: a.name }, callId));
     verifyRelayed(a, answer, withCall({ type: 'answer', answer: { type: 'answer', sdp: sessionDescription('answer', id) }, username: b.name }, callId));
@@ -342,22 +431,47 @@ async function bounded(count: number, concurrency: number, task: (i: number) => 
   await Promise.all(lanes);
 }
 
-function sendCandidate(conn: Conn): number {
-  const seq = ++conn.sent;
-  conn.inflight++;
-  conn.ws.send(conn.frame(seq));
-  return seq;
+/** Sends `count` candidates (the next sequence numbers) in one write; returns the first one's number. */
+function sendCandidates(conn: Conn, count: number, payload: number): number {
+  const frames = conn.framesOf(payload);
+  const first = conn.sent + 1;
+  let length = 0;
+  for (let seq = first; seq < first + count; seq++) length += frames.frameLength(seq);
+  const out = Buffer.allocUnsafe(length);
+  let at = 0;
+  for (let seq = first; seq < first + count; seq++) at = frames.write(seq, out, at);
+  conn.sent += count;
+  conn.inflight += count;
+  const stream = conn.stream;
+  // A socket the server closed is counted by the drain (never delivered), not thrown at the caller.
+  if (stream.writable) stream.write(out);
+  return first;
 }
 
-/** Sends what the window and the socket's token bucket allow. */
-function pump(conn: Conn): void {
-  const now = performance.now();
-  conn.tokens = Math.min(streamBurst, conn.tokens + ((now - conn.lastRefill) * streamRate) / 1000);
-  conn.lastRefill = now;
-  while (conn.inflight < streamWindow && conn.tokens >= 1) {
-    conn.tokens -= 1;
-    sendCandidate(conn);
+function sendCandidate(conn: Conn, payload = NATURAL_PAYLOAD): number {
+  return sendCandidates(conn, 1, payload);
+}
+
+function pumpQueued(): void {
+  const queued = toPump;
+  toPump = [];
+  for (const conn of queued) {
+    conn.pending = false;
+    if (streaming) pump(conn);
   }
+}
+
+/** Sends what the window (and, with a rate cap, the socket's token bucket) allows, in one write. */
+function pump(conn: Conn): void {
+  let count = streamWindow - conn.inflight;
+  if (streamRate > 0) {
+    const now = performance.now();
+    conn.tokens = Math.min(streamBurst, conn.tokens + ((now - conn.lastRefill) * streamRate) / 1000);
+    conn.lastRefill = now;
+    count = Math.min(count, Math.floor(conn.tokens));
+    conn.tokens -= Math.max(0, count);
+  }
+  if (count > 0) sendCandidates(conn, count, streamPayload);
 }
 
 /** Waits until nothing sent is still in flight (or `ms` passed), then counts what never arrived. */
@@ -433,11 +547,13 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
     return { ms: performance.now() - started };
   },
 
-  async streamStart({ target: name, window, rate }) {
-    const conns = target(name).pairConns();
+  async streamStart({ target: name, window, rate, pairs, payload }) {
+    const conns = target(name).pairConns(pairs);
     streaming = true;
+    streamConns = conns;
     streamWindow = window;
     streamRate = rate;
+    streamPayload = payload ?? NATURAL_PAYLOAD;
     // A small burst: the server would allow 200 at once, but a steady sender is the honest load.
     streamBurst = Math.max(1, Math.min(window, 8));
     const now = performance.now();
@@ -446,19 +562,24 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
       conn.lastRefill = now;
     }
     for (const conn of conns) pump(conn);
-    streamTimer = setInterval(() => {
-      for (const conn of conns) if (conn.inflight < streamWindow) pump(conn);
-    }, 10);
+    // Only a rate cap needs a clock: without one, each delivery sends the next candidate.
+    if (rate > 0) {
+      streamTimer = setInterval(() => {
+        for (const conn of conns) if (conn.inflight < streamWindow) pump(conn);
+      }, 10);
+    }
   },
 
   async streamStop({ target: name, drainMs }) {
     streaming = false;
     clearInterval(streamTimer);
-    const t = target(name);
-    await drain(t, t.pairConns(), drainMs);
+    streamTimer = undefined;
+    const conns = streamConns;
+    streamConns = [];
+    await drain(target(name), conns, drainMs);
   },
 
-  async latency({ target: name, pairs, rate, warmupMs, durationMs, drainMs }) {
+  async latency({ target: name, pairs, rate, warmupMs, durationMs, drainMs, payload }) {
     const t = target(name);
     const conns = t.pairConns(pairs);
     for (const conn of conns) conn.sendTimes = new Float64Array(SEND_TIMES);
@@ -474,7 +595,7 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
         const now = performance.now();
         for (; k < total && start + k * interval <= now; k++) {
           const conn = conns[k % conns.length];
-          const seq = sendCandidate(conn);
+          const seq = sendCandidate(conn, payload);
           (conn.sendTimes as Float64Array)[seq % SEND_TIMES] = start + k * interval;
         }
         // A 1 ms timer, not a busy loop: on a shared machine a spinning process loses its time
@@ -525,6 +646,7 @@ const handlers: { [C in CommandName]: (args: Commands[C][0]) => Promise<Commands
     const t = target(name);
     if (!idleOnly) {
       streaming = false;
+      streamConns = [];
       clearInterval(streamTimer);
       t.callsRunning = false;
     }

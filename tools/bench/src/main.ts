@@ -15,22 +15,31 @@ import { cpus, freemem, hostname, loadavg, release, tmpdir, totalmem } from 'nod
 import { dirname, join } from 'node:path';
 import { ClusterRoundResult, measureCluster, renderCluster, summarizeCluster } from './cluster-round';
 import { BrowserTimings, measureBrowser } from './browser-phase';
-import { measuresBrowser, parseArgs, roundPhases } from './options';
+import { measuresBrowser, parseArgs, roundPhases, Shape, shapeName, SHAPES_DUET_ENV } from './options';
 import { canPin, LoadGenerator, SERVER_KINDS, ServerKind } from './processes';
 import { CpuProfile, ProfileSummary, summarizeProfile } from './profile';
 import { problemsOf, renderMarkdownTable, renderRoundsMarkdown, renderTable, RoundResult, summarizeRounds } from './report';
 import { measureRound } from './round';
+import { measureShapes } from './shapes-round';
+import { renderShapeMarkdown, renderShapeOverview, ShapeRoundResult, shapeNotes, summarizeShapes } from './shapes-report';
 import { aim, BENCH_DIR, LOADGEN_CORE, log, mark, onAll, Run, SERVER_CORE, serverFor, share, sleep, Tally, WORKSPACE } from './run-kit';
 import { summarize } from './stats';
 
 const RESULTS = join(WORKSPACE, 'tools/bench/results');
 
-/** One server under the throughput load with `--cpu-prof`, only the steady window summarized. */
+/**
+ * One server under the throughput load with `--cpu-prof`, only the steady window summarized; with
+ * `--profile-shape`, under that load shape (no per-socket cap, Duet's rate limit raised as for the shapes).
+ */
 async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: ProfileSummary; file: string }> {
   const o = run.options;
+  const shape: Shape | undefined = o.profileShape;
+  const load = shape
+    ? { pairs: shape.pairs, window: shape.window, rate: 0, payload: shape.payload }
+    : { pairs: o.pairs, window: o.window, rate: o.perSocketRate, payload: undefined };
   const tally = new Tally();
   const label = `profile-${kind}`;
-  const server = await serverFor(run, kind, label, { profile: true });
+  const server = await serverFor(run, kind, label, { profile: true, env: shape ? SHAPES_DUET_ENV : undefined });
   const hook = (message: Record<string, unknown>) => {
     const reply = new Promise<void>((done) => server.child.once('message', () => done()));
     server.child.send(message);
@@ -38,9 +47,12 @@ async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: Pro
   };
   try {
     await aim(run, { [kind]: server.url });
-    log(`profiling ${kind} under the throughput load (${o.pairs} pairs)`);
-    await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(o.pairs, run.loadgens.length, i), concurrency: 100 }));
-    await onAll(run, (lg) => lg.call('streamStart', { target: kind, window: o.window, rate: o.perSocketRate }));
+    log(`profiling ${kind} under ${shape ? `load shape ${shapeName(shape)}` : `the throughput load (${o.pairs} pairs)`}`);
+    const k = run.loadgens.length;
+    await onAll(run, (lg, i) => lg.call('pairs', { target: kind, count: share(load.pairs, k, i), concurrency: 100 }));
+    await onAll(run, (lg, i) =>
+      lg.call('streamStart', { target: kind, window: load.window, rate: load.rate, pairs: share(load.pairs, k, i), payload: load.payload }),
+    );
     await sleep(2 * o.throughputWarmupMs);
     await hook({ hook: 'window-start' });
     const start = await mark(run, server);
@@ -64,6 +76,7 @@ async function profileServer(run: Run, kind: ServerKind): Promise<{ summary: Pro
   const summary = summarizeProfile(profile, window);
   summary.messagesPerSecond = Math.round(tally.perSecond);
   summary.cpuMicrosPerMessage = Math.round((10 * tally.serverCpuMicros) / Math.max(1, tally.count)) / 10;
+  summary.load = shape ? `load shape ${shapeName(shape)}` : `${o.pairs} pairs at ≤ ${o.perSocketRate} msg/s per socket, window ${o.window}`;
   return { summary, file: kept };
 }
 
@@ -161,14 +174,17 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
         : 'Not pinned (no `taskset` or fewer than 2 cores).') +
       ` Load average at start/end: ${report.loadAverage.start.join(' ')} / ${report.loadAverage.end.join(' ')}.`,
     '',
-    renderMarkdownTable(report.summary),
-    '',
+    ...(report.summary.length > 0 ? [renderMarkdownTable(report.summary), ''] : []),
+    ...(report.shapes.length > 0
+      ? [renderShapeOverview(report.shapes), '', shapesPreamble(report), '', ...report.shapes.flatMap((s) => [renderShapeMarkdown(s, report.options.latencyRate), ''])]
+      : []),
     ...(report.cluster
       ? [
           renderCluster(report.cluster),
           '',
-          'Cluster: two Duet instances with `REDIS_URL` and one redis-server, all three on the server core; the same load over ' +
-            'pairs whose sockets are both on one instance, and over pairs split across the two, in alternating slices of each round.',
+          'Cluster: two Duet instances with `REDIS_URL` and one redis-server; the same load over pairs whose sockets are both on ' +
+            'one instance, and over pairs split across the two, in alternating slices of each round. Throughput with all three ' +
+            `on the server core; latency at fixed rates below saturation with ${report.cluster.latencyLayout}.`,
           '',
         ]
       : []),
@@ -187,9 +203,7 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
       : `**Flagged:** ${report.problems.join('; ')}`,
     ...(report.notes.length > 0 ? ['', ...report.notes.map((n) => `Note: ${n}`)] : []),
     '',
-    'Per round:',
-    '',
-    renderRoundsMarkdown(report.rounds),
+    ...(report.rounds.length > 0 ? ['Per round:', '', renderRoundsMarkdown(report.rounds)] : []),
   ];
   return lines.join('\n');
 }
@@ -197,6 +211,7 @@ function renderMarkdown(report: ReturnType<typeof buildReport>): string {
 function buildReport(
   run: Run,
   rounds: RoundResult[],
+  shapeRounds: ShapeRoundResult[],
   clusterRounds: ClusterRoundResult[],
   startedAt: Date,
   load: number[],
@@ -204,11 +219,16 @@ function buildReport(
   measuredSource: ReturnType<typeof source>,
 ) {
   const summary = summarizeRounds(rounds);
+  const shapes = summarizeShapes(shapeRounds);
   const problems = [
     ...rounds.flatMap(problemsOf),
+    // The counters of a round's shapes are per server (shared by its shapes): the first shape's carry them.
+    ...shapeRounds
+      .filter((r) => r === shapeRounds.find((first) => first.round === r.round))
+      .flatMap((r) => Object.entries(r.counters).flatMap(([kind, counters]) => problemsOf({ server: `${kind} (load shapes)`, round: r.round, counters }))),
     ...clusterRounds.flatMap((r) => problemsOf({ server: 'cluster', round: r.round, counters: r.counters })),
   ];
-  const notes: string[] = [];
+  const notes: string[] = run.options.smoke ? [] : shapeNotes(shapes);
   const extra = Object.entries(run.options.duetEnv).map(([name, value]) => `${name}=${value}`);
   if (extra.length > 0) notes.push(`NOT the default config: Duet ran with ${extra.join(' ')}`);
   if (run.options.duetMain !== undefined) notes.push(`Duet was the build at ${run.options.duetMain}, not this checkout's dist/apps/server/main.js`);
@@ -241,13 +261,78 @@ function buildReport(
     loadAverage: { start: load.map((v) => Number(v.toFixed(2))), end: loadavg().map((v) => Number(v.toFixed(2))) },
     options: run.options,
     summary,
+    shapes,
+    shapeDuetEnv: SHAPES_DUET_ENV,
     cluster: summarizeCluster(clusterRounds),
     problems,
     notes,
     profiles,
     rounds,
+    shapeRounds,
     clusterRounds,
   };
+}
+
+/** The phases measureRound runs (the others have servers of their own). */
+const CORE_PHASES = ['idle', 'calls', 'throughput', 'latency'] as const;
+
+const duetShapeEnv = () =>
+  Object.entries(SHAPES_DUET_ENV)
+    .map(([name, value]) => `${name}=${value}`)
+    .join(' ');
+
+/** What the load shapes are, in words, for every place their tables go. */
+function shapesPreamble(report: ReturnType<typeof buildReport>): string {
+  const o = report.options;
+  return (
+    `Load shapes: pairs × candidates in flight per socket × candidate object size. A closed loop with no per-socket cap ` +
+    `(a candidate is sent when one of the socket's is delivered), so the server sets the throughput; ${o.shapeSlices} × ` +
+    `${o.shapeSliceMs / 1000} s per server per round after ${o.shapeWarmupMs / 1000} s of warm-up. **Duet runs with its per-connection ` +
+    `rate limit raised (\`${duetShapeEnv()}\`; default 100/s, burst 200)**: the limiter stays in the path, and every other protection ` +
+    `keeps its default. Latency: open loop at ${o.latencyRate.toLocaleString('en-US')} msg/s over the shape's pairs with its payload, ` +
+    `${o.shapeLatencySlices} × ${o.latencySliceMs / 1000} s. The load generator's CPU is in each table: it must stay under 60 % of its ` +
+    `core for the server to be the limit.`
+  );
+}
+
+/** The `Round three` section of docs/benchmarks.md: every figure issue 27 asks for, against its target. */
+function renderRoundThree(report: ReturnType<typeof buildReport>): string {
+  const src = report.source;
+  const perCall = report.summary.find((s) => s.key === 'cpuPerCall');
+  const callsPerSecond = report.summary.find((s) => s.key === 'callsPerSecond');
+  const fixed = (v: number | undefined, d: number) => (v === undefined || !Number.isFinite(v) ? '–' : v.toFixed(d));
+  const verdict = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'PASS' : 'FAIL');
+  return [
+    `Run ${report.startedAt} (${report.durationSeconds} s), \`${report.command}\`, server code at ${src.commit}` +
+      (src.modifiedServerFiles > 0 ? ` plus ${src.modifiedServerFiles} uncommitted server files` : '') +
+      `; ${report.pinned ? 'server on core 0, load generator on core 1' : 'not pinned'}; load average at start/end ` +
+      `${report.loadAverage.start.join(' ')} / ${report.loadAverage.end.join(' ')}; ${report.options.rounds} rounds, medians of rounds.`,
+    '',
+    '**Load shapes**, Duet ÷ corked relay (÷ raw relay in brackets); targets: throughput ≥ 1.0 ×, p99 ≤ 1.0 ×:',
+    '',
+    renderShapeOverview(report.shapes),
+    '',
+    shapesPreamble(report),
+    '',
+    ...report.shapes.flatMap((shape) => [renderShapeMarkdown(shape, report.options.latencyRate), '']),
+    '**Call set-up**, 10,000 users online, default config (the `calls` phase):',
+    '',
+    '| | Duet | raw relay | corked relay | Duet/corked | target | |',
+    '|---|--:|--:|--:|--:|---|---|',
+    `| server CPU per call setup, ms | ${fixed(perCall?.duet, 2)} | ${fixed(perCall?.raw, 2)} | ${fixed(perCall?.corked, 2)} | ${fixed(perCall?.ratioCorked, 2)} | ≤ 1.1 × corked | ${verdict(perCall?.pass)} |`,
+    `| call setups per second | ${fixed(callsPerSecond?.duet, 0)} | ${fixed(callsPerSecond?.raw, 0)} | ${fixed(callsPerSecond?.corked, 0)} | ${fixed(callsPerSecond?.ratioCorked, 2)} | | |`,
+    '',
+    ...(report.cluster
+      ? [
+          `**Cluster**, latency below saturation: ${report.cluster.latencyLayout}; throughput saturated, all three processes on core 0:`,
+          '',
+          renderCluster(report.cluster),
+          '',
+        ]
+      : []),
+    report.problems.length === 0 ? 'No error replies, no lost, duplicated or misrouted candidates.' : `**Flagged:** ${report.problems.join('; ')}`,
+    ...(report.notes.length > 0 ? ['', ...report.notes.map((n) => `Note: ${n}`)] : []),
+  ].join('\n');
 }
 
 const SERVER_TITLES: Record<ServerKind, string> = { duet: 'Duet', raw: 'raw relay', corked: 'corked relay' };
@@ -276,7 +361,7 @@ function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Da
   return Object.entries(profiles)
     .map(([kind, p]) =>
       [
-        `#### ${SERVER_TITLES[kind as ServerKind] ?? kind}: ${Math.round(p.windowMs)} ms of throughput load (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'})`,
+        `#### ${SERVER_TITLES[kind as ServerKind] ?? kind}: ${Math.round(p.windowMs)} ms under ${p.load ?? 'the throughput load'} (${at.toISOString()}, ${pinned ? 'pinned' : 'not pinned'})`,
         '',
         `CPU busy ${p.busyPct}%, ${p.messagesPerSecond} msg/s, ${p.cpuMicrosPerMessage} µs of server CPU per relayed message (under the profiler).`,
         '',
@@ -303,7 +388,7 @@ function renderProfilesMarkdown(profiles: Record<string, ProfileSummary>, at: Da
 function printProfile(kind: string, summary: ProfileSummary): void {
   const perMessage = summary.cpuMicrosPerMessage ?? Number.NaN;
   console.log(
-    `\n${kind}: CPU profile of ${summary.windowMs} ms under the throughput load, busy ${summary.busyPct}%, ` +
+    `\n${kind}: CPU profile of ${summary.windowMs} ms under ${summary.load ?? 'the throughput load'}, busy ${summary.busyPct}%, ` +
       `${summary.messagesPerSecond} msg/s, ${perMessage} µs server CPU per relayed message (under the profiler)`,
   );
   console.log('  by owner (time charged to the nearest library or application caller), and µs per relayed message:');
@@ -350,14 +435,17 @@ async function main(): Promise<void> {
       `, logs in ${scratch}`,
   );
   const rounds: RoundResult[] = [];
+  const shapeRounds: ShapeRoundResult[] = [];
   const clusterRounds: ClusterRoundResult[] = [];
   const profiles: Record<string, ProfileSummary> = {};
   const timelines: Partial<Record<ServerKind, TimelineSecond[]>> = {};
   let browser: BrowserTimings | undefined;
   let failed = false;
   try {
+    const coreRound = options.phases.some((phase) => (CORE_PHASES as readonly string[]).includes(phase));
     for (let round = 1; round <= options.rounds && roundPhases(options.phases).length > 0; round++) {
-      rounds.push(...(await measureRound(run, round)));
+      if (coreRound) rounds.push(...(await measureRound(run, round)));
+      if (options.phases.includes('shapes')) shapeRounds.push(...(await measureShapes(run, round)));
       if (options.phases.includes('cluster')) clusterRounds.push(await measureCluster(run, round));
     }
     if (options.latencyTimeline) {
@@ -391,19 +479,26 @@ async function main(): Promise<void> {
     writeFileSync(join(dirname(options.out), 'profile.json'), `${JSON.stringify({ at: startedAt.toISOString(), machine: machine(), pinned: options.pin, options, profiles }, null, 2)}\n`);
   }
   if (browser) console.log(`\nin Chromium:\n  ${browser.lines.join('\n  ')}\n`);
-  if (rounds.length === 0) process.exit(failed ? 1 : 0);
+  if (rounds.length === 0 && shapeRounds.length === 0 && clusterRounds.length === 0) process.exit(failed ? 1 : 0);
 
-  const report = buildReport(run, rounds, clusterRounds, startedAt, load, profiles, measuredSource);
+  const report = buildReport(run, rounds, shapeRounds, clusterRounds, startedAt, load, profiles, measuredSource);
   writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report);
   if (!options.smoke) writeFileSync(options.out.replace(/(\.json)?$/, '.md'), `${markdown}\n`);
-  if (options.updateDocs) updateDocs('results', markdown);
+  if (options.updateDocs) {
+    updateDocs('results', markdown);
+    updateDocs('round-three', renderRoundThree(report));
+  }
   if (options.updateDocs && report.cluster) {
     const note = `Run ${report.startedAt}, ${report.options.rounds} rounds, server code at ${report.source.commit}; ${report.pinned ? 'pinned' : 'not pinned'}.`;
     updateDocs('cluster', `${note}\n\n${renderCluster(report.cluster)}`, 'scaling.md', ['<!-- scaling:results:start -->', '<!-- scaling:results:end -->']);
   }
 
-  console.log(`\n${renderTable(report.summary)}\n`);
+  if (report.summary.length > 0) console.log(`\n${renderTable(report.summary)}\n`);
+  if (report.shapes.length > 0) {
+    console.log(`\nload shapes (Duet with ${duetShapeEnv()}; closed loop, no per-socket cap):\n\n${renderShapeOverview(report.shapes)}\n`);
+    for (const shape of report.shapes) console.log(`${renderShapeMarkdown(shape, report.options.latencyRate)}\n`);
+  }
   if (report.cluster) console.log(`${renderCluster(report.cluster)}\n`);
   console.log(
     `machine: ${report.machine.nproc} cores, ${report.machine.cpuModel}, Node ${report.machine.node}; ` +

@@ -135,13 +135,26 @@ export interface CandidateInit {
   usernameFragment: string;
 }
 
+/** No padding: Chrome-like candidates, alternately host (~185 B as JSON) and server-reflexive (~216 B). */
+export const NATURAL_PAYLOAD = 0;
+/**
+ * The largest candidate object (as JSON) the load generator builds. Duet refuses a candidate string
+ * over 1,024 characters or a `usernameFragment` over 256 (`CANDIDATE_MAX_LENGTH` in the shared
+ * protocol), so an object of about 1.3 KB is as large as a valid candidate gets: a 2 KiB one would be
+ * answered with an error, not relayed.
+ */
+export const MAX_PAYLOAD = 1_300;
+const CANDIDATE_PAD_ROOM = 1_000;
+
 /**
  * The candidate with foundation `seq` from connection number `conn`: alternately host and
- * server-reflexive, as Chrome trickles them (~120–190 characters).
+ * server-reflexive, as Chrome trickles them (~120–190 characters). With `payload` > 0 the object is
+ * padded to about that many bytes of JSON: an ICE extension attribute (`x-pad …`) at the end of the
+ * candidate string first, then a longer `usernameFragment` (both still valid for Duet).
  */
-export function candidateInit(seq: number, conn: number): CandidateInit {
-  const ufrag = `u${(conn % 9000) + 1000}`;
-  return { candidate: `candidate:${seq}${candidateTail(conn, seq % 2 === 1)}`, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: ufrag };
+export function candidateInit(seq: number, conn: number, payload = NATURAL_PAYLOAD): CandidateInit {
+  const { candidateTail: tail, ufrag } = padded(conn, seq % 2 === 1, payload);
+  return { candidate: `candidate:${seq}${tail}`, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: ufrag };
 }
 
 function candidateTail(conn: number, srflx: boolean): string {
@@ -153,18 +166,122 @@ function candidateTail(conn: number, srflx: boolean): string {
     : ` 1 udp 2122260223 10.0.${octet}.7 ${port} typ host generation 0 ufrag ${ufrag} network-id 1 network-cost 10`;
 }
 
+/** The candidate string's tail (after the foundation) and the ufrag, padded so the object is ~`payload` bytes (a 4-digit foundation). */
+function padded(conn: number, srflx: boolean, payload: number): { candidateTail: string; ufrag: string } {
+  const ufrag = `u${(conn % 9000) + 1000}`;
+  const tail = candidateTail(conn, srflx);
+  const natural = JSON.stringify({ candidate: `candidate:1000${tail}`, sdpMid: '0', sdpMLineIndex: 0, usernameFragment: ufrag }).length;
+  let missing = Math.min(payload, MAX_PAYLOAD) - natural;
+  if (missing <= 0) return { candidateTail: tail, ufrag };
+  const room = CANDIDATE_PAD_ROOM - `candidate:1000${tail}`.length - ' x-pad '.length;
+  const inCandidate = Math.min(missing, room + ' x-pad '.length);
+  const paddedTail = inCandidate > ' x-pad '.length ? `${tail} x-pad ${'p'.repeat(inCandidate - ' x-pad '.length)}` : tail;
+  missing -= paddedTail.length - tail.length;
+  return { candidateTail: paddedTail, ufrag: missing > 0 ? `${ufrag}${'f'.repeat(Math.min(missing, 250))}` : ufrag };
+}
+
 const CANDIDATE_HEAD = '{"type":"candidate","candidate":{"candidate":"candidate:';
 
 /**
  * Builds candidate frames from connection `conn` to `to` by concatenation; `frame(seq)` equals
- * `JSON.stringify({type:'candidate', candidate: candidateInit(seq, conn), otherUsername: to})`.
+ * `JSON.stringify({type:'candidate', candidate: candidateInit(seq, conn, payload), otherUsername: to})`.
  */
-export function candidateFramer(conn: number, to: string): (seq: number) => string {
-  const ufrag = `u${(conn % 9000) + 1000}`;
-  const rest = `","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"${ufrag}"},"otherUsername":${JSON.stringify(to)}}`;
-  const hostTail = candidateTail(conn, false) + rest;
-  const srflxTail = candidateTail(conn, true) + rest;
+export function candidateFramer(conn: number, to: string, payload = NATURAL_PAYLOAD): (seq: number) => string {
+  const [hostTail, srflxTail] = frameTails(conn, to, payload);
   return (seq) => CANDIDATE_HEAD + seq + (seq % 2 === 1 ? srflxTail : hostTail);
+}
+
+function frameTails(conn: number, to: string, payload: number): [string, string] {
+  return [false, true].map((srflx) => {
+    const { candidateTail, ufrag } = padded(conn, srflx, payload);
+    return `${candidateTail}","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"${ufrag}"},"otherUsername":${JSON.stringify(to)}}`;
+  }) as [string, string];
+}
+
+/**
+ * The masking key of every frame the load generator builds itself: four equal, non-zero bytes. The
+ * server still unmasks each frame as it would a browser's (`ws` skips that only for an all-zero key),
+ * but with equal bytes the masked form of a byte does not depend on its position, so the constant
+ * parts of a candidate frame are masked once, not per frame. (RFC 6455 wants a fresh key per frame;
+ * a server cannot tell, and does the same work either way.)
+ */
+export const MASK_BYTE = 0x5a;
+
+/**
+ * Candidate frames from `conn` to `to`, written straight into a buffer as masked WebSocket text
+ * frames: what `ws.send(candidateFramer(conn, to, payload)(seq))` would put on the wire, at a
+ * fraction of the load generator's CPU (no string building, no copy to mask, no write per frame).
+ */
+export class CandidateFrames {
+  private readonly head = masked(CANDIDATE_HEAD);
+  /** Masked tails (after the foundation) of host and server-reflexive candidates. */
+  private readonly tails: [Buffer, Buffer];
+
+  constructor(
+    readonly conn: number,
+    readonly to: string,
+    readonly payload: number,
+  ) {
+    const [host, srflx] = frameTails(conn, to, payload);
+    this.tails = [masked(host), masked(srflx)];
+  }
+
+  /** The JSON text of frame `seq` (unmasked): smoke checks and tests compare it. */
+  text(seq: number): string {
+    return candidateFramer(this.conn, this.to, this.payload)(seq);
+  }
+
+  init(seq: number): CandidateInit {
+    return candidateInit(seq, this.conn, this.payload);
+  }
+
+  /** Bytes of the whole WebSocket frame for `seq`: header, masking key, payload. */
+  frameLength(seq: number): number {
+    const length = this.payloadLength(seq);
+    return (length < 126 ? 2 : 4) + 4 + length;
+  }
+
+  /** Writes frame `seq` at `at`; returns where the next frame starts. */
+  write(seq: number, out: Buffer, at: number): number {
+    const length = this.payloadLength(seq);
+    out[at++] = 0x81; // FIN, text
+    if (length < 126) {
+      out[at++] = 0x80 | length;
+    } else {
+      out[at++] = 0x80 | 126;
+      out[at++] = length >> 8;
+      out[at++] = length & 0xff;
+    }
+    out[at++] = MASK_BYTE;
+    out[at++] = MASK_BYTE;
+    out[at++] = MASK_BYTE;
+    out[at++] = MASK_BYTE;
+    at += this.head.copy(out, at);
+    const digits = digitCount(seq);
+    for (let i = at + digits - 1, n = seq; i >= at; i--, n = Math.floor(n / 10)) out[i] = (0x30 + (n % 10)) ^ MASK_BYTE;
+    at += digits;
+    return at + this.tails[seq & 1].copy(out, at);
+  }
+
+  private payloadLength(seq: number): number {
+    return this.head.length + digitCount(seq) + this.tails[seq & 1].length;
+  }
+}
+
+function masked(text: string): Buffer {
+  const bytes = Buffer.from(text, 'latin1');
+  if (bytes.length !== Buffer.byteLength(text)) throw new Error('candidate frames are ASCII');
+  for (let i = 0; i < bytes.length; i++) bytes[i] ^= MASK_BYTE;
+  return bytes;
+}
+
+function digitCount(n: number): number {
+  let digits = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    digits++;
+  }
+  return digits;
 }
 
 /** Where the sequence number starts in a relayed candidate frame (both servers put `candidate` first). */
@@ -174,16 +291,26 @@ export const RELAYED_SEQ_MARKER = Buffer.from('"candidate":"candidate:');
  * The foundation of a relayed candidate frame, or -1. Reads bytes, never decodes the frame: the
  * load generator must stay much cheaper per message than the servers it measures.
  */
-export function relayedSeq(frame: Buffer): number {
-  const at = frame.indexOf(RELAYED_SEQ_MARKER, 20);
-  if (at < 0) return -1;
+export function relayedSeq(frame: Buffer, start = 0, end = frame.length): number {
+  const at = frame.indexOf(RELAYED_SEQ_MARKER, start + 20);
+  if (at < 0 || at >= end) return -1;
   let seq = 0;
   let i = at + RELAYED_SEQ_MARKER.length;
-  const start = i;
-  for (; i < frame.length; i++) {
+  const first = i;
+  for (; i < end; i++) {
     const c = frame[i];
     if (c < 0x30 || c > 0x39) break;
     seq = seq * 10 + (c - 0x30);
   }
-  return i > start && frame[i] === 0x20 ? seq : -1;
+  return i > first && i < end && frame[i] === 0x20 ? seq : -1;
+}
+
+/** A pong frame (masked, as a client's must be) answering a ping whose payload is `payload`. */
+export function pongFrame(payload: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(6 + payload.length);
+  frame[0] = 0x8a; // FIN, pong
+  frame[1] = 0x80 | payload.length;
+  frame.fill(MASK_BYTE, 2, 6);
+  for (let i = 0; i < payload.length; i++) frame[6 + i] = payload[i] ^ MASK_BYTE;
+  return frame;
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { FULL, measuresBrowser, parseArgs, PHASES, SMOKE } from './options';
+import { DEFAULT_SHAPES, FULL, measuresBrowser, parseArgs, parseShape, PHASES, shapeName, SMOKE } from './options';
 
 const out = (smoke: boolean) => (smoke ? 'smoke.json' : 'latest.json');
 
@@ -18,7 +18,7 @@ describe('parseArgs', () => {
   it('measures only the phases asked for, in run order', () => {
     expect(parseArgs(['--phases', 'latency,throughput'], true, out).phases).toEqual(['throughput', 'latency']);
     expect(parseArgs(['--phases=calls'], true, out).phases).toEqual(['calls']);
-    expect(parseArgs(['--no-cluster'], true, out).phases).toEqual(['idle', 'calls', 'throughput', 'latency', 'browser']);
+    expect(parseArgs(['--no-cluster'], true, out).phases).toEqual(['idle', 'calls', 'throughput', 'latency', 'shapes', 'browser']);
     expect(parseArgs(['--phases', 'browser', '--rounds', '0'], true, out).phases).toEqual(['browser']);
     expect(measuresBrowser(parseArgs(['--phases', 'browser', '--rounds', '0'], true, out))).toBe(true);
     expect(measuresBrowser(parseArgs(['--rounds', '0', '--profile'], true, out))).toBe(false);
@@ -38,6 +38,44 @@ describe('parseArgs', () => {
     expect(() => parseArgs(['--phases', 'throughput', '--docs'], true, out)).toThrow(/drop --phases/);
     expect(parseArgs(['--no-cluster', '--docs'], true, out).updateDocs).toBe(true);
     expect(parseArgs(['--rounds', '0', '--profile', '--phases', 'throughput', '--docs'], true, out).updateDocs).toBe(true);
+  });
+
+  it('runs the six load shapes of issue 27 by default, and only the ones asked for with --shapes', () => {
+    expect(FULL.shapes.map(shapeName)).toEqual(['50x8x200', '50x8x1300', '1000x1x200', '1000x1x1300', '200x4x200', '200x4x1300']);
+    expect(DEFAULT_SHAPES).toBe(FULL.shapes);
+    const one = parseArgs(['--shapes', '50x8x200', '--rounds', '1'], true, out);
+    expect(one.shapes).toEqual([{ pairs: 50, window: 8, payload: 200 }]);
+    // A shape alone means that shape, not a whole run.
+    expect(one.phases).toEqual(['shapes']);
+    expect(parseArgs(['--shapes=20x2x0,5x1x1300', '--phases', 'shapes,cluster'], true, out)).toMatchObject({
+      shapes: [
+        { pairs: 20, window: 2, payload: 0 },
+        { pairs: 5, window: 1, payload: 1300 },
+      ],
+      phases: ['shapes', 'cluster'],
+    });
+    expect(() => parseArgs(['--shapes', '50x8'], true, out)).toThrow(/PAIRSxWINDOWxPAYLOAD/);
+    // 2 KiB candidates are not valid for Duet: refused, not silently shrunk.
+    expect(() => parseShape('50x8x2048')).toThrow(/payload 0–1300 bytes/);
+    expect(() => parseShape('0x8x200')).toThrow(/1–5000 pairs/);
+    expect(() => parseArgs(['--shapes', ''], true, out)).toThrow(/--shapes takes/);
+    expect(() => parseArgs(['--shapes', '50x8x200', '--docs'], true, out)).toThrow(/drop --shapes/);
+  });
+
+  it('profiles under a chosen load shape', () => {
+    expect(parseArgs(['--rounds', '0', '--profile-shape', '50x8x200'], true, out)).toMatchObject({
+      profile: true,
+      rounds: 0,
+      profileShape: { pairs: 50, window: 8, payload: 200 },
+    });
+    expect(() => parseArgs(['--rounds', '0', '--profile-shape', 'big'], true, out)).toThrow(/PAIRSxWINDOWxPAYLOAD/);
+  });
+
+  it('the smoke run checks one small shape per payload size and the cluster below saturation', () => {
+    expect(SMOKE.phases).toContain('shapes');
+    expect(SMOKE.shapes.map(shapeName)).toEqual(['10x4x200', '10x2x1300']);
+    expect(SMOKE.clusterRates).toEqual([500]);
+    expect(FULL.clusterRates).toEqual([1_000, 5_000]);
   });
 
   it('refuses what it does not know', () => {

@@ -2,16 +2,72 @@
 import { resolve } from 'node:path';
 
 /**
- * The phases of a round, in the order they run; `cluster` runs after each round, Duet only;
- * `browser` (Chromium timings, browser-phase.ts) once after all rounds.
+ * The phases of a round, in the order they run; `shapes` (load shapes, shapes-round.ts) and
+ * `cluster` run after each round with servers of their own; `browser` (Chromium timings,
+ * browser-phase.ts) once after all rounds.
  */
-export const PHASES = ['idle', 'calls', 'throughput', 'latency', 'cluster', 'browser'] as const;
+export const PHASES = ['idle', 'calls', 'throughput', 'latency', 'shapes', 'cluster', 'browser'] as const;
 export type Phase = (typeof PHASES)[number];
 /** What a round measures: every phase but `browser`. */
 export const roundPhases = (phases: readonly Phase[]): Phase[] => phases.filter((phase) => phase !== 'browser');
 /** The browser phase runs with the rounds, or alone when it is all `--phases` asked for (`--rounds 0 --profile` stays profiles only). */
 export const measuresBrowser = (o: Pick<BenchOptions, 'phases' | 'rounds'>): boolean =>
   o.phases.includes('browser') && (o.rounds > 0 || roundPhases(o.phases).length === 0);
+
+/** A load shape: pairs streaming at once, candidates in flight per socket, candidate object size in bytes. */
+export interface Shape {
+  readonly pairs: number;
+  readonly window: number;
+  readonly payload: number;
+}
+
+export const shapeName = (s: Shape): string => `${s.pairs}x${s.window}x${s.payload}`;
+/** For tables: `50 × 8, 200 B`. */
+export const shapeTitle = (s: Shape): string => `${s.pairs.toLocaleString('en-US')} pairs × ${s.window} in flight, ${s.payload.toLocaleString('en-US')} B candidates`;
+
+/**
+ * The largest candidate object the load generator builds (messages.ts `MAX_PAYLOAD`): Duet refuses
+ * a longer candidate string or ufrag, so a 2 KiB candidate cannot be relayed at all.
+ */
+export const LARGEST_VALID_PAYLOAD = 1_300;
+
+/**
+ * 50 × 8 is the external harness's shape; 1,000 × 1 many quiet calls; 200 × 4 between. Each with
+ * small (Chrome-size) and large (the largest Duet accepts) candidate objects.
+ */
+export const DEFAULT_SHAPES: readonly Shape[] = [
+  { pairs: 50, window: 8, payload: 200 },
+  { pairs: 50, window: 8, payload: LARGEST_VALID_PAYLOAD },
+  { pairs: 1_000, window: 1, payload: 200 },
+  { pairs: 1_000, window: 1, payload: LARGEST_VALID_PAYLOAD },
+  { pairs: 200, window: 4, payload: 200 },
+  { pairs: 200, window: 4, payload: LARGEST_VALID_PAYLOAD },
+];
+
+/**
+ * Duet's per-connection rate limit (100 msg/s, burst 200) would stop a closed loop at 1,700 msg/s
+ * per socket long before the server is busy; the load shapes raise it (inside the ranges the config
+ * allows) so the limiter stays in the path, and change nothing else.
+ */
+export const SHAPES_DUET_ENV: Readonly<Record<string, string>> = { RATE_LIMIT_PER_SECOND: '10000', RATE_LIMIT_BURST: '20000' };
+
+/** `50x8x200` -> a shape; anything else is refused with what it should look like. */
+export function parseShape(text: string): Shape {
+  const match = text.trim().match(/^(\d+)x(\d+)x(\d+)$/);
+  const [pairs, window, payload] = (match ?? []).slice(1).map(Number);
+  if (!match || pairs < 1 || pairs > 5_000 || window < 1 || window > 64 || payload > LARGEST_VALID_PAYLOAD) {
+    throw new Error(
+      `a load shape is PAIRSxWINDOWxPAYLOAD, e.g. 50x8x200: 1–5000 pairs, window 1–64, payload 0–${LARGEST_VALID_PAYLOAD} bytes (0: unpadded), not "${text}"`,
+    );
+  }
+  return { pairs, window, payload };
+}
+
+export function parseShapes(list: string | undefined): Shape[] {
+  const names = (list ?? '').split(',').filter((name) => name.trim() !== '');
+  if (names.length === 0) throw new Error(`--shapes takes a comma-separated list like 50x8x200,1000x1x${LARGEST_VALID_PAYLOAD}\n${USAGE}`);
+  return names.map(parseShape);
+}
 
 export interface BenchOptions {
   readonly smoke: boolean;
@@ -39,6 +95,16 @@ export interface BenchOptions {
   readonly callSlices: number;
   readonly callWarmupMs: number;
   readonly callSliceMs: number;
+  /** Load shapes (`shapes` phase): closed loop without a per-socket cap, against Duet with raised rate limits. */
+  readonly shapes: readonly Shape[];
+  readonly shapeSlices: number;
+  readonly shapeWarmupMs: number;
+  readonly shapeSliceMs: number;
+  readonly shapeLatencySlices: number;
+  /** Profile under this shape instead of the default throughput load (`--profile-shape`). */
+  readonly profileShape: Shape | undefined;
+  /** Cluster latency below saturation: these fixed rates, instance B on the load generator's core. */
+  readonly clusterRates: readonly number[];
   /** What to measure (default: all); `cluster` is two Duet instances and Redis, pairs within one against split pairs. */
   readonly phases: readonly Phase[];
   readonly clusterThroughputSlices: number;
@@ -87,6 +153,14 @@ export const FULL: Omit<BenchOptions, 'pin' | 'out'> = {
   callSlices: 2,
   callWarmupMs: 500,
   callSliceMs: 2_500,
+  // One slice per server and round (three over a full run) keeps the six shapes near 2 min a round.
+  shapes: DEFAULT_SHAPES,
+  shapeSlices: 1,
+  shapeWarmupMs: 500,
+  shapeSliceMs: 2_000,
+  shapeLatencySlices: 2,
+  profileShape: undefined,
+  clusterRates: [1_000, 5_000],
   phases: PHASES,
   clusterThroughputSlices: 2,
   clusterLatencySlices: 4,
@@ -119,6 +193,16 @@ export const SMOKE: Omit<BenchOptions, 'pin' | 'out'> = {
   callSlices: 1,
   callWarmupMs: 200,
   callSliceMs: 600,
+  // Both payload sizes (the large one needs the longer frame header), every frame compared.
+  shapes: [
+    { pairs: 10, window: 4, payload: 200 },
+    { pairs: 10, window: 2, payload: LARGEST_VALID_PAYLOAD },
+  ],
+  shapeSlices: 1,
+  shapeWarmupMs: 200,
+  shapeSliceMs: 400,
+  shapeLatencySlices: 1,
+  clusterRates: [500],
   clusterThroughputSlices: 1,
   clusterLatencySlices: 1,
   // Small blocks: a few hundred sockets still spread over several source addresses.
@@ -134,7 +218,11 @@ const USAGE = `usage: node dist/tools/bench/main.js [options]   (or: npm run ben
   --pairs N             pairs streaming candidates (default 1000)
   --window W            candidates in flight per socket (default 4)
   --rate R              per-socket send cap, msg/s (default 80; the server limits at 100)
-  --latency-rate R      fixed offered rate for the latency run, msg/s (default 5000)
+  --latency-rate R      fixed offered rate for the latency runs, msg/s (default 5000; shapes too)
+  --shapes LIST         load shapes PAIRSxWINDOWxPAYLOAD, e.g. 50x8x200,1000x1x1300 (default: 50x8, 1000x1,
+                        200x4, each with 200 and 1300 B candidates); implies the shapes phase
+                        unless --phases is given
+  --profile-shape S     with --profile: profile under load shape S (e.g. 50x8x200), Duet's rate limit raised
   --procs K             load-generator processes (default 1)
   --no-pin              do not pin with taskset
   --phases LIST         comma-separated subset of ${PHASES.join(',')} (default: all; browser:
@@ -168,6 +256,8 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
     if (value === undefined || !Number.isFinite(parsed) || parsed <= 0) throw new Error(`${flag} needs a positive number\n${USAGE}`);
     return parsed;
   };
+  let shapesGiven = false;
+  let phasesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     switch (flag) {
@@ -187,6 +277,14 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
       case '--window':
         options.window = number(flag, argv[++i]);
         break;
+      case '--shapes':
+        options.shapes = parseShapes(argv[++i]);
+        shapesGiven = true;
+        break;
+      case '--profile-shape':
+        options.profileShape = parseShape(argv[++i] ?? '');
+        options.profile = true;
+        break;
       case '--rate':
         options.perSocketRate = number(flag, argv[++i]);
         break;
@@ -201,6 +299,7 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
         break;
       case '--phases':
         options.phases = parsePhases(argv[++i]);
+        phasesGiven = true;
         break;
       case '--no-cluster':
         options.phases = options.phases.filter((phase) => phase !== 'cluster');
@@ -236,6 +335,9 @@ export function parseArgs(raw: readonly string[], pinAvailable: boolean, default
         throw new Error(`unknown option ${flag}\n${USAGE}`);
     }
   }
+  // `--shapes 50x8x200` alone asks for that shape, not for a whole run with it.
+  if (shapesGiven && !phasesGiven) options.phases = ['shapes'];
+  if (options.updateDocs && shapesGiven) throw new Error('--docs shows the default load shapes: drop --shapes');
   if (options.updateDocs && Object.keys(options.duetEnv).length > 0) throw new Error('--docs shows the default config only: drop --duet-env');
   if (options.updateDocs && options.duetMain !== undefined) throw new Error("--docs shows this checkout's build only: drop --duet-main");
   if (options.updateDocs && options.rounds > 0 && roundPhases(PHASES).some((p) => p !== 'cluster' && !options.phases.includes(p))) {

@@ -174,8 +174,13 @@ export class LoadGenerator {
     );
   }
 
+  /**
+   * `BENCH_LOADGEN_NODE_FLAGS` (a diagnostic, e.g. `--cpu-prof --cpu-prof-dir=/tmp/lg`): node flags
+   * for the load-generator processes, to see where the generator's own time goes.
+   */
   static start(benchDir: string, core: number | undefined): LoadGenerator {
-    const [command, args] = pinned(core, [process.execPath, join(benchDir, 'loadgen.js')]);
+    const flags = (process.env['BENCH_LOADGEN_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+    const [command, args] = pinned(core, [process.execPath, ...flags, join(benchDir, 'loadgen.js')]);
     return new LoadGenerator(track(spawn(command, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })));
   }
 

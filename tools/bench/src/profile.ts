@@ -39,6 +39,8 @@ export interface ProfileSummary {
   /** Filled in by the benchmark from the same window. */
   messagesPerSecond?: number;
   cpuMicrosPerMessage?: number;
+  /** What load the server was under (the default throughput load, or a load shape). */
+  load?: string;
 }
 
 const IDLE = '(idle)';

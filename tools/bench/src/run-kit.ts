@@ -41,12 +41,17 @@ function sourceAddresses(index: number, parts: number): string[] {
   return all.filter((_, i) => i % parts === index);
 }
 
-export function serverFor(run: Run, kind: ServerKind, label: string, options: { profile?: boolean; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+export function serverFor(
+  run: Run,
+  kind: ServerKind,
+  label: string,
+  options: { profile?: boolean; env?: Readonly<Record<string, string>>; core?: number } = {},
+): Promise<ServerProcess> {
   const profile = options.profile ?? false;
   return startServer(kind, {
     workspaceRoot: WORKSPACE,
     benchDir: BENCH_DIR,
-    core: run.options.pin ? SERVER_CORE : undefined,
+    core: run.options.pin ? (options.core ?? SERVER_CORE) : undefined,
     logFile: join(run.scratch, `${label}.log`),
     nodeFlags: profile
       ? ['--cpu-prof', '--cpu-prof-interval', '250', `--cpu-prof-dir=${run.scratch}`, `--cpu-prof-name=${label}.cpuprofile`, '-r', join(BENCH_DIR, 'profile-hook.js')]
@@ -147,15 +152,24 @@ export function sliceOrder<K extends string>(order: readonly K[], slice: number)
   return slice % 2 === 0 ? order : [...order].reverse();
 }
 
-/** One latency slice on `target`, spread over every load generator: its samples (µs), their p99 and the rate achieved. */
-export async function latencySlice(run: Run, target: string): Promise<{ samples: number[]; p99: number; achievedRate: number }> {
+/**
+ * One latency slice on `target`, spread over every load generator: its samples (µs), their p99 and
+ * the rate achieved. By default over `latencyPairs` pairs at `latencyRate`; a load shape or the
+ * cluster's unsaturated rates say otherwise.
+ */
+export async function latencySlice(
+  run: Run,
+  target: string,
+  load: { pairs?: number; rate?: number; payload?: number } = {},
+): Promise<{ samples: number[]; p99: number; achievedRate: number }> {
   const o = run.options;
   const k = run.loadgens.length;
   const results = await onAll(run, (lg, i) =>
     lg.call('latency', {
       target,
-      pairs: share(o.latencyPairs, k, i),
-      rate: o.latencyRate / k,
+      pairs: share(load.pairs ?? o.latencyPairs, k, i),
+      rate: (load.rate ?? o.latencyRate) / k,
+      payload: load.payload,
       warmupMs: o.latencyWarmupMs,
       durationMs: o.latencySliceMs,
       drainMs: 10_000,
