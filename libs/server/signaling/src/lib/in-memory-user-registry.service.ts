@@ -1,10 +1,10 @@
 import { Availability, usernameKey, UserStatus } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
 import { CallEvent, CallOutcomes, CallSituation, decideCall } from './call-table';
 import { MessageSink } from './message-sink';
 import { NameIndex } from './name-index';
+import { randomToken } from './random-token';
 import { OnlineUser, OnlineUsers, SearchResult } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
@@ -36,7 +36,7 @@ interface Standing extends CallSituation {
 
 /** 96 random bits: a call id cannot be guessed, so it cannot be claimed by a stranger after a restart. */
 export function newCallId(): string {
-  return randomBytes(12).toString('base64url');
+  return randomToken(12);
 }
 
 /**
