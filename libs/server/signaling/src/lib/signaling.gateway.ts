@@ -65,7 +65,8 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
     session.endWhenCredentialsExpire(() => socket.close(CLOSE_CREDENTIALS_EXPIRED, 'credentials expired'));
     // Not Nest's `handleDisconnect`: how the socket closed decides between ending the session and
     // holding it for a resume, and only the close event carries the code.
-    socket.once('close', this.onSocketClose);
+    // `on`: a socket's 'close' comes once (`once` would wrap the shared listener per socket).
+    socket.on('close', this.onSocketClose);
   }
 
   /** One listener for every socket (`this` is the socket): no closure per connection. */
