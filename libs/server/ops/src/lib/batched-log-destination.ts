@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import pino from 'pino';
 
 /** How long a log line may wait for others to be written with it, ms. */
@@ -23,6 +24,8 @@ type Sink = Pick<pino.DestinationStream, 'write'> & { flushSync(): void };
 export function batchedLogDestination(
   sink: Sink = pino.destination({ dest: 1, sync: false }),
   batchMs = LOG_BATCH_MS,
+  /** Writes at exit, when no asynchronous write would finish (stdout by default). */
+  writeNow: (text: string) => void = (text) => void writeSync(1, text),
 ): BatchedLogDestination {
   let held = '';
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -44,8 +47,12 @@ export function batchedLogDestination(
       }
     },
     flushSync(): void {
-      release();
+      clearTimeout(timer);
+      timer = undefined;
+      // What the sink holds was logged first; handing it `held` now would start an asynchronous write.
       sink.flushSync();
+      if (held.length > 0) writeNow(held);
+      held = '';
     },
   };
   heldAtExit.add(destination);
