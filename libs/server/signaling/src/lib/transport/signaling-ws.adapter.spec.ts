@@ -141,6 +141,21 @@ describe(SignalingWsAdapter.name, () => {
     expect(nestConnections).toEqual([]);
   });
 
+  it('drops the socket, and keeps serving, when opening its connection throws', async () => {
+    endpoint.allDirect = true;
+    adapter.bindClientConnect(server, () => undefined);
+    const open = endpoint.handleConnection.bind(endpoint);
+    endpoint.handleConnection = () => {
+      throw new Error('a bug in handleConnection');
+    };
+    const client = new WebSocket(url);
+    clients.push(client);
+    await once(client, 'close');
+    endpoint.handleConnection = open;
+    const { socket } = await connect();
+    expect(endpoint.owns(socket)).toBe(true);
+  });
+
   it("leaves the connections to Nest's pipeline when a handler is not direct (a guard bound to it)", async () => {
     endpoint.allDirect = false;
     const nestConnections: WebSocket[] = [];

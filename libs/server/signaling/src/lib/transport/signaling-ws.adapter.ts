@@ -117,7 +117,14 @@ export class SignalingWsAdapter extends WsAdapter {
     server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
       this.connectsDirectly ??= endpoint.routesAllDirect();
       if (!this.connectsDirectly) return callback(socket, request);
-      endpoint.handleConnection(socket, request);
+      try {
+        endpoint.handleConnection(socket, request);
+      } catch (error) {
+        // Nothing but Nest's pipeline stood between this and the process: a bug costs the socket.
+        this.logger.error(error);
+        socket.terminate();
+        return;
+      }
       if (endpoint.owns(socket)) this.listen(socket, this.directRoutes());
     });
   }
