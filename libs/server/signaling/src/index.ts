@@ -5,6 +5,7 @@ export * from './lib/call-rules';
 export * from './lib/user-registry.service';
 export * from './lib/in-memory-user-registry.service';
 export * from './lib/name-index';
+export * from './lib/random-token';
 export * from './lib/ring-timer';
 export * from './lib/signaling-options';
 export * from './lib/signaling.module';

@@ -1,5 +1,5 @@
 import { CallPath, CallReportPart, usernameKey } from '@duet/shared/protocol';
-import { randomBytes } from 'node:crypto';
+import { randomToken } from '@duet/server/signaling';
 
 /** Which side of the call a key's holder was on: logged instead of a name. */
 export type CallRole = 'caller' | 'callee';
@@ -44,7 +44,7 @@ export class CallReportKeys {
   issue(callId: string, username: string, role: CallRole): string {
     this.dropExpired();
     while (this.keys.size >= this.capacity) this.keys.delete(this.keys.keys().next().value as string);
-    const key = randomBytes(24).toString('base64url');
+    const key = randomToken(24);
     this.keys.set(key, { callId, party: usernameKey(username), role, expiresAt: this.now() + this.ttlMs, sent: new Set(), path: 'unknown' });
     return key;
   }

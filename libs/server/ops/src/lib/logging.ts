@@ -2,8 +2,8 @@ import { OpsConfig } from '@duet/server/config';
 import { JOIN_PATH_PREFIX } from '@duet/shared/protocol';
 import { DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import pino from 'pino';
 import type { Options } from 'pino-http';
+import { batchedLogDestination } from './batched-log-destination';
 
 /** Whether the pretty printer is installed (a development dependency: production images log JSON). */
 function prettyAvailable(): boolean {
@@ -39,7 +39,7 @@ export function loggingModule(ops: OpsConfig): DynamicModule {
       ? { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } }
       : undefined,
   };
-  // JSON lines are written asynchronously: lines logged while a write is in flight leave together,
-  // so a burst of logins costs a few system calls, not one each (pino flushes what is left on exit).
-  return LoggerModule.forRoot({ pinoHttp: pretty ? options : [options, pino.destination({ dest: 1, sync: false })] });
+  // JSON lines are written asynchronously and in batches (`batchedLogDestination`): logins cost a
+  // few system calls a second, not one each.
+  return LoggerModule.forRoot({ pinoHttp: pretty ? options : [options, batchedLogDestination()] });
 }

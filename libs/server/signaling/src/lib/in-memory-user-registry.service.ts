@@ -1,10 +1,10 @@
 import { Availability, usernameKey, UserStatus } from '@duet/shared/protocol';
 import { Injectable } from '@nestjs/common';
-import { randomBytes } from 'node:crypto';
 import { AnswerResult, CallParties, CurrentCall, DeclineResult, EndedCall, HangUpResult, OfferResult, PartnerResult, RejoinResult } from './call-rules';
 import { CallEvent, CallOutcomes, CallSituation, decideCall } from './call-table';
 import { MessageSink } from './message-sink';
 import { NameIndex } from './name-index';
+import { randomToken } from './random-token';
 import { OnlineUser, OnlineUsers, SearchResult } from './user-directory';
 import { UserRegistryService } from './user-registry.service';
 
@@ -36,7 +36,7 @@ interface Standing extends CallSituation {
 
 /** 96 random bits: a call id cannot be guessed, so it cannot be claimed by a stranger after a restart. */
 export function newCallId(): string {
-  return randomBytes(12).toString('base64url');
+  return randomToken(12);
 }
 
 /**
@@ -55,12 +55,24 @@ export class InMemoryUserRegistry extends UserRegistryService {
   private readonly names = new NameIndex();
   /** By key, only for users who are not `available`. */
   private readonly availability = new Map<string, UserStatus['availability']>();
+  private readonly changeListeners: ((key: string) => void)[] = [];
+
+  /** Every change is made here, so every one is reported (see `UserDirectory.watchChanges`). */
+  override watchChanges(listener: (key: string) => void): boolean {
+    this.changeListeners.push(listener);
+    return true;
+  }
+
+  private changed(key: string): void {
+    for (const listener of this.changeListeners) listener(key);
+  }
 
   async register(username: string, sink: MessageSink): Promise<boolean> {
     const key = usernameKey(username);
     if (this.users.has(key)) return false;
     this.users.set(key, { username, sink });
     this.names.add(key, username);
+    this.changed(key);
     return true;
   }
 
@@ -82,6 +94,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     this.users.delete(key);
     this.names.remove(key);
     this.availability.delete(key);
+    this.changed(key);
     return ended;
   }
 
@@ -107,6 +120,7 @@ export class InMemoryUserRegistry extends UserRegistryService {
     if (this.users.get(key)?.sink !== sink) return false;
     if (availability === 'available') this.availability.delete(key);
     else this.availability.set(key, availability);
+    this.changed(key);
     return true;
   }
 
@@ -220,8 +234,14 @@ export class InMemoryUserRegistry extends UserRegistryService {
     const to = rule.to;
     if (to === undefined) return { outcome: rule.outcome };
     let ended: EndedCall | undefined;
-    if (to.call === 'none') ended = this.endCallOf(found.key);
-    else if (to.call !== undefined && found.call === 'none') this.startFor(found, to.call, to.role === 'callee');
+    if (to.call === 'none') {
+      ended = this.endCallOf(found.key);
+      // Who is busy changed (presence lists it).
+      if (ended !== undefined) [found.key, usernameKey(ended.peer)].forEach((key) => this.changed(key));
+    } else if (to.call !== undefined && found.call === 'none') {
+      this.startFor(found, to.call, to.role === 'callee');
+      [found.key, found.peerKey as string].forEach((key) => this.changed(key));
+    }
     else if (to.call !== undefined) (this.calls.get(found.key) as Call).state = to.call;
     const call = this.calls.get(found.key);
     if (call && to.actorHolds !== undefined) this.hold(call, found.key, to.actorHolds);

@@ -99,7 +99,15 @@ describe(Session.name, () => {
 
   it("batches one tick's messages into one TCP write, in order", async () => {
     const writes: string[] = [];
-    const stream = { cork: jest.fn(), uncork: jest.fn(() => writes.push('uncork')) };
+    // Counts its corks as a Node stream does (`writableCorked`).
+    const stream = {
+      writableCorked: 0,
+      cork: jest.fn(() => void (stream.writableCorked += 1)),
+      uncork: jest.fn(() => {
+        stream.writableCorked -= 1;
+        writes.push('uncork');
+      }),
+    };
     const socket = {
       readyState: WebSocket.OPEN,
       bufferedAmount: 0,

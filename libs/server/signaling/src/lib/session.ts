@@ -10,6 +10,7 @@ import { randomToken } from './random-token';
 import { admitsWrite, MAX_RELAY_BACKLOG_BYTES } from './transport/backlog';
 import { closeOnPurpose } from './transport/close-intent';
 import { tcpStreamOf } from './transport/tcp-stream';
+import { corkUntilTickEnds } from './transport/tick-cork';
 
 /** One message's work: done when it returns, or when the promise it returns settles. */
 type Task = () => void | Promise<void>;
@@ -50,7 +51,6 @@ export class Session implements MessageSink, ClientConnection {
   private running = false;
   /** Created when a task first has to wait: most connections never need it. */
   private waiting: QueuedTask[] | undefined;
-  private writesBatched = false;
   private readonly retiredListeners: (() => void)[] = [];
   /** What ends a parked session (its resume window's expiry), so the server may end it sooner. */
   private parkedEnd: (() => void) | undefined;
@@ -290,19 +290,11 @@ export class Session implements MessageSink, ClientConnection {
 
   /**
    * Several messages for one client in one tick (a burst of trickled candidates) leave in one
-   * TCP write instead of one system call each: the socket is corked until the tick's work is done.
-   * Nothing waits longer than the current tick, and order is kept.
+   * TCP write instead of one system call each (`corkUntilTickEnds`).
    */
   private batchWritesThisTick(): void {
-    if (this.writesBatched) return;
     const stream = tcpStreamOf(this.socket);
-    if (stream === undefined) return;
-    this.writesBatched = true;
-    stream.cork();
-    process.nextTick(() => {
-      this.writesBatched = false;
-      stream.uncork();
-    });
+    if (stream !== undefined) corkUntilTickEnds(stream);
   }
 }
 

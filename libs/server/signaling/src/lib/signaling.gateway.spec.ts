@@ -1,5 +1,7 @@
 import { loadConfig } from '@duet/server/config';
-import { ServerMessage } from '@duet/shared/protocol';
+import { SearchMessage, ServerMessage } from '@duet/shared/protocol';
+import { CanActivate, UseGuards } from '@nestjs/common';
+import { SubscribeMessage } from '@nestjs/websockets';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
@@ -48,6 +50,21 @@ class FakeSocket extends EventEmitter {
 
   terminate(): void {
     this.close(1006);
+  }
+}
+
+class AllowAll implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+/** The gateway with a guard on one handler, as an auth module might add. */
+class GuardedSearch extends SignalingGateway {
+  @UseGuards(AllowAll)
+  @SubscribeMessage('search')
+  override search(socket: WebSocket, message: SearchMessage): void {
+    super.search(socket, message);
   }
 }
 
@@ -189,6 +206,14 @@ describe(SignalingGateway.name, () => {
     expect(renewing.renew).toHaveBeenCalledWith(expect.any(Session), token);
     // The adapter binds no Nest disconnect event to the sockets it owns: a `handleDisconnect` here would never run.
     expect('handleDisconnect' in gateway).toBe(false);
+  });
+
+  it('lets the adapter open its connections past Nest only while no handler has an enhancer', () => {
+    const service = {} as SignalingService;
+    const renewing = {} as CredentialsService;
+    const plain = new SignalingGateway(service, guard, new NoSignalingMetrics(), options, renewing, availability);
+    expect(plain.routesAllDirect()).toBe(true);
+    expect(new GuardedSearch(service, guard, new NoSignalingMetrics(), options, renewing, availability).routesAllDirect()).toBe(false);
   });
 
   describe('login deadline', () => {

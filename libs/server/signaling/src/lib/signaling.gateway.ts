@@ -21,7 +21,7 @@ import { SIGNALING_OPTIONS, SIGNALING_PATH, SignalingOptions } from './signaling
 import { SignalingMetrics } from './signaling-metrics';
 import { SignalingService } from './signaling.service';
 import { CLOSE_CREDENTIALS_EXPIRED, CLOSE_POLICY_VIOLATION, closeOnPurpose, wasDropped } from './transport/close-intent';
-import { directRoutesOf } from './transport/direct-routes';
+import { directRoutesOf, subscribedMessagesOf } from './transport/direct-routes';
 import { PROTOCOL_VIOLATION } from './transport/protocol-violation';
 import { Route, SignalingEndpoint } from './transport/signaling-endpoint';
 import { UpgradeGuard } from './transport/upgrade-guard';
@@ -36,6 +36,7 @@ import { RegistryUnavailableError } from './user-registry.service';
  */
 @WebSocketGateway({ path: SIGNALING_PATH })
 export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint {
+  readonly path = SIGNALING_PATH;
   private readonly logger = new Logger(SignalingGateway.name);
   private readonly sessions = new WeakMap<WebSocket, Session>();
 
@@ -64,7 +65,8 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
     session.endWhenCredentialsExpire(() => socket.close(CLOSE_CREDENTIALS_EXPIRED, 'credentials expired'));
     // Not Nest's `handleDisconnect`: how the socket closed decides between ending the session and
     // holding it for a resume, and only the close event carries the code.
-    socket.once('close', this.onSocketClose);
+    // `on`: a socket's 'close' comes once (`once` would wrap the shared listener per socket).
+    socket.on('close', this.onSocketClose);
   }
 
   /** One listener for every socket (`this` is the socket): no closure per connection. */
@@ -139,6 +141,12 @@ export class SignalingGateway implements OnGatewayConnection, SignalingEndpoint 
   /** Every handler above, called directly, unless a guard, interceptor, pipe or filter was bound to it. */
   directRoutes(): ReadonlyMap<string, Route> {
     return directRoutesOf(this);
+  }
+
+  /** False once any handler has an enhancer: connections then go through Nest too. */
+  routesAllDirect(): boolean {
+    const direct = this.directRoutes();
+    return subscribedMessagesOf(this).every((message) => direct.has(message));
   }
 
   /**

@@ -69,6 +69,15 @@ export interface UserDirectory {
   search(prefix: string, limit: number): Promise<SearchResult>;
 
   /**
+   * Asks to hear of every change to who is online under a key (`usernameKey`), to whether they are
+   * in a call, and to their availability, as it is made. True when the registry sees every such
+   * change and will report each one to `listener` (then `PresenceService` keeps its list of users
+   * and rebuilds it only when a change touches it); false when it cannot (a store shared with
+   * other instances, which change it unseen), and `listener` is never called.
+   */
+  watchChanges(listener: (key: string) => void): boolean;
+
+  /**
    * Takes over `username`'s session held by another instance of a cluster, if `token` is its resume
    * token and it may still be resumed; the messages kept for it, in order. One instance has no
    * other instance: its sessions are resumed with `replace`.

@@ -73,6 +73,12 @@ export abstract class UserRegistryService implements UserDirectory, CallRules {
   abstract rejoin(username: string, peer: string, callId: string): Promise<RejoinResult>;
   abstract abandonClaim(username: string, callId: string): Promise<boolean>;
 
+  /** A registry that cannot see every change (one shared by instances) reports none: see `UserDirectory.watchChanges`. */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  watchChanges(listener: (key: string) => void): boolean {
+    return false;
+  }
+
   /** One instance holding everything in memory is always ready. */
   health(): RegistryHealth {
     return READY;

@@ -2,7 +2,7 @@ import { CallHandler, CanActivate, NestInterceptor, UseGuards, UseInterceptors }
 import { MessageBody, SubscribeMessage } from '@nestjs/websockets';
 import { WebSocket } from 'ws';
 import { readFileSync } from 'node:fs';
-import { directRoutesOf } from './direct-routes';
+import { directRoutesOf, subscribedMessagesOf } from './direct-routes';
 
 class AllowAll implements CanActivate {
   canActivate(): boolean {
@@ -78,6 +78,14 @@ describe(directRoutesOf.name, () => {
   // After an upgrade, reread those, then update the versions here.
   it('was checked against @nestjs/common and core 11.2.10 and @nestjs/websockets 11.2.6', () => {
     expect(['common', 'core', 'websockets'].map(installedVersion)).toEqual(['11.2.10', '11.2.10', '11.2.6']);
+  });
+});
+
+describe(subscribedMessagesOf.name, () => {
+  it('lists every handler, enhanced or not, so a gateway can tell whether all of them are direct', () => {
+    expect(subscribedMessagesOf(new Plain())).toEqual(['hello']);
+    expect(subscribedMessagesOf(new MixedEnhancers()).sort()).toEqual(['decorated', 'guarded', 'plain']);
+    expect(subscribedMessagesOf(new InterceptedClass())).toEqual(['any']);
   });
 });
 

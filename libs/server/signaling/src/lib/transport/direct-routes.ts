@@ -40,6 +40,17 @@ export function directRoutesOf(gateway: object): ReadonlyMap<string, Route> {
   return routes;
 }
 
+/** The message of every `@SubscribeMessage` handler of `gateway`, enhanced or not. */
+export function subscribedMessagesOf(gateway: object): string[] {
+  const prototype = Object.getPrototypeOf(gateway) as Record<string, unknown>;
+  return new MetadataScanner().getAllMethodNames(prototype).flatMap((name) => {
+    const method = prototype[name];
+    if (typeof method !== 'function' || Reflect.getMetadata(MESSAGE_MAPPING_METADATA, method) !== true) return [];
+    const message: unknown = Reflect.getMetadata(MESSAGE_METADATA, method);
+    return typeof message === 'string' ? [message] : [];
+  });
+}
+
 function isSet(metadata: unknown): boolean {
   return Array.isArray(metadata) ? metadata.length > 0 : metadata !== undefined;
 }

@@ -45,7 +45,8 @@ export class Heartbeat {
     watched[AWAITED] = 0;
     this.slots[watched[SLOT]].add(watched);
     watched.on('pong', echoed);
-    watched.once('close', this.forget);
+    // `on`, not `once`: 'close' comes once, and `once` would wrap the listener anew for each socket.
+    watched.on('close', this.forget);
     this.watched += 1;
     if (this.timer === undefined) {
       this.timer = setInterval(() => this.visitNextSlot(), this.intervalMs / this.slots.length);

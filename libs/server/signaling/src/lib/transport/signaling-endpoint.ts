@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { WebSocket } from 'ws';
 
 /** Hands one validated message to a gateway handler: `(socket, message)`, Nest's default arguments. */
@@ -9,6 +10,19 @@ export type Route = (socket: WebSocket, payload: unknown) => unknown;
  * gets the stock `WsAdapter` behaviour for every socket (every message through Nest).
  */
 export abstract class SignalingEndpoint {
+  /** The path its sockets are served on (its `@WebSocketGateway` path). */
+  abstract readonly path: string;
+
+  /** Opens the connection of `socket` (Nest's `OnGatewayConnection`); `owns(socket)` after it, unless refused. */
+  abstract handleConnection(socket: WebSocket, request?: IncomingMessage): void;
+
+  /**
+   * Whether `directRoutes` holds every handler the endpoint has. Then the adapter opens its
+   * connections itself, calling `handleConnection` past Nest's per-connection pipeline (an rxjs
+   * subject, a bound callback per handler, a map of them); otherwise Nest opens them.
+   */
+  abstract routesAllDirect(): boolean;
+
   /**
    * Whether `socket` is one of this endpoint's connections. Its messages may take the direct
    * routes, and the adapter binds no Nest disconnect event to it: the endpoint follows its

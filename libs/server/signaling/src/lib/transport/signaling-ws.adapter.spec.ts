@@ -1,7 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { MessageMappingProperties } from '@nestjs/websockets';
 import { once } from 'node:events';
-import { createServer, Server } from 'node:http';
+import { createServer, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EMPTY, Observable } from 'rxjs';
 import { RawData, WebSocket, WebSocketServer } from 'ws';
@@ -12,10 +12,21 @@ import { SignalingWsAdapter } from './signaling-ws.adapter';
 import { tcpStreamOf } from './tcp-stream';
 import { UpgradeGuard } from './upgrade-guard';
 
-/** Owns the sockets it is told to, and routes `login` directly. */
+/** Owns the sockets it is told to (or opens), and routes `login` directly. */
 class FakeEndpoint extends SignalingEndpoint {
+  readonly path = '/ws';
   readonly own = new Set<WebSocket>();
   readonly direct: unknown[] = [];
+  readonly opened: IncomingMessage[] = [];
+  /** Whether `login` is all it handles (else it has a handler with a guard, say). */
+  allDirect = false;
+  handleConnection(socket: WebSocket, request?: IncomingMessage): void {
+    if (request !== undefined) this.opened.push(request);
+    this.own.add(socket);
+  }
+  routesAllDirect(): boolean {
+    return this.allDirect;
+  }
   owns(socket: WebSocket): boolean {
     return this.own.has(socket);
   }
@@ -109,4 +120,68 @@ describe(SignalingWsAdapter.name, () => {
     expect(viaNest).toEqual([{ type: 'login', username: 'bob' }]);
     expect(disconnected).toEqual(['other']);
   });
+
+  it('opens the connections itself when every handler is direct: handleConnection, then the direct routes, Nest not called', async () => {
+    endpoint.allDirect = true;
+    const nestConnections: WebSocket[] = [];
+    adapter.bindClientConnect(server, (socket: WebSocket) => nestConnections.push(socket));
+    const { client, socket } = await connect();
+    expect(endpoint.owns(socket)).toBe(true);
+    expect(endpoint.opened).toHaveLength(1);
+    const closed = Promise.all([once(client, 'close'), once(socket, 'close')]);
+    client.send(JSON.stringify({ type: 'login', username: 'ann' }));
+    client.send(JSON.stringify({ type: 'login', username: 'bob' }));
+    await waitFor(() => endpoint.direct.length === 2);
+    client.close();
+    await closed;
+    expect(endpoint.direct).toEqual([
+      { type: 'login', username: 'ann' },
+      { type: 'login', username: 'bob' },
+    ]);
+    expect(nestConnections).toEqual([]);
+  });
+
+  it('drops the socket, and keeps serving, when opening its connection throws', async () => {
+    endpoint.allDirect = true;
+    adapter.bindClientConnect(server, () => undefined);
+    const open = endpoint.handleConnection.bind(endpoint);
+    endpoint.handleConnection = () => {
+      throw new Error('a bug in handleConnection');
+    };
+    const client = new WebSocket(url);
+    clients.push(client);
+    await once(client, 'close');
+    endpoint.handleConnection = open;
+    const { socket } = await connect();
+    expect(endpoint.owns(socket)).toBe(true);
+  });
+
+  it("leaves the connections to Nest's pipeline when a handler is not direct (a guard bound to it)", async () => {
+    endpoint.allDirect = false;
+    const nestConnections: WebSocket[] = [];
+    adapter.bindClientConnect(server, (socket: WebSocket) => nestConnections.push(socket));
+    const { socket } = await connect();
+    expect(nestConnections).toEqual([socket]);
+    expect(endpoint.opened).toEqual([]);
+  });
+
+  it("leaves the connections of another path's server to Nest", async () => {
+    endpoint.allDirect = true;
+    const other = adapter.create(0, { path: '/elsewhere' });
+    const nestConnections: WebSocket[] = [];
+    adapter.bindClientConnect(other, (socket: WebSocket) => nestConnections.push(socket));
+    const accepted = once(other, 'connection');
+    const client = new WebSocket(url.replace(/\/ws$/, '/elsewhere'));
+    clients.push(client);
+    const [[socket]] = (await Promise.all([accepted, once(client, 'open')])) as [[WebSocket], unknown];
+    expect(nestConnections).toEqual([socket]);
+    expect(endpoint.opened).toEqual([]);
+    const closed = once(client, 'close');
+    await adapter.close(other);
+    await closed;
+  });
 });
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}

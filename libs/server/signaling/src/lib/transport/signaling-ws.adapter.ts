@@ -43,6 +43,9 @@ const RATE_LIMITED = JSON.stringify({
 export class SignalingWsAdapter extends WsAdapter {
   /** Computed at the first connection, once every decorator has run. */
   private direct: ReadonlyMap<string, Route> | undefined;
+  private connectsDirectly: boolean | undefined;
+  /** The servers of the signaling endpoint's path, whose connections it may open itself. */
+  private readonly endpointServers = new WeakSet<WebSocketServer>();
   private signalingEndpoint: SignalingEndpoint | null | undefined;
   private signalingMetrics: SignalingMetrics | undefined;
   private signalingOptions: SignalingOptions | undefined;
@@ -97,7 +100,33 @@ export class SignalingWsAdapter extends WsAdapter {
       keepTcpStream(socket, request);
       heartbeat.watch(socket);
     });
+    if (this.endpoint !== undefined && options['path'] === this.endpoint.path) this.endpointServers.add(server);
     return server;
+  }
+
+  /**
+   * The signaling endpoint's connections are opened here, not by Nest, when every handler of the
+   * endpoint is direct: `handleConnection`, then its direct routes, as Nest's pipeline would (Nest
+   * binds nothing else for it: no disconnect event, see `bindClientDisconnect`). That pipeline
+   * (an rxjs subject, a callback bound per handler, a map of them, per connection) was about 4 %
+   * of a call set-up's CPU. A gateway with any enhancer keeps Nest's pipeline, as do other servers.
+   */
+  override bindClientConnect(server: WebSocketServer, callback: (socket: WebSocket, request: IncomingMessage) => void): void {
+    const endpoint = this.endpointServers.has(server) ? this.endpoint : undefined;
+    if (endpoint === undefined) return super.bindClientConnect(server, callback);
+    server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+      this.connectsDirectly ??= endpoint.routesAllDirect();
+      if (!this.connectsDirectly) return callback(socket, request);
+      try {
+        endpoint.handleConnection(socket, request);
+      } catch (error) {
+        // Nothing but Nest's pipeline stood between this and the process: a bug costs the socket.
+        this.logger.error(error);
+        socket.terminate();
+        return;
+      }
+      if (endpoint.owns(socket)) this.listen(socket, this.directRoutes());
+    });
   }
 
   /**
@@ -110,10 +139,14 @@ export class SignalingWsAdapter extends WsAdapter {
     handlers: MessageMappingProperties[],
     transform: (result: unknown) => Observable<unknown>,
   ): void {
+    this.listen(client, this.routesFor(client, handlers, transform));
+  }
+
+  private listen(client: WebSocket, routes: ReadonlyMap<string, Route>): void {
     const inbound = client as Inbound;
     const { messagesPerSecond, messageBurst } = this.options.limits;
     inbound[BUDGET] = new FrameBudget(messagesPerSecond, messageBurst);
-    inbound[ROUTES] = this.routesFor(client, handlers, transform);
+    inbound[ROUTES] = routes;
     // One set of listeners for every client (they get it as `this`): no closures per connection.
     client.on('message', this.listeners.message);
     client.on('ping', this.listeners.ping);
@@ -197,15 +230,17 @@ export class SignalingWsAdapter extends WsAdapter {
    * socket; it is not a server fault, so it is logged at debug level, not as an error.
    */
   override bindErrorHandler(server: WebSocketServer): WebSocketServer {
-    server.on('connection', (socket: WebSocket) =>
-      socket.on('error', (error) => {
-        markClosedOnPurpose(socket);
-        this.logger.debug(`client socket closed: ${error.message}`);
-      }),
-    );
+    server.on('connection', (socket: WebSocket) => socket.on('error', this.onClientError));
     server.on('error', (error) => this.logger.error(error));
     return server;
   }
+
+  /** One listener for every socket (`this` is the socket): no closure per connection. */
+  private readonly onClientError = ((logger: { debug(message: string): void }) =>
+    function (this: WebSocket, error: Error): void {
+      markClosedOnPurpose(this);
+      logger.debug(`client socket closed: ${error.message}`);
+    })(this.logger);
 
   /** Graceful: refuse new upgrades, ask every client to leave (1001), then drop the stragglers. */
   override async close(server: WebSocketServer): Promise<void> {

@@ -64,7 +64,8 @@ export class UpgradeGuard {
     }
     // The count follows the TCP connection, so it is released however the upgrade or socket ends.
     (request.socket as Counted)[COUNTED_AS] = ip;
-    request.socket.once('close', this.releaseOnClose);
+    // 'close' comes once per TCP socket: `on` spares the wrapper `once` makes per connection.
+    request.socket.on('close', this.releaseOnClose);
     let identity: Identity | undefined;
     try {
       identity = await this.authenticator.authenticate(request);
