@@ -1,0 +1,120 @@
+import { MediaSample, MediaStallWatch } from './media-stall-watch';
+
+const timing = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500 };
+
+/**
+ * Feeds a watch getStats-like samples every 500 ms: packet counters that grow while media flows
+ * (`flowing`) and stand still otherwise, with whatever else a step changes.
+ */
+class Feed {
+  readonly restarts: number[] = [];
+  private at = 0;
+  private readonly packets = { audio: 0, video: 0 };
+  private state: Omit<MediaSample, 'at' | 'packets'> = {
+    connection: {},
+    expected: { audio: true, video: true },
+    peerReachable: true,
+    settled: true,
+    iceGeneration: 'ufrag-1',
+  };
+  flowing = { audio: true, video: true };
+
+  constructor(readonly watch: MediaStallWatch) {}
+
+  set(changes: Partial<Omit<MediaSample, 'at' | 'packets'>>): this {
+    this.state = { ...this.state, ...changes };
+    return this;
+  }
+
+  /** `ms` of samples, every 500 ms. */
+  run(ms: number): this {
+    for (let elapsed = 0; elapsed < ms; elapsed += timing.sampleEveryMs) {
+      this.at += timing.sampleEveryMs;
+      if (this.flowing.audio) this.packets.audio += 25;
+      if (this.flowing.video) this.packets.video += 5;
+      if (this.watch.sample({ ...this.state, at: this.at, packets: { ...this.packets } }) === 'restart') this.restarts.push(this.at);
+    }
+    return this;
+  }
+
+  stop(): this {
+    this.flowing = { audio: false, video: false };
+    return this;
+  }
+
+  resume(): this {
+    this.flowing = { audio: true, video: true };
+    return this;
+  }
+}
+
+const feed = (polite = false) => new Feed(new MediaStallWatch(timing, polite));
+
+describe(MediaStallWatch.name, () => {
+  it('restarts ICE once when no media arrives for 1.5 s on a connected path, however long the stall lasts', () => {
+    const call = feed().run(3_000).stop().run(30_000);
+    expect(call.restarts).toEqual([4_500]);
+  });
+
+  it('has the polite side wait 1 s longer, and not restart at all when the other side restarted first', () => {
+    expect(feed(true).run(3_000).stop().run(10_000).restarts).toEqual([5_500]);
+    const call = feed(true).run(3_000).stop().run(2_000);
+    // The impolite side's restart arrived: a new ICE generation in the remote description.
+    call.set({ iceGeneration: 'ufrag-2' }).run(10_000);
+    expect(call.restarts).toEqual([]);
+  });
+
+  it('starts over once media flows again: the next stall restarts again', () => {
+    const call = feed().run(2_000).stop().run(3_000).resume().run(3_000).stop().run(3_000);
+    expect(call.restarts).toEqual([3_500, 9_500]);
+  });
+
+  it('never restarts for a peer whose camera is off and who is muted: nothing is expected from it', () => {
+    const call = feed().run(2_000).set({ expected: { audio: false, video: false } }).stop().run(30_000);
+    expect(call.restarts).toEqual([]);
+  });
+
+  it('judges only what the peer sends: camera off, its sound still counts; a kind it never sent is not waited for', () => {
+    const cameraOff = feed().run(2_000).set({ expected: { audio: true, video: false } });
+    cameraOff.flowing.video = false;
+    cameraOff.run(5_000);
+    expect(cameraOff.restarts).toEqual([]);
+    cameraOff.stop().run(2_000);
+    expect(cameraOff.restarts).toEqual([8_500]);
+
+    // No camera at all (nothing ever came) and its sound flowing: video's silence is no stall.
+    const noCamera = feed();
+    noCamera.flowing.video = false;
+    noCamera.run(10_000);
+    expect(noCamera.restarts).toEqual([]);
+  });
+
+  it('gives a peer that turns its camera back on time to start sending before judging it', () => {
+    const call = feed().set({ expected: { audio: false, video: false } }).stop().run(5_000);
+    call.set({ expected: { audio: false, video: true } }).run(5_000);
+    expect(call.restarts).toEqual([]);
+    call.resume().run(2_000).stop().run(2_000);
+    expect(call.restarts).toEqual([13_500]);
+  });
+
+  it('does not restart while signaling says the peer is away (or cannot carry the offer), and judges afresh when it is back', () => {
+    const call = feed().run(2_000).set({ peerReachable: false }).stop().run(10_000);
+    expect(call.restarts).toEqual([]);
+    call.set({ peerReachable: true }).run(2_000);
+    expect(call.restarts).toEqual([13_500]);
+  });
+
+  it('leaves a path the browser already calls broken, or a negotiation under way, to ICE recovery', () => {
+    const call = feed().run(2_000).set({ settled: false }).stop().run(10_000);
+    expect(call.restarts).toEqual([]);
+  });
+
+  it('starts over on a fresh connection (a glare replaced it): its counters begin at its own zero', () => {
+    const call = feed().run(2_000).stop().run(1_000);
+    call.set({ connection: {} }).run(10_000);
+    // Nothing has arrived on the new connection yet: nothing to wait for.
+    expect(call.restarts).toEqual([]);
+    call.resume().run(1_000).stop().run(2_000);
+    expect(call.restarts).toEqual([15_500]);
+  });
+});
