@@ -44,6 +44,18 @@ function resumedLogin(call: { callId: string; otherUsername: string } | null) {
   };
 }
 
+/** `ms` of the call in 500 ms steps (the stall watch's sampling), media arriving while `flowing`. */
+async function media(pc: FakePeerConnection, ms: number, flowing: boolean): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += TIMING.mediaStall.sampleEveryMs) {
+    if (flowing) {
+      pc.inbound.audio += 25;
+      pc.inbound.video += 5;
+    }
+    jest.advanceTimersByTime(TIMING.mediaStall.sampleEveryMs);
+    await settle();
+  }
+}
+
 describe('PeerService through network faults', () => {
   beforeEach(() => {
     jest.useFakeTimers();
@@ -56,6 +68,37 @@ describe('PeerService through network faults', () => {
     TestBed.resetTestingModule();
     jest.useRealTimers();
     jest.restoreAllMocks();
+  });
+
+  it('restarts ICE once when media stops arriving on a path that still says connected (a dead relay), not again until media flowed', async () => {
+    const { pc } = await connectedCall();
+    await media(pc, 2_000, true);
+    // alice is polite: 1.5 s without media, and 1 s more for bob's restart to come first.
+    await media(pc, 2_000, false);
+    expect(pc.restartIceCalls).toBe(0);
+    await media(pc, 500, false);
+    expect(pc.restartIceCalls).toBe(1);
+    pc.signalingState = 'stable';
+    await media(pc, 20_000, false);
+    expect(pc.restartIceCalls).toBe(1);
+    // Media flows again: a later stall restarts again.
+    await media(pc, 1_000, true);
+    await media(pc, 3_000, false);
+    expect(pc.restartIceCalls).toBe(2);
+  });
+
+  it('does not restart ICE for missing media while the server says the peer is away, nor while our own socket is down', async () => {
+    const { socket, pc } = await connectedCall();
+    await media(pc, 2_000, true);
+    socket.deliver({ type: 'reconnecting', username: 'bob', callId: CALL });
+    await media(pc, 10_000, false);
+    expect(pc.restartIceCalls).toBe(0);
+
+    socket.deliver({ type: 'reconnected', username: 'bob', callId: CALL });
+    await media(pc, 1_000, true);
+    socket.drop();
+    await media(pc, 10_000, false);
+    expect(pc.restartIceCalls).toBe(0);
   });
 
   it('applies renewed TURN credentials to the running call, so its ICE restart uses them; the next call starts with them', async () => {
