@@ -57,8 +57,15 @@ async function firstFrameAfter(page: Page, since: number): Promise<number> {
   return (await handle.jsonValue()) as number;
 }
 
-const stalledRestarts = (user: DuetUser) => user.consoleLog().split('\n').filter((line) => line.includes('ICE restart (media stalled)')).length;
-const iceRestarts = (user: DuetUser) => user.consoleLog().split('\n').filter((line) => /ICE restart #\d/.test(line)).length;
+/** When (ms after `since`) the page restarted ICE from now on: `s` a stall restart, `#n` ICE recovery's (the app's debug log). */
+function restartLog(page: Page, since: number): string[] {
+  const log: string[] = [];
+  page.on('console', (message) => {
+    const restart = /ICE restart (#\d+|\(media stalled\))/.exec(message.text());
+    if (restart) log.push(`${restart[1].startsWith('#') ? restart[1] : 's'}@${Date.now() - since}`);
+  });
+  return log;
+}
 
 describe(`recovery times (${LABEL})`, () => {
   let browser: Browser;
@@ -89,6 +96,7 @@ describe(`recovery times (${LABEL})`, () => {
           await Promise.all(users.map((user) => startFrameLog(user.page)));
           await Promise.all(users.map((user) => user.waitForFramesBeyond(0)));
           const killedAt = Date.now();
+          const restartsAt = users.map((user) => restartLog(user.page, killedAt));
           await turn.crash();
           await outage(outageMs);
           await turn.start();
@@ -102,8 +110,7 @@ describe(`recovery times (${LABEL})`, () => {
             aliceMs: frames[0] - backAt,
             bobMs: frames[1] - backAt,
             framesAfterKillMs: Math.max(...frames) - killedAt,
-            stallRestarts: users.map(stalledRestarts).join('/'),
-            iceRecoveryRestarts: users.map(iceRestarts).join('/'),
+            restartsAfterKillMs: restartsAt.map((log) => log.join(' ') || '-').join(' / '),
           });
           await users[0].hangUp();
           await users[1].waitForStatus('idle', 30_000);

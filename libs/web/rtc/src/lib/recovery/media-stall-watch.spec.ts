@@ -1,6 +1,6 @@
 import { MediaSample, MediaStallWatch } from './media-stall-watch';
 
-const timing = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500 };
+const timing = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, maxRestarts: 2 };
 
 /**
  * Feeds a watch getStats-like samples every 500 ms: packet counters that grow while media flows
@@ -22,6 +22,8 @@ class Feed {
   constructor(readonly watch: MediaStallWatch) {}
 
   set(changes: Partial<Omit<MediaSample, 'at' | 'packets'>>): this {
+    // A new connection counts from its own zero.
+    if (changes.connection) this.packets.audio = this.packets.video = 0;
     this.state = { ...this.state, ...changes };
     return this;
   }
@@ -51,17 +53,32 @@ class Feed {
 const feed = (polite = false) => new Feed(new MediaStallWatch(timing, polite));
 
 describe(MediaStallWatch.name, () => {
-  it('restarts ICE once when no media arrives for 1.5 s on a connected path, however long the stall lasts', () => {
+  it('restarts ICE when no media arrives for 1.5 s on a connected path, once more 3 s later, and no more however long the stall lasts', () => {
     const call = feed().run(3_000).stop().run(30_000);
-    expect(call.restarts).toEqual([4_500]);
+    expect(call.restarts).toEqual([4_500, 7_500]);
   });
 
-  it('has the polite side wait 1 s longer, and not restart at all when the other side restarted first', () => {
-    expect(feed(true).run(3_000).stop().run(10_000).restarts).toEqual([5_500]);
+  it('has the polite side wait 1 s longer, and not restart at all when the other side restarted first, both times', () => {
+    expect(feed(true).run(3_000).stop().run(10_000).restarts).toEqual([5_500, 10_500]);
     const call = feed(true).run(3_000).stop().run(2_000);
-    // The impolite side's restart arrived: a new ICE generation in the remote description.
-    call.set({ iceGeneration: 'ufrag-2' }).run(10_000);
+    // The impolite side's restart arrives (a negotiation, then a new ICE generation in the remote description).
+    call.set({ iceGeneration: 'ufrag-2', settled: false }).run(500);
+    call.set({ settled: true }).run(3_000);
+    // Its second one, 3 s after the first.
+    call.set({ iceGeneration: 'ufrag-3', settled: false }).run(500);
+    call.set({ settled: true }).run(20_000);
     expect(call.restarts).toEqual([]);
+  });
+
+  it('gives the other side\'s restart a full wait before the polite side tries again itself', () => {
+    const call = feed(true).run(3_000).stop().run(1_500);
+    // The impolite side restarted (its negotiation too quick to be sampled).
+    call.set({ iceGeneration: 'ufrag-2' }).run(500);
+    // Its next one is due 3 s later; the polite side's own only 5 s after the one it saw.
+    call.run(4_500);
+    expect(call.restarts).toEqual([]);
+    call.run(500);
+    expect(call.restarts).toEqual([10_000]);
   });
 
   it('starts over once media flows again: the next stall restarts again', () => {
@@ -107,6 +124,13 @@ describe(MediaStallWatch.name, () => {
   it('leaves a path the browser already calls broken, or a negotiation under way, to ICE recovery', () => {
     const call = feed().run(2_000).set({ settled: false }).stop().run(10_000);
     expect(call.restarts).toEqual([]);
+  });
+
+  it('watches from the first sample what had already arrived: a relay may die in the first second of a call', () => {
+    const call = feed().set({ connection: {} });
+    // The first sample sees packets counted since the connection opened, and then none.
+    call.run(500).stop().run(3_000);
+    expect(call.restarts).toEqual([2_000]);
   });
 
   it('starts over on a fresh connection (a glare replaced it): its counters begin at its own zero', () => {

@@ -32,22 +32,31 @@ export interface MediaStallTiming {
   politeDeferenceMs: number;
   /** How often the connection's stats are read. Default 500 ms. */
   sampleEveryMs: number;
+  /**
+   * Restarts per stall, the other side's included; each waits twice as long as the one before.
+   * Default 2: a restart made while the relay is still down gathers nothing, and the second, 3 s
+   * later, finds a relay that came back meanwhile (tools/measure-recovery).
+   */
+  maxRestarts: number;
 }
 
-export const DEFAULT_MEDIA_STALL: MediaStallTiming = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500 };
+export const DEFAULT_MEDIA_STALL: MediaStallTiming = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, maxRestarts: 2 };
 
 /**
  * Notices media that stopped arriving while the connection still says `connected`: a dead TURN
  * relay is noticed by Chromium's consent checks only after about 6 s; RTP stops at once.
  *
  * A kind is watched once it is expected (the peer's media state) and has arrived on this
- * connection (a peer without a camera never sends video). When no watched kind grew for
+ * connection (a peer without a camera never sends video; packets counted before the first sample
+ * arrived too). When no watched kind grew for
  * `stallMs` (the polite side: plus `politeDeferenceMs`), while signaling vouches for the peer and
- * nothing is being negotiated, `sample` answers `restart`: once per stall. The next one needs
- * media to flow again first, so a call that is silent by design (camera off, a muted peer whose
- * browser sends nothing) never restarts ICE in a loop; a restart seen in the meantime (the other
- * side's, or one from ICE recovery) also spends it. Whatever is not judged (nothing watched, the
- * peer away, a negotiation, a connection that is not `connected`) starts the clock over.
+ * nothing is being negotiated, `sample` answers `restart`; still stalled after twice that, once
+ * more, up to `maxRestarts` per stall. A restart seen meanwhile (a new ICE generation: the other
+ * side's, or ICE recovery's) counts as one, so the two sides share the budget and rarely collide.
+ * After the last one nothing more until media has flowed again, so a call that is silent by
+ * design (camera off, a muted peer whose browser sends nothing) never restarts ICE in a loop.
+ * Whatever is not judged (nothing watched, the peer away, a negotiation, a connection that is not
+ * `connected`) starts the clock over.
  */
 export class MediaStallWatch {
   private connection: object | null = null;
@@ -56,8 +65,10 @@ export class MediaStallWatch {
   private expected: Record<MediaKind, boolean> = { audio: false, video: false };
   private progressAt = 0;
   private iceGeneration: string | null = null;
-  /** A restart happened in this stall (ours, or seen): no more until media flows. */
-  private spent = false;
+  /** Restarts in this stall (ours, and new ICE generations seen); none once media flows. */
+  private restarts = 0;
+  /** We asked for a restart and its new ICE generation has not shown yet (it is not another one). */
+  private ownRestartPending = false;
 
   constructor(
     private readonly timing: MediaStallTiming,
@@ -82,28 +93,36 @@ export class MediaStallWatch {
       }
     }
     if (sample.iceGeneration !== this.iceGeneration) {
+      // A restart (ours, or the other side's): its new path gets a full wait from now, so the two
+      // sides' next restarts do not meet in a glare (that costs a fresh connection).
       this.iceGeneration = sample.iceGeneration;
-      this.spent = true;
+      if (!this.ownRestartPending) this.restarts += 1;
+      this.ownRestartPending = false;
+      this.progressAt = sample.at;
     }
     const watched = (['audio', 'video'] as const).some((kind) => this.expected[kind] && this.arrived[kind]);
-    if (flowed) this.spent = false;
+    if (flowed) this.restarts = 0;
     if (flowed || !watched || !sample.peerReachable || !sample.settled) {
       this.progressAt = sample.at;
       return null;
     }
-    const patienceMs = this.timing.stallMs + (this.polite ? this.timing.politeDeferenceMs : 0);
-    if (this.spent || sample.at - this.progressAt < patienceMs) return null;
-    this.spent = true;
+    const patienceMs = (this.timing.stallMs + (this.polite ? this.timing.politeDeferenceMs : 0)) * 2 ** this.restarts;
+    if (this.restarts >= this.timing.maxRestarts || sample.at - this.progressAt < patienceMs) return null;
+    this.restarts += 1;
+    this.ownRestartPending = true;
+    this.progressAt = sample.at;
     return 'restart';
   }
 
   private startOver(sample: MediaSample): void {
     this.connection = sample.connection;
     this.last = { ...sample.packets };
-    this.arrived = { audio: false, video: false };
+    // Counted on this connection already: it has arrived (a relay may die in the call's first second).
+    this.arrived = { audio: sample.packets.audio > 0, video: sample.packets.video > 0 };
     this.expected = { ...sample.expected };
     this.progressAt = sample.at;
     this.iceGeneration = sample.iceGeneration;
-    this.spent = false;
+    this.restarts = 0;
+    this.ownRestartPending = false;
   }
 }
