@@ -20,7 +20,7 @@ export const TIMING: CallTiming = {
   reconnectGraceMs: 30_000,
   stalledIceStartMs: 4_000,
   iceRecovery: { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 8_000 },
-  mediaStall: { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, maxRestarts: 2 },
+  mediaStall: { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, retryMs: 2_000, maxRestarts: 3 },
   restoreSettleMs: 1_000,
   rejoinWindowMs: 30_000,
 };

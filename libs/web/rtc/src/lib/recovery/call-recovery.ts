@@ -33,7 +33,7 @@ export interface CallRecoveryTiming {
  *   means for it, and once the server relays for us again, recover negotiation when an offer is
  *   unanswered or the path is broken;
  * - MediaStallWatch (media-stall-watch.ts): from the first working path on, reads the
- *   connection's stats every `sampleEveryMs` and restarts ICE once when media stopped arriving
+ *   connection's stats every `sampleEveryMs` and restarts ICE (up to 3 times) when media stopped arriving
  *   while the connection still says `connected` (a dead relay, long before consent checks fail).
  */
 export class CallRecovery {

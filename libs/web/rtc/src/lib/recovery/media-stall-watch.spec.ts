@@ -1,6 +1,6 @@
 import { MediaSample, MediaStallWatch } from './media-stall-watch';
 
-const timing = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, maxRestarts: 2 };
+const timing = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, retryMs: 2_000, maxRestarts: 3 };
 
 /**
  * Feeds a watch getStats-like samples every 500 ms: packet counters that grow while media flows
@@ -53,20 +53,20 @@ class Feed {
 const feed = (polite = false) => new Feed(new MediaStallWatch(timing, polite));
 
 describe(MediaStallWatch.name, () => {
-  it('restarts ICE when no media arrives for 1.5 s on a connected path, once more 3 s later, and no more however long the stall lasts', () => {
+  it('restarts ICE when no media arrives for 1.5 s on a connected path, twice more 2 s apart, and no more however long the stall lasts', () => {
     const call = feed().run(3_000).stop().run(30_000);
-    expect(call.restarts).toEqual([4_500, 7_500]);
+    expect(call.restarts).toEqual([4_500, 6_500, 8_500]);
   });
 
   it('has the polite side wait 1 s longer, and not restart at all when the other side restarted first, both times', () => {
-    expect(feed(true).run(3_000).stop().run(10_000).restarts).toEqual([5_500, 10_500]);
+    expect(feed(true).run(3_000).stop().run(10_000).restarts).toEqual([5_500, 8_500, 11_500]);
     const call = feed(true).run(3_000).stop().run(2_000);
-    // The impolite side's restart arrives (a negotiation, then a new ICE generation in the remote description).
-    call.set({ iceGeneration: 'ufrag-2', settled: false }).run(500);
-    call.set({ settled: true }).run(3_000);
-    // Its second one, 3 s after the first.
-    call.set({ iceGeneration: 'ufrag-3', settled: false }).run(500);
-    call.set({ settled: true }).run(20_000);
+    // The impolite side's restarts arrive (a negotiation, then a new ICE generation in the remote description), 2 s apart.
+    for (const generation of ['ufrag-2', 'ufrag-3', 'ufrag-4']) {
+      call.set({ iceGeneration: generation, settled: false }).run(500);
+      call.set({ settled: true }).run(1_500);
+    }
+    call.run(20_000);
     expect(call.restarts).toEqual([]);
   });
 
@@ -74,11 +74,11 @@ describe(MediaStallWatch.name, () => {
     const call = feed(true).run(3_000).stop().run(1_500);
     // The impolite side restarted (its negotiation too quick to be sampled).
     call.set({ iceGeneration: 'ufrag-2' }).run(500);
-    // Its next one is due 3 s later; the polite side's own only 5 s after the one it saw.
-    call.run(4_500);
+    // Its next one is due 2 s later; the polite side's own only 3 s after the one it saw.
+    call.run(2_500);
     expect(call.restarts).toEqual([]);
     call.run(500);
-    expect(call.restarts).toEqual([10_000]);
+    expect(call.restarts).toEqual([8_000]);
   });
 
   it('starts over once media flows again: the next stall restarts again', () => {

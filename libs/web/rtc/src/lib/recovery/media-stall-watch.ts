@@ -33,14 +33,20 @@ export interface MediaStallTiming {
   /** How often the connection's stats are read. Default 500 ms. */
   sampleEveryMs: number;
   /**
-   * Restarts per stall, the other side's included; each waits twice as long as the one before.
-   * Default 2: a restart made while the relay is still down gathers nothing, and the second, 3 s
-   * later, finds a relay that came back meanwhile (tools/measure-recovery).
+   * Still stalled this long after a restart (ours or the other side's): restart again. A restart
+   * made while the relay is down waits on the browser's own TURN retries (frames came 3–4.6 s after
+   * the relay was back, tools/measure-recovery); one made after it is back brings frames in about
+   * 1–2 s. Default 2 s.
+   */
+  retryMs: number;
+  /**
+   * Restarts per stall, the other side's included. Default 3: with the stall noticed at 1.5 s they
+   * cover the 6 s or so until the browser calls the path `disconnected` and ICE recovery takes over.
    */
   maxRestarts: number;
 }
 
-export const DEFAULT_MEDIA_STALL: MediaStallTiming = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, maxRestarts: 2 };
+export const DEFAULT_MEDIA_STALL: MediaStallTiming = { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, retryMs: 2_000, maxRestarts: 3 };
 
 /**
  * Notices media that stopped arriving while the connection still says `connected`: a dead TURN
@@ -50,8 +56,8 @@ export const DEFAULT_MEDIA_STALL: MediaStallTiming = { stallMs: 1_500, politeDef
  * connection (a peer without a camera never sends video; packets counted before the first sample
  * arrived too). When no watched kind grew for
  * `stallMs` (the polite side: plus `politeDeferenceMs`), while signaling vouches for the peer and
- * nothing is being negotiated, `sample` answers `restart`; still stalled after twice that, once
- * more, up to `maxRestarts` per stall. A restart seen meanwhile (a new ICE generation: the other
+ * nothing is being negotiated, `sample` answers `restart`; still stalled `retryMs` (polite: plus
+ * the deference) after a restart, again, up to `maxRestarts` per stall. A restart seen meanwhile (a new ICE generation: the other
  * side's, or ICE recovery's) counts as one, so the two sides share the budget and rarely collide.
  * After the last one nothing more until media has flowed again, so a call that is silent by
  * design (camera off, a muted peer whose browser sends nothing) never restarts ICE in a loop.
@@ -106,7 +112,7 @@ export class MediaStallWatch {
       this.progressAt = sample.at;
       return null;
     }
-    const patienceMs = (this.timing.stallMs + (this.polite ? this.timing.politeDeferenceMs : 0)) * 2 ** this.restarts;
+    const patienceMs = (this.restarts === 0 ? this.timing.stallMs : this.timing.retryMs) + (this.polite ? this.timing.politeDeferenceMs : 0);
     if (this.restarts >= this.timing.maxRestarts || sample.at - this.progressAt < patienceMs) return null;
     this.restarts += 1;
     this.ownRestartPending = true;
