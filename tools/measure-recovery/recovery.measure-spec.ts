@@ -6,6 +6,14 @@ import { launchChromium } from '../../apps/web-e2e/src/support/browser';
 import { DuetUser } from '../../apps/web-e2e/src/support/duet-user';
 import { inCall } from '../../apps/web-e2e/src/support/in-call';
 import { startFrameLog } from '../../apps/web-e2e/src/support/observe';
+import { keepPeerConnections } from '../../apps/web-e2e/src/support/peer-connections';
+
+declare global {
+  interface Window {
+    /** When (epoch ms) inbound RTP of each kind was seen growing, sampled every 100 ms by the measurement. */
+    __packetTimes?: { audio: number[]; video: number[] };
+  }
+}
 
 /**
  * Measures, does not judge (README.md here): how long a call takes to recover, as the people in
@@ -47,6 +55,30 @@ function startServer(env: Record<string, string> = {}, port?: number): Promise<S
 
 /** A measured pause: the outage a scenario is about, not a wait for a condition. */
 const outage = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Records in the page when inbound audio and video packets grow on its newest connection (every 100 ms). */
+async function startPacketLog(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const times = (window.__packetTimes = { audio: [] as number[], video: [] as number[] });
+    const last = new Map<RTCPeerConnection, { audio: number; video: number }>();
+    setInterval(async () => {
+      const pc = window.__testPeerConnections?.at(-1);
+      if (!pc || pc.connectionState === 'closed') return;
+      const now = { audio: 0, video: 0 };
+      (await pc.getStats()).forEach((report: { type?: string; kind?: 'audio' | 'video'; packetsReceived?: number }) => {
+        if (report.type === 'inbound-rtp' && report.kind) now[report.kind] += report.packetsReceived ?? 0;
+      });
+      const before = last.get(pc) ?? { audio: 0, video: 0 };
+      for (const kind of ['audio', 'video'] as const) if (now[kind] > before[kind]) times[kind].push(Date.now());
+      last.set(pc, now);
+    }, 100);
+  });
+}
+
+/** When inbound `kind` packets were first seen growing after `since`, if they were. */
+async function firstPacketsAfter(page: Page, kind: 'audio' | 'video', since: number): Promise<number | null> {
+  return page.evaluate(({ kind, since }) => window.__packetTimes?.[kind].find((at) => at > since) ?? null, { kind, since });
+}
 
 /** When the remote <video> first showed a new frame after `since` (epoch ms); waits for one. */
 async function firstFrameAfter(page: Page, since: number): Promise<number> {
@@ -91,9 +123,10 @@ describe(`recovery times (${LABEL})`, () => {
       for (const outageMs of RELAY_OUTAGES_MS) {
         for (let attempt = 1; attempt <= RUNS; attempt++) {
           run += 1;
-          const users = await inCall(browser, server.baseUrl, [`alice-relay${run}`, `bob-relay${run}`]);
+          const users = await inCall(browser, server.baseUrl, [`alice-relay${run}`, `bob-relay${run}`], { initScripts: [keepPeerConnections] });
           open.push(...users);
           await Promise.all(users.map((user) => startFrameLog(user.page)));
+          await Promise.all(users.map((user) => startPacketLog(user.page)));
           await Promise.all(users.map((user) => user.waitForFramesBeyond(0)));
           const killedAt = Date.now();
           const restartsAt = users.map((user) => restartLog(user.page, killedAt));
@@ -102,6 +135,10 @@ describe(`recovery times (${LABEL})`, () => {
           await turn.start();
           const backAt = Date.now();
           const frames = await Promise.all(users.map((user) => firstFrameAfter(user.page, backAt)));
+          const sinceBack = (at: number | null) => (at === null ? '-' : String(at - backAt));
+          const packets = await Promise.all(
+            users.map(async (user) => `${sinceBack(await firstPacketsAfter(user.page, 'audio', backAt))}/${sinceBack(await firstPacketsAfter(user.page, 'video', backAt))}`),
+          );
           record('relay', {
             outageMs,
             run: attempt,
@@ -110,6 +147,7 @@ describe(`recovery times (${LABEL})`, () => {
             aliceMs: frames[0] - backAt,
             bobMs: frames[1] - backAt,
             framesAfterKillMs: Math.max(...frames) - killedAt,
+            packetsAfterBackMs: packets.join(' | '),
             restartsAfterKillMs: restartsAt.map((log) => log.join(' ') || '-').join(' / '),
           });
           await users[0].hangUp();

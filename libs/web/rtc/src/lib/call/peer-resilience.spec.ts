@@ -50,6 +50,7 @@ async function media(pc: FakePeerConnection, ms: number, flowing: boolean): Prom
     if (flowing) {
       pc.inbound.audio += 25;
       pc.inbound.video += 5;
+      pc.inbound.framesDecoded += 5;
     }
     jest.advanceTimersByTime(TIMING.mediaStall.sampleEveryMs);
     await settle();

@@ -1,8 +1,13 @@
 import type { RemoteMediaState } from '../engine/control-channel';
 import { MediaKind, MediaSample } from './media-stall-watch';
 
-/** RTP packets received so far per kind on `pc` (inbound-rtp reports); null if stats cannot be read. */
-export async function inboundPackets(pc: RTCPeerConnection): Promise<Record<MediaKind, number> | null> {
+interface Inbound {
+  packets: Record<MediaKind, number>;
+  framesDecoded: number;
+}
+
+/** RTP packets received so far per kind on `pc`, and video frames decoded (inbound-rtp); null if stats cannot be read. */
+export async function inboundMedia(pc: RTCPeerConnection): Promise<Inbound | null> {
   let report: RTCStatsReport;
   try {
     report = await pc.getStats();
@@ -10,12 +15,13 @@ export async function inboundPackets(pc: RTCPeerConnection): Promise<Record<Medi
     // Closed meanwhile: nothing to judge.
     return null;
   }
-  const packets: Record<MediaKind, number> = { audio: 0, video: 0 };
-  report.forEach((stats: { type?: string; kind?: string; packetsReceived?: number }) => {
+  const inbound: Inbound = { packets: { audio: 0, video: 0 }, framesDecoded: 0 };
+  report.forEach((stats: { type?: string; kind?: string; packetsReceived?: number; framesDecoded?: number }) => {
     if (stats.type !== 'inbound-rtp' || (stats.kind !== 'audio' && stats.kind !== 'video')) return;
-    packets[stats.kind] += stats.packetsReceived ?? 0;
+    inbound.packets[stats.kind] += stats.packetsReceived ?? 0;
+    if (stats.kind === 'video') inbound.framesDecoded += stats.framesDecoded ?? 0;
   });
-  return packets;
+  return inbound;
 }
 
 /** The ICE username fragment of `pc`'s remote description: a new one means someone restarted ICE. */
@@ -29,12 +35,12 @@ export function remoteIceGeneration(pc: RTCPeerConnection): string | null {
  * what signaling says of the peer (our socket logged in, the peer not reported away).
  */
 export async function mediaSample(pc: RTCPeerConnection, media: RemoteMediaState, peerReachable: boolean): Promise<MediaSample | null> {
-  const packets = await inboundPackets(pc);
-  if (!packets) return null;
+  const inbound = await inboundMedia(pc);
+  if (!inbound) return null;
   return {
     at: Date.now(),
     connection: pc,
-    packets,
+    ...inbound,
     // A muted microphone may still send silence, but no browser promises it: not counted on.
     expected: { audio: !media.micMuted, video: !media.cameraOff || media.screenSharing },
     peerReachable,

@@ -10,6 +10,9 @@ class Feed {
   readonly restarts: number[] = [];
   private at = 0;
   private readonly packets = { audio: 0, video: 0 };
+  private framesDecoded = 0;
+  /** Video packets arrive but no frame decodes (after an outage: stale packets, no keyframe yet). */
+  frozen = false;
   private state: Omit<MediaSample, 'at' | 'packets'> = {
     connection: {},
     expected: { audio: true, video: true },
@@ -23,7 +26,7 @@ class Feed {
 
   set(changes: Partial<Omit<MediaSample, 'at' | 'packets'>>): this {
     // A new connection counts from its own zero.
-    if (changes.connection) this.packets.audio = this.packets.video = 0;
+    if (changes.connection) this.packets.audio = this.packets.video = this.framesDecoded = 0;
     this.state = { ...this.state, ...changes };
     return this;
   }
@@ -34,7 +37,9 @@ class Feed {
       this.at += timing.sampleEveryMs;
       if (this.flowing.audio) this.packets.audio += 25;
       if (this.flowing.video) this.packets.video += 5;
-      if (this.watch.sample({ ...this.state, at: this.at, packets: { ...this.packets } }) === 'restart') this.restarts.push(this.at);
+      if (this.flowing.video && !this.frozen) this.framesDecoded += 5;
+      const sample = { ...this.state, at: this.at, packets: { ...this.packets }, framesDecoded: this.framesDecoded };
+      if (this.watch.sample(sample) === 'restart') this.restarts.push(this.at);
     }
     return this;
   }
@@ -79,6 +84,43 @@ describe(MediaStallWatch.name, () => {
     expect(call.restarts).toEqual([]);
     call.run(500);
     expect(call.restarts).toEqual([8_000]);
+  });
+
+  it('after restarting, waits for the picture to move, not for packets: restarts again while frames do not decode', () => {
+    const call = feed().run(2_000).stop().run(2_000);
+    expect(call.restarts).toEqual([3_500]);
+    // The path is back: packets arrive, but no frame decodes yet. The restart was made while
+    // nothing arrived: restart on the working path at once.
+    call.resume().frozen = true;
+    call.run(500);
+    expect(call.restarts).toEqual([3_500, 4_500]);
+    // That one was made on a working path: the next waits the usual 2 s.
+    call.run(1_500);
+    expect(call.restarts).toEqual([3_500, 4_500]);
+    call.run(500);
+    expect(call.restarts).toEqual([3_500, 4_500, 6_500]);
+    call.frozen = false;
+    call.run(1_000).stop().run(2_000);
+    // The picture moved: a new stall, a new first restart.
+    expect(call.restarts).toEqual([3_500, 4_500, 6_500, 9_000]);
+  });
+
+  it('has the polite side wait its deference before restarting on a path that came back', () => {
+    const call = feed(true).run(2_000).stop().run(3_000);
+    expect(call.restarts).toEqual([4_500]);
+    call.resume().frozen = true;
+    // Packets back at 5.5 s: its deference counts from then, so the impolite side's restart comes first.
+    call.run(1_000);
+    expect(call.restarts).toEqual([4_500]);
+    call.run(500);
+    expect(call.restarts).toEqual([4_500, 6_500]);
+  });
+
+  it('does not start a stall for video that stops decoding while packets flow (a sender short of bandwidth)', () => {
+    const call = feed().run(2_000);
+    call.frozen = true;
+    call.run(10_000);
+    expect(call.restarts).toEqual([]);
   });
 
   it('starts over once media flows again: the next stall restarts again', () => {

@@ -8,6 +8,8 @@ export interface MediaSample {
   connection: object;
   /** RTP packets received so far, per kind, summed over the connection's inbound-rtp reports. */
   packets: Record<MediaKind, number>;
+  /** Video frames decoded so far (inbound-rtp `framesDecoded`): the picture a person sees move. */
+  framesDecoded: number;
   /**
    * What the other side means to send now, from its last `media-state`: no video while its camera
    * is off (unless it shares a screen: the sender then has no track and sends nothing); no sound
@@ -59,7 +61,13 @@ export const DEFAULT_MEDIA_STALL: MediaStallTiming = { stallMs: 1_500, politeDef
  * nothing is being negotiated, `sample` answers `restart`; still stalled `retryMs` (polite: plus
  * the deference) after a restart, again, up to `maxRestarts` per stall. A restart seen meanwhile (a new ICE generation: the other
  * side's, or ICE recovery's) counts as one, so the two sides share the budget and rarely collide.
- * After the last one nothing more until media has flowed again, so a call that is silent by
+ * Once it has restarted, the stall ends only when the picture moves again (video frames decoded,
+ * while video is watched): after an outage packets come back seconds before a decodable frame
+ * (the sender's stale queue, then a keyframe; measured 2.5–3 s), and a restart on the path that
+ * works again brings the picture back sooner: when packets come back and the picture does not,
+ * after a restart made while nothing arrived, the next restart is due at once (the polite side
+ * still waits its deference). After the last restart nothing more until media
+ * has flowed again, so a call that is silent by
  * design (camera off, a muted peer whose browser sends nothing) never restarts ICE in a loop.
  * Whatever is not judged (nothing watched, the peer away, a negotiation, a connection that is not
  * `connected`) starts the clock over.
@@ -70,11 +78,16 @@ export class MediaStallWatch {
   private arrived: Record<MediaKind, boolean> = { audio: false, video: false };
   private expected: Record<MediaKind, boolean> = { audio: false, video: false };
   private progressAt = 0;
+  private lastFrames = 0;
   private iceGeneration: string | null = null;
   /** Restarts in this stall (ours, and new ICE generations seen); none once media flows. */
   private restarts = 0;
   /** We asked for a restart and its new ICE generation has not shown yet (it is not another one). */
   private ownRestartPending = false;
+  /** The last restart in this stall was made while no packets arrived. */
+  private restartedWhileDown = false;
+  /** Packets came back since that restart (the moment the restart on the working path is timed from). */
+  private pathBackSeen = false;
 
   constructor(
     private readonly timing: MediaStallTiming,
@@ -102,19 +115,39 @@ export class MediaStallWatch {
       // A restart (ours, or the other side's): its new path gets a full wait from now, so the two
       // sides' next restarts do not meet in a glare (that costs a fresh connection).
       this.iceGeneration = sample.iceGeneration;
-      if (!this.ownRestartPending) this.restarts += 1;
+      if (!this.ownRestartPending) {
+        this.restarts += 1;
+        this.restartedWhileDown = !flowed;
+        this.pathBackSeen = false;
+      }
       this.ownRestartPending = false;
       this.progressAt = sample.at;
     }
     const watched = (['audio', 'video'] as const).some((kind) => this.expected[kind] && this.arrived[kind]);
-    if (flowed) this.restarts = 0;
-    if (flowed || !watched || !sample.peerReachable || !sample.settled) {
+    const pictureMoved = sample.framesDecoded > this.lastFrames;
+    this.lastFrames = sample.framesDecoded;
+    const videoWatched = this.expected.video && this.arrived.video;
+    // In a stall we restarted for, what counts is the picture, not packets.
+    const progress = this.restarts > 0 && videoWatched ? pictureMoved : flowed;
+    if (progress) this.restarts = 0;
+    if (progress || !watched || !sample.peerReachable || !sample.settled) {
       this.progressAt = sample.at;
       return null;
     }
-    const patienceMs = (this.restarts === 0 ? this.timing.stallMs : this.timing.retryMs) + (this.polite ? this.timing.politeDeferenceMs : 0);
+    // Packets are back and the picture is not: the path works again, and the last restart was made
+    // while it did not (so it may be waiting on the browser's own retries). Restart on it now.
+    const pathBack = flowed && this.restartedWhileDown;
+    if (pathBack && !this.pathBackSeen) {
+      // The polite side's deference counts from now: both sides see the path come back together.
+      this.pathBackSeen = true;
+      this.progressAt = sample.at;
+    }
+    const waitMs = pathBack ? 0 : this.restarts === 0 ? this.timing.stallMs : this.timing.retryMs;
+    const patienceMs = waitMs + (this.polite ? this.timing.politeDeferenceMs : 0);
     if (this.restarts >= this.timing.maxRestarts || sample.at - this.progressAt < patienceMs) return null;
     this.restarts += 1;
+    this.restartedWhileDown = !flowed;
+    this.pathBackSeen = false;
     this.ownRestartPending = true;
     this.progressAt = sample.at;
     return 'restart';
@@ -123,6 +156,7 @@ export class MediaStallWatch {
   private startOver(sample: MediaSample): void {
     this.connection = sample.connection;
     this.last = { ...sample.packets };
+    this.lastFrames = sample.framesDecoded;
     // Counted on this connection already: it has arrived (a relay may die in the call's first second).
     this.arrived = { audio: sample.packets.audio > 0, video: sample.packets.video > 0 };
     this.expected = { ...sample.expected };
@@ -130,5 +164,7 @@ export class MediaStallWatch {
     this.iceGeneration = sample.iceGeneration;
     this.restarts = 0;
     this.ownRestartPending = false;
+    this.restartedWhileDown = false;
+    this.pathBackSeen = false;
   }
 }
