@@ -89,12 +89,24 @@ describe('PeerService through network faults', () => {
     await media(pc, 3_000, false);
     expect(pc.restartIceCalls).toBe(3);
     pc.signalingState = 'stable';
-    await media(pc, 30_000, false);
+    // Within the call's reconnect deadline (30 s from the first restart: it says reconnecting meanwhile).
+    await media(pc, 15_000, false);
     expect(pc.restartIceCalls).toBe(3);
     // Media flows again: a later stall restarts again.
     await media(pc, 1_000, true);
     await media(pc, 3_000, false);
     expect(pc.restartIceCalls).toBe(4);
+  });
+
+  it('says the call is reconnecting while its media is stalled, and connected once the picture moves again', async () => {
+    const { peer, pc } = await connectedCall();
+    await media(pc, 2_000, true);
+    await media(pc, 2_500, false);
+    expect(pc.restartIceCalls).toBe(1);
+    expect(peer.callState()).toBe('reconnecting');
+    pc.signalingState = 'stable';
+    await media(pc, 1_000, true);
+    expect(peer.callState()).toBe('connected');
   });
 
   it('does not restart ICE for missing media while the server says the peer is away, nor while our own socket is down', async () => {

@@ -215,6 +215,14 @@ export class CallEngine {
         const pc = current() ? session.connection : null;
         return pc && mediaSample(pc, this.status.remoteMedia(), this.peerReachable());
       },
+      mediaStalled: (stalled) => {
+        if (!current()) return;
+        // A frozen call says so, and its reconnect deadline runs, as for a path the browser calls broken.
+        if (stalled && this.status.state === 'connected') this.status.setCallState('reconnecting');
+        if (!stalled && this.status.state === 'reconnecting' && session.connection?.connectionState === 'connected') {
+          this.status.setCallState('connected');
+        }
+      },
     });
     const session: CallSession = new CallSession({
       remoteUser,

@@ -9,6 +9,11 @@ export interface CallRecoveryActions {
   restartIce(attempt: number): void;
   /** A look at the call's connection for the stall watch; null when there is none to judge. */
   sampleMedia(): Promise<MediaSample | null>;
+  /**
+   * Media stopped on a path the browser still calls `connected` and ICE restarted for it (`true`),
+   * or the picture moves again after that (`false`): what people see should say so.
+   */
+  mediaStalled(stalled: boolean): void;
   /** Signaling is back and what we sent meanwhile is presumed lost: take back our offer, restart ICE. */
   recoverNegotiation(): void;
   /** Our offer is out and its answer has not come. */
@@ -120,9 +125,13 @@ export class CallRecovery {
       if (!sample || this.stopped) return;
       // While signaling is down (or not yet back) a restart could not reach the peer.
       const judged = { ...sample, peerReachable: sample.peerReachable && !this.gap.open };
-      if (this.stall.sample(judged) === 'restart') {
+      const verdict = this.stall.sample(judged);
+      if (verdict === 'restart') {
         console.debug('[call] no media for a while on a connected path; restarting ICE');
+        this.actions.mediaStalled(true);
         this.actions.restartIce(0);
+      } else if (verdict === 'recovered') {
+        this.actions.mediaStalled(false);
       }
     } finally {
       this.sampling = false;

@@ -94,7 +94,8 @@ export class MediaStallWatch {
     private readonly polite: boolean,
   ) {}
 
-  sample(sample: MediaSample): 'restart' | null {
+  /** `restart`: restart ICE now; `recovered`: a stall with restarts is over (the picture moves). */
+  sample(sample: MediaSample): 'restart' | 'recovered' | null {
     if (sample.connection !== this.connection) this.startOver(sample);
     let flowed = false;
     for (const kind of ['audio', 'video'] as const) {
@@ -129,10 +130,11 @@ export class MediaStallWatch {
     const videoWatched = this.expected.video && this.arrived.video;
     // In a stall we restarted for, what counts is the picture, not packets.
     const progress = this.restarts > 0 && videoWatched ? pictureMoved : flowed;
+    const recovered = progress && this.restarts > 0;
     if (progress) this.restarts = 0;
     if (progress || !watched || !sample.peerReachable || !sample.settled) {
       this.progressAt = sample.at;
-      return null;
+      return recovered ? 'recovered' : null;
     }
     // Packets are back and the picture is not: the path works again, and the last restart was made
     // while it did not (so it may be waiting on the browser's own retries). Restart on it now.

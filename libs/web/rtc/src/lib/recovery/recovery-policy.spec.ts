@@ -24,7 +24,7 @@ describe(RecoveryPolicy.name, () => {
   });
 
   const delayOf = (decision: ReconnectDecision) => (decision.action === 'retry' ? decision.delayMs : null);
-  const actions = { restartIce: jest.fn(), recoverNegotiation: jest.fn(), awaitingAnswer: () => false, sampleMedia: async () => null };
+  const actions = { restartIce: jest.fn(), recoverNegotiation: jest.fn(), awaitingAnswer: () => false, sampleMedia: async () => null, mediaStalled: jest.fn() };
 
   it('tries again at once plus jitter, then backs off per failure since the last open socket, and starts over once one opens', () => {
     const delays = () => policy.afterSocketClosed(1006, true);
