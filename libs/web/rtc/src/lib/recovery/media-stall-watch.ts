@@ -88,6 +88,8 @@ export class MediaStallWatch {
   private restartedWhileDown = false;
   /** Packets came back since that restart (the moment the restart on the working path is timed from). */
   private pathBackSeen = false;
+  /** A restart was made (or seen) while nothing arrived: only the picture moving ends this stall. */
+  private stalled = false;
 
   constructor(
     private readonly timing: MediaStallTiming,
@@ -120,6 +122,7 @@ export class MediaStallWatch {
         this.restarts += 1;
         this.restartedWhileDown = !flowed;
         this.pathBackSeen = false;
+        if (!flowed) this.stalled = true;
       }
       this.ownRestartPending = false;
       this.progressAt = sample.at;
@@ -128,10 +131,13 @@ export class MediaStallWatch {
     const pictureMoved = sample.framesDecoded > this.lastFrames;
     this.lastFrames = sample.framesDecoded;
     const videoWatched = this.expected.video && this.arrived.video;
-    // In a stall we restarted for, what counts is the picture, not packets.
-    const progress = this.restarts > 0 && videoWatched ? pictureMoved : flowed;
+    // In a stall restarted for, what counts is the picture, not packets.
+    const progress = this.stalled && videoWatched ? pictureMoved : flowed;
     const recovered = progress && this.restarts > 0;
-    if (progress) this.restarts = 0;
+    if (progress) {
+      this.restarts = 0;
+      this.stalled = false;
+    }
     if (progress || !watched || !sample.peerReachable || !sample.settled) {
       this.progressAt = sample.at;
       return recovered ? 'recovered' : null;
@@ -150,6 +156,7 @@ export class MediaStallWatch {
     this.restarts += 1;
     this.restartedWhileDown = !flowed;
     this.pathBackSeen = false;
+    this.stalled = true;
     this.ownRestartPending = true;
     this.progressAt = sample.at;
     return 'restart';
@@ -168,5 +175,6 @@ export class MediaStallWatch {
     this.ownRestartPending = false;
     this.restartedWhileDown = false;
     this.pathBackSeen = false;
+    this.stalled = false;
   }
 }
