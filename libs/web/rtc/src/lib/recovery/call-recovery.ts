@@ -49,6 +49,8 @@ export class CallRecovery {
   private sampleTimer: ReturnType<typeof setInterval> | null = null;
   private sampling = false;
   private stopped = false;
+  /** The call was told its media stalled (once per stall, until the picture moves again). */
+  private stallShown = false;
 
   constructor(
     private readonly timing: CallRecoveryTiming,
@@ -72,6 +74,7 @@ export class CallRecovery {
   /** The path works (again): no restart is due; from now on media that stops arriving is noticed. */
   connected(): void {
     this.ice.stop();
+    this.stall.pathReconnected(Date.now());
     if (this.sampleTimer === null && !this.stopped) {
       this.sampleTimer = setInterval(() => void this.sampleMedia(), this.timing.mediaStall.sampleEveryMs);
     }
@@ -128,9 +131,12 @@ export class CallRecovery {
       const verdict = this.stall.sample(judged);
       if (verdict === 'restart') {
         console.debug('[call] no media for a while on a connected path; restarting ICE');
-        this.actions.mediaStalled(true);
+        // Once per stall: a later restart of the same stall must not take back a `connected` the browser gave.
+        if (!this.stallShown) this.actions.mediaStalled(true);
+        this.stallShown = true;
         this.actions.restartIce(0);
       } else if (verdict === 'recovered') {
+        this.stallShown = false;
         this.actions.mediaStalled(false);
       }
     } finally {

@@ -116,6 +116,17 @@ describe(MediaStallWatch.name, () => {
     expect(call.restarts).toEqual([4_500, 6_500]);
   });
 
+  it('gives a path the browser calls connected again a full wait before the next restart, none at once', () => {
+    const call = feed().run(2_000).stop().run(2_000);
+    expect(call.restarts).toEqual([3_500]);
+    call.watch.pathReconnected(4_000);
+    call.resume().frozen = true;
+    call.run(1_500);
+    expect(call.restarts).toEqual([3_500]);
+    call.run(500);
+    expect(call.restarts).toEqual([3_500, 6_000]);
+  });
+
   it('does not start a stall for video that stops decoding while packets flow (a sender short of bandwidth), even after a restart seen', () => {
     const call = feed().run(2_000);
     call.frozen = true;

@@ -162,6 +162,16 @@ export class MediaStallWatch {
     return 'restart';
   }
 
+  /**
+   * The browser says the path works again (`connected` after `disconnected`): a restart of ours
+   * got through. Its picture gets a full `retryMs` before the next restart, none at once.
+   */
+  pathReconnected(at: number): void {
+    this.restartedWhileDown = false;
+    this.pathBackSeen = false;
+    this.progressAt = at;
+  }
+
   private startOver(sample: MediaSample): void {
     this.connection = sample.connection;
     this.last = { ...sample.packets };
