@@ -20,12 +20,20 @@ export const TIMING: CallTiming = {
   reconnectGraceMs: 30_000,
   stalledIceStartMs: 4_000,
   iceRecovery: { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 8_000 },
+  mediaStall: { stallMs: 1_500, politeDeferenceMs: 1_000, sampleEveryMs: 500, retryMs: 2_000, maxRestarts: 3 },
   restoreSettleMs: 1_000,
   rejoinWindowMs: 30_000,
 };
 
-/** Reconnects after 100 ms (Math.random is whatever the test makes it). */
-export const POLICY = { initialDelayMs: 100, maxDelayMs: 1_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
+/** Reconnects within 100 ms, then after 100 ms doubling (Math.random is whatever the test makes it). */
+export const POLICY = {
+  firstRetryJitterMs: 100,
+  initialDelayMs: 100,
+  maxDelayMs: 1_000,
+  inCallMaxDelayMs: 400,
+  overloadedDelayMs: 5_000,
+  maxOverloadedDelayMs: 60_000,
+};
 
 export const offer = (sdp = 'their-offer') => ({ type: 'offer' as const, sdp });
 export const answer = (sdp = 'their-answer') => ({ type: 'answer' as const, sdp });

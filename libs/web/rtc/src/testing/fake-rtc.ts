@@ -170,6 +170,17 @@ export class FakePeerConnection {
     this.onicecandidate?.({ candidate: { ...candidate, toJSON: () => candidate } });
   }
 
+  /** RTP packets received so far per kind: what getStats reports as inbound-rtp (a test makes them grow). */
+  readonly inbound = { audio: 0, video: 0, framesDecoded: 0 };
+
+  async getStats(): Promise<Map<string, { type: string; kind: string; packetsReceived: number; framesDecoded?: number }>> {
+    this.assertNotClosed();
+    return new Map([
+      ['IA', { type: 'inbound-rtp', kind: 'audio', packetsReceived: this.inbound.audio }],
+      ['IV', { type: 'inbound-rtp', kind: 'video', packetsReceived: this.inbound.video, framesDecoded: this.inbound.framesDecoded }],
+    ]);
+  }
+
   becomes(state: RTCPeerConnectionState): void {
     this.connectionState = state;
     this.onconnectionstatechange?.();

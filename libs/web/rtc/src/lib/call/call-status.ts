@@ -12,7 +12,7 @@ import { CallState, canTransition } from './call-state';
  *
  *   idle ──call()──────────> calling ──answer, or their offer (glare)──┐
  *   idle ──incoming offer──> ringing ──accept()────────────────────────┴─> connecting
- *   connecting ──ICE connected──> connected ──ICE disconnected/failed──> reconnecting ──ICE restarts work──> connected
+ *   connecting ──ICE connected──> connected ──ICE disconnected/failed, or media stalled──> reconnecting ──ICE restarts work──> connected
  *   calling | ringing | connecting | connected | reconnecting ──hang-up, close, decline, failure──> ended
  *   ended ──after endedLingerMs, or at once when a new call starts──> idle
  */

@@ -1,5 +1,6 @@
 import { InjectionToken } from '@angular/core';
 import { DEFAULT_ICE_RECOVERY, IceRecoveryTiming } from '../recovery/ice-recovery';
+import { DEFAULT_MEDIA_STALL, MediaStallTiming } from '../recovery/media-stall-watch';
 
 export interface CallTiming {
   /** How long `ended` stays visible before `idle`. Default 1.5 s. */
@@ -17,6 +18,8 @@ export interface CallTiming {
   stalledIceStartMs: number;
   /** When ICE restarts start and how they back off (ice-recovery.ts). */
   iceRecovery: IceRecoveryTiming;
+  /** When media that stopped arriving on a `connected` path restarts ICE (media-stall-watch.ts). */
+  mediaStall: MediaStallTiming;
   /**
    * After signaling comes back, how long to let the messages kept for us arrive (an answer to our
    * offer may be among them) before concluding that what we sent meanwhile was lost. Default 1 s.
@@ -39,6 +42,7 @@ export const CALL_TIMING = new InjectionToken<CallTiming>('CALL_TIMING', {
     reconnectGraceMs: 30_000,
     stalledIceStartMs: 4_000,
     iceRecovery: DEFAULT_ICE_RECOVERY,
+    mediaStall: DEFAULT_MEDIA_STALL,
     restoreSettleMs: 1_000,
     rejoinWindowMs: 30_000,
   }),

@@ -44,6 +44,19 @@ function resumedLogin(call: { callId: string; otherUsername: string } | null) {
   };
 }
 
+/** `ms` of the call in 500 ms steps (the stall watch's sampling), media arriving while `flowing`. */
+async function media(pc: FakePeerConnection, ms: number, flowing: boolean): Promise<void> {
+  for (let elapsed = 0; elapsed < ms; elapsed += TIMING.mediaStall.sampleEveryMs) {
+    if (flowing) {
+      pc.inbound.audio += 25;
+      pc.inbound.video += 5;
+      pc.inbound.framesDecoded += 5;
+    }
+    jest.advanceTimersByTime(TIMING.mediaStall.sampleEveryMs);
+    await settle();
+  }
+}
+
 describe('PeerService through network faults', () => {
   beforeEach(() => {
     jest.useFakeTimers();
@@ -56,6 +69,58 @@ describe('PeerService through network faults', () => {
     TestBed.resetTestingModule();
     jest.useRealTimers();
     jest.restoreAllMocks();
+  });
+
+  it('restarts ICE when media stops arriving on a path that still says connected (a dead relay), twice more, then not until media flowed', async () => {
+    const { pc } = await connectedCall();
+    await media(pc, 2_000, true);
+    // alice is polite: 1.5 s without media, and 1 s more for bob's restart to come first.
+    await media(pc, 2_000, false);
+    expect(pc.restartIceCalls).toBe(0);
+    await media(pc, 500, false);
+    expect(pc.restartIceCalls).toBe(1);
+    // Its negotiation is done (bob answered); the path still carries nothing: again after 2 s (and alice's 1 s).
+    pc.signalingState = 'stable';
+    await media(pc, 2_500, false);
+    expect(pc.restartIceCalls).toBe(1);
+    await media(pc, 500, false);
+    expect(pc.restartIceCalls).toBe(2);
+    pc.signalingState = 'stable';
+    await media(pc, 3_000, false);
+    expect(pc.restartIceCalls).toBe(3);
+    pc.signalingState = 'stable';
+    // Within the call's reconnect deadline (30 s from the first restart: it says reconnecting meanwhile).
+    await media(pc, 15_000, false);
+    expect(pc.restartIceCalls).toBe(3);
+    // Media flows again: a later stall restarts again.
+    await media(pc, 1_000, true);
+    await media(pc, 3_000, false);
+    expect(pc.restartIceCalls).toBe(4);
+  });
+
+  it('says the call is reconnecting while its media is stalled, and connected once the picture moves again', async () => {
+    const { peer, pc } = await connectedCall();
+    await media(pc, 2_000, true);
+    await media(pc, 2_500, false);
+    expect(pc.restartIceCalls).toBe(1);
+    expect(peer.callState()).toBe('reconnecting');
+    pc.signalingState = 'stable';
+    await media(pc, 1_000, true);
+    expect(peer.callState()).toBe('connected');
+  });
+
+  it('does not restart ICE for missing media while the server says the peer is away, nor while our own socket is down', async () => {
+    const { socket, pc } = await connectedCall();
+    await media(pc, 2_000, true);
+    socket.deliver({ type: 'reconnecting', username: 'bob', callId: CALL });
+    await media(pc, 10_000, false);
+    expect(pc.restartIceCalls).toBe(0);
+
+    socket.deliver({ type: 'reconnected', username: 'bob', callId: CALL });
+    await media(pc, 1_000, true);
+    socket.drop();
+    await media(pc, 10_000, false);
+    expect(pc.restartIceCalls).toBe(0);
   });
 
   it('applies renewed TURN credentials to the running call, so its ICE restart uses them; the next call starts with them', async () => {

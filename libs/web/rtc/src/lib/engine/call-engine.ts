@@ -13,6 +13,7 @@ import { LocalMediaService } from '../media/local-media.service';
 import { TAB_STORAGE } from '../media/preference-storage';
 import { RTC_ENVIRONMENT } from '../media/rtc-environment';
 import { CallRecovery } from '../recovery/call-recovery';
+import { mediaSample } from '../recovery/media-probe';
 import { RecoveryPolicy } from '../recovery/recovery-policy';
 import { SignalingClient } from '../signaling/signaling-client.service';
 import { ANSWER_REQUEST, ANSWER_WAIT_MS, PendingAnswer } from './answer-request';
@@ -201,7 +202,7 @@ export class CallEngine {
     const recovery = this.policy.forCall(polite, {
       restartIce: (attempt) => {
         if (!current()) return;
-        console.debug(`[call] ICE restart #${attempt}`);
+        console.debug(attempt === 0 ? '[call] ICE restart (media stalled)' : `[call] ICE restart #${attempt}`);
         session.restartIce();
       },
       recoverNegotiation: () => {
@@ -210,6 +211,18 @@ export class CallEngine {
         this.track(session.recoverNegotiation());
       },
       awaitingAnswer: () => current() && session.awaitingAnswer,
+      sampleMedia: async () => {
+        const pc = current() ? session.connection : null;
+        return pc && mediaSample(pc, this.status.remoteMedia(), this.peerReachable());
+      },
+      mediaStalled: (stalled) => {
+        if (!current()) return;
+        // A frozen call says so, and its reconnect deadline runs, as for a path the browser calls broken.
+        if (stalled && this.status.state === 'connected') this.status.setCallState('reconnecting');
+        if (!stalled && this.status.state === 'reconnecting' && session.connection?.connectionState === 'connected') {
+          this.status.setCallState('connected');
+        }
+      },
     });
     const session: CallSession = new CallSession({
       remoteUser,
@@ -285,6 +298,11 @@ export class CallEngine {
     // Off for bandwidth: the other side says why, so nobody thinks it was turned off at them.
     const weak = this.saver.videoOffForBandwidth() && this.media.cameraOff();
     this.call?.session.sendControl({ type: 'media-state', ...this.media.state(), ...(weak && { cameraOffReason: 'bandwidth' as const }) });
+  }
+
+  /** Signaling vouches for the peer: we are logged in on an open socket and the server has not said it is away. */
+  private peerReachable(): boolean {
+    return this.signaling.connectionState() === 'open' && this.signaling.loginState() === 'logged-in' && !this.status.peerReconnecting();
   }
 
   private onConnectionState(state: RTCPeerConnectionState): void {

@@ -79,6 +79,11 @@ export class CallSession {
     return this.options.polite;
   }
 
+  /** The connection the call runs on now (a glare may replace it); null before `open()` and once closed. */
+  get connection(): RTCPeerConnection | null {
+    return this.pc;
+  }
+
   /** Our offer is out and its answer has not come: after a signaling outage, it may never come. */
   get awaitingAnswer(): boolean {
     return this.pc?.signalingState === 'have-local-offer';

@@ -3,11 +3,14 @@ export interface IceRecoveryTiming {
   disconnectedGraceMs: number;
   /** The first pause between restarts; it doubles per attempt. Default 2 s. */
   retryDelayMs: number;
-  /** The longest pause between restarts. Default 8 s. */
+  /**
+   * The longest pause between restarts. Default 4 s: a path that comes back (a TURN server
+   * restarted) is used only after the next restart, so this bounds how long people wait for it.
+   */
   maxRetryDelayMs: number;
 }
 
-export const DEFAULT_ICE_RECOVERY: IceRecoveryTiming = { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 8_000 };
+export const DEFAULT_ICE_RECOVERY: IceRecoveryTiming = { disconnectedGraceMs: 2_000, retryDelayMs: 2_000, maxRetryDelayMs: 4_000 };
 
 /**
  * Restarts ICE while a call's media path is broken, until it works again; the call's own

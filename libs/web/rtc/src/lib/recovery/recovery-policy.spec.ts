@@ -1,7 +1,7 @@
 import { TestBed } from '@angular/core/testing';
 import { POLICY, TIMING } from '../../testing/call-harness';
 import { CALL_TIMING } from '../call/call-timing';
-import { RECONNECT_POLICY } from './reconnect-policy';
+import { RECONNECT_POLICY, ReconnectDecision } from './reconnect-policy';
 import { RecoveryPolicy } from './recovery-policy';
 
 describe(RecoveryPolicy.name, () => {
@@ -23,11 +23,31 @@ describe(RecoveryPolicy.name, () => {
     jest.restoreAllMocks();
   });
 
-  it('backs off per failure since the last open socket, and starts over once one opens', () => {
+  const delayOf = (decision: ReconnectDecision) => (decision.action === 'retry' ? decision.delayMs : null);
+  const actions = { restartIce: jest.fn(), recoverNegotiation: jest.fn(), awaitingAnswer: () => false, sampleMedia: async () => null, mediaStalled: jest.fn() };
+
+  it('tries again at once plus jitter, then backs off per failure since the last open socket, and starts over once one opens', () => {
     const delays = () => policy.afterSocketClosed(1006, true);
-    expect([delays(), delays(), delays()].map((decision) => decision.action === 'retry' && decision.delayMs)).toEqual([100, 200, 400]);
+    // Math.random is 1: the whole jitter (100 ms), then 100, 200 doubling.
+    expect([delays(), delays(), delays()].map(delayOf)).toEqual([100, 100, 200]);
     policy.socketOpened();
     expect(delays()).toMatchObject({ action: 'retry', delayMs: 100 });
+  });
+
+  it('keeps the delays short while a call is in progress and the resume window is open, and backs off as usual after either', () => {
+    const call = policy.forCall(false, actions);
+    const drop = policy.afterSocketClosed(1006, true, { resumeWindowMs: 12_000 });
+    const failures = () => [1, 2, 3, 4, 5].map(() => delayOf(policy.afterFailedOpen({ kind: 'unreachable' })));
+    expect(drop).toMatchObject({ delayMs: 100 });
+    expect(failures()).toEqual([100, 200, 400, 400, 400]);
+    // Past the server's resume window the call cannot be claimed back any sooner: the usual ceiling.
+    jest.advanceTimersByTime(12_000);
+    expect(failures()).toEqual([1_000, 1_000, 1_000, 1_000, 1_000]);
+
+    policy.socketOpened();
+    policy.afterSocketClosed(1006, true, { resumeWindowMs: 12_000 });
+    call.stop();
+    expect(failures()).toEqual([100, 200, 400, 800, 1_000]);
   });
 
   it('runs one scheduled reconnect at a time, and none once cancelled', () => {

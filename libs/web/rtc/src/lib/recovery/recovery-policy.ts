@@ -1,7 +1,7 @@
 import { DestroyRef, Injectable, inject } from '@angular/core';
 import { CALL_TIMING } from '../call/call-timing';
 import { CallRecovery, CallRecoveryActions } from './call-recovery';
-import { AdmissionVerdict, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from './reconnect-policy';
+import { AdmissionVerdict, OutageContext, RECONNECT_POLICY, ReconnectDecision, afterClose, afterFailedOpen } from './reconnect-policy';
 
 /** What a login handed out that recovery follows (docs/protocol.md, `login`). */
 export interface ServerTimings {
@@ -15,7 +15,9 @@ export interface ServerTimings {
  *
  * - the signaling socket: after a close or a failed open, retry in n ms or stay down
  *   (reconnect-policy.ts: backoff with jitter, the close codes, the `/ws/admission` verdicts); it
- *   counts the failures since the last open socket and owns the one retry timer;
+ *   counts the failures since the last open socket and owns the one retry timer; while a call is
+ *   in progress and the outage is younger than the server's resume window, retries stay frequent
+ *   (`inCallMaxDelayMs`), so a restarted server has the call claimed back soon;
  * - a call's media path and negotiation (`forCall`, call-recovery.ts): when to restart ICE, when
  *   to recover negotiation after a signaling gap, and when ICE that never started is restarted;
  * - how long a party that left may come back (`rejoinWindowMs`): the server's resume window.
@@ -28,6 +30,10 @@ export class RecoveryPolicy {
   private readonly timing = inject(CALL_TIMING);
   private failedAttempts = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The calls in progress (forCall until stopped). */
+  private readonly calls = new Set<CallRecovery>();
+  /** When the open socket dropped, and the resume window the server named then; null while open. */
+  private outage: { since: number; windowMs: number } | null = null;
 
   constructor() {
     inject(DestroyRef).onDestroy(() => this.cancelReconnect());
@@ -36,16 +42,21 @@ export class RecoveryPolicy {
   /** A socket opened: the next failure starts the backoff over. */
   socketOpened(): void {
     this.failedAttempts = 0;
+    this.outage = null;
   }
 
-  /** An open socket closed with `code`; `loggedIn`: someone is waiting for it. */
-  afterSocketClosed(code: number, loggedIn: boolean): ReconnectDecision {
-    return afterClose(code, loggedIn, this.failedAttempts++, this.reconnect);
+  /**
+   * An open socket closed with `code`; `loggedIn`: someone is waiting for it; `login`: what the
+   * server handed out at login (its resume window bounds the frequent retries of a call in progress).
+   */
+  afterSocketClosed(code: number, loggedIn: boolean, login: ServerTimings | null = null): ReconnectDecision {
+    this.outage ??= { since: Date.now(), windowMs: this.rejoinWindowMs(login) };
+    return afterClose(code, loggedIn, this.failedAttempts++, this.reconnect, this.outageContext());
   }
 
   /** A socket never opened; `verdict` is what `/ws/admission` said about it. */
   afterFailedOpen(verdict: AdmissionVerdict): ReconnectDecision {
-    return afterFailedOpen(verdict, this.failedAttempts++, this.reconnect);
+    return afterFailedOpen(verdict, this.failedAttempts++, this.reconnect, this.outageContext());
   }
 
   /** Runs `reconnect` after `delayMs` (one retry at a time). */
@@ -70,8 +81,12 @@ export class RecoveryPolicy {
 
   /** The recovery of one call's media path and negotiation; `stop()` it when the call ends. */
   forCall(polite: boolean, actions: CallRecoveryActions): CallRecovery {
-    const { iceRecovery, stalledIceStartMs, restoreSettleMs } = this.timing;
-    return new CallRecovery({ iceRecovery, stalledIceStartMs, restoreSettleMs }, polite, actions);
+    const { iceRecovery, stalledIceStartMs, restoreSettleMs, mediaStall } = this.timing;
+    const recovery: CallRecovery = new CallRecovery({ iceRecovery, stalledIceStartMs, restoreSettleMs, mediaStall }, polite, actions, () =>
+      this.calls.delete(recovery),
+    );
+    this.calls.add(recovery);
+    return recovery;
   }
 
   /**
@@ -82,5 +97,11 @@ export class RecoveryPolicy {
   rejoinWindowMs(login: ServerTimings | null): number {
     const window = login?.resumeWindowMs;
     return typeof window === 'number' && window > 0 ? window : this.timing.rejoinWindowMs;
+  }
+
+  private outageContext(): OutageContext {
+    const outage = this.outage;
+    const inCall = this.calls.size > 0 && outage !== null && Date.now() - outage.since < outage.windowMs;
+    return { inCall, random: () => Math.random() };
   }
 }

@@ -27,6 +27,11 @@ export class SignalingGap {
     return this.state === 'claimed';
   }
 
+  /** The server does not relay for this call yet (down, or our claim is waiting for the peer's). */
+  get open(): boolean {
+    return this.state !== 'none';
+  }
+
   socketDown(): void {
     if (this.state === 'none') this.state = 'offline';
   }

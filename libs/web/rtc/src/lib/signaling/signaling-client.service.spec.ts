@@ -10,7 +10,7 @@ import { AdmissionVerdict, RECONNECT_POLICY } from '../recovery/reconnect-policy
 import { SIGNALING_URL, WEB_SOCKET_FACTORY, signalingUrlFor } from '../media/rtc-environment';
 import { ConnectionState, SignalingClient, TAB_SESSION_KEY } from './signaling-client.service';
 
-const policy = { initialDelayMs: 100, maxDelayMs: 1_000, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
+const policy = { firstRetryJitterMs: 100, initialDelayMs: 100, maxDelayMs: 1_000, inCallMaxDelayMs: 400, overloadedDelayMs: 5_000, maxOverloadedDelayMs: 60_000 };
 
 describe(SignalingClient.name, () => {
   let client: SignalingClient;
@@ -286,7 +286,7 @@ describe(SignalingClient.name, () => {
     expect(admissionAsked).toEqual([]);
   });
 
-  it('backs off exponentially while the server is unreachable, then starts over after a success', async () => {
+  it('tries again at once plus jitter, then backs off exponentially while the server is unreachable, and starts over after a success', async () => {
     client.logIn('alice');
     const waits: number[] = [];
     for (let attempt = 0; attempt < 6; attempt++) {
@@ -294,7 +294,8 @@ describe(SignalingClient.name, () => {
       socket.drop();
       waits.push(await waitForNextSocket());
     }
-    expect(waits).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    // Math.random is 1: the whole first-retry jitter, then the backoff from its first step.
+    expect(waits).toEqual([100, 100, 200, 400, 800, 1_000]);
     expect(admissionAsked).toHaveLength(6);
     expect(client.connectionState()).toBe('reconnecting');
     // Still waiting to log in: the button keeps saying so, and the login goes out once through.
@@ -306,11 +307,16 @@ describe(SignalingClient.name, () => {
     expect(await waitForNextSocket()).toBe(100);
   });
 
-  it('reconnects at once when the server shuts down (1001)', async () => {
+  it('reconnects at once plus jitter when the server shuts down (1001): its clients do not all come back in one instant', async () => {
     const socket = await loggedIn();
+    const before = FakeWebSocket.instances.length;
     socket.closeWith(1001);
     await settle();
-    jest.advanceTimersByTime(0);
+    // Math.random is 1: the whole jitter.
+    jest.advanceTimersByTime(policy.firstRetryJitterMs - 1);
+    await settle();
+    expect(FakeWebSocket.instances).toHaveLength(before);
+    jest.advanceTimersByTime(1);
     const again = await nextSocket();
     again.acceptConnection();
     expect(again.messages()).toEqual([{ type: 'login', username: 'alice', resume: true, resumeToken: 'token-1' }]);

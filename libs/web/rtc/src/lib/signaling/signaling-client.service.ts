@@ -228,7 +228,7 @@ export class SignalingClient {
       console.debug(`[signaling] socket closed (${event.code})`);
       if (opened) {
         const loggedIn = this.loginStateSubject.value === 'logged-in';
-        this.apply(this.recovery.afterSocketClosed(event.code, loggedIn));
+        this.apply(this.recovery.afterSocketClosed(event.code, loggedIn, this.sessionSubject.value));
       } else {
         void this.askWhyOpenFailed(token);
       }
