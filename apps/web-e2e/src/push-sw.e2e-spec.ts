@@ -46,6 +46,8 @@ describe('the service worker rings a closed app, in real Chromium over https', (
   let push: PushEndpoint;
   /** What the app's service worker logged in this test (shown when a notification never came). */
   let workerConsole: string[] = [];
+  /** The pushes delivered since a wait last matched (delivered again once if nothing shows). */
+  let undisplayed: string[] = [];
 
   beforeAll(async () => {
     cwd = mkdtempSync(join(tmpdir(), 'duet-push-sw-'));
@@ -71,6 +73,7 @@ describe('the service worker rings a closed app, in real Chromium over https', (
     page = await context.newPage();
     cdp = await context.newCDPSession(page);
     workerConsole = [];
+    undisplayed = [];
     context.on('serviceworker', (worker) => worker.on('console', (message) => workerConsole.push(`${message.type()}: ${message.text()}`)));
     const registered = new Promise<string>((resolve) => {
       cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
@@ -100,6 +103,7 @@ describe('the service worker rings a closed app, in real Chromium over https', (
 
   async function deliver(payload: unknown): Promise<void> {
     const data = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    undisplayed.push(data);
     await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.baseUrl, registrationId, data });
   }
 
@@ -127,13 +131,24 @@ describe('the service worker rings a closed app, in real Chromium over https', (
   async function waitForShown(tag: string | undefined, expected: (list: Shown[]) => boolean): Promise<Shown[]> {
     let list = await shown(tag);
     const deadline = Date.now() + 25_000;
+    let redeliverAt = Date.now() + 8_000;
     while (!expected(list)) {
       if (Date.now() > deadline) {
         throw new Error(`notifications never matched; last seen: ${JSON.stringify(list)}; worker said: ${JSON.stringify(workerConsole)}`);
       }
+      // CDP's delivery stands in for the push service, and on two busy cores it twice showed
+      // nothing at all (CI runs R and A: no notification, no worker error in 10 and 25 s). A push
+      // service delivers again what was not acknowledged; this does it once, the same pushes in
+      // order (each replaces its tag's notification, so a second copy changes nothing shown).
+      if (list.length === 0 && Date.now() > redeliverAt) {
+        redeliverAt = Infinity;
+        workerConsole.push('(test: nothing shown after 8 s; the pushes delivered again)');
+        for (const data of undisplayed) await cdp.send('ServiceWorker.deliverPushMessage', { origin: server.baseUrl, registrationId, data });
+      }
       await page.waitForTimeout(50);
       list = await shown(tag);
     }
+    undisplayed = [];
     return list;
   }
 

@@ -1,7 +1,7 @@
 import { Browser } from 'playwright-core';
 import { launchChromium } from './browser';
 import { FirefoxBrowser, launchFirefox } from './firefox';
-import { Engine } from './page-driver';
+import { Engine, within } from './page-driver';
 import { Person } from './person';
 import { RunningServer, ServerOptions, startServer } from './server';
 import { VirtualScreen, startVirtualScreen } from './virtual-screen';
@@ -39,9 +39,25 @@ export function crossBrowserSuite(options: ServerOptions = {}, extras: SuiteExtr
   let screen: VirtualScreen | undefined;
 
   suite.open = async (engine, name) => {
-    const person = engine === 'chromium' ? await Person.inChromium(suite.chromium, name) : await Person.inFirefox(suite.firefox, name);
+    const person = engine === 'chromium' ? await Person.inChromium(suite.chromium, name) : await openInFirefox(name);
     people.push(person);
     return person;
+  };
+  /**
+   * Firefox's remote agent, once poisoned, answers every new tab with "no such frame" for the rest
+   * of the process (CI runs N and A, after a test's user context closed mid-download; a fresh user
+   * context does not help, see Person.inFirefox): a fresh Firefox for the rest of the file does.
+   */
+  const openInFirefox = async (name: string): Promise<Person> => {
+    try {
+      return await Person.inFirefox(suite.firefox, name);
+    } catch (error) {
+      if (!/DiscardedBrowsingContext|no such frame/.test(String(error))) throw error;
+      const poisoned = suite.firefox;
+      await within(poisoned.close(), 'close Firefox').catch(() => poisoned.process()?.kill('SIGKILL'));
+      suite.firefox = await launchFirefox({ display: screen?.display });
+      return Person.inFirefox(suite.firefox, name);
+    }
   };
   suite.logIn = async (engine, name) => {
     const person = await suite.open(engine, name);
